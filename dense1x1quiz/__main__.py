@@ -1,0 +1,3 @@
+from dense1x1quiz.cli import main
+
+main()

@@ -1,0 +1,85 @@
+"""Which decks there are: the built-in ones, the user deck folder, and paths named on the command line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from dense1x1quiz.deck import check_deck
+from dense1x1quiz.env import user_deck_dir
+from dense1x1quiz.errors import DeckError, UsageError
+from dense1x1quiz.model import Deck
+
+
+def builtin_deck_dir() -> Path:
+    """The built-in decks: inside the installed package (wheel), or the repository's `decks/` (editable)."""
+    packaged = Path(__file__).parent / "decks"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "decks"
+
+
+@dataclass(frozen=True)
+class DeckEntry:
+    """A deck file found, and what loading it gave: a deck, or the error that made it unusable."""
+
+    path: Path
+    origin: str  # "built-in", "user" or "path"
+    deck: Deck | None
+    error: DeckError | None
+
+    @property
+    def name(self) -> str:
+        return self.deck.id if self.deck else self.path.stem
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def _entry(path: Path, origin: str) -> DeckEntry:
+    deck, problems = check_deck(path)
+    errors = [p for p in problems if not p.warning]
+    if deck is None or errors:
+        return DeckEntry(path, origin, None, DeckError(problems))
+    return DeckEntry(path, origin, deck, None)
+
+
+def find_decks() -> list[DeckEntry]:
+    """Every built-in deck and every deck in the user deck folder, broken ones included."""
+    found = [_entry(p, "built-in") for p in _yaml_files(builtin_deck_dir())]
+    found += [_entry(p, "user") for p in _yaml_files(user_deck_dir())]
+    return found
+
+
+def resolve(names: list[str]) -> list[Deck]:
+    """The decks that DECK arguments name (a deck id, a file stem, or a path); all usable decks if none.
+
+    A named deck that is broken raises its DeckError; an unknown name is a UsageError.
+    """
+    if not names:
+        return [e.deck for e in find_decks() if e.deck is not None]
+    known = None
+    decks: list[Deck] = []
+    for name in names:
+        path = Path(name)
+        if path.suffix in (".yaml", ".yml") or path.exists():
+            if not path.is_file():
+                raise UsageError(f"no deck file at {name}")
+            entry = _entry(path, "path")
+        else:
+            known = known if known is not None else find_decks()
+            matches = [e for e in known if name in (e.name, e.path.stem)]
+            if not matches:
+                names_known = ", ".join(sorted({e.name for e in known})) or "none"
+                raise UsageError(f"no deck named {name!r} (decks: {names_known}; or give a path to a .yaml file)")
+            entry = matches[0]
+        if entry.error:
+            raise entry.error
+        assert entry.deck is not None
+        if all(d.id != entry.deck.id for d in decks):
+            decks.append(entry.deck)
+    return decks
+
+
+__all__ = ["DeckEntry", "builtin_deck_dir", "find_decks", "resolve"]

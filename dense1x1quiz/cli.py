@@ -1,0 +1,225 @@
+"""The `quiz` command: parse, call the core, render, map errors to exit codes — nothing else.
+
+Imports of the core happen inside each command so that `quiz --help` loads typer alone.
+Exit codes (DESIGN.md): 0 success, 1 a user-facing error, 2 bad usage, 130 Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+app = typer.Typer(
+    name="quiz",
+    help="Flashcards, exams and live NumPy demos on dense layers vs 1×1 convolutions.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+DeckArgs = Annotated[
+    Optional[list[str]],  # noqa: UP045 - typer needs Optional on 3.10
+    typer.Argument(help="Deck names or .yaml paths (default: every deck found).", show_default=False),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+
+
+def _print_json(document: object) -> None:
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+
+
+# -- decks ------------------------------------------------------------------------------------
+
+
+@app.command()
+def decks(as_json: JsonOpt = False) -> None:
+    """List the decks found: built-in, in the user deck folder ($DENSE1X1QUIZ_HOME/decks)."""
+    from dense1x1quiz.catalog import find_decks
+
+    entries = find_decks()
+    if as_json:
+        _print_json([
+            {"deck": e.name, "title": e.deck.title if e.deck else None, "path": str(e.path),
+             "cards": len(e.deck.cards) if e.deck else None,
+             **({"error": str(e.error.problems[0]) if e.error.problems else "broken"} if e.error else {})}
+            for e in entries
+        ])
+        return
+    from dense1x1quiz.ui.decks import print_decks
+
+    print_decks(entries)
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[Path], typer.Argument(help="Deck files to check.", show_default=False)],
+) -> None:
+    """Check deck files; print every problem as file:line:col: message."""
+    from dense1x1quiz.deck import check_deck
+    from dense1x1quiz.ui.decks import print_problems, print_validated
+
+    problems, cards, failed = [], 0, False
+    for path in paths:
+        deck, found = check_deck(path)
+        problems += found
+        failed = failed or deck is None or any(not p.warning for p in found)
+        cards += len(deck.cards) if deck else 0
+    print_problems(problems)
+    if failed:
+        raise typer.Exit(1)
+    print_validated(len(paths), cards, len(problems))
+
+
+# -- study, exam, stats (issue 3, 5) ----------------------------------------------------------
+
+
+class StudyMode(str, Enum):
+    auto = "auto"
+    flip = "flip"
+    type = "type"
+    choice = "choice"
+
+
+@app.command()
+def study(
+    deck_names: DeckArgs = None,
+    mode: Annotated[StudyMode, typer.Option(help="How cards are asked.")] = StudyMode.auto,
+    new: Annotated[Optional[int], typer.Option("--new", min=0, help="New cards per deck per day.")] = None,  # noqa: UP045
+    limit: Annotated[Optional[int], typer.Option(min=1, help="Stop after this many cards.")] = None,  # noqa: UP045
+    tag: Annotated[Optional[list[str]], typer.Option(help="Only cards with this tag.")] = None,  # noqa: UP045
+    cram: Annotated[bool, typer.Option(help="Practise any cards; the schedule is not changed.")] = False,
+    retention: Annotated[
+        Optional[float],  # noqa: UP045
+        typer.Option(min=0.7, max=0.99, help="Desired retention (default 0.9 or the saved setting)."),
+    ] = None,
+) -> None:
+    """Study due and new cards with spaced repetition (FSRS-6)."""
+    raise _not_built("study")
+
+
+@app.command()
+def exam(
+    deck_names: DeckArgs = None,
+    n: Annotated[int, typer.Option("-n", "--questions", min=1, help="Number of questions.")] = 20,
+    tag: Annotated[Optional[list[str]], typer.Option(help="Only questions with this tag.")] = None,  # noqa: UP045
+    seed: Annotated[Optional[int], typer.Option(help="Seed for question choice and order.")] = None,  # noqa: UP045
+    time_limit: Annotated[Optional[float], typer.Option(min=0.1, help="Minutes for the whole exam.")] = None,  # noqa: UP045
+    computed: Annotated[bool, typer.Option(help="Include computed problems.")] = True,
+    as_json: JsonOpt = False,
+) -> None:
+    """A scored quiz of auto-graded questions; the schedule is not changed."""
+    raise _not_built("exam")
+
+
+@app.command()
+def stats(deck_names: DeckArgs = None, as_json: JsonOpt = False) -> None:
+    """Counts, due forecast, retention and review heatmap."""
+    raise _not_built("stats")
+
+
+# -- demo (issue 4) ---------------------------------------------------------------------------
+
+
+class Layout(str, Enum):
+    nchw = "nchw"
+    nhwc = "nhwc"
+
+
+@app.command()
+def demo(
+    name: Annotated[Optional[str], typer.Argument(help="Demo name; none lists them.", show_default=False)] = None,  # noqa: UP045
+    height: Annotated[Optional[int], typer.Option(help="Input height H.")] = None,  # noqa: UP045
+    width: Annotated[Optional[int], typer.Option(help="Input width W.")] = None,  # noqa: UP045
+    cin: Annotated[Optional[int], typer.Option(help="Input channels Cᵢₙ.")] = None,  # noqa: UP045
+    cout: Annotated[Optional[int], typer.Option(help="Output channels Cₒᵤₜ.")] = None,  # noqa: UP045
+    batch: Annotated[Optional[int], typer.Option(help="Batch size N.")] = None,  # noqa: UP045
+    layout: Annotated[Optional[Layout], typer.Option(help="Tensor layout shown first.")] = None,  # noqa: UP045
+    seed: Annotated[Optional[int], typer.Option(help="Random seed for the tensors.")] = None,  # noqa: UP045
+    as_json: JsonOpt = False,
+) -> None:
+    """Live NumPy walkthroughs of dense vs 1×1 convolution; no NAME lists them."""
+    raise _not_built("demo")
+
+
+# -- authoring (issue 6) ----------------------------------------------------------------------
+
+
+@app.command()
+def new(
+    path: Annotated[Path, typer.Argument(help="Where to write the new deck.", show_default=False)],
+    title: Annotated[Optional[str], typer.Option(help="The deck's title.")] = None,  # noqa: UP045
+) -> None:
+    """Write a commented deck that shows every card kind."""
+    raise _not_built("new")
+
+
+@app.command("import")
+def import_notes(
+    notes: Annotated[Path, typer.Argument(help="Markdown notes to turn into a deck.", show_default=False)],
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Deck file to write.")] = None,  # noqa: UP045
+    deck_id: Annotated[Optional[str], typer.Option(help="The new deck's id.")] = None,  # noqa: UP045
+    force: Annotated[bool, typer.Option(help="Overwrite a file that is not a deck.")] = False,
+) -> None:
+    """Turn Markdown notes into a deck."""
+    raise _not_built("import")
+
+
+class ExportFormat(str, Enum):
+    apkg = "apkg"
+    csv = "csv"
+    md = "md"
+
+
+@app.command()
+def export(
+    deck_name: Annotated[str, typer.Argument(metavar="DECK", help="Deck name or path.", show_default=False)],
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="Output format.")] = ExportFormat.apkg,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="File to write.")] = None,  # noqa: UP045
+) -> None:
+    """Export a deck to an Anki package, CSV or Markdown."""
+    raise _not_built("export")
+
+
+def _not_built(command: str) -> Exception:
+    from dense1x1quiz.errors import QuizError
+
+    return QuizError(f"`quiz {command}` is not built yet")
+
+
+# -- entry point ------------------------------------------------------------------------------
+
+
+def main() -> None:
+    """Run the app: typer handles usage errors (exit 2); every QuizError becomes `Error: …` and its
+    exit code; Ctrl-C exits 130; anything else is reported as a bug in one line, not a traceback."""
+    from dense1x1quiz.errors import QuizError
+
+    try:
+        app()
+    except QuizError as exc:
+        from dense1x1quiz.ui.console import print_error
+
+        print_error(str(exc))
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.stderr.write("\nInterrupted.\n")
+        sys.exit(130)
+    except Exception as exc:
+        if os.environ.get("DENSE1X1QUIZ_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"Error: internal error ({type(exc).__name__}: {exc}). This is a bug; "
+            "run again with DENSE1X1QUIZ_DEBUG=1 to see where it happened.\n"
+        )
+        sys.exit(1)
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,67 @@
+"""The demo registry: names, one-line summaries and the parameters each demo takes.
+
+This module never imports numpy: `quiz validate` and `quiz study` check a card's `demo:` link
+against it, and only running a demo imports the demo's own module (`dense1x1quiz.demos.<module>`).
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+# Parameters a demo may take, from the command line or a card's `demo:` mapping.
+SIZE_PARAMS = ("height", "width", "cin", "cout", "batch", "seed")
+LAYOUTS = ("nchw", "nhwc")
+MAX_SIZE = 100_000  # a single dimension; the memory cap in each demo refuses big products
+
+
+@dataclass(frozen=True)
+class DemoInfo:
+    name: str
+    module: str
+    summary: str
+
+
+DEMOS: dict[str, DemoInfo] = {
+    d.name: d
+    for d in (
+        DemoInfo("shapes", "shapes", "Dense vs 1×1 conv on an H × W × Cᵢₙ tensor: shapes, params, MACs"),
+        DemoInfo("equivalence", "equivalence", "A 1×1 conv is one linear layer applied at every pixel"),
+        DemoInfo("spatial", "spatial", "Permute the pixels: 1×1 conv follows, a dense layer does not"),
+        DemoInfo("nonlinearity", "nonlinearity", "Network in Network: 1×1 conv → ReLU → 1×1 conv"),
+        DemoInfo("bottleneck", "bottleneck", "ResNet bottleneck: 1×1 reduce → 3×3 → 1×1 expand"),
+        DemoInfo("inception", "inception", "GoogLeNet module 3a with and without 1×1 reductions"),
+        DemoInfo("mobilenet", "mobilenet", "Depthwise-separable convolutions and MobileNet v1"),
+        DemoInfo("fc-to-conv", "fc_to_conv", "A classifier's dense layers as 7×7 and 1×1 convolutions"),
+        DemoInfo("frameworks", "frameworks", "PyTorch NCHW vs Keras NHWC: tensors, weights, flatten order"),
+    )
+}
+
+
+def suggest(name: str) -> str:
+    """' (did you mean `x`?)' for the nearest demo name, or ''."""
+    close = difflib.get_close_matches(name, list(DEMOS), n=1, cutoff=0.5)
+    return f" (did you mean `{close[0]}`?)" if close else ""
+
+
+def check_params(params: dict[str, object]) -> list[str]:
+    """Problems with demo parameters given as text or ints; an empty list when they are fine."""
+    problems = []
+    for key, value in params.items():
+        if key == "layout":
+            if str(value).lower() not in LAYOUTS:
+                problems.append(f"layout must be one of {', '.join(LAYOUTS)}, not {value!r}")
+        elif key in SIZE_PARAMS:
+            text = str(value).strip()
+            if not text.isdigit() or len(text) > 6:
+                problems.append(f"{key} must be a whole number from 1 to {MAX_SIZE:,}, not {value!r}")
+            elif not (1 <= int(text) <= MAX_SIZE) and not (key == "seed" and int(text) == 0):
+                problems.append(f"{key} must be a whole number from 1 to {MAX_SIZE:,}, not {value!r}")
+        else:
+            close = difflib.get_close_matches(key, [*SIZE_PARAMS, "layout"], n=1)
+            hint = f" (did you mean `{close[0]}`?)" if close else ""
+            problems.append(f"unknown demo parameter `{key}`{hint}")
+    return problems
+
+
+__all__ = ["DEMOS", "LAYOUTS", "MAX_SIZE", "SIZE_PARAMS", "DemoInfo", "check_params", "suggest"]

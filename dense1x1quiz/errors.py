@@ -1,0 +1,47 @@
+"""The error family. Every message is written for the user; the CLI prints it and exits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class QuizError(Exception):
+    """A user-facing error: the CLI prints `Error: <message>` and exits 1."""
+
+    exit_code = 1
+
+
+class UsageError(QuizError):
+    """A bad value on the command line (an unknown demo, a size out of range): exit 2."""
+
+    exit_code = 2
+
+
+class StoreError(QuizError):
+    """The review database cannot be opened, is damaged, or cannot be written."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in a deck file, reported as `file:line:col: message`."""
+
+    path: str
+    line: int
+    col: int
+    message: str
+    warning: bool = False
+
+    def __str__(self) -> str:
+        kind = "warning: " if self.warning else ""
+        return f"{self.path}:{self.line}:{self.col}: {kind}{self.message}"
+
+
+class DeckError(QuizError):
+    """A deck that cannot be used; carries every problem found, not just the first."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = [p for p in problems if not p.warning]
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+__all__ = ["DeckError", "Problem", "QuizError", "StoreError", "UsageError"]

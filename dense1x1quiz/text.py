@@ -1,0 +1,77 @@
+"""Deck text made fit for a terminal: inline LaTeX as Unicode, control characters made visible.
+
+Deck text is untrusted. `display()` is applied to every string a deck supplies before it is shown;
+ui.py then puts it on screen as plain text (never as rich markup), so `[red]`, `[link=…]` and
+escape sequences appear literally.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_MATH_RE = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|(?<!\\)\$(.+?)(?<!\\)\$", re.DOTALL)
+# Constructs unicodeit leaves alone; rewritten first so the result reads well.
+_FRAC_RE = re.compile(r"\\[dt]?frac\{([^{}]*)\}\{([^{}]*)\}")
+_TEXT_RE = re.compile(r"\\(?:text|mathrm|mathit|mathbf|operatorname)\{([^{}]*)\}")
+_LEFTOVER_SCRIPT_RE = re.compile(r"([_^])\{([^{}]*)\}")
+_SPACING_RE = re.compile(r"\\[,;:! ]|\\q?quad\b")
+# Characters kept although they are format characters: joiners inside emoji and scripts.
+_KEEP_FORMAT = {"\u200c", "\u200d"}
+
+
+def latex_to_unicode(math: str) -> str:
+    """One LaTeX math fragment (without its `$`s) as readable Unicode: `C_{in}` → `Cᵢₙ`."""
+    import unicodeit  # a maintained LaTeX→Unicode table; imported only when a deck has math
+
+    def frac(m: re.Match[str]) -> str:
+        num, den = m.group(1), m.group(2)
+        wrap = lambda s: s if re.fullmatch(r"[\w.]+|\\?\w+(_\{?\w+\}?)?(\^\{?\w+\}?)?", s) else f"({s})"
+        return f"{wrap(num)}/{wrap(den)}"
+
+    text = _SPACING_RE.sub(" ", math)
+    for _ in range(3):  # nested \frac, innermost first
+        text = _FRAC_RE.sub(frac, text)
+    text = _TEXT_RE.sub(r"\1", text)
+    text = unicodeit.replace(text)
+    # Scripts with no Unicode sub/superscript form (e.g. `_{c=1}`) are written out plainly.
+    text = _LEFTOVER_SCRIPT_RE.sub(lambda m: m.group(1) + (m.group(2) if len(m.group(2)) == 1 else f"({m.group(2)})"), text)
+    return re.sub(r"[ \t]+", " ", text.replace("\\{", "{").replace("\\}", "}")).strip()
+
+
+def render_math(text: str) -> str:
+    """Every `$…$` and `$$…$$` in `text` converted by `latex_to_unicode`; `\\$` stays a dollar."""
+    if "$" not in text:
+        return text
+    out = _MATH_RE.sub(lambda m: latex_to_unicode(m.group(1) or m.group(2)), text)
+    return out.replace("\\$", "$")
+
+
+def visible_controls(text: str) -> str:
+    """Control and bidi/format characters shown as visible symbols instead of acting on the terminal.
+
+    C0 controls become Unicode control pictures (ESC → ␛); DEL, C1 controls and format characters
+    such as U+202E RIGHT-TO-LEFT OVERRIDE become `<U+202E>`. Newlines and tabs are kept.
+    """
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch in "\n\t":
+            out.append(ch)
+        elif code < 0x20:
+            out.append(chr(0x2400 + code))
+        elif code == 0x7F or 0x80 <= code < 0xA0:
+            out.append(f"<U+{code:04X}>")
+        elif ch not in _KEEP_FORMAT and unicodedata.category(ch) in ("Cf", "Co", "Cs", "Zl", "Zp"):
+            out.append(f"<U+{code:04X}>")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def display(text: str) -> str:
+    """Deck text as it should appear on screen: math rendered, controls made harmless."""
+    return visible_controls(render_math(text))
+
+
+__all__ = ["display", "latex_to_unicode", "render_math", "visible_controls"]
