@@ -7,7 +7,7 @@ from pathlib import Path
 
 from dense1x1quiz.deck import check_deck
 from dense1x1quiz.env import user_deck_dir
-from dense1x1quiz.errors import DeckError, UsageError
+from dense1x1quiz.errors import DeckError, Problem, UsageError
 from dense1x1quiz.model import Deck
 
 
@@ -46,9 +46,20 @@ def _entry(path: Path, origin: str) -> DeckEntry:
 
 
 def find_decks() -> list[DeckEntry]:
-    """Every built-in deck and every deck in the user deck folder, broken ones included."""
+    """Every built-in deck and every deck in the user deck folder, broken ones included.
+
+    Review history is keyed by deck id, so a second deck with an id already taken is listed as broken.
+    """
     found = [_entry(p, "built-in") for p in _yaml_files(builtin_deck_dir())]
     found += [_entry(p, "user") for p in _yaml_files(user_deck_dir())]
+    owners: dict[str, Path] = {}
+    for i, entry in enumerate(found):
+        if entry.deck is None:
+            continue
+        first = owners.setdefault(entry.deck.id, entry.path)
+        if first != entry.path:
+            problem = Problem(str(entry.path), 1, 1, f"deck id `{entry.deck.id}` is already used by {first}")
+            found[i] = DeckEntry(entry.path, entry.origin, None, DeckError([problem]))
     return found
 
 

@@ -69,6 +69,7 @@ def check_deck(path: str | Path) -> tuple[Deck | None, list[Problem]]:
 
 def slug(text: str) -> str:
     """A lowercase ASCII id fragment: `1x1 Convolution` → `1x1-convolution`."""
+    text = text.replace("×", "x").replace("·", "-")
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:40]
 
@@ -126,7 +127,8 @@ class _DeckReader:
 
     def decode(self, data: bytes) -> str | None:
         if len(data) > MAX_BYTES:
-            self.error((1, 1), f"is larger than a deck may be ({MAX_BYTES // (1024 * 1024)} MiB)")
+            limit = f"{MAX_BYTES // 2**20} MiB" if MAX_BYTES >= 2**20 else f"{MAX_BYTES} bytes"
+            self.error((1, 1), f"is larger than a deck may be ({limit})")
             return None
         if not data.strip():
             self.error((1, 1), "is empty")
@@ -162,7 +164,8 @@ class _DeckReader:
 
     def deck(self, root: Node) -> Deck | None:
         if root.kind != "map":
-            self.error(root, f"the top level of a deck must be a mapping (deck:, title:, cards:), not {root.describe()}")
+            self.error(root, "the top level of a deck must be a mapping (deck:, title:, cards:), "
+                             f"not {root.describe()}")
             return None
         self.unknown_keys(root, TOP_KEYS, "deck")
         deck_id = self.ident(root, "deck", required=True) or "?"
@@ -271,7 +274,7 @@ class _DeckReader:
         elif value.kind == "map":
             name = self.text(value, "name", required=True) or ""
             params = {}
-            for key, (key_node, param) in value.pairs.items():
+            for key, (_, param) in value.pairs.items():
                 if key != "name":
                     if param.kind != "str":
                         self.error(param, f"demo parameter `{key}` must be a number or a word")

@@ -24,10 +24,14 @@ def latex_to_unicode(math: str) -> str:
     """One LaTeX math fragment (without its `$`s) as readable Unicode: `C_{in}` → `Cᵢₙ`."""
     import unicodeit  # a maintained LaTeX→Unicode table; imported only when a deck has math
 
+    def wrap(term: str) -> str:  # parenthesise a fraction's part unless it is one symbol
+        return term if re.fullmatch(r"[\w.]+|\\?\w+(_\{?\w+\}?)?(\^\{?\w+\}?)?", term) else f"({term})"
+
     def frac(m: re.Match[str]) -> str:
-        num, den = m.group(1), m.group(2)
-        wrap = lambda s: s if re.fullmatch(r"[\w.]+|\\?\w+(_\{?\w+\}?)?(\^\{?\w+\}?)?", s) else f"({s})"
-        return f"{wrap(num)}/{wrap(den)}"
+        return f"{wrap(m.group(1))}/{wrap(m.group(2))}"
+
+    def script(m: re.Match[str]) -> str:
+        return m.group(1) + (m.group(2) if len(m.group(2)) == 1 else f"({m.group(2)})")
 
     text = _SPACING_RE.sub(" ", math)
     for _ in range(3):  # nested \frac, innermost first
@@ -35,7 +39,7 @@ def latex_to_unicode(math: str) -> str:
     text = _TEXT_RE.sub(r"\1", text)
     text = unicodeit.replace(text)
     # Scripts with no Unicode sub/superscript form (e.g. `_{c=1}`) are written out plainly.
-    text = _LEFTOVER_SCRIPT_RE.sub(lambda m: m.group(1) + (m.group(2) if len(m.group(2)) == 1 else f"({m.group(2)})"), text)
+    text = _LEFTOVER_SCRIPT_RE.sub(script, text)
     return re.sub(r"[ \t]+", " ", text.replace("\\{", "{").replace("\\}", "}")).strip()
 
 

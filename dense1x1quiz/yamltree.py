@@ -85,7 +85,7 @@ def parse(text: str) -> tuple[Node | None, list[YamlError]]:
                     problems.append(YamlError(*_pos(event), f"tags ({event.tag}) are not allowed in a deck"))
                 line, col = _pos(event)
                 if isinstance(event, yaml.ScalarEvent):
-                    node = Node("str", line, col, text=event.value, plain=event.style is None)
+                    node = Node("str", line, col, text=event.value, plain=not event.style)  # libyaml says "" for plain
                 else:
                     if len(stack) >= MAX_DEPTH:
                         raise YamlError(line, col, f"nesting deeper than a deck needs ({MAX_DEPTH} levels)")

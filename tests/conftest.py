@@ -11,3 +11,20 @@ def isolated_home(tmp_path, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "100")
     return home
+
+
+def run_quiz(*args: str, input: str | None = None, env: dict | None = None, timeout: float = 60):
+    """Run `python -m dense1x1quiz ARGS` as a user would; returns the CompletedProcess (text mode)."""
+    import os
+    import subprocess
+    import sys
+
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "dense1x1quiz", *args], input=input, text=True,
+                          capture_output=True, env=full_env, timeout=timeout)
+
+
+@pytest.fixture
+def quiz():
+    """The `quiz` command run in a subprocess: quiz("validate", "x.yaml").returncode …"""
+    return run_quiz

@@ -1,0 +1,100 @@
+"""`quiz validate` and `quiz decks` as a user runs them: exact output and exit codes."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+from dense1x1quiz.catalog import builtin_deck_dir
+
+SMALL = textwrap.dedent("""\
+    deck: small
+    title: A small deck
+    cards:
+      - {id: a, front: x, back: y, reverse: true}
+      - {id: b, front: q, options: [one, two], answer: two}
+""")
+
+
+def test_validate_ok_prints_one_summary_line(tmp_path, quiz):
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL)
+    result = quiz("validate", str(path))
+    assert (result.returncode, result.stdout, result.stderr) == (0, "1 deck OK: 3 cards\n", "")
+
+
+def test_validate_reports_every_problem_of_every_file_and_exits_1(tmp_path, quiz):
+    one = tmp_path / "one.yaml"
+    one.write_text("deck: one\ntitle: One\ncards:\n  - {id: a, fornt: x, back: y}\n")
+    two = tmp_path / "two.yaml"
+    two.write_text("deck: two\ntitle: Two\ncards:\n  - {id: a, front: x, options: [p, q], answer: r}\n")
+    result = quiz("validate", str(one), str(two))
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"{one}:4:5: missing `front`",
+        f"{one}:4:13: unknown key `fornt`; did you mean `front`?",
+        f"{two}:4:48: the answer 'r' is not among the options",
+    ]
+
+
+def test_validate_warnings_keep_exit_0(tmp_path, quiz):
+    path = tmp_path / "moji.yaml"
+    path.write_text("deck: m\ntitle: 'Dense â€“ 1×1'\ncards:\n  - {id: a, front: x, back: y}\n")
+    result = quiz("validate", str(path))
+    assert result.returncode == 0
+    assert result.stdout == "1 deck OK: 1 cards, 1 warning\n"
+    assert result.stderr.startswith(f"{path}:2:15: warning: looks like mojibake")
+
+
+def test_validate_missing_file_is_a_problem_not_a_traceback(tmp_path, quiz):
+    result = quiz("validate", str(tmp_path / "nope.yaml"))
+    assert result.returncode == 1
+    assert result.stderr == f"{tmp_path / 'nope.yaml'}:1:1: cannot be read: No such file or directory\n"
+
+
+def test_validate_without_paths_is_bad_usage(quiz):
+    result = quiz("validate")
+    assert result.returncode == 2
+    assert "Missing argument" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_builtin_decks_validate(quiz):
+    paths = sorted(str(p) for p in builtin_deck_dir().glob("*.yaml"))
+    assert paths, "the built-in decks ship with the package"
+    result = quiz("validate", *paths)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+
+
+def test_decks_json_lists_builtin_and_user_decks_and_broken_ones(isolated_home, quiz):
+    user_decks = isolated_home / "decks"
+    user_decks.mkdir(parents=True)
+    (user_decks / "small.yaml").write_text(SMALL)
+    (user_decks / "broken.yaml").write_text("deck: broken\ntitle: B\ncards: [\n")
+    result = quiz("decks", "--json")
+    assert result.returncode == 0, result.stderr
+    listed = json.loads(result.stdout)
+    by_path = {entry["path"]: entry for entry in listed}
+    assert by_path[str(user_decks / "small.yaml")] == {
+        "deck": "small", "title": "A small deck", "path": str(user_decks / "small.yaml"), "cards": 3}
+    broken = by_path[str(user_decks / "broken.yaml")]
+    assert broken["cards"] is None
+    assert broken["error"] == f"{user_decks / 'broken.yaml'}:4:1: YAML syntax: did not find expected node content"
+    builtin = [e for e in listed if e["path"].startswith(str(builtin_deck_dir()))]
+    assert builtin and all(e["cards"] and e["cards"] > 0 for e in builtin)
+
+
+def test_decks_table_shows_broken_decks_without_crashing(isolated_home, quiz):
+    user_decks = isolated_home / "decks"
+    user_decks.mkdir(parents=True)
+    (user_decks / "small.yaml").write_text(SMALL)
+    (user_decks / "copy.yaml").write_text(SMALL)
+    result = quiz("decks", env={"COLUMNS": "200"})
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    # copy.yaml comes first, so it owns the id; small.yaml is the second deck with it.
+    assert any(line.split()[:2] == ["small", "3"] and line.rstrip().endswith("user") for line in lines)
+    assert any(line.startswith("small.yaml")
+               and f"broken: deck id `small` is already used by {user_decks / 'copy.yaml'}" in line
+               for line in lines)
