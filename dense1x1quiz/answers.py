@@ -41,7 +41,7 @@ def fold(text: str) -> str:
 def parse_shape(text: str) -> tuple[int, ...] | None:
     """`32x32x64`, `32×32×64`, `(32, 32, 64)`, `32 x 32 x 64`, `[32,32,64]` → (32, 32, 64); else None."""
     text = unicodedata.normalize("NFKC", text).strip()
-    if not _SHAPE_RE.fullmatch(text):
+    if not _SHAPE_RE.fullmatch(text) or _NUMBER_RE.fullmatch(text):  # `6,176` is a number
         return None
     body = text.strip("()[] \t").rstrip(",").strip()
     parts = _SHAPE_SEP.split(body)
