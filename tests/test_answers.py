@@ -14,7 +14,9 @@ def test_shapes_are_compared_as_shapes(given):
     assert same_answer(given, "32 × 32 × 64")
 
 
-@pytest.mark.parametrize("given, expected", [("64x32x32", "32×32×64"), ("32x32", "32×32×64"), ("32x32x64x1", "32×32×64")])
+@pytest.mark.parametrize("given, expected", [
+    ("64x32x32", "32×32×64"), ("32x32", "32×32×64"), ("32x32x64x1", "32×32×64"),
+])
 def test_different_shapes_differ(given, expected):
     assert not same_answer(given, expected)
 
