@@ -1,0 +1,295 @@
+"""The FSRS adapter and the study queue. Pure: time and randomness come in as arguments.
+
+FSRS-6 itself lives in the `fsrs` package; this module only translates between our `CardState`
+and `fsrs.Card`, makes fuzz reproducible, and decides the order of a day's cards.
+
+Conventions every caller relies on:
+- All datetimes are timezone-aware; results are in UTC (`datetime.timezone.utc`).
+- A card never reviewed has no stored state: `CardState.new(key)` stands for it (state "new").
+- Ratings are ints 1 (Again), 2 (Hard), 3 (Good), 4 (Easy).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta, timezone, tzinfo
+
+import fsrs
+import fsrs.scheduler as _fsrs_scheduler
+
+from dense1x1quiz.model import Card
+
+Key = tuple[str, str]
+
+AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
+RATINGS = (AGAIN, HARD, GOOD, EASY)
+RATING_NAMES = {AGAIN: "again", HARD: "hard", GOOD: "good", EASY: "easy"}
+STATES = ("new", "learning", "review", "relearning")
+MATURE_DAYS = 21  # Anki's threshold: a review card whose interval is at least 21 days is "mature"
+
+LEARNING_STEPS = (timedelta(minutes=1), timedelta(minutes=10))
+RELEARNING_STEPS = (timedelta(minutes=10),)
+DEFAULT_RETENTION = 0.9
+DEFAULT_NEW_PER_DAY = 20
+DEFAULT_DAY_START_HOUR = 4
+
+_TO_FSRS = {"new": fsrs.State.Learning, "learning": fsrs.State.Learning,
+            "review": fsrs.State.Review, "relearning": fsrs.State.Relearning}
+_FROM_FSRS = {fsrs.State.Learning: "learning", fsrs.State.Review: "review",
+              fsrs.State.Relearning: "relearning"}
+
+
+@dataclass(frozen=True)
+class CardState:
+    """The scheduling state of one card, keyed by `(deck, card id)`.
+
+    - `state`: "new" (never reviewed), "learning", "review" or "relearning".
+    - `step`: the (re)learning step index, None in "review" (and 0 for "new").
+    - `stability` (days) and `difficulty` (1–10): FSRS's memory state, None while "new".
+    - `due`: when the card is next due (aware UTC); None while "new" (a new card is due when
+      the daily new-card limit lets it in).
+    - `last_review`: time of the latest review (aware UTC), None while "new".
+    - `reps`: number of reviews; `lapses`: times a review card was forgotten (Again in "review").
+    """
+
+    key: Key
+    state: str = "new"
+    step: int | None = 0
+    stability: float | None = None
+    difficulty: float | None = None
+    due: datetime | None = None
+    last_review: datetime | None = None
+    reps: int = 0
+    lapses: int = 0
+
+    @classmethod
+    def new(cls, key: Key) -> CardState:
+        """The state of a card that has never been reviewed."""
+        return cls(key=tuple(key))  # type: ignore[arg-type]
+
+    @property
+    def interval(self) -> timedelta | None:
+        """The current interval (due − last review), None while new."""
+        if self.due is None or self.last_review is None:
+            return None
+        return self.due - self.last_review
+
+    @property
+    def mature(self) -> bool:
+        """A review card whose interval is at least 21 days (Anki's definition)."""
+        interval = self.interval
+        return self.state == "review" and interval is not None and interval >= timedelta(days=MATURE_DAYS)
+
+
+def make_scheduler(retention: float = DEFAULT_RETENTION, fuzz: bool = True) -> fsrs.Scheduler:
+    """An FSRS-6 scheduler with default weights, learning steps 1 m / 10 m, relearning step 10 m.
+
+    `retention` is the desired probability of recall when a card falls due (0.7–0.99).
+    """
+    return fsrs.Scheduler(desired_retention=retention, learning_steps=LEARNING_STEPS,
+                          relearning_steps=RELEARNING_STEPS, enable_fuzzing=fuzz)
+
+
+def utc(moment: datetime) -> datetime:
+    """`moment` as an aware datetime with `tzinfo=timezone.utc` (naive values are taken as UTC)."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+def to_fsrs(state: CardState) -> fsrs.Card:
+    """Our state as an `fsrs.Card` (card_id 0: fsrs needs none of ours)."""
+    step = state.step if state.state in ("new", "learning", "relearning") else None
+    if state.state in ("learning", "relearning") and step is None:
+        step = 0
+    return fsrs.Card(card_id=0, state=_TO_FSRS[state.state], step=step, stability=state.stability,
+                     difficulty=state.difficulty, due=state.due or datetime(1970, 1, 1, tzinfo=timezone.utc),
+                     last_review=state.last_review)
+
+
+def fuzz_seed(key: Key, reps: int) -> int:
+    """The default fuzz seed of a card's review number `reps` (0-based): stable across runs and
+    machines, so replaying a card's log reproduces its fuzzed intervals exactly."""
+    digest = hashlib.sha256(f"{key[0]}\x00{key[1]}\x00{reps}".encode()).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
+_fuzz_lock = threading.Lock()
+
+
+@contextmanager
+def _seeded_fuzz(seed: int):
+    """fsrs draws its fuzz from `random.random` imported into `fsrs.scheduler`; point that name at
+    a private seeded generator for the duration, so the global `random` is neither used nor advanced."""
+    rng = random.Random(seed)
+    with _fuzz_lock:
+        saved = _fsrs_scheduler.random
+        _fsrs_scheduler.random = rng.random
+        try:
+            yield
+        finally:
+            _fsrs_scheduler.random = saved
+
+
+def review(state: CardState, rating: int, now: datetime, scheduler: fsrs.Scheduler,
+           seed: int | None = None) -> CardState:
+    """The state after answering the card with `rating` (1–4) at `now`; `state` is not changed.
+
+    Stability, difficulty, step and due are exactly what `scheduler.review_card` computes. Fuzz
+    (when the scheduler has it on) is drawn from `seed`, by default `fuzz_seed(key, reps)`, so the
+    same inputs always give the same state. `reps` grows by one; `lapses` when a review card gets Again.
+    """
+    if rating not in RATINGS:
+        raise ValueError(f"rating must be 1–4, not {rating!r}")
+    now = utc(now)
+    with _seeded_fuzz(fuzz_seed(state.key, state.reps) if seed is None else seed):
+        card, _ = scheduler.review_card(to_fsrs(state), fsrs.Rating(rating), now)
+    return CardState(
+        key=state.key, state=_FROM_FSRS[card.state], step=card.step, stability=card.stability,
+        difficulty=card.difficulty, due=card.due, last_review=card.last_review, reps=state.reps + 1,
+        lapses=state.lapses + (1 if state.state == "review" and rating == AGAIN else 0),
+    )
+
+
+def replay(key: Key, reviews: Iterable[tuple[int, datetime]], scheduler: fsrs.Scheduler) -> CardState:
+    """The state a card reaches from new through `reviews` = (rating, time) in order."""
+    state = CardState.new(key)
+    for rating, moment in reviews:
+        state = review(state, rating, moment, scheduler)
+    return state
+
+
+def preview(state: CardState, now: datetime, scheduler: fsrs.Scheduler) -> dict[int, timedelta]:
+    """For each rating 1–4, the interval it would give (new due − now): the label of each button.
+
+    Uses the same seed as `review`, so the label matches what answering really does."""
+    now = utc(now)
+    return {rating: review(state, rating, now, scheduler).due - now for rating in RATINGS}  # type: ignore[operator]
+
+
+def retrievability(state: CardState, now: datetime, scheduler: fsrs.Scheduler | None = None) -> float:
+    """FSRS's probability of recall at `now` (0 for a new card)."""
+    if state.state == "new":
+        return 0.0
+    return (scheduler or _DEFAULT).get_card_retrievability(to_fsrs(state), utc(now))
+
+
+def day_start(now: datetime, day_start_hour: int = DEFAULT_DAY_START_HOUR, tz: tzinfo | None = None) -> datetime:
+    """The start (UTC) of the study day containing `now`: days begin at `day_start_hour` o'clock in
+    `tz` (default: the machine's local time zone)."""
+    local = utc(now).astimezone(tz)  # tz None → local time zone
+    shifted = local - timedelta(hours=day_start_hour)
+    start = datetime.combine(shifted.date(), time(day_start_hour), tzinfo=local.tzinfo)
+    if tz is None:  # the local offset may differ on that date (DST): let astimezone() find it
+        start = datetime.combine(shifted.date(), time(day_start_hour)).astimezone()
+    return utc(start)
+
+
+def next_day_start(now: datetime, day_start_hour: int = DEFAULT_DAY_START_HOUR,
+                   tz: tzinfo | None = None) -> datetime:
+    """The start (UTC) of the study day after the one containing `now`."""
+    return day_start(day_start(now, day_start_hour, tz) + timedelta(hours=30), day_start_hour, tz)
+
+
+def build_queue(
+    cards: Sequence[Card],
+    states: Mapping[Key, CardState],
+    now: datetime,
+    *,
+    new_per_day: int = DEFAULT_NEW_PER_DAY,
+    new_done_today: Mapping[str, int] | None = None,
+    answered_today: Iterable[Key] = (),
+    day_start_hour: int = DEFAULT_DAY_START_HOUR,
+    tz: tzinfo | None = None,
+    scheduler: fsrs.Scheduler | None = None,
+) -> list[Card]:
+    """The cards to study now, in order:
+
+    1. learning/relearning cards due by `now`, earliest due first;
+    2. review cards due before the next day start, lowest retrievability first;
+    3. new cards (no entry in `states`, or state "new"), in deck order, at most
+       `new_per_day − new_done_today[deck]` per deck.
+
+    `answered_today` holds the keys of cards answered since the day start (see
+    `Store.answered_since`); their siblings (same deck and `card.note`) that are new or in review
+    are buried until the next day. Learning cards are never buried. `new_done_today` maps a deck to
+    the new cards already introduced today (`Store.new_introduced_since`). Cards in learning whose
+    due is later today are not in the queue: call again after each answer to pick them up.
+    """
+    now = utc(now)
+    end_of_day = next_day_start(now, day_start_hour, tz)
+    by_key = {card.key: card for card in cards}
+    answered = set(answered_today)
+    busy_notes = {(by_key[k].deck, by_key[k].note) for k in answered if k in by_key}
+    new_done = dict(new_done_today or {})
+
+    learning: list[tuple[datetime, int, Card]] = []
+    reviews: list[tuple[float, int, Card]] = []
+    fresh: list[Card] = []
+    for position, card in enumerate(cards):
+        state = states.get(card.key)
+        buried = (card.deck, card.note) in busy_notes and card.key not in answered
+        if state is None or state.state == "new":
+            if not buried:
+                fresh.append(card)
+        elif state.state in ("learning", "relearning"):
+            if state.due is not None and state.due <= now:
+                learning.append((state.due, position, card))
+        elif state.due is not None and state.due < end_of_day and not buried:
+            reviews.append((retrievability(state, now, scheduler), position, card))
+
+    queue = [card for _, _, card in sorted(learning, key=lambda t: (t[0], t[1]))]
+    queue += [card for _, _, card in sorted(reviews, key=lambda t: (t[0], t[1]))]
+    room = {deck: max(0, new_per_day - done) for deck, done in new_done.items()}
+    for card in fresh:
+        left = room.setdefault(card.deck, new_per_day)
+        if left > 0:
+            queue.append(card)
+            room[card.deck] = left - 1
+    return queue
+
+
+def counts(queue: Iterable[Card], states: Mapping[Key, CardState]) -> dict[str, int]:
+    """What is left in `queue` as Anki's header counts it: {"new", "learning", "review"}."""
+    result = {"new": 0, "learning": 0, "review": 0}
+    for card in queue:
+        state = states.get(card.key)
+        kind = "new" if state is None or state.state == "new" else state.state
+        result["learning" if kind == "relearning" else kind] += 1
+    return result
+
+
+_DEFAULT = make_scheduler(fuzz=False)
+
+__all__ = [
+    "AGAIN",
+    "DEFAULT_DAY_START_HOUR",
+    "DEFAULT_NEW_PER_DAY",
+    "DEFAULT_RETENTION",
+    "EASY",
+    "GOOD",
+    "HARD",
+    "MATURE_DAYS",
+    "RATINGS",
+    "RATING_NAMES",
+    "STATES",
+    "CardState",
+    "Key",
+    "build_queue",
+    "counts",
+    "day_start",
+    "fuzz_seed",
+    "make_scheduler",
+    "next_day_start",
+    "preview",
+    "replay",
+    "retrievability",
+    "review",
+    "to_fsrs",
+    "utc",
+]

@@ -1,0 +1,618 @@
+"""The review database: SQLite at `<home>/quiz.sqlite3`. The only module with SQL.
+
+What it guarantees:
+- The review log (`reviews`) is append-only and is the truth; `card_states` is derived from it
+  and can be rebuilt by replaying it (`rebuild_states`).
+- Every answer is one `BEGIN IMMEDIATE` transaction, committed (WAL, synchronous=FULL) before
+  `record_review` returns: a process killed afterwards keeps it; two processes on one home
+  never lose or overwrite each other's answers (a busy timeout makes the second one wait).
+- Schema versions live in `PRAGMA user_version`; migrations run in order, after a backup made
+  with SQLite's backup API into `<home>/backups/`.
+- A damaged database raises `StoreError` naming the file and the newest backup; it is never
+  written to. A folder that cannot be written raises `StoreError` saying so.
+
+Times are stored as integer milliseconds since the epoch (UTC) and returned as aware UTC
+datetimes; `record_review` rounds `now` down to the millisecond *before* scheduling, so replaying
+the log gives back exactly the stored states.
+
+Use one `Store` per process (not shared across threads); close it or use it as a context manager.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import fsrs
+
+from dense1x1quiz.errors import StoreError
+from dense1x1quiz.scheduler import (
+    RATINGS,
+    CardState,
+    Key,
+    make_scheduler,
+    review,
+    utc,
+)
+
+DB_NAME = "quiz.sqlite3"
+BACKUP_DIR = "backups"
+BUSY_TIMEOUT_MS = 30_000
+BACKUPS_KEPT = 10
+MODES = ("flip", "type", "choice", "cloze", "auto", "cram", "test")
+
+_SCHEMA_V1 = """
+CREATE TABLE reviews (                 -- the append-only review log: the truth
+    id INTEGER PRIMARY KEY,            -- append order
+    deck TEXT NOT NULL,
+    card TEXT NOT NULL,
+    at_ms INTEGER NOT NULL,            -- when answered, ms since epoch, UTC
+    rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+    state_before TEXT NOT NULL,        -- new | learning | review | relearning
+    mode TEXT NOT NULL,
+    duration_ms INTEGER,               -- time to answer
+    typed TEXT,                        -- what was typed (typed cards), else NULL
+    session TEXT,
+    retention REAL NOT NULL,           -- the scheduler used: needed to replay the log exactly
+    fuzz INTEGER NOT NULL
+);
+CREATE INDEX reviews_by_card ON reviews (deck, card, id);
+CREATE INDEX reviews_by_time ON reviews (at_ms);
+CREATE INDEX reviews_by_session ON reviews (session, id);
+CREATE TRIGGER reviews_append_only BEFORE UPDATE ON reviews
+BEGIN SELECT RAISE(ABORT, 'the review log is append-only'); END;
+
+CREATE TABLE card_states (             -- derived from reviews; one row per card ever reviewed
+    deck TEXT NOT NULL,
+    card TEXT NOT NULL,
+    state TEXT NOT NULL,
+    step INTEGER,
+    stability REAL,
+    difficulty REAL,
+    due_ms INTEGER,
+    last_review_ms INTEGER,
+    reps INTEGER NOT NULL,
+    lapses INTEGER NOT NULL,
+    PRIMARY KEY (deck, card)
+) WITHOUT ROWID;
+CREATE INDEX card_states_by_due ON card_states (due_ms);
+
+CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+CREATE TABLE exams (
+    id INTEGER PRIMARY KEY,
+    started_ms INTEGER NOT NULL,
+    finished_ms INTEGER,               -- NULL while running or if abandoned
+    decks TEXT NOT NULL,               -- JSON list of deck ids
+    seed INTEGER,
+    total INTEGER NOT NULL,
+    score INTEGER,
+    seconds REAL
+);
+CREATE TABLE exam_answers (
+    exam INTEGER NOT NULL REFERENCES exams (id),
+    position INTEGER NOT NULL,         -- 1-based question number
+    question TEXT NOT NULL,            -- question id
+    kind TEXT NOT NULL,
+    prompt TEXT NOT NULL,
+    given TEXT,
+    expected TEXT NOT NULL,
+    correct INTEGER NOT NULL,
+    tags TEXT NOT NULL,                -- JSON list
+    answered_ms INTEGER NOT NULL,
+    PRIMARY KEY (exam, position)
+);
+"""
+
+# Ordered migrations: MIGRATIONS[i] takes the schema from version i to i + 1.
+MIGRATIONS: list[str] = [_SCHEMA_V1]
+
+
+def _ms(moment: datetime) -> int:
+    """Aware datetime → integer ms since the epoch (rounded down)."""
+    delta = utc(moment) - datetime(1970, 1, 1, tzinfo=timezone.utc)
+    return (delta.days * 86_400 + delta.seconds) * 1000 + delta.microseconds // 1000
+
+
+def _dt(ms: int | None) -> datetime | None:
+    """Integer ms since the epoch → aware UTC datetime (exact)."""
+    if ms is None:
+        return None
+    return datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(milliseconds=ms)
+
+
+def to_ms_precision(moment: datetime) -> datetime:
+    """`moment` in UTC rounded down to the millisecond: the precision of every stored time."""
+    return _dt(_ms(moment))  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """One entry of the review log."""
+
+    id: int
+    key: Key
+    at: datetime
+    rating: int
+    state_before: str
+    mode: str
+    duration_ms: int | None
+    typed: str | None
+    session: str | None
+
+
+@dataclass(frozen=True)
+class ExamRow:
+    """One exam as stored: `finished` is None for an exam never finished."""
+
+    id: int
+    started: datetime
+    finished: datetime | None
+    decks: list[str]
+    seed: int | None
+    total: int
+    score: int | None
+    seconds: float | None
+
+
+def _state_from_row(row: sqlite3.Row | tuple) -> CardState:
+    deck, card, state, step, stability, difficulty, due_ms, last_ms, reps, lapses = row
+    return CardState(key=(deck, card), state=state, step=step, stability=stability, difficulty=difficulty,
+                     due=_dt(due_ms), last_review=_dt(last_ms), reps=reps, lapses=lapses)
+
+
+def _check_header(path: Path) -> str | None:
+    """A cheap look at the file before SQLite opens it: why it is not a usable database, or None.
+
+    Catches a foreign file and a truncated one (shorter than the page count its header records),
+    which SQLite itself may only notice when it reaches a missing page."""
+    try:
+        size = path.stat().st_size
+        if size == 0:
+            return None  # SQLite treats an empty file as a new database
+        with path.open("rb") as f:
+            header = f.read(100)
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
+        return "is not an SQLite database (damaged or overwritten)"
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    counter_valid = header[24:28] == header[92:96]
+    if page_size < 512 or page_size & (page_size - 1):
+        return "has a damaged header"
+    if size % page_size:
+        return "is truncated (its size is not a whole number of pages)"
+    if counter_valid and pages and size < pages * page_size and not path.with_name(path.name + "-wal").exists():
+        return f"is truncated ({size} bytes; its header says {pages * page_size})"
+    return None
+
+
+class Store:
+    """The review database of one home folder. Open it with `Store.open(home)`."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection):
+        self.path = path
+        self._db = connection
+
+    # -- opening -----------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, home: Path) -> Store:
+        """Open (creating if needed) `<home>/quiz.sqlite3`, migrating it to the current schema.
+
+        Raises StoreError when the folder cannot be created or written, when the file is damaged
+        or truncated (naming it and the newest backup; the file is left as it is), or when it was
+        written by a newer version of this program."""
+        home = Path(home)
+        path = home / DB_NAME
+        try:
+            home.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the folder {home}: {exc.strerror or exc}") from None
+        if path.exists():
+            problem = _check_header(path)
+            if problem:
+                raise StoreError(_damaged_message(path, problem))
+        elif not os.access(home, os.W_OK | os.X_OK):
+            raise StoreError(f"cannot create the review database in {home}: the folder is read-only "
+                             "(set DENSE1X1QUIZ_HOME to a writable folder)")
+        try:
+            connection = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
+                                         check_same_thread=True)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open {path}: {exc}") from None
+        store = cls(path, connection)
+        try:
+            with store._errors():
+                store._configure()
+                store._migrate()
+        except BaseException:
+            connection.close()
+            raise
+        return store
+
+    def _configure(self) -> None:
+        db = self._db
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise StoreError(f"cannot use {self.path}: SQLite refused write-ahead logging (journal mode {mode})")
+        db.execute("PRAGMA synchronous = FULL")
+        db.execute("PRAGMA foreign_keys = ON")
+
+    def _migrate(self) -> None:
+        version = self._version()
+        latest = len(MIGRATIONS)
+        if version > latest:
+            raise StoreError(f"{self.path} was written by a newer version of quiz (schema {version}, "
+                             f"this one knows {latest}); upgrade quiz to use it")
+        if version == latest:
+            return
+        if version > 0:
+            self.backup(reason=f"v{version}")
+        with self.transaction():
+            version = self._version()  # another process may have migrated meanwhile
+            for target in range(version + 1, latest + 1):
+                for statement in _statements(MIGRATIONS[target - 1]):
+                    self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version = {target}")
+
+    def _version(self) -> int:
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    def close(self) -> None:
+        """Close the connection (safe to call twice)."""
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- plumbing ----------------------------------------------------------------------------
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """Turn SQLite failures into StoreErrors written for the user."""
+        try:
+            yield
+        except sqlite3.DatabaseError as exc:
+            text = str(exc)
+            if isinstance(exc, sqlite3.OperationalError) and ("readonly" in text or "unable to open" in text
+                                                              or "read-only" in text):
+                raise StoreError(f"cannot write to {self.path}: the file or its folder is read-only "
+                                 "(set DENSE1X1QUIZ_HOME to a writable folder)") from None
+            if isinstance(exc, sqlite3.OperationalError) and "locked" in text:
+                raise StoreError(f"{self.path} stayed locked by another quiz for "
+                                 f"{BUSY_TIMEOUT_MS // 1000} s; try again") from None
+            if _is_damage(text):
+                raise StoreError(_damaged_message(self.path, text)) from None
+            if isinstance(exc, sqlite3.OperationalError):
+                raise StoreError(f"cannot use {self.path}: {text}") from None
+            raise
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One `BEGIN IMMEDIATE` … `COMMIT` (rolled back on error). Internal, but public for tests."""
+        with self._errors():
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _read(self, sql: str, params: Iterable[Any] = ()) -> list[tuple]:
+        with self._errors():
+            return self._db.execute(sql, tuple(params)).fetchall()
+
+    # -- backups -----------------------------------------------------------------------------
+
+    @property
+    def backup_dir(self) -> Path:
+        return self.path.parent / BACKUP_DIR
+
+    def backup(self, reason: str = "manual") -> Path:
+        """Copy the database with SQLite's backup API to `<home>/backups/quiz-<UTC time>-<reason>.sqlite3`
+        (consistent even while other sessions write). Keeps the newest BACKUPS_KEPT files."""
+        self.backup_dir.mkdir(exist_ok=True)
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        target = self.backup_dir / f"quiz-{stamp}-{reason}.sqlite3"
+        with self._errors():
+            copy = sqlite3.connect(target)
+            try:
+                self._db.backup(copy)
+            finally:
+                copy.close()
+        for old in list_backups(self.path.parent)[BACKUPS_KEPT:]:
+            old.unlink(missing_ok=True)
+        return target
+
+    # -- reviews -----------------------------------------------------------------------------
+
+    def states(self, keys: Iterable[Key] | None = None) -> dict[Key, CardState]:
+        """Stored states by key; keys never reviewed are absent (use `CardState.new(key)` for them).
+        `keys=None` returns every stored state, including orphans."""
+        sql = ("SELECT deck, card, state, step, stability, difficulty, due_ms, last_review_ms, reps, lapses "
+               "FROM card_states")
+        if keys is None:
+            return {(r[0], r[1]): _state_from_row(r) for r in self._read(sql)}
+        wanted = set(map(tuple, keys))
+        decks = sorted({k[0] for k in wanted})
+        rows = []
+        for i in range(0, len(decks), 500):
+            chunk = decks[i:i + 500]
+            rows += self._read(sql + f" WHERE deck IN ({','.join('?' * len(chunk))})", chunk)
+        return {(r[0], r[1]): _state_from_row(r) for r in rows if (r[0], r[1]) in wanted}
+
+    def state(self, key: Key) -> CardState:
+        """The stored state of one card, or `CardState.new(key)` if it was never reviewed."""
+        return self._state_in(self._db, key)
+
+    def _state_in(self, db: sqlite3.Connection, key: Key) -> CardState:
+        with self._errors():
+            row = db.execute("SELECT deck, card, state, step, stability, difficulty, due_ms, last_review_ms, "
+                             "reps, lapses FROM card_states WHERE deck = ? AND card = ?", tuple(key)).fetchone()
+        return _state_from_row(row) if row else CardState.new(tuple(key))  # type: ignore[arg-type]
+
+    def record_review(
+        self,
+        card: Any,
+        rating: int,
+        now: datetime,
+        *,
+        mode: str,
+        duration_ms: int | None = None,
+        typed: str | None = None,
+        session_id: str | None = None,
+        scheduler: fsrs.Scheduler,
+    ) -> CardState:
+        """Answer `card` (a model.Card, or a (deck, id) key) with `rating` 1–4 at `now`; return its new state.
+
+        In ONE `BEGIN IMMEDIATE` transaction: read the card's latest stored state (another session
+        may have just answered it), compute the next state with `scheduler.review`, append the
+        answer to the review log, upsert the state, commit. When this returns, the answer is on
+        disk. `now` is rounded down to the millisecond first. `mode` says how it was asked
+        (flip/type/choice/cloze), `duration_ms` how long the answer took, `typed` what was typed,
+        `session_id` groups a session's answers for `undo_last`. Raises StoreError if the database
+        cannot be written; ValueError for a rating outside 1–4."""
+        key: Key = tuple(card.key if hasattr(card, "key") else card)  # type: ignore[assignment]
+        if rating not in RATINGS:
+            raise ValueError(f"rating must be 1–4, not {rating!r}")
+        now = to_ms_precision(now)
+        with self.transaction() as db:
+            before = self._state_in(db, key)
+            after = review(before, rating, now, scheduler)
+            db.execute(
+                "INSERT INTO reviews (deck, card, at_ms, rating, state_before, mode, duration_ms, typed, session, "
+                "retention, fuzz) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (key[0], key[1], _ms(now), rating, before.state, mode, duration_ms, typed, session_id,
+                 scheduler.desired_retention, int(scheduler.enable_fuzzing)),
+            )
+            self._put_state(db, after)
+        return after
+
+    def _put_state(self, db: sqlite3.Connection, state: CardState) -> None:
+        db.execute(
+            "INSERT OR REPLACE INTO card_states (deck, card, state, step, stability, difficulty, due_ms, "
+            "last_review_ms, reps, lapses) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (state.key[0], state.key[1], state.state, state.step, state.stability, state.difficulty,
+             None if state.due is None else _ms(state.due),
+             None if state.last_review is None else _ms(state.last_review), state.reps, state.lapses),
+        )
+
+    def _replay_in(self, db: sqlite3.Connection, key: Key) -> CardState:
+        rows = db.execute("SELECT rating, at_ms, retention, fuzz FROM reviews WHERE deck = ? AND card = ? "
+                          "ORDER BY id", tuple(key)).fetchall()
+        return _replay(key, rows)
+
+    def undo_last(self, session_id: str) -> Key | None:
+        """Remove the latest answer of `session_id` from the log and restore that card's state by
+        replaying what is left of its log (a card with no review left becomes new again).
+        Durable like `record_review`. Returns the card's key, or None if the session has no answer."""
+        with self.transaction() as db:
+            row = db.execute("SELECT id, deck, card FROM reviews WHERE session = ? ORDER BY id DESC LIMIT 1",
+                             (session_id,)).fetchone()
+            if row is None:
+                return None
+            review_id, deck, card = row
+            key = (deck, card)
+            db.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
+            state = self._replay_in(db, key)
+            if state.reps:
+                self._put_state(db, state)
+            else:
+                db.execute("DELETE FROM card_states WHERE deck = ? AND card = ?", key)
+        return key
+
+    def rebuild_states(self, *, write: bool = False) -> dict[Key, CardState]:
+        """Every card's state obtained by replaying the review log from the start.
+
+        It equals `states()` unless the derived table was damaged by hand; with `write=True` the
+        `card_states` table is replaced by the replayed states (in one transaction)."""
+        with self.transaction() as db:
+            rows = db.execute("SELECT deck, card, rating, at_ms, retention, fuzz FROM reviews "
+                              "ORDER BY deck, card, id").fetchall()
+            result: dict[Key, CardState] = {}
+            start = 0
+            for i in range(1, len(rows) + 1):
+                if i == len(rows) or rows[i][:2] != rows[start][:2]:
+                    key = (rows[start][0], rows[start][1])
+                    result[key] = _replay(key, [r[2:] for r in rows[start:i]])
+                    start = i
+            if write:
+                db.execute("DELETE FROM card_states")
+                for state in result.values():
+                    self._put_state(db, state)
+        return result
+
+    def reviews(self, since: datetime | None = None, keys: Iterable[Key] | None = None) -> list[ReviewRow]:
+        """The review log in append order, optionally from `since` on and for some cards only."""
+        sql = ("SELECT id, deck, card, at_ms, rating, state_before, mode, duration_ms, typed, session "
+               "FROM reviews WHERE at_ms >= ? ORDER BY id")
+        rows = self._read(sql, (_ms(since) if since else -(2**62),))
+        wanted = None if keys is None else set(map(tuple, keys))
+        return [ReviewRow(r[0], (r[1], r[2]), _dt(r[3]), r[4], r[5], r[6], r[7], r[8], r[9])  # type: ignore[arg-type]
+                for r in rows if wanted is None or (r[1], r[2]) in wanted]
+
+    def review_count(self, decks: Iterable[str] | None = None) -> int:
+        """Number of answers in the log (for some decks only if given)."""
+        if decks is None:
+            return int(self._read("SELECT COUNT(*) FROM reviews")[0][0])
+        decks = list(decks)
+        return sum(int(self._read("SELECT COUNT(*) FROM reviews WHERE deck = ?", (d,))[0][0]) for d in decks)
+
+    def new_introduced_since(self, since: datetime) -> dict[str, int]:
+        """Per deck, how many new cards got their first answer at or after `since` (for the daily
+        new-card limit; pass `scheduler.day_start(now, ...)`)."""
+        rows = self._read("SELECT deck, COUNT(*) FROM reviews WHERE at_ms >= ? AND state_before = 'new' "
+                          "GROUP BY deck", (_ms(since),))
+        return {deck: n for deck, n in rows}
+
+    def answered_since(self, since: datetime) -> set[Key]:
+        """Keys of the cards answered at or after `since` (for burying siblings in `build_queue`)."""
+        return {(d, c) for d, c in self._read("SELECT DISTINCT deck, card FROM reviews WHERE at_ms >= ?",
+                                              (_ms(since),))}
+
+    def session_reviews(self, session_id: str) -> list[ReviewRow]:
+        """The answers of one session, in order (for its end summary)."""
+        rows = self._read("SELECT id, deck, card, at_ms, rating, state_before, mode, duration_ms, typed, session "
+                          "FROM reviews WHERE session = ? ORDER BY id", (session_id,))
+        return [ReviewRow(r[0], (r[1], r[2]), _dt(r[3]), r[4], r[5], r[6], r[7], r[8], r[9])  # type: ignore[arg-type]
+                for r in rows]
+
+    def next_due(self, keys: Iterable[Key] | None = None) -> datetime | None:
+        """The earliest due time of the reviewed cards (of `keys` if given), or None."""
+        if keys is None:
+            row = self._read("SELECT MIN(due_ms) FROM card_states")[0]
+            return _dt(row[0])
+        dues = [s.due for s in self.states(keys).values() if s.due is not None]
+        return min(dues) if dues else None
+
+    # -- settings ----------------------------------------------------------------------------
+
+    def get_setting(self, name: str, default: Any = None) -> Any:
+        """A saved setting (JSON value), or `default`. Names in use: "retention" (float),
+        "day_start_hour" (int), "new_per_day" (int)."""
+        rows = self._read("SELECT value FROM settings WHERE name = ?", (name,))
+        return json.loads(rows[0][0]) if rows else default
+
+    def set_setting(self, name: str, value: Any) -> None:
+        """Save a setting (any JSON value); committed at once."""
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)", (name, json.dumps(value)))
+
+    def scheduler(self, retention: float | None = None, fuzz: bool = True) -> fsrs.Scheduler:
+        """A scheduler with `retention`, else the saved "retention" setting, else 0.9."""
+        chosen = retention if retention is not None else self.get_setting("retention", 0.9)
+        return make_scheduler(retention=float(chosen), fuzz=fuzz)
+
+    # -- exams -------------------------------------------------------------------------------
+
+    def start_exam(self, started_at: datetime, decks: Iterable[str], seed: int | None, total: int) -> int:
+        """Record the start of an exam of `total` questions over `decks`; returns its id."""
+        with self.transaction() as db:
+            cursor = db.execute("INSERT INTO exams (started_ms, decks, seed, total) VALUES (?, ?, ?, ?)",
+                                (_ms(started_at), json.dumps(list(decks)), seed, total))
+            return int(cursor.lastrowid)  # type: ignore[arg-type]
+
+    def record_exam_answer(self, exam_id: int, position: int, question_id: str, kind: str, prompt: str,
+                           given: str | None, expected: str, correct: bool, tags: Iterable[str],
+                           answered_at: datetime) -> None:
+        """Store one graded answer of exam `exam_id` (`position` 1-based); committed at once.
+        Answering the same position again replaces it."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO exam_answers (exam, position, question, kind, prompt, given, expected, "
+                "correct, tags, answered_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (exam_id, position, question_id, kind, prompt, given, expected, int(bool(correct)),
+                 json.dumps(list(tags)), _ms(answered_at)),
+            )
+
+    def finish_exam(self, exam_id: int, finished_at: datetime, score: int, seconds: float) -> None:
+        """Mark exam `exam_id` finished with its score (questions right) and duration in seconds."""
+        with self.transaction() as db:
+            db.execute("UPDATE exams SET finished_ms = ?, score = ?, seconds = ? WHERE id = ?",
+                       (_ms(finished_at), score, seconds, exam_id))
+
+    def exams(self, limit: int = 10) -> list[ExamRow]:
+        """The latest `limit` exams, newest first (finished or not)."""
+        rows = self._read("SELECT id, started_ms, finished_ms, decks, seed, total, score, seconds FROM exams "
+                          "ORDER BY started_ms DESC, id DESC LIMIT ?", (limit,))
+        return [ExamRow(r[0], _dt(r[1]), _dt(r[2]), json.loads(r[3]), r[4], r[5], r[6], r[7])  # type: ignore[arg-type]
+                for r in rows]
+
+    def exam_answers(self, exam_id: int | None = None) -> list[dict[str, Any]]:
+        """Stored exam answers (of one exam, or all), in exam and position order."""
+        sql = ("SELECT exam, position, question, kind, prompt, given, expected, correct, tags, answered_ms "
+               "FROM exam_answers")
+        rows = self._read(sql + (" WHERE exam = ?" if exam_id is not None else "") + " ORDER BY exam, position",
+                          () if exam_id is None else (exam_id,))
+        return [{"exam": r[0], "position": r[1], "question": r[2], "kind": r[3], "prompt": r[4], "given": r[5],
+                 "expected": r[6], "correct": bool(r[7]), "tags": json.loads(r[8]), "answered_at": _dt(r[9])}
+                for r in rows]
+
+    # -- checks --------------------------------------------------------------------------------
+
+    def integrity_check(self) -> str:
+        """SQLite's `PRAGMA integrity_check` result ("ok" when sound)."""
+        return str(self._read("PRAGMA integrity_check")[0][0])
+
+
+def _replay(key: Key, rows: Iterable[tuple]) -> CardState:
+    """Replay (rating, at_ms, retention, fuzz) rows with the scheduler each answer was made with."""
+    state = CardState.new(key)
+    schedulers: dict[tuple[float, int], fsrs.Scheduler] = {}
+    for rating, at_ms, retention, fuzz in rows:
+        scheduler = schedulers.get((retention, fuzz))
+        if scheduler is None:
+            scheduler = schedulers[(retention, fuzz)] = make_scheduler(retention, bool(fuzz))
+        state = review(state, rating, _dt(at_ms), scheduler)  # type: ignore[arg-type]
+    return state
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into statements (executescript would commit our transaction)."""
+    statements, current = [], ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    return [s for s in statements if s]
+
+
+def _is_damage(text: str) -> bool:
+    text = text.lower()
+    return any(word in text for word in ("malformed", "not a database", "corrupt", "encrypted"))
+
+
+def list_backups(home: Path) -> list[Path]:
+    """Backups in `<home>/backups/`, newest first."""
+    folder = Path(home) / BACKUP_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(folder.glob("quiz-*.sqlite3"), key=lambda p: (p.stat().st_mtime, p.name), reverse=True)
+
+
+def _damaged_message(path: Path, problem: str) -> str:
+    backups = list_backups(path.parent)
+    hint = (f"the newest backup is {backups[0]}" if backups
+            else f"there is no backup in {path.parent / BACKUP_DIR}")
+    return (f"the review database {path} is damaged ({problem}); it was left untouched. "
+            f"Move it away to start afresh, or restore a backup: {hint}")
+
+
+__all__ = ["DB_NAME", "MIGRATIONS", "ExamRow", "ReviewRow", "Store", "list_backups", "to_ms_precision"]
