@@ -98,3 +98,16 @@ def test_decks_table_shows_broken_decks_without_crashing(isolated_home, quiz):
     assert any(line.startswith("small.yaml")
                and f"broken: deck id `small` is already used by {user_decks / 'copy.yaml'}" in line
                for line in lines)
+
+
+def test_readme_example_deck_validates(tmp_path, quiz):
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Deck format", 1)[1]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "example.yaml"
+    path.write_text(example, encoding="utf-8")
+    result = quiz("validate", str(path))
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == "1 deck OK: 14 cards\n"
