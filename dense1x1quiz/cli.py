@@ -27,7 +27,7 @@ app = typer.Typer(
 
 DeckArgs = Annotated[
     Optional[list[str]],  # noqa: UP045 - typer needs Optional on 3.10
-    typer.Argument(help="Deck names or .yaml paths (default: every deck found).", show_default=False),
+    typer.Argument(metavar="DECK", help="Deck names or .yaml paths (default: every deck found).", show_default=False),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
 
@@ -60,7 +60,7 @@ def decks(as_json: JsonOpt = False) -> None:
 
 @app.command()
 def validate(
-    paths: Annotated[list[Path], typer.Argument(help="Deck files to check.", show_default=False)],
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH", help="Deck files to check.", show_default=False)],
 ) -> None:
     """Check deck files; print every problem as file:line:col: message."""
     from dense1x1quiz.deck import check_deck
