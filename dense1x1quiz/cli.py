@@ -116,7 +116,34 @@ def exam(
     as_json: JsonOpt = False,
 ) -> None:
     """A scored quiz of auto-graded questions; the schedule is not changed."""
-    raise _not_built("exam")
+    import random
+
+    from dense1x1quiz import env
+    from dense1x1quiz.catalog import resolve
+    from dense1x1quiz.exam import build_exam, exam_clock, no_questions, result_json, run_exam
+    from dense1x1quiz.store import Store
+    from dense1x1quiz.ui.console import make_console
+    from dense1x1quiz.ui.exam import ExamScreen
+
+    seed = seed if seed is not None else random.SystemRandom().randrange(1_000_000)
+    decks = resolve(deck_names or [])
+    questions = build_exam(decks, n, random.Random(seed), tags=tag, computed=computed)
+    if not questions:
+        raise no_questions(decks, tag, computed)
+    limit = time_limit * 60 if time_limit is not None else None
+    screen = ExamScreen(make_console(stderr=as_json), interactive=sys.stdin.isatty())
+    screen.intro(len(questions), n, limit)
+    with Store.open(env.home_dir()) as store:
+        try:
+            result = run_exam(questions, ui=screen, recorder=store, clock=exam_clock(), now=env.now, seed=seed,
+                              decks=[d.id for d in decks], time_limit=limit)
+        except KeyboardInterrupt:
+            screen.interrupted()
+            raise
+    if as_json:
+        _print_json(result_json(result))
+    else:
+        screen.report(result)
 
 
 @app.command()
@@ -146,7 +173,28 @@ def demo(
     as_json: JsonOpt = False,
 ) -> None:
     """Live NumPy walkthroughs of dense vs 1×1 convolution; no NAME lists them."""
-    raise _not_built("demo")
+    given = {"height": height, "width": width, "cin": cin, "cout": cout, "batch": batch, "seed": seed,
+             "layout": layout.value if layout else None}
+    params = {k: v for k, v in given.items() if v is not None}
+    if name is None:
+        if as_json:
+            from dense1x1quiz.demos import DEMOS
+
+            _print_json([{"demo": d.name, "summary": d.summary, "params": list(d.params)}
+                         for d in DEMOS.values()])
+            return
+        from dense1x1quiz.ui.demo import print_demo_list
+
+        print_demo_list()
+        return
+    if as_json:
+        from dense1x1quiz.demos.runner import run_demo
+
+        _print_json(run_demo(name, params).to_json())
+        return
+    from dense1x1quiz.ui.demo import show_demo
+
+    show_demo(name, params)
 
 
 # -- authoring (issue 6) ----------------------------------------------------------------------

@@ -20,6 +20,7 @@ class DemoInfo:
     name: str
     module: str
     summary: str
+    params: tuple[str, ...] = (*SIZE_PARAMS, "layout")  # the parameters this demo takes
 
 
 DEMOS: dict[str, DemoInfo] = {
@@ -30,7 +31,8 @@ DEMOS: dict[str, DemoInfo] = {
         DemoInfo("spatial", "spatial", "Permute the pixels: 1×1 conv follows, a dense layer does not"),
         DemoInfo("nonlinearity", "nonlinearity", "Network in Network: 1×1 conv → ReLU → 1×1 conv"),
         DemoInfo("bottleneck", "bottleneck", "ResNet bottleneck: 1×1 reduce → 3×3 → 1×1 expand"),
-        DemoInfo("inception", "inception", "GoogLeNet module 3a with and without 1×1 reductions"),
+        DemoInfo("inception", "inception", "GoogLeNet module 3a with and without 1×1 reductions",
+                 ("height", "width", "cin", "batch", "seed", "layout")),
         DemoInfo("mobilenet", "mobilenet", "Depthwise-separable convolutions and MobileNet v1"),
         DemoInfo("fc-to-conv", "fc_to_conv", "A classifier's dense layers as 7×7 and 1×1 convolutions"),
         DemoInfo("frameworks", "frameworks", "PyTorch NCHW vs Keras NHWC: tensors, weights, flatten order"),
@@ -44,11 +46,16 @@ def suggest(name: str) -> str:
     return f" (did you mean `{close[0]}`?)" if close else ""
 
 
-def check_params(params: dict[str, object]) -> list[str]:
-    """Problems with demo parameters given as text or ints; an empty list when they are fine."""
+def check_params(params: dict[str, object], demo: str | None = None) -> list[str]:
+    """Problems with demo parameters given as text or ints; an empty list when they are fine.
+
+    With `demo` (a known name), a parameter that demo does not take is a problem too."""
     problems = []
     for key, value in params.items():
-        if key == "layout":
+        if demo in DEMOS and key in (*SIZE_PARAMS, "layout") and key not in DEMOS[demo].params:
+            takes = ", ".join(DEMOS[demo].params)
+            problems.append(f"demo {demo} does not take `{key}` (it takes {takes})")
+        elif key == "layout":
             if str(value).lower() not in LAYOUTS:
                 problems.append(f"layout must be one of {', '.join(LAYOUTS)}, not {value!r}")
         elif key in SIZE_PARAMS:

@@ -1,0 +1,95 @@
+"""`quiz demo` screens: the demo list, and one demo's blocks (drawings, tables, checks, notes)."""
+
+from __future__ import annotations
+
+import re
+
+from rich import box
+from rich.console import Console
+from rich.table import Table as RichTable
+from rich.text import Text as RichText
+
+from dense1x1quiz.demos import DEMOS
+from dense1x1quiz.demos.result import Check, DemoResult, Drawing, Table, Text, sci
+from dense1x1quiz.ui.console import make_console
+
+_TRAILING_BLANKS = re.compile(r" +((?:\x1b\[[0-9;]*m)*)$")
+
+
+def print_demo_list() -> None:
+    """Every demo with its one-line summary and how to run it."""
+    console = make_console()
+    table = RichTable(box=None, pad_edge=False, show_header=False)
+    table.add_column("demo", no_wrap=True, style="bold")
+    table.add_column("summary")
+    for info in DEMOS.values():
+        table.add_row(info.name, info.summary)
+    console.print(table)
+    console.print(RichText("Run one: quiz demo NAME [--height --width --cin --cout --batch --layout "
+                           "--seed] [--json]", style="dim"), soft_wrap=True)
+
+
+def show_demo(name: str, params: dict[str, int | str]) -> None:
+    """Run demo `name` with `params` and draw it on stdout. UsageError for bad names or sizes."""
+    from dense1x1quiz.demos.runner import run_demo
+
+    render(run_demo(name, params), make_console())
+
+
+def render(result: DemoResult, console: Console) -> None:
+    """Draw one demo's result; lines carry no trailing blanks (rich pads tables and wrapped text)."""
+    with console.capture() as capture:
+        _render(result, console)
+    for line in capture.get().splitlines():
+        console.file.write(_TRAILING_BLANKS.sub(r"\1", line) + "\n")
+    console.file.flush()
+
+
+def _render(result: DemoResult, console: Console) -> None:
+    """Title, blocks in order (consecutive checks as one table), counting convention."""
+    console.print(RichText(f"quiz demo {result.name}", style="bold") + RichText(f" — {result.title}"))
+    pending: list[Check] = []
+    for block in result.blocks:
+        if isinstance(block, Check):
+            pending.append(block)
+            continue
+        if pending:
+            console.print(_checks(pending))
+            pending = []
+        if isinstance(block, (Drawing, Table)):
+            console.print()
+        if isinstance(block, Drawing):
+            for line in block.lines:
+                console.print(RichText(line), no_wrap=True, crop=True, overflow="crop")
+        elif isinstance(block, Table):
+            console.print(_table(block))
+        elif isinstance(block, Text):
+            console.print(RichText(block.text, style=block.style))
+    if pending:
+        console.print(_checks(pending))
+    console.print(RichText(f"Counting: {result.convention}.", style="dim"))
+
+
+def _table(block: Table) -> RichTable:
+    table = RichTable(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, padding=(0, 1),
+                      title=block.title or None, title_justify="left", title_style="bold")
+    for column, align in zip(block.columns, block.alignment(), strict=True):
+        table.add_column(column, justify="right" if align == "r" else "left", no_wrap=True)
+    for cells in block.rows:
+        table.add_row(*(RichText(c) for c in cells))
+    return table
+
+
+def _checks(checks: list[Check]) -> RichTable:
+    table = RichTable(box=None, pad_edge=False, show_header=True, padding=(0, 1))
+    table.add_column("", no_wrap=True)
+    table.add_column("check", no_wrap=False)
+    table.add_column("max |difference|", justify="right", no_wrap=True)
+    for check in checks:
+        mark = RichText("✓", style="green") if check.ok else RichText("✗", style="bold red")
+        label = check.label + ("" if check.expect_equal else " (should differ)")
+        table.add_row(mark, RichText(label), RichText(sci(check.max_diff)))
+    return table
+
+
+__all__ = ["print_demo_list", "render", "show_demo"]
