@@ -1,0 +1,362 @@
+"""`quiz exam`: questions built from decks and computed problems, graded, timed, and recorded.
+
+The exam never touches the FSRS schedule; its results go to the store's own exam tables. The
+loop gets its collaborators passed in (a UI, a recorder, a clock), so a whole exam can be driven by
+a script in tests: `run_exam(questions, ui=…, recorder=…, clock=…)`.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from dense1x1quiz import answers
+from dense1x1quiz.env import NOW_VAR
+from dense1x1quiz.errors import QuizError
+from dense1x1quiz.model import Card, Deck, cloze_prompt
+from dense1x1quiz.problems import ComputedProblem, computed_problems
+from dense1x1quiz.text import display
+
+ASKED_KINDS = ("choice", "table", "typed", "cloze")  # basic cards' backs cannot be graded automatically
+COMPUTED_SHARE = 0.25  # of an exam, when the decks have enough questions for the rest
+QUIT = "q"
+
+
+@dataclass(frozen=True)
+class Question:
+    """One exam question. `options` are in the order shown (empty for typed answers)."""
+
+    id: str
+    kind: str  # choice | table | typed | cloze | computed
+    prompt: str
+    expected: str
+    accept: tuple[str, ...] = ()
+    options: tuple[str, ...] = ()
+    tolerance: float = 0.0
+    tags: tuple[str, ...] = ()
+    source: str = ""
+    explain: str = ""
+    deck: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A graded answer: what was given (a choice resolved to its option's text), and whether it is right.
+
+    `given` is None for a question left unanswered (time ran out, input ended, the learner quit).
+    """
+
+    question: Question
+    given: str | None
+    correct: bool
+
+
+@dataclass
+class ExamResult:
+    exam_id: int | None
+    seed: int
+    outcomes: list[Outcome] = field(default_factory=list)
+    seconds: float = 0.0
+    ended: str = "done"  # done | time | quit | eof
+
+    @property
+    def score(self) -> int:
+        return sum(o.correct for o in self.outcomes)
+
+    @property
+    def total(self) -> int:
+        return len(self.outcomes)
+
+    @property
+    def missed(self) -> list[tuple[int, Outcome]]:
+        """(position from 1, outcome) of every question not answered right."""
+        return [(i, o) for i, o in enumerate(self.outcomes, 1) if not o.correct]
+
+
+class TimeUp(Exception):
+    """Raised by a UI's `ask` when the time limit ends while the learner is typing."""
+
+
+class ExamUI(Protocol):
+    def ask(self, position: int, total: int, question: Question, seconds_left: float | None) -> str | None:
+        """The learner's answer line, or None at end of input; may raise TimeUp."""
+
+    def feedback(self, outcome: Outcome) -> None: ...
+
+    def time_up(self, unanswered: int) -> None: ...
+
+
+class Recorder(Protocol):
+    def start_exam(self, started_at: datetime, decks: list[str], seed: int, total: int) -> int: ...
+
+    def record_exam_answer(self, exam_id: int, position: int, question_id: str, kind: str, prompt: str,
+                           given: str | None, expected: str, correct: bool, tags: list[str],
+                           answered_at: datetime) -> None: ...
+
+    def finish_exam(self, exam_id: int, finished_at: datetime, score: int, seconds: float) -> None: ...
+
+
+# -- building questions ------------------------------------------------------------------------
+
+
+def _unique_options(options: Sequence[str], right: str) -> list[str]:
+    """Options as shown, with any that would look the same on screen as the right answer or an earlier
+    option dropped (the right answer is always kept)."""
+    seen = {answers.fold(display(right))}
+    kept = [right]
+    for option in options:
+        key = answers.fold(display(option))
+        if key not in seen:
+            seen.add(key)
+            kept.append(option)
+    return kept
+
+
+def question_from_card(card: Card, rng: random.Random) -> Question:
+    """A deck card as an exam question; choice and table options are shuffled with `rng`."""
+    common = dict(id=f"{card.deck}/{card.id}", tags=card.tags, source=card.source, explain=card.explain,
+                  deck=card.deck)
+    if card.kind in ("choice", "table"):
+        options = _unique_options(card.options, card.answer)
+        return Question(kind=card.kind, prompt=card.prompt, expected=card.answer,
+                        options=tuple(rng.sample(options, len(options))), **common)
+    if card.kind == "cloze":
+        return Question(kind="cloze", prompt=cloze_prompt(card.cloze, card.cloze_number), expected=card.answer,
+                        **common)
+    return Question(kind="typed", prompt=card.prompt, expected=card.answer, accept=card.accept, **common)
+
+
+def question_from_problem(problem: ComputedProblem) -> Question:
+    return Question(id=problem.id, kind="computed", prompt=problem.prompt, expected=problem.answer,
+                    tolerance=problem.tolerance, tags=problem.tags, source=problem.source,
+                    explain=problem.working)
+
+
+def deck_pool(decks: Sequence[Deck], tags: Sequence[str] | None = None) -> list[Card]:
+    """Cards that can be asked and graded, one per distinct prompt, filtered by any of `tags`."""
+    pool, prompts = [], set()
+    for deck in decks:
+        for card in deck.cards:
+            if card.kind not in ASKED_KINDS or (tags and not set(tags) & set(card.tags)):
+                continue
+            shown = answers.fold(display(cloze_prompt(card.cloze, card.cloze_number) if card.cloze else card.prompt))
+            if shown not in prompts:
+                prompts.add(shown)
+                pool.append(card)
+    return pool
+
+
+def _pick_cards(pool: list[Card], count: int, rng: random.Random) -> list[Card]:
+    """`count` cards, kinds taking turns, at most one card per note (siblings give each other away)
+    until the notes run out."""
+    by_note: dict[str, list[Card]] = defaultdict(list)
+    for card in pool:
+        by_note[f"{card.deck}/{card.note or card.id}"].append(card)
+    rounds: list[list[Card]] = []
+    for siblings in by_note.values():  # round k holds each note's k-th card, shuffled
+        for k, card in enumerate(rng.sample(siblings, len(siblings))):
+            if k == len(rounds):
+                rounds.append([])
+            rounds[k].append(card)
+    picked: list[Card] = []
+    for round_cards in rounds:
+        by_kind: dict[str, list[Card]] = defaultdict(list)
+        for card in rng.sample(round_cards, len(round_cards)):
+            by_kind[card.kind].append(card)
+        kinds = rng.sample(sorted(by_kind), len(by_kind))
+        while len(picked) < count and any(by_kind.values()):
+            for kind in kinds:
+                if by_kind[kind] and len(picked) < count:
+                    picked.append(by_kind[kind].pop())
+        if len(picked) == count:
+            break
+    return picked
+
+
+def build_exam(decks: Sequence[Deck], count: int, rng: random.Random, tags: Sequence[str] | None = None,
+               computed: bool = True) -> list[Question]:
+    """Up to `count` questions in random order: deck cards (kinds mixed) and, unless `computed` is off,
+    about a quarter computed problems — more when the decks run short. Fewer than `count` only when
+    computed problems are off (or no template has the tag) and the decks have too few questions."""
+    pool = deck_pool(decks, tags)
+    n_computed = 0
+    if computed:
+        n_computed = max(1, round(count * COMPUTED_SHARE)) if pool else count
+        n_computed = min(count, max(n_computed, count - len(pool)))
+    problems = computed_problems(rng, n_computed, list(tags) if tags else None)
+    cards = _pick_cards(pool, count - len(problems), rng)
+    questions = [question_from_card(c, rng) for c in cards] + [question_from_problem(p) for p in problems]
+    return rng.sample(questions, len(questions))
+
+
+# -- grading -----------------------------------------------------------------------------------
+
+
+def chosen_option(question: Question, given: str) -> str | None:
+    """The option a line names: its number (from 1) or its text; None if it names none."""
+    text = given.strip()
+    if text.isdigit() and 1 <= int(text) <= len(question.options):
+        return question.options[int(text) - 1]
+    for option in question.options:
+        if answers.fold(text) and answers.fold(text) in (answers.fold(option), answers.fold(display(option))):
+            return option
+    return None
+
+
+def grade(question: Question, given: str) -> Outcome:
+    """Grade one answer line: choices by number or text, typed answers with `answers.grade`
+    (numbers as numbers, shapes as shapes, a stated tolerance for ratios)."""
+    if question.options:
+        option = chosen_option(question, given)
+        if option is None:
+            return Outcome(question, given.strip(), False)
+        return Outcome(question, option, option == question.expected)
+    result = answers.grade(given, [question.expected, *question.accept], question.tolerance)
+    return Outcome(question, given.strip(), result.correct)
+
+
+# -- the exam loop -----------------------------------------------------------------------------
+
+
+def run_exam(questions: Sequence[Question], *, ui: ExamUI, recorder: Recorder, clock: Callable[[], float],
+             now: Callable[[], datetime], seed: int, decks: Sequence[str] = (),
+             time_limit: float | None = None) -> ExamResult:
+    """Ask every question, record each answer the moment it is graded, and return the result.
+
+    `clock` gives seconds (monotonic), `now` the UTC instant stored with each row, and
+    `time_limit` (seconds) ends the exam: questions not answered in time count as wrong. A line `q`
+    (when it is not an option) or the end of input ends the exam early, the rest counted wrong.
+    Ctrl-C (KeyboardInterrupt) propagates; the answers recorded so far stay recorded.
+    """
+    start = clock()
+    deadline = None if time_limit is None else start + time_limit
+    exam_id = recorder.start_exam(now(), list(decks), seed, len(questions))
+    result = ExamResult(exam_id, seed)
+
+    def record(position: int, outcome: Outcome) -> None:
+        q = outcome.question
+        recorder.record_exam_answer(exam_id, position, q.id, q.kind, q.prompt, outcome.given, q.expected,
+                                    outcome.correct, list(q.tags), now())
+        result.outcomes.append(outcome)
+
+    for position, question in enumerate(questions, 1):
+        left = None if deadline is None else deadline - clock()
+        if left is not None and left <= 0:
+            result.ended = "time"
+            break
+        try:
+            line = ui.ask(position, len(questions), question, left)
+        except TimeUp:
+            result.ended = "time"
+            break
+        if deadline is not None and clock() > deadline:  # typed after the bell: not accepted
+            result.ended = "time"
+            break
+        if line is None:
+            result.ended = "eof"
+            break
+        if line.strip().lower() == QUIT and chosen_option(question, line) is None:
+            result.ended = "quit"
+            break
+        outcome = grade(question, line)
+        record(position, outcome)
+        ui.feedback(outcome)
+    unanswered = questions[len(result.outcomes):]
+    if result.ended == "time":
+        ui.time_up(len(unanswered))
+    for position, question in enumerate(unanswered, len(result.outcomes) + 1):
+        record(position, Outcome(question, None, False))
+    result.seconds = clock() - start
+    if deadline is not None:
+        result.seconds = min(result.seconds, time_limit or 0.0)
+    recorder.finish_exam(exam_id, now(), result.score, round(result.seconds, 1))
+    return result
+
+
+def exam_clock() -> Callable[[], float]:
+    """Monotonic seconds; frozen when DENSE1X1QUIZ_NOW fixes the time (screenshots, tests)."""
+    if os.environ.get(NOW_VAR):
+        return lambda: 0.0
+    return time.monotonic
+
+
+def no_questions(decks: Sequence[Deck], tags: Sequence[str] | None, computed: bool) -> QuizError:
+    """The error for an exam with nothing to ask, saying why."""
+    where = ", ".join(d.id for d in decks) or "no decks found"
+    if tags:
+        return QuizError(f"no question has the tag {' or '.join(tags)} (decks: {where})")
+    extra = "" if computed else "; leave out --no-computed for computed problems"
+    return QuizError(f"the decks ({where}) have no choice, typed, cloze or table cards to ask{extra}")
+
+
+# -- what the result says ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TagScore:
+    tag: str
+    right: int
+    asked: int
+    in_decks: bool  # some deck question had it (else only computed problems did)
+
+
+def weakest_tags(result: ExamResult, most: int = 3) -> list[TagScore]:
+    """The tags with misses, lowest share right first, then most missed."""
+    right: dict[str, int] = defaultdict(int)
+    asked: dict[str, int] = defaultdict(int)
+    in_decks: set[str] = set()
+    for outcome in result.outcomes:
+        for tag in outcome.question.tags:
+            asked[tag] += 1
+            right[tag] += outcome.correct
+            if outcome.question.kind != "computed":
+                in_decks.add(tag)
+    # A tag on every question (a deck-wide tag in a one-deck exam) says nothing about where to look.
+    everywhere = {tag for tag in asked if asked[tag] == result.total}
+    telling = [tag for tag in asked if tag not in everywhere] or list(asked)
+    missed = [TagScore(tag, right[tag], asked[tag], tag in in_decks) for tag in telling if right[tag] < asked[tag]]
+    missed.sort(key=lambda t: (t.right / t.asked, t.right - t.asked, t.tag))
+    return missed[:most]
+
+
+def result_json(result: ExamResult) -> dict:
+    """The `quiz exam --json` document (DESIGN.md)."""
+    return {
+        "score": result.score,
+        "total": result.total,
+        "seconds": round(result.seconds, 1),
+        "questions": [
+            {"id": o.question.id, "kind": o.question.kind, "prompt": o.question.prompt,
+             "options": list(o.question.options), "given": o.given, "expected": o.question.expected,
+             "correct": o.correct}
+            for o in result.outcomes
+        ],
+    }
+
+
+__all__ = [
+    "ExamResult",
+    "ExamUI",
+    "Outcome",
+    "Question",
+    "Recorder",
+    "TagScore",
+    "TimeUp",
+    "build_exam",
+    "chosen_option",
+    "deck_pool",
+    "exam_clock",
+    "grade",
+    "no_questions",
+    "question_from_card",
+    "question_from_problem",
+    "result_json",
+    "run_exam",
+    "weakest_tags",
+]

@@ -1,0 +1,194 @@
+"""`quiz exam` on screen: questions, per-answer feedback, and the closing report.
+
+Reading is line based in both modes. With a terminal, a blank line or a choice that names no option
+is asked again, and a time limit interrupts typing when it runs out. Without one, every line is an
+answer (so a script stays in step with the questions) and is echoed after its prompt.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from typing import TextIO
+
+from rich.console import Console
+from rich.text import Text
+
+from dense1x1quiz.exam import ExamResult, Outcome, Question, TimeUp, chosen_option, weakest_tags
+from dense1x1quiz.ui.console import deck_text
+
+RIGHT, WRONG = "✓", "✗"
+
+
+def clock_text(seconds: float) -> str:
+    """Seconds as `m:ss` (`h:mm:ss` from an hour)."""
+    whole = max(0, int(seconds))
+    hours, rest = divmod(whole, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+def one_line(text: str) -> str:
+    return " · ".join(part.strip() for part in text.splitlines() if part.strip())
+
+
+class ExamScreen:
+    """The exam's UI (see `exam.ExamUI`), writing to `console` and reading lines from `stdin`."""
+
+    def __init__(self, console: Console, *, interactive: bool, stdin: TextIO | None = None):
+        self.console = console
+        self.interactive = interactive
+        self.stdin = stdin if stdin is not None else sys.stdin
+
+    def _print(self, *renderables: Text | str) -> None:
+        # A terminal wraps at word boundaries; a pipe or file gets each line whole (stable transcripts).
+        self.console.print(*renderables, soft_wrap=not self.console.is_terminal)
+
+    # -- before ----------------------------------------------------------------------------
+
+    def intro(self, total: int, wanted: int, time_limit: float | None) -> None:
+        line = Text(f"Exam: {total} question{'s' * (total != 1)}", style="bold")
+        if total < wanted:
+            line.append(f" (only {total} match)", style="")
+        if time_limit is not None:
+            line.append(f" · time limit {clock_text(time_limit)}", style="")
+        self._print(line)
+        hint = "Answer with an option's number or text, or type the answer; q ends the exam."
+        self._print(Text(hint, style="dim"))
+        self._print()
+
+    # -- each question ---------------------------------------------------------------------
+
+    def show_question(self, position: int, total: int, question: Question, seconds_left: float | None) -> None:
+        header = Text(f"Question {position} of {total}", style="bold")
+        where = "computed" if question.kind == "computed" else question.deck
+        if where:
+            header.append(f"  {where}", style="dim")
+        if seconds_left is not None:
+            header.append(f"  {clock_text(seconds_left)} left", style="yellow")
+        self._print(header)
+        self._print(deck_text(question.prompt))
+        for number, option in enumerate(question.options, 1):
+            self._print(Text(f"  {number}. ") + deck_text(option))
+
+    def _prompt(self, question: Question) -> str:
+        return f"Answer (1–{len(question.options)}): " if question.options else "Answer: "
+
+    def ask(self, position: int, total: int, question: Question, seconds_left: float | None) -> str | None:
+        """Show the question and read the learner's line; None at end of input."""
+        self.show_question(position, total, question, seconds_left)
+        if not self.interactive:
+            line = self.stdin.readline()
+            if not line:
+                return None
+            line = line.rstrip("\r\n")
+            self._print(Text(self._prompt(question)) + Text(line))
+            return line
+        while True:
+            try:
+                line = self._read_before(self._prompt(question), seconds_left)
+            except EOFError:
+                return None
+            text = line.strip()
+            if not text:
+                continue
+            if question.options and text.lower() != "q" and chosen_option(question, text) is None:
+                self._print(Text(f"Type a number from 1 to {len(question.options)}, or the option's text.",
+                                        style="yellow"))
+                continue
+            return line
+
+    def _read_before(self, prompt: str, seconds_left: float | None) -> str:
+        """`input()` that raises TimeUp when `seconds_left` run out (where SIGALRM exists)."""
+        timed = (seconds_left is not None and hasattr(signal, "setitimer")
+                 and threading.current_thread() is threading.main_thread())
+        if not timed:
+            return self.console.input(prompt)
+
+        def ring(signum, frame):
+            raise TimeUp
+
+        previous = signal.signal(signal.SIGALRM, ring)
+        signal.setitimer(signal.ITIMER_REAL, max(0.01, seconds_left or 0))
+        try:
+            return self.console.input(prompt)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+    def _expected(self, question: Question) -> Text:
+        if question.options:
+            number = question.options.index(question.expected) + 1
+            return Text(f"{number}. ") + deck_text(question.expected)
+        return deck_text(question.expected)
+
+    def feedback(self, outcome: Outcome) -> None:
+        """Right or wrong, the right answer, how it is worked out, and its source."""
+        question = outcome.question
+        if outcome.correct:
+            line = Text(f"{RIGHT} Right: ", style="bold green") + self._expected(question)
+        else:
+            line = Text(f"{WRONG} Wrong. ", style="bold red") + Text("Right answer: ") + self._expected(question)
+        self._print(line)
+        if question.explain:
+            self._print(Text("  ") + deck_text(question.explain, style="dim"))
+        if question.source:
+            self._print(Text("  source: ", style="dim") + deck_text(question.source, style="dim"))
+        self._print()
+
+    def time_up(self, unanswered: int) -> None:
+        self._print()
+        left = f"; {unanswered} question{'s' * (unanswered != 1)} unanswered" if unanswered else ""
+        self._print(Text(f"Time is up{left}.", style="bold yellow"))
+        self._print()
+
+    def interrupted(self) -> None:
+        self._print()
+        self._print(Text("Exam stopped; the answers given so far are saved.", style="yellow"))
+
+    # -- after -----------------------------------------------------------------------------
+
+    def report(self, result: ExamResult) -> None:
+        """Score and time, the missed questions with their right answers, and what to study next."""
+        if result.ended in ("eof", "quit"):  # the last question shown has no feedback under it
+            self._print()
+        share = f" ({result.score / result.total:.0%})" if result.total else ""
+        line = Text(f"Score {result.score}/{result.total}{share}", style="bold")
+        line.append(f" · time {clock_text(result.seconds)} · seed {result.seed}", style="")
+        self._print(line)
+        if result.ended in ("eof", "quit"):
+            unanswered = sum(o.given is None for o in result.outcomes)
+            if unanswered:
+                self._print(Text(f"Ended early: {unanswered} unanswered, counted wrong.", style="dim"))
+        missed = result.missed
+        if missed:
+            self._print()
+            self._print(Text(f"Missed ({len(missed)})", style="bold"))
+            width = len(str(missed[-1][0])) + 2
+            for position, outcome in missed:
+                number = Text(f"{position}.".rjust(width - 1) + " ")
+                self._print(number + deck_text(one_line(outcome.question.prompt)))
+                answer = Text(" " * width) + Text("right: ", style="dim") + self._expected(outcome.question)
+                if outcome.given is None:
+                    answer.append(" · not answered", style="dim")
+                else:
+                    answer.append(" · you: ", style="dim")
+                    answer.append_text(deck_text(outcome.given))
+                self._print(answer)
+        weak = weakest_tags(result)
+        if weak:
+            self._print()
+            self._print(Text("Study next (weakest tags)", style="bold"))
+            tag_width = max(len(score.tag) for score in weak)
+            count_width = max(len(f"{score.right}/{score.asked}") for score in weak)
+            for score in weak:
+                command = "study" if score.in_decks else "exam"  # computed-only tags are practised in exams
+                line = deck_text(score.tag.ljust(tag_width + 2))
+                line.append(f"{score.right}/{score.asked}".rjust(count_width) + " right  ")
+                line.append_text(deck_text(f"quiz {command} --tag {score.tag}", style="dim"))
+                self._print(line)
+        elif result.total and result.score == result.total:
+            self._print(Text("No misses. Try a longer exam or a time limit.", style="green"))
+
+
+__all__ = ["ExamScreen", "clock_text"]
