@@ -102,7 +102,34 @@ def study(
     ] = None,
 ) -> None:
     """Study due and new cards with spaced repetition (FSRS-6)."""
-    raise _not_built("study")
+    import random
+    import uuid
+
+    from dense1x1quiz import env
+    from dense1x1quiz.catalog import resolve
+    from dense1x1quiz.session import CramQueue, run_study, select_cards, study_queue
+    from dense1x1quiz.store import Store
+    from dense1x1quiz.ui.study import open_study_ui, print_summary
+
+    cards = select_cards(resolve(deck_names or []), tag or [])
+    now = env.now()
+    rng = random.Random(int(now.timestamp()))  # options and cram order: reproducible under DENSE1X1QUIZ_NOW
+    store = None if cram else Store.open(env.home_dir())
+    try:
+        if store is not None and retention is not None:
+            store.set_setting("retention", retention)
+        scheduler = store.scheduler(retention) if store else None
+        queue = CramQueue(rng.sample(cards, len(cards)), limit) if store is None else \
+            study_queue(cards, store, scheduler, now, new_per_day=new, limit=limit)
+        with open_study_ui() as ui:
+            summary = run_study(queue, scheduler=scheduler, store=store, ui=ui, clock=env.now, mode=mode.value,
+                                rng=rng, session_id=uuid.uuid4().hex, pool=cards)
+            print_summary(ui, summary, env.now(), cards_found=len(cards), cram=cram)
+    finally:
+        if store is not None:
+            store.close()
+    if summary.exit_code:
+        raise typer.Exit(summary.exit_code)
 
 
 @app.command()

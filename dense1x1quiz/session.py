@@ -1,0 +1,527 @@
+"""The study loop: draw a card, ask it, store the answer, repeat. Collaborators are passed in.
+
+`run_study(queue, *, scheduler, store, ui, clock, ...)` knows the flow of one card (reveal or
+type or pick, then a rating) and nothing about screens or SQL: `ui` (ui/study.py) renders and
+reads actions, `store` (store.py) commits each answer before it is acknowledged, `queue` decides
+which card comes next (`StudyQueue` for spaced repetition, `CramQueue` for `--cram`).
+
+Signals: Ctrl-C (KeyboardInterrupt), SIGTERM and SIGHUP end the session with its summary. While
+an answer is being committed they are held back and delivered right after, so an answer is either
+in the database and acknowledged, or neither.
+"""
+
+from __future__ import annotations
+
+import random
+import signal
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from dense1x1quiz.answers import grade, parse_number, parse_shape
+from dense1x1quiz.model import Card, cloze_prompt, cloze_reveal
+from dense1x1quiz.scheduler import AGAIN, GOOD, HARD, RATING_NAMES, CardState, Key, build_queue, next_day_start, preview
+
+LEARN_AHEAD = timedelta(minutes=20)  # Anki's default: with nothing else left, learning cards due this soon come early
+CRAM_AGAIN_GAP = 3  # a card failed while cramming comes back after this many others
+
+
+class SessionSignal(Exception):
+    """SIGTERM or SIGHUP arrived: save and stop."""
+
+    def __init__(self, signum: int):
+        self.signum = signum
+        super().__init__(signal.Signals(signum).name)
+
+
+# -- what to ask --------------------------------------------------------------------------------
+
+
+def ask_style(card: Card, mode: str, has_options: bool) -> str:
+    """How a card is asked: flip (reveal, then rate), type (type the answer) or choice (pick one).
+
+    `auto`: typed cards are typed, choice and table cards are choices, basic and cloze cards flip.
+    `choice` falls back to flip when no options could be found for a card."""
+    if mode == "flip":
+        return "flip"
+    if mode == "type":
+        return "type"
+    if mode == "choice":
+        return "choice" if has_options else "flip"
+    if card.kind == "typed":
+        return "type"
+    if card.kind in ("choice", "table"):
+        return "choice"
+    return "flip"
+
+
+def question(card: Card) -> str:
+    """The text asked: a cloze card with its one number hidden and the others shown."""
+    return cloze_prompt(card.cloze, card.cloze_number) if card.kind == "cloze" else card.prompt
+
+
+def accepted(card: Card) -> list[str]:
+    """The answers a typed reply is graded against, canonical first."""
+    return [card.answer, *card.accept]
+
+
+def choice_options(card: Card, rng: random.Random, pool: Sequence[Card] = ()) -> list[str]:
+    """The numbered options of a card, shuffled by `rng`. A card without options of its own (in
+    `--mode choice`) gets up to three other answers of the same kind from its deck in `pool`."""
+    if card.options:
+        options = list(card.options)
+    else:
+        others = sorted({c.answer for c in pool if c.deck == card.deck and c.kind == card.kind
+                         and c.note != card.note and c.answer.strip().casefold() != card.answer.strip().casefold()})
+        if not others:
+            return []
+        options = [card.answer, *rng.sample(others, min(3, len(others)))]
+    rng.shuffle(options)
+    return options
+
+
+def suggested_rating(correct: bool, near: bool, expected: str) -> int:
+    """Good when right; Hard for a slip of a character in words; Again otherwise (a number or a
+    shape one digit off is simply wrong)."""
+    if correct:
+        return GOOD
+    if near and parse_number(expected) is None and parse_shape(expected) is None:
+        return HARD
+    return AGAIN
+
+
+# -- queues -------------------------------------------------------------------------------------
+
+
+class StudyQueue:
+    """Which card comes next in a spaced-repetition session.
+
+    `scheduler.build_queue` decides the order from the current states; it is asked again after
+    every answer (learning steps, new-card limit, buried siblings). When it has nothing left,
+    learning cards due within LEARN_AHEAD come early, as in Anki.
+    """
+
+    def __init__(self, cards: Sequence[Card], states: dict[Key, CardState], *, scheduler: Any,
+                 new_per_day: int, new_done_today: dict[str, int], answered_today: set[Key],
+                 limit: int | None = None, day_start_hour: int = 4):
+        self.cards = list(cards)
+        self.states = states
+        self.scheduler = scheduler
+        self.new_per_day = new_per_day
+        self.new_done = dict(new_done_today)
+        self.answered = set(answered_today)
+        self.limit = limit
+        self.day_start_hour = day_start_hour
+        self.seen: set[Key] = set()  # cards answered in this session (for --limit)
+        self._history: list[tuple[Card, CardState | None, bool, bool]] = []
+        self._first: Card | None = None  # the card put back by undo
+
+    def state(self, card: Card) -> CardState:
+        return self.states.get(card.key) or CardState.new(card.key)
+
+    def _queue(self, now: datetime) -> list[Card]:
+        queue = build_queue(self.cards, self.states, now, new_per_day=self.new_per_day,
+                            new_done_today=self.new_done, answered_today=self.answered,
+                            day_start_hour=self.day_start_hour, scheduler=self.scheduler)
+        if self.limit is not None and len(self.seen) >= self.limit:
+            queue = [c for c in queue if c.key in self.seen]
+        return queue
+
+    def _later_today(self, now: datetime) -> list[Card]:
+        """Learning cards due later today, earliest first (not yet in the queue)."""
+        end = next_day_start(now, self.day_start_hour)
+        waiting = [(s.due, c) for c in self.cards if (s := self.states.get(c.key)) is not None
+                   and s.state in ("learning", "relearning") and s.due is not None and now < s.due < end]
+        if self.limit is not None and len(self.seen) >= self.limit:
+            waiting = [(due, c) for due, c in waiting if c.key in self.seen]
+        return [c for _, c in sorted(waiting, key=lambda t: t[0])]
+
+    def next(self, now: datetime) -> Card | None:
+        """The card to show now, or None when the session is done."""
+        if self._first is not None:
+            return self._first
+        queue = self._queue(now)
+        if queue:
+            return queue[0]
+        waiting = self._later_today(now)
+        if waiting and self.state(waiting[0]).due <= now + LEARN_AHEAD:  # type: ignore[operator]
+            return waiting[0]
+        return None
+
+    def counts(self, now: datetime) -> tuple[int, int, int]:
+        """(new, learning, review) left, as Anki's header counts them."""
+        new = learning = review = 0
+        for card in [*self._queue(now), *self._later_today(now)]:
+            kind = self.state(card).state
+            if kind == "new":
+                new += 1
+            elif kind == "review":
+                review += 1
+            else:
+                learning += 1
+        return new, learning, review
+
+    def preview(self, card: Card, now: datetime) -> dict[int, timedelta] | None:
+        return preview(self.state(card), now, self.scheduler)
+
+    def answered_with(self, card: Card, before: CardState, after: CardState | None, rating: int) -> None:
+        self._history.append((card, self.states.get(card.key), card.key in self.answered, card.key in self.seen))
+        self._first = None
+        if before.state == "new":
+            self.new_done[card.deck] = self.new_done.get(card.deck, 0) + 1
+        if after is not None:
+            self.states[card.key] = after
+        self.answered.add(card.key)
+        self.seen.add(card.key)
+
+    def undo(self) -> Card | None:
+        """Forget the last answer of this session; its card comes next. None if there is none."""
+        if not self._history:
+            return None
+        card, state, was_answered, was_seen = self._history.pop()
+        if state is None:
+            self.states.pop(card.key, None)
+            self.new_done[card.deck] = self.new_done.get(card.deck, 1) - 1
+        else:
+            self.states[card.key] = state
+        if not was_answered:
+            self.answered.discard(card.key)
+        if not was_seen:
+            self.seen.discard(card.key)
+        self._first = card
+        return card
+
+    def next_due(self) -> datetime | None:
+        """The earliest due time among the session's cards that have been reviewed."""
+        dues = [s.due for c in self.cards if (s := self.states.get(c.key)) is not None and s.due is not None]
+        return min(dues) if dues else None
+
+
+class CramQueue:
+    """`--cram`: every card once, in the given order; a failed card comes back a few cards later.
+    Nothing is scheduled, so there are no intervals and no due times."""
+
+    def __init__(self, cards: Sequence[Card], limit: int | None = None):
+        self.cards = list(cards[:limit] if limit else cards)
+        self._left = list(self.cards)
+        self._history: list[list[Card]] = []
+
+    def next(self, now: datetime) -> Card | None:
+        return self._left[0] if self._left else None
+
+    def counts(self, now: datetime) -> tuple[int, int, int]:
+        return len(set(c.key for c in self._left)), 0, 0
+
+    def preview(self, card: Card, now: datetime) -> dict[int, timedelta] | None:
+        return None
+
+    def answered_with(self, card: Card, before: CardState | None, after: CardState | None, rating: int) -> None:
+        self._history.append(list(self._left))
+        self._left.remove(card)
+        if rating == AGAIN:
+            self._left.insert(min(CRAM_AGAIN_GAP, len(self._left)), card)
+
+    def undo(self) -> Card | None:
+        if not self._history:
+            return None
+        self._left = self._history.pop()
+        return self._left[0]
+
+    def next_due(self) -> datetime | None:
+        return None
+
+
+def select_cards(decks: Sequence[Any], tags: Sequence[str] = ()) -> list[Card]:
+    """The cards of `decks` in deck order; with `tags`, only cards carrying at least one of them."""
+    cards = [card for deck in decks for card in deck.cards]
+    if tags:
+        wanted = {t.casefold() for t in tags}
+        cards = [card for card in cards if wanted & {t.casefold() for t in card.tags}]
+    return cards
+
+
+def study_queue(cards: Sequence[Card], store: Any, scheduler: Any, now: datetime, *,
+                new_per_day: int | None = None, limit: int | None = None) -> StudyQueue:
+    """A StudyQueue over `cards` with the states and today's answers read from `store`; the new-card
+    limit and the hour days start come from the store's settings unless given."""
+    from dense1x1quiz.scheduler import DEFAULT_DAY_START_HOUR, DEFAULT_NEW_PER_DAY, day_start
+
+    hour = int(store.get_setting("day_start_hour", DEFAULT_DAY_START_HOUR))
+    if new_per_day is None:
+        new_per_day = int(store.get_setting("new_per_day", DEFAULT_NEW_PER_DAY))
+    today = day_start(now, hour)
+    return StudyQueue(cards, store.states([c.key for c in cards]), scheduler=scheduler, new_per_day=new_per_day,
+                      new_done_today=store.new_introduced_since(today), answered_today=store.answered_since(today),
+                      limit=limit, day_start_hour=hour)
+
+
+# -- signals ------------------------------------------------------------------------------------
+
+
+class _Signals:
+    """SIGTERM and SIGHUP end the session like Ctrl-C; none of the three interrupts a commit."""
+
+    def __init__(self) -> None:
+        self.held: int | None = None
+        self.holding = False
+        self.saved: dict[int, Any] = {}
+
+    def _handler(self, signum: int, frame: Any) -> None:
+        if self.holding:
+            self.held = signum
+            return
+        self._raise(signum)
+
+    @staticmethod
+    def _raise(signum: int) -> None:
+        if signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        raise SessionSignal(signum)
+
+    def __enter__(self) -> _Signals:
+        for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+            signum = getattr(signal, name, None)
+            if signum is None:
+                continue
+            try:
+                self.saved[signum] = signal.signal(signum, self._handler)
+            except ValueError:  # not the main thread: leave signals alone
+                pass
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for signum, handler in self.saved.items():
+            signal.signal(signum, handler)
+
+    @contextmanager
+    def held_back(self) -> Iterator[None]:
+        """Deliver signals only after the block: a commit is never cut in half."""
+        self.holding = True
+        try:
+            yield
+        finally:
+            self.holding = False
+        if self.held is not None:
+            signum, self.held = self.held, None
+            self._raise(signum)
+
+
+# -- the loop -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Summary:
+    """What a session did: answers (right = anything but Again), time, and why it stopped."""
+
+    answered: int = 0
+    right: int = 0
+    wrong: int = 0
+    seconds: float = 0.0
+    next_due: datetime | None = None
+    stopped: str = ""  # "" (done or quit), "interrupted", "SIGTERM", "SIGHUP"
+    exit_code: int = 0
+    results: list[tuple[Key, int]] = field(default_factory=list)
+
+
+def run_study(
+    queue: StudyQueue | CramQueue,
+    *,
+    scheduler: Any,
+    store: Any,
+    ui: Any,
+    clock: Callable[[], datetime],
+    mode: str = "auto",
+    rng: random.Random | None = None,
+    session_id: str = "",
+    pool: Sequence[Card] = (),
+    timer: Callable[[], float] = time.monotonic,
+) -> Summary:
+    """Study `queue` until it is empty, the learner quits, input ends, or a signal arrives.
+
+    Every answer is committed by `store.record_review` before the screen acknowledges it (not in
+    cram, where `store` is not written). Returns the summary; the caller renders it."""
+    session = _Session(queue, scheduler, store, ui, clock, mode, rng or random.Random(0), session_id, pool, timer)
+    started = timer()
+    with _Signals() as signals:
+        session.signals = signals
+        try:
+            session.loop()
+        except KeyboardInterrupt:
+            session.summary.stopped, session.summary.exit_code = "interrupted", 130
+        except SessionSignal as exc:
+            session.summary.stopped, session.summary.exit_code = exc.args[0], 128 + exc.signum
+    session.summary.seconds = timer() - started
+    session.summary.next_due = queue.next_due()
+    return session.summary
+
+
+class _Session:
+    def __init__(self, queue, scheduler, store, ui, clock, mode, rng, session_id, pool, timer):
+        self.queue = queue
+        self.scheduler = scheduler
+        self.store = store
+        self.ui = ui
+        self.clock = clock
+        self.mode = mode
+        self.rng = rng
+        self.session_id = session_id
+        self.pool = pool
+        self.timer = timer
+        self.cram = isinstance(queue, CramQueue)
+        self.summary = Summary()
+        self.signals: _Signals | None = None
+        self._options: dict[Key, list[str]] = {}  # a card keeps its shuffled options when it comes back
+
+    def loop(self) -> None:
+        from dense1x1quiz.ui.study import CardView
+
+        while True:
+            now = self.clock()
+            card = self.queue.next(now)
+            if card is None:
+                return
+            if card.key not in self._options:
+                self._options[card.key] = choice_options(card, self.rng, self.pool) \
+                    if self.mode in ("auto", "choice") and (card.options or self.mode == "choice") else []
+            options = self._options[card.key]
+            style = ask_style(card, self.mode, bool(options))
+            view = CardView(card, question(card), style, options if style == "choice" else [],
+                            self.queue.counts(now), cram=self.cram)
+            if not self._ask(card, view):
+                return
+
+    def _ask(self, card: Card, view: Any) -> bool:
+        """One card, from question to saved answer. False when the session should stop."""
+        ui = self.ui
+        ui.card(view)
+        shown = self.timer()
+        if view.style == "flip":
+            action = self._read(card, view, "reveal", hint=("space: show answer · s show me · u undo · q quit",
+                                                           "spc s u q"))
+            if action.kind != "reveal":
+                return action.kind != "quit"
+            self._reveal(card)
+            return self._rate(card, view, shown, typed=None, suggested=None)
+        if view.style == "type":
+            action = self._read(card, view, "answer", hint=("Type the answer, Enter to check "
+                                                           "(a line of just s, u or q: show me, undo, quit)",
+                                                           "type ⏎ s u q"))
+            if action.kind != "answer":
+                return action.kind != "quit"
+            given = str(action.value)
+            result = grade(given, accepted(card))
+            ui.typed_verdict(given, result, show_diff=result.near)
+            self._reveal(card)
+            return self._rate(card, view, shown, typed=given,
+                              suggested=suggested_rating(result.correct, result.near, result.closest))
+        action = self._read(card, view, "pick", options=len(view.options),
+                            hint=(f"1–{len(view.options)}: choose · s show me · u undo · q quit",
+                                  f"1–{len(view.options)} s u q"))
+        if action.kind != "pick":
+            return action.kind != "quit"
+        picked = int(action.value)  # type: ignore[arg-type]
+        right = view.options.index(card.answer)
+        ui.choice_verdict(view.options, picked, right)
+        ui.answer(card, None)
+        rating = GOOD if picked == right else AGAIN
+        self._record(card, rating, shown, typed=view.options[picked], mode="choice")
+        action = self._read(card, view, "next", hint=("any key: next card · s show me · u undo · q quit",
+                                                      "key s u q"))
+        return action.kind != "quit"
+
+    def _reveal(self, card: Card) -> None:
+        if card.kind == "cloze":
+            self.ui.answer(card, card.answer, context=cloze_reveal(card.cloze))
+        else:
+            self.ui.answer(card, card.answer)
+
+    def _rate(self, card: Card, view: Any, shown: float, typed: str | None, suggested: int | None) -> bool:
+        self.ui.buttons(self.queue.preview(card, self.clock()), suggested)
+        action = self._read(card, view, "rate", suggested=suggested,
+                            hint=("1–4: rate" + (" (Enter: suggested)" if suggested else "")
+                                  + " · s show me · u undo · q quit", "1–4 s u q"))
+        if action.kind != "rate":
+            return action.kind != "quit"
+        mode = "type" if view.style == "type" else "cloze" if card.kind == "cloze" else "flip"
+        self._record(card, int(action.value), shown, typed=typed, mode=mode)  # type: ignore[arg-type]
+        return True
+
+    def _read(self, card: Card, view: Any, step: str, *, hint: tuple[str, str], options: int = 0,
+              suggested: int | None = None):
+        """An action at `step`; `s` (show me) is handled here and the step asked again; `u` undoes."""
+        self.ui.hint(*hint)
+        while True:
+            action = self.ui.read(step, options=options, suggested=suggested)
+            if action.kind == "show":
+                if self.ui.run_demo(card):
+                    self.ui.pause()
+                    self.ui.show_again()
+                self.ui.hint(*hint)
+                continue
+            if action.kind == "undo":
+                if self._undo():
+                    return action
+                continue
+            return action
+
+    def _undo(self) -> bool:
+        """Undo the latest answer of this session (in the store first). False if there was none."""
+        if self.summary.answered == 0:
+            self.ui.message("Nothing to undo in this session.", "yellow")
+            return False
+        if not self.cram:
+            assert self.signals is not None
+            with self.signals.held_back():
+                key = self.store.undo_last(self.session_id)
+            if key is None:
+                self.ui.message("Nothing to undo in this session.", "yellow")
+                return False
+        self.queue.undo()
+        key, rating = self.summary.results.pop()
+        self.summary.answered -= 1
+        if rating == AGAIN:
+            self.summary.wrong -= 1
+        else:
+            self.summary.right -= 1
+        self.ui.note(f"Undone: {RATING_NAMES[rating].capitalize()} on {key[1]}; it is asked again.")
+        return True
+
+    def _record(self, card: Card, rating: int, shown: float, *, typed: str | None, mode: str) -> None:
+        """Commit the answer, then acknowledge it. In cram nothing is written."""
+        now = self.clock()
+        duration_ms = int((self.timer() - shown) * 1000)
+        if self.cram:
+            self.queue.answered_with(card, None, None, rating)  # type: ignore[arg-type]
+            after = None
+        else:
+            before = self.queue.state(card)  # type: ignore[union-attr]
+            assert self.signals is not None
+            with self.signals.held_back():
+                after = self.store.record_review(card, rating, now, mode=mode, duration_ms=duration_ms,
+                                                 typed=typed, session_id=self.session_id,
+                                                 scheduler=self.scheduler)
+                self.queue.answered_with(card, before, after, rating)
+        self.summary.answered += 1
+        self.summary.results.append((card.key, rating))
+        if rating == AGAIN:
+            self.summary.wrong += 1
+        else:
+            self.summary.right += 1
+        self.ui.ack(rating, after.due if after else None, (after.last_review if after else None) or now, cram=self.cram)
+
+
+__all__ = [
+    "CramQueue",
+    "SessionSignal",
+    "StudyQueue",
+    "Summary",
+    "accepted",
+    "ask_style",
+    "choice_options",
+    "question",
+    "run_study",
+    "suggested_rating",
+]
