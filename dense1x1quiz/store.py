@@ -46,6 +46,7 @@ DB_NAME = "quiz.sqlite3"
 BACKUP_DIR = "backups"
 BUSY_TIMEOUT_MS = 30_000
 BACKUPS_KEPT = 10
+BACKUP_EVERY_S = 24 * 3600
 MODES = ("flip", "type", "choice", "cloze", "auto", "cram", "test")
 
 _SCHEMA_V1 = """
@@ -235,6 +236,7 @@ class Store:
             with store._errors():
                 store._configure()
                 store._migrate()
+                store._daily_backup()
         except BaseException:
             connection.close()
             raise
@@ -265,6 +267,20 @@ class Store:
                 for statement in _statements(MIGRATIONS[target - 1]):
                     self._db.execute(statement)
                 self._db.execute(f"PRAGMA user_version = {target}")
+
+    def _daily_backup(self) -> None:
+        """Once a day (real time), check the database (`PRAGMA quick_check`) and back it up.
+
+        A damaged database raises StoreError and is not copied, so backups stay good ones."""
+        backups = list_backups(self.path.parent)
+        if backups and datetime.now().timestamp() - backups[0].stat().st_mtime < BACKUP_EVERY_S:
+            return
+        if not self._db.execute("SELECT EXISTS (SELECT 1 FROM reviews)").fetchone()[0]:
+            return  # nothing worth keeping yet
+        verdict = self._db.execute("PRAGMA quick_check").fetchall()
+        if verdict != [("ok",)]:
+            raise StoreError(_damaged_message(self.path, "; ".join(str(r[0]) for r in verdict[:3])))
+        self.backup(reason="daily")
 
     def _version(self) -> int:
         return int(self._db.execute("PRAGMA user_version").fetchone()[0])
@@ -342,20 +358,25 @@ class Store:
 
     # -- reviews -----------------------------------------------------------------------------
 
-    def states(self, keys: Iterable[Key] | None = None) -> dict[Key, CardState]:
-        """Stored states by key; keys never reviewed are absent (use `CardState.new(key)` for them).
-        `keys=None` returns every stored state, including orphans."""
+    def states(self, keys: Iterable[Key] | None = None, *, decks: Iterable[str] | None = None
+               ) -> dict[Key, CardState]:
+        """Stored states by key; cards never reviewed are absent (use `CardState.new(key)` for them).
+
+        With neither argument: every stored state, orphans included. `keys`: only those cards.
+        `decks`: every stored state of those decks (orphans of those decks included)."""
         sql = ("SELECT deck, card, state, step, stability, difficulty, due_ms, last_review_ms, reps, lapses "
                "FROM card_states")
-        if keys is None:
+        if keys is None and decks is None:
             return {(r[0], r[1]): _state_from_row(r) for r in self._read(sql)}
-        wanted = set(map(tuple, keys))
-        decks = sorted({k[0] for k in wanted})
+        wanted = None if keys is None else set(map(tuple, keys))
+        names = sorted({k[0] for k in wanted} if wanted is not None else set(decks or ()))
+        if decks is not None:
+            names = sorted(set(names) & set(decks))
         rows = []
-        for i in range(0, len(decks), 500):
-            chunk = decks[i:i + 500]
+        for i in range(0, len(names), 500):
+            chunk = names[i:i + 500]
             rows += self._read(sql + f" WHERE deck IN ({','.join('?' * len(chunk))})", chunk)
-        return {(r[0], r[1]): _state_from_row(r) for r in rows if (r[0], r[1]) in wanted}
+        return {(r[0], r[1]): _state_from_row(r) for r in rows if wanted is None or (r[0], r[1]) in wanted}
 
     def state(self, key: Key) -> CardState:
         """The stored state of one card, or `CardState.new(key)` if it was never reviewed."""
@@ -458,21 +479,42 @@ class Store:
                     self._put_state(db, state)
         return result
 
-    def reviews(self, since: datetime | None = None, keys: Iterable[Key] | None = None) -> list[ReviewRow]:
-        """The review log in append order, optionally from `since` on and for some cards only."""
+    def reviews(self, since: datetime | None = None, *, keys: Iterable[Key] | None = None,
+                decks: Iterable[str] | None = None) -> list[ReviewRow]:
+        """The review log in append order; optionally from `since` on, for some cards or decks only."""
         sql = ("SELECT id, deck, card, at_ms, rating, state_before, mode, duration_ms, typed, session "
                "FROM reviews WHERE at_ms >= ? ORDER BY id")
         rows = self._read(sql, (_ms(since) if since else -(2**62),))
         wanted = None if keys is None else set(map(tuple, keys))
+        deck_set = None if decks is None else set(decks)
         return [ReviewRow(r[0], (r[1], r[2]), _dt(r[3]), r[4], r[5], r[6], r[7], r[8], r[9])  # type: ignore[arg-type]
-                for r in rows if wanted is None or (r[1], r[2]) in wanted]
+                for r in rows
+                if (wanted is None or (r[1], r[2]) in wanted) and (deck_set is None or r[1] in deck_set)]
 
     def review_count(self, decks: Iterable[str] | None = None) -> int:
-        """Number of answers in the log (for some decks only if given)."""
+        """Number of answers in the log (of some decks only if given)."""
         if decks is None:
             return int(self._read("SELECT COUNT(*) FROM reviews")[0][0])
-        decks = list(decks)
-        return sum(int(self._read("SELECT COUNT(*) FROM reviews WHERE deck = ?", (d,))[0][0]) for d in decks)
+        return sum(int(self._read("SELECT COUNT(*) FROM reviews WHERE deck = ?", (d,))[0][0])
+                   for d in set(decks))
+
+    def review_counts_by_deck(self) -> dict[str, int]:
+        """Number of answers in the log per deck."""
+        return {deck: n for deck, n in self._read("SELECT deck, COUNT(*) FROM reviews GROUP BY deck")}
+
+    def review_histogram(self, since: datetime, *, decks: Iterable[str] | None = None,
+                         bucket_minutes: int = 15) -> list[tuple[datetime, int]]:
+        """Answers from `since` on counted per `bucket_minutes` slice of time (UTC start, count),
+        for some decks only if given. 15-minute slices map exactly onto any time zone's days."""
+        width = bucket_minutes * 60_000
+        sql = "SELECT at_ms / ? AS slot, COUNT(*) FROM reviews WHERE at_ms >= ?"
+        params: list[Any] = [width, _ms(since)]
+        if decks is not None:
+            names = sorted(set(decks))
+            sql += f" AND deck IN ({','.join('?' * len(names))})"
+            params += names
+        rows = self._read(sql + " GROUP BY slot ORDER BY slot", params)
+        return [(_dt(slot * width), n) for slot, n in rows]  # type: ignore[misc]
 
     def new_introduced_since(self, since: datetime) -> dict[str, int]:
         """Per deck, how many new cards got their first answer at or after `since` (for the daily
@@ -586,12 +628,12 @@ def _replay(key: Key, rows: Iterable[tuple]) -> CardState:
 def _statements(script: str) -> list[str]:
     """Split a migration script into statements (executescript would commit our transaction)."""
     statements, current = [], ""
-    for line in script.splitlines(keepends=True):
-        current += line
+    for piece in script.split(";"):
+        current += piece + ";"
         if sqlite3.complete_statement(current):
             statements.append(current.strip())
             current = ""
-    return [s for s in statements if s]
+    return [s for s in statements if s.strip(" \n;")]
 
 
 def _is_damage(text: str) -> bool:

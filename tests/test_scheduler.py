@@ -1,10 +1,28 @@
 """The FSRS adapter and the queue: same numbers as `fsrs`, reproducible fuzz, Anki's queue order."""
 
+import random
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
-from dense1x1quiz.scheduler import CardState, make_scheduler, review
+import fsrs
+import pytest
+
+from dense1x1quiz.model import Card
+from dense1x1quiz.scheduler import (
+    CardState,
+    build_queue,
+    counts,
+    day_start,
+    make_scheduler,
+    next_day_start,
+    preview,
+    replay,
+    retrievability,
+    review,
+)
 
 START = datetime(2022, 11, 29, 12, 30, tzinfo=timezone.utc)
+UTC = timezone.utc
 
 
 def test_golden_intervals_with_fuzz_off():
@@ -17,3 +35,162 @@ def test_golden_intervals_with_fuzz_off():
     assert intervals == [0, 2, 11, 46, 163, 498, 0, 0, 2, 4, 7, 12, 21]
     assert (state.reps, state.lapses, state.state) == (13, 1, "review")
     assert state.due - state.last_review == timedelta(days=21)
+
+
+# Mixed sequences: (rating, minutes after the previous review). They cross learning, review and
+# relearning, same-day reviews and reviews long overdue or early.
+SEQUENCES = [
+    [(3, 0), (3, 1), (3, 10), (1, 3 * 1440), (2, 10), (3, 10), (4, 9 * 1440), (1, 40 * 1440), (3, 15)],
+    [(1, 0), (1, 1), (2, 1), (2, 6), (3, 10), (3, 1440), (2, 5 * 1440), (4, 2 * 1440), (1, 200 * 1440)],
+    [(4, 0), (3, 8 * 1440), (1, 30 * 1440), (1, 10), (1, 10), (4, 10), (2, 1), (3, 100 * 1440)],
+    [(2, 0), (4, 5), (2, 3 * 1440), (1, 12 * 60), (3, 10), (3, 2), (1, 1440), (3, 10), (3, 4 * 1440)],
+]
+
+
+def _fsrs_reference(sequence, scheduler):
+    """What `fsrs` itself gives for the sequence: [(state, step, stability, difficulty, due), …]."""
+    card, now, out = fsrs.Card(card_id=1, due=START), START, []
+    for rating, minutes in sequence:
+        now += timedelta(minutes=minutes)
+        card, _ = scheduler.review_card(card, fsrs.Rating(rating), now)
+        out.append((card.state.name.lower(), card.step, card.stability, card.difficulty, card.due))
+    return out
+
+
+@pytest.mark.parametrize("sequence", SEQUENCES)
+def test_memory_state_equals_fsrs_for_mixed_sequences(sequence):
+    scheduler = make_scheduler(fuzz=False)
+    expected = _fsrs_reference(sequence, scheduler)
+    state, now, got = CardState.new(("d", "c")), START, []
+    for rating, minutes in sequence:
+        now += timedelta(minutes=minutes)
+        state = review(state, rating, now, scheduler)
+        got.append((state.state, state.step, state.stability, state.difficulty, state.due))
+    assert got == expected  # exact float equality: same code path, no re-implementation
+    assert {s[0] for seq in SEQUENCES for s in _fsrs_reference(seq, scheduler)} == {"learning", "review", "relearning"}
+
+
+def test_fuzz_changes_due_only_and_is_reproducible():
+    fuzzed, plain = make_scheduler(), make_scheduler(fuzz=False)
+    sequence = SEQUENCES[0]
+    a = b = c = CardState.new(("d", "c"))
+    now = START
+    for rating, minutes in sequence:
+        now += timedelta(minutes=minutes)
+        a, b, c = review(a, rating, now, fuzzed), review(b, rating, now, fuzzed), review(c, rating, now, plain)
+        assert a == b
+        assert (a.stability, a.difficulty, a.state) == (c.stability, c.difficulty, c.state)
+
+
+def test_fuzz_uses_its_seed_and_leaves_global_random_alone():
+    scheduler = make_scheduler()
+    mature = CardState(key=("d", "c"), state="review", step=None, stability=100.0, difficulty=5.0,
+                       due=START, last_review=START - timedelta(days=100), reps=5)
+    random.seed(1234)
+    expected_next = random.random()
+    random.seed(1234)
+    dues = {review(mature, 3, START, scheduler, seed=seed).due for seed in range(40)}
+    assert random.random() == expected_next  # the global generator was not advanced
+    assert len(dues) > 5  # fuzz really spreads the intervals
+    plain = review(mature, 3, START, make_scheduler(fuzz=False)).due
+    days = (plain - START).days
+    assert days > 100
+    assert all(abs((due - plain).days) <= 0.06 * days + 2 for due in dues)  # fsrs: about ±5 % at this length
+    assert review(mature, 3, START, scheduler, seed=7) == review(mature, 3, START, scheduler, seed=7)
+
+
+def test_reps_and_lapses():
+    scheduler = make_scheduler(fuzz=False)
+    state = replay(("d", "c"), [(3, START), (3, START + timedelta(minutes=1)), (3, START + timedelta(minutes=11)),
+                                (1, START + timedelta(days=5)), (1, START + timedelta(days=5, minutes=10)),
+                                (3, START + timedelta(days=6))], scheduler)
+    # Again in learning/relearning is not a lapse; Again on a review card is.
+    assert (state.reps, state.lapses, state.state) == (6, 1, "review")
+
+
+def test_review_rejects_bad_ratings():
+    with pytest.raises(ValueError, match="rating must be 1–4"):
+        review(CardState.new(("d", "c")), 5, START, make_scheduler())
+
+
+def test_preview_gives_the_intervals_review_would_give():
+    scheduler = make_scheduler()
+    new = CardState.new(("d", "c"))
+    assert preview(new, START, make_scheduler(fuzz=False)) == {1: timedelta(minutes=1), 2: timedelta(minutes=5.5),
+                                              3: timedelta(minutes=10), 4: timedelta(days=8)}
+    state = replay(("d", "c"), [(3, START), (3, START + timedelta(minutes=1)), (3, START + timedelta(minutes=11))],
+                   scheduler)
+    later = state.due + timedelta(hours=3)
+    intervals = preview(state, later, scheduler)
+    assert intervals[1] == timedelta(minutes=10)
+    assert intervals[2] < intervals[3] < intervals[4]
+    for rating, interval in intervals.items():
+        assert review(state, rating, later, scheduler).due - later == interval
+
+
+def test_day_start_is_4am_local_and_follows_dst():
+    berlin = ZoneInfo("Europe/Berlin")
+    # 03:59 local on 30 March 2025 (the night clocks go forward) still belongs to 29 March.
+    at = datetime(2025, 3, 30, 3, 59, tzinfo=berlin)
+    assert day_start(at, 4, berlin) == datetime(2025, 3, 29, 4, 0, tzinfo=berlin).astimezone(UTC)
+    assert next_day_start(at, 4, berlin) == datetime(2025, 3, 30, 4, 0, tzinfo=berlin).astimezone(UTC)
+    assert next_day_start(at, 4, berlin) - day_start(at, 4, berlin) == timedelta(hours=23)
+    assert day_start(datetime(2025, 3, 30, 4, 0, tzinfo=berlin), 4, berlin) == datetime(2025, 3, 30, 2, 0, tzinfo=UTC)
+    assert day_start(datetime(2025, 6, 1, 12, 0, tzinfo=UTC), 0, UTC) == datetime(2025, 6, 1, tzinfo=UTC)
+    assert day_start(START, 4, UTC).tzinfo is UTC
+
+
+# -- the queue ----------------------------------------------------------------------------------
+
+NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)  # day runs 2026-03-10 04:00 → 03-11 04:00 (UTC)
+
+
+def _card(deck, cid, note=None):
+    return Card(deck=deck, id=cid, kind="basic", prompt=cid, answer="a", note=note or cid)
+
+
+def _state(card, state, due, stability=10.0, last=None):
+    return CardState(key=card.key, state=state, step=None if state == "review" else 0, stability=stability,
+                     difficulty=5.0, due=due, last_review=last or due - timedelta(days=stability), reps=3)
+
+
+def test_queue_order_learning_then_reviews_by_retrievability_then_new():
+    cards = [_card("a", f"c{i}") for i in range(10)]
+    states = {
+        cards[0].key: _state(cards[0], "review", NOW - timedelta(days=1), stability=50),   # R high
+        cards[1].key: _state(cards[1], "learning", NOW - timedelta(minutes=1)),
+        cards[2].key: _state(cards[2], "review", NOW - timedelta(days=20), stability=3),   # R lowest
+        cards[3].key: _state(cards[3], "relearning", NOW - timedelta(minutes=5)),
+        cards[4].key: _state(cards[4], "learning", NOW + timedelta(minutes=5)),             # not yet due
+        cards[5].key: _state(cards[5], "review", NOW + timedelta(hours=15), stability=8),   # due 03:00 tomorrow: today
+        cards[6].key: _state(cards[6], "review", NOW + timedelta(hours=17), stability=8),   # due after 04:00: tomorrow
+    }
+    queue = build_queue(cards, states, NOW, tz=UTC)
+    assert [c.id for c in queue] == ["c3", "c1", "c2", "c0", "c5", "c7", "c8", "c9"]
+    assert counts(queue, states) == {"new": 3, "learning": 2, "review": 3}
+    r = [retrievability(states[cards[i].key], NOW) for i in (2, 0, 5)]
+    assert r == sorted(r)
+
+
+def test_new_cards_limited_per_deck_and_per_day():
+    cards = [_card("a", f"a{i}") for i in range(5)] + [_card("b", f"b{i}") for i in range(5)]
+    queue = build_queue(cards, {}, NOW, new_per_day=3, new_done_today={"a": 2}, tz=UTC)
+    assert [c.id for c in queue] == ["a0", "b0", "b1", "b2"]
+    assert build_queue(cards, {}, NOW, new_per_day=0, tz=UTC) == []
+
+
+def test_siblings_of_a_card_answered_today_are_buried():
+    front, back = _card("a", "x", note="x"), _card("a", "x:reverse", note="x")
+    c1, c2, c3 = (_card("a", f"cl:c{i}", note="cl") for i in (1, 2, 3))
+    other_deck_same_note = _card("b", "x", note="x")
+    cards = [front, back, c1, c2, c3, other_deck_same_note]
+    states = {
+        front.key: _state(front, "learning", NOW - timedelta(minutes=1)),  # answered today, still learning
+        c1.key: _state(c1, "review", NOW + timedelta(days=3)),               # answered today
+        c2.key: _state(c2, "review", NOW - timedelta(days=1)),               # sibling due: buried
+    }
+    queue = build_queue(cards, states, NOW, answered_today={front.key, c1.key}, tz=UTC)
+    assert [c.key for c in queue] == [front.key, other_deck_same_note.key]
+    # The next day nothing is buried any more.
+    tomorrow = NOW + timedelta(days=1)
+    assert {c.key for c in build_queue(cards, states, tomorrow, tz=UTC)} == {c.key for c in cards} - {c1.key}

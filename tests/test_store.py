@@ -1,0 +1,322 @@
+"""The review store: rows written, durability settings, undo, replay, migrations, damaged files."""
+
+import os
+import sqlite3
+import tempfile
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import fsrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dense1x1quiz import store as store_module
+from dense1x1quiz.errors import StoreError
+from dense1x1quiz.scheduler import CardState, make_scheduler, review
+from dense1x1quiz.store import DB_NAME, Store, list_backups
+
+T0 = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
+UTC = timezone.utc
+
+
+@pytest.fixture
+def home(tmp_path):
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def store(home):
+    with Store.open(home) as s:
+        yield s
+
+
+def _rows(home, sql):
+    db = sqlite3.connect(home / DB_NAME)
+    try:
+        return db.execute(sql).fetchall()
+    finally:
+        db.close()
+
+
+def test_open_creates_the_database_with_durable_settings(home):
+    with Store.open(home) as s:
+        assert (home / DB_NAME).is_file()
+        assert s._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert s._db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+        assert s._db.execute("PRAGMA busy_timeout").fetchone()[0] == 30_000
+    assert _rows(home, "PRAGMA user_version") == [(len(store_module.MIGRATIONS),)]
+    tables = {r[0] for r in _rows(home, "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert tables == {"reviews", "card_states", "settings", "exams", "exam_answers"}
+    assert list_backups(home) == []  # nothing to back up in a new database
+
+
+def test_record_review_appends_one_row_and_stores_the_state(store, home):
+    scheduler = make_scheduler(retention=0.85)
+    now = datetime(2026, 3, 1, 9, 0, 0, 123_456, tzinfo=UTC)
+    state = store.record_review(("deck", "card"), 3, now, mode="type", duration_ms=4200, typed="56×56×64",
+                                session_id="s1", scheduler=scheduler)
+    assert _rows(home, "SELECT deck, card, at_ms, rating, state_before, mode, duration_ms, typed, session, "
+                       "retention, fuzz FROM reviews") == [
+        ("deck", "card", 1772355600123, 3, "new", "type", 4200, "56×56×64", "s1", 0.85, 1)]
+    # `now` was cut to the millisecond before scheduling, so the stored state is exactly the returned one.
+    assert state.last_review == datetime(2026, 3, 1, 9, 0, 0, 123_000, tzinfo=UTC)
+    assert store.states() == {("deck", "card"): state}
+    assert store.state(("deck", "card")) == state
+    assert store.state(("deck", "other")) == CardState.new(("deck", "other"))
+    assert state == review(CardState.new(("deck", "card")), 3, state.last_review, scheduler)
+
+
+def test_record_review_reads_the_latest_state_inside_the_transaction(home):
+    """Two stores on one home (two sessions): each answer builds on the other's."""
+    scheduler = make_scheduler(fuzz=False)
+    with Store.open(home) as a, Store.open(home) as b:
+        a.record_review(("d", "c"), 3, T0, mode="flip", scheduler=scheduler)
+        b.record_review(("d", "c"), 3, T0 + timedelta(minutes=1), mode="flip", scheduler=scheduler)
+        final = a.record_review(("d", "c"), 3, T0 + timedelta(minutes=11), mode="flip", scheduler=scheduler)
+    assert (final.reps, final.state) == (3, "review")
+    expected = CardState.new(("d", "c"))
+    for minutes in (0, 1, 11):
+        expected = review(expected, 3, T0 + timedelta(minutes=minutes), scheduler)
+    assert final == expected
+
+
+def test_rating_outside_1_to_4_is_refused_and_nothing_written(store, home):
+    with pytest.raises(ValueError):
+        store.record_review(("d", "c"), 0, T0, mode="flip", scheduler=make_scheduler())
+    assert _rows(home, "SELECT COUNT(*) FROM reviews") == [(0,)]
+
+
+def test_the_review_log_is_append_only(store, home):
+    store.record_review(("d", "c"), 3, T0, mode="flip", scheduler=make_scheduler())
+    db = sqlite3.connect(home / DB_NAME)
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        db.execute("UPDATE reviews SET rating = 4")
+    db.close()
+
+
+def test_undo_restores_the_previous_state_durably(home):
+    scheduler = make_scheduler()
+    with Store.open(home) as s:
+        first = s.record_review(("d", "c"), 3, T0, mode="flip", session_id="s1", scheduler=scheduler)
+        s.record_review(("d", "other"), 1, T0 + timedelta(seconds=5), mode="flip", session_id="s2",
+                        scheduler=scheduler)
+        s.record_review(("d", "c"), 1, T0 + timedelta(minutes=10), mode="flip", session_id="s1", scheduler=scheduler)
+        assert s.undo_last("s1") == ("d", "c")
+    with Store.open(home) as s:  # reopened: the undo was committed
+        assert s.state(("d", "c")) == first
+        assert [(r.key, r.rating) for r in s.reviews()] == [(("d", "c"), 3), (("d", "other"), 1)]
+        assert s.undo_last("s1") == ("d", "c")
+        assert ("d", "c") not in s.states()  # back to new
+        assert s.undo_last("s1") is None
+        assert s.undo_last("nobody") is None
+        assert list(s.states()) == [("d", "other")]
+
+
+def test_rebuild_equals_stored_states_and_repairs_the_table(store, home):
+    keys = [("d", f"c{i}") for i in range(4)]
+    now = T0
+    for step in range(40):
+        scheduler = make_scheduler(retention=0.8 if step > 20 else 0.9)  # retention changed midway
+        key = keys[step % 4]
+        state = store.record_review(key, (step * 7) % 4 + 1, now, mode="flip", scheduler=scheduler)
+        now = max(now + timedelta(minutes=3), state.due if step % 3 else now + timedelta(hours=7))
+    stored = store.states()
+    assert store.rebuild_states() == stored
+    db = sqlite3.connect(home / DB_NAME)
+    db.execute("UPDATE card_states SET stability = 999, reps = 0")
+    db.execute("DELETE FROM card_states WHERE card = 'c1'")
+    db.commit()
+    db.close()
+    assert store.states() != stored
+    assert store.rebuild_states(write=True) == stored
+    assert store.states() == stored
+
+
+def test_new_cards_today_and_answered_today(store):
+    scheduler = make_scheduler()
+    store.record_review(("a", "x"), 3, T0 - timedelta(days=1), mode="flip", scheduler=scheduler)
+    store.record_review(("a", "x"), 3, T0 + timedelta(hours=1), mode="flip", scheduler=scheduler)
+    store.record_review(("a", "y"), 1, T0 + timedelta(hours=2), mode="flip", scheduler=scheduler)
+    store.record_review(("a", "y"), 3, T0 + timedelta(hours=2, minutes=1), mode="flip", scheduler=scheduler)
+    store.record_review(("b", "z"), 4, T0 + timedelta(hours=3), mode="flip", scheduler=scheduler)
+    assert store.new_introduced_since(T0) == {"a": 1, "b": 1}
+    assert store.answered_since(T0) == {("a", "x"), ("a", "y"), ("b", "z")}
+    assert store.answered_since(T0 + timedelta(hours=2, minutes=30)) == {("b", "z")}
+    assert store.review_count() == 5 and store.review_count(["a"]) == 4
+    assert store.review_counts_by_deck() == {"a": 4, "b": 1}
+
+
+def test_settings_round_trip_and_pick_the_scheduler(store, home):
+    assert store.get_setting("retention") is None
+    assert store.scheduler().desired_retention == 0.9
+    store.set_setting("retention", 0.85)
+    store.set_setting("day_start_hour", 5)
+    assert store.scheduler().desired_retention == 0.85
+    assert store.scheduler(retention=0.95).desired_retention == 0.95
+    with Store.open(home) as again:
+        assert again.get_setting("day_start_hour") == 5
+
+
+def test_exam_results_are_stored_as_they_come(store, home):
+    exam = store.start_exam(T0, ["dense-vs-1x1"], 42, 2)
+    store.record_exam_answer(exam, 1, "q1", "typed", "Output shape?", "56x56x64", "56×56×64", True, ["shapes"],
+                             T0 + timedelta(seconds=20))
+    # Committed at once: another connection sees it before the exam ends.
+    assert _rows(home, "SELECT exam, position, question, given, correct, tags FROM exam_answers") == [
+        (exam, 1, "q1", "56x56x64", 1, '["shapes"]')]
+    store.record_exam_answer(exam, 2, "q2", "choice", "Params?", None, "4,160", False, ["costs", "shapes"],
+                             T0 + timedelta(seconds=50))
+    store.finish_exam(exam, T0 + timedelta(seconds=61), 1, 61.0)
+    [row] = store.exams()
+    assert (row.id, row.decks, row.seed, row.total, row.score, row.seconds) == (exam, ["dense-vs-1x1"], 42, 2, 1, 61.0)
+    assert row.finished == T0 + timedelta(seconds=61)
+    assert [(a["position"], a["correct"], a["tags"]) for a in store.exam_answers(exam)] == [
+        (1, True, ["shapes"]), (2, False, ["costs", "shapes"])]
+
+
+# -- migrations and damaged files ----------------------------------------------------------------
+
+
+def test_migration_backs_up_first_then_upgrades(home, monkeypatch):
+    with Store.open(home) as s:
+        s.record_review(("d", "c"), 3, T0, mode="flip", scheduler=make_scheduler())
+    monkeypatch.setattr(store_module, "MIGRATIONS",
+                        [*store_module.MIGRATIONS, "ALTER TABLE reviews ADD COLUMN note TEXT;"])
+    with Store.open(home) as s:
+        assert s._version() == 2
+        assert [r.key for r in s.reviews()] == [("d", "c")]
+    [backup] = list_backups(home)
+    assert backup.name.endswith("-v1.sqlite3")
+    db = sqlite3.connect(backup)
+    assert db.execute("PRAGMA user_version").fetchone() == (1,)
+    assert db.execute("SELECT deck, card, rating FROM reviews").fetchall() == [("d", "c", 3)]
+    assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    db.close()
+
+
+def test_a_failed_migration_changes_nothing(home, monkeypatch):
+    Store.open(home).close()
+    monkeypatch.setattr(store_module, "MIGRATIONS",
+                        [*store_module.MIGRATIONS, "CREATE TABLE extra (x); SELECT no_such_function();"])
+    with pytest.raises(StoreError):
+        Store.open(home)
+    assert _rows(home, "PRAGMA user_version") == [(1,)]
+    assert _rows(home, "SELECT name FROM sqlite_master WHERE name = 'extra'") == []
+
+
+def test_a_database_from_a_newer_version_is_refused(home):
+    Store.open(home).close()
+    db = sqlite3.connect(home / DB_NAME)
+    db.execute("PRAGMA user_version = 99")
+    db.close()
+    with pytest.raises(StoreError, match=r"written by a newer version of quiz \(schema 99, this one knows 1\)"):
+        Store.open(home)
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "zeroed-page"])
+def test_a_damaged_database_is_reported_and_left_untouched(home, damage):
+    with Store.open(home) as s:
+        for i in range(300):
+            s.record_review(("d", f"card-{i:04d}-" + "x" * 60), 3, T0, mode="flip", typed="y" * 200,
+                            scheduler=make_scheduler())
+        backup = s.backup()
+    two_days_ago = backup.stat().st_mtime - 2 * 86400
+    os.utime(backup, (two_days_ago, two_days_ago))  # so opening runs the daily check
+    path = home / DB_NAME
+    data = path.read_bytes()
+    assert len(data) > 8 * 4096
+    if damage == "garbage":
+        data = b"this is not a database at all" * 100
+    elif damage == "truncated":
+        data = data[: len(data) // 2 // 4096 * 4096]
+    else:
+        middle = len(data) // 4096 // 2 * 4096  # a page of the review log, found by the daily quick_check
+        data = data[:middle] + b"\0" * 4096 + data[middle + 4096:]
+    path.write_bytes(data)
+    with pytest.raises(StoreError) as caught:
+        Store.open(home)
+    message = str(caught.value)
+    assert message.startswith(f"the review database {path} is damaged (")
+    assert message.endswith(f"Move it away to start afresh, or restore a backup: the newest backup is {backup}")
+    assert path.read_bytes() == data
+    assert list_backups(home) == [backup]  # a damaged database is never copied over the backups
+
+
+def test_a_damaged_page_found_while_reading_is_reported(home):
+    with Store.open(home) as s:
+        for i in range(300):
+            s.record_review(("d", f"card-{i:04d}-" + "x" * 60), 3, T0, mode="flip", typed="y" * 200,
+                            scheduler=make_scheduler())
+        s.backup()  # fresh: the next open skips the daily check
+    path = home / DB_NAME
+    with Store.open(home) as s:
+        middle = path.stat().st_size // 4096 // 2 * 4096
+        with path.open("r+b") as f:
+            f.seek(middle)
+            f.write(b"\0" * 4096)
+        damaged = r"^the review database .* is damaged \(database disk image is malformed\)"
+        with pytest.raises(StoreError, match=damaged):
+            s.reviews()
+
+
+def test_one_checked_backup_a_day(home):
+    Store.open(home).close()
+    assert list_backups(home) == []  # nothing to keep yet
+    with Store.open(home) as s:
+        s.record_review(("d", "c"), 3, T0, mode="flip", scheduler=make_scheduler())
+    Store.open(home).close()
+    [daily] = list_backups(home)
+    assert daily.name.endswith("-daily.sqlite3")
+    Store.open(home).close()
+    assert list_backups(home) == [daily]
+    old = daily.stat().st_mtime - 86400 - 1
+    os.utime(daily, (old, old))
+    Store.open(home).close()
+    assert len(list_backups(home)) == 2
+
+
+def test_damaged_without_backup_says_where_backups_would_be(home):
+    home.mkdir()
+    (home / DB_NAME).write_bytes(b"\x00" * 5000)
+    with pytest.raises(StoreError, match=r"there is no backup in .*backups$"):
+        Store.open(home)
+
+
+def test_home_that_cannot_be_created(tmp_path):
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(StoreError, match=r"^cannot create the folder .*file/home: "):
+        Store.open(tmp_path / "file" / "home")
+
+
+# -- property: any answers at any times ---------------------------------------------------------
+
+answers = st.lists(
+    st.tuples(st.integers(0, 2), st.integers(1, 4), st.integers(0, 60 * 24 * 90), st.integers(0, 999_999)),
+    min_size=1, max_size=25,
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(answers, st.booleans())
+def test_any_answer_sequence_keeps_the_invariants(sequence, fuzz):
+    scheduler = make_scheduler(retention=0.9, fuzz=fuzz)
+    with tempfile.TemporaryDirectory() as folder, Store.open(Path(folder)) as s:
+        now = T0
+        per_card: dict[tuple, list] = {}
+        for card, rating, minutes, micros in sequence:
+            now += timedelta(minutes=minutes, microseconds=micros)
+            key = ("d", f"c{card}")
+            before = s.state(key)
+            after = s.record_review(key, rating, now, mode="flip", scheduler=scheduler)
+            per_card.setdefault(key, []).append(rating)
+            assert after.due >= after.last_review >= now - timedelta(milliseconds=1)
+            assert after.reps == before.reps + 1
+            assert after.lapses == before.lapses + (before.state == "review" and rating == 1)
+            assert after.state in ("learning", "review", "relearning")
+            assert (after.step is None) == (after.state == "review")
+            assert 1 <= after.difficulty <= 10 and after.stability >= fsrs.scheduler.STABILITY_MIN
+        stored = s.states()
+        assert {k: v.reps for k, v in stored.items()} == {k: len(v) for k, v in per_card.items()}
+        assert sum(v.reps for v in stored.values()) == s.review_count() == len(sequence)
+        assert s.rebuild_states() == stored
