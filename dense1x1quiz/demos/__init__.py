@@ -53,8 +53,8 @@ def check_params(params: dict[str, object], demo: str | None = None) -> list[str
     problems = []
     for key, value in params.items():
         if demo in DEMOS and key in (*SIZE_PARAMS, "layout") and key not in DEMOS[demo].params:
-            takes = ", ".join(DEMOS[demo].params)
-            problems.append(f"demo {demo} does not take `{key}` (it takes {takes})")
+            sizes = ", ".join(k for k in DEMOS[demo].params if k not in ("seed", "layout"))
+            problems.append(f"demo {demo} takes no `{key}` (its sizes: {sizes})")
         elif key == "layout":
             if str(value).lower() not in LAYOUTS:
                 problems.append(f"layout must be one of {', '.join(LAYOUTS)}, not {value!r}")

@@ -54,6 +54,15 @@ def vector(n: int, caption: str = "") -> list[str]:
     return _with_caption(lines, caption)
 
 
+def matrix(rows: int, cols: int, caption: str = "") -> list[str]:
+    """A 2-D array `rows × cols` as a plain box."""
+    face = f"{rows:,}×{cols:,}"
+    inner = len(face) + 2
+    lines = ["┌" + "─" * inner + "┐", "│" + face.center(inner) + "│", "│" + " " * inner + "│",
+             "└" + "─" * inner + "┘"]
+    return _with_caption(lines, caption)
+
+
 def arrow(label: str, length: int = 0, above: int = 1) -> list[str]:
     """`──label──▶` drawn on row `above + 1`, the label on the row above it."""
     length = max(length, len(label) + 2)
@@ -90,4 +99,4 @@ def drawing(*rows: list[str]) -> Drawing:
     return Drawing(tuple(lines))
 
 
-__all__ = ["arrow", "drawing", "label", "row", "tensor", "vector"]
+__all__ = ["arrow", "drawing", "label", "matrix", "row", "tensor", "vector"]

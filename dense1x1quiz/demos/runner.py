@@ -49,9 +49,8 @@ def run_demo(name: str, params: dict[str, int | str] | None = None) -> DemoResul
     resolved = resolve_params(name, params or {})
     needed = estimate(name, resolved)
     if needed > MEMORY_CAP:
-        sizes = ", ".join(f"{k}={v}" for k, v in (params or {}).items())
-        raise UsageError(f"demo {name} with {sizes} would need about {_mib(needed)} of arrays "
-                         f"(the limit is {_mib(MEMORY_CAP)}); use smaller sizes")
+        raise UsageError(f"demo {name}: these sizes need about {_mib(needed)} of arrays "
+                         f"(limit {_mib(MEMORY_CAP)}); use smaller ones")
     return _module(name).run(resolved)
 
 

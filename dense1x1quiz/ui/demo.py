@@ -54,6 +54,7 @@ def _render(result: DemoResult, console: Console) -> None:
             pending.append(block)
             continue
         if pending:
+            console.print()
             console.print(_checks(pending))
             pending = []
         if isinstance(block, (Drawing, Table)):
@@ -66,6 +67,7 @@ def _render(result: DemoResult, console: Console) -> None:
         elif isinstance(block, Text):
             console.print(RichText(block.text, style=block.style))
     if pending:
+        console.print()
         console.print(_checks(pending))
     console.print(RichText(f"Counting: {result.convention}.", style="dim"))
 
@@ -84,11 +86,12 @@ def _checks(checks: list[Check]) -> RichTable:
     table = RichTable(box=None, pad_edge=False, show_header=True, padding=(0, 1))
     table.add_column("", no_wrap=True)
     table.add_column("check", no_wrap=False)
-    table.add_column("max |difference|", justify="right", no_wrap=True)
+    table.add_column("expect", no_wrap=True)
+    table.add_column("max |diff|", justify="right", no_wrap=True)
     for check in checks:
         mark = RichText("✓", style="green") if check.ok else RichText("✗", style="bold red")
-        label = check.label + ("" if check.expect_equal else " (should differ)")
-        table.add_row(mark, RichText(label), RichText(sci(check.max_diff)))
+        expect = "≈ 0" if check.expect_equal else "> 0"
+        table.add_row(mark, RichText(check.label), expect, RichText(sci(check.max_diff)))
     return table
 
 
