@@ -22,7 +22,10 @@ MOBILENET = "MobileNets (Howard et al., 2017), section 3.1"
 RESNET = "Deep Residual Learning (He et al., 2015), section 4.1, bottleneck architectures"
 GOOGLENET = "Going Deeper with Convolutions (Szegedy et al., 2014), section 5"
 NIN = "Network In Network (Lin et al., 2013)"
-COSTS = "dense1x1quiz.costs (bias adds are not counted as MACs)"
+CONV_PARAMS = "PyTorch nn.Conv2d: weight Cₒᵤₜ × Cᵢₙ/groups × k × k, bias Cₒᵤₜ"
+DENSE_PARAMS = "PyTorch nn.Linear: weight out × in, bias out"
+CONV_SHAPE = "PyTorch nn.Conv2d: H_out = ⌊(H + 2·padding − k)/stride⌋ + 1"
+MACS = "MobileNets (Howard et al., 2017), section 3.1: a convolution costs D_K·D_K·M·N·D_F·D_F mult-adds"
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,7 @@ def one_by_one_params(h: int, w: int, c_in: int, c_out: int) -> ComputedProblem:
                "How many weights, bias included?",
         answer=_num(total),
         working=f"Cₒᵤₜ·Cᵢₙ + Cₒᵤₜ = {c_out}·{c_in} + {c_out} = {_num(total)}; H and W do not matter",
-        tags=("params", "1x1-conv"), source=COSTS,
+        tags=("params", "1x1-conv"), source=CONV_PARAMS,
     )
 
 
@@ -76,7 +79,7 @@ def one_by_one_shape(h: int, w: int, c_in: int, filters: int) -> ComputedProblem
                "Answer as H × W × C.",
         answer=_shape(h, w, filters),
         working=f"a 1×1 kernel keeps H × W ({h}×{w}); each filter gives one output channel ({filters})",
-        tags=("shapes", "1x1-conv"), source=COSTS,
+        tags=("shapes", "1x1-conv"), source=CONV_SHAPE,
     )
 
 
@@ -88,7 +91,7 @@ def one_by_one_macs(h: int, w: int, c_in: int, c_out: int) -> ComputedProblem:
                f"{_shape(h, w, c_out)} take?",
         answer=_num(total),
         working=f"H·W·Cᵢₙ·Cₒᵤₜ = {h}·{w}·{c_in}·{c_out} = {_num(total)}",
-        tags=("macs", "1x1-conv"), source=COSTS,
+        tags=("macs", "1x1-conv"), source=MACS,
     )
 
 
@@ -111,7 +114,7 @@ def dense_flat_params(h: int, w: int, c_in: int, n_out: int) -> ComputedProblem:
                "How many weights, bias included?",
         answer=_num(total),
         working=f"(H·W·Cᵢₙ)·N + N = {_num(h * w * c_in)}·{n_out} + {n_out} = {_num(total)}",
-        tags=("params", "dense"), source=COSTS,
+        tags=("params", "dense"), source=DENSE_PARAMS,
     )
 
 
@@ -124,7 +127,7 @@ def conv_params(h: int, w: int, c_in: int, c_out: int, kernel: int) -> ComputedP
                f"{_shape(h, w, c_out)}. How many weights, bias included?",
         answer=_num(total),
         working=f"Cₒᵤₜ·Cᵢₙ·k² + Cₒᵤₜ = {c_out}·{c_in}·{kernel * kernel} + {c_out} = {_num(total)}",
-        tags=("params",), source=COSTS,
+        tags=("params",), source=CONV_PARAMS,
     )
 
 
@@ -137,7 +140,7 @@ def conv_shape(h: int, w: int, c_in: int, filters: int, kernel: int, stride: int
         answer=_shape(h_out, w_out, filters),
         working=f"⌊(H + 2p − k)/s⌋ + 1 = ⌊({h} + {2 * padding} − {kernel})/{stride}⌋ + 1 = {h_out}"
                 + ("" if h == w else f"; W: {w_out}") + f"; C = filters = {filters}",
-        tags=("shapes",), source=COSTS,
+        tags=("shapes",), source=CONV_SHAPE,
     )
 
 
@@ -148,9 +151,9 @@ def separable_ratio(c_out: int, kernel: int) -> ComputedProblem:
         prompt=f"How many times cheaper, in multiply-accumulates, is a depthwise-separable {kernel}×{kernel} "
                f"layer with {c_out} output channels than a standard {kernel}×{kernel} convolution? "
                f"(within ±{RATIO_TOLERANCE:.0%})",
-        answer=f"{ratio:.2f}",
+        answer=f"{ratio:.4g}",  # enough digits that rounding eats none of the tolerance
         working=f"separable/standard = 1/N + 1/D_K² = 1/{c_out} + 1/{kernel * kernel}; "
-                f"its inverse is {ratio:.2f}",
+                f"its inverse is {ratio:.4g}",
         tags=("mobilenet", "macs"), source=MOBILENET, tolerance=RATIO_TOLERANCE,
     )
 
@@ -233,7 +236,7 @@ def _pick_conv_shape(rng: random.Random) -> ComputedProblem:
 
 def _pick_reduced_branch(rng: random.Random) -> ComputedProblem:
     h, w = rng.choice(((28, 28), (14, 14), (7, 7)))
-    c_in = _channels(rng, 832)
+    c_in = rng.choice([c for c in CHANNELS if 64 <= c <= 832])
     reduced = rng.choice([c for c in (16, 24, 32, 48, 64, 96, 128) if c < c_in])
     return reduced_branch_macs(h, w, c_in, reduced, rng.choice((32, 48, 64, 128, 192)), rng.choice((3, 5)))
 

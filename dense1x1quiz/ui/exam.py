@@ -49,7 +49,7 @@ class ExamScreen:
     def intro(self, total: int, wanted: int, time_limit: float | None) -> None:
         line = Text(f"Exam: {total} question{'s' * (total != 1)}", style="bold")
         if total < wanted:
-            line.append(f" (only {total} match)", style="")
+            line.append(f" ({wanted} asked for; only {total} match)", style="")
         if time_limit is not None:
             line.append(f" · time limit {clock_text(time_limit)}", style="")
         self._print(line)

@@ -1,0 +1,241 @@
+"""`quiz exam` as a learner runs it: an exact scripted transcript, --json, errors, Ctrl-C, a real terminal."""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pexpect
+import pytest
+
+from dense1x1quiz.store import Store
+
+DECK = textwrap.dedent("""\
+    deck: small
+    title: Small exam deck
+    cards:
+      - id: mix
+        front: What does a 1×1 convolution mix?
+        options: [The channels at each pixel, Neighbouring pixels, Samples in the batch]
+        answer: The channels at each pixel
+        source: Lin et al. 2013, Network In Network
+        tags: [idea]
+      - id: params
+        front: Weights of a 1×1 conv from $C_{in} = 64$ to $C_{out} = 32$, bias included?
+        answer: "2080"
+        explain: 64·32 + 32
+        tags: [params]
+      - id: keeps
+        cloze: "A 1×1 convolution keeps the {{c1::spatial}} structure of its input."
+        tags: [idea]
+    tables:
+      - id: cmp
+        title: Dense vs 1×1 convolution
+        columns: [Feature, Dense, 1×1 conv]
+        rows:
+          - [Input, Flattened vector, H×W×C tensor]
+          - [Spatial info, Lost, Preserved]
+        tags: [compare]
+    """)
+
+NOW = {"DENSE1X1QUIZ_NOW": "2026-11-26T09:00:00Z"}
+SCRIPT = "1\n76928\nspacial\n2\n1\n"  # five answers; the sixth question meets the end of input
+
+TRANSCRIPT = textwrap.dedent("""\
+    Exam: 6 questions
+    Answer with an option's number or text, or type the answer; q ends the exam.
+
+    Question 1 of 6  computed
+    How many multiply-accumulates does a 1×1 convolution from 8×8×48 to 8×8×24 take?
+    Answer: 1
+    ✗ Wrong. Right answer: 73,728
+      H·W·Cᵢₙ·Cₒᵤₜ = 8·8·48·24 = 73,728
+      source: MobileNets (Howard et al., 2017), section 3.1: a convolution costs D_K·D_K·M·N·D_F·D_F mult-adds
+
+    Question 2 of 6  computed
+    A 5×5 convolution (padding 2) maps 7×7×24 to 7×7×128. How many weights, bias included?
+    Answer: 76928
+    ✓ Right: 76,928
+      Cₒᵤₜ·Cᵢₙ·k² + Cₒᵤₜ = 128·24·25 + 128 = 76,928
+      source: PyTorch nn.Conv2d: weight Cₒᵤₜ × Cᵢₙ/groups × k × k, bias Cₒᵤₜ
+
+    Question 3 of 6  small
+    Weights of a 1×1 conv from Cᵢₙ = 64 to Cₒᵤₜ = 32, bias included?
+    Answer: spacial
+    ✗ Wrong. Right answer: 2080
+      64·32 + 32
+
+    Question 4 of 6  small
+    What does a 1×1 convolution mix?
+      1. The channels at each pixel
+      2. Samples in the batch
+      3. Neighbouring pixels
+    Answer (1–3): 2
+    ✗ Wrong. Right answer: 1. The channels at each pixel
+      source: Lin et al. 2013, Network In Network
+
+    Question 5 of 6  small
+    Dense vs 1×1 convolution
+    Feature: Spatial info
+    Dense: ?
+      1. Lost
+      2. Flattened vector
+    Answer (1–2): 1
+    ✓ Right: 1. Lost
+
+    Question 6 of 6  small
+    A 1×1 convolution keeps the […] structure of its input.
+
+    Score 2/6 (33%) · time 0:00 · seed 7
+    Ended early: 1 unanswered, counted wrong.
+
+    Missed (4)
+    1. How many multiply-accumulates does a 1×1 convolution from 8×8×48 to 8×8×24 take?
+       right: 73,728 · you: 1
+    3. Weights of a 1×1 conv from Cᵢₙ = 64 to Cₒᵤₜ = 32, bias included?
+       right: 2080 · you: spacial
+    4. What does a 1×1 convolution mix?
+       right: 1. The channels at each pixel · you: Samples in the batch
+    6. A 1×1 convolution keeps the […] structure of its input.
+       right: spatial · not answered
+
+    Study next (weakest tags)
+    idea      0/2 right  quiz study --tag idea
+    1x1-conv  0/1 right  quiz exam --tag 1x1-conv
+    macs      0/1 right  quiz exam --tag macs
+    """)
+
+
+@pytest.fixture
+def deck(tmp_path):
+    path = tmp_path / "small.yaml"
+    path.write_text(DECK, encoding="utf-8")
+    return str(path)
+
+
+def test_a_scripted_exam_gives_this_exact_transcript_and_these_rows(quiz, deck, isolated_home):
+    result = quiz("exam", deck, "-n", "6", "--seed", "7", input=SCRIPT, env=NOW)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == TRANSCRIPT
+    with Store.open(isolated_home) as store:
+        [exam] = store.exams()
+        assert (exam.decks, exam.seed, exam.total, exam.score, exam.seconds) == (["small"], 7, 6, 2, 0.0)
+        assert exam.finished is not None
+        rows = store.exam_answers(exam.id)
+    assert [(r["position"], r["question"], r["kind"], r["given"], r["expected"], r["correct"]) for r in rows] == [
+        (1, "computed:1x1-macs:8-8-48-24", "computed", "1", "73,728", False),
+        (2, "computed:conv-params:7-7-24-128-5", "computed", "76928", "76,928", True),
+        (3, "small/params", "typed", "spacial", "2080", False),
+        (4, "small/mix", "choice", "Samples in the batch", "The channels at each pixel", False),
+        (5, "small/cmp:spatial-info:dense", "table", "Lost", "Lost", True),
+        (6, "small/keeps:c1", "cloze", None, "spatial", False),
+    ]
+    assert rows[3]["tags"] == ["idea"]
+
+
+def test_json_holds_exactly_the_documented_document(quiz, deck):
+    result = quiz("exam", deck, "-n", "6", "--seed", "7", "--json", input=SCRIPT, env=NOW)
+    assert result.returncode == 0
+    document = json.loads(result.stdout)
+    assert list(document) == ["score", "total", "seconds", "questions"]
+    assert (document["score"], document["total"], document["seconds"]) == (2, 6, 0.0)
+    assert [list(q) for q in document["questions"]] == [
+        ["id", "kind", "prompt", "options", "given", "expected", "correct"]] * 6
+    assert document["questions"][3] == {
+        "id": "small/mix", "kind": "choice", "prompt": "What does a 1×1 convolution mix?",
+        "options": ["The channels at each pixel", "Samples in the batch", "Neighbouring pixels"],
+        "given": "Samples in the batch", "expected": "The channels at each pixel", "correct": False}
+    assert document["questions"][2]["options"] == []
+    assert document["questions"][5]["given"] is None
+    assert "Question 1 of 6" in result.stderr  # the questions are still shown, away from stdout
+
+
+def test_option_text_works_like_its_number(quiz, deck):
+    script = "73728\n76,928\n2 080\nthe channels at each pixel\nlost\nspatial\n"
+    result = quiz("exam", deck, "-n", "6", "--seed", "7", "--json", input=script, env=NOW)
+    assert json.loads(result.stdout)["score"] == 6
+
+
+def test_without_computed_problems_only_deck_questions(quiz, deck):
+    result = quiz("exam", deck, "-n", "20", "--no-computed", "--seed", "1", "--json", input="", env=NOW)
+    document = json.loads(result.stdout)
+    assert result.returncode == 0
+    assert document["total"] == 11  # every gradable card (8 from the table), asked once
+    assert {q["kind"] for q in document["questions"]} == {"choice", "typed", "cloze", "table"}
+    assert "Exam: 11 questions (20 asked for; only 11 match)" in result.stderr
+
+
+def test_nothing_to_ask_is_a_clear_error(quiz, deck):
+    result = quiz("exam", deck, "--tag", "nosuch", "--no-computed")
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == "Error: no question has the tag nosuch (decks: small)\n"
+
+
+def test_an_unknown_deck_is_bad_usage(quiz):
+    result = quiz("exam", "no-such-deck")
+    assert result.returncode == 2
+    assert result.stderr.startswith("Error: no deck named 'no-such-deck'")
+
+
+def test_ctrl_c_mid_exam_exits_130_and_keeps_the_answers(deck, isolated_home):
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "dense1x1quiz", "exam", deck, "-n", "6", "--seed", "7"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    try:
+        proc.stdin.write(b"1\n76928\n")
+        proc.stdin.flush()
+        seen, deadline = b"", time.monotonic() + 30
+        while b"Question 3 of 6" not in seen and time.monotonic() < deadline:
+            if select.select([proc.stdout], [], [], 0.5)[0]:
+                seen += os.read(proc.stdout.fileno(), 65536)
+        assert b"Question 3 of 6" in seen
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=30)
+    finally:
+        proc.kill() if proc.poll() is None else None
+    assert proc.returncode == 130
+    assert b"Exam stopped; the answers given so far are saved." in seen + out
+    with Store.open(isolated_home) as store:
+        [exam] = store.exams()
+        assert (exam.finished, exam.score) == (None, None)
+        assert [(r["position"], r["given"], r["correct"]) for r in store.exam_answers(exam.id)] == [
+            (1, "1", False), (2, "76928", True)]
+
+
+def spawn(*args, **env):
+    child = pexpect.spawn(sys.executable, ["-m", "dense1x1quiz", "exam", *args], encoding="utf-8",
+                          env={**os.environ, **env}, dimensions=(24, 80), timeout=20)
+    return child
+
+
+def test_in_a_terminal_a_bad_choice_is_asked_again_and_ctrl_c_exits_130(deck, isolated_home):
+    child = spawn(deck, "-n", "6", "--seed", "7", "--no-computed")
+    child.expect("Answer")
+    child.sendline("")  # a stray Enter costs nothing
+    child.expect("Answer")
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+
+
+def test_in_a_terminal_the_time_limit_ends_the_exam_while_typing(deck, isolated_home):
+    child = spawn(deck, "-n", "3", "--seed", "7", "--time-limit", "0.1")  # 6 seconds, the shortest allowed
+    child.expect("time limit 0:06")
+    child.expect("Answer")
+    child.send("half an answe")  # typing, never sent
+    child.expect("Time is up; 3 questions unanswered.")
+    child.expect("Score 0/3")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    with Store.open(isolated_home) as store:
+        [exam] = store.exams()
+        assert (exam.score, exam.total) == (0, 3)
+        assert [r["given"] for r in store.exam_answers(exam.id)] == [None, None, None]

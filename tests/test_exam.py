@@ -1,0 +1,377 @@
+"""The exam core: building questions from decks, grading, and the timed loop with its recorded rows."""
+
+from __future__ import annotations
+
+import random
+import textwrap
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dense1x1quiz import answers
+from dense1x1quiz.deck import load_deck
+from dense1x1quiz.exam import (
+    ExamResult,
+    Outcome,
+    Question,
+    TimeUp,
+    build_exam,
+    deck_pool,
+    grade,
+    question_from_card,
+    result_json,
+    run_exam,
+    weakest_tags,
+)
+from dense1x1quiz.model import Card
+from dense1x1quiz.store import Store
+from dense1x1quiz.text import display
+
+DECK = textwrap.dedent("""\
+    deck: fx
+    title: Exam fixture
+    cards:
+      - {id: c1, front: What does a 1×1 conv mix?, options: [Channels, Pixels, Batches], answer: Channels,
+         tags: [idea], source: NiN paper}
+      - {id: c2, front: Does a 1×1 conv change H×W?, options: ["No", "Yes"], answer: "No", tags: [shapes]}
+      - {id: c3, front: Which layer flattens its input?, options: [Dense, 1×1 conv], answer: Dense, tags: [idea]}
+      - {id: t1, front: Weights of a 1×1 conv 64 → 32 with bias?, answer: "2080", tags: [params]}
+      - {id: t2, front: PyTorch name of a dense layer?, answer: nn.Linear, accept: [Linear, torch.nn.Linear],
+         tags: [code]}
+      - {id: t3, front: Output channels of a 1×1 conv with 10 filters?, answer: "10", tags: [shapes]}
+      - {id: z1, cloze: "A 1×1 conv keeps {{c1::spatial}} structure; a dense layer {{c2::loses}} it.", tags: [idea]}
+      - {id: z2, cloze: "MobileNet splits a conv into depthwise and {{c1::pointwise}} parts.", tags: [mobilenet]}
+      - {id: b1, front: A basic card, back: never asked in an exam}
+    tables:
+      - id: cmp
+        title: Dense vs 1×1
+        tags: [compare]
+        columns: [Feature, Dense, 1×1 conv]
+        rows:
+          - [Input, Flattened vector, H×W×C tensor]
+          - [Spatial info, Lost, Preserved]
+          - [Connectivity, Global, Per pixel]
+""")
+
+T0 = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def deck(tmp_path):
+    path = tmp_path / "fx.yaml"
+    path.write_text(DECK, encoding="utf-8")
+    return load_deck(path)
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store.open(tmp_path / "db") as s:
+        yield s
+
+
+class FakeClock:
+    def __init__(self):
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+class ScriptedUI:
+    """Answers from a list (None = end of input, TimeUp = the bell rings); each ask takes `step` seconds."""
+
+    def __init__(self, lines, clock=None, step=0.0):
+        self.lines, self.clock, self.step = list(lines), clock, step
+        self.log: list[str] = []
+
+    def ask(self, position, total, question, seconds_left):
+        self.log.append(f"ask {position}/{total} {question.id} left={seconds_left}")
+        if self.clock:
+            self.clock.t += self.step
+        line = self.lines.pop(0) if self.lines else None
+        if line is TimeUp:
+            raise TimeUp
+        return line
+
+    def feedback(self, outcome):
+        self.log.append(f"{'right' if outcome.correct else 'wrong'} {outcome.given!r}")
+
+    def time_up(self, unanswered):
+        self.log.append(f"time up, {unanswered} unanswered")
+
+
+def minutes_clock():
+    moments = (T0 + timedelta(minutes=i) for i in range(1000))
+    return lambda: next(moments)
+
+
+# -- building ----------------------------------------------------------------------------------
+
+
+def test_pool_holds_the_gradable_kinds_only(deck):
+    pool = deck_pool([deck])
+    assert {c.kind for c in pool} == {"choice", "typed", "cloze", "table"}
+    assert "b1" not in {c.id for c in pool}
+    assert len(pool) == 3 + 3 + 3 + len([c for c in deck.cards if c.kind == "table"])
+
+
+def test_exam_mixes_kinds_and_never_asks_twice(deck):
+    questions = build_exam([deck], 12, random.Random(1))
+    assert len(questions) == 12
+    assert {q.kind for q in questions} == {"choice", "typed", "cloze", "table", "computed"}
+    assert sum(q.kind == "computed" for q in questions) == 3  # a quarter
+    assert len({q.id for q in questions}) == 12
+    assert len({answers.fold(display(q.prompt)) for q in questions}) == 12
+
+
+def test_siblings_are_not_asked_together_while_other_notes_remain(deck):
+    for seed in range(30):
+        questions = build_exam([deck], 8, random.Random(seed), computed=False)
+        notes = [":".join(q.id.split(":")[:2]) if q.kind == "table" else q.id.split(":")[0] for q in questions]
+        rows = [n for n, q in zip(notes, questions, strict=True) if q.kind == "table"]
+        assert len(set(rows)) == len(rows), (seed, rows)
+        clozes = [n for n, q in zip(notes, questions, strict=True) if q.kind == "cloze"]
+        assert len(set(clozes)) == len(clozes), (seed, clozes)
+
+
+def test_tags_filter_deck_and_computed_questions(deck):
+    questions = build_exam([deck], 10, random.Random(2), tags=["shapes"])
+    assert {q.id for q in questions if q.kind != "computed"} == {"fx/c2", "fx/t3"}
+    assert all("shapes" in q.tags for q in questions)
+    assert len(questions) == 10  # computed shape problems fill the rest
+
+
+def test_without_computed_problems_an_exam_can_be_shorter_than_asked(deck):
+    questions = build_exam([deck], 100, random.Random(3), computed=False)
+    assert len(questions) == len(deck_pool([deck]))
+    assert not any(q.kind == "computed" for q in questions)
+    assert build_exam([deck], 5, random.Random(3), tags=["nothing"], computed=False) == []
+
+
+def test_computed_problems_never_run_out():
+    questions = build_exam([], 40, random.Random(4))
+    assert len(questions) == 40 and {q.kind for q in questions} == {"computed"}
+    assert len({q.prompt for q in questions}) == 40
+
+
+def test_same_seed_same_exam_other_seed_other_exam(deck):
+    assert build_exam([deck], 10, random.Random(5)) == build_exam([deck], 10, random.Random(5))
+    assert build_exam([deck], 10, random.Random(5)) != build_exam([deck], 10, random.Random(6))
+
+
+def test_choice_options_are_shuffled_by_the_generator(deck):
+    card = next(c for c in deck.cards if c.id == "c1")
+    orders = {question_from_card(card, random.Random(seed)).options for seed in range(40)}
+    assert len(orders) == 6  # every order of three options turns up
+    assert all(sorted(o) == ["Batches", "Channels", "Pixels"] for o in orders)
+
+
+def test_cloze_is_asked_as_typed_with_the_other_deletions_shown(deck):
+    card = next(c for c in deck.cards if c.id == "z1:c2")
+    question = question_from_card(card, random.Random(0))
+    assert (question.kind, question.prompt, question.expected, question.options) == (
+        "cloze", "A 1×1 conv keeps spatial structure; a dense layer […] it.", "loses", ())
+
+
+# -- distractors -------------------------------------------------------------------------------
+
+LOOKALIKES = ["Lost", "lost", " Lost ", "LOST", "Preserved", "$C_{in}$", "Cᵢₙ", "Global", "global.",
+              "per pixel", "Per-pixel", "per  pixel", "H×W", "H x W"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(LOOKALIKES), min_size=1, max_size=8), st.data())
+def test_distractors_never_repeat_the_answer_or_each_other(options, data):
+    answer = data.draw(st.sampled_from(options))
+    card = Card(deck="d", id="x", kind="choice", prompt="?", answer=answer, options=tuple(options))
+    question = question_from_card(card, random.Random(data.draw(st.integers(0, 99))))
+    shown = [answers.fold(display(o)) for o in question.options]
+    assert len(shown) == len(set(shown)), question.options
+    assert question.options.count(answer) == 1
+    assert set(question.options) <= set(options)
+
+
+def test_table_distractors_are_distinct_even_with_repeated_cells(tmp_path):
+    path = tmp_path / "t.yaml"
+    path.write_text(textwrap.dedent("""\
+        deck: t
+        title: Repeats
+        tables:
+          - id: r
+            title: Repeated cells
+            columns: [Layer, Keeps H×W, Mixes]
+            rows:
+              - [Dense, "No", everything]
+              - [1×1 conv, "Yes", channels]
+              - [3×3 conv, "Yes", channels and neighbours]
+              - [Pooling, "yes", nothing]
+              - [Flatten, "no", nothing]
+        """), encoding="utf-8")
+    deck = load_deck(path)
+    for seed in range(10):
+        for question in build_exam([deck], 50, random.Random(seed), computed=False):
+            shown = [answers.fold(display(o)) for o in question.options]
+            assert len(shown) == len(set(shown)) >= 2, question.options
+            assert question.options.count(question.expected) == 1
+
+
+# -- grading -----------------------------------------------------------------------------------
+
+CHOICE = Question(id="d/c", kind="choice", prompt="?", expected="Channels", options=("Pixels", "Channels", "Batches"))
+
+
+@pytest.mark.parametrize(("line", "given", "correct"), [
+    ("2", "Channels", True),
+    (" 2 ", "Channels", True),
+    ("channels", "Channels", True),
+    ("CHANNELS.", "Channels", True),
+    ("1", "Pixels", False),
+    ("batches", "Batches", False),
+    ("4", "4", False),
+    ("0", "0", False),
+    ("chanels", "chanels", False),
+])
+def test_a_choice_takes_the_number_or_the_text(line, given, correct):
+    assert grade(CHOICE, line) == Outcome(CHOICE, given, correct)
+
+
+def test_typed_answers_use_the_accepted_alternatives(deck):
+    card = next(c for c in deck.cards if c.id == "t2")
+    question = question_from_card(card, random.Random(0))
+    assert [grade(question, g).correct for g in ("nn.Linear", "linear", "torch.nn.Linear", "nn.Dense")] == [
+        True, True, True, False]
+
+
+# -- the loop ----------------------------------------------------------------------------------
+
+
+def small_exam():
+    return [
+        CHOICE,
+        Question(id="d/t", kind="typed", prompt="Weights of 64 → 32 with bias?", expected="2080", tags=("params",)),
+        Question(id="d/z", kind="cloze", prompt="keeps […] structure", expected="spatial", tags=("idea",)),
+        Question(id="computed:x", kind="computed", prompt="ratio?", expected="8.409", tolerance=0.02,
+                 tags=("mobilenet", "params")),
+    ]
+
+
+def test_a_scripted_exam_records_every_answer_and_its_score(store):
+    clock = FakeClock()
+    ui = ScriptedUI(["2", "2,080", "spatal", "8.3"], clock, step=10)
+    result = run_exam(small_exam(), ui=ui, recorder=store, clock=clock, now=minutes_clock(), seed=42,
+                      decks=["d"])
+    assert ui.log == [
+        "ask 1/4 d/c left=None", "right 'Channels'",
+        "ask 2/4 d/t left=None", "right '2,080'",
+        "ask 3/4 d/z left=None", "wrong 'spatal'",
+        "ask 4/4 computed:x left=None", "right '8.3'",
+    ]
+    assert (result.score, result.total, result.seconds, result.ended) == (3, 4, 40.0, "done")
+    [row] = store.exams()
+    assert (row.id, row.decks, row.seed, row.total, row.score, row.seconds) == (result.exam_id, ["d"], 42, 4, 3, 40.0)
+    assert (row.started, row.finished) == (T0, T0 + timedelta(minutes=5))
+    rows = store.exam_answers(result.exam_id)
+    assert [(r["position"], r["question"], r["kind"], r["given"], r["expected"], r["correct"], r["tags"])
+            for r in rows] == [
+        (1, "d/c", "choice", "Channels", "Channels", True, []),
+        (2, "d/t", "typed", "2,080", "2080", True, ["params"]),
+        (3, "d/z", "cloze", "spatal", "spatial", False, ["idea"]),
+        (4, "computed:x", "computed", "8.3", "8.409", True, ["mobilenet", "params"]),
+    ]
+    assert [r["answered_at"] for r in rows] == [T0 + timedelta(minutes=i) for i in (1, 2, 3, 4)]
+
+
+def test_time_limit_with_a_fake_clock_counts_the_rest_wrong(store):
+    clock = FakeClock()
+    ui = ScriptedUI(["2", "2080", "spatial", "8.4"], clock, step=40)
+    result = run_exam(small_exam(), ui=ui, recorder=store, clock=clock, now=minutes_clock(), seed=1,
+                      time_limit=100)
+    # The third answer comes at 120 s, after the bell: it is not accepted.
+    assert ui.log == ["ask 1/4 d/c left=100.0", "right 'Channels'", "ask 2/4 d/t left=60.0", "right '2080'",
+                      "ask 3/4 d/z left=20.0", "time up, 2 unanswered"]
+    assert (result.score, result.total, result.seconds, result.ended) == (2, 4, 100.0, "time")
+    assert [(o.given, o.correct) for o in result.outcomes] == [("Channels", True), ("2080", True), (None, False),
+                                                              (None, False)]
+    rows = store.exam_answers(result.exam_id)
+    assert [(r["position"], r["given"], r["correct"]) for r in rows] == [
+        (1, "Channels", True), (2, "2080", True), (3, None, False), (4, None, False)]
+    assert store.exams()[0].score == 2
+
+
+def test_the_bell_ringing_while_typing_ends_the_exam(store):
+    clock = FakeClock()
+    ui = ScriptedUI(["2", TimeUp], clock, step=1)
+    result = run_exam(small_exam(), ui=ui, recorder=store, clock=clock, now=minutes_clock(), seed=1, time_limit=60)
+    assert (result.score, result.total, result.ended) == (1, 4, "time")
+    assert ui.log[-1] == "time up, 3 unanswered"
+
+
+def test_no_time_left_before_a_question_asks_nothing_more(store):
+    clock = FakeClock()
+    ui = ScriptedUI(["2", "2080"], clock, step=30)
+    result = run_exam(small_exam(), ui=ui, recorder=store, clock=clock, now=minutes_clock(), seed=1, time_limit=60)
+    assert ui.log == ["ask 1/4 d/c left=60.0", "right 'Channels'", "ask 2/4 d/t left=30.0", "right '2080'",
+                      "time up, 2 unanswered"]
+    assert (result.score, result.ended, result.seconds) == (2, "time", 60.0)
+
+
+@pytest.mark.parametrize(("lines", "ended"), [(["2"], "eof"), (["2", "q"], "quit"), (["2", " Q "], "quit")])
+def test_end_of_input_or_q_ends_the_exam_with_the_rest_wrong(store, lines, ended):
+    result = run_exam(small_exam(), ui=ScriptedUI(lines), recorder=store, clock=FakeClock(), now=minutes_clock(),
+                      seed=1)
+    assert (result.score, result.total, result.ended) == (1, 4, ended)
+    assert [r["given"] for r in store.exam_answers(result.exam_id)] == ["Channels", None, None, None]
+
+
+def test_q_is_an_answer_when_it_is_an_option(store):
+    question = Question(id="d/q", kind="choice", prompt="Letter?", expected="q", options=("p", "q"))
+    result = run_exam([question], ui=ScriptedUI(["q"]), recorder=store, clock=FakeClock(), now=minutes_clock(),
+                      seed=1)
+    assert (result.score, result.ended) == (1, "done")
+
+
+def test_ctrl_c_keeps_the_answers_already_given(store):
+    class InterruptedUI(ScriptedUI):
+        def ask(self, position, total, question, seconds_left):
+            if position == 3:
+                raise KeyboardInterrupt
+            return super().ask(position, total, question, seconds_left)
+
+    with pytest.raises(KeyboardInterrupt):
+        run_exam(small_exam(), ui=InterruptedUI(["2", "2080"]), recorder=store, clock=FakeClock(),
+                 now=minutes_clock(), seed=1)
+    [row] = store.exams()
+    assert (row.finished, row.score) == (None, None)
+    assert [r["given"] for r in store.exam_answers(row.id)] == ["Channels", "2080"]
+
+
+# -- the result --------------------------------------------------------------------------------
+
+
+def outcome(tags, correct, kind="typed"):
+    return Outcome(Question(id=str(tags), kind=kind, prompt="?", expected="x", tags=tags), "x", correct)
+
+
+def test_weakest_tags_lowest_share_first_and_deck_wide_tags_left_out():
+    result = ExamResult(1, 0, [
+        outcome(("deck", "params"), False), outcome(("deck", "params"), True), outcome(("deck", "shapes"), False),
+        outcome(("deck", "idea"), True), outcome(("deck", "idea"), False), outcome(("deck", "idea"), False),
+        outcome(("deck", "mobilenet"), False, kind="computed"),
+    ])
+    assert [(t.tag, t.right, t.asked, t.in_decks) for t in weakest_tags(result)] == [
+        ("mobilenet", 0, 1, False), ("shapes", 0, 1, True), ("idea", 1, 3, True)]
+
+
+def test_json_document_has_exactly_the_documented_keys():
+    result = ExamResult(1, 0, [Outcome(CHOICE, "Pixels", False), Outcome(small_exam()[1], None, False)], 12.34)
+    assert result_json(result) == {
+        "score": 0, "total": 2, "seconds": 12.3,
+        "questions": [
+            {"id": "d/c", "kind": "choice", "prompt": "?", "options": ["Pixels", "Channels", "Batches"],
+             "given": "Pixels", "expected": "Channels", "correct": False},
+            {"id": "d/t", "kind": "typed", "prompt": "Weights of 64 → 32 with bias?", "options": [],
+             "given": None, "expected": "2080", "correct": False},
+        ],
+    }
