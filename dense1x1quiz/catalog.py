@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from dense1x1quiz.deck import check_deck
+from dense1x1quiz.deckcache import check_deck_cached
 from dense1x1quiz.env import user_deck_dir
 from dense1x1quiz.errors import DeckError, Problem, UsageError
 from dense1x1quiz.model import Deck
@@ -38,7 +38,7 @@ def _yaml_files(folder: Path) -> list[Path]:
 
 
 def _entry(path: Path, origin: str) -> DeckEntry:
-    deck, problems = check_deck(path)
+    deck, problems = check_deck_cached(path)  # parsed once per file content; `quiz validate` always checks
     errors = [p for p in problems if not p.warning]
     if deck is None or errors:
         return DeckEntry(path, origin, None, DeckError(problems))

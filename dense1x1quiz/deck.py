@@ -43,6 +43,7 @@ KIND_KEYS = {
 }
 TABLE_KEYS = ("id", "title", "columns", "rows", "tags", "source", "demo")
 CARD_KEYS = tuple(dict.fromkeys(COMMON_KEYS + sum(KIND_KEYS.values(), ())))
+_KIND_KEY_SETS = {kind: frozenset(COMMON_KEYS + keys) for kind, keys in KIND_KEYS.items()}  # checked per card
 
 # UTF-8 read as Windows-1252/1254: a lead byte's character followed by continuation bytes'.
 _MOJIBAKE_RE = re.compile(
@@ -64,6 +65,14 @@ def check_deck(path: str | Path) -> tuple[Deck | None, list[Problem]]:
     """The deck at `path` (None if unusable) and every problem and warning found in it."""
     reader = _DeckReader(str(path))
     deck = reader.read(Path(path))
+    return deck, sorted(reader.problems, key=lambda p: (p.line, p.col))
+
+
+def check_deck_bytes(path: str | Path, data: bytes) -> tuple[Deck | None, list[Problem]]:
+    """`check_deck` on the bytes of the file at `path`, already read (the deck cache reads them once,
+    to hash them); `data` holds at most the first MAX_BYTES + 1 bytes."""
+    reader = _DeckReader(str(path))
+    deck = reader.check_bytes(data)
     return deck, sorted(reader.problems, key=lambda p: (p.line, p.col))
 
 
@@ -109,6 +118,9 @@ class _DeckReader:
         except OSError as exc:
             self.error((1, 1), f"cannot be read: {exc.strerror or exc}")
             return None
+        return self.check_bytes(data)
+
+    def check_bytes(self, data: bytes) -> Deck | None:
         text = self.decode(data)
         if text is None:
             return None
@@ -302,7 +314,7 @@ class _DeckReader:
                 else "typed" if "answer" in node.pairs else "basic")
         self.unknown_keys(node, CARD_KEYS, "card")
         for key, (key_node, _) in node.pairs.items():
-            if key in CARD_KEYS and key not in COMMON_KEYS + KIND_KEYS[kind]:
+            if key not in _KIND_KEY_SETS[kind] and key in CARD_KEYS:
                 self.error(key_node, f"`{key}` does not belong on a {kind} card ({self.kind_hint(kind)})")
         card_id = self.claim_id(node)
         common = dict(deck=deck_id, tags=self.tags(node, deck_tags), source=self.text(node, "source") or "",
@@ -459,4 +471,4 @@ class _DeckReader:
         return options
 
 
-__all__ = ["MAX_BYTES", "check_deck", "load_deck", "slug"]
+__all__ = ["MAX_BYTES", "check_deck", "check_deck_bytes", "load_deck", "slug"]

@@ -1,0 +1,195 @@
+"""A cache of checked decks, so a big deck is parsed once, not at every start.
+
+An entry is the result of `deck.check_deck_bytes` (the deck, or None, and its problems) for one
+file content. It lives in `<cache>/decks/<key>.pickle`, where `<cache>` is `$DENSE1X1QUIZ_HOME/cache`
+when that is set, else the platform's user cache folder, and `<key>` hashes the file's bytes together
+with everything that decides what they load to (this module's LOADER_VERSION, the Python version and
+the source of the loader modules). So an entry is never stale: an edited deck or an updated loader
+simply has another key. The folder is safe to delete at any time.
+
+An entry is never trusted blindly. It starts with a magic string and the SHA-256 of its payload
+(a damaged, truncated or foreign file fails that check), the payload is unpickled by an Unpickler
+that can build only our model classes and plain containers (no other code can run), and the result
+is checked for shape before use. Anything wrong: the entry is ignored, the deck is checked afresh
+and the entry rewritten. Failing to write (read-only folder, full disk) only means no caching.
+
+On a hit nothing but `model` is imported: not PyYAML, not the loader.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import io
+import os
+import pickle
+import sys
+from dataclasses import fields, replace
+from pathlib import Path
+
+from dense1x1quiz.errors import Problem
+from dense1x1quiz.model import Card, Deck, DemoLink, Table
+
+LOADER_VERSION = 1  # bump when what a deck loads to changes in a way the sources below don't show
+READ_LIMIT = 16 * 1024 * 1024  # = deck.MAX_BYTES (a test checks); bigger files are refused by the loader
+MAX_ENTRIES = 64  # the oldest entries beyond this are removed when a new one is written
+MAGIC = b"dense1x1quiz-deck-cache\n"
+PROTOCOL = 5
+
+# The modules whose source decides what a deck file loads to.
+_LOADER_SOURCES = ("deck.py", "yamltree.py", "model.py", "errors.py", "demos/__init__.py", "deckcache.py")
+_ALLOWED = {("dense1x1quiz.model", c.__name__): c for c in (Card, Deck, Table, DemoLink)}
+_CARD_FIELDS = frozenset(f.name for f in fields(Card))
+_loader_digest: bytes | None = None
+
+
+def cache_dir() -> Path:
+    """The cache folder: `$DENSE1X1QUIZ_HOME/cache`, else the platform's user cache folder."""
+    configured = os.environ.get("DENSE1X1QUIZ_HOME")
+    if configured:
+        return Path(configured).expanduser() / "cache"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("dense1x1quiz", appauthor=False))
+
+
+def check_deck_cached(path: str | Path) -> tuple[Deck | None, list[Problem]]:
+    """What `deck.check_deck(path)` returns, from the cache when the file's content was checked before."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read(READ_LIMIT + 1)
+    except OSError:
+        from dense1x1quiz.deck import check_deck  # it reports why the file cannot be read
+
+        return check_deck(path)
+    from_bytes = _check_bytes
+    if len(data) > READ_LIMIT:
+        return from_bytes(path, data)
+    entry = cache_dir() / "decks" / f"{entry_key(data)}.pickle"
+    cached = read_entry(entry)
+    if cached is not None:
+        deck, problems = cached
+        return (None if deck is None else replace(deck, path=str(path)),
+                [Problem(str(path), line, col, message, warning) for line, col, message, warning in problems])
+    deck, found = from_bytes(path, data)
+    write_entry(entry, deck, found)
+    return deck, found
+
+
+def _check_bytes(path: str | Path, data: bytes) -> tuple[Deck | None, list[Problem]]:
+    from dense1x1quiz.deck import check_deck_bytes  # imported on a miss only: it brings in PyYAML
+
+    return check_deck_bytes(path, data)
+
+
+def entry_key(data: bytes) -> str:
+    """The cache key of a deck file's bytes: they and the loader's digest, hashed."""
+    return hashlib.sha256(_loader() + data).hexdigest()
+
+
+def _loader() -> bytes:
+    """A digest of everything besides the file that decides what it loads to."""
+    global _loader_digest
+    if _loader_digest is None:
+        h = hashlib.sha256(f"{LOADER_VERSION} {sys.version_info[:2]} {PROTOCOL}".encode())
+        package = Path(__file__).parent
+        for name in _LOADER_SOURCES:
+            try:
+                h.update(name.encode() + b"\0" + (package / name).read_bytes())
+            except OSError:  # an installation without sources: the version alone decides
+                h.update(name.encode() + b"\0missing")
+        _loader_digest = h.digest()
+    return _loader_digest
+
+
+class _ModelUnpickler(pickle.Unpickler):
+    """Builds our model classes and plain containers only: a foreign pickle cannot call anything."""
+
+    def find_class(self, module: str, name: str) -> type:
+        try:
+            return _ALLOWED[(module, name)]
+        except KeyError:
+            raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a deck cache entry") from None
+
+
+def read_entry(entry: Path) -> tuple[Deck | None, list[tuple[int, int, str, bool]]] | None:
+    """The (deck, problems) stored in `entry`, or None when it is missing, damaged, foreign or odd."""
+    try:
+        with open(entry, "rb") as f:
+            blob = f.read()
+    except OSError:
+        return None
+    head = len(MAGIC) + 32
+    if len(blob) <= head or not blob.startswith(MAGIC):
+        return None
+    payload = memoryview(blob)[head:]
+    if hashlib.sha256(payload).digest() != blob[len(MAGIC):head]:
+        return None
+    gc_was_on = gc.isenabled()
+    gc.disable()  # tens of thousands of new objects, none cyclic: collections would only slow it down
+    try:
+        value = _ModelUnpickler(io.BytesIO(payload)).load()
+    except Exception:  # any damage a matching checksum could still hide: treat as a miss
+        return None
+    finally:
+        if gc_was_on:
+            gc.enable()
+    return value if _well_formed(value) else None
+
+
+def _well_formed(value: object) -> bool:
+    """Whether an unpickled entry has the shape `write_entry` gives it."""
+    if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], list)):
+        return False
+    deck, problems = value
+    for p in problems:
+        if not (type(p) is tuple and len(p) == 4 and type(p[0]) is int and type(p[1]) is int
+                and type(p[2]) is str and type(p[3]) is bool):
+            return False
+    if deck is None:
+        return True
+    if type(deck) is not Deck or type(deck.cards) is not tuple or type(deck.id) is not str:
+        return False
+    card_fields = _CARD_FIELDS
+    for card in deck.cards:
+        if type(card) is not Card or card.__dict__.keys() != card_fields or type(card.prompt) is not str:
+            return False
+    return all(type(t) is Table for t in deck.tables)
+
+
+def write_entry(entry: Path, deck: Deck | None, problems: list[Problem]) -> None:
+    """Store a check's result in `entry` (atomically: a reader sees the old file or the new one)."""
+    plain = [(p.line, p.col, p.message, p.warning) for p in problems]
+    try:
+        payload = pickle.dumps((deck, plain), protocol=PROTOCOL)
+    except Exception:  # pragma: no cover - every model value pickles; never fail a load over the cache
+        return
+    temp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        with open(temp, "wb") as f:
+            f.write(MAGIC + hashlib.sha256(payload).digest() + payload)
+        os.replace(temp, entry)
+        _prune(entry.parent)
+    except OSError:
+        try:
+            temp.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def _prune(folder: Path) -> None:
+    """Keep the newest MAX_ENTRIES entries (each edit of a deck leaves one behind)."""
+    entries = []
+    for p in folder.glob("*.pickle"):
+        try:
+            entries.append((p.stat().st_mtime, p))
+        except OSError:
+            continue
+    if len(entries) > MAX_ENTRIES:
+        for _, old in sorted(entries, reverse=True)[MAX_ENTRIES:]:
+            old.unlink(missing_ok=True)
+
+
+__all__ = ["LOADER_VERSION", "MAX_ENTRIES", "READ_LIMIT", "cache_dir", "check_deck_cached", "entry_key",
+           "read_entry", "write_entry"]

@@ -1,0 +1,256 @@
+"""The parsed-deck cache: hits skip the loader, and it is never stale and never trusted blindly."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from dense1x1quiz import deck as deck_module
+from dense1x1quiz import deckcache
+from dense1x1quiz.catalog import resolve
+from dense1x1quiz.deck import check_deck
+from dense1x1quiz.deckcache import cache_dir, check_deck_cached, entry_key, read_entry, write_entry
+
+DECK = """\
+    deck: cached
+    title: Cached deck
+    cards:
+      - {id: a, front: What does a 1×1 conv keep?, back: The spatial size., reverse: true}
+      - {id: b, front: Pick, options: [No, Yes], answer: No}
+      - {id: c, cloze: "{{c1::C_in}} times {{c2::C_out}}"}
+    tables:
+      - id: t
+        title: Dense vs 1×1
+        columns: [Feature, Dense, 1×1 conv]
+        rows:
+          - [Input, Vector, Tensor]
+          - [Weights, In × Out, Cin × Cout]
+    """
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def entry_for(path: Path) -> Path:
+    return cache_dir() / "decks" / f"{entry_key(path.read_bytes())}.pickle"
+
+
+@pytest.fixture
+def no_loader(monkeypatch):
+    """Make any use of the real loader fail: what runs afterwards must come from the cache."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the deck was parsed again")
+
+    monkeypatch.setattr(deck_module, "check_deck_bytes", refuse)
+
+
+def test_cache_folder_is_under_the_home_when_set(isolated_home):
+    assert cache_dir() == isolated_home / "cache"
+
+
+def test_cache_folder_defaults_to_the_platform_cache(monkeypatch):
+    import platformdirs
+
+    monkeypatch.delenv("DENSE1X1QUIZ_HOME")
+    assert cache_dir() == Path(platformdirs.user_cache_dir("dense1x1quiz", appauthor=False))
+
+
+def test_read_limit_is_the_loaders():
+    assert deckcache.READ_LIMIT == deck_module.MAX_BYTES
+
+
+def test_second_load_comes_from_the_cache_and_equals_a_fresh_check(tmp_path, monkeypatch):
+    path = write(tmp_path / "d.yaml", DECK)
+    fresh, fresh_problems = check_deck(path)
+    assert fresh is not None and len(fresh.cards) == 13
+    first = check_deck_cached(path)
+    assert entry_for(path).is_file()
+
+    monkeypatch.setattr(deck_module, "check_deck_bytes", lambda *a: pytest.fail("parsed again"))
+    deck, problems = check_deck_cached(path)
+    assert deck == fresh == first[0] and deck is not first[0]
+    assert problems == fresh_problems == []
+    # Table cards share their Table object, as the loader makes them.
+    table_cards = [c for c in deck.cards if c.kind == "table"]
+    assert table_cards and all(c.table is table_cards[0].table for c in table_cards)
+
+
+def test_same_content_at_another_path_gets_that_path(tmp_path, no_loader):
+    one = write(tmp_path / "one.yaml", DECK)
+    two = write(tmp_path / "two.yaml", DECK)
+    deckcache.write_entry(entry_for(one), check_deck(one)[0], [])
+    deck, _ = check_deck_cached(two)
+    assert deck is not None and deck.path == str(two)
+
+
+def test_problems_are_cached_with_the_current_path(tmp_path, monkeypatch):
+    bad = write(tmp_path / "bad.yaml", DECK.replace("answer: No", "answer: Maybe"))
+    fresh = check_deck(bad)
+    check_deck_cached(bad)
+    moved = tmp_path / "moved.yaml"
+    bad.rename(moved)
+    monkeypatch.setattr(deck_module, "check_deck_bytes", lambda *a: pytest.fail("parsed again"))
+    deck, problems = check_deck_cached(moved)
+    assert deck is not None and deck.path == str(moved) and len(deck.cards) == len(fresh[0].cards)
+    assert [str(p) for p in problems] == [str(p).replace(str(bad), str(moved)) for p in fresh[1]]
+    assert "the answer 'Maybe' is not among the options" in str(problems[0])
+
+
+def test_an_edited_deck_is_never_served_stale(tmp_path):
+    path = write(tmp_path / "d.yaml", DECK)
+    check_deck_cached(path)
+    write(path, DECK.replace("The spatial size.", "Height and width."))
+    deck, _ = check_deck_cached(path)
+    assert deck is not None and deck.cards[0].answer == "Height and width."
+    assert len(list((cache_dir() / "decks").glob("*.pickle"))) == 2
+
+
+def test_a_changed_loader_changes_the_key(tmp_path, monkeypatch):
+    data = write(tmp_path / "d.yaml", DECK).read_bytes()
+    before = entry_key(data)
+    monkeypatch.setattr(deckcache, "_loader_digest", b"another loader")
+    assert entry_key(data) != before
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "empty", "foreign", "magic only"])
+def test_a_damaged_entry_is_ignored_and_rebuilt(tmp_path, damage):
+    path = write(tmp_path / "d.yaml", DECK)
+    expected, _ = check_deck(path)
+    check_deck_cached(path)
+    entry = entry_for(path)
+    blob = entry.read_bytes()
+    damaged = {
+        "truncate": blob[: len(blob) // 2],
+        "flip": blob[:-10] + bytes([blob[-10] ^ 0xFF]) + blob[-9:],
+        "empty": b"",
+        "foreign": b"\x89PNG\r\n\x1a\n" + os.urandom(200),
+        "magic only": deckcache.MAGIC,
+    }[damage]
+    entry.write_bytes(damaged)
+    assert read_entry(entry) is None
+    deck, problems = check_deck_cached(path)
+    assert deck == expected and problems == []
+    assert entry.read_bytes() == blob  # rewritten whole
+
+
+def _forged_entry(entry: Path, payload: bytes) -> None:
+    """An entry whose checksum matches: only the unpickler and the shape check stand in the way."""
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    entry.write_bytes(deckcache.MAGIC + hashlib.sha256(payload).digest() + payload)
+
+
+class _Exploit:
+    def __init__(self, target: Path):
+        self.target = target
+
+    def __reduce__(self):
+        return (Path.touch, (self.target,))
+
+
+def test_a_forged_entry_cannot_run_code(tmp_path):
+    path = write(tmp_path / "d.yaml", DECK)
+    expected, _ = check_deck(path)
+    pwned = tmp_path / "pwned"
+    _forged_entry(entry_for(path), pickle.dumps(_Exploit(pwned)))
+    deck, _ = check_deck_cached(path)
+    assert not pwned.exists()
+    assert deck == expected
+
+
+@pytest.mark.parametrize("value", [
+    ("not a deck", []),
+    (None, [("1", 1, "x", False)]),
+    [None, []],
+    42,
+])
+def test_an_entry_of_the_wrong_shape_is_ignored(tmp_path, value):
+    path = write(tmp_path / "d.yaml", DECK)
+    expected, _ = check_deck(path)
+    _forged_entry(entry_for(path), pickle.dumps(value))
+    assert read_entry(entry_for(path)) is None
+    assert check_deck_cached(path)[0] == expected
+
+
+def test_a_card_missing_fields_is_ignored(tmp_path):
+    path = write(tmp_path / "d.yaml", DECK)
+    expected, _ = check_deck(path)
+    broken = expected.cards[0]
+    object.__delattr__(broken, "prompt")  # a Card whose pickled state lacks a field
+    _forged_entry(entry_for(path), pickle.dumps((expected, [])))
+    assert read_entry(entry_for(path)) is None
+
+
+def test_a_cache_that_cannot_be_written_only_means_no_caching(tmp_path, isolated_home):
+    isolated_home.mkdir(parents=True)
+    (isolated_home / "cache").write_text("a file where the folder should be")
+    path = write(tmp_path / "d.yaml", DECK)
+    deck, problems = check_deck_cached(path)
+    assert deck == check_deck(path)[0] and problems == []
+
+
+def test_deleting_the_cache_is_safe(tmp_path):
+    path = write(tmp_path / "d.yaml", DECK)
+    first, _ = check_deck_cached(path)
+    for entry in (cache_dir() / "decks").iterdir():
+        entry.unlink()
+    (cache_dir() / "decks").rmdir()
+    assert check_deck_cached(path)[0] == first
+    assert entry_for(path).is_file()
+
+
+def test_old_entries_are_pruned(tmp_path, monkeypatch):
+    monkeypatch.setattr(deckcache, "MAX_ENTRIES", 2)
+    path = tmp_path / "d.yaml"
+    for n, answer in enumerate(["one", "two", "three"]):
+        write(path, DECK.replace("The spatial size.", answer))
+        check_deck_cached(path)
+        entry = entry_for(path)
+        os.utime(entry, (1_000_000 + n, 1_000_000 + n))
+    kept = sorted((cache_dir() / "decks").glob("*.pickle"))
+    assert len(kept) == 2 and entry in kept
+
+
+def test_an_unreadable_file_is_reported_like_the_loader_does(tmp_path):
+    assert check_deck_cached(tmp_path / "missing.yaml") == check_deck(tmp_path / "missing.yaml")
+    assert check_deck_cached(tmp_path) == check_deck(tmp_path)
+
+
+def test_catalog_uses_the_cache(tmp_path, monkeypatch):
+    path = write(tmp_path / "d.yaml", DECK)
+    [first] = resolve([str(path)])
+    monkeypatch.setattr(deck_module, "check_deck_bytes", lambda *a: pytest.fail("parsed again"))
+    assert resolve([str(path)]) == [first]
+
+
+def test_validate_never_uses_the_cache(tmp_path):
+    """A poisoned entry for a broken file's content fools the catalog but not `quiz validate`."""
+    bad = write(tmp_path / "bad.yaml", DECK.replace("answer: No", "answer: Maybe"))
+    good, _ = check_deck(write(tmp_path / "good.yaml", DECK))
+    write_entry(entry_for(bad), good, [])
+    assert resolve([str(bad)])[0].id == "cached"  # the catalog trusts a well-formed entry
+    result = subprocess.run([sys.executable, "-m", "dense1x1quiz", "validate", str(bad)],
+                            capture_output=True, text=True, env=os.environ, timeout=60)
+    assert result.returncode == 1
+    assert f"{bad}:5:54: the answer" in result.stdout + result.stderr
+    assert "not among the options" in result.stdout + result.stderr
+
+
+def test_a_hit_does_not_import_the_yaml_loader(tmp_path):
+    path = write(tmp_path / "d.yaml", DECK)
+    check_deck_cached(path)
+    code = ("import sys; from dense1x1quiz.deckcache import check_deck_cached as c; "
+            f"d, p = c({str(path)!r}); print(len(d.cards), 'yaml' in sys.modules, "
+            "'dense1x1quiz.deck' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=os.environ,
+                         timeout=60, check=True).stdout
+    assert out.split() == ["13", "False", "False"]
