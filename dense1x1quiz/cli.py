@@ -170,13 +170,26 @@ def exam(
     if as_json:
         _print_json(result_json(result))
     else:
-        screen.report(result)
+        screen.report(result, deck_tags={t for d in decks for c in d.cards for t in c.tags})
 
 
 @app.command()
 def stats(deck_names: DeckArgs = None, as_json: JsonOpt = False) -> None:
     """Counts, due forecast, retention and review heatmap."""
-    raise _not_built("stats")
+    from dense1x1quiz.catalog import resolve
+    from dense1x1quiz.env import home_dir, now
+    from dense1x1quiz.stats import compute_stats, stats_json
+    from dense1x1quiz.store import Store
+
+    chosen = resolve(deck_names or [])
+    with Store.open(home_dir()) as store:
+        figures = compute_stats(chosen, store, now(), all_decks=not deck_names)
+    if as_json:
+        _print_json(stats_json(figures))
+        return
+    from dense1x1quiz.ui.stats import print_stats
+
+    print_stats(figures)
 
 
 # -- demo (issue 4) ---------------------------------------------------------------------------
@@ -233,7 +246,10 @@ def new(
     title: Annotated[Optional[str], typer.Option(help="The deck's title.")] = None,  # noqa: UP045
 ) -> None:
     """Write a commented deck that shows every card kind."""
-    raise _not_built("new")
+    from dense1x1quiz.authoring.scaffold import write_scaffold
+    from dense1x1quiz.ui.authoring import print_new
+
+    print_new(write_scaffold(path, title))
 
 
 @app.command("import")
@@ -243,8 +259,11 @@ def import_notes(
     deck_id: Annotated[Optional[str], typer.Option(help="The new deck's id.")] = None,  # noqa: UP045
     force: Annotated[bool, typer.Option(help="Overwrite a file that is not a deck.")] = False,
 ) -> None:
-    """Turn Markdown notes into a deck."""
-    raise _not_built("import")
+    """Turn Markdown notes into a deck (default: $DENSE1X1QUIZ_HOME/decks/<notes name>.yaml)."""
+    from dense1x1quiz.authoring.import_deck import import_to_deck
+    from dense1x1quiz.ui.authoring import print_import
+
+    print_import(import_to_deck(notes, output, deck_id, force))
 
 
 class ExportFormat(str, Enum):
@@ -259,8 +278,12 @@ def export(
     fmt: Annotated[ExportFormat, typer.Option("--format", help="Output format.")] = ExportFormat.apkg,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="File to write.")] = None,  # noqa: UP045
 ) -> None:
-    """Export a deck to an Anki package, CSV or Markdown."""
-    raise _not_built("export")
+    """Export a deck to an Anki package, CSV or Markdown (default file: <deck id>.<format> here)."""
+    from dense1x1quiz.authoring.export_deck import export_deck
+    from dense1x1quiz.catalog import resolve
+    from dense1x1quiz.ui.authoring import print_export
+
+    print_export(export_deck(resolve([deck_name])[0], fmt.value, output), fmt.value)
 
 
 def _not_built(command: str) -> Exception:

@@ -1,0 +1,241 @@
+"""Read-only figures for `quiz stats`: card counts, due forecast, review heatmap, true retention,
+answer time, orphans and exam results. Nothing here writes to the store.
+
+Definitions (the README repeats them):
+- mature: a review card whose interval is at least 21 days.
+- due today: learning, relearning and review cards due before the next day start (new cards not counted).
+- true retention (last 30 days): for each card and study day, the first answer of that day, if the
+  card was not new; Again is a fail, Hard/Good/Easy a pass.
+- orphans: cards with history whose id is no longer in their deck (or whose deck is gone).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, tzinfo
+
+from dense1x1quiz.model import Deck
+from dense1x1quiz.scheduler import (
+    DEFAULT_DAY_START_HOUR,
+    CardState,
+    Key,
+    day_start,
+    next_day_start,
+    utc,
+)
+from dense1x1quiz.store import ExamRow, Store
+
+FORECAST_DAYS = 30
+HEATMAP_WEEKS = 16
+RETENTION_DAYS = 30
+WEAK_TAGS = 5
+
+
+@dataclass(frozen=True)
+class Retention:
+    """Passes among the first answers per card and day of non-new cards."""
+
+    passed: int = 0
+    total: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        return self.passed / self.total if self.total else None
+
+
+@dataclass
+class DeckStats:
+    deck: str
+    title: str
+    cards: int = 0
+    new: int = 0
+    learning: int = 0  # learning + relearning
+    review: int = 0  # review state, mature included
+    mature: int = 0
+    due_today: int = 0
+    reviews: int = 0
+    retention: Retention = field(default_factory=Retention)
+    average_answer_ms: float | None = None
+    orphans: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TagResult:
+    tag: str
+    correct: int
+    total: int
+
+    @property
+    def rate(self) -> float:
+        return self.correct / self.total
+
+
+@dataclass
+class Stats:
+    """Everything `quiz stats` shows. Days are study days (starting at the day-start hour)."""
+
+    now: datetime
+    today: date  # the study day containing `now` (its local calendar date at the day start)
+    decks: list[DeckStats]
+    cards: list[CardState]  # every card of the selected decks, in deck order (new ones included)
+    reviews: int
+    retention: Retention
+    average_answer_ms: float | None
+    forecast: list[int]  # cards due per study day, [0] = today (overdue included)
+    heatmap: dict[date, int]  # answers per study day over the last 16 weeks (days with none absent)
+    orphans: list[Key]
+    exams: list[ExamRow]
+    weakest_tags: list[TagResult]
+
+
+def _day_starts(now: datetime, back: int, ahead: int, hour: int, tz: tzinfo | None) -> list[datetime]:
+    """UTC starts of the study days from `back` days before today to `ahead` days after it."""
+    today = day_start(now, hour, tz)
+    starts = [today]
+    for _ in range(back):
+        starts.insert(0, day_start(starts[0] - timedelta(hours=12), hour, tz))
+    for _ in range(ahead):
+        starts.append(next_day_start(starts[-1], hour, tz))
+    return starts
+
+
+def _label(start: datetime, tz: tzinfo | None) -> date:
+    return start.astimezone(tz).date()
+
+
+def compute_stats(decks: Sequence[Deck], store: Store, now: datetime, *, all_decks: bool = True,
+                  day_start_hour: int | None = None, tz: tzinfo | None = None) -> Stats:
+    """The figures for `decks` at `now`. `all_decks`: the selection is every deck found, so history
+    of decks that no longer exist counts as orphans too. The day start hour defaults to the saved
+    "day_start_hour" setting, else 4; `tz` to the local time zone."""
+    now = utc(now)
+    hour = int(store.get_setting("day_start_hour", DEFAULT_DAY_START_HOUR) if day_start_hour is None
+               else day_start_hour)
+    deck_ids = [d.id for d in decks]
+    stored = store.states() if all_decks else store.states(decks=deck_ids)
+    days = _day_starts(now, HEATMAP_WEEKS * 7 - 1, FORECAST_DAYS, hour, tz)
+    today_index = HEATMAP_WEEKS * 7 - 1
+    today_start, end_of_today = days[today_index], days[today_index + 1]
+    forecast_edges = days[today_index + 1:]  # ends of study days today … today + 29
+
+    per_deck: dict[str, DeckStats] = {}
+    cards: list[CardState] = []
+    known: set[Key] = set()
+    forecast = [0] * FORECAST_DAYS
+    for deck in decks:
+        figures = per_deck[deck.id] = DeckStats(deck.id, deck.title, cards=len(deck.cards))
+        for card in deck.cards:
+            state = stored.get(card.key) or CardState.new(card.key)
+            known.add(card.key)
+            cards.append(state)
+            if state.state == "new":
+                figures.new += 1
+                continue
+            if state.state == "review":
+                figures.review += 1
+                figures.mature += state.mature
+            else:
+                figures.learning += 1
+            assert state.due is not None
+            if state.due < end_of_today:
+                figures.due_today += 1
+            slot = bisect.bisect_right(forecast_edges, state.due)
+            if slot < FORECAST_DAYS:
+                forecast[slot] += 1
+
+    orphans = sorted(k for k in stored if k not in known and (all_decks or k[0] in per_deck))
+    for key in orphans:
+        if key[0] in per_deck:
+            per_deck[key[0]].orphans.append(key[1])
+
+    selected = None if all_decks else deck_ids
+    # True retention and answer time over the last 30 days.
+    since = now - timedelta(days=RETENTION_DAYS)
+    recent = store.reviews(since, decks=selected)
+    first_of_day: dict[tuple[Key, int], tuple[str, int]] = {}
+    durations: dict[str, list[int]] = defaultdict(list)
+    for row in recent:
+        day = bisect.bisect_right(days, row.at)
+        first_of_day.setdefault((row.key, day), (row.state_before, row.rating))
+        if row.duration_ms is not None:
+            durations[row.key[0]].append(row.duration_ms)
+    tally: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for ((deck_id, _), _), (before, rating) in first_of_day.items():
+        if before != "new":
+            tally[deck_id][0] += rating > 1
+            tally[deck_id][1] += 1
+    for deck_id, figures in per_deck.items():
+        figures.retention = Retention(*tally.get(deck_id, (0, 0)))
+        if durations.get(deck_id):
+            figures.average_answer_ms = sum(durations[deck_id]) / len(durations[deck_id])
+    for deck_id, count in store.review_counts_by_deck().items():
+        if deck_id in per_deck:
+            per_deck[deck_id].reviews = count
+    all_durations = [ms for values in durations.values() for ms in values]
+
+    heatmap: Counter[date] = Counter()
+    for slot_start, count in store.review_histogram(days[0], decks=selected):
+        index = bisect.bisect_right(days, slot_start) - 1
+        if 0 <= index <= today_index:
+            heatmap[_label(days[index], tz)] += count
+
+    return Stats(
+        now=now,
+        today=_label(today_start, tz),
+        decks=list(per_deck.values()),
+        cards=cards,
+        reviews=store.review_count(selected),
+        retention=Retention(sum(t[0] for t in tally.values()), sum(t[1] for t in tally.values())),
+        average_answer_ms=sum(all_durations) / len(all_durations) if all_durations else None,
+        forecast=forecast,
+        heatmap=dict(heatmap),
+        orphans=orphans,
+        exams=store.exams(limit=5),
+        weakest_tags=_weakest_tags(store),
+    )
+
+
+def _weakest_tags(store: Store) -> list[TagResult]:
+    """Exam tags with the lowest share of right answers (ties: more answers first)."""
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for answer in store.exam_answers():
+        for tag in answer["tags"]:
+            totals[tag][0] += answer["correct"]
+            totals[tag][1] += 1
+    results = [TagResult(tag, right, total) for tag, (right, total) in totals.items()]
+    results.sort(key=lambda r: (r.rate, -r.total, r.tag))
+    return [r for r in results if r.correct < r.total][:WEAK_TAGS]
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else utc(moment).isoformat().replace("+00:00", "Z")
+
+
+def stats_json(stats: Stats) -> dict:
+    """The JSON of `quiz stats --json` (DESIGN.md): {"reviews", "retention", "decks", "cards"}.
+
+    `retention` is the true retention of the last 30 days (null without answers); a new card has
+    `due`, `stability` and `difficulty` null."""
+    return {
+        "reviews": stats.reviews,
+        "retention": stats.retention.rate,
+        "decks": [
+            {"deck": d.deck, "title": d.title, "cards": d.cards, "new": d.new, "learning": d.learning,
+             "review": d.review, "mature": d.mature, "due_today": d.due_today, "reviews": d.reviews,
+             "retention": d.retention.rate,
+             "average_answer_seconds": None if d.average_answer_ms is None else round(d.average_answer_ms / 1000, 3),
+             "orphans": d.orphans}
+            for d in stats.decks
+        ],
+        "cards": [
+            {"deck": s.key[0], "id": s.key[1], "state": s.state, "due": _iso(s.due), "stability": s.stability,
+             "difficulty": s.difficulty, "reps": s.reps, "lapses": s.lapses}
+            for s in stats.cards
+        ],
+    }
+
+
+__all__ = ["DeckStats", "Retention", "Stats", "TagResult", "compute_stats", "stats_json"]

@@ -1,0 +1,185 @@
+"""`quiz stats`: every figure checked against answers placed at known times."""
+
+import json
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from dense1x1quiz.model import Card, Deck
+from dense1x1quiz.scheduler import make_scheduler
+from dense1x1quiz.stats import compute_stats, stats_json
+from dense1x1quiz.store import Store
+from dense1x1quiz.ui.console import make_console
+
+UTC = timezone.utc
+NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)  # study day 2026-03-10 04:00 → 03-11 04:00 (UTC)
+
+
+def at(day: int, hh: int, mm: int = 0) -> datetime:
+    """`day` days from 2026-03-10, at hh:mm UTC."""
+    return datetime(2026, 3, 10, hh, mm, tzinfo=UTC) + timedelta(days=day)
+
+
+def _deck(deck_id, ids):
+    cards = tuple(Card(deck=deck_id, id=i, kind="basic", prompt=i, answer="x", note=i) for i in ids)
+    return Deck(id=deck_id, title=f"Deck {deck_id.upper()}", path=f"{deck_id}.yaml", cards=cards)
+
+
+DECK_A = _deck("a", ["a0", "a1", "a2", "a3", "a4", "a5"])
+DECK_B = _deck("b", ["b0", "b1"])
+
+# (deck, card, rating, time, answer ms). First answers of a day of cards that are not new:
+# a0 day -1 Again (fail), a1 day 0 03:30 → still study day -1, Good (pass), a2 day -1 Hard (pass).
+ANSWERS = [
+    ("b", "b0", 3, at(-40, 9), 1000), ("b", "b0", 3, at(-40, 9, 11), 1000),
+    ("a", "a0", 3, at(-3, 9), 2000), ("a", "a0", 3, at(-3, 9, 10), 4000),
+    ("a", "a1", 3, at(-3, 10), 3000), ("a", "a1", 3, at(-3, 10, 10), 3000),
+    ("a", "a2", 1, at(-2, 9), 6000), ("a", "a2", 3, at(-2, 9, 5), 2000),
+    ("a", "a0", 1, at(-1, 10), 8000), ("a", "a0", 3, at(-1, 10, 10), 2000),
+    ("a", "a2", 2, at(-1, 8), 5000),
+    ("a", "a1", 3, at(0, 3, 30), 1000),
+    ("a", "a3", 1, at(0, 11), 3000),
+    ("a", "gone", 3, at(-5, 9), None),   # an id no longer in deck a
+    ("zzz", "x", 3, at(-5, 9), None),    # a deck that no longer exists
+]
+
+
+@pytest.fixture
+def store(isolated_home):
+    scheduler = make_scheduler(fuzz=False)
+    with Store.open(isolated_home) as s:
+        for deck, card, rating, moment, ms in sorted(ANSWERS, key=lambda a: a[3]):
+            s.record_review((deck, card), rating, moment, mode="flip", duration_ms=ms, scheduler=scheduler)
+        exam = s.start_exam(at(-1, 20), ["a"], 7, 4)
+        for position, (tags, right) in enumerate([(["shapes"], True), (["shapes", "costs"], False),
+                                                  (["costs"], False), (["history"], True)], start=1):
+            s.record_exam_answer(exam, position, f"q{position}", "typed", "?", "x", "y", right, tags,
+                                 at(-1, 20, position))
+        s.finish_exam(exam, at(-1, 20, 5), 2, 300.0)
+        s.start_exam(at(0, 8), ["b"], 8, 10)  # never finished
+        yield s
+
+
+def test_counts_due_retention_time_orphans(store):
+    stats = compute_stats([DECK_A, DECK_B], store, NOW, day_start_hour=4, tz=UTC)
+    states = store.states()
+    assert [s.key for s in stats.cards] == [c.key for c in DECK_A.cards + DECK_B.cards]
+    a, b = stats.decks
+    assert (a.deck, a.title, a.cards, a.new, a.learning, a.review) == ("a", "Deck A", 6, 2, 2, 2)
+    assert (b.cards, b.new, b.learning, b.review) == (2, 1, 0, 1)
+    assert a.mature == 0 and b.mature == sum(s.mature for k, s in states.items() if k[0] == "b")
+    assert a.due_today == sum(1 for c in DECK_A.cards if c.key in states
+                              and states[c.key].due < datetime(2026, 3, 11, 4, tzinfo=UTC))
+    assert a.due_today >= 1  # a3, in learning, due at 11:01
+    assert (a.retention.passed, a.retention.total) == (2, 3)
+    assert (b.retention.passed, b.retention.total) == (0, 0)
+    assert (stats.retention.passed, stats.retention.total) == (2, 3)
+    # Answer time over the last 30 days (b0's answers are older; orphans have none).
+    recent_ms = [2000, 4000, 3000, 3000, 6000, 2000, 8000, 2000, 5000, 1000, 3000]
+    assert a.average_answer_ms == sum(recent_ms) / len(recent_ms)
+    assert stats.average_answer_ms == a.average_answer_ms and b.average_answer_ms is None
+    assert (a.reviews, b.reviews, stats.reviews) == (12, 2, 15)
+    assert stats.orphans == [("a", "gone"), ("zzz", "x")]
+    assert a.orphans == ["gone"] and b.orphans == []
+
+
+def test_forecast_and_heatmap_use_study_days(store):
+    stats = compute_stats([DECK_A, DECK_B], store, NOW, day_start_hour=4, tz=UTC)
+    today_start = datetime(2026, 3, 10, 4, tzinfo=UTC)
+    expected = [0] * 30
+    for card in DECK_A.cards + DECK_B.cards:
+        state = store.states().get(card.key)
+        if state is not None:
+            expected[max(0, (state.due - today_start) // timedelta(days=1))] += 1
+    assert stats.forecast == expected and sum(expected) == 5
+    assert stats.today == date(2026, 3, 10)
+    assert stats.heatmap == {
+        date(2026, 1, 29): 2,                        # b0, day -40
+        date(2026, 3, 5): 2,                         # orphans, day -5
+        date(2026, 3, 7): 4, date(2026, 3, 8): 2,
+        date(2026, 3, 9): 4,                         # includes a1 at 03:30 on the 10th
+        date(2026, 3, 10): 1,
+    }
+
+
+def test_one_deck_only_and_another_day_start(store):
+    stats = compute_stats([DECK_B], store, NOW, all_decks=False, day_start_hour=0, tz=UTC)
+    assert [d.deck for d in stats.decks] == ["b"] and stats.reviews == 2
+    assert stats.orphans == []
+    assert stats.heatmap == {date(2026, 1, 29): 2}
+    stats = compute_stats([DECK_A], store, NOW, all_decks=False, day_start_hour=0, tz=UTC)
+    assert stats.orphans == [("a", "gone")]
+    # Midnight days: a1's 03:30 answer is now the first of 10 March.
+    assert stats.heatmap[date(2026, 3, 10)] == 2
+
+
+def test_exam_results_and_weakest_tags(store):
+    stats = compute_stats([DECK_A], store, NOW, tz=UTC)
+    assert [(e.decks, e.score, e.total, e.finished is not None) for e in stats.exams] == [
+        (["b"], None, 10, False), (["a"], 2, 4, True)]
+    assert [(t.tag, t.correct, t.total) for t in stats.weakest_tags] == [("costs", 0, 2), ("shapes", 1, 2)]
+
+
+def test_json_is_the_documented_document(store):
+    doc = stats_json(compute_stats([DECK_A, DECK_B], store, NOW, day_start_hour=4, tz=UTC))
+    assert list(doc) == ["reviews", "retention", "decks", "cards"]
+    assert doc["reviews"] == 15 and doc["retention"] == pytest.approx(2 / 3)
+    assert doc["decks"][0]["deck"] == "a" and doc["decks"][0]["orphans"] == ["gone"]
+    assert all(list(c) == ["deck", "id", "state", "due", "stability", "difficulty", "reps", "lapses"]
+               for c in doc["cards"])
+    by_id = {c["id"]: c for c in doc["cards"]}
+    assert by_id["a4"] == {"deck": "a", "id": "a4", "state": "new", "due": None, "stability": None,
+                           "difficulty": None, "reps": 0, "lapses": 0}
+    a3 = store.state(("a", "a3"))
+    assert by_id["a3"] == {"deck": "a", "id": "a3", "state": "learning", "due": "2026-03-10T11:01:00Z",
+                           "stability": a3.stability, "difficulty": a3.difficulty, "reps": 1, "lapses": 0}
+    assert by_id["a0"]["lapses"] == 1 and by_id["a0"]["state"] == "review"
+    json.dumps(doc)  # serialisable as is
+
+
+def test_screen_shows_the_figures(store, capsys, monkeypatch):
+    from dense1x1quiz.ui.stats import print_stats
+
+    stats = compute_stats([DECK_A, DECK_B], store, NOW, day_start_hour=4, tz=UTC)
+    print_stats(stats, make_console())
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[0].split() == ["deck", "cards", "new", "learn", "review", "mature", "due", "today", "retention",
+                                "answer"]
+    assert lines[1].split() == ["a", "6", "2", "2", "2", "0", str(stats.decks[0].due_today), "66.7%", "3.5", "s"]
+    assert lines[3].split()[:2] == ["total", "8"]
+    assert "True retention, last 30 days: 66.7% (2 of 3 first answers of the day)" in out
+    assert "Orphans (history kept, card no longer in its deck): 2: a/gone, zzz/x" in out
+    assert "Weakest exam tags\n  costs  0/2 right (0%)\n  shapes  1/2 right (50%)" in out
+    assert "\x1b[" not in out
+    heat = out[out.index("Answers per day"):].splitlines()
+    assert heat[1].split()[:2] == ["Dec", "Jan"]  # month labels over the 16 weeks
+    assert heat[2].startswith("Mon ") and len(heat[2]) <= 4 + 2 * 16
+
+
+def test_cli_stats_json_and_screen(quiz, tmp_path, isolated_home):
+    deck = tmp_path / "mine.yaml"
+    deck.write_text("deck: mine\ntitle: Mine\ncards:\n"
+                    "  - {id: one, front: Q1, back: A1}\n  - {id: two, front: Q2, back: A2}\n", encoding="utf-8")
+    with Store.open(isolated_home) as s:
+        s.record_review(("mine", "one"), 3, at(0, 9), mode="flip", scheduler=make_scheduler(fuzz=False))
+    env = {"DENSE1X1QUIZ_NOW": "2026-03-10T12:00:00Z", "TZ": "UTC"}
+    result = quiz("stats", str(deck), "--json", env=env)
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert (doc["reviews"], doc["retention"]) == (1, None)
+    assert [(c["id"], c["state"], c["due"], c["reps"]) for c in doc["cards"]] == [
+        ("one", "learning", "2026-03-10T09:10:00Z", 1), ("two", "new", None, 0)]
+    assert doc["decks"] == [{"deck": "mine", "title": "Mine", "cards": 2, "new": 1, "learning": 1, "review": 0,
+                             "mature": 0, "due_today": 1, "reviews": 1, "retention": None,
+                             "average_answer_seconds": None, "orphans": []}]
+    screen = quiz("stats", str(deck), env=env)
+    assert screen.returncode == 0 and screen.stderr == ""
+    assert screen.stdout.splitlines()[1].split() == ["mine", "2", "1", "1", "0", "0", "1", "–", "–"]
+    assert "Answers stored: 1" in screen.stdout
+
+
+def test_cli_stats_unknown_deck_is_bad_usage(quiz):
+    result = quiz("stats", "no-such-deck")
+    assert result.returncode == 2
+    assert result.stderr.startswith("Error: no deck named 'no-such-deck'")
