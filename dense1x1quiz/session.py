@@ -12,6 +12,7 @@ in the database and acknowledged, or neither.
 
 from __future__ import annotations
 
+import errno
 import random
 import signal
 import time
@@ -70,15 +71,23 @@ def accepted(card: Card) -> list[str]:
 
 def choice_options(card: Card, rng: random.Random, pool: Sequence[Card] = ()) -> list[str]:
     """The numbered options of a card, shuffled by `rng`. A card without options of its own (in
-    `--mode choice`) gets up to three other answers of the same kind from its deck in `pool`."""
+    `--mode choice`) gets up to three other answers from its deck in `pool`, from cards of the same
+    kind first, never from its siblings (a reverse card's answer would give it away)."""
     if card.options:
         options = list(card.options)
     else:
-        others = sorted({c.answer for c in pool if c.deck == card.deck and c.kind == card.kind
-                         and c.note != card.note and c.answer.strip().casefold() != card.answer.strip().casefold()})
+        def answers(same_kind: bool) -> list[str]:
+            return sorted({c.answer for c in pool if c.deck == card.deck and (c.kind == card.kind) == same_kind
+                           and c.note != card.note and c.answer.casefold() != card.answer.casefold()})
+
+        same = answers(True)
+        others = rng.sample(same, min(3, len(same)))
+        if len(others) < 3:  # a deck with few cards of this kind: borrow other answers
+            rest = [a for a in answers(False) if a not in others]
+            others += rng.sample(rest, min(3 - len(others), len(rest)))
         if not others:
             return []
-        options = [card.answer, *rng.sample(others, min(3, len(others)))]
+        options = [card.answer, *others]
     rng.shuffle(options)
     return options
 
@@ -353,6 +362,10 @@ def run_study(
             session.summary.stopped, session.summary.exit_code = "interrupted", 130
         except SessionSignal as exc:
             session.summary.stopped, session.summary.exit_code = exc.args[0], 128 + exc.signum
+        except OSError as exc:  # the terminal or the pipe we write to has gone
+            if exc.errno not in (errno.EIO, errno.EPIPE):
+                raise
+            session.summary.stopped, session.summary.exit_code = "output closed", 1
     session.summary.seconds = timer() - started
     session.summary.next_due = queue.next_due()
     return session.summary
@@ -472,45 +485,44 @@ class _Session:
         if self.summary.answered == 0:
             self.ui.message("Nothing to undo in this session.", "yellow")
             return False
-        if not self.cram:
-            assert self.signals is not None
-            with self.signals.held_back():
-                key = self.store.undo_last(self.session_id)
-            if key is None:
+        assert self.signals is not None
+        with self.signals.held_back():
+            if not self.cram and self.store.undo_last(self.session_id) is None:
                 self.ui.message("Nothing to undo in this session.", "yellow")
                 return False
-        self.queue.undo()
-        key, rating = self.summary.results.pop()
-        self.summary.answered -= 1
-        if rating == AGAIN:
-            self.summary.wrong -= 1
-        else:
-            self.summary.right -= 1
-        self.ui.note(f"Undone: {RATING_NAMES[rating].capitalize()} on {key[1]}; it is asked again.")
+            self.queue.undo()
+            key, rating = self.summary.results.pop()
+            self.summary.answered -= 1
+            if rating == AGAIN:
+                self.summary.wrong -= 1
+            else:
+                self.summary.right -= 1
+            self.ui.note(f"Undone: {RATING_NAMES[rating].capitalize()} on {key[1]}; it is asked again.")
         return True
 
     def _record(self, card: Card, rating: int, shown: float, *, typed: str | None, mode: str) -> None:
         """Commit the answer, then acknowledge it. In cram nothing is written."""
         now = self.clock()
         duration_ms = int((self.timer() - shown) * 1000)
-        if self.cram:
-            self.queue.answered_with(card, None, None, rating)  # type: ignore[arg-type]
-            after = None
-        else:
-            before = self.queue.state(card)  # type: ignore[union-attr]
-            assert self.signals is not None
-            with self.signals.held_back():
+        assert self.signals is not None
+        with self.signals.held_back():
+            if self.cram:
+                after = None
+                self.queue.answered_with(card, None, None, rating)  # type: ignore[arg-type]
+            else:
+                before = self.queue.state(card)  # type: ignore[union-attr]
                 after = self.store.record_review(card, rating, now, mode=mode, duration_ms=duration_ms,
                                                  typed=typed, session_id=self.session_id,
                                                  scheduler=self.scheduler)
                 self.queue.answered_with(card, before, after, rating)
-        self.summary.answered += 1
-        self.summary.results.append((card.key, rating))
-        if rating == AGAIN:
-            self.summary.wrong += 1
-        else:
-            self.summary.right += 1
-        self.ui.ack(rating, after.due if after else None, (after.last_review if after else None) or now, cram=self.cram)
+            self.summary.answered += 1
+            self.summary.results.append((card.key, rating))
+            if rating == AGAIN:
+                self.summary.wrong += 1
+            else:
+                self.summary.right += 1
+            # The review's own time, so the interval shown is the one stored.
+            self.ui.ack(rating, after.due if after else None, after.last_review if after else now, cram=self.cram)
 
 
 __all__ = [

@@ -11,6 +11,7 @@ The session (dense1x1quiz/session.py) drives the flow and asks `StudyUI` for one
 from __future__ import annotations
 
 import os
+import re
 import select
 import signal
 import sys
@@ -373,7 +374,7 @@ class StudyUI:
         without colour they are marked [-typed-]{+missing+} so the diff reads in any terminal or pipe."""
         plain = self.console.no_color or self.console.color_system is None
         text = Text()
-        for op, run in char_diff(given, expected):
+        for op, run in _case_blind_diff(given, expected):
             shown = deck_text(run)
             if op == "same":
                 text.append_text(shown)
@@ -483,8 +484,9 @@ class StudyUI:
         if word and self.option_texts:
             from dense1x1quiz.answers import same_answer
 
+            times = re.compile(r"(?<=\d)\s*[xX*]\s*(?=\d)")  # `1x1` names the option `1×1`
             for i, option in enumerate(self.option_texts):
-                if same_answer(word, option):
+                if same_answer(times.sub("×", word), times.sub("×", option)):
                     return Action("pick", i)
         self.message(f"Choose 1–{options} (or the option's text); u undo, s show me, q quit.", "yellow")
         return None
@@ -602,6 +604,24 @@ def open_study_ui(stdin: IO[str] | None = None) -> Iterator[StudyUI]:
         return
     with keys:
         yield StudyUI(console, keys=keys)
+
+
+def _case_blind_diff(given: str, expected: str) -> list[tuple[str, str]]:
+    """`char_diff` that does not count case as a difference (grading does not), showing the typed
+    characters where the two agree."""
+    low_given, low_expected = given.lower(), expected.lower()
+    if len(low_given) != len(given) or len(low_expected) != len(expected):
+        return char_diff(given, expected)
+    runs, g, e = [], 0, 0
+    for op, run in char_diff(low_given, low_expected):
+        if op == "missing":
+            runs.append((op, expected[e:e + len(run)]))
+            e += len(run)
+        else:
+            runs.append((op, given[g:g + len(run)]))
+            g += len(run)
+            e += len(run) if op == "same" else 0
+    return runs
 
 
 def _box():
