@@ -170,7 +170,7 @@ def exam(
     if as_json:
         _print_json(result_json(result))
     else:
-        screen.report(result, deck_tags={t for d in decks for c in d.cards for t in c.tags})
+        screen.report(result, decks)
 
 
 @app.command()

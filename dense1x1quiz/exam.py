@@ -299,30 +299,49 @@ def no_questions(decks: Sequence[Deck], tags: Sequence[str] | None, computed: bo
 
 
 @dataclass(frozen=True)
-class TagScore:
-    tag: str
+class StudyHint:
+    """Something to study next: a tag or a deck, how it went in this exam, and the command to run."""
+
+    label: str
     right: int
     asked: int
-    in_decks: bool  # some deck question had it (else only computed problems did)
+    command: str
 
 
-def weakest_tags(result: ExamResult, most: int = 3) -> list[TagScore]:
-    """The tags with misses, lowest share right first, then most missed."""
-    right: dict[str, int] = defaultdict(int)
-    asked: dict[str, int] = defaultdict(int)
-    in_decks: set[str] = set()
+def _worst_first(scores: dict[str, list[int]]) -> list[tuple[str, int, int]]:
+    """(name, right, asked) with misses: lowest share right first, then most missed, then by name."""
+    missed = [(name, right, asked) for name, (right, asked) in scores.items() if right < asked]
+    return sorted(missed, key=lambda t: (t[1] / t[2], t[1] - t[2], t[0]))
+
+
+def study_next(result: ExamResult, decks: Sequence[Deck] = (), most: int = 3) -> list[StudyHint]:
+    """What to study next: the weakest tags, then the weakest decks, at most `most` in all.
+
+    Deck-wide tags (on every card of a deck) and tags on every question say nothing a deck name
+    would not, so they are left out. A tag found on deck cards is studied with `quiz study --tag`;
+    one that only computed problems carry is practised with `quiz exam --tag`.
+    """
+    deck_wide = {tag for deck in decks for tag in deck.tags}
+    card_tags = {tag for deck in decks for card in deck.cards for tag in card.tags}
+    by_tag: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    by_deck: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for outcome in result.outcomes:
-        for tag in outcome.question.tags:
-            asked[tag] += 1
-            right[tag] += outcome.correct
-            if outcome.question.kind != "computed":
-                in_decks.add(tag)
-    # A tag on every question (a deck-wide tag in a one-deck exam) says nothing about where to look.
-    everywhere = {tag for tag in asked if asked[tag] == result.total}
-    telling = [tag for tag in asked if tag not in everywhere] or list(asked)
-    missed = [TagScore(tag, right[tag], asked[tag], tag in in_decks) for tag in telling if right[tag] < asked[tag]]
-    missed.sort(key=lambda t: (t.right / t.asked, t.right - t.asked, t.tag))
-    return missed[:most]
+        question = outcome.question
+        for tag in question.tags:
+            by_tag[tag][0] += outcome.correct
+            by_tag[tag][1] += 1
+            if question.kind != "computed":
+                card_tags.add(tag)
+        if question.deck:
+            by_deck[question.deck][0] += outcome.correct
+            by_deck[question.deck][1] += 1
+    telling = {tag: score for tag, score in by_tag.items() if tag not in deck_wide and score[1] < result.total}
+    hints = [StudyHint(tag, right, asked, f"quiz {'study' if tag in card_tags else 'exam'} --tag {tag}")
+             for tag, right, asked in _worst_first(telling)]
+    if len(by_deck) > 1 or not hints:
+        hints += [StudyHint(deck, right, asked, f"quiz study {deck}")
+                  for deck, right, asked in _worst_first(by_deck)]
+    return hints[:most]
 
 
 def result_json(result: ExamResult) -> dict:
@@ -346,7 +365,7 @@ __all__ = [
     "Outcome",
     "Question",
     "Recorder",
-    "TagScore",
+    "StudyHint",
     "TimeUp",
     "build_exam",
     "chosen_option",
@@ -358,5 +377,5 @@ __all__ = [
     "question_from_problem",
     "result_json",
     "run_exam",
-    "weakest_tags",
+    "study_next",
 ]

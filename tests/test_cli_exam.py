@@ -105,7 +105,7 @@ TRANSCRIPT = textwrap.dedent("""\
     6. A 1×1 convolution keeps the […] structure of its input.
        right: spatial · not answered
 
-    Study next (weakest tags)
+    Study next
     idea      0/2 right  quiz study --tag idea
     1x1-conv  0/1 right  quiz exam --tag 1x1-conv
     macs      0/1 right  quiz exam --tag macs

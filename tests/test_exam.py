@@ -23,9 +23,9 @@ from dense1x1quiz.exam import (
     question_from_card,
     result_json,
     run_exam,
-    weakest_tags,
+    study_next,
 )
-from dense1x1quiz.model import Card
+from dense1x1quiz.model import Card, Deck
 from dense1x1quiz.store import Store
 from dense1x1quiz.text import display
 
@@ -350,18 +350,37 @@ def test_ctrl_c_keeps_the_answers_already_given(store):
 # -- the result --------------------------------------------------------------------------------
 
 
-def outcome(tags, correct, kind="typed"):
-    return Outcome(Question(id=str(tags), kind=kind, prompt="?", expected="x", tags=tags), "x", correct)
+def outcome(tags, correct, kind="typed", deck="a"):
+    question = Question(id=str(tags), kind=kind, prompt="?", expected="x", tags=tags,
+                        deck="" if kind == "computed" else deck)
+    return Outcome(question, "x", correct)
 
 
-def test_weakest_tags_lowest_share_first_and_deck_wide_tags_left_out():
+def test_study_next_names_the_weakest_tags_then_decks():
+    decks = [Deck("a", "A", "a.yaml", tags=("deck-a",)), Deck("b", "B", "b.yaml")]
     result = ExamResult(1, 0, [
-        outcome(("deck", "params"), False), outcome(("deck", "params"), True), outcome(("deck", "shapes"), False),
-        outcome(("deck", "idea"), True), outcome(("deck", "idea"), False), outcome(("deck", "idea"), False),
-        outcome(("deck", "mobilenet"), False, kind="computed"),
+        outcome(("deck-a", "params"), False), outcome(("deck-a", "params"), True),
+        outcome(("shapes",), False, deck="b"),
+        outcome(("deck-a", "idea"), True), outcome(("deck-a", "idea"), False), outcome(("deck-a", "idea"), False),
+        outcome(("macs",), False, kind="computed"), outcome(("macs",), True, kind="computed"),
     ])
-    assert [(t.tag, t.right, t.asked, t.in_decks) for t in weakest_tags(result)] == [
-        ("mobilenet", 0, 1, False), ("shapes", 0, 1, True), ("idea", 1, 3, True)]
+    hints = study_next(result, decks, most=10)
+    assert [(h.label, h.right, h.asked, h.command) for h in hints] == [
+        ("shapes", 0, 1, "quiz study --tag shapes"),
+        ("idea", 1, 3, "quiz study --tag idea"),
+        ("macs", 1, 2, "quiz exam --tag macs"),  # only computed problems carry it
+        ("params", 1, 2, "quiz study --tag params"),
+        ("b", 0, 1, "quiz study b"),
+        ("a", 2, 5, "quiz study a"),
+    ]  # `deck-a` is on every card of deck a: it says no more than the deck's name
+    assert [h.label for h in study_next(result, decks)] == ["shapes", "idea", "macs"]
+
+
+def test_with_untagged_cards_study_next_names_the_deck():
+    result = ExamResult(1, 0, [outcome(("deck-a",), False), outcome(("deck-a",), True)])
+    decks = [Deck("a", "A", "a.yaml", tags=("deck-a",))]
+    assert [(h.label, h.command) for h in study_next(result, decks)] == [("a", "quiz study a")]
+    assert study_next(ExamResult(1, 0, [outcome(("t",), True)]), decks) == []
 
 
 def test_json_document_has_exactly_the_documented_keys():

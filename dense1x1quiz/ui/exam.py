@@ -10,12 +10,15 @@ from __future__ import annotations
 import signal
 import sys
 import threading
+from collections.abc import Sequence
 from typing import TextIO
 
 from rich.console import Console
+from rich.table import Table
 from rich.text import Text
 
-from dense1x1quiz.exam import ExamResult, Outcome, Question, TimeUp, chosen_option, weakest_tags
+from dense1x1quiz.exam import ExamResult, Outcome, Question, TimeUp, chosen_option, study_next
+from dense1x1quiz.model import Deck
 from dense1x1quiz.ui.console import deck_text
 
 RIGHT, WRONG = "✓", "✗"
@@ -43,6 +46,17 @@ class ExamScreen:
     def _print(self, *renderables: Text | str) -> None:
         # A terminal wraps at word boundaries; a pipe or file gets each line whole (stable transcripts).
         self.console.print(*renderables, soft_wrap=not self.console.is_terminal)
+
+    def _hanging(self, head: Text, body: Text) -> None:
+        """`head` then `body`, wrapped lines of `body` indented under its start (in a terminal)."""
+        if not self.console.is_terminal:
+            self._print(head + body)
+            return
+        grid = Table.grid()
+        grid.add_column(no_wrap=True)
+        grid.add_column()
+        grid.add_row(head, body)
+        self.console.print(grid)
 
     # -- before ----------------------------------------------------------------------------
 
@@ -131,9 +145,9 @@ class ExamScreen:
             line = Text(f"{WRONG} Wrong. ", style="bold red") + Text("Right answer: ") + self._expected(question)
         self._print(line)
         if question.explain:
-            self._print(Text("  ") + deck_text(question.explain, style="dim"))
+            self._hanging(Text("  "), deck_text(question.explain, style="dim"))
         if question.source:
-            self._print(Text("  source: ", style="dim") + deck_text(question.source, style="dim"))
+            self._hanging(Text("  source: ", style="dim"), deck_text(question.source, style="dim"))
         self._print()
 
     def time_up(self, unanswered: int) -> None:
@@ -148,7 +162,7 @@ class ExamScreen:
 
     # -- after -----------------------------------------------------------------------------
 
-    def report(self, result: ExamResult) -> None:
+    def report(self, result: ExamResult, decks: Sequence[Deck] = ()) -> None:
         """Score and time, the missed questions with their right answers, and what to study next."""
         if result.ended in ("eof", "quit"):  # the last question shown has no feedback under it
             self._print()
@@ -167,25 +181,24 @@ class ExamScreen:
             width = len(str(missed[-1][0])) + 2
             for position, outcome in missed:
                 number = Text(f"{position}.".rjust(width - 1) + " ")
-                self._print(number + deck_text(one_line(outcome.question.prompt)))
-                answer = Text(" " * width) + Text("right: ", style="dim") + self._expected(outcome.question)
+                self._hanging(number, deck_text(one_line(outcome.question.prompt)))
+                answer = Text("right: ", style="dim") + self._expected(outcome.question)
                 if outcome.given is None:
                     answer.append(" · not answered", style="dim")
                 else:
                     answer.append(" · you: ", style="dim")
                     answer.append_text(deck_text(outcome.given))
-                self._print(answer)
-        weak = weakest_tags(result)
-        if weak:
+                self._hanging(Text(" " * width), answer)
+        hints = study_next(result, decks)
+        if hints:
             self._print()
-            self._print(Text("Study next (weakest tags)", style="bold"))
-            tag_width = max(len(score.tag) for score in weak)
-            count_width = max(len(f"{score.right}/{score.asked}") for score in weak)
-            for score in weak:
-                command = "study" if score.in_decks else "exam"  # computed-only tags are practised in exams
-                line = deck_text(score.tag.ljust(tag_width + 2))
-                line.append(f"{score.right}/{score.asked}".rjust(count_width) + " right  ")
-                line.append_text(deck_text(f"quiz {command} --tag {score.tag}", style="dim"))
+            self._print(Text("Study next", style="bold"))
+            label_width = max(len(hint.label) for hint in hints)
+            count_width = max(len(f"{hint.right}/{hint.asked}") for hint in hints)
+            for hint in hints:
+                line = deck_text(hint.label.ljust(label_width + 2))
+                line.append(f"{hint.right}/{hint.asked}".rjust(count_width) + " right  ")
+                line.append_text(deck_text(hint.command, style="dim"))
                 self._print(line)
         elif result.total and result.score == result.total:
             self._print(Text("No misses. Try a longer exam or a time limit.", style="green"))
