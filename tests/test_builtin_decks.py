@@ -99,6 +99,12 @@ def test_card_ids_are_unique_within_each_deck(name):
     assert duplicates == []
 
 
+def test_every_card_has_a_topic_tag_besides_the_deck_tag(notes_deck, practice_deck):
+    for deck in (notes_deck, practice_deck):
+        for c in deck.cards:
+            assert c.tags[: len(deck.tags)] == deck.tags and len(c.tags) > len(deck.tags), c.id
+
+
 def test_every_demo_link_names_a_registered_demo_with_valid_parameters(all_cards):
     linked = [c for c in all_cards if c.demo is not None]
     assert len(linked) >= len(all_cards) // 2
