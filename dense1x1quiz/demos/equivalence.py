@@ -17,7 +17,7 @@ LOOP_PIXELS = 1024  # the per-pixel Python loop visits at most this many pixels
 
 def estimate_bytes(p: dict) -> int:
     n, h, w, ci, co = p["batch"], p["height"], p["width"], p["cin"], p["cout"]
-    return (4 * n * h * w * ci + 6 * n * h * w * co + 2 * ci * co) * common.BYTES
+    return (6 * n * h * w * ci + 9 * n * h * w * co + 2 * ci * co) * common.BYTES
 
 
 def run(p: dict) -> DemoResult:

@@ -97,15 +97,6 @@ def shape(dims: tuple[int, ...] | list[int]) -> str:
     return "×".join(f"{d:,}" for d in dims)
 
 
-def compact(n: float) -> str:
-    """218365952 -> '218.4M', 4209088 -> '4.21M', 163328 -> '163.3K'."""
-    for unit, size in (("G", 1e9), ("M", 1e6), ("K", 1e3)):
-        if abs(n) >= size:
-            value = n / size
-            return f"{value:.3g}{unit}" if value < 100 else f"{value:.1f}{unit}"
-    return f"{n:g}"
-
-
 def sci(x: float) -> str:
     """A max |difference| for people: 0 -> '0', 2.38e-07 -> '2.4×10⁻⁷', 1.53 -> '1.53'."""
     if x == 0:
@@ -136,5 +127,5 @@ def median_time(fn: Callable[[], Any], runs: int = 3) -> tuple[float, Any]:
     return sorted(times)[len(times) // 2], result
 
 
-__all__ = ["Block", "Check", "DemoResult", "Drawing", "Table", "Text", "compact", "median_time", "num",
+__all__ = ["Block", "Check", "DemoResult", "Drawing", "Table", "Text", "median_time", "num",
            "sci", "seconds", "shape"]

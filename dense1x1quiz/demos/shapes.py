@@ -16,7 +16,7 @@ CONVENTION = ("params = weights + biases; a MAC = one multiply + one add (bias a
 def estimate_bytes(p: dict) -> int:
     n, h, w, ci, co = p["batch"], p["height"], p["width"], p["cin"], p["cout"]
     flat = h * w * ci
-    arrays = 3 * n * flat + co * flat + 4 * n * h * w * co + 2 * ci * co  # x, probes, weights, outputs
+    arrays = 4 * n * flat + 2 * co * flat + 6 * n * h * w * co + 2 * ci * co  # x, probe, weights (+ a temporary)
     return arrays * common.BYTES
 
 

@@ -19,7 +19,7 @@ SHOWN = 4  # pixels listed in the table
 
 def estimate_bytes(p: dict) -> int:
     n, h, w, ci, co = p["batch"], p["height"], p["width"], p["cin"], p["cout"]
-    return (4 * n * h * w * (ci + co) + (h * w * ci) * (h * w * co) + ci * co) * common.BYTES
+    return (4 * n * h * w * (ci + co) + 2 * (h * w * ci) * (h * w * co) + ci * co) * common.BYTES  # weight + temporary
 
 
 def _grid(h: int, w: int, order: np.ndarray) -> list[str]:
