@@ -130,6 +130,7 @@ class KeyInput:
     def __init__(self, fd: int):
         self.fd = fd
         self.resized = False
+        self._pending = ""
 
     def __enter__(self) -> KeyInput:
         if hasattr(signal, "SIGWINCH"):
@@ -148,6 +149,9 @@ class KeyInput:
         import termios
         import tty
 
+        if self._pending:
+            key, self._pending = self._pending[0], self._pending[1:]
+            return key
         old = termios.tcgetattr(self.fd)
         try:
             tty.setcbreak(self.fd, termios.TCSANOW)
@@ -161,18 +165,28 @@ class KeyInput:
                     continue
                 if not ready:
                     continue
-                data = os.read(self.fd, 32)
-                if not data or data == b"\x04":
+                data = os.read(self.fd, 64)
+                if not data or data.startswith(b"\x04"):
                     return None
-                # An escape sequence (arrow keys …) is one key we ignore.
-                return data.decode("utf-8", "replace") if not data.startswith(b"\x1b") else "\x1b"
+                if data.startswith(b"\x1b"):  # an escape sequence (arrow keys …) is one key we ignore
+                    return "\x1b"
+                text = data.decode("utf-8", "replace")
+                self._pending = text[1:]  # keys typed ahead are kept for the next steps
+                return text[0]
         finally:
-            termios.tcsetattr(self.fd, termios.TCSAFLUSH, old)
+            termios.tcsetattr(self.fd, termios.TCSANOW, old)
 
     def line(self) -> str | None:
         """A line typed with the terminal's own editing, or None on Ctrl-D."""
+        pending, self._pending = self._pending, ""
+        if "\r" in pending or "\n" in pending:  # a whole line was typed ahead
+            line, _, self._pending = pending.replace("\r", "\n").partition("\n")
+            return line
         try:
-            return input()
+            if pending:  # keys typed ahead before the line began: show them, keep them
+                sys.stdout.write(pending)
+                sys.stdout.flush()
+            return pending + input()
         except EOFError:
             return None
 
