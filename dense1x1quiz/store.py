@@ -343,15 +343,23 @@ class Store:
     def backup(self, reason: str = "manual") -> Path:
         """Copy the database with SQLite's backup API to `<home>/backups/quiz-<UTC time>-<reason>.sqlite3`
         (consistent even while other sessions write). Keeps the newest BACKUPS_KEPT files."""
-        self.backup_dir.mkdir(exist_ok=True)
+        try:
+            self.backup_dir.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the backup folder {self.backup_dir}: {exc.strerror or exc}") from None
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
         target = self.backup_dir / f"quiz-{stamp}-{reason}.sqlite3"
+        partial = target.with_name(target.name + ".part")  # renamed when complete: a backup is whole or absent
         with self._errors():
-            copy = sqlite3.connect(target)
+            copy = sqlite3.connect(partial)
             try:
                 self._db.backup(copy)
             finally:
                 copy.close()
+        try:
+            os.replace(partial, target)
+        except OSError as exc:
+            raise StoreError(f"cannot write the backup {target}: {exc.strerror or exc}") from None
         for old in list_backups(self.path.parent)[BACKUPS_KEPT:]:
             old.unlink(missing_ok=True)
         return target
