@@ -106,8 +106,12 @@ def anki_deck_name(draft: DeckDraft) -> str:
     return " ".join(draft.title.replace("::", ":").split())
 
 
-def export_apkg(draft: DeckDraft, path: Path) -> int:
-    """Write the deck as an Anki package at `path`; returns the number of notes."""
+def export_apkg(draft: DeckDraft, path: Path, timestamp: float | None = None) -> int:
+    """Write the deck as an Anki package at `path`; returns the number of notes.
+
+    `timestamp` (default: now) is the notes' modification time: Anki updates a note on import
+    only when the package's copy is newer.
+    """
     import genanki
 
     models = _models()
@@ -121,7 +125,7 @@ def export_apkg(draft: DeckDraft, path: Path) -> int:
             deck.add_note(genanki.Note(model=models["table"], fields=fields,
                                        guid=genanki.guid_for(draft.id, f"{table.id}:{key}"),
                                        tags=list(dict.fromkeys((*draft.tags, *table.tags)))))
-    _write_atomically(path, lambda tmp: genanki.Package(deck).write_to_file(tmp))
+    _write_atomically(path, lambda tmp: genanki.Package(deck).write_to_file(tmp, timestamp=timestamp))
     return len(deck.notes)
 
 

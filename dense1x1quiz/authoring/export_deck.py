@@ -50,8 +50,9 @@ def export_deck(deck: Deck, fmt: str, output: Path | None = None) -> ExportResul
     draft = draft_from_deck(deck)
     if fmt == "apkg":
         from dense1x1quiz.authoring.export_apkg import export_apkg
+        from dense1x1quiz.env import now
 
-        return ExportResult(path, export_apkg(draft, path))
+        return ExportResult(path, export_apkg(draft, path, timestamp=now().timestamp()))
     if fmt == "csv":
         from dense1x1quiz.authoring.export_csv import export_csv
 

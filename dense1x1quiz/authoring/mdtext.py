@@ -71,7 +71,7 @@ def text_to_md(text: str, cell: bool = False) -> str:
         while i < len(seg):
             c = seg[i]
             nxt = seg[i + 1] if i + 1 < len(seg) else ""
-            if c == "\\" and nxt in ESCAPABLE and nxt:
+            if c == "\\" and nxt and (nxt in ESCAPABLE or nxt == "\n"):  # a line break becomes `<`br>
                 out.append("\\\\")
             elif c == "*" or (c == "|" and cell) or (c == "<" and _BR_RE.match(seg, i)):
                 out.append("\\" + c)
