@@ -40,8 +40,9 @@ def conv2d(
     padding: int = 0,
     groups: int = 1,
 ) -> np.ndarray:
-    """torch.nn.functional.conv2d on NCHW `x`: im2col (one copy of the windows), then one batched
-    matmul over the groups. `groups == C_in` is a depthwise convolution."""
+    """torch.nn.functional.conv2d on NCHW `x`: im2col (one copy of the input windows, laid out as
+    (N, G, Cg·kH·kW, Ho·Wo)), then one matmul with the (G, C_out/G, Cg·kH·kW) kernels; the result is
+    already NCHW. `groups == C_in` is a depthwise convolution."""
     n, c_in, _, _ = x.shape
     c_out, c_group, kh, kw = weight.shape
     if c_in % groups or c_out % groups or c_in // groups != c_group:
@@ -50,13 +51,11 @@ def conv2d(
         x = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
     windows = sliding_window_view(x, (kh, kw), axis=(2, 3))[:, :, ::stride, ::stride]
     h_out, w_out = windows.shape[2], windows.shape[3]
-    # (N, G, Cg, Ho, Wo, kH, kW) -> (G, N·Ho·Wo, Cg·kH·kW): the one copy of the input windows
-    cols = windows.reshape(n, groups, c_group, h_out, w_out, kh, kw)
-    cols = cols.transpose(1, 0, 3, 4, 2, 5, 6).reshape(groups, n * h_out * w_out, c_group * kh * kw)
-    kernels = weight.reshape(groups, c_out // groups, c_group * kh * kw).transpose(0, 2, 1)
-    y = np.matmul(cols, kernels)  # (G, N·Ho·Wo, C_out/G)
-    y = y.reshape(groups, n, h_out, w_out, c_out // groups).transpose(1, 0, 4, 2, 3)
-    y = y.reshape(n, c_out, h_out, w_out)
+    # (N, C, Ho, Wo, kH, kW) -> (N, G, Cg·kH·kW, Ho·Wo): rows of Ho·Wo stay contiguous runs, a fast copy
+    cols = windows.reshape(n, groups, c_group, h_out, w_out, kh, kw).transpose(0, 1, 2, 5, 6, 3, 4)
+    cols = cols.reshape(n, groups, c_group * kh * kw, h_out * w_out)
+    kernels = weight.reshape(groups, c_out // groups, c_group * kh * kw)
+    y = np.matmul(kernels, cols).reshape(n, c_out, h_out, w_out)
     return y + bias[:, None, None] if bias is not None else y
 
 
