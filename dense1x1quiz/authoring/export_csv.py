@@ -65,13 +65,14 @@ def export_csv(draft: DeckDraft, path: Path) -> int:
     """Write the deck for Anki's text importer: comma-separated for `.csv`, tab-separated otherwise."""
     separator = "," if path.suffix.lower() == ".csv" else "\t"
     text = to_csv_text(draft, separator)
+    count = len(rows(draft))
 
     def write(tmp: str) -> None:
         with open(tmp, "w", encoding="utf-8", newline="") as f:
             f.write(text)
 
     _write_atomically(path, write)
-    return text.count("\n") - 7  # header lines
+    return count
 
 
 __all__ = ["COLUMNS", "NOTETYPES", "export_csv", "rows", "to_csv_text"]
