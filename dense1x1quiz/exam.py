@@ -25,6 +25,7 @@ from dense1x1quiz.text import display
 
 ASKED_KINDS = ("choice", "table", "typed", "cloze")  # basic cards' backs cannot be graded automatically
 COMPUTED_SHARE = 0.25  # of an exam, when the decks have enough questions for the rest
+COMPUTED_CHOICE_SHARE = 1 / 3  # of computed problems, asked with the answers of typical slips as options
 QUIT = "q"
 
 
@@ -132,9 +133,15 @@ def question_from_card(card: Card, rng: random.Random) -> Question:
     return Question(kind="typed", prompt=card.prompt, expected=card.answer, accept=card.accept, **common)
 
 
-def question_from_problem(problem: ComputedProblem) -> Question:
+def question_from_problem(problem: ComputedProblem, rng: random.Random | None = None) -> Question:
+    """A computed problem as a typed question, or, given `rng`, as a choice among the right answer and
+    up to three answers that typical slips give (shuffled)."""
+    options: tuple[str, ...] = ()
+    if rng is not None:
+        shown = _unique_options(rng.sample(problem.mistakes, min(3, len(problem.mistakes))), problem.answer)
+        options = tuple(rng.sample(shown, len(shown)))
     return Question(id=problem.id, kind="computed", prompt=problem.prompt, expected=problem.answer,
-                    tolerance=problem.tolerance, tags=problem.tags, source=problem.source,
+                    options=options, tolerance=problem.tolerance, tags=problem.tags, source=problem.source,
                     explain=problem.working)
 
 
@@ -191,7 +198,10 @@ def build_exam(decks: Sequence[Deck], count: int, rng: random.Random, tags: Sequ
         n_computed = min(count, max(n_computed, count - len(pool)))
     problems = computed_problems(rng, n_computed, list(tags) if tags else None)
     cards = _pick_cards(pool, count - len(problems), rng)
-    questions = [question_from_card(c, rng) for c in cards] + [question_from_problem(p) for p in problems]
+    questions = [question_from_card(c, rng) for c in cards]
+    for problem in problems:
+        as_choice = len(problem.mistakes) >= 2 and rng.random() < COMPUTED_CHOICE_SHARE
+        questions.append(question_from_problem(problem, rng if as_choice else None))
     return rng.sample(questions, len(questions))
 
 

@@ -12,7 +12,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from dense1x1quiz import costs
+from dense1x1quiz import answers, costs
 
 SPATIAL = (7, 8, 13, 14, 16, 28, 32, 56, 64, 112)
 CHANNELS = (16, 24, 32, 48, 64, 96, 128, 160, 192, 256, 320, 384, 512, 576, 768, 1024)
@@ -41,6 +41,7 @@ class ComputedProblem:
     source: str
     tolerance: float = 0.0  # relative tolerance for number answers
     sizes: tuple[tuple[str, int], ...] = ()
+    mistakes: tuple[str, ...] = ()  # answers that typical slips give: distractors when asked as a choice
 
 
 def _num(n: int) -> str:
@@ -51,8 +52,28 @@ def _shape(*dims: int) -> str:
     return "×".join(str(d) for d in dims)
 
 
+def _nums(*values: int) -> tuple[str, ...]:
+    return tuple(_num(v) for v in values if v > 0)
+
+
+def _conv_shape_slips(h: int, w: int, filters: int, kernel: int, stride: int, padding: int) -> tuple[str, ...]:
+    """Output shapes from the usual slips: stride or padding forgotten, channels kept, rounding up."""
+    def size(n: int, s: int, p: int) -> int:
+        return costs.conv_out_size(n, kernel, s, p)
+
+    slips = [(size(h, 1, padding), size(w, 1, padding)), (size(h, stride, 0), size(w, stride, 0)),
+             (-(-(h + 2 * padding - kernel) // stride) + 1, -(-(w + 2 * padding - kernel) // stride) + 1),
+             (h // stride, w // stride)]
+    return tuple(_shape(a, b, filters) for a, b in slips if a > 0 and b > 0)
+
+
 def _problem(template: str, sizes: dict[str, int], **fields) -> ComputedProblem:
     key = "-".join(str(v) for v in sizes.values())
+    answer = fields["answer"]
+    tolerance = fields.get("tolerance", 0.0)
+    # A slip that lands within the tolerance would be a right answer, not a distractor.
+    fields["mistakes"] = tuple(m for m in dict.fromkeys(fields.get("mistakes", ()))
+                               if not answers.same_answer(m, answer, tolerance))
     return ComputedProblem(id=f"computed:{template}:{key}", template=template,
                            sizes=tuple(sizes.items()), **fields)
 
@@ -68,6 +89,7 @@ def one_by_one_params(h: int, w: int, c_in: int, c_out: int) -> ComputedProblem:
                "How many weights, bias included?",
         answer=_num(total),
         working=f"Cₒᵤₜ·Cᵢₙ + Cₒᵤₜ = {c_out}·{c_in} + {c_out} = {_num(total)}; H and W do not matter",
+        mistakes=_nums(c_in * c_out, h * w * c_in * c_out + c_out, c_in * c_out + c_in, h * w * c_out),
         tags=("params", "1x1-conv"), source=CONV_PARAMS,
     )
 
@@ -79,6 +101,7 @@ def one_by_one_shape(h: int, w: int, c_in: int, filters: int) -> ComputedProblem
                "Answer as H × W × C.",
         answer=_shape(h, w, filters),
         working=f"a 1×1 kernel keeps H × W ({h}×{w}); each filter gives one output channel ({filters})",
+        mistakes=(_shape(h, w, c_in), _shape(1, 1, filters), _shape(h // 2, w // 2, filters)),
         tags=("shapes", "1x1-conv"), source=CONV_SHAPE,
     )
 
@@ -91,6 +114,7 @@ def one_by_one_macs(h: int, w: int, c_in: int, c_out: int) -> ComputedProblem:
                f"{_shape(h, w, c_out)} take?",
         answer=_num(total),
         working=f"H·W·Cᵢₙ·Cₒᵤₜ = {h}·{w}·{c_in}·{c_out} = {_num(total)}",
+        mistakes=_nums(c_in * c_out, h * w * (c_in + c_out), h * w * c_in * c_out * 9, c_in * c_out + c_out),
         tags=("macs", "1x1-conv"), source=MACS,
     )
 
@@ -102,6 +126,7 @@ def one_by_one_positions(h: int, w: int, c_in: int, c_out: int) -> ComputedProbl
                f"({c_in} → {c_out}) applied with the same weights at how many positions?",
         answer=_num(h * w),
         working=f"once per pixel: H·W = {h}·{w} = {_num(h * w)}",
+        mistakes=_nums(h * w * c_out, c_in * c_out, h * w * c_in, c_out),
         tags=("equivalence", "1x1-conv"), source=NIN,
     )
 
@@ -114,6 +139,7 @@ def dense_flat_params(h: int, w: int, c_in: int, n_out: int) -> ComputedProblem:
                "How many weights, bias included?",
         answer=_num(total),
         working=f"(H·W·Cᵢₙ)·N + N = {_num(h * w * c_in)}·{n_out} + {n_out} = {_num(total)}",
+        mistakes=_nums(h * w * c_in * n_out, c_in * n_out + n_out, h * w * c_in + n_out),
         tags=("params", "dense"), source=DENSE_PARAMS,
     )
 
@@ -127,6 +153,8 @@ def conv_params(h: int, w: int, c_in: int, c_out: int, kernel: int) -> ComputedP
                f"{_shape(h, w, c_out)}. How many weights, bias included?",
         answer=_num(total),
         working=f"Cₒᵤₜ·Cᵢₙ·k² + Cₒᵤₜ = {c_out}·{c_in}·{kernel * kernel} + {c_out} = {_num(total)}",
+        mistakes=_nums(c_in * c_out * kernel * kernel, c_in * c_out + c_out, c_in * c_out * kernel + c_out,
+                       h * w * c_in * c_out * kernel * kernel),
         tags=("params",), source=CONV_PARAMS,
     )
 
@@ -140,6 +168,7 @@ def conv_shape(h: int, w: int, c_in: int, filters: int, kernel: int, stride: int
         answer=_shape(h_out, w_out, filters),
         working=f"⌊(H + 2p − k)/s⌋ + 1 = ⌊({h} + {2 * padding} − {kernel})/{stride}⌋ + 1 = {h_out}"
                 + ("" if h == w else f"; W: {w_out}") + f"; C = filters = {filters}",
+        mistakes=_conv_shape_slips(h, w, filters, kernel, stride, padding),
         tags=("shapes",), source=CONV_SHAPE,
     )
 
@@ -154,6 +183,7 @@ def separable_ratio(c_out: int, kernel: int) -> ComputedProblem:
         answer=f"{ratio:.4g}",  # enough digits that rounding eats none of the tolerance
         working=f"separable/standard = 1/N + 1/D_K² = 1/{c_out} + 1/{kernel * kernel}; "
                 f"its inverse is {ratio:.4g}",
+        mistakes=(f"{kernel * kernel}", f"{c_out}", f"{1 / ratio:.4g}"),  # 1/D_K² alone, N alone, not inverted
         tags=("mobilenet", "macs"), source=MOBILENET, tolerance=RATIO_TOLERANCE,
     )
 
@@ -167,6 +197,8 @@ def separable_macs(h: int, w: int, c_in: int, c_out: int) -> ComputedProblem:
                f"{_shape(h, w, c_in)} to {_shape(h, w, c_out)}. How many multiply-accumulates?",
         answer=_num(total),
         working=f"H·W·Cᵢₙ·9 + H·W·Cᵢₙ·Cₒᵤₜ = {_num(depthwise)} + {_num(total - depthwise)} = {_num(total)}",
+        mistakes=_nums(total - depthwise, depthwise, costs.conv_macs(h, w, c_in, c_out, 3),
+                       h * w * c_in * 9 * c_out),
         tags=("mobilenet", "macs"), source=MOBILENET,
     )
 
@@ -180,6 +212,8 @@ def depthwise_params(channels: int, kernel: int) -> ComputedProblem:
         answer=_num(total),
         working=f"one {kernel}×{kernel} filter per channel: C·k² + C = {channels}·{kernel * kernel} + {channels}"
                 f" = {_num(total)}",
+        mistakes=_nums(channels * channels * kernel * kernel + channels, channels * kernel * kernel,
+                       channels * kernel + channels),
         tags=("mobilenet", "params"), source=MOBILENET,
     )
 
@@ -195,6 +229,8 @@ def bottleneck_params(channels: int, reduced: int) -> ComputedProblem:
         answer=_num(sum(parts)),
         working=f"{channels}·{reduced} + {reduced}·{reduced}·9 + {reduced}·{channels} = "
                 + " + ".join(_num(p) for p in parts) + f" = {_num(sum(parts))}",
+        mistakes=_nums(sum(parts) + 2 * reduced + channels, 2 * channels * reduced + reduced * reduced,
+                       2 * channels * channels * 9),
         tags=("resnet", "params", "bottleneck"), source=RESNET,
     )
 
@@ -209,6 +245,7 @@ def reduced_branch_macs(h: int, w: int, c_in: int, reduced: int, c_out: int, ker
                "How many multiply-accumulates for the two layers together?",
         answer=_num(reduce + conv),
         working=f"H·W·Cᵢₙ·R + H·W·R·Cₒᵤₜ·k² = {_num(reduce)} + {_num(conv)} = {_num(reduce + conv)}",
+        mistakes=_nums(conv, costs.conv_macs(h, w, c_in, c_out, kernel), reduce + conv // (kernel * kernel)),
         tags=("googlenet", "macs", "1x1-conv"), source=GOOGLENET,
     )
 

@@ -45,71 +45,72 @@ DECK = textwrap.dedent("""\
     """)
 
 NOW = {"DENSE1X1QUIZ_NOW": "2026-11-26T09:00:00Z"}
-SCRIPT = "1\n76928\nspacial\n2\n1\n"  # five answers; the sixth question meets the end of input
+SCRIPT = "lost\n2 080\n23.2\n600\nspacial\n"  # five answers; the sixth question meets the end of input
 
 TRANSCRIPT = textwrap.dedent("""\
     Exam: 6 questions
     Answer with an option's number or text, or type the answer; q ends the exam.
 
-    Question 1 of 6  computed
-    How many multiply-accumulates does a 1×1 convolution from 8×8×48 to 8×8×24 take?
-    Answer: 1
-    ✗ Wrong. Right answer: 73,728
-      H·W·Cᵢₙ·Cₒᵤₜ = 8·8·48·24 = 73,728
-      source: MobileNets (Howard et al., 2017), section 3.1: a convolution costs D_K·D_K·M·N·D_F·D_F mult-adds
-
-    Question 2 of 6  computed
-    A 5×5 convolution (padding 2) maps 7×7×24 to 7×7×128. How many weights, bias included?
-    Answer: 76928
-    ✓ Right: 76,928
-      Cₒᵤₜ·Cᵢₙ·k² + Cₒᵤₜ = 128·24·25 + 128 = 76,928
-      source: PyTorch nn.Conv2d: weight Cₒᵤₜ × Cᵢₙ/groups × k × k, bias Cₒᵤₜ
-
-    Question 3 of 6  small
-    Weights of a 1×1 conv from Cᵢₙ = 64 to Cₒᵤₜ = 32, bias included?
-    Answer: spacial
-    ✗ Wrong. Right answer: 2080
-      64·32 + 32
-
-    Question 4 of 6  small
-    What does a 1×1 convolution mix?
-      1. The channels at each pixel
-      2. Samples in the batch
-      3. Neighbouring pixels
-    Answer (1–3): 2
-    ✗ Wrong. Right answer: 1. The channels at each pixel
-      source: Lin et al. 2013, Network In Network
-
-    Question 5 of 6  small
+    Question 1 of 6  small
     Dense vs 1×1 convolution
     Feature: Spatial info
     Dense: ?
       1. Lost
       2. Flattened vector
-    Answer (1–2): 1
+    Answer (1–2): lost
     ✓ Right: 1. Lost
 
-    Question 6 of 6  small
-    A 1×1 convolution keeps the […] structure of its input.
+    Question 2 of 6  small
+    Weights of a 1×1 conv from Cᵢₙ = 64 to Cₒᵤₜ = 32, bias included?
+    Answer: 2 080
+    ✓ Right: 2080
+      64·32 + 32
 
-    Score 2/6 (33%) · time 0:00 · seed 7
+    Question 3 of 6  computed
+    How many times cheaper, in multiply-accumulates, is a depthwise-separable 5×5 layer with 320 output channels than a standard 5×5 convolution? (within ±2%)
+    Answer: 23.2
+    ✓ Right: 23.19
+      separable/standard = 1/N + 1/D_K² = 1/320 + 1/25; its inverse is 23.19
+      source: MobileNets (Howard et al., 2017), section 3.1
+
+    Question 4 of 6  computed
+    How many weights does a 5×5 depthwise convolution on 24 channels have, bias included?
+      1. 144
+      2. 624
+      3. 14,424
+      4. 600
+    Answer (1–4): 600
+    ✗ Wrong. Right answer: 2. 624
+      one 5×5 filter per channel: C·k² + C = 24·25 + 24 = 624
+      source: MobileNets (Howard et al., 2017), section 3.1
+
+    Question 5 of 6  small
+    A 1×1 convolution keeps the […] structure of its input.
+    Answer: spacial
+    ✗ Wrong. Right answer: spatial
+
+    Question 6 of 6  small
+    What does a 1×1 convolution mix?
+      1. Neighbouring pixels
+      2. Samples in the batch
+      3. The channels at each pixel
+
+    Score 3/6 (50%) · time 0:00 · seed 9
     Ended early: 1 unanswered, counted wrong.
 
-    Missed (4)
-    1. How many multiply-accumulates does a 1×1 convolution from 8×8×48 to 8×8×24 take?
-       right: 73,728 · you: 1
-    3. Weights of a 1×1 conv from Cᵢₙ = 64 to Cₒᵤₜ = 32, bias included?
-       right: 2080 · you: spacial
-    4. What does a 1×1 convolution mix?
-       right: 1. The channels at each pixel · you: Samples in the batch
-    6. A 1×1 convolution keeps the […] structure of its input.
-       right: spatial · not answered
+    Missed (3)
+    4. How many weights does a 5×5 depthwise convolution on 24 channels have, bias included?
+       right: 2. 624 · you: 600
+    5. A 1×1 convolution keeps the […] structure of its input.
+       right: spatial · you: spacial
+    6. What does a 1×1 convolution mix?
+       right: 3. The channels at each pixel · not answered
 
     Study next
-    idea      0/2 right  quiz study --tag idea
-    1x1-conv  0/1 right  quiz exam --tag 1x1-conv
-    macs      0/1 right  quiz exam --tag macs
-    """)
+    idea       0/2 right  quiz study --tag idea
+    mobilenet  1/2 right  quiz exam --tag mobilenet
+    params     1/2 right  quiz study --tag params
+    """)  # noqa: E501 - the transcript keeps each line whole
 
 
 @pytest.fixture
@@ -120,45 +121,47 @@ def deck(tmp_path):
 
 
 def test_a_scripted_exam_gives_this_exact_transcript_and_these_rows(quiz, deck, isolated_home):
-    result = quiz("exam", deck, "-n", "6", "--seed", "7", input=SCRIPT, env=NOW)
+    result = quiz("exam", deck, "-n", "6", "--seed", "9", input=SCRIPT, env=NOW)
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout == TRANSCRIPT
     with Store.open(isolated_home) as store:
         [exam] = store.exams()
-        assert (exam.decks, exam.seed, exam.total, exam.score, exam.seconds) == (["small"], 7, 6, 2, 0.0)
+        assert (exam.decks, exam.seed, exam.total, exam.score, exam.seconds) == (["small"], 9, 6, 3, 0.0)
         assert exam.finished is not None
         rows = store.exam_answers(exam.id)
     assert [(r["position"], r["question"], r["kind"], r["given"], r["expected"], r["correct"]) for r in rows] == [
-        (1, "computed:1x1-macs:8-8-48-24", "computed", "1", "73,728", False),
-        (2, "computed:conv-params:7-7-24-128-5", "computed", "76928", "76,928", True),
-        (3, "small/params", "typed", "spacial", "2080", False),
-        (4, "small/mix", "choice", "Samples in the batch", "The channels at each pixel", False),
-        (5, "small/cmp:spatial-info:dense", "table", "Lost", "Lost", True),
-        (6, "small/keeps:c1", "cloze", None, "spatial", False),
+        (1, "small/cmp:spatial-info:dense", "table", "Lost", "Lost", True),
+        (2, "small/params", "typed", "2 080", "2080", True),
+        (3, "computed:separable-ratio:320-5", "computed", "23.2", "23.19", True),
+        (4, "computed:depthwise-params:24-5", "computed", "600", "624", False),
+        (5, "small/keeps:c1", "cloze", "spacial", "spatial", False),
+        (6, "small/mix", "choice", None, "The channels at each pixel", False),
     ]
-    assert rows[3]["tags"] == ["idea"]
+    assert rows[3]["tags"] == ["mobilenet", "params"]
 
 
 def test_json_holds_exactly_the_documented_document(quiz, deck):
-    result = quiz("exam", deck, "-n", "6", "--seed", "7", "--json", input=SCRIPT, env=NOW)
+    result = quiz("exam", deck, "-n", "6", "--seed", "9", "--json", input=SCRIPT, env=NOW)
     assert result.returncode == 0
     document = json.loads(result.stdout)
     assert list(document) == ["score", "total", "seconds", "questions"]
-    assert (document["score"], document["total"], document["seconds"]) == (2, 6, 0.0)
+    assert (document["score"], document["total"], document["seconds"]) == (3, 6, 0.0)
     assert [list(q) for q in document["questions"]] == [
         ["id", "kind", "prompt", "options", "given", "expected", "correct"]] * 6
     assert document["questions"][3] == {
-        "id": "small/mix", "kind": "choice", "prompt": "What does a 1×1 convolution mix?",
-        "options": ["The channels at each pixel", "Samples in the batch", "Neighbouring pixels"],
-        "given": "Samples in the batch", "expected": "The channels at each pixel", "correct": False}
-    assert document["questions"][2]["options"] == []
+        "id": "computed:depthwise-params:24-5", "kind": "computed",
+        "prompt": "How many weights does a 5×5 depthwise convolution on 24 channels have, bias included?",
+        "options": ["144", "624", "14,424", "600"], "given": "600", "expected": "624", "correct": False}
+    assert document["questions"][5]["options"] == [
+        "Neighbouring pixels", "Samples in the batch", "The channels at each pixel"]
+    assert document["questions"][1]["options"] == []
     assert document["questions"][5]["given"] is None
     assert "Question 1 of 6" in result.stderr  # the questions are still shown, away from stdout
 
 
 def test_option_text_works_like_its_number(quiz, deck):
-    script = "73728\n76,928\n2 080\nthe channels at each pixel\nlost\nspatial\n"
-    result = quiz("exam", deck, "-n", "6", "--seed", "7", "--json", input=script, env=NOW)
+    script = "1\n2,080\n23.19\n2\nspatial\nthe channels at each pixel\n"
+    result = quiz("exam", deck, "-n", "6", "--seed", "9", "--json", input=script, env=NOW)
     assert json.loads(result.stdout)["score"] == 6
 
 
@@ -185,10 +188,10 @@ def test_an_unknown_deck_is_bad_usage(quiz):
 
 def test_ctrl_c_mid_exam_exits_130_and_keeps_the_answers(deck, isolated_home):
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "dense1x1quiz", "exam", deck, "-n", "6", "--seed", "7"],
+    proc = subprocess.Popen([sys.executable, "-m", "dense1x1quiz", "exam", deck, "-n", "6", "--seed", "9"],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     try:
-        proc.stdin.write(b"1\n76928\n")
+        proc.stdin.write(b"1\n2080\n")
         proc.stdin.flush()
         seen, deadline = b"", time.monotonic() + 30
         while b"Question 3 of 6" not in seen and time.monotonic() < deadline:
@@ -205,7 +208,7 @@ def test_ctrl_c_mid_exam_exits_130_and_keeps_the_answers(deck, isolated_home):
         [exam] = store.exams()
         assert (exam.finished, exam.score) == (None, None)
         assert [(r["position"], r["given"], r["correct"]) for r in store.exam_answers(exam.id)] == [
-            (1, "1", False), (2, "76928", True)]
+            (1, "Lost", True), (2, "2080", True)]
 
 
 def spawn(*args, **env):
@@ -215,7 +218,7 @@ def spawn(*args, **env):
 
 
 def test_in_a_terminal_a_bad_choice_is_asked_again_and_ctrl_c_exits_130(deck, isolated_home):
-    child = spawn(deck, "-n", "6", "--seed", "7", "--no-computed")
+    child = spawn(deck, "-n", "6", "--seed", "9", "--no-computed")
     child.expect("Answer")
     child.sendline("")  # a stray Enter costs nothing
     child.expect("Answer")

@@ -150,6 +150,30 @@ def test_random_problems_say_their_sizes_and_are_answered_by_the_counted_referen
             assert_graded_right(problem, k2 * sizes["c_out"] / (k2 + sizes["c_out"]))
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32))
+def test_slips_offered_as_options_are_all_wrong_and_all_different(seed):
+    rng = random.Random(seed)
+    for problem in problems.computed_problems(rng, len(problems.PICKERS)):
+        typed = question_from_problem(problem)
+        for mistake in problem.mistakes:
+            assert not grade(typed, mistake).correct, (problem.prompt, mistake)
+        if len(problem.mistakes) < 2:
+            continue
+        choice = question_from_problem(problem, rng)
+        assert choice.options.count(problem.answer) == 1
+        assert len(set(choice.options)) == len(choice.options) == min(4, len(problem.mistakes) + 1)
+        assert grade(choice, str(choice.options.index(problem.answer) + 1)).correct
+        assert sum(grade(choice, option).correct for option in choice.options) == 1
+
+
+def test_a_slip_within_the_tolerance_is_no_distractor():
+    problem = problems.separable_ratio(1024, 3)  # 8.92 times cheaper: "9" (1/D_K² alone) is within 2%
+    assert problem.answer == "8.922"
+    assert "9" not in problem.mistakes
+    assert problem.mistakes == ("1024", "0.1121")
+
+
 def test_every_template_once_before_any_repeats_and_no_problem_twice():
     rng = random.Random(7)
     chosen = problems.computed_problems(rng, 40)
