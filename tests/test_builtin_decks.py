@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from dense1x1quiz import costs, demos
-from dense1x1quiz.answers import grade, parse_number, parse_shape
+from dense1x1quiz.answers import fold, grade, parse_number, parse_shape
 from dense1x1quiz.deck import check_deck, load_deck
 from dense1x1quiz.model import Card, cloze_reveal
 from dense1x1quiz.text import display
@@ -129,6 +129,14 @@ def test_typed_answers_hold_no_latex(all_cards):
     for c in all_cards:
         if c.kind == "typed":
             assert "$" not in c.answer and all("$" not in a for a in c.accept), c.id
+
+
+def test_cloze_answers_are_short_and_typeable(all_cards):
+    """`quiz exam` asks cloze cards as typed questions graded against the hidden text alone."""
+    for c in all_cards:
+        if c.kind == "cloze":
+            assert "$" not in c.answer and "\\" not in c.answer, c.id
+            assert len(fold(c.answer).split()) <= 5, c.id
 
 
 # -- the notes, whole and word for word ---------------------------------------------------------
