@@ -370,6 +370,18 @@ ACCEPTED = {
     ("1x1-in-practice", "fc6-weight-reshape"): ["(4096, 512, 7, 7)", "4096x512x7x7", "[4096, 512, 7, 7]"],
     ("1x1-in-practice", "pytorch-conv-weight-shape"): ["(64, 128, 1, 1)", "64x128x1x1", "64, 128, 1, 1"],
     ("1x1-in-practice", "keras-conv-kernel-shape"): ["(1, 1, 128, 64)", "1x1x128x64"],
+    # cloze cards, typed in `quiz exam` and graded against the hidden text alone
+    ("dense-vs-1x1", "conv1x1-shapes:c1"): ["H x W x C_in", "H × W × Cin", "h x w x c_{in}"],
+    ("dense-vs-1x1", "conv1x1-shapes:c2"): ["C_in", "Cin"],
+    ("dense-vs-1x1", "conv1x1-definition-cloze:c1"): ["1x1", "1 x 1", "1×1"],
+    ("dense-vs-1x1", "tensorflow-conv1x1-cloze:c3"): ["(1,1)", "(1, 1)", "1x1"],
+    ("1x1-in-practice", "resnet-bottleneck:c3"): ["1x1, 256", "1×1,256"],
+    ("1x1-in-practice", "inception-3a-figures:c1"): ["159K", "159k", "159,000"],
+    ("1x1-in-practice", "inception-3a-figures:c2"): ["128M", "128 million"],
+    ("1x1-in-practice", "mobilenet-totals:c2"): ["569 million", "569M", "569,000,000"],
+    ("1x1-in-practice", "mobilenet-totals:c3"): ["94.86%", "94.86"],
+    ("1x1-in-practice", "resnet-50:c2"): ["3.8 billion", "3.8B"],
+    ("1x1-in-practice", "vgg-fc-to-conv:c1"): ["7x7", "7 × 7"],
 }
 
 
