@@ -24,7 +24,18 @@ from typing import Any
 
 from dense1x1quiz.answers import grade, parse_number, parse_shape
 from dense1x1quiz.model import Card, cloze_prompt, cloze_reveal
-from dense1x1quiz.scheduler import AGAIN, GOOD, HARD, RATING_NAMES, CardState, Key, build_queue, next_day_start, preview
+from dense1x1quiz.scheduler import (
+    AGAIN,
+    GOOD,
+    HARD,
+    RATING_NAMES,
+    CardState,
+    Key,
+    build_queue,
+    day_start,
+    next_day_start,
+    preview,
+)
 
 LEARN_AHEAD = timedelta(minutes=20)  # Anki's default: with nothing else left, learning cards due this soon come early
 CRAM_AGAIN_GAP = 3  # a card failed while cramming comes back after this many others
@@ -108,9 +119,10 @@ def suggested_rating(correct: bool, near: bool, expected: str) -> int:
 class StudyQueue:
     """Which card comes next in a spaced-repetition session.
 
-    `scheduler.build_queue` decides the order from the current states; it is asked again after
-    every answer (learning steps, new-card limit, buried siblings). When it has nothing left,
-    learning cards due within LEARN_AHEAD come early, as in Anki.
+    `scheduler.build_queue` decides the order of the day's reviews and new cards; it runs once per
+    study day (a deck of 20,000 cards takes a fraction of a second) and each answer then takes its
+    card, and the siblings it buries, out of that order. Learning cards are put in front as they
+    fall due; when nothing else is left, those due within LEARN_AHEAD come early, as in Anki.
     """
 
     def __init__(self, cards: Sequence[Card], states: dict[Key, CardState], *, scheduler: Any,
@@ -125,81 +137,115 @@ class StudyQueue:
         self.limit = limit
         self.day_start_hour = day_start_hour
         self.seen: set[Key] = set()  # cards answered in this session (for --limit)
-        self._history: list[tuple[Card, CardState | None, bool, bool]] = []
+        self._position = {card.key: i for i, card in enumerate(self.cards)}
+        self._notes: dict[tuple[str, str], list[Card]] = {}
+        for card in self.cards:
+            self._notes.setdefault((card.deck, card.note), []).append(card)
+        self._learning = {c.key for c in self.cards if self.state(c).state in ("learning", "relearning")}
+        self._base: list[Card] = []  # build_queue's reviews and new cards, less those answered since
+        self._in_base: set[Key] = set()
+        self._day: datetime | None = None
+        self._split: tuple[datetime, list[Card], list[Card]] | None = None  # learning cards, for one `now`
+        self._history: list[tuple[Any, ...]] = []
         self._first: Card | None = None  # the card put back by undo
 
     def state(self, card: Card) -> CardState:
         return self.states.get(card.key) or CardState.new(card.key)
 
-    def _queue(self, now: datetime) -> list[Card]:
+    def _refresh(self, now: datetime) -> None:
+        """Build the day's order on the first call and again when a new study day begins."""
+        day = day_start(now, self.day_start_hour)
+        if self._day == day:
+            return
+        if self._day is not None:  # a session that runs past the day's start: a fresh day
+            self.new_done, self.answered = {}, set()
+        self._day = day
         queue = build_queue(self.cards, self.states, now, new_per_day=self.new_per_day,
                             new_done_today=self.new_done, answered_today=self.answered,
                             day_start_hour=self.day_start_hour, scheduler=self.scheduler)
-        if self.limit is not None and len(self.seen) >= self.limit:
-            queue = [c for c in queue if c.key in self.seen]
-        return queue
+        self._base = [c for c in queue if c.key not in self._learning]
+        self._in_base = {c.key for c in self._base}
 
-    def _later_today(self, now: datetime) -> list[Card]:
-        """Learning cards due later today, earliest first (not yet in the queue)."""
-        end = next_day_start(now, self.day_start_hour)
-        waiting = [(s.due, c) for c in self.cards if (s := self.states.get(c.key)) is not None
-                   and s.state in ("learning", "relearning") and s.due is not None and now < s.due < end]
+    def _within_limit(self, cards: list[Card]) -> list[Card]:
         if self.limit is not None and len(self.seen) >= self.limit:
-            waiting = [(due, c) for due, c in waiting if c.key in self.seen]
-        return [c for _, c in sorted(waiting, key=lambda t: t[0])]
+            return [c for c in cards if c.key in self.seen]
+        return cards
+
+    def _learning_cards(self, now: datetime) -> tuple[list[Card], list[Card]]:
+        """Learning cards due by `now`, and those due later today, each earliest first."""
+        if self._split is None or self._split[0] != now:
+            end = next_day_start(now, self.day_start_hour)
+            due_now, later = [], []
+            for key in self._learning:
+                due = self.states[key].due
+                if due is not None and due < end:
+                    (due_now if due <= now else later).append((due, self._position[key]))
+            self._split = (now, [self.cards[i] for _, i in sorted(due_now)], [self.cards[i] for _, i in sorted(later)])
+        return self._within_limit(self._split[1]), self._within_limit(self._split[2])
 
     def next(self, now: datetime) -> Card | None:
         """The card to show now, or None when the session is done."""
         if self._first is not None:
             return self._first
-        queue = self._queue(now)
+        self._refresh(now)
+        due_now, later = self._learning_cards(now)
+        queue = due_now or self._within_limit(self._base)
         if queue:
             return queue[0]
-        waiting = self._later_today(now)
-        if waiting and self.state(waiting[0]).due <= now + LEARN_AHEAD:  # type: ignore[operator]
-            return waiting[0]
+        if later and self.state(later[0]).due <= now + LEARN_AHEAD:  # type: ignore[operator]
+            return later[0]
         return None
 
     def counts(self, now: datetime) -> tuple[int, int, int]:
         """(new, learning, review) left, as Anki's header counts them."""
-        new = learning = review = 0
-        for card in [*self._queue(now), *self._later_today(now)]:
-            kind = self.state(card).state
-            if kind == "new":
-                new += 1
-            elif kind == "review":
-                review += 1
-            else:
-                learning += 1
-        return new, learning, review
+        self._refresh(now)
+        due_now, later = self._learning_cards(now)
+        base = self._within_limit(self._base)
+        new = 0
+        for card in reversed(base):  # build_queue puts the new cards last
+            if card.key in self.states:
+                break
+            new += 1
+        return new, len(due_now) + len(later), len(base) - new
 
     def preview(self, card: Card, now: datetime) -> dict[int, timedelta] | None:
         return preview(self.state(card), now, self.scheduler)
 
     def answered_with(self, card: Card, before: CardState, after: CardState | None, rating: int) -> None:
-        self._history.append((card, self.states.get(card.key), card.key in self.answered, card.key in self.seen))
-        self._first = None
+        """Take the answer into account: the card leaves the day's order, its siblings are buried,
+        and it comes back when due if it is (still) learning."""
+        self._history.append((card, self.states.get(card.key), set(self.answered), set(self.seen),
+                              dict(self.new_done), list(self._base), set(self._learning)))
+        self._first, self._split = None, None
         if before.state == "new":
             self.new_done[card.deck] = self.new_done.get(card.deck, 0) + 1
         if after is not None:
             self.states[card.key] = after
+            if after.state in ("learning", "relearning"):
+                self._learning.add(card.key)
+            else:
+                self._learning.discard(card.key)
         self.answered.add(card.key)
         self.seen.add(card.key)
+        # The card leaves the day's order. Its siblings not answered today are buried: then the
+        # order is built again, since a buried new card leaves room for another.
+        if card.key in self._in_base:
+            self._base.remove(card)
+            self._in_base.discard(card.key)
+        siblings = self._notes.get((card.deck, card.note), [])
+        if any(c.key in self._in_base and c.key not in self.answered for c in siblings):
+            self._day = None
 
     def undo(self) -> Card | None:
         """Forget the last answer of this session; its card comes next. None if there is none."""
         if not self._history:
             return None
-        card, state, was_answered, was_seen = self._history.pop()
+        card, state, self.answered, self.seen, self.new_done, self._base, self._learning = self._history.pop()
+        self._in_base, self._split = {c.key for c in self._base}, None
         if state is None:
             self.states.pop(card.key, None)
-            self.new_done[card.deck] = self.new_done.get(card.deck, 1) - 1
         else:
             self.states[card.key] = state
-        if not was_answered:
-            self.answered.discard(card.key)
-        if not was_seen:
-            self.seen.discard(card.key)
         self._first = card
         return card
 
@@ -471,8 +517,9 @@ class _Session:
             if action.kind == "show":
                 if self.ui.run_demo(card):
                     self.ui.pause()
-                    self.ui.show_again()
-                self.ui.hint(*hint)
+                    self.ui.show_again()  # the card, with its hint
+                else:
+                    self.ui.hint(*hint)
                 continue
             if action.kind == "undo":
                 if self._undo():

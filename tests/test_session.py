@@ -375,3 +375,45 @@ def test_sighup_ends_the_session_too():
 def test_a_narrow_screen_puts_the_buttons_on_one_short_line():
     _, out, _ = study([BASIC], "\n3\n", mode="flip", width=20)
     assert "1·1m 2·6m 3·10m 4·8d" in lines(out)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_session_queue_follows_build_queue_after_every_answer(seed):
+    """StudyQueue builds the day's order once and keeps it up to date; it must agree with
+    scheduler.build_queue run from scratch (learning first, reviews, new cards, siblings buried)."""
+    from dense1x1quiz.scheduler import build_queue, counts
+
+    rng = random.Random(seed)
+    scheduler = make_scheduler(fuzz=False)
+    cards = [Card("d", f"c{i}", "basic", f"q{i}", f"a{i}", note=f"n{i // 3}") for i in range(30)]
+    states = {}
+    for card in cards[:20]:
+        state, moment = CardState.new(card.key), NOW - timedelta(days=rng.randint(3, 40))
+        for _ in range(rng.randint(1, 4)):
+            state = review(state, rng.choice([1, 2, 3, 3, 4]), moment, scheduler)
+            moment = max(moment + timedelta(hours=rng.randint(1, 72)), state.due)
+            if moment > NOW:
+                break
+        states[card.key] = state
+    queue = StudyQueue(cards, dict(states), scheduler=scheduler, new_per_day=4, new_done_today={},
+                       answered_today=set())
+    now, answered, new_done = NOW, set(), {}
+    for _ in range(40):
+        card = queue.next(now)
+        reference = build_queue(cards, queue.states, now, new_per_day=4, new_done_today=new_done,
+                                answered_today=answered, scheduler=scheduler)
+        if card is None:
+            assert reference == []
+            break
+        if reference:
+            assert card == reference[0]
+            expected = counts(reference, queue.states)
+            new, _, review_count = queue.counts(now)
+            assert (new, review_count) == (expected["new"], expected["review"])
+        before = queue.state(card)
+        after = review(before, rng.choice([1, 3, 3, 4]), now, scheduler)
+        queue.answered_with(card, before, after, 3)
+        answered.add(card.key)
+        if before.state == "new":
+            new_done["d"] = new_done.get("d", 0) + 1
+        now += timedelta(minutes=rng.randint(0, 4))
