@@ -62,6 +62,7 @@ def test_import_reports_mojibake_repairs(tmp_path, quiz):
     assert result.stderr.splitlines() == [
         "Repaired mojibake (UTF-8 that had been read as Windows-1252/1254) on 3 lines:",
         "  line 1: 'â€“' → '–'", "  line 3: 'Ã—' → '×'", "  line 4: 'Ã—' → '×'"]
+    assert result.stdout.splitlines()[1] == "  deck `pasted`: 1 card and 0 tables (1 study card)"
     (card,) = load_deck(out).cards
     assert (card.prompt, card.answer) == ("Shape of a 1×1 kernel?", "1×1×C")
 

@@ -55,10 +55,10 @@ def test_cli_export_then_import_markdown(tmp_path, quiz):
     deck_file = tmp_path / "kinds.yaml"
     result = quiz("import", str(out), "-o", str(deck_file))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == [f"Wrote {deck_file}", "  deck `kinds`: 5 cards and 1 tables (15 study cards)",
+    assert result.stdout.splitlines() == [f"Wrote {deck_file}", "  deck `kinds`: 5 cards and 1 table (15 study cards)",
                                           f"Study it with `quiz study {deck_file}`."]
     again = quiz("import", str(out), "-o", str(deck_file))
-    assert again.stdout.splitlines()[1:6] == ["  deck `kinds`: 5 cards and 1 tables (15 study cards)",
+    assert again.stdout.splitlines()[1:6] == ["  deck `kinds`: 5 cards and 1 table (15 study cards)",
                                               "  unchanged 6", "  added 0", "  changed 0", "  removed 0"]
 
 

@@ -133,8 +133,11 @@ def _check_id_free(deck_id: str, path: Path) -> None:
 def write_checked(draft: DeckDraft, path: Path, header: str = "") -> Deck:
     """Write the draft as a deck file, atomically, only after the written text has passed validation."""
     text = write_deck(draft, header)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise QuizError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)

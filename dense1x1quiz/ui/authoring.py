@@ -14,6 +14,10 @@ def _say(console: Console, line: str) -> None:
     console.print(Text(line), soft_wrap=True)
 
 
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def _ids(ids: list[str]) -> str:
     shown = ", ".join(ids[:SHOW])
     return shown + (f", … ({len(ids) - SHOW} more)" if len(ids) > SHOW else "")
@@ -45,8 +49,8 @@ def print_import(result) -> None:
     if result.renamed_from:
         _say(out, f"Deck id `{result.renamed_from}` is taken; using `{deck.id}`.")
     _say(out, f"{'Updated' if result.updated else 'Wrote'} {result.path}")
-    _say(out, f"  deck `{deck.id}`: {result.authored} cards and {len(deck.tables)} tables "
-              f"({len(deck.cards)} study cards)")
+    _say(out, f"  deck `{deck.id}`: {_n(result.authored, 'card')} and {_n(len(deck.tables), 'table')} "
+              f"({_n(len(deck.cards), 'study card')})")
     if result.updated:
         _say(out, f"  unchanged {changes.unchanged}")
         for label, ids in (("added", changes.added), ("changed", changes.changed), ("removed", changes.removed)):
