@@ -3,6 +3,7 @@ a tiny terminal, and Ctrl-C (exit 130 with every acknowledged answer kept)."""
 
 import os
 import re
+import signal
 import sqlite3
 import sys
 import time
@@ -175,3 +176,21 @@ def test_a_choice_is_graded_at_once_and_saved_before_the_next_key(deck, isolated
     assert rows(isolated_home)[-1] == ("pick", 3, "choice", "1×1 convolution")  # saved before the next key
     child.send("q")
     assert screen.end() == 0
+
+
+def test_no_color_leaves_no_colour_codes_and_sighup_saves_and_exits(deck, isolated_home):
+    child = spawn(deck, isolated_home)
+    screen = Screen(child)
+    screen.expect("space: show answer")
+    child.send(" ")
+    screen.expect("1–4: rate")
+    child.send("2")
+    screen.expect("Saved Hard")
+    screen.expect("Type the answer")
+    child.kill(signal.SIGHUP)
+    screen.expect("Stopped (SIGHUP); every answer given is saved.")
+    assert screen.end() == 128 + signal.SIGHUP
+    assert rows(isolated_home) == [("what", 2, "flip", None)]
+    # NO_COLOR: bold and dim are allowed, colours (SGR 30–38, 40–48, 90–107) are not
+    sgr = [code for params in re.findall(r"\x1b\[([0-9;]*)m", screen.raw) for code in params.split(";") if code]
+    assert sgr and not [code for code in sgr if 30 <= int(code) <= 49 or 90 <= int(code) <= 107]
