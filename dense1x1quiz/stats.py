@@ -26,7 +26,7 @@ from dense1x1quiz.scheduler import (
     next_day_start,
     utc,
 )
-from dense1x1quiz.store import ExamRow, Store
+from dense1x1quiz.store import ExamRow, Store, epoch_ms
 
 FORECAST_DAYS = 30
 HEATMAP_WEEKS = 16
@@ -154,16 +154,16 @@ def compute_stats(decks: Sequence[Deck], store: Store, now: datetime, *, all_dec
     selected = None if all_decks else deck_ids
     # True retention and answer time over the last 30 days.
     since = now - timedelta(days=RETENTION_DAYS)
-    recent = store.reviews(since, decks=selected)
-    first_of_day: dict[tuple[Key, int], tuple[str, int]] = {}
+    edges_ms = [epoch_ms(d) for d in days]
+    first_of_day: dict[tuple[str, str, int], tuple[str, int]] = {}
     durations: dict[str, list[int]] = defaultdict(list)
-    for row in recent:
-        day = bisect.bisect_right(days, row.at)
-        first_of_day.setdefault((row.key, day), (row.state_before, row.rating))
-        if row.duration_ms is not None:
-            durations[row.key[0]].append(row.duration_ms)
+    for deck_id, card_id, at_ms, rating, before, duration_ms in store.answer_facts(since, decks=selected):
+        day = bisect.bisect_right(edges_ms, at_ms)
+        first_of_day.setdefault((deck_id, card_id, day), (before, rating))
+        if duration_ms is not None:
+            durations[deck_id].append(duration_ms)
     tally: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for ((deck_id, _), _), (before, rating) in first_of_day.items():
+    for (deck_id, _, _), (before, rating) in first_of_day.items():
         if before != "new":
             tally[deck_id][0] += rating > 1
             tally[deck_id][1] += 1
@@ -177,10 +177,11 @@ def compute_stats(decks: Sequence[Deck], store: Store, now: datetime, *, all_dec
     all_durations = [ms for values in durations.values() for ms in values]
 
     heatmap: Counter[date] = Counter()
+    labels = [_label(start, tz) for start in days[:today_index + 1]]
     for slot_start, count in store.review_histogram(days[0], decks=selected):
         index = bisect.bisect_right(days, slot_start) - 1
         if 0 <= index <= today_index:
-            heatmap[_label(days[index], tz)] += count
+            heatmap[labels[index]] += count
 
     return Stats(
         now=now,

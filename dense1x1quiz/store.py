@@ -26,9 +26,9 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import fsrs
 
@@ -116,27 +116,33 @@ CREATE TABLE exam_answers (
 MIGRATIONS: list[str] = [_SCHEMA_V1]
 
 
-def _ms(moment: datetime) -> int:
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def epoch_ms(moment: datetime) -> int:
     """Aware datetime → integer ms since the epoch (rounded down)."""
-    delta = utc(moment) - datetime(1970, 1, 1, tzinfo=timezone.utc)
+    delta = utc(moment) - _EPOCH
     return (delta.days * 86_400 + delta.seconds) * 1000 + delta.microseconds // 1000
 
 
 def _dt(ms: int | None) -> datetime | None:
-    """Integer ms since the epoch → aware UTC datetime (exact)."""
+    """Integer ms since the epoch → aware UTC datetime (exact: no float on the way)."""
     if ms is None:
         return None
-    return datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(milliseconds=ms)
+    seconds, millis = divmod(ms, 1000)
+    return _fromtimestamp(seconds, timezone.utc).replace(microsecond=millis * 1000)
+
+
+_fromtimestamp = datetime.fromtimestamp
 
 
 def to_ms_precision(moment: datetime) -> datetime:
     """`moment` in UTC rounded down to the millisecond: the precision of every stored time."""
-    return _dt(_ms(moment))  # type: ignore[return-value]
+    return _dt(epoch_ms(moment))  # type: ignore[return-value]
 
 
-@dataclass(frozen=True)
-class ReviewRow:
-    """One entry of the review log."""
+class ReviewRow(NamedTuple):
+    """One entry of the review log (a named tuple: cheap to make by the hundred thousand)."""
 
     id: int
     key: Key
@@ -427,19 +433,39 @@ class Store:
             db.execute(
                 "INSERT INTO reviews (deck, card, at_ms, rating, state_before, mode, duration_ms, typed, session, "
                 "retention, fuzz) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (key[0], key[1], _ms(now), rating, before.state, mode, duration_ms, typed, session_id,
+                (key[0], key[1], epoch_ms(now), rating, before.state, mode, duration_ms, typed, session_id,
                  scheduler.desired_retention, int(scheduler.enable_fuzzing)),
             )
             self._put_state(db, after)
         return after
+
+    def import_reviews(self, answers: Iterable[tuple[Key, int, datetime, str, int | None]],
+                       scheduler: fsrs.Scheduler) -> int:
+        """Append many answers (key, rating, time, mode, duration_ms) in ONE transaction, each card's
+        state computed exactly as `record_review` would (each card's answers must come in time order,
+        after its stored history). For importing history and for benchmarks; returns the count."""
+        rows, states = [], {}
+        with self.transaction() as db:
+            for key, rating, moment, mode, duration_ms in answers:
+                key = (key[0], key[1])
+                moment = to_ms_precision(moment)
+                before = states.get(key) or self._state_in(db, key)
+                states[key] = review(before, rating, moment, scheduler)
+                rows.append((key[0], key[1], epoch_ms(moment), rating, before.state, mode, duration_ms,
+                             scheduler.desired_retention, int(scheduler.enable_fuzzing)))
+            db.executemany("INSERT INTO reviews (deck, card, at_ms, rating, state_before, mode, duration_ms, "
+                           "retention, fuzz) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            for state in states.values():
+                self._put_state(db, state)
+        return len(rows)
 
     def _put_state(self, db: sqlite3.Connection, state: CardState) -> None:
         db.execute(
             "INSERT OR REPLACE INTO card_states (deck, card, state, step, stability, difficulty, due_ms, "
             "last_review_ms, reps, lapses) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (state.key[0], state.key[1], state.state, state.step, state.stability, state.difficulty,
-             None if state.due is None else _ms(state.due),
-             None if state.last_review is None else _ms(state.last_review), state.reps, state.lapses),
+             None if state.due is None else epoch_ms(state.due),
+             None if state.last_review is None else epoch_ms(state.last_review), state.reps, state.lapses),
         )
 
     def _replay_in(self, db: sqlite3.Connection, key: Key) -> CardState:
@@ -492,12 +518,25 @@ class Store:
         """The review log in append order; optionally from `since` on, for some cards or decks only."""
         sql = ("SELECT id, deck, card, at_ms, rating, state_before, mode, duration_ms, typed, session "
                "FROM reviews WHERE at_ms >= ? ORDER BY id")
-        rows = self._read(sql, (_ms(since) if since else -(2**62),))
+        rows = self._read(sql, (epoch_ms(since) if since else -(2**62),))
         wanted = None if keys is None else set(map(tuple, keys))
         deck_set = None if decks is None else set(decks)
         return [ReviewRow(r[0], (r[1], r[2]), _dt(r[3]), r[4], r[5], r[6], r[7], r[8], r[9])  # type: ignore[arg-type]
                 for r in rows
                 if (wanted is None or (r[1], r[2]) in wanted) and (deck_set is None or r[1] in deck_set)]
+
+    def answer_facts(self, since: datetime, *, decks: Iterable[str] | None = None
+                     ) -> list[tuple[str, str, int, int, str, int | None]]:
+        """(deck, card, at_ms, rating, state_before, duration_ms) of the answers from `since` on, in
+        log order, for some decks only if given. Times as ms since the epoch (UTC): the compact form
+        `stats` needs to go through a month of answers quickly."""
+        sql = ("SELECT deck, card, at_ms, rating, state_before, duration_ms FROM reviews WHERE at_ms >= ?")
+        params: list[Any] = [epoch_ms(since)]
+        if decks is not None:
+            names = sorted(set(decks))
+            sql += f" AND +deck IN ({','.join('?' * len(names))})"  # "+": keep using the time index
+            params += names
+        return self._read(sql + " ORDER BY id", params)
 
     def review_count(self, decks: Iterable[str] | None = None) -> int:
         """Number of answers in the log (of some decks only if given)."""
@@ -516,10 +555,10 @@ class Store:
         for some decks only if given. 15-minute slices map exactly onto any time zone's days."""
         width = bucket_minutes * 60_000
         sql = "SELECT at_ms / ? AS slot, COUNT(*) FROM reviews WHERE at_ms >= ?"
-        params: list[Any] = [width, _ms(since)]
+        params: list[Any] = [width, epoch_ms(since)]
         if decks is not None:
             names = sorted(set(decks))
-            sql += f" AND deck IN ({','.join('?' * len(names))})"
+            sql += f" AND +deck IN ({','.join('?' * len(names))})"  # "+": keep using the time index
             params += names
         rows = self._read(sql + " GROUP BY slot ORDER BY slot", params)
         return [(_dt(slot * width), n) for slot, n in rows]  # type: ignore[misc]
@@ -528,13 +567,13 @@ class Store:
         """Per deck, how many new cards got their first answer at or after `since` (for the daily
         new-card limit; pass `scheduler.day_start(now, ...)`)."""
         rows = self._read("SELECT deck, COUNT(*) FROM reviews WHERE at_ms >= ? AND state_before = 'new' "
-                          "GROUP BY deck", (_ms(since),))
+                          "GROUP BY deck", (epoch_ms(since),))
         return {deck: n for deck, n in rows}
 
     def answered_since(self, since: datetime) -> set[Key]:
         """Keys of the cards answered at or after `since` (for burying siblings in `build_queue`)."""
         return {(d, c) for d, c in self._read("SELECT DISTINCT deck, card FROM reviews WHERE at_ms >= ?",
-                                              (_ms(since),))}
+                                              (epoch_ms(since),))}
 
     def session_reviews(self, session_id: str) -> list[ReviewRow]:
         """The answers of one session, in order (for its end summary)."""
@@ -575,7 +614,7 @@ class Store:
         """Record the start of an exam of `total` questions over `decks`; returns its id."""
         with self.transaction() as db:
             cursor = db.execute("INSERT INTO exams (started_ms, decks, seed, total) VALUES (?, ?, ?, ?)",
-                                (_ms(started_at), json.dumps(list(decks)), seed, total))
+                                (epoch_ms(started_at), json.dumps(list(decks)), seed, total))
             return int(cursor.lastrowid)  # type: ignore[arg-type]
 
     def record_exam_answer(self, exam_id: int, position: int, question_id: str, kind: str, prompt: str,
@@ -588,14 +627,14 @@ class Store:
                 "INSERT OR REPLACE INTO exam_answers (exam, position, question, kind, prompt, given, expected, "
                 "correct, tags, answered_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (exam_id, position, question_id, kind, prompt, given, expected, int(bool(correct)),
-                 json.dumps(list(tags)), _ms(answered_at)),
+                 json.dumps(list(tags)), epoch_ms(answered_at)),
             )
 
     def finish_exam(self, exam_id: int, finished_at: datetime, score: int, seconds: float) -> None:
         """Mark exam `exam_id` finished with its score (questions right) and duration in seconds."""
         with self.transaction() as db:
             db.execute("UPDATE exams SET finished_ms = ?, score = ?, seconds = ? WHERE id = ?",
-                       (_ms(finished_at), score, seconds, exam_id))
+                       (epoch_ms(finished_at), score, seconds, exam_id))
 
     def exams(self, limit: int = 10) -> list[ExamRow]:
         """The latest `limit` exams, newest first (finished or not)."""
@@ -665,4 +704,4 @@ def _damaged_message(path: Path, problem: str) -> str:
             f"Move it away to start afresh, or restore a backup: {hint}")
 
 
-__all__ = ["DB_NAME", "MIGRATIONS", "ExamRow", "ReviewRow", "Store", "list_backups", "to_ms_precision"]
+__all__ = ["DB_NAME", "MIGRATIONS", "ExamRow", "ReviewRow", "Store", "epoch_ms", "list_backups", "to_ms_precision"]

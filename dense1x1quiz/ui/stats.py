@@ -43,18 +43,24 @@ def deck_table(stats: Stats) -> Table:
 
 
 def forecast_chart(forecast: list[int]) -> Text:
-    """A column chart, one column (2 characters) per day, today first; eighth blocks for precision."""
-    peak = max(forecast) if forecast else 0
+    """A column chart, one column (2 characters) per day, today first; eighth blocks for precision.
+
+    Today holds every overdue card too; when that dwarfs the other days, the scale follows the
+    other days and today's column is cut (its number is printed under the chart)."""
+    later = max(forecast[1:], default=0)
+    clipped = bool(forecast) and later > 0 and forecast[0] > 2 * later
+    peak = later if clipped else max(forecast, default=0)
     text = Text()
-    label_width = len(str(peak))
+    label_width = len(f"{peak:,}")
     for row in range(CHART_HEIGHT, 0, -1):
-        label = str(peak) if row == CHART_HEIGHT and peak else ("0" if row == 1 else "")
+        label = f"{peak:,}" if row == CHART_HEIGHT and peak else ("0" if row == 1 else "")
         text.append(f"{label:>{label_width}} │", style="dim")
-        for count in forecast:
-            eighths = round(count / peak * CHART_HEIGHT * 8) if peak else 0
+        for day, count in enumerate(forecast):
+            eighths = round(min(count, peak) / peak * CHART_HEIGHT * 8) if peak else 0
             eighths = max(eighths, 1) if count else 0  # a day with any card shows at least a sliver
             level = min(max(eighths - (row - 1) * 8, 0), 8)
-            text.append(BLOCKS[level] * 2, style="cyan")
+            cell = "↑ " if clipped and day == 0 and row == CHART_HEIGHT else BLOCKS[level] * 2
+            text.append(cell, style="cyan")
         text.append("\n")
     width = 2 * len(forecast)
     text.append(" " * label_width + " └" + "─" * width + "\n", style="dim")
@@ -63,6 +69,8 @@ def forecast_chart(forecast: list[int]) -> Text:
         if 2 * day + len(label) <= width:
             axis[2 * day:2 * day + len(label)] = label
     text.append(" " * (label_width + 2) + "".join(axis), style="dim")
+    if forecast:
+        text.append(f"\n{' ' * (label_width + 2)}today: {forecast[0]:,} (overdue included)", style="dim")
     return text
 
 
