@@ -404,3 +404,48 @@ def test_learner_answers_are_accepted(key, given, notes_deck, practice_deck):
 def test_wrong_answers_are_rejected(card_id, given, practice_deck):
     c = card(practice_deck, card_id)
     assert not grade(given, [c.answer, *c.accept]).correct
+
+
+# -- framework facts checked against the frameworks themselves ---------------------------------
+
+
+def test_keras_to_pytorch_transpose_is_the_only_right_option(practice_deck):
+    """A Keras kernel k[i, j, c, o] must land at PyTorch w[o, c, i, j]."""
+    import numpy as np
+
+    c = card(practice_deck, "keras-conv-to-pytorch-conv")
+    k = np.arange(2 * 3 * 4 * 5).reshape(2, 3, 4, 5)  # (kH, kW, C_in, C_out), all values distinct
+    expected = np.einsum("ijco->ocij", k)
+    for option in c.options:
+        axes = re.fullmatch(r"kernel\.transpose\(([\d, ]+)\)", option)
+        right = axes is not None and np.array_equal(k.transpose(*map(int, axes.group(1).split(","))), expected)
+        assert right == (option == c.answer), option
+
+
+def test_pytorch_shapes_and_equivalences_hold_in_torch(practice_deck):
+    torch = pytest.importorskip("torch")
+    nn = torch.nn
+    assert tuple(nn.Conv2d(128, 64, kernel_size=1).weight.shape) == parse_shape(
+        card(practice_deck, "pytorch-conv-weight-shape").answer)
+    assert tuple(nn.Linear(128, 64).weight.shape) == parse_shape(
+        card(practice_deck, "pytorch-linear-weight-shape").answer)
+    assert sum(p.numel() for p in nn.Conv2d(128, 64, 1).parameters()) == number(practice_deck, "params-notes-layer")
+
+    torch.manual_seed(0)
+    linear, conv = nn.Linear(8, 4), nn.Conv2d(8, 4, 1)
+    assert card(practice_deck, "linear-to-conv1x1-weight").answer == "linear.weight[:, :, None, None]"
+    assert "x.permute(0, 2, 3, 1)" in card(practice_deck, "linear-on-channels-last").answer
+    with torch.no_grad():
+        conv.weight.copy_(linear.weight[:, :, None, None])
+        conv.bias.copy_(linear.bias)
+        x = torch.randn(2, 8, 5, 6)
+        per_pixel = linear(x.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)
+        assert torch.allclose(conv(x), per_pixel, atol=1e-6)
+
+        # the dense head on a C×7×7 map as a 7×7 convolution (small C for speed), and on a 12×12 map
+        dense, head = nn.Linear(3 * 7 * 7, 5), nn.Conv2d(3, 5, 7)
+        head.weight.copy_(dense.weight.reshape(5, 3, 7, 7))
+        head.bias.copy_(dense.bias)
+        x = torch.randn(2, 3, 7, 7)
+        assert torch.allclose(dense(x.flatten(1)), head(x).flatten(1), atol=1e-5)
+        assert tuple(head(torch.randn(1, 3, 12, 12)).shape[2:]) == (6, 6)
