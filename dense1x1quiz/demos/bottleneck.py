@@ -8,12 +8,12 @@ import numpy as np
 
 from dense1x1quiz import ops
 from dense1x1quiz.demos import common, papers
+from dense1x1quiz.demos.draw import arrow, drawing, row, tensor
 from dense1x1quiz.demos.papers import Layer
 from dense1x1quiz.demos.result import Check, DemoResult, Table, Text, median_time, num, seconds, shape
 
 DEFAULTS = {"height": 56, "width": 56, "cin": 256, "cout": 64}  # cout: the bottleneck's width
-CONVENTION = ("weights only, no biases or batch norm (as the paper counts); a MAC = one multiply + "
-              "one add = the paper's FLOP; float32, ReLUs between convs")
+CONVENTION = "weights only, as the paper; 1 MAC = 1 multiply + 1 add = 1 FLOP there"
 
 
 def _designs(h: int, w: int, c: int, mid: int) -> dict[str, list[Layer]]:
@@ -61,23 +61,26 @@ def run(p: dict) -> DemoResult:
     for name in designs:
         times[name], outputs[name] = median_time(lambda name=name: forward(name))
 
-    rows, figures_layers = [], {}
+    totals = {name: papers.total(layers) for name, layers in designs.items()}
+    rows = [("plain: 2 × conv 3×3", f"2 × {shape((c, c, 3, 3))}", num(totals["plain"][0]),
+             num(n * totals["plain"][1]))]
+    figures_layers = {name: [] for name in designs}
     for name, layers in designs.items():
-        figures_layers[name] = []
         for layer in layers:
             wshape = (layer.c_out, layer.c_in, layer.kernel, layer.kernel)
-            rows.append((f"{name} {layer.kind}", shape(wshape), num(layer.params), num(n * layer.macs)))
+            if name == "bottleneck":
+                rows.append((f"bottleneck: {layer.kind}", shape(wshape), num(layer.params), num(n * layer.macs)))
             figures_layers[name].append({"kind": layer.kind, "weight": list(wshape), "output": [n, layer.c_out, h, w],
                                          "params": layer.params, "macs": n * layer.macs})
-    totals = {name: papers.total(layers) for name, layers in designs.items()}
-    for name in designs:
-        rows.append((f"{name} total", "", num(totals[name][0]), num(n * totals[name][1])))
+    rows.append(("bottleneck: total", "", num(totals["bottleneck"][0]), num(n * totals["bottleneck"][1])))
     ratio_params = totals["plain"][0] / totals["bottleneck"][0]
     basic64 = 2 * Layer("conv 3×3", 64, 64, 3, h, w).params
     r50, r34 = papers.total(papers.resnet_layers(True)), papers.total(papers.resnet_layers(False))
     paper = papers.PAPER_RESNET
     blocks = [
-        Text(f"Input and output {shape((n, c, h, w))} (NCHW) = {shape((n, h, w, c))} (NHWC) in both designs."),
+        drawing(row(tensor(h, w, c), arrow("1×1"), tensor(h, w, mid), arrow("3×3"), tensor(h, w, mid),
+                    arrow("1×1"), tensor(h, w, c))),
+        Text(f"In and out: NCHW {shape((n, c, h, w))} = NHWC {shape((n, h, w, c))}; ReLU between convs.", "dim"),
         Table(("layer", "weight", "params", "MACs"), tuple(rows)),
         Text(f"Two 3×3 convs at {c} cost {ratio_params:.1f}× the bottleneck's params and MACs. Measured "
              f"(NumPy, median of 3): plain {seconds(times['plain'])}, bottleneck {seconds(times['bottleneck'])} "
@@ -88,8 +91,8 @@ def run(p: dict) -> DemoResult:
             ("ResNet-50 mult-adds, 224×224", num(r50[1]), "3.8×10⁹"),
             ("ResNet-34 mult-adds, 224×224", num(r34[1]), "3.6×10⁹"),
         ), align="lrr"),
-        Text("The paper truncates to one decimal: 3.858×10⁹ → 3.8, 3.664×10⁹ → 3.6. We count every conv "
-             "(stride 2 in a stage's first 1×1, projection shortcuts) and the fc layer.", "dim"),
+        Text("The paper truncates (3.858 → 3.8, 3.664 → 3.6). We count every conv (stride 2 in a stage's "
+             "first 1×1, projection shortcuts) and the fc layer.", "dim"),
         Check("3×3 conv = sum of nine 1×1 convs on shifted inputs", _nine_shifts(gen, n, mid, h, w)),
     ]
     figures = {

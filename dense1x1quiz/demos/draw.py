@@ -10,7 +10,7 @@ from dense1x1quiz.demos.result import Drawing
 
 
 def _depth(channels: int) -> int:
-    return 1 if channels <= 16 else 2 if channels <= 256 else 3
+    return 1 if channels <= 64 else 2 if channels <= 512 else 3
 
 
 def tensor(h: int, w: int, c: int, caption: str = "") -> list[str]:

@@ -11,7 +11,7 @@ from dense1x1quiz.demos.draw import arrow, drawing, matrix, row, tensor
 from dense1x1quiz.demos.result import Check, DemoResult, Table, Text, median_time, num, seconds, shape
 
 DEFAULTS = {"height": 8, "width": 8, "cin": 64, "cout": 32, "batch": 2}
-CONVENTION = "params = weights + biases; a MAC = one multiply + one add; float32"
+CONVENTION = "params = weights + biases; 1 MAC = 1 multiply + 1 add; float32"
 LOOP_PIXELS = 1024  # the per-pixel Python loop visits at most this many pixels
 
 

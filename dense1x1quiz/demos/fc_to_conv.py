@@ -11,7 +11,7 @@ from dense1x1quiz.demos.result import Check, DemoResult, Table, Text, num, shape
 from dense1x1quiz.errors import UsageError
 
 DEFAULTS = {"height": 12, "width": 12, "cin": 512, "cout": 256}  # height/width: the larger map
-CONVENTION = "params = weights + biases; a MAC = one multiply + one add; float32"
+CONVENTION = "params = weights + biases; 1 MAC = 1 multiply + 1 add; float32"
 WINDOW, CLASSES = 7, 10
 VGG16_HEAD = 25088 * 4096 + 4096 + 4096 * 4096 + 4096 + 4096 * 1000 + 1000
 

@@ -7,10 +7,10 @@ import numpy as np
 
 from dense1x1quiz import costs, ops
 from dense1x1quiz.demos import common
-from dense1x1quiz.demos.result import Check, DemoResult, Table, Text, num, shape
+from dense1x1quiz.demos.result import Check, DemoResult, Drawing, Table, Text, num, shape
 
 DEFAULTS = {"height": 5, "width": 5, "cin": 3, "cout": 4}
-CONVENTION = "params = weights + biases; float32; a 3×3 conv with padding 1 (Keras padding='same')"
+CONVENTION = "params = weights + biases; float32; 3×3 convs with padding 1 ('same')"
 UNITS = 10
 
 
@@ -18,6 +18,17 @@ def estimate_bytes(p: dict) -> int:
     n, h, w, ci, co = p["batch"], p["height"], p["width"], p["cin"], p["cout"]
     pixels = n * h * w
     return (4 * pixels * ci + 2 * 9 * pixels * ci + 8 * pixels * co + 4 * h * w * co * UNITS) * common.BYTES
+
+
+def _memory_order(h: int, w: int, c: int, layout: str) -> tuple[str, ...]:
+    """The first numbers of x as they lie in memory, in each layout."""
+    nchw = [f"c{0}({i},{j})" for i in range(h) for j in range(w)][:4]
+    nchw_line = " ".join(nchw) + (f" … c0({h - 1},{w - 1}) c1(0,0) …" if c > 1 else " …")
+    nhwc = [f"({i},{j})c{k}" for i in range(h) for j in range(w) for k in range(c)][:5]
+    nhwc_line = " ".join(nhwc) + " …"
+    lines = [f"PyTorch NCHW  {nchw_line}", f"Keras NHWC    {nhwc_line}"]
+    lines = lines if layout == "nchw" else lines[::-1]
+    return ("x in memory, first numbers:", *("  " + line for line in lines))
 
 
 def run(p: dict) -> DemoResult:
@@ -49,12 +60,16 @@ def run(p: dict) -> DemoResult:
         ("conv weight", f"Cₒᵤₜ×Cᵢₙ×kH×kW  {shape(conv_w.shape)}", f"kH×kW×Cᵢₙ×Cₒᵤₜ  {shape((3, 3, ci, co))}"),
         ("conv output", shape(feat.shape), shape(feat_k.shape)),
         ("flatten order", "(C, H, W)", "(H, W, C)"),
-        (f"flat index {k}", f"c={c_}, i={i_}, j={j_}", f"i={k // (w * co)}, j={k // co % w}, c={k % co}"),
+        (f"flat element {k:,}", f"c={c_}, i={i_}, j={j_}", f"i={k // (w * co)}, j={k // co % w}, c={k % co}"),
         ("linear/Dense", f"out×in  {shape(lin_w.shape)}", f"in×units  {shape((flat, UNITS))}"),
         ("conversion", "", "conv: w.permute(2, 3, 1, 0)"),
         ("", "", "dense: permute (C,H,W)→(H,W,C), .T"),
     ), align="lll")
+    if p["layout"] == "nhwc":  # Keras first
+        table = Table((table.columns[0], table.columns[2], table.columns[1]),
+                      tuple((r[0], r[2], r[1]) for r in table.rows), align="lll")
     blocks = [
+        Drawing(_memory_order(h, w, ci, p["layout"])),
         table,
         Check("Keras conv, kernel = w.permute(2, 3, 1, 0)", common.max_diff(ops.nchw_to_nhwc(feat), feat_k)),
         Check("Keras Dense, kernel rows in (H, W, C) order", common.max_diff(logits, logits_k)),

@@ -7,11 +7,10 @@ import numpy as np
 
 from dense1x1quiz import costs, ops
 from dense1x1quiz.demos import common, papers
-from dense1x1quiz.demos.result import Check, DemoResult, Table, Text, median_time, num, seconds, shape
+from dense1x1quiz.demos.result import Check, DemoResult, Drawing, Table, Text, median_time, num, seconds, shape
 
 DEFAULTS = {"height": 28, "width": 28, "cin": 192}
-CONVENTION = ("weights only, no biases (as Table 1 counts); a MAC = one multiply + one add = one "
-              "Table 1 op; float32; pooling and ReLU not counted")
+CONVENTION = "weights only, as Table 1; 1 MAC = 1 multiply + 1 add = 1 op there"
 B = papers.INCEPTION_3A
 
 
@@ -66,9 +65,10 @@ def run(p: dict) -> DemoResult:
         ("total", num(ours[0]), num(n * ours[1]), num(mine_naive[0]), num(n * mine_naive[1])),
     )
     blocks = [
-        Text(f"Input {shape((n, c, h, w))} NCHW = {shape((n, h, w, c))} NHWC. With the reductions the module "
-             f"outputs {shape(y_nchw.shape)} ({shape(y_nhwc.shape)} NHWC); naive, {shape((n, naive_channels, h, w))}: "
-             "the pooled input passes through, so channels pile up module after module."),
+        Drawing(_branches(h, w, c, y_nchw.shape[1])),
+        Text(f"NHWC: {shape((n, h, w, c))} → {shape(y_nhwc.shape)}. Naive (no reductions), 3×3 and 5×5 see all "
+             f"{c} channels and the pooled input passes through: {h}×{w}×{naive_channels}, growing each module.",
+             "dim"),
         Table(("branch", "params", "MACs", "naive params", "naive MACs"), rows,
               title="with 1×1 reductions (Figure 2b) vs without (Figure 2a)"),
         Text(f"The reductions cut MACs {mine_naive[1] / ours[1]:.1f}×. Measured (NumPy, median of 3): "
@@ -94,6 +94,23 @@ def run(p: dict) -> DemoResult:
     }
     return DemoResult("inception", "GoogLeNet module 3a with and without 1×1 reductions", p, CONVENTION,
                       blocks, figures)
+
+
+def _branches(h: int, w: int, c: int, c_out: int) -> tuple[str, ...]:
+    """The module as four branches from the input to the concatenation."""
+    paths = [f"1×1, {B['1x1']}", f"1×1, {B['3x3_reduce']} → 3×3, {B['3x3']}",
+             f"1×1, {B['5x5_reduce']} → 5×5, {B['5x5']}", f"pool 3×3 → 1×1, {B['pool_proj']}"]
+    width = max(len(x) for x in paths) + 3
+    source = f"{h}×{w}×{c} "
+    pad = " " * len(source)
+    lines = []
+    for k, (left, right, path) in enumerate(zip("┌┼├└", "┐┼┤┘", paths, strict=True)):
+        body = f"{left}─ {path} ".ljust(width + 2, "─") + right
+        if k == 1:
+            lines.append(source + "──" + body + f"──▶ concat {h}×{w}×{c_out}")
+        else:
+            lines.append(pad + "  " + body)
+    return tuple(lines)
 
 
 def _sum(a: tuple[str, str], b: tuple[str, str]) -> tuple[str, str]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from dense1x1quiz import costs, ops
 from dense1x1quiz.demos import common, papers
+from dense1x1quiz.demos.draw import arrow, drawing, row, tensor
 from dense1x1quiz.demos.result import Check, DemoResult, Table, Text, median_time, num, seconds, shape
 
 DEFAULTS = {"height": 14, "width": 14, "cin": 512, "cout": 512}
-CONVENTION = ("weights only, no biases or batch norm (as the paper counts); a MAC = one multiply + "
-              "one add = the paper's mult-add; float32")
+CONVENTION = "weights only, as the paper; 1 MAC = 1 multiply + 1 add = 1 mult-add"
 KINDS = ("conv 1×1", "conv dw 3×3", "conv 3×3", "fc")
 
 
@@ -55,9 +55,11 @@ def run(p: dict) -> DemoResult:
         for kind, (q, m) in shares.items()
     )
     blocks = [
+        drawing(row(tensor(h, w, ci), arrow("depthwise 3×3"), tensor(h, w, ci), arrow("pointwise 1×1"),
+                    tensor(h, w, co))),
         Table(("one layer", "weight", "params", "MACs", "NumPy time"), layer_rows,
-              title=f"{shape((n, ci, h, w))} → {shape((n, co, h, w))} (NHWC {shape((n, h, w, ci))} → "
-                    f"{shape((n, h, w, co))})", align="llrrr"),
+              title=f"NCHW {shape((n, ci, h, w))} → {shape((n, co, h, w))}; "
+                    f"NHWC {shape((n, h, w, ci))} → {shape((n, h, w, co))}", align="llrrr"),
         Text(f"Separable / standard MACs = {ratio:.4f} = 1/{co} + 1/3² = {costs.separable_ratio(co, 3):.4f}; "
              f"measured time ratio {(t_dw + t_pw) / t_std:.3f} (median of 3)."),
         Table(("MobileNet v1 224×224", "mult-adds", "paper", "params", "paper"), (

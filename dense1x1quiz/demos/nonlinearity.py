@@ -11,7 +11,7 @@ from dense1x1quiz.demos.draw import arrow, drawing, row, tensor
 from dense1x1quiz.demos.result import Check, DemoResult, Table, Text, num, shape
 
 DEFAULTS = {"height": 8, "width": 8, "cin": 64, "cout": 32}
-CONVENTION = "params = weights + biases; a MAC = one multiply + one add (ReLU and bias adds not counted)"
+CONVENTION = "params = weights + biases; 1 MAC = 1 multiply + 1 add; float32"
 
 
 def estimate_bytes(p: dict) -> int:

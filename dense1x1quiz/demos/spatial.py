@@ -12,7 +12,7 @@ from dense1x1quiz.demos import common
 from dense1x1quiz.demos.result import Check, DemoResult, Drawing, Table, Text, num
 
 DEFAULTS = {"height": 4, "width": 4, "cin": 16, "cout": 8}
-CONVENTION = "params = weights + biases; a MAC = one multiply + one add; float32"
+CONVENTION = "params = weights + biases; 1 MAC = 1 multiply + 1 add; float32"
 SYMBOLS = string.ascii_uppercase + string.ascii_lowercase + string.digits  # to draw ≤ 62 pixels
 SHOWN = 4  # pixels listed in the table
 

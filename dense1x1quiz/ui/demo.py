@@ -47,7 +47,7 @@ def render(result: DemoResult, console: Console) -> None:
 
 def _render(result: DemoResult, console: Console) -> None:
     """Title, blocks in order (consecutive checks as one table), counting convention."""
-    console.print(RichText(f"quiz demo {result.name}", style="bold") + RichText(f" — {result.title}"))
+    console.print(RichText.assemble((f"quiz demo {result.name}", "bold"), f" — {result.title}"))
     pending: list[Check] = []
     for block in result.blocks:
         if isinstance(block, Check):
