@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import IO, TYPE_CHECKING
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -357,17 +357,10 @@ class StudyUI:
         if parts:
             self._to_card(parts)
 
-    def _table_row(self, card: Card) -> Table:
-        """The card's whole table row, one column per line so it fits any width."""
-        table = card.table
-        assert table is not None
-        grid = Table(title=deck_text(table.title, style="bold"), title_justify="left", show_header=False,
-                     box=None if self.compact else _box(), padding=(0, 1))
-        grid.add_column(style="dim", no_wrap=not self.compact)
-        grid.add_column()
-        for name, cell in zip(table.columns, table.rows[card.row], strict=False):
-            grid.add_row(deck_text(name), deck_text(cell))
-        return grid
+    @staticmethod
+    def _table_row(card: Card) -> TableRow:
+        assert card.table is not None
+        return TableRow(card.table.title, card.table.columns, card.table.rows[card.row])
 
     def typed_verdict(self, given: str, grade: Grade, show_diff: bool) -> None:
         """Whether the typed answer was right; a near miss shows a character diff."""
@@ -441,11 +434,13 @@ class StudyUI:
     def ack(self, rating: int, due: datetime | None, now: datetime, cram: bool = False) -> None:
         """The answer is saved (shown only after the store committed it); `now` is the review's time."""
         text = Text.assemble(("Saved ", "dim"), (RATINGS[rating], "bold " + RATING_STYLES[rating]))
+        short = Text.assemble(("✓ ", "dim"), (RATINGS[rating], "bold " + RATING_STYLES[rating]))
         if cram:
             text.append(" · cram, schedule unchanged", style="dim")
         elif due is not None:
             text.append(f" · next {format_due(due, now)}", style="dim")
-        self._emit(text)
+            short.append(f" {format_interval(due - now)}", style="dim")
+        self._emit(lambda: short if self.compact and self.interactive else text)
         self._last_ack = text
 
     def hint(self, text: str, short: str) -> None:
@@ -618,6 +613,24 @@ def open_study_ui(stdin: IO[str] | None = None) -> Iterator[StudyUI]:
         return
     with keys:
         yield StudyUI(console, keys=keys)
+
+
+class TableRow:
+    """A table card's whole row after the answer, one column per line so it fits any width; boxed
+    when there is room (decided at each drawing, so a resize changes it)."""
+
+    def __init__(self, title: str, columns: tuple[str, ...], cells: tuple[str, ...]):
+        self.title, self.columns, self.cells = title, columns, cells
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        roomy = options.max_width >= 40
+        grid = Table(title=deck_text(self.title, style="bold"), title_justify="left", show_header=False,
+                     box=_box() if roomy else None, padding=(0, 1), pad_edge=roomy)
+        grid.add_column(style="dim", no_wrap=roomy, overflow="fold")
+        grid.add_column(overflow="fold")  # a long formula breaks anywhere rather than being cut
+        for name, cell in zip(self.columns, self.cells, strict=False):
+            grid.add_row(deck_text(name), deck_text(cell))
+        yield grid
 
 
 def _case_blind_diff(given: str, expected: str) -> list[tuple[str, str]]:
