@@ -71,7 +71,7 @@ def markdown_tables(text: str) -> list[list[list[str]]]:
 
 
 def test_both_builtin_decks_exist():
-    assert [p.name for p in DECK_FILES] == ["1x1-in-practice.yaml", "dense-vs-1x1.yaml"]
+    assert {"1x1-in-practice.yaml", "dense-vs-1x1.yaml"} <= {p.name for p in DECK_FILES}
 
 
 @pytest.mark.parametrize("path", DECK_FILES, ids=lambda p: p.name)
