@@ -76,8 +76,13 @@ def question(card: Card) -> str:
 
 
 def accepted(card: Card) -> list[str]:
-    """The answers a typed reply is graded against, canonical first."""
-    return [card.answer, *card.accept]
+    """The answers a typed reply is graded against, canonical first; an answer written in LaTeX
+    also as it is shown (`$C_{in} \\cdot C_{out}$` as `Cᵢₙ · Cₒᵤₜ`), since that is what was read."""
+    from dense1x1quiz.text import render_math
+
+    written = [card.answer, *card.accept]
+    shown = [render_math(a) for a in written if "$" in a]
+    return list(dict.fromkeys(written + shown))
 
 
 def choice_options(card: Card, rng: random.Random, pool: Sequence[Card] = ()) -> list[str]:

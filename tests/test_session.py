@@ -260,6 +260,13 @@ def test_the_diff_ignores_case_as_grading_does():
     assert "  diff: Pointwise Convolutio{+n+}" in lines(out)
 
 
+def test_an_answer_written_in_latex_is_also_accepted_as_shown():
+    card = Card("d", "p", "typed", "What does a 1×1 conv keep?", r"$H \times W$ and $C_{out}$", note="p")
+    _, out, store = study([card], "H x W and Cout\n\n")
+    assert "✓ Correct  you typed: H x W and Cout" in lines(out)
+    assert "Answer: H × W and Cₒᵤₜ" in lines(out)
+
+
 def test_a_typed_rating_can_override_the_suggestion():
     _, out, store = study([TYPED], "no idea\neasy\n")
     assert "✗ Wrong  you typed: no idea" in lines(out)
