@@ -449,3 +449,34 @@ def test_pytorch_shapes_and_equivalences_hold_in_torch(practice_deck):
         x = torch.randn(2, 3, 7, 7)
         assert torch.allclose(dense(x.flatten(1)), head(x).flatten(1), atol=1e-5)
         assert tuple(head(torch.randn(1, 3, 12, 12)).shape[2:]) == (6, 6)
+
+
+def mobilenet_v1() -> list[tuple[str, int, int]]:
+    """(layer type, weights, MACs) of MobileNet v1 1.0-224 as in Table 1 of Howard et al. 2017
+    (weights only, as the paper counts; the last depthwise layer keeps 7×7)."""
+    layers = [("conv 3×3", costs.conv_params(3, 32, 3, bias=False), costs.conv_macs(112, 112, 3, 32, 3))]
+    size = 112
+    for c_in, c_out, stride in [(32, 64, 1), (64, 128, 2), (128, 128, 1), (128, 256, 2), (256, 256, 1),
+                                (256, 512, 2), *[(512, 512, 1)] * 5, (512, 1024, 2), (1024, 1024, 1)]:
+        size = costs.conv_out_size(size, 3, stride, 1)
+        layers.append(("conv dw 3×3", costs.conv_params(c_in, c_in, 3, groups=c_in, bias=False),
+                       costs.conv_macs(size, size, c_in, c_in, 3, groups=c_in)))
+        layers.append(("conv 1×1", costs.conv_params(c_in, c_out, bias=False),
+                       costs.conv_macs(size, size, c_in, c_out)))
+    layers.append(("fc", costs.dense_params(1024, 1000, bias=False), costs.dense_macs(1024, 1000)))
+    return layers
+
+
+def test_mobilenet_figures_match_a_count_of_the_network(practice_deck):
+    layers = mobilenet_v1()
+    params, macs = sum(p for _, p, _ in layers), sum(m for _, _, m in layers)
+    totals = card(practice_deck, "mobilenet-totals:c1").cloze
+    assert f"{params / 1e6:.1f} million" in totals and f"{macs / 1e6:.0f} million" in totals
+    table = next(t for t in practice_deck.tables if t.id == "mobilenet-table-2")
+    kinds = {"Conv 1×1": "conv 1×1", "Conv DW 3×3": "conv dw 3×3", "Fully Connected": "fc"}
+    for row_type, mult_adds, weights in table.rows:
+        share_macs = 100 * sum(m for k, _, m in layers if k == kinds[row_type]) / macs
+        share_params = 100 * sum(p for k, p, _ in layers if k == kinds[row_type]) / params
+        assert (f"{share_macs:.2f}%", f"{share_params:.2f}%") == (mult_adds, weights), row_type
+        if row_type == "Conv 1×1":
+            assert mult_adds in totals and weights in totals
