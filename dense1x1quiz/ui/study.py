@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import IO, TYPE_CHECKING
 
+from rich import box
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.panel import Panel
 from rich.table import Table
@@ -625,7 +626,7 @@ class TableRow:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         roomy = options.max_width >= 40
         grid = Table(title=deck_text(self.title, style="bold"), title_justify="left", show_header=False,
-                     box=_box() if roomy else None, padding=(0, 1), pad_edge=roomy)
+                     box=box.ROUNDED if roomy else None, padding=(0, 1), pad_edge=roomy)
         grid.add_column(style="dim", no_wrap=roomy, overflow="fold")
         grid.add_column(overflow="fold")  # a long formula breaks anywhere rather than being cut
         for name, cell in zip(self.columns, self.cells, strict=False):
@@ -649,12 +650,6 @@ def _case_blind_diff(given: str, expected: str) -> list[tuple[str, str]]:
             g += len(run)
             e += len(run) if op == "same" else 0
     return runs
-
-
-def _box():
-    from rich import box
-
-    return box.ROUNDED
 
 
 def open_input(console: Console, stdin: IO[str] | None = None) -> tuple[KeyInput | None, LineInput | None]:
