@@ -171,8 +171,6 @@ class _Builder:
             else:
                 self.close()
                 leftover.append(raw)
-            if self.open:
-                self.open.line = self.open.line or line_no
         if self.open:
             self.open.filling = None  # a blank line ends a field
         if leftover:
@@ -180,6 +178,7 @@ class _Builder:
             if _LABEL_LINE_RE.fullmatch(text):
                 return  # a bold label such as **PyTorch** above a code block: not a definition
             if CLOZE_RE.search(text):
+                self.close()
                 self.open = _Open(block.line, self.take_meta(), cloze=[text])
             else:
                 self.definition(block, ("text", md_to_text(text)))
@@ -305,7 +304,7 @@ class _Builder:
         self.flush_section()
         text = clean_heading(block.lines[0])
         if self.title is None:
-            self.title, self.title_level = text or None, block.level
+            self.title = text or None
             return
         while self.headings and self.headings[-1][0] >= block.level:
             self.headings.pop()
