@@ -1,8 +1,8 @@
-"""`quiz study` on screen: cards in panels, rating buttons with intervals, key and line input.
+"""`quiz study` on screen: cards in panels, rating buttons with intervals, and the learner's actions.
 
-Two kinds of input (DESIGN.md "Sessions without a terminal"):
-- `KeyInput`: stdin is a terminal; single keys act at once (cbreak mode, so Ctrl-C still raises
-  KeyboardInterrupt), typed answers are read as a line. A resize redraws the current card.
+Two kinds of input (DESIGN.md "Sessions without a terminal"), from ui/keys.py:
+- `KeyInput`: stdin is a terminal; single keys act at once, typed answers are read as a line.
+  A resize redraws the current card.
 - `LineInput`: anything else; one line per step, so sessions can be scripted.
 
 The session (dense1x1quiz/session.py) drives the flow and asks `StudyUI` for one `Action` per step.
@@ -10,10 +10,7 @@ The session (dense1x1quiz/session.py) drives the flow and asks `StudyUI` for one
 
 from __future__ import annotations
 
-import os
 import re
-import select
-import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -29,6 +26,7 @@ from rich.text import Text
 
 from dense1x1quiz.answers import char_diff
 from dense1x1quiz.ui.console import deck_text, make_console
+from dense1x1quiz.ui.keys import KeyInput, LineInput
 
 if TYPE_CHECKING:
     from dense1x1quiz.answers import Grade
@@ -102,94 +100,6 @@ def parse_rating(text: str) -> int | None:
     if text in ("1", "2", "3", "4"):
         return int(text)
     return RATING_WORDS.get(text)
-
-
-# -- input ----------------------------------------------------------------------------------------
-
-
-class LineInput:
-    """One line per step from a stream that is not a terminal."""
-
-    interactive = False
-
-    def __init__(self, stream: IO[str]):
-        self.stream = stream
-
-    def line(self) -> str | None:
-        """The next line without its newline, or None at end of input."""
-        text = self.stream.readline()
-        if not text:
-            return None
-        return text.rstrip("\r\n")
-
-
-class KeyInput:
-    """Single keys from a terminal (cbreak mode: Ctrl-C still interrupts), lines for typed answers."""
-
-    interactive = True
-
-    def __init__(self, fd: int):
-        self.fd = fd
-        self.resized = False
-        self._pending = ""
-
-    def __enter__(self) -> KeyInput:
-        if hasattr(signal, "SIGWINCH"):
-            self._old_winch = signal.signal(signal.SIGWINCH, self._on_resize)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if hasattr(signal, "SIGWINCH"):
-            signal.signal(signal.SIGWINCH, self._old_winch or signal.SIG_DFL)
-
-    def _on_resize(self, signum: int, frame: object) -> None:
-        self.resized = True
-
-    def key(self) -> str | None:
-        """One key as typed; `"resize"` when the terminal changed size; None on Ctrl-D."""
-        import termios
-        import tty
-
-        if self._pending:
-            key, self._pending = self._pending[0], self._pending[1:]
-            return key
-        old = termios.tcgetattr(self.fd)
-        try:
-            tty.setcbreak(self.fd, termios.TCSANOW)
-            while True:
-                if self.resized:
-                    self.resized = False
-                    return "resize"
-                try:
-                    ready, _, _ = select.select([self.fd], [], [], 0.2)
-                except InterruptedError:  # pragma: no cover - PEP 475 retries, but be safe
-                    continue
-                if not ready:
-                    continue
-                data = os.read(self.fd, 64)
-                if not data or data.startswith(b"\x04"):
-                    return None
-                if data.startswith(b"\x1b"):  # an escape sequence (arrow keys …) is one key we ignore
-                    return "\x1b"
-                text = data.decode("utf-8", "replace")
-                self._pending = text[1:]  # keys typed ahead are kept for the next steps
-                return text[0]
-        finally:
-            termios.tcsetattr(self.fd, termios.TCSANOW, old)
-
-    def line(self) -> str | None:
-        """A line typed with the terminal's own editing, or None on Ctrl-D."""
-        pending, self._pending = self._pending, ""
-        if "\r" in pending or "\n" in pending:  # a whole line was typed ahead
-            line, _, self._pending = pending.replace("\r", "\n").partition("\n")
-            return line
-        try:
-            if pending:  # keys typed ahead before the line began: show them, keep them
-                sys.stdout.write(pending)
-                sys.stdout.flush()
-            return pending + input()
-        except EOFError:
-            return None
 
 
 # -- the screen -----------------------------------------------------------------------------------

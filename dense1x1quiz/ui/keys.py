@@ -1,0 +1,102 @@
+"""Reading the learner: single keys from a terminal, or one line per step from anything else.
+
+`KeyInput` puts the terminal in cbreak mode only while it waits for a key (so Ctrl-C still raises
+KeyboardInterrupt and output keeps its line endings), reports a resize (SIGWINCH) as the key
+"resize" so the screen can be redrawn, and keeps keys typed ahead for the next steps.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import sys
+from typing import IO
+
+
+class LineInput:
+    """One line per step from a stream that is not a terminal."""
+
+    interactive = False
+
+    def __init__(self, stream: IO[str]):
+        self.stream = stream
+
+    def line(self) -> str | None:
+        """The next line without its newline, or None at end of input."""
+        text = self.stream.readline()
+        if not text:
+            return None
+        return text.rstrip("\r\n")
+
+
+class KeyInput:
+    """Single keys from a terminal (cbreak mode: Ctrl-C still interrupts), lines for typed answers."""
+
+    interactive = True
+
+    def __init__(self, fd: int):
+        self.fd = fd
+        self.resized = False
+        self._pending = ""
+
+    def __enter__(self) -> KeyInput:
+        if hasattr(signal, "SIGWINCH"):
+            self._old_winch = signal.signal(signal.SIGWINCH, self._on_resize)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if hasattr(signal, "SIGWINCH"):
+            signal.signal(signal.SIGWINCH, self._old_winch or signal.SIG_DFL)
+
+    def _on_resize(self, signum: int, frame: object) -> None:
+        self.resized = True
+
+    def key(self) -> str | None:
+        """One key as typed; `"resize"` when the terminal changed size; None on Ctrl-D."""
+        import termios
+        import tty
+
+        if self._pending:
+            key, self._pending = self._pending[0], self._pending[1:]
+            return key
+        old = termios.tcgetattr(self.fd)
+        try:
+            tty.setcbreak(self.fd, termios.TCSANOW)
+            while True:
+                if self.resized:
+                    self.resized = False
+                    return "resize"
+                try:
+                    ready, _, _ = select.select([self.fd], [], [], 0.2)
+                except InterruptedError:  # pragma: no cover - PEP 475 retries, but be safe
+                    continue
+                if not ready:
+                    continue
+                data = os.read(self.fd, 64)
+                if not data or data.startswith(b"\x04"):
+                    return None
+                if data.startswith(b"\x1b"):  # an escape sequence (arrow keys …) is one key we ignore
+                    return "\x1b"
+                text = data.decode("utf-8", "replace")
+                self._pending = text[1:]  # keys typed ahead are kept for the next steps
+                return text[0]
+        finally:
+            termios.tcsetattr(self.fd, termios.TCSANOW, old)
+
+    def line(self) -> str | None:
+        """A line typed with the terminal's own editing, or None on Ctrl-D."""
+        pending, self._pending = self._pending, ""
+        if "\r" in pending or "\n" in pending:  # a whole line was typed ahead
+            line, _, self._pending = pending.replace("\r", "\n").partition("\n")
+            return line
+        try:
+            if pending:  # keys typed ahead before the line began: show them, keep them
+                sys.stdout.write(pending)
+                sys.stdout.flush()
+            return pending + input()
+        except EOFError:
+            return None
+
+
+__all__ = ["KeyInput", "LineInput"]
