@@ -1,0 +1,356 @@
+"""The performance budgets of dense1x1quiz, measured against floors taken in the same run.
+
+    python benchmarks/run.py            # every figure (generates a 20,000-card deck and 200,000 reviews)
+    python benchmarks/run.py --quick    # the small figures only (no generated data), 5 runs each
+    python benchmarks/run.py --only help,decks --runs 9
+
+Each figure is the median of at least five runs, each run of ours next to a run of its floor, so
+the two share whatever else the machine is doing. Commands run as a user runs them (the `quiz`
+script next to this Python, else `python -m dense1x1quiz`), in a temporary home
+($DENSE1X1QUIZ_HOME), after one untimed warm-up run (byte code and the deck cache are written then;
+"first run" figures delete the cache before every run). The exit code is 0 even when a budget is
+missed; the last line says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+import gen  # noqa: E402  (benchmarks/gen.py, next to this file)
+
+NOW = "2025-10-15T12:00:00Z"  # after the generated reviews: the stats have a full year to show
+TYPER_FLOOR = "python -c 'import typer'"
+
+
+@dataclass
+class Result:
+    figure: str
+    ours: float | None  # seconds, or MiB for memory
+    floor: float | None
+    floor_name: str
+    budget: float  # a ratio to the floor, or MiB when there is no floor
+    unit: str = "s"
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        return None if self.ours is None or not self.floor else self.ours / self.floor
+
+    @property
+    def passed(self) -> bool:
+        if self.ours is None:
+            return False
+        return (self.ratio if self.floor else self.ours) <= self.budget  # type: ignore[operator]
+
+
+class Failure(Exception):
+    """A command did not do what the figure measures (so its time means nothing)."""
+
+
+# -- running children ---------------------------------------------------------------------------
+
+
+def quiz_command() -> list[str]:
+    script = Path(sys.executable).with_name("quiz")
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "dense1x1quiz"]
+
+
+def child_env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DENSE1X1QUIZ_")}
+    env.update(DENSE1X1QUIZ_HOME=str(home), DENSE1X1QUIZ_NOW=NOW, NO_COLOR="1", COLUMNS="100", LINES="40")
+    return env
+
+
+def run(argv: list[str], env: dict[str, str], stdin: str | None = None, expect: str | None = None,
+        ok: tuple[int, ...] = (0,)) -> tuple[float, float | None]:
+    """Run `argv` once; its wall time in seconds and its peak memory (ru_maxrss) in MiB.
+
+    Raises Failure when it exits with another code or `expect` is not in its output."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        child = subprocess.Popen(argv, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+                                 stdout=out, stderr=err, env=env)
+        if stdin is not None:
+            try:
+                child.stdin.write(stdin.encode())  # type: ignore[union-attr]
+                child.stdin.close()  # type: ignore[union-attr]
+            except BrokenPipeError:
+                pass
+        rss = None
+        if hasattr(os, "wait4"):
+            _, status, usage = os.wait4(child.pid, 0)
+            child.returncode = os.waitstatus_to_exitcode(status)
+            rss = usage.ru_maxrss / (1024 if sys.platform != "darwin" else 1024 * 1024)
+        else:  # pragma: no cover - no per-child peak memory there
+            child.wait()
+        elapsed = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        text = out.read().decode(errors="replace") + err.read().decode(errors="replace")
+    if child.returncode not in ok or (expect is not None and expect not in text):
+        shown = " ".join(Path(a).name if i == 0 else a for i, a in enumerate(argv))
+        raise Failure(f"`{shown}` exited {child.returncode}: {text.strip()[-300:]!r}")
+    return elapsed, rss
+
+
+def paired(runs: int, ours: Callable[[], float], floor: Callable[[], float]) -> tuple[float, float]:
+    """Medians of `runs` runs of `ours` and of `floor`, interleaved (alternating which goes first)."""
+    a, b = [], []
+    for i in range(runs):
+        if i % 2:
+            b.append(floor())
+            a.append(ours())
+        else:
+            a.append(ours())
+            b.append(floor())
+    return statistics.median(a), statistics.median(b)
+
+
+# -- the figures --------------------------------------------------------------------------------
+
+
+class Bench:
+    """The data and homes the figures share, made once in a temporary folder."""
+
+    def __init__(self, root: Path, runs: int):
+        self.root = root
+        self.runs = runs
+        self.quiz = quiz_command()
+        self._big: Path | None = None
+        self._reviews_home: Path | None = None
+
+    def home(self, name: str) -> Path:
+        path = self.root / name
+        path.mkdir(exist_ok=True)
+        return path
+
+    def typer_floor(self) -> float:
+        return run([sys.executable, "-c", "import typer"], child_env(self.root / "floor"))[0]
+
+    def against_typer(self, figure: str, args: list[str], budget: float, home: Path, stdin: str | None = None,
+                      expect: str | None = None, note: str = "") -> Result:
+        env = child_env(home)
+        argv = self.quiz + args
+        run(argv, env, stdin, expect)  # warm-up: byte code, deck cache, database created
+        ours, floor = paired(self.runs, lambda: run(argv, env, stdin, expect)[0], self.typer_floor)
+        return Result(figure, ours, floor, TYPER_FLOOR, budget, note=note)
+
+    @property
+    def big(self) -> Path:
+        """The generated 20,000-card deck."""
+        if self._big is None:
+            self._big = gen.write_deck(self.root / "big.yaml", 20_000)
+        return self._big
+
+    def yaml_floor(self) -> float:
+        """In-process time of `yaml.load(f, CSafeLoader)` on the big deck."""
+        import yaml
+
+        start = time.perf_counter()
+        with open(self.big, "rb") as f:
+            yaml.load(f, Loader=yaml.CSafeLoader)
+        return time.perf_counter() - start
+
+    @property
+    def reviews_home(self) -> Path:
+        """A home with the big deck in its deck folder and 200,000 reviews of its cards."""
+        if self._reviews_home is None:
+            home = self.home("reviews")
+            (home / "decks").mkdir(exist_ok=True)
+            shutil.copy(self.big, home / "decks" / "big.yaml")
+            print("  writing 200,000 reviews through the store API (about a minute)…", file=sys.stderr)
+            gen.write_reviews(home, gen.deck_keys(self.big), 200_000)
+            self._reviews_home = home
+        return self._reviews_home
+
+
+def fig_help(b: Bench) -> Result:
+    return b.against_typer("quiz --help", ["--help"], 1.3, b.home("builtin"), expect="Usage")
+
+
+def fig_study(b: Bench) -> Result:
+    return b.against_typer("quiz study: first card, built-in decks", ["study", "--mode", "flip"], 1.6,
+                           b.home("builtin"), stdin="q\n", expect="╭─")
+
+
+def fig_decks(b: Bench) -> Result:
+    return b.against_typer("quiz decks", ["decks"], 1.6, b.home("builtin"), expect="dense-vs-1x1")
+
+
+def fig_stats(b: Bench) -> Result:
+    return b.against_typer("quiz stats", ["stats"], 1.6, b.home("builtin"))
+
+
+def fig_validate(b: Bench) -> Result:
+    decks = sorted(str(p) for p in (ROOT / "decks").glob("*.yaml"))
+    return b.against_typer("quiz validate decks/*.yaml", ["validate", *decks], 1.6, b.home("builtin"), expect="OK")
+
+
+def fig_big_validate(b: Bench) -> Result:
+    env = child_env(b.home("big"))
+    argv = b.quiz + ["validate", str(b.big)]
+    run(argv, env, expect="20,000 cards")
+    ours, floor = paired(b.runs, lambda: run(argv, env, expect="20,000 cards")[0], b.yaml_floor)
+    return Result("20,000 cards: quiz validate", ours, floor, "yaml.load(CSafeLoader), in-process", 1.5)
+
+
+def fig_big_study(b: Bench) -> Result:
+    env = child_env(b.home("big"))
+    argv = b.quiz + ["study", str(b.big), "--mode", "flip"]
+    run(argv, env, "q\n", expect="╭─")  # the first run parses the deck and fills the cache
+    ours, floor = paired(b.runs, lambda: run(argv, env, "q\n", expect="╭─")[0], b.yaml_floor)
+    return Result("20,000 cards: quiz study, first card, cached", ours, floor, "yaml.load(CSafeLoader), in-process",
+                  0.2)
+
+
+def _study_memory(b: Bench, cold: bool) -> float:
+    home = b.home("memory")
+    env = child_env(home)
+    argv = b.quiz + ["study", str(b.big), "--mode", "flip"]
+    run(argv, env, "q\n", expect="╭─")
+    peaks = []
+    for _ in range(b.runs):
+        if cold:
+            shutil.rmtree(home / "cache", ignore_errors=True)
+        rss = run(argv, env, "q\n", expect="╭─")[1]
+        if rss is None:
+            raise Failure("this platform does not report a child's peak memory")
+        peaks.append(rss)
+    return statistics.median(peaks)
+
+
+def fig_memory_cold(b: Bench) -> Result:
+    return Result("20,000 cards: quiz study peak memory, first run", _study_memory(b, cold=True), None, "",
+                  150, unit="MiB", note="parses the deck, writes the cache")
+
+
+def fig_memory_cached(b: Bench) -> Result:
+    return Result("20,000 cards: quiz study peak memory, cached", _study_memory(b, cold=False), None, "",
+                  150, unit="MiB")
+
+
+def fig_stats_reviews(b: Bench) -> Result:
+    return b.against_typer("200,000 reviews: quiz stats", ["stats"], 3.0, b.reviews_home,
+                           note="the 20,000-card deck in the deck folder")
+
+
+def fig_conv(b: Bench) -> Result:
+    """conv1x1 against numpy.matmul of the same product, in-process (float32, 8×256×56×56 → 512)."""
+    import numpy as np
+
+    from dense1x1quiz.ops import conv1x1
+
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((8, 256, 56, 56), dtype=np.float32)
+    w = rng.standard_normal((512, 256, 1, 1), dtype=np.float32)
+    w2 = w.reshape(512, 256)
+
+    def timed(fn: Callable[[], object]) -> float:
+        start = time.perf_counter()
+        fn()
+        return time.perf_counter() - start
+
+    timed(lambda: conv1x1(x, w))
+    ours, floor = paired(max(b.runs, 7), lambda: timed(lambda: conv1x1(x, w)),
+                         lambda: timed(lambda: np.matmul(w2, x.reshape(8, 256, 56 * 56))))
+    return Result("conv1x1, 8×256×56×56 → 512 channels", ours, floor, "numpy.matmul, same product", 1.3)
+
+
+FIGURES: dict[str, tuple[Callable[[Bench], Result], bool]] = {  # name → (figure, needs generated data)
+    "help": (fig_help, False),
+    "study": (fig_study, False),
+    "decks": (fig_decks, False),
+    "stats": (fig_stats, False),
+    "validate": (fig_validate, False),
+    "big-validate": (fig_big_validate, True),
+    "big-study": (fig_big_study, True),
+    "memory": (fig_memory_cold, True),
+    "memory-cached": (fig_memory_cached, True),
+    "stats-reviews": (fig_stats_reviews, True),
+    "conv": (fig_conv, False),
+}
+
+
+# -- the table ----------------------------------------------------------------------------------
+
+
+def _amount(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "MiB":
+        return f"{value:.0f} MiB"
+    return f"{value * 1000:.0f} ms" if value >= 0.01 else f"{value * 1000:.2f} ms"
+
+
+def table(results: list[Result]) -> str:
+    rows = [("figure", "ours", "floor", "ratio", "budget", "")]
+    for r in results:
+        budget = f"≤ {r.budget:g}×" if r.floor is not None or r.unit != "MiB" else f"≤ {r.budget:g} MiB"
+        ratio = "—" if r.ratio is None else f"{r.ratio:.2f}×"
+        verdict = "pass" if r.passed else ("ERROR" if r.ours is None else "MISS")
+        rows.append((r.figure, _amount(r.ours, r.unit), _amount(r.floor, "s") if r.floor else "—", ratio,
+                     budget, verdict))
+    widths = [max(len(row[i]) for row in rows) for i in range(6)]
+    lines = []
+    for n, row in enumerate(rows):
+        cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:5], widths[1:5], strict=True)] + [row[5]]
+        lines.append("  ".join(cells).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    floors = sorted({r.floor_name for r in results if r.floor_name})
+    notes = [f"{r.figure}: {r.note}" for r in results if r.note]
+    return "\n".join(lines + [""] + [f"floor: {f}" for f in floors] + [f"note: {n}" for n in notes])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Measure dense1x1quiz against its performance budgets.")
+    parser.add_argument("--quick", action="store_true",
+                        help="only the figures that need no generated data, 5 runs each")
+    parser.add_argument("--only", help=f"comma-separated figures: {', '.join(FIGURES)}")
+    parser.add_argument("--runs", type=int, default=7, help="runs per figure (at least 5; default 7)")
+    args = parser.parse_args(argv)
+    runs = max(5, 5 if args.quick and args.runs == 7 else args.runs)
+    names = list(FIGURES)
+    if args.only:
+        names = [n.strip() for n in args.only.split(",") if n.strip()]
+        unknown = [n for n in names if n not in FIGURES]
+        if unknown:
+            parser.error(f"unknown figure {', '.join(unknown)} (figures: {', '.join(FIGURES)})")
+    if args.quick:
+        names = [n for n in names if not FIGURES[n][1]]
+
+    print(f"dense1x1quiz benchmarks: {runs} runs per figure, medians; python {sys.version.split()[0]}, "
+          f"{os.cpu_count()} CPUs", file=sys.stderr)
+    results = []
+    with tempfile.TemporaryDirectory(prefix="quiz-bench-") as folder:
+        bench = Bench(Path(folder), runs)
+        for name in names:
+            figure = FIGURES[name][0]
+            print(f"  {name}…", file=sys.stderr)
+            try:
+                results.append(figure(bench))
+            except Failure as exc:
+                print(f"  {name}: {exc}", file=sys.stderr)
+                results.append(Result(name, None, None, "", 0, note=f"error: {exc}"))
+    print(table(results))
+    missed = [r.figure for r in results if not r.passed]
+    print(f"\n{len(results) - len(missed)} of {len(results)} budgets met"
+          + (f"; MISSED: {', '.join(missed)}" if missed else "."))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

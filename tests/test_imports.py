@@ -1,0 +1,100 @@
+"""Heavy modules are imported only by the commands that use them (start-up time is a budget).
+
+Each command runs in a subprocess as a user runs it; at exit it writes the names in `sys.modules`
+to a file, and the test checks which heavy modules are (not) among them. Positive controls make
+sure the check can fail: `quiz demo shapes` does import numpy, `quiz export` to .apkg does import
+genanki.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+# Run `quiz ARGS` and record the imported modules when the process exits (also on SystemExit).
+WRAPPER = textwrap.dedent("""\
+    import atexit, os, runpy, sys
+    def _record():
+        with open(os.environ["QUIZ_MODULES_FILE"], "w") as f:
+            f.write("\\n".join(sorted(sys.modules)))
+    atexit.register(_record)
+    sys.argv = ["quiz", *sys.argv[1:]]
+    runpy.run_module("dense1x1quiz", run_name="__main__")
+""")
+
+HEAVY = ("numpy", "genanki", "ftfy", "anki", "torch", "fsrs", "yaml", "rich", "sqlite3", "pydantic")
+NEVER = ("anki", "torch", "pydantic")  # tests and typer's optional validation layer only
+
+DECK = """\
+    deck: small
+    title: Small deck
+    cards:
+      - {id: a, front: What does a 1×1 conv keep?, back: The spatial size.}
+      - {id: b, front: Kernel size of a pointwise conv?, answer: 1×1}
+    """
+
+
+def imported(args: list[str], home: Path, stdin: str | None = None, ok: tuple[int, ...] = (0,)) -> set[str]:
+    """The top-level packages `quiz ARGS` imported (and it exited with a code in `ok`)."""
+    record = home.parent / "modules.txt"
+    env = {**os.environ, "QUIZ_MODULES_FILE": str(record), "DENSE1X1QUIZ_HOME": str(home),
+           "DENSE1X1QUIZ_NOW": "2026-01-05T10:00:00Z"}
+    result = subprocess.run([sys.executable, "-c", WRAPPER, *args], input=stdin, capture_output=True, text=True,
+                            env=env, timeout=120)
+    assert result.returncode in ok, result.stdout + result.stderr
+    return {name.split(".")[0] for name in record.read_text().split()}
+
+
+@pytest.fixture
+def deck(tmp_path) -> Path:
+    path = tmp_path / "small.yaml"
+    path.write_text(textwrap.dedent(DECK), encoding="utf-8")
+    return path
+
+
+CASES = [
+    # (args, modules it must not import, modules it must import)
+    (["--help"], HEAVY, ()),
+    (["study", "--help"], HEAVY, ()),
+    (["decks"], ("numpy", "genanki", "ftfy", "fsrs", "sqlite3"), ("rich",)),
+    (["decks", "--json"], ("numpy", "genanki", "ftfy", "fsrs", "sqlite3", "rich"), ()),
+    (["validate", "{deck}"], ("numpy", "genanki", "ftfy", "fsrs", "sqlite3"), ("yaml",)),
+    (["study", "{deck}", "--mode", "flip"], ("numpy", "genanki", "ftfy"), ("fsrs", "sqlite3")),
+    (["stats"], ("numpy", "genanki", "ftfy"), ("sqlite3",)),
+    (["stats", "--json"], ("numpy", "genanki", "ftfy", "rich"), ()),
+    (["exam", "{deck}", "-n", "1", "--no-computed", "--json"], ("numpy", "genanki", "ftfy"), ()),
+    (["demo"], ("numpy", "genanki", "ftfy", "fsrs", "sqlite3", "yaml"), ()),
+    (["demo", "--json"], ("numpy", "genanki", "ftfy", "fsrs", "sqlite3", "yaml", "rich"), ()),
+    (["demo", "shapes", "--height", "2", "--width", "2", "--cin", "3", "--cout", "2"], ("genanki", "fsrs", "sqlite3"),
+     ("numpy",)),
+    (["new", "{tmp}/new.yaml"], ("numpy", "genanki", "ftfy", "fsrs", "sqlite3"), ()),
+    (["export", "{deck}", "--format", "csv", "-o", "{tmp}/out.csv"], ("numpy", "fsrs"), ()),  # genanki: note GUIDs
+    (["export", "{deck}", "--format", "md", "-o", "{tmp}/out.md"], ("numpy", "genanki", "fsrs", "sqlite3"), ()),
+    (["export", "{deck}", "-o", "{tmp}/out.apkg"], ("numpy", "fsrs"), ("genanki",)),
+]
+
+
+@pytest.mark.parametrize(("args", "absent", "present"), CASES, ids=[" ".join(c[0]) for c in CASES])
+def test_heavy_modules_only_where_used(args, absent, present, tmp_path, deck):
+    home = tmp_path / "home"
+    argv = [a.format(deck=deck, tmp=tmp_path) for a in args]
+    stdin = "q\n" if argv[0] in ("study", "exam") else None
+    modules = imported(argv, home, stdin, ok=(0, 1) if argv[0] == "exam" else (0,))
+    unwanted = modules & (set(absent) | set(NEVER))
+    assert not unwanted, f"quiz {' '.join(args)} imported {sorted(unwanted)}"
+    assert set(present) <= modules, f"quiz {' '.join(args)}: the check would not see these"
+
+
+def test_a_warm_deck_cache_spares_the_yaml_parser(tmp_path, deck):
+    """`quiz decks` and `quiz study` read the built-in decks through the cache once it is filled."""
+    home = tmp_path / "home"
+    imported(["decks"], home)  # fills the cache
+    assert "yaml" not in imported(["decks"], home)
+    assert "yaml" not in imported(["study", "--mode", "flip"], home, "q\n")
+    assert "yaml" in imported(["study", str(deck), "--mode", "flip"], home, "q\n")  # a new file is parsed
+    assert "yaml" not in imported(["study", str(deck), "--mode", "flip"], home, "q\n")  # then cached
