@@ -33,7 +33,7 @@ def fold(text: str) -> str:
             kept.append(ch)
     text = "".join(kept).replace("-", " ")
     text = re.sub(r"(?<!\d)\.|\.(?!\d)", " ", text)  # a full stop, not a decimal point
-    text = re.sub(r"(?<=\w) x (?=\w)", "×", text)  # "h x w" as "h×w"
+    text = re.sub(r"(?<=\w) x (?=\w)|(?<=\d)x(?=\d)", "×", text)  # "h x w" and "3x3" as "h×w", "3×3"
     text = re.sub(r"\s*([×·⋅*+=/^])\s*", r"\1", text).replace("⋅", "·")
     return " ".join(text.split())
 
