@@ -23,7 +23,7 @@ from dense1x1quiz.session import (
     select_cards,
     suggested_rating,
 )
-from dense1x1quiz.ui.study import LineInput, StudyUI, format_due, format_interval, parse_rating
+from dense1x1quiz.ui.study import LineInput, StudyUI, format_due, format_interval, parse_rating, visible_diff
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)
 
@@ -265,6 +265,21 @@ def test_an_answer_written_in_latex_is_also_accepted_as_shown():
     _, out, store = study([card], "H x W and Cout\n\n")
     assert "✓ Correct  you typed: H x W and Cout" in lines(out)
     assert "Answer: H × W and Cₒᵤₜ" in lines(out)
+
+
+@pytest.mark.parametrize("given, expected, runs", [
+    ("pointwise convolutoin", "pointwise convolution",
+     [("same", "pointwise convolut"), ("missing", "i"), ("same", "o"), ("extra", "i"), ("same", "n")]),
+    ("332x32x16", "32x32x16", [("extra", "3"), ("same", "32x32x16")]),
+    # what grading ignores is not marked: case, Cin for Cᵢₙ, a missing full stop, added parentheses
+    ("the Cin channels per pixl", "The $C_{in}$ channels per pixel.",
+     [("same", "the Cin channels per pix"), ("missing", "e"), ("same", "l")]),
+    ("(a) dense layer", "a dense layer", [("same", "(a) dense layer")]),
+    # deck text and typed text reach the screen harmless
+    ("x\x1b[31m", "x", [("same", "x"), ("extra", "␛[31m")]),
+])
+def test_the_diff_marks_only_what_counts(given, expected, runs):
+    assert visible_diff(given, expected) == runs
 
 
 def test_a_typed_rating_can_override_the_suggestion():

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import sys
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from rich.table import Table
 from rich.text import Text
 
 from dense1x1quiz.answers import char_diff
+from dense1x1quiz.text import display, visible_controls
 from dense1x1quiz.ui.console import deck_text, make_console
 from dense1x1quiz.ui.keys import KeyInput, LineInput
 
@@ -292,16 +294,15 @@ class StudyUI:
         without colour they are marked [-typed-]{+missing+} so the diff reads in any terminal or pipe."""
         plain = self.console.no_color or self.console.color_system is None
         text = Text()
-        for op, run in _case_blind_diff(given, expected):
-            shown = deck_text(run)
+        for op, run in visible_diff(given, expected):
             if op == "same":
-                text.append_text(shown)
+                text.append(run)
             elif op == "extra":
-                text.append_text(Text("[-", "red") + Text(shown.plain, "red strike") + Text("-]", "red")
-                                 if plain else Text(shown.plain, "red strike"))
+                text.append_text(Text.assemble(("[-", "red"), (run, "red strike"), ("-]", "red"))
+                                 if plain else Text(run, "red strike"))
             else:
-                text.append_text(Text("{+", "green") + Text(shown.plain, "green underline") + Text("+}", "green")
-                                 if plain else Text(shown.plain, "bold green underline"))
+                text.append_text(Text.assemble(("{+", "green"), (run, "green underline"), ("+}", "green"))
+                                 if plain else Text(run, "bold green underline"))
         return text
 
     def choice_verdict(self, options: list[str], picked: int, right: int) -> None:
@@ -544,21 +545,31 @@ class TableRow:
         yield grid
 
 
-def _case_blind_diff(given: str, expected: str) -> list[tuple[str, str]]:
-    """`char_diff` that does not count case as a difference (grading does not), showing the typed
-    characters where the two agree."""
+def visible_diff(given: str, expected: str) -> list[tuple[str, str]]:
+    """`answers.char_diff` of what was typed against the answer as shown, leaving out what grading
+    ignores: case, sub/superscripts vs plain letters (`Cin` = `Cᵢₙ`), and punctuation or spaces
+    missing or added. Both sides are made safe for the screen first (deck text is untrusted)."""
+    given = unicodedata.normalize("NFKC", visible_controls(given))
+    expected = unicodedata.normalize("NFKC", display(expected))
     low_given, low_expected = given.lower(), expected.lower()
     if len(low_given) != len(given) or len(low_expected) != len(expected):
         return char_diff(given, expected)
-    runs, g, e = [], 0, 0
+    runs: list[tuple[str, str]] = []
+    g = e = 0
     for op, run in char_diff(low_given, low_expected):
         if op == "missing":
-            runs.append((op, expected[e:e + len(run)]))
-            e += len(run)
+            text, e = expected[e:e + len(run)], e + len(run)
         else:
-            runs.append((op, given[g:g + len(run)]))
-            g += len(run)
+            text, g = given[g:g + len(run)], g + len(run)
             e += len(run) if op == "same" else 0
+        if op != "same" and all(not ch.isalnum() for ch in text):
+            if op == "missing":
+                continue  # a missing full stop or space is not worth marking
+            op = "same"  # nor is an extra one: show it as typed
+        if runs and runs[-1][0] == op:
+            runs[-1] = (op, runs[-1][1] + text)
+        else:
+            runs.append((op, text))
     return runs
 
 
@@ -588,4 +599,5 @@ __all__ = [
     "open_study_ui",
     "parse_rating",
     "print_summary",
+    "visible_diff",
 ]
