@@ -50,7 +50,7 @@ def test_every_demo_fits_one_screen_at_80_columns(monkeypatch, capsys, name):
     lines = out.splitlines()
     assert lines[0].startswith(f"quiz demo {name} — ")
     assert max(cell_len(line) for line in lines) <= 80
-    assert len(lines) <= 40, f"{name} takes {len(lines)} lines"
+    assert len(lines) <= 32, f"{name} takes {len(lines)} lines"
     assert "\x1b" not in out and all(line == line.rstrip() for line in lines)
     assert "✓" in out and "✗" not in out
     assert lines[-1].startswith("Counting:") or lines[-2].startswith("Counting:")
@@ -170,3 +170,17 @@ def test_piped_output_has_no_escape_codes_even_with_colour_allowed(quiz):
     done = subprocess.run([sys.executable, "-m", "dense1x1quiz", "demo", "nonlinearity", "--height", "3"],
                           capture_output=True, text=True, env=env, timeout=60)
     assert done.returncode == 0 and "\x1b" not in done.stdout and "✓" in done.stdout
+
+
+def test_readme_transcript_is_real_output(monkeypatch, capsys):
+    from pathlib import Path
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("$ quiz demo equivalence\n", 1)[1].split("```", 1)[0]
+    monkeypatch.setenv("COLUMNS", "80")
+    _, out, _ = run(monkeypatch, capsys, "demo", "equivalence")
+
+    def stable(text: str) -> list[str]:  # the timings line changes from run to run
+        return [line for line in text.splitlines() if not line.startswith("Measured:")]
+
+    assert stable(out) == stable(block)
