@@ -31,7 +31,8 @@ def test_no_name_lists_every_demo(monkeypatch, capsys):
     lines = out.splitlines()
     for info in DEMOS.values():
         assert any(line.split()[0] == info.name and info.summary in line for line in lines if line.strip())
-    assert lines[-1].startswith("Run one: quiz demo NAME")
+    assert lines[-1] == "Run one: quiz demo NAME [--json]; sizes: quiz demo --help"
+    assert all(line == line.rstrip() for line in lines)
 
 
 def test_no_name_json_lists_names_and_parameters(monkeypatch, capsys):
@@ -91,12 +92,12 @@ def test_json_is_one_document_with_every_figure(monkeypatch, capsys):
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["demo", "shape"], "Error: unknown demo `shape` (did you mean `shapes`?); `quiz demo` lists them\n"),
-    (["demo", "mobilnet"], "Error: unknown demo `mobilnet` (did you mean `mobilenet`?); `quiz demo` lists them\n"),
+    (["demo", "shape"], "Error: unknown demo `shape`; did you mean `shapes`?\n"),
+    (["demo", "mobilnet"], "Error: unknown demo `mobilnet`; did you mean `mobilenet`?\n"),
     (["demo", "shapes", "--height", "0"], "Error: height must be a whole number from 1 to 100,000, not 0\n"),
     (["demo", "shapes", "--batch", "-2"], "Error: batch must be a whole number from 1 to 100,000, not -2\n"),
     (["demo", "spatial", "--height", "100", "--width", "100", "--json"],
-     "Error: demo spatial: these sizes need about 95.4 GiB of arrays (limit 512 MiB); use smaller ones\n"),
+     "Error: spatial: these sizes need about 95.4 GiB of arrays (limit 512 MiB)\n"),
     (["demo", "inception", "--cout", "3"],
      "Error: demo inception takes no `cout` (its sizes: height, width, cin, batch)\n"),
 ])

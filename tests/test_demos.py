@@ -158,7 +158,7 @@ def test_paper_calculators():
 
 
 @pytest.mark.parametrize(("name", "params", "message"), [
-    ("shape", {}, "unknown demo `shape` (did you mean `shapes`?); `quiz demo` lists them"),
+    ("shape", {}, "unknown demo `shape`; did you mean `shapes`?"),
     ("zzz", {}, "unknown demo `zzz`; `quiz demo` lists them"),
     ("shapes", {"height": 0}, "height must be a whole number from 1 to 100,000, not 0"),
     ("shapes", {"cin": -4}, "cin must be a whole number from 1 to 100,000, not -4"),
@@ -183,8 +183,7 @@ def test_over_the_memory_cap_is_refused_with_the_estimate_before_anything_runs(m
     assert needed > MEMORY_CAP
     with pytest.raises(UsageError) as caught:
         run_demo("shapes", params)
-    assert str(caught.value) == f"demo shapes: these sizes need about {needed / 2**30:,.1f} GiB of arrays " \
-                                "(limit 512 MiB); use smaller ones"
+    assert str(caught.value) == f"shapes: these sizes need about {needed / 2**30:,.1f} GiB of arrays (limit 512 MiB)"
 
 
 # moderately sized cases (10–40 MiB) where the arrays dominate the interpreter's own allocations

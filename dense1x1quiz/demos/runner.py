@@ -7,10 +7,11 @@ allocate, temporaries included) and `run(params)`.
 
 from __future__ import annotations
 
+import difflib
 import importlib
 from types import ModuleType
 
-from dense1x1quiz.demos import DEMOS, check_params, suggest
+from dense1x1quiz.demos import DEMOS, check_params
 from dense1x1quiz.demos.result import DemoResult
 from dense1x1quiz.errors import UsageError
 
@@ -18,16 +19,23 @@ MEMORY_CAP = 512 * 2**20  # bytes of arrays one demo may allocate
 COMMON_DEFAULTS: dict[str, int | str] = {"batch": 1, "seed": 0, "layout": "nchw"}
 
 
+def _unknown(name: str) -> UsageError:
+    """Short enough for one 80-column line: the nearest name, or where the list is."""
+    close = difflib.get_close_matches(name, list(DEMOS), n=1, cutoff=0.5)
+    hint = f"did you mean `{close[0]}`?" if close else "`quiz demo` lists them"
+    return UsageError(f"unknown demo `{name}`; {hint}")
+
+
 def _module(name: str) -> ModuleType:
     if name not in DEMOS:
-        raise UsageError(f"unknown demo `{name}`{suggest(name)}; `quiz demo` lists them")
+        raise _unknown(name)
     return importlib.import_module(f"dense1x1quiz.demos.{DEMOS[name].module}")
 
 
 def resolve_params(name: str, params: dict[str, int | str]) -> dict[str, int | str]:
     """The demo's defaults overridden by `params`, checked and typed; UsageError on the first problem."""
     if name not in DEMOS:
-        raise UsageError(f"unknown demo `{name}`{suggest(name)}; `quiz demo` lists them")
+        raise _unknown(name)
     problems = check_params(dict(params), name)
     if problems:
         raise UsageError(problems[0])
@@ -49,8 +57,7 @@ def run_demo(name: str, params: dict[str, int | str] | None = None) -> DemoResul
     resolved = resolve_params(name, params or {})
     needed = estimate(name, resolved)
     if needed > MEMORY_CAP:
-        raise UsageError(f"demo {name}: these sizes need about {_mib(needed)} of arrays "
-                         f"(limit {_mib(MEMORY_CAP)}); use smaller ones")
+        raise UsageError(f"{name}: these sizes need about {_mib(needed)} of arrays (limit {_mib(MEMORY_CAP)})")
     return _module(name).run(resolved)
 
 

@@ -24,9 +24,10 @@ def print_demo_list() -> None:
     table.add_column("summary")
     for info in DEMOS.values():
         table.add_row(info.name, info.summary)
-    console.print(table)
-    console.print(RichText("Run one: quiz demo NAME [--height --width --cin --cout --batch --layout "
-                           "--seed] [--json]", style="dim"), soft_wrap=True)
+    with console.capture() as capture:
+        console.print(table)
+        console.print(RichText("Run one: quiz demo NAME [--json]; sizes: quiz demo --help", style="dim"))
+    _write_stripped(console, capture.get())
 
 
 def show_demo(name: str, params: dict[str, int | str]) -> None:
@@ -40,7 +41,11 @@ def render(result: DemoResult, console: Console) -> None:
     """Draw one demo's result; lines carry no trailing blanks (rich pads tables and wrapped text)."""
     with console.capture() as capture:
         _render(result, console)
-    for line in capture.get().splitlines():
+    _write_stripped(console, capture.get())
+
+
+def _write_stripped(console: Console, text: str) -> None:
+    for line in text.splitlines():
         console.file.write(_TRAILING_BLANKS.sub(r"\1", line) + "\n")
     console.file.flush()
 
