@@ -171,8 +171,7 @@ class ExamRow:
 
 def _state_from_row(row: sqlite3.Row | tuple) -> CardState:
     deck, card, state, step, stability, difficulty, due_ms, last_ms, reps, lapses = row
-    return CardState(key=(deck, card), state=state, step=step, stability=stability, difficulty=difficulty,
-                     due=_dt(due_ms), last_review=_dt(last_ms), reps=reps, lapses=lapses)
+    return CardState((deck, card), state, step, stability, difficulty, _dt(due_ms), _dt(last_ms), reps, lapses)
 
 
 def _check_header(path: Path) -> str | None:
@@ -596,7 +595,12 @@ class Store:
         """A saved setting (JSON value), or `default`. Names in use: "retention" (float),
         "day_start_hour" (int), "new_per_day" (int)."""
         rows = self._read("SELECT value FROM settings WHERE name = ?", (name,))
-        return json.loads(rows[0][0]) if rows else default
+        if not rows:
+            return default
+        try:
+            return json.loads(rows[0][0])
+        except ValueError:
+            raise StoreError(f"the setting {name!r} in {self.path} is not a JSON value: {rows[0][0]!r}") from None
 
     def set_setting(self, name: str, value: Any) -> None:
         """Save a setting (any JSON value); committed at once."""

@@ -183,3 +183,11 @@ def test_cli_stats_unknown_deck_is_bad_usage(quiz):
     result = quiz("stats", "no-such-deck")
     assert result.returncode == 2
     assert result.stderr.startswith("Error: no deck named 'no-such-deck'")
+
+
+def test_a_bad_day_start_setting_is_a_clear_error(store):
+    from dense1x1quiz.errors import StoreError
+
+    store.set_setting("day_start_hour", 25)
+    with pytest.raises(StoreError, match=r"'day_start_hour' in .* must be an hour from 0 to 23, not 25$"):
+        compute_stats([DECK_A], store, NOW)

@@ -320,3 +320,12 @@ def test_any_answer_sequence_keeps_the_invariants(sequence, fuzz):
         assert {k: v.reps for k, v in stored.items()} == {k: len(v) for k, v in per_card.items()}
         assert sum(v.reps for v in stored.values()) == s.review_count() == len(sequence)
         assert s.rebuild_states() == stored
+
+
+def test_a_setting_edited_by_hand_into_nonsense_is_a_clear_error(store, home):
+    db = sqlite3.connect(home / DB_NAME)
+    db.execute("INSERT INTO settings VALUES ('retention', 'ninety')")
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match=r"^the setting 'retention' in .*quiz.sqlite3 is not a JSON value: 'ninety'$"):
+        store.scheduler()
