@@ -194,7 +194,7 @@ def build_exam(decks: Sequence[Deck], count: int, rng: random.Random, tags: Sequ
     pool = deck_pool(decks, tags)
     n_computed = 0
     if computed:
-        n_computed = max(1, round(count * COMPUTED_SHARE)) if pool else count
+        n_computed = round(count * COMPUTED_SHARE) if pool else count
         n_computed = min(count, max(n_computed, count - len(pool)))
     problems = computed_problems(rng, n_computed, list(tags) if tags else None)
     cards = _pick_cards(pool, count - len(problems), rng)

@@ -150,6 +150,11 @@ def test_without_computed_problems_an_exam_can_be_shorter_than_asked(deck):
     assert build_exam([deck], 5, random.Random(3), tags=["nothing"], computed=False) == []
 
 
+def test_short_exams_ask_the_decks_first(deck):
+    assert [q.kind == "computed" for q in build_exam([deck], 1, random.Random(0))] == [False]
+    assert sum(q.kind == "computed" for q in build_exam([deck], 4, random.Random(0))) == 1
+
+
 def test_computed_problems_never_run_out():
     questions = build_exam([], 40, random.Random(4))
     assert len(questions) == 40 and {q.kind for q in questions} == {"computed"}
