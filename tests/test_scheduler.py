@@ -194,3 +194,28 @@ def test_siblings_of_a_card_answered_today_are_buried():
     # The next day nothing is buried any more.
     tomorrow = NOW + timedelta(days=1)
     assert {c.key for c in build_queue(cards, states, tomorrow, tz=UTC)} == {c.key for c in cards} - {c1.key}
+
+
+@pytest.mark.parametrize("fuzz", [False, True])
+def test_stored_states_equal_fsrs_for_mixed_sequences(tmp_path, fuzz):
+    """Through the store (rounded to the millisecond, written, read back after reopening): the
+    stability and difficulty on disk are fsrs's own numbers; with fuzz off, the due times too."""
+    from dense1x1quiz.store import Store
+
+    scheduler = make_scheduler(fuzz=fuzz)
+    reference = make_scheduler(fuzz=False)
+    with Store.open(tmp_path / "home") as store:
+        for n, sequence in enumerate(SEQUENCES):
+            now = START
+            for rating, minutes in sequence:
+                now += timedelta(minutes=minutes)
+                store.record_review(("d", f"c{n}"), rating, now, mode="flip", scheduler=scheduler)
+    with Store.open(tmp_path / "home") as store:
+        stored = store.states()
+    for n, sequence in enumerate(SEQUENCES):
+        state = stored[("d", f"c{n}")]
+        kind, step, stability, difficulty, due = _fsrs_reference(sequence, reference)[-1]
+        assert (state.state, state.step, state.stability, state.difficulty) == (kind, step, stability, difficulty)
+        assert state.reps == len(sequence)
+        if not fuzz:
+            assert state.due == due
