@@ -123,17 +123,26 @@ def test_show_demo_contract_for_study(capsys):
         show_demo("shapes", {"height": "big"})
 
 
-def test_a_failing_check_is_shown_as_failing(capsys):
+def test_check_marks_failed_ok_and_coinciding(capsys):
     from dense1x1quiz.demos.result import Check, DemoResult
     from dense1x1quiz.ui.console import make_console
     from dense1x1quiz.ui.demo import render
 
-    result = DemoResult("x", "t", {}, "c", [Check("equal", 0.5), Check("wrong copy", 0.0, expect_equal=False),
-                                            Check("fine", 1e-7)])
-    render(result, make_console())
+    checks = [Check("equal", 0.5), Check("wrong copy", 0.0, expect_equal=False), Check("fine", 1e-7),
+              Check("wrong, caught", 2.0, expect_equal=False)]
+    assert [c.status for c in checks] == ["failed", "coincides", "ok", "ok"]
+    render(DemoResult("x", "t", {}, "c", checks), make_console())
     lines = capsys.readouterr().out.splitlines()
-    assert [line.split()[0] for line in lines[3:6]] == ["✗", "✗", "✓"]
+    assert [line.split()[0] for line in lines[3:7]] == ["✗", "=", "✓", "✓"]
     assert lines[3].split()[-1] == "0.5" and lines[5].split()[-1] == "1.0×10⁻⁷"
+    assert lines[7] == "= that wrong recipe happens to be right at these sizes; try larger ones."
+    assert lines[8] == "Counting: c."
+
+
+def test_one_channel_makes_wrong_copies_coincide_not_fail(monkeypatch, capsys):
+    code, out, _ = run(monkeypatch, capsys, "demo", "equivalence", "--cin", "1", "--cout", "1", "--json")
+    statuses = [c["status"] for c in json.loads(out)["checks"]]
+    assert code == 0 and statuses == ["ok", "ok", "ok", "coincides", "coincides"]
 
 
 NUMPY_PROBE = textwrap.dedent("""

@@ -34,6 +34,8 @@ def run(p: dict) -> DemoResult:
     flat_in, flat_out = h * w * ci, h * w * co
     dense_w, dense_b = common.randn(gen, flat_out, flat_in, scale=flat_in**-0.5), common.randn(gen, flat_out)
     perm = gen.permutation(h * w)  # new pixel k shows old pixel perm[k]
+    if h * w > 1 and (perm == np.arange(h * w)).all():
+        perm = np.roll(perm, 1)  # a shuffle that moves nothing would show nothing
 
     def shuffle(t: np.ndarray) -> np.ndarray:
         return t.reshape(*t.shape[:2], h * w)[:, :, perm].reshape(t.shape)

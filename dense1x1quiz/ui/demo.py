@@ -59,8 +59,7 @@ def _render(result: DemoResult, console: Console) -> None:
             pending.append(block)
             continue
         if pending:
-            console.print()
-            console.print(_checks(pending))
+            _print_checks(console, pending)
             pending = []
         if isinstance(block, (Drawing, Table)):
             console.print()
@@ -72,9 +71,16 @@ def _render(result: DemoResult, console: Console) -> None:
         elif isinstance(block, Text):
             console.print(RichText(block.text, style=block.style))
     if pending:
-        console.print()
-        console.print(_checks(pending))
+        _print_checks(console, pending)
     console.print(RichText(f"Counting: {result.convention}.", style="dim"))
+
+
+def _print_checks(console: Console, checks: list[Check]) -> None:
+    console.print()
+    console.print(_checks(checks))
+    note = _coincidence_note(checks)
+    if note is not None:
+        console.print(note)
 
 
 def _table(block: Table) -> RichTable:
@@ -93,11 +99,18 @@ def _checks(checks: list[Check]) -> RichTable:
     table.add_column("check", no_wrap=False)
     table.add_column("expect", no_wrap=True)
     table.add_column("max |diff|", justify="right", no_wrap=True)
+    marks = {"ok": RichText("✓", style="green"), "failed": RichText("✗", style="bold red"),
+             "coincides": RichText("=", style="yellow")}
     for check in checks:
-        mark = RichText("✓", style="green") if check.ok else RichText("✗", style="bold red")
         expect = "≈ 0" if check.expect_equal else "> 0"
-        table.add_row(mark, RichText(check.label), expect, RichText(sci(check.max_diff)))
+        table.add_row(marks[check.status], RichText(check.label), expect, RichText(sci(check.max_diff)))
     return table
+
+
+def _coincidence_note(checks: list[Check]) -> RichText | None:
+    if any(c.status == "coincides" for c in checks):
+        return RichText("= that wrong recipe happens to be right at these sizes; try larger ones.", style="yellow")
+    return None
 
 
 __all__ = ["print_demo_list", "render", "show_demo"]
