@@ -102,7 +102,11 @@ def study(
         typer.Option(min=0.7, max=0.99, help="Desired retention (default 0.9 or the saved setting)."),
     ] = None,
 ) -> None:
-    """Study due and new cards with spaced repetition (FSRS-6)."""
+    """Study due and new cards with spaced repetition (FSRS-6).
+
+    Keys: space reveals, 1–4 rate (Again, Hard, Good, Easy), s shows the card's demo, u undoes the
+    last answer, q quits. Without a terminal, one line per step (README: quiz study).
+    """
     import random
     import uuid
 
