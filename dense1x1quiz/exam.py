@@ -106,13 +106,19 @@ class Recorder(Protocol):
 # -- building questions ------------------------------------------------------------------------
 
 
+def _shown(text: str) -> str:
+    """Deck text as compared for sameness: as it reads on screen (math rendered only where there is
+    math, which is the slow part), folded."""
+    return answers.fold(display(text) if "$" in text else text)
+
+
 def _unique_options(options: Sequence[str], right: str) -> list[str]:
     """Options as shown, with any that would look the same on screen as the right answer or an earlier
     option dropped (the right answer is always kept)."""
-    seen = {answers.fold(display(right))}
+    seen = {_shown(right)}
     kept = [right]
     for option in options:
-        key = answers.fold(display(option))
+        key = _shown(option)
         if key not in seen:
             seen.add(key)
             kept.append(option)
@@ -152,7 +158,9 @@ def deck_pool(decks: Sequence[Deck], tags: Sequence[str] | None = None) -> list[
         for card in deck.cards:
             if card.kind not in ASKED_KINDS or (tags and not set(tags) & set(card.tags)):
                 continue
-            shown = answers.fold(display(cloze_prompt(card.cloze, card.cloze_number) if card.cloze else card.prompt))
+            # As written, not as rendered: rendering math takes ~10 ms a prompt and the same card in
+            # two decks is written the same.
+            shown = answers.fold(cloze_prompt(card.cloze, card.cloze_number) if card.cloze else card.prompt)
             if shown not in prompts:
                 prompts.add(shown)
                 pool.append(card)
