@@ -206,6 +206,24 @@ class StudyQueue:
         self._refresh(now)
         due_now, later = self._learning_cards(now)
         base = self._within_limit(self._base)
+        if self.limit is not None:  # with --limit, only as many more cards as it leaves
+            budget = self.limit - len(self.seen)
+
+            def take(cards: list[Card]) -> list[Card]:
+                nonlocal budget
+                kept = []
+                for card in cards:
+                    if card.key not in self.seen:
+                        if budget <= 0:
+                            continue
+                        budget -= 1
+                    kept.append(card)
+                return kept
+
+            learning = take(due_now + later)
+            base = take(base)
+            new = sum(1 for card in base if card.key not in self.states)
+            return new, len(learning), len(base) - new
         new = 0
         for card in reversed(base):  # build_queue puts the new cards last
             if card.key in self.states:

@@ -239,9 +239,11 @@ def test_siblings_are_buried_once_one_is_answered():
 def test_new_cards_per_day_and_limit():
     _, _, store = study([BASIC, WORDS, TYPED], "\n4\n\n4\n\n4\n", mode="flip", new_per_day=1)
     assert [r["key"][1] for r in store.rows] == ["basic"]
-    # --limit 1: one card, but its learning steps still come back
-    _, _, store = study([BASIC, WORDS, TYPED], "\n1\n\n3\n\n3\n\n3\n", mode="flip", limit=1)
+    # --limit 1: one card, but its learning steps still come back; the header counts that card only
+    _, out, store = study([BASIC, WORDS, TYPED], "\n1\n\n3\n\n3\n\n3\n", mode="flip", limit=1)
     assert {r["key"][1] for r in store.rows} == {"basic"} and len(store.rows) == 3
+    assert [line for line in lines(out) if line.startswith("new ")] == [
+        "new 1  learning 0  review 0", "new 0  learning 1  review 0", "new 0  learning 1  review 0"]
 
 
 def test_typed_answers_are_graded_and_the_suggestion_taken_on_an_empty_line():
