@@ -254,3 +254,24 @@ def test_next_due_is_shown_relative_to_the_stored_review_time(deck, isolated_hom
     result = quiz([deck, "--mode", "flip"], "\n1\n")
     stamp = (datetime(2026, 11, 26, 9, tzinfo=timezone.utc) + timedelta(minutes=1)).astimezone().strftime("%H:%M")
     assert f"Saved Again · next in 1m ({stamp})" in result.output.splitlines()
+
+
+@pytest.mark.parametrize("answers", [1, 3])
+def test_kill_9_after_k_acknowledged_answers_keeps_exactly_k(deck, isolated_home, answers):
+    process = spawn([deck, "--mode", "flip"], isolated_home)
+    acknowledged = 0
+    for _ in range(answers):
+        process.stdin.write("\n3\n")
+        process.stdin.flush()
+        while True:
+            line = process.stdout.readline()
+            assert line, "the session ended early"
+            if line.startswith("Saved "):
+                acknowledged += 1
+                break
+    process.kill()  # SIGKILL: no handler runs
+    process.communicate(timeout=60)
+    assert acknowledged == answers
+    assert len(reviews(isolated_home)) == answers
+    with sqlite3.connect(isolated_home / "quiz.sqlite3") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
