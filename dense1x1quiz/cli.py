@@ -152,11 +152,14 @@ def exam(
 
     from dense1x1quiz import env
     from dense1x1quiz.catalog import resolve
-    from dense1x1quiz.exam import build_exam, exam_clock, no_questions, result_json, run_exam
+    from dense1x1quiz.errors import UsageError
+    from dense1x1quiz.exam import MAX_QUESTIONS, build_exam, exam_clock, no_questions, result_json, run_exam
     from dense1x1quiz.store import Store
     from dense1x1quiz.ui.console import make_console
     from dense1x1quiz.ui.exam import ExamScreen
 
+    if n > MAX_QUESTIONS:
+        raise UsageError(f"-n {n} is more questions than an exam holds (at most {MAX_QUESTIONS})")
     seed = seed if seed is not None else random.SystemRandom().randrange(1_000_000)
     decks = resolve(deck_names or [])
     questions = build_exam(decks, n, random.Random(seed), tags=tag, computed=computed)

@@ -27,6 +27,7 @@ ASKED_KINDS = ("choice", "table", "typed", "cloze")  # basic cards' backs cannot
 COMPUTED_SHARE = 0.25  # of an exam, when the decks have enough questions for the rest
 COMPUTED_CHOICE_SHARE = 1 / 3  # of computed problems, asked with the answers of typical slips as options
 QUIT = "q"
+MAX_QUESTIONS = 500  # an exam's unanswered questions are recorded one transaction each
 
 
 @dataclass(frozen=True)
@@ -378,6 +379,7 @@ def result_json(result: ExamResult) -> dict:
 
 
 __all__ = [
+    "MAX_QUESTIONS",
     "ExamResult",
     "ExamUI",
     "Outcome",

@@ -180,6 +180,12 @@ def test_nothing_to_ask_is_a_clear_error(quiz, deck):
     assert result.stderr == "Error: no question has the tag nosuch (decks: small)\n"
 
 
+def test_too_many_questions_is_bad_usage(quiz, deck):
+    result = quiz("exam", deck, "-n", "501")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == "Error: -n 501 is more questions than an exam holds (at most 500)\n"
+
+
 def test_an_unknown_deck_is_bad_usage(quiz):
     result = quiz("exam", "no-such-deck")
     assert result.returncode == 2
