@@ -78,7 +78,7 @@ def run(p: dict) -> DemoResult:
         Check(f"{h}×{w}: each of the {ho}×{wo} scores = dense head on its window", window_diff),
         Text(f"The conv head scored all {ho * wo:,} windows in one pass; the dense head accepts only a "
              f"7×7 map ({num(macs_small)} MACs a window). In NHWC (Keras) the map is "
-             f"{shape((n, WINDOW, WINDOW, c))} and fc1's rows must be permuted to (H, W, C) order first. "
+             f"{shape((n, WINDOW, WINDOW, c))} and fc1's inputs must be reordered to (H, W, C) first. "
              f"VGG-16's head (4,096, 4,096, 1,000) converts the same way: {num(VGG16_HEAD)} params.", "dim"),
     ]
     figures = {
