@@ -215,3 +215,17 @@ def test_a_deck_edited_between_sessions_keeps_the_history_of_every_unchanged_id(
     doc = json.loads(quiz("stats", str(deck), "--json", env=env).stdout)
     assert [(c["id"], c["reps"]) for c in doc["cards"]] == [("one", 1), ("three", 1), ("four", 0), ("two", 1)]
     assert doc["decks"][0]["orphans"] == []
+
+
+def test_a_narrow_screen_gets_a_deck_list_and_shorter_charts(store, capsys):
+    from rich.console import Console
+
+    from dense1x1quiz.ui.stats import print_stats
+
+    stats = compute_stats([DECK_A, DECK_B], store, NOW, day_start_hour=4, tz=UTC)
+    print_stats(stats, Console(width=30, no_color=True, highlight=False))
+    out = capsys.readouterr().out
+    assert out.startswith("a\n  6 cards · 2 new\n  2 learning · 2 review\n")
+    assert max(len(line) for line in out.splitlines()) <= 30
+    assert "\nDue in the next 27 days\n" in out  # "1 │" + 27 one-character days
+    assert "Answers per day, last 13 weeks" in out

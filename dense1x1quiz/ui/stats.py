@@ -26,6 +26,9 @@ def _seconds(ms: float | None) -> str:
     return "–" if ms is None else f"{ms / 1000:.1f} s"
 
 
+TABLE_WIDTH = 78  # what the deck table needs with short deck ids; below it, one block per deck
+
+
 def deck_table(stats: Stats) -> Table:
     table = Table(box=None, pad_edge=False, show_edge=False, show_footer=len(stats.decks) > 1)
     total = lambda attr: f"{sum(getattr(d, attr) for d in stats.decks):,}"  # noqa: E731
@@ -42,11 +45,34 @@ def deck_table(stats: Stats) -> Table:
     return table
 
 
-def forecast_chart(forecast: list[int]) -> Text:
-    """A column chart, one column (2 characters) per day, today first; eighth blocks for precision.
+def deck_list(stats: Stats) -> Text:
+    """The deck table for narrow screens: one short block per deck."""
+    text = Text()
+    for i, d in enumerate(stats.decks):
+        text.append_text(deck_text(d.deck, style="bold"))
+        text.append(f"\n  {d.cards:,} cards · {d.new:,} new\n  {d.learning:,} learning · {d.review:,} review"
+                    f"\n  {d.mature:,} mature · {d.due_today:,} due\n  retention {_percent(d.retention.rate)}"
+                    f"\n  answer {_seconds(d.average_answer_ms)}")
+        if i < len(stats.decks) - 1:
+            text.append("\n")
+    return text
+
+
+def _forecast_layout(forecast: list[int], width: int) -> tuple[int, int]:
+    """(characters per day, days shown) for a screen `width` wide."""
+    label_width = len(f"{max(forecast, default=0):,}")
+    cell = 2 if label_width + 2 + 2 * len(forecast) <= width else 1
+    return cell, max(1, min(len(forecast), (width - label_width - 2) // cell))
+
+
+def forecast_chart(forecast: list[int], width: int = 80) -> Text:
+    """A column chart, one column per day (2 characters, or 1 on narrow screens, which also show
+    fewer days), today first; eighth blocks for precision.
 
     Today holds every overdue card too; when that dwarfs the other days, the scale follows the
     other days and today's column is cut (its number is printed under the chart)."""
+    cell, days = _forecast_layout(forecast, width)
+    forecast = forecast[:days]
     later = max(forecast[1:], default=0)
     clipped = bool(forecast) and later > 0 and forecast[0] > 2 * later
     peak = later if clipped else max(forecast, default=0)
@@ -59,32 +85,35 @@ def forecast_chart(forecast: list[int]) -> Text:
             eighths = round(min(count, peak) / peak * CHART_HEIGHT * 8) if peak else 0
             eighths = max(eighths, 1) if count else 0  # a day with any card shows at least a sliver
             level = min(max(eighths - (row - 1) * 8, 0), 8)
-            cell = "↑ " if clipped and day == 0 and row == CHART_HEIGHT else BLOCKS[level] * 2
-            text.append(cell, style="cyan")
+            column = "↑" if clipped and day == 0 and row == CHART_HEIGHT else BLOCKS[level]
+            text.append((column + " " if column == "↑" else column * 2)[:cell], style="cyan")
         text.append("\n")
-    width = 2 * len(forecast)
-    text.append(" " * label_width + " └" + "─" * width + "\n", style="dim")
-    axis = [" "] * width
+    chart_width = cell * len(forecast)
+    text.append(" " * label_width + " └" + "─" * chart_width + "\n", style="dim")
+    axis = [" "] * chart_width
     for day, label in ((0, "today"), (7, "+7d"), (14, "+14d"), (21, "+21d"), (28, "+28d")):
-        if 2 * day + len(label) <= width:
-            axis[2 * day:2 * day + len(label)] = label
+        if cell * day + len(label) <= chart_width and (day == 0 or cell * day >= 6):
+            axis[cell * day:cell * day + len(label)] = label
     text.append(" " * (label_width + 2) + "".join(axis), style="dim")
     if forecast:
         text.append(f"\n{' ' * (label_width + 2)}today: {forecast[0]:,} (overdue included)", style="dim")
     return text
 
 
-def heatmap_chart(heatmap: dict[date, int], today: date) -> Text:
-    """16 weeks as columns, Monday…Sunday as rows; shades by quarters of the busiest day."""
-    first_monday = today - timedelta(days=today.weekday()) - timedelta(weeks=HEATMAP_WEEKS - 1)
+def heatmap_chart(heatmap: dict[date, int], today: date, width: int = 80) -> Text:
+    """16 weeks as columns (fewer on a narrow screen), Monday…Sunday as rows; shades by quarters
+    of the busiest day shown."""
+    weeks = max(1, min(HEATMAP_WEEKS, (width - 4) // 2))
+    first_monday = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
+    heatmap = {day: n for day, n in heatmap.items() if day >= first_monday}
     peak = max(heatmap.values(), default=0)
     text = Text()
-    months = [" "] * (2 * HEATMAP_WEEKS)
+    months = [" "] * (2 * weeks)
     # Like GitHub: a month's name over its first week; the first column only if its month goes on.
     second_monday = first_monday + timedelta(weeks=1)
     last_month = None if first_monday.month == second_monday.month else first_monday.month
     free_from = 0
-    for week in range(HEATMAP_WEEKS):
+    for week in range(weeks):
         monday = first_monday + timedelta(weeks=week)
         if monday.month != last_month and 2 * week >= free_from and 2 * week + 3 <= len(months):
             months[2 * week:2 * week + 3] = monday.strftime("%b")
@@ -93,7 +122,7 @@ def heatmap_chart(heatmap: dict[date, int], today: date) -> Text:
     text.append("    " + "".join(months).rstrip() + "\n", style="dim")
     for weekday in range(7):
         text.append(("Mon", "", "Wed", "", "Fri", "", "Sun")[weekday].ljust(4), style="dim")
-        for week in range(HEATMAP_WEEKS):
+        for week in range(weeks):
             day = first_monday + timedelta(weeks=week, days=weekday)
             if day > today:
                 text.append("  ")
@@ -155,14 +184,18 @@ def print_stats(stats: Stats, console: Console | None = None) -> None:
     if not stats.decks and not stats.reviews:
         console.print("No decks found and no answers stored yet.")
         return
-    parts = [deck_table(stats), Text(""),
-             Text("Due in the next 30 days (cards per day)", style="bold"), forecast_chart(stats.forecast),
-             Text(""), Text("Answers per day, last 16 weeks", style="bold"),
-             heatmap_chart(stats.heatmap, stats.today), Text(""), summary_lines(stats)]
+    width = console.width
+    weeks = min(HEATMAP_WEEKS, (width - 4) // 2)
+    days = _forecast_layout(stats.forecast, width)[1]
+    parts = [deck_table(stats) if width >= TABLE_WIDTH else deck_list(stats), Text(""),
+             Text(f"Due in the next {days} days" + (" (cards per day)" if width >= 45 else ""), style="bold"),
+             forecast_chart(stats.forecast, width), Text(""),
+             Text(f"Answers per day, last {weeks} weeks", style="bold"),
+             heatmap_chart(stats.heatmap, stats.today, width), Text(""), summary_lines(stats)]
     exams = exam_lines(stats)
     if exams is not None:
         parts += [Text(""), exams]
     console.print(Group(*parts))
 
 
-__all__ = ["deck_table", "forecast_chart", "heatmap_chart", "print_stats"]
+__all__ = ["deck_list", "deck_table", "forecast_chart", "heatmap_chart", "print_stats"]
