@@ -169,11 +169,12 @@ def deck_pool(decks: Sequence[Deck], tags: Sequence[str] | None = None) -> list[
 
 
 def _pick_cards(pool: list[Card], count: int, rng: random.Random) -> list[Card]:
-    """`count` cards, kinds taking turns, at most one card per note (siblings give each other away)
-    until the notes run out."""
+    """`count` cards, kinds taking turns, at most one card per note or table until they run out:
+    siblings give each other away, and so do cards whose options come from the same table."""
     by_note: dict[str, list[Card]] = defaultdict(list)
     for card in pool:
-        by_note[f"{card.deck}/{card.note or card.id}"].append(card)
+        group = f"table:{card.table.id}" if card.table is not None else card.note or card.id
+        by_note[f"{card.deck}/{group}"].append(card)
     rounds: list[list[Card]] = []
     for siblings in by_note.values():  # round k holds each note's k-th card, shuffled
         for k, card in enumerate(rng.sample(siblings, len(siblings))):
@@ -218,14 +219,19 @@ def build_exam(decks: Sequence[Deck], count: int, rng: random.Random, tags: Sequ
 
 
 def chosen_option(question: Question, given: str) -> str | None:
-    """The option a line names: its number (from 1) or its text; None if it names none."""
+    """The option a line names: its number (from 1), its text, or its value (`65536` names `65,536`,
+    `23.2` names `23.19` within a ±2% tolerance) when exactly one option has it; else None."""
     text = given.strip()
     if text.isdigit() and 1 <= int(text) <= len(question.options):
         return question.options[int(text) - 1]
+    folded = answers.fold(text)
+    if not folded:
+        return None
     for option in question.options:
-        if answers.fold(text) and answers.fold(text) in (answers.fold(option), answers.fold(display(option))):
+        if folded in (answers.fold(option), answers.fold(display(option))):
             return option
-    return None
+    same = [o for o in question.options if answers.same_answer(text, o, question.tolerance)]
+    return same[0] if len(same) == 1 else None
 
 
 def grade(question: Question, given: str) -> Outcome:

@@ -45,71 +45,74 @@ DECK = textwrap.dedent("""\
     """)
 
 NOW = {"DENSE1X1QUIZ_NOW": "2026-11-26T09:00:00Z"}
-SCRIPT = "lost\n2 080\n23.2\n600\nspacial\n"  # five answers; the sixth question meets the end of input
+SCRIPT = "2\nspacial\n2 080\n1\n23.2\n"  # five answers; the sixth question meets the end of input
 
 TRANSCRIPT = textwrap.dedent("""\
     Exam: 6 questions
     Answer with an option's number or text, or type the answer; q ends the exam.
 
     Question 1 of 6  small
-    Dense vs 1×1 convolution
-    Feature: Spatial info
-    Dense: ?
-      1. Lost
-      2. Flattened vector
-    Answer (1–2): lost
-    ✓ Right: 1. Lost
+    What does a 1×1 convolution mix?
+      1. Neighbouring pixels
+      2. Samples in the batch
+      3. The channels at each pixel
+    Answer (1–3): 2
+    ✗ Wrong. Right answer: 3. The channels at each pixel
+      source: Lin et al. 2013, Network In Network
 
     Question 2 of 6  small
+    A 1×1 convolution keeps the […] structure of its input.
+    Answer: spacial
+    ✗ Wrong. Right answer: spatial
+
+    Question 3 of 6  small
     Weights of a 1×1 conv from Cᵢₙ = 64 to Cₒᵤₜ = 32, bias included?
     Answer: 2 080
     ✓ Right: 2080
       64·32 + 32
 
-    Question 3 of 6  computed
+    Question 4 of 6  computed
+    A 5×5 convolution (padding 2) maps 14×14×16 to 14×14×64. How many weights, bias included?
+    Answer: 1
+    ✗ Wrong. Right answer: 25,664
+      Cₒᵤₜ·Cᵢₙ·k² + Cₒᵤₜ = 64·16·25 + 64 = 25,664
+      source: PyTorch nn.Conv2d: weight Cₒᵤₜ × Cᵢₙ/groups × k × k, bias Cₒᵤₜ
+
+    Question 5 of 6  computed
     How many times cheaper, in multiply-accumulates, is a depthwise-separable 5×5 layer with 320 output channels than a standard 5×5 convolution? (within ±2%)
-    Answer: 23.2
-    ✓ Right: 23.19
+      1. 23.19
+      2. 320
+      3. 25
+      4. 0.04313
+    Answer (1–4): 23.2
+    ✓ Right: 1. 23.19
       separable/standard = 1/N + 1/D_K² = 1/320 + 1/25; its inverse is 23.19
       source: MobileNets (Howard et al., 2017), section 3.1
 
-    Question 4 of 6  computed
-    How many weights does a 5×5 depthwise convolution on 24 channels have, bias included?
-      1. 144
-      2. 624
-      3. 14,424
-      4. 600
-    Answer (1–4): 600
-    ✗ Wrong. Right answer: 2. 624
-      one 5×5 filter per channel: C·k² + C = 24·25 + 24 = 624
-      source: MobileNets (Howard et al., 2017), section 3.1
-
-    Question 5 of 6  small
-    A 1×1 convolution keeps the […] structure of its input.
-    Answer: spacial
-    ✗ Wrong. Right answer: spatial
-
     Question 6 of 6  small
-    What does a 1×1 convolution mix?
-      1. Neighbouring pixels
-      2. Samples in the batch
-      3. The channels at each pixel
+    Dense vs 1×1 convolution
+    Feature: Input
+    Which column says «H×W×C tensor»?
+      1. 1×1 conv
+      2. Dense
 
-    Score 3/6 (50%) · time 0:00 · seed 9
+    Score 2/6 (33%) · time 0:00 · seed 16
     Ended early: 1 unanswered, counted wrong.
 
-    Missed (3)
-    4. How many weights does a 5×5 depthwise convolution on 24 channels have, bias included?
-       right: 2. 624 · you: 600
-    5. A 1×1 convolution keeps the […] structure of its input.
+    Missed (4)
+    1. What does a 1×1 convolution mix?
+       right: 3. The channels at each pixel · you: Samples in the batch
+    2. A 1×1 convolution keeps the […] structure of its input.
        right: spatial · you: spacial
-    6. What does a 1×1 convolution mix?
-       right: 3. The channels at each pixel · not answered
+    4. A 5×5 convolution (padding 2) maps 14×14×16 to 14×14×64. How many weights, bias included?
+       right: 25,664 · you: 1
+    6. Dense vs 1×1 convolution · Feature: Input · Which column says «H×W×C tensor»?
+       right: 1. 1×1 conv · not answered
 
     Study next
-    idea       0/2 right  quiz study --tag idea
-    mobilenet  1/2 right  quiz exam --tag mobilenet
-    params     1/2 right  quiz study --tag params
+    idea     0/2 right  quiz study --tag idea
+    compare  0/1 right  quiz study --tag compare
+    params   1/2 right  quiz study --tag params
     """)  # noqa: E501 - the transcript keeps each line whole
 
 
@@ -121,38 +124,39 @@ def deck(tmp_path):
 
 
 def test_a_scripted_exam_gives_this_exact_transcript_and_these_rows(quiz, deck, isolated_home):
-    result = quiz("exam", deck, "-n", "6", "--seed", "9", input=SCRIPT, env=NOW)
+    result = quiz("exam", deck, "-n", "6", "--seed", "16", input=SCRIPT, env=NOW)
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout == TRANSCRIPT
     with Store.open(isolated_home) as store:
         [exam] = store.exams()
-        assert (exam.decks, exam.seed, exam.total, exam.score, exam.seconds) == (["small"], 9, 6, 3, 0.0)
+        assert (exam.decks, exam.seed, exam.total, exam.score, exam.seconds) == (["small"], 16, 6, 2, 0.0)
         assert exam.finished is not None
         rows = store.exam_answers(exam.id)
     assert [(r["position"], r["question"], r["kind"], r["given"], r["expected"], r["correct"]) for r in rows] == [
-        (1, "small/cmp:spatial-info:dense", "table", "Lost", "Lost", True),
-        (2, "small/params", "typed", "2 080", "2080", True),
-        (3, "computed:separable-ratio:320-5", "computed", "23.2", "23.19", True),
-        (4, "computed:depthwise-params:24-5", "computed", "600", "624", False),
-        (5, "small/keeps:c1", "cloze", "spacial", "spatial", False),
-        (6, "small/mix", "choice", None, "The channels at each pixel", False),
+        (1, "small/mix", "choice", "Samples in the batch", "The channels at each pixel", False),
+        (2, "small/keeps:c1", "cloze", "spacial", "spatial", False),
+        (3, "small/params", "typed", "2 080", "2080", True),
+        (4, "computed:conv-params:14-14-16-64-5", "computed", "1", "25,664", False),
+        (5, "computed:separable-ratio:320-5", "computed", "23.19", "23.19", True),
+        (6, "small/cmp:input:1x1-conv:which", "table", None, "1×1 conv", False),
     ]
-    assert rows[3]["tags"] == ["mobilenet", "params"]
+    assert rows[4]["tags"] == ["mobilenet", "macs"]
 
 
 def test_json_holds_exactly_the_documented_document(quiz, deck):
-    result = quiz("exam", deck, "-n", "6", "--seed", "9", "--json", input=SCRIPT, env=NOW)
+    result = quiz("exam", deck, "-n", "6", "--seed", "16", "--json", input=SCRIPT, env=NOW)
     assert result.returncode == 0
     document = json.loads(result.stdout)
     assert list(document) == ["score", "total", "seconds", "questions"]
-    assert (document["score"], document["total"], document["seconds"]) == (3, 6, 0.0)
+    assert (document["score"], document["total"], document["seconds"]) == (2, 6, 0.0)
     assert [list(q) for q in document["questions"]] == [
         ["id", "kind", "prompt", "options", "given", "expected", "correct"]] * 6
-    assert document["questions"][3] == {
-        "id": "computed:depthwise-params:24-5", "kind": "computed",
-        "prompt": "How many weights does a 5×5 depthwise convolution on 24 channels have, bias included?",
-        "options": ["144", "624", "14,424", "600"], "given": "600", "expected": "624", "correct": False}
-    assert document["questions"][5]["options"] == [
+    assert document["questions"][4] == {
+        "id": "computed:separable-ratio:320-5", "kind": "computed",
+        "prompt": "How many times cheaper, in multiply-accumulates, is a depthwise-separable 5×5 layer with 320 "
+                  "output channels than a standard 5×5 convolution? (within ±2%)",
+        "options": ["23.19", "320", "25", "0.04313"], "given": "23.19", "expected": "23.19", "correct": True}
+    assert document["questions"][0]["options"] == [
         "Neighbouring pixels", "Samples in the batch", "The channels at each pixel"]
     assert document["questions"][1]["options"] == []
     assert document["questions"][5]["given"] is None
@@ -160,8 +164,8 @@ def test_json_holds_exactly_the_documented_document(quiz, deck):
 
 
 def test_option_text_works_like_its_number(quiz, deck):
-    script = "1\n2,080\n23.19\n2\nspatial\nthe channels at each pixel\n"
-    result = quiz("exam", deck, "-n", "6", "--seed", "9", "--json", input=script, env=NOW)
+    script = "the channels at each pixel\nspatial\n2,080\n25664\n23.4\n1×1 CONV\n"
+    result = quiz("exam", deck, "-n", "6", "--seed", "16", "--json", input=script, env=NOW)
     assert json.loads(result.stdout)["score"] == 6
 
 
@@ -194,10 +198,10 @@ def test_an_unknown_deck_is_bad_usage(quiz):
 
 def test_ctrl_c_mid_exam_exits_130_and_keeps_the_answers(deck, isolated_home):
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "dense1x1quiz", "exam", deck, "-n", "6", "--seed", "9"],
+    proc = subprocess.Popen([sys.executable, "-m", "dense1x1quiz", "exam", deck, "-n", "6", "--seed", "16"],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     try:
-        proc.stdin.write(b"1\n2080\n")
+        proc.stdin.write(b"3\nspatial\n")
         proc.stdin.flush()
         seen, deadline = b"", time.monotonic() + 30
         while b"Question 3 of 6" not in seen and time.monotonic() < deadline:
@@ -214,7 +218,7 @@ def test_ctrl_c_mid_exam_exits_130_and_keeps_the_answers(deck, isolated_home):
         [exam] = store.exams()
         assert (exam.finished, exam.score) == (None, None)
         assert [(r["position"], r["given"], r["correct"]) for r in store.exam_answers(exam.id)] == [
-            (1, "Lost", True), (2, "2080", True)]
+            (1, "The channels at each pixel", True), (2, "spatial", True)]
 
 
 def spawn(*args, **env):
@@ -224,7 +228,7 @@ def spawn(*args, **env):
 
 
 def test_in_a_terminal_a_bad_choice_is_asked_again_and_ctrl_c_exits_130(deck, isolated_home):
-    child = spawn(deck, "-n", "6", "--seed", "9", "--no-computed")
+    child = spawn(deck, "-n", "6", "--seed", "16", "--no-computed")
     child.expect("Answer")
     child.sendline("")  # a stray Enter costs nothing
     child.expect("Answer")
