@@ -181,8 +181,8 @@ def _check_header(path: Path) -> str | None:
     which SQLite itself may only notice when it reaches a missing page."""
     try:
         size = path.stat().st_size
-        if size == 0:
-            return None  # SQLite treats an empty file as a new database
+        if size == 0:  # SQLite takes an empty file for a new database; with backups around, it was one
+            return "is empty" if list_backups(path.parent) else None
         with path.open("rb") as f:
             header = f.read(100)
     except OSError as exc:
@@ -367,6 +367,12 @@ class Store:
             raise StoreError(f"cannot write the backup {target}: {exc.strerror or exc}") from None
         for old in list_backups(self.path.parent)[BACKUPS_KEPT:]:
             old.unlink(missing_ok=True)
+        for stale in self.backup_dir.glob("*.part"):  # left by a process killed while copying
+            try:
+                if datetime.now().timestamp() - stale.stat().st_mtime > 3600:
+                    stale.unlink()
+            except OSError:
+                pass
         return target
 
     # -- reviews -----------------------------------------------------------------------------

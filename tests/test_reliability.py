@@ -159,9 +159,8 @@ WRITER = textwrap.dedent("""
 """)
 
 
-def test_four_writers_hammering_the_same_cards(tmp_path):
-    home = tmp_path / "home"
-    Store.open(home).close()
+def test_four_writers_hammering_the_same_cards_from_a_fresh_home(tmp_path):
+    home = tmp_path / "home"  # not created yet: the four race to create the schema too
     procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(home), f"w{w}", "150"], stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, env=_env(home)) for w in range(4)]
     for proc in procs:

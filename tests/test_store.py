@@ -276,6 +276,32 @@ def test_one_checked_backup_a_day(home):
     assert len(list_backups(home)) == 2
 
 
+def test_an_emptied_database_with_backups_is_damage_not_a_fresh_start(home):
+    backup = _with_history_and_backup(home)
+    (home / DB_NAME).write_bytes(b"")
+    with pytest.raises(StoreError, match=rf"is damaged \(is empty\).*the newest backup is {backup}$"):
+        Store.open(home)
+    assert (home / DB_NAME).read_bytes() == b""
+
+
+def _with_history_and_backup(home):
+    with Store.open(home) as s:
+        s.record_review(("d", "c"), 3, T0, mode="flip", scheduler=make_scheduler())
+        return s.backup()
+
+
+def test_a_backup_killed_halfway_is_never_taken_for_a_backup(home):
+    backup = _with_history_and_backup(home)
+    stale = backup.with_name("quiz-20990101T000000000000Z-daily.sqlite3.part")
+    stale.write_bytes(b"half a copy")
+    assert list_backups(home) == [backup]
+    old = stale.stat().st_mtime - 7200
+    os.utime(stale, (old, old))
+    with Store.open(home) as s:
+        s.backup()
+    assert not stale.exists()
+
+
 def test_damaged_without_backup_says_where_backups_would_be(home):
     home.mkdir()
     (home / DB_NAME).write_bytes(b"\x00" * 5000)
