@@ -57,6 +57,7 @@ class Outcome:
     question: Question
     given: str | None
     correct: bool
+    near: bool = False  # wrong by a slip of a character or two (still wrong)
 
 
 @dataclass
@@ -243,7 +244,9 @@ def grade(question: Question, given: str) -> Outcome:
             return Outcome(question, given.strip(), False)
         return Outcome(question, option, option == question.expected)
     result = answers.grade(given, [question.expected, *question.accept], question.tolerance)
-    return Outcome(question, given.strip(), result.correct)
+    # A digit off in a number is a wrong number, not a spelling slip.
+    spelled = answers.parse_number(result.closest) is None and answers.parse_shape(result.closest) is None
+    return Outcome(question, given.strip(), result.correct, result.near and spelled)
 
 
 # -- the exam loop -----------------------------------------------------------------------------

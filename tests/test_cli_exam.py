@@ -63,7 +63,7 @@ TRANSCRIPT = textwrap.dedent("""\
     Question 2 of 6  small
     A 1×1 convolution keeps the […] structure of its input.
     Answer: spacial
-    ✗ Wrong. Right answer: spatial
+    ✗ Wrong. Right answer: spatial (close: check the spelling)
 
     Question 3 of 6  small
     Weights of a 1×1 conv from Cᵢₙ = 64 to Cₒᵤₜ = 32, bias included?

@@ -256,6 +256,14 @@ def test_a_choice_also_takes_the_value_of_one_option():
     assert grade(close, "8.95") == Outcome(close, "8.95", False)  # both within 2%: names neither
 
 
+def test_a_spelling_slip_is_wrong_but_called_close():
+    typed = Question(id="d/t", kind="typed", prompt="?", expected="spatial")
+    assert grade(typed, "spacial") == Outcome(typed, "spacial", False, near=True)
+    assert grade(typed, "temporal") == Outcome(typed, "temporal", False, near=False)
+    number = Question(id="d/n", kind="typed", prompt="?", expected="2080")
+    assert grade(number, "2081") == Outcome(number, "2081", False, near=False)
+
+
 def test_typed_answers_use_the_accepted_alternatives(deck):
     card = next(c for c in deck.cards if c.id == "t2")
     question = question_from_card(card, random.Random(0))

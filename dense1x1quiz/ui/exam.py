@@ -143,6 +143,8 @@ class ExamScreen:
             line = Text(f"{RIGHT} Right: ", style="bold green") + self._expected(question)
         else:
             line = Text(f"{WRONG} Wrong. ", style="bold red") + Text("Right answer: ") + self._expected(question)
+            if outcome.near:
+                line.append(" (close: check the spelling)", style="yellow")
         self._print(line)
         if question.explain:
             self._hanging(Text("  "), deck_text(question.explain, style="dim"))
