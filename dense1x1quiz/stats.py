@@ -21,13 +21,14 @@ from dense1x1quiz.errors import StoreError
 from dense1x1quiz.model import Deck
 from dense1x1quiz.scheduler import (
     DEFAULT_DAY_START_HOUR,
+    MATURE_DAYS,
     CardState,
     Key,
     day_start,
     next_day_start,
     utc,
 )
-from dense1x1quiz.store import ExamRow, Store, epoch_ms
+from dense1x1quiz.store import ExamRow, Store, epoch_ms, state_from_row
 
 FORECAST_DAYS = 30
 HEATMAP_WEEKS = 16
@@ -81,7 +82,7 @@ class Stats:
     now: datetime
     today: date  # the study day containing `now` (its local calendar date at the day start)
     decks: list[DeckStats]
-    cards: list[CardState]  # every card of the selected decks, in deck order (new ones included)
+    card_rows: list[tuple]  # every card of the selected decks in deck order, as `Store.state_rows()` rows
     reviews: int
     retention: Retention
     average_answer_ms: float | None
@@ -90,6 +91,12 @@ class Stats:
     orphans: list[Key]
     exams: list[ExamRow]
     weakest_tags: list[TagResult]
+
+    @property
+    def cards(self) -> list[CardState]:
+        """Every card of the selected decks in deck order (new ones as `CardState.new`)."""
+        return [state_from_row(row) if row[2] != "new" else CardState.new((row[0], row[1]))
+                for row in self.card_rows]
 
 
 def _day_starts(now: datetime, back: int, ahead: int, hour: int, tz: tzinfo | None) -> list[datetime]:
@@ -117,37 +124,40 @@ def compute_stats(decks: Sequence[Deck], store: Store, now: datetime, *, all_dec
     if not isinstance(hour, int) or not 0 <= hour <= 23:
         raise StoreError(f"the setting 'day_start_hour' in {store.path} must be an hour from 0 to 23, not {hour!r}")
     deck_ids = [d.id for d in decks]
-    stored = store.states() if all_decks else store.states(decks=deck_ids)
+    stored = {(r[0], r[1]): r for r in store.state_rows(None if all_decks else deck_ids)}
     days = _day_starts(now, HEATMAP_WEEKS * 7 - 1, FORECAST_DAYS, hour, tz)
+    edges_ms = [epoch_ms(d) for d in days]
     today_index = HEATMAP_WEEKS * 7 - 1
-    today_start, end_of_today = days[today_index], days[today_index + 1]
-    forecast_edges = days[today_index + 1:]  # ends of study days today … today + 29
+    end_of_today_ms = edges_ms[today_index + 1]
+    forecast_edges_ms = edges_ms[today_index + 1:]  # ends of study days today … today + 29
+    mature_ms = MATURE_DAYS * 86_400_000
 
+    # Raw rows (times in ms) rather than CardStates: tens of thousands of cards stay quick.
     per_deck: dict[str, DeckStats] = {}
-    cards: list[CardState] = []
-    known: set[Key] = set()
+    card_rows: list[tuple] = []
     forecast = [0] * FORECAST_DAYS
     for deck in decks:
         figures = per_deck[deck.id] = DeckStats(deck.id, deck.title, cards=len(deck.cards))
         for card in deck.cards:
-            state = stored.get(card.key) or CardState.new(card.key)
-            known.add(card.key)
-            cards.append(state)
-            if state.state == "new":
+            row = stored.get((deck.id, card.id))
+            if row is None:
+                card_rows.append((deck.id, card.id, "new", 0, None, None, None, None, 0, 0))
                 figures.new += 1
                 continue
-            if state.state == "review":
+            card_rows.append(row)
+            state, due_ms, last_ms = row[2], row[6], row[7]
+            if state == "review":
                 figures.review += 1
-                figures.mature += state.mature
+                figures.mature += due_ms - last_ms >= mature_ms
             else:
                 figures.learning += 1
-            assert state.due is not None
-            if state.due < end_of_today:
+            if due_ms < end_of_today_ms:
                 figures.due_today += 1
-            slot = bisect.bisect_right(forecast_edges, state.due)
+            slot = bisect.bisect_right(forecast_edges_ms, due_ms)
             if slot < FORECAST_DAYS:
                 forecast[slot] += 1
 
+    known = {(row[0], row[1]) for row in card_rows}
     orphans = sorted(k for k in stored if k not in known and (all_decks or k[0] in per_deck))
     for key in orphans:
         if key[0] in per_deck:
@@ -156,7 +166,6 @@ def compute_stats(decks: Sequence[Deck], store: Store, now: datetime, *, all_dec
     selected = None if all_decks else deck_ids
     # True retention and answer time over the last 30 days.
     since = now - timedelta(days=RETENTION_DAYS)
-    edges_ms = [epoch_ms(d) for d in days]
     first_of_day: dict[tuple[str, str, int], tuple[str, int]] = {}
     durations: dict[str, list[int]] = defaultdict(list)
     for deck_id, card_id, at_ms, rating, before, duration_ms in store.answer_facts(since, decks=selected):
@@ -187,9 +196,9 @@ def compute_stats(decks: Sequence[Deck], store: Store, now: datetime, *, all_dec
 
     return Stats(
         now=now,
-        today=_label(today_start, tz),
+        today=_label(days[today_index], tz),
         decks=list(per_deck.values()),
-        cards=cards,
+        card_rows=card_rows,
         reviews=store.review_count(selected),
         retention=Retention(sum(t[0] for t in tally.values()), sum(t[1] for t in tally.values())),
         average_answer_ms=sum(all_durations) / len(all_durations) if all_durations else None,
@@ -213,8 +222,12 @@ def _weakest_tags(store: Store) -> list[TagResult]:
     return [r for r in results if r.correct < r.total][:WEAK_TAGS]
 
 
-def _iso(moment: datetime | None) -> str | None:
-    return None if moment is None else utc(moment).isoformat().replace("+00:00", "Z")
+def _iso_ms(ms: int | None) -> str | None:
+    """ms since the epoch → ISO-8601 UTC with a Z ("2026-03-10T11:01:00Z"; milliseconds if any)."""
+    if ms is None:
+        return None
+    moment = utc(datetime(1970, 1, 1) + timedelta(milliseconds=ms))
+    return moment.isoformat(timespec="milliseconds" if ms % 1000 else "seconds").replace("+00:00", "Z")
 
 
 def stats_json(stats: Stats) -> dict:
@@ -234,9 +247,9 @@ def stats_json(stats: Stats) -> dict:
             for d in stats.decks
         ],
         "cards": [
-            {"deck": s.key[0], "id": s.key[1], "state": s.state, "due": _iso(s.due), "stability": s.stability,
-             "difficulty": s.difficulty, "reps": s.reps, "lapses": s.lapses}
-            for s in stats.cards
+            {"deck": deck, "id": card, "state": state, "due": _iso_ms(due_ms), "stability": stability,
+             "difficulty": difficulty, "reps": reps, "lapses": lapses}
+            for deck, card, state, _, stability, difficulty, due_ms, _, reps, lapses in stats.card_rows
         ],
     }
 
