@@ -227,15 +227,38 @@ def spawn(*args, **env):
     return child
 
 
-def test_in_a_terminal_a_bad_choice_is_asked_again_and_ctrl_c_exits_130(deck, isolated_home):
-    child = spawn(deck, "-n", "6", "--seed", "16", "--no-computed")
-    child.expect("Answer")
+CHOICES = textwrap.dedent("""\
+    deck: choices
+    title: Two choices
+    cards:
+      - {id: a, front: Kernel of a pointwise convolution?, options: [1×1, 3×3, 5×5], answer: 1×1}
+      - {id: b, front: What does a 1×1 convolution keep?, options: [H × W, C, Nothing], answer: H × W}
+    """)
+
+
+def test_in_a_terminal_a_bad_choice_is_asked_again_and_ctrl_c_exits_130(tmp_path, isolated_home):
+    path = tmp_path / "choices.yaml"
+    path.write_text(CHOICES, encoding="utf-8")
+    child = spawn(str(path), "-n", "2", "--seed", "1", "--no-computed")
+    child.expect(r"Answer \(1–3\): ")
+    assert "Kernel of a pointwise convolution?" in child.before
     child.sendline("")  # a stray Enter costs nothing
-    child.expect("Answer")
+    child.expect(r"Answer \(1–3\): ")
+    child.sendline("9")
+    child.expect("Type a number from 1 to 3, or the option's text.")
+    child.expect(r"Answer \(1–3\): ")
+    child.sendline("1x1")  # the option's text, written another way
+    child.expect("✓ Right")
+    child.expect("Question 2 of 2")
+    child.expect(r"Answer \(1–3\): ")
     child.sendcontrol("c")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130
+    assert "Exam stopped; the answers given so far are saved." in child.before
+    with Store.open(isolated_home) as store:
+        [exam] = store.exams()
+        assert [(r["position"], r["correct"]) for r in store.exam_answers(exam.id)] == [(1, True)]
 
 
 def test_in_a_terminal_the_time_limit_ends_the_exam_while_typing(deck, isolated_home):
