@@ -60,6 +60,7 @@ def conv2d(
 
 
 def relu(x: np.ndarray) -> np.ndarray:
+    """max(x, 0), elementwise."""
     return np.maximum(x, 0)
 
 
@@ -85,10 +86,12 @@ def max_pool2d(x: np.ndarray, kernel: int, stride: int = 1, padding: int = 0) ->
 
 
 def nchw_to_nhwc(x: np.ndarray) -> np.ndarray:
+    """A view of PyTorch's (N, C, H, W) tensor in Keras' (N, H, W, C) order (no copy)."""
     return x.transpose(0, 2, 3, 1)
 
 
 def nhwc_to_nchw(x: np.ndarray) -> np.ndarray:
+    """A view of a (N, H, W, C) tensor in (N, C, H, W) order (no copy)."""
     return x.transpose(0, 3, 1, 2)
 
 

@@ -106,3 +106,6 @@ def run(p: dict) -> DemoResult:
         "resnet34": {"params": r34[0], "macs": r34[1], "paper_flops": paper["resnet34_flops"]},
     }
     return DemoResult("bottleneck", "ResNet's 1×1 reduce → 3×3 → 1×1 expand", p, CONVENTION, blocks, figures)
+
+
+__all__ = ["CONVENTION", "DEFAULTS", "estimate_bytes", "run"]

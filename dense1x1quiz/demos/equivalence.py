@@ -82,3 +82,6 @@ def run(p: dict) -> DemoResult:
     }
     return DemoResult("equivalence", "a 1×1 conv is one linear layer at every pixel", p, CONVENTION,
                       blocks, figures)
+
+
+__all__ = ["CONVENTION", "DEFAULTS", "estimate_bytes", "run"]

@@ -93,3 +93,6 @@ def run(p: dict) -> DemoResult:
     }
     return DemoResult("fc-to-conv", "a classifier's dense layers as 7×7 and 1×1 convolutions", p, CONVENTION,
                       blocks, figures)
+
+
+__all__ = ["CONVENTION", "DEFAULTS", "estimate_bytes", "run"]

@@ -94,3 +94,6 @@ def run(p: dict) -> DemoResult:
                          "dense_not_transposed": checks[4].max_diff},
     }
     return DemoResult("frameworks", "PyTorch NCHW vs Keras NHWC", p, CONVENTION, blocks, figures)
+
+
+__all__ = ["CONVENTION", "DEFAULTS", "estimate_bytes", "run"]

@@ -116,3 +116,6 @@ def _branches(h: int, w: int, c: int, c_out: int) -> tuple[str, ...]:
 def _sum(a: tuple[str, str], b: tuple[str, str]) -> tuple[str, str]:
     """Two (params, MACs) pairs of formatted numbers added."""
     return tuple(num(int(x.replace(",", "")) + int(y.replace(",", ""))) for x, y in zip(a, b, strict=True))
+
+
+__all__ = ["CONVENTION", "DEFAULTS", "estimate_bytes", "run"]

@@ -93,3 +93,6 @@ def run(p: dict) -> DemoResult:
     }
     return DemoResult("mobilenet", "depthwise-separable convolutions and MobileNet v1", p, CONVENTION,
                       blocks, figures)
+
+
+__all__ = ["CONVENTION", "DEFAULTS", "estimate_bytes", "run"]

@@ -69,3 +69,6 @@ def run(p: dict) -> DemoResult:
     }
     return DemoResult("nonlinearity", "1×1 conv → ReLU → 1×1 conv is a per-pixel MLP", p, CONVENTION,
                       blocks, figures)
+
+
+__all__ = ["CONVENTION", "DEFAULTS", "estimate_bytes", "run"]

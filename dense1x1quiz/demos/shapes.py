@@ -85,3 +85,6 @@ def run(p: dict) -> DemoResult:
         "dense_same_output_size": {"params": same_size_params, "macs": n * costs.dense_macs(flat, h * w * co)},
     }
     return DemoResult("shapes", "Dense vs 1×1 conv on an H×W×Cᵢₙ tensor", p, CONVENTION, blocks, figures)
+
+
+__all__ = ["CONVENTION", "DEFAULTS", "estimate_bytes", "run"]

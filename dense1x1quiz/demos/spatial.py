@@ -79,3 +79,6 @@ def run(p: dict) -> DemoResult:
     }
     return DemoResult("spatial", "shuffle the pixels: 1×1 conv follows, a dense layer does not", p,
                       CONVENTION, blocks, figures)
+
+
+__all__ = ["CONVENTION", "DEFAULTS", "estimate_bytes", "run"]
