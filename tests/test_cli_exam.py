@@ -169,6 +169,14 @@ def test_option_text_works_like_its_number(quiz, deck):
     assert json.loads(result.stdout)["score"] == 6
 
 
+def test_typed_escape_sequences_are_shown_not_obeyed(quiz, deck):
+    result = quiz("exam", deck, "-n", "6", "--seed", "16", input="\x1b[2J$x$\n\x07\n", env=NOW)
+    assert result.returncode == 0
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "Answer (1–3): ␛[2J$x$\n" in result.stdout  # literally, not even the math rendered
+    assert "right: spatial · you: ␇\n" in result.stdout
+
+
 def test_without_computed_problems_only_deck_questions(quiz, deck):
     result = quiz("exam", deck, "-n", "20", "--no-computed", "--seed", "1", "--json", input="", env=NOW)
     document = json.loads(result.stdout)

@@ -19,6 +19,7 @@ from rich.text import Text
 
 from dense1x1quiz.exam import ExamResult, Outcome, Question, TimeUp, chosen_option, study_next
 from dense1x1quiz.model import Deck
+from dense1x1quiz.text import visible_controls
 from dense1x1quiz.ui.console import deck_text
 
 RIGHT, WRONG = "✓", "✗"
@@ -96,7 +97,7 @@ class ExamScreen:
             if not line:
                 return None
             line = line.rstrip("\r\n")
-            self._print(Text(self._prompt(question)) + Text(line))
+            self._print(Text(self._prompt(question)) + self._typed(line))
             return line
         while True:
             try:
@@ -129,6 +130,11 @@ class ExamScreen:
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
+
+    @staticmethod
+    def _typed(text: str) -> Text:
+        """What the learner typed, literally (no math rendering), control characters made visible."""
+        return Text(visible_controls(text))
 
     def _expected(self, question: Question) -> Text:
         if question.options:
@@ -189,7 +195,8 @@ class ExamScreen:
                     answer.append(" · not answered", style="dim")
                 else:
                     answer.append(" · you: ", style="dim")
-                    answer.append_text(deck_text(outcome.given))
+                    chosen = outcome.given in outcome.question.options  # an option is deck text
+                    answer.append_text(deck_text(outcome.given) if chosen else self._typed(outcome.given))
                 self._hanging(Text(" " * width), answer)
         hints = study_next(result, decks)
         if hints:
