@@ -167,7 +167,7 @@ def exam(
         raise no_questions(decks, tag, computed)
     limit = time_limit * 60 if time_limit is not None else None
     screen = ExamScreen(make_console(stderr=as_json), interactive=sys.stdin.isatty())
-    screen.intro(len(questions), n, limit)
+    screen.intro(questions, n, limit)
     with Store.open(env.home_dir()) as store:
         try:
             result = run_exam(questions, ui=screen, recorder=store, clock=exam_clock(), now=env.now, seed=seed,

@@ -186,6 +186,16 @@ def test_without_computed_problems_only_deck_questions(quiz, deck):
     assert "Exam: 11 questions (20 asked for; only 11 match)" in result.stderr
 
 
+def test_a_deck_without_gradable_cards_gets_computed_problems_and_says_so(quiz, tmp_path):
+    path = tmp_path / "basic.yaml"
+    path.write_text("deck: basic\ntitle: Basic\ncards:\n  - {id: a, front: Front, back: Back}\n", encoding="utf-8")
+    result = quiz("exam", str(path), "-n", "3", "--seed", "1", input="", env=NOW)
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[:2] == [
+        "Exam: 3 questions", "No choice, typed, cloze or table cards to ask: computed problems only."]
+    assert result.stdout.count("  computed\n") == 1  # ended at the first question: input was empty
+
+
 def test_nothing_to_ask_is_a_clear_error(quiz, deck):
     result = quiz("exam", deck, "--tag", "nosuch", "--no-computed")
     assert (result.returncode, result.stdout) == (1, "")

@@ -61,13 +61,17 @@ class ExamScreen:
 
     # -- before ----------------------------------------------------------------------------
 
-    def intro(self, total: int, wanted: int, time_limit: float | None) -> None:
+    def intro(self, questions: Sequence[Question], wanted: int, time_limit: float | None) -> None:
+        total = len(questions)
         line = Text(f"Exam: {total} question{'s' * (total != 1)}", style="bold")
         if total < wanted:
             line.append(f" ({wanted} asked for; only {total} match)", style="")
         if time_limit is not None:
             line.append(f" · time limit {clock_text(time_limit)}", style="")
         self._print(line)
+        if all(q.kind == "computed" for q in questions):
+            self._print(Text("No choice, typed, cloze or table cards to ask: computed problems only.",
+                             style="yellow"))
         hint = "Answer with an option's number or text, or type the answer; q ends the exam."
         self._print(Text(hint, style="dim"))
         self._print()
