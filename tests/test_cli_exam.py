@@ -132,6 +132,7 @@ def test_a_scripted_exam_gives_this_exact_transcript_and_these_rows(quiz, deck, 
         assert (exam.decks, exam.seed, exam.total, exam.score, exam.seconds) == (["small"], 16, 6, 2, 0.0)
         assert exam.finished is not None
         rows = store.exam_answers(exam.id)
+        assert (store.review_count(), store.states()) == (0, {})  # the study schedule is untouched
     assert [(r["position"], r["question"], r["kind"], r["given"], r["expected"], r["correct"]) for r in rows] == [
         (1, "small/mix", "choice", "Samples in the batch", "The channels at each pixel", False),
         (2, "small/keeps:c1", "cloze", "spacial", "spatial", False),
