@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 
-from dense1x1quiz.errors import StoreError
 from dense1x1quiz.model import Deck
 from dense1x1quiz.scheduler import (
     DEFAULT_DAY_START_HOUR,
@@ -121,8 +120,6 @@ def compute_stats(decks: Sequence[Deck], store: Store, now: datetime, *, all_dec
     "day_start_hour" setting, else 4; `tz` to the local time zone."""
     now = utc(now)
     hour = store.get_setting("day_start_hour", DEFAULT_DAY_START_HOUR) if day_start_hour is None else day_start_hour
-    if not isinstance(hour, int) or not 0 <= hour <= 23:
-        raise StoreError(f"the setting 'day_start_hour' in {store.path} must be an hour from 0 to 23, not {hour!r}")
     deck_ids = [d.id for d in decks]
     stored = {(r[0], r[1]): r for r in store.state_rows(None if all_decks else deck_ids)}
     days = _day_starts(now, HEATMAP_WEEKS * 7 - 1, FORECAST_DAYS, hour, tz)

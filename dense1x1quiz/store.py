@@ -606,18 +606,26 @@ class Store:
     # -- settings ----------------------------------------------------------------------------
 
     def get_setting(self, name: str, default: Any = None) -> Any:
-        """A saved setting (JSON value), or `default`. Names in use: "retention" (float),
-        "day_start_hour" (int), "new_per_day" (int)."""
+        """A saved setting, or `default` when unset. The known ones come back checked (see
+        SETTINGS: "retention" a float 0.7–0.99, "day_start_hour" an int 0–23, "new_per_day" an
+        int ≥ 0); a value edited by hand into something else raises StoreError naming it."""
         rows = self._read("SELECT value FROM settings WHERE name = ?", (name,))
         if not rows:
             return default
         try:
-            return json.loads(rows[0][0])
+            value = json.loads(rows[0][0])
         except ValueError:
             raise StoreError(f"the setting {name!r} in {self.path} is not a JSON value: {rows[0][0]!r}") from None
+        problem = _setting_problem(name, value)
+        if problem:
+            raise StoreError(f"the setting {name!r} in {self.path} {problem}, not {value!r}")
+        return value
 
     def set_setting(self, name: str, value: Any) -> None:
-        """Save a setting (any JSON value); committed at once."""
+        """Save a setting (any JSON value; known names are checked: ValueError); committed at once."""
+        problem = _setting_problem(name, value)
+        if problem:
+            raise ValueError(f"setting {name!r} {problem}, not {value!r}")
         with self.transaction() as db:
             db.execute("INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)", (name, json.dumps(value)))
 
@@ -701,6 +709,26 @@ def _statements(script: str) -> list[str]:
     return [s for s in statements if s.strip(" \n;")]
 
 
+# The settings the program reads: name → (type, lowest, highest).
+SETTINGS: dict[str, tuple[type, float, float]] = {
+    "retention": (float, 0.7, 0.99),
+    "day_start_hour": (int, 0, 23),
+    "new_per_day": (int, 0, 100_000),
+}
+
+
+def _setting_problem(name: str, value: Any) -> str | None:
+    """What is wrong with `value` for a known setting, or None."""
+    if name not in SETTINGS:
+        return None
+    kind, low, high = SETTINGS[name]
+    ok_type = isinstance(value, (int, float)) if kind is float else isinstance(value, int)
+    if isinstance(value, bool) or not ok_type or not low <= value <= high:
+        noun = "a number" if kind is float else "a whole number"
+        return f"must be {noun} from {low:g} to {high:g}"
+    return None
+
+
 def _is_damage(text: str) -> bool:
     text = text.lower()
     return any(word in text for word in ("malformed", "not a database", "corrupt", "encrypted"))
@@ -722,5 +750,15 @@ def _damaged_message(path: Path, problem: str) -> str:
             f"Move it away to start afresh, or restore a backup: {hint}")
 
 
-__all__ = ["DB_NAME", "MIGRATIONS", "ExamRow", "ReviewRow", "Store", "epoch_ms", "list_backups", "state_from_row",
-           "to_ms_precision"]
+__all__ = [
+    "DB_NAME",
+    "MIGRATIONS",
+    "SETTINGS",
+    "ExamRow",
+    "ReviewRow",
+    "Store",
+    "epoch_ms",
+    "list_backups",
+    "state_from_row",
+    "to_ms_precision",
+]

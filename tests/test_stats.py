@@ -185,36 +185,18 @@ def test_cli_stats_unknown_deck_is_bad_usage(quiz):
     assert result.stderr.startswith("Error: no deck named 'no-such-deck'")
 
 
-def test_a_bad_day_start_setting_is_a_clear_error(store):
-    from dense1x1quiz.errors import StoreError
+def test_a_bad_day_start_setting_is_a_clear_error(store, isolated_home, quiz):
+    import sqlite3
 
-    store.set_setting("day_start_hour", 25)
-    with pytest.raises(StoreError, match=r"'day_start_hour' in .* must be an hour from 0 to 23, not 25$"):
-        compute_stats([DECK_A], store, NOW)
-
-
-def test_a_deck_edited_between_sessions_keeps_the_history_of_every_unchanged_id(quiz, tmp_path):
-    deck = tmp_path / "mine.yaml"
-    head = "deck: mine\ntitle: Mine\ncards:\n"
-    deck.write_text(head + "  - {id: one, front: Q1, back: A1}\n  - {id: two, front: Q2, back: A2}\n"
-                    "  - {id: three, front: Q3, back: A3}\n", encoding="utf-8")
-    env = {"DENSE1X1QUIZ_NOW": "2026-03-10T12:00:00Z", "TZ": "UTC"}
-    studied = quiz("study", str(deck), "--mode", "flip", input="\n3\n\n1\n\n4\nq\n", env=env)
-    assert studied.returncode == 0, studied.stderr
-    # Text changed for `one`, `two` removed, `four` added.
-    deck.write_text(head + "  - {id: one, front: Q1 reworded, back: A1 reworded}\n"
-                    "  - {id: three, front: Q3, back: A3}\n  - {id: four, front: Q4, back: A4}\n", encoding="utf-8")
-    doc = json.loads(quiz("stats", str(deck), "--json", env=env).stdout)
-    assert [(c["id"], c["state"], c["reps"]) for c in doc["cards"]] == [
-        ("one", "learning", 1), ("three", "review", 1), ("four", "new", 0)]
-    assert doc["reviews"] == 3 and doc["decks"][0]["orphans"] == ["two"]
-    screen = quiz("stats", str(deck), env=env).stdout
-    assert "Orphans (history kept, card no longer in its deck): 1: mine/two" in screen
-    # The id comes back: so does its history.
-    deck.write_text(deck.read_text(encoding="utf-8") + "  - {id: two, front: Q2, back: A2}\n", encoding="utf-8")
-    doc = json.loads(quiz("stats", str(deck), "--json", env=env).stdout)
-    assert [(c["id"], c["reps"]) for c in doc["cards"]] == [("one", 1), ("three", 1), ("four", 0), ("two", 1)]
-    assert doc["decks"][0]["orphans"] == []
+    db = sqlite3.connect(isolated_home / "quiz.sqlite3")
+    db.execute("INSERT OR REPLACE INTO settings VALUES ('day_start_hour', '25')")
+    db.commit()
+    db.close()
+    result = quiz("stats")
+    assert result.returncode == 1
+    assert result.stderr.replace("\n", "") == (
+        f"Error: the setting 'day_start_hour' in {isolated_home / 'quiz.sqlite3'} must be a whole number "
+        "from 0 to 23, not 25")
 
 
 def test_a_narrow_screen_gets_a_deck_list_and_shorter_charts(store, capsys):

@@ -1,6 +1,8 @@
 """The review store: rows written, durability settings, undo, replay, migrations, damaged files."""
 
+import json
 import os
+import re
 import sqlite3
 import tempfile
 from datetime import datetime, timedelta, timezone
@@ -145,6 +147,19 @@ def test_new_cards_today_and_answered_today(store):
     assert store.answered_since(T0 + timedelta(hours=2, minutes=30)) == {("b", "z")}
     assert store.review_count() == 5 and store.review_count(["a"]) == 4
     assert store.review_counts_by_deck() == {"a": 4, "b": 1}
+
+
+@pytest.mark.parametrize(("name", "value"), [("retention", 1.5), ("retention", "0.9"), ("day_start_hour", 4.5),
+                                             ("day_start_hour", -1), ("new_per_day", True)])
+def test_known_settings_are_checked_both_ways(store, home, name, value):
+    with pytest.raises(ValueError, match=f"^setting '{name}' must be a"):
+        store.set_setting(name, value)
+    db = sqlite3.connect(home / DB_NAME)
+    db.execute("INSERT INTO settings VALUES (?, ?)", (name, json.dumps(value)))
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match=f"^the setting '{name}' in .* must be a .*, not {re.escape(repr(value))}$"):
+        store.get_setting(name)
 
 
 def test_settings_round_trip_and_pick_the_scheduler(store, home):
