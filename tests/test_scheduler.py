@@ -219,3 +219,25 @@ def test_stored_states_equal_fsrs_for_mixed_sequences(tmp_path, fuzz):
         assert state.reps == len(sequence)
         if not fuzz:
             assert state.due == due
+
+
+def test_day_start_in_the_machines_own_time_zone(monkeypatch):
+    import time as time_module
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    time_module.tzset()
+    try:
+        york = ZoneInfo("America/New_York")
+        for local in (datetime(2026, 3, 8, 3, 30), datetime(2026, 3, 8, 12, 0), datetime(2026, 11, 1, 4, 30),
+                      datetime(2026, 7, 1, 23, 59)):
+            at = local.replace(tzinfo=york)
+            assert day_start(at) == day_start(at, 4, york)
+            assert next_day_start(at) == next_day_start(at, 4, york)
+        # 8 March 2026, clocks go forward at 2 a.m.: that study day lasts 23 hours.
+        at = datetime(2026, 3, 8, 12, 0, tzinfo=york)
+        assert day_start(at) == datetime(2026, 3, 8, 8, 0, tzinfo=UTC)  # 4 a.m. EDT
+        assert next_day_start(at) - day_start(at) == timedelta(hours=24)
+        assert day_start(at) - day_start(at - timedelta(days=1)) == timedelta(hours=23)
+    finally:
+        monkeypatch.undo()
+        time_module.tzset()
