@@ -353,6 +353,8 @@ def test_cram_writes_nothing_and_brings_failed_cards_back():
     summary, out, store = study(cards, "\n1\n" + "\n3\n" * 6, mode="flip", cram=True)
     assert store.rows == []
     assert "Saved Again · cram, schedule unchanged" in lines(out)
+    assert [line for line in lines(out) if line.startswith("cram ")][:3] == [
+        "cram 5 left", "cram 5 left", "cram 4 left"]  # the failed card is still left
     assert out.count("What mixes channels at each pixel?") == 2  # failed, then asked again after three cards
     assert (summary.answered, summary.right, summary.wrong, summary.next_due) == (6, 5, 1, None)
 

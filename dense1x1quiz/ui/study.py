@@ -227,14 +227,13 @@ class StudyUI:
 
     def _header(self, view: CardView) -> Text:
         new, learning, review = view.counts
+        if view.cram:  # no schedule: just the cards left
+            return Text.assemble(("cram ", "bold magenta"), (str(sum(view.counts)), "bold"),
+                                 ("" if self.compact else " left", "dim"))
         if self.compact:
-            text = Text.assemble((str(new), "blue"), " ", (str(learning), "red"), " ", (str(review), "green"))
-        else:
-            text = Text.assemble(("new ", "dim"), (str(new), "bold blue"), ("  learning ", "dim"),
-                                 (str(learning), "bold red"), ("  review ", "dim"), (str(review), "bold green"))
-        if view.cram:
-            text.append(" cram" if self.compact else "  cram", style="bold magenta")
-        return text
+            return Text.assemble((str(new), "blue"), " ", (str(learning), "red"), " ", (str(review), "green"))
+        return Text.assemble(("new ", "dim"), (str(new), "bold blue"), ("  learning ", "dim"),
+                             (str(learning), "bold red"), ("  review ", "dim"), (str(review), "bold green"))
 
     def _hint_text(self) -> Text | None:
         if self._hint is None:
