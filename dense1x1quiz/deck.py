@@ -298,10 +298,12 @@ class _DeckReader:
         if name and name not in demos.DEMOS:
             self.error(value, f"unknown demo `{name}`{demos.suggest(name)}; `quiz demo` lists them")
             return None
-        for problem in demos.check_params(params):
-            self.error(value, f"demo {name}: {problem}")
-        typed = tuple((k, v.lower() if k == "layout" else int(v)) for k, v in params.items()
-                      if not demos.check_params({k: v}))
+        problems = demos.check_params(params, name)
+        for problem in problems:
+            self.error(value, problem if problem.startswith(f"demo {name} ") else f"demo {name}: {problem}")
+        if problems:
+            return None
+        typed = tuple((k, v.lower() if k == "layout" else int(v)) for k, v in params.items())
         return DemoLink(name, typed) if name else None
 
     # -- cards ---------------------------------------------------------------------------------

@@ -168,6 +168,9 @@ BAD = {
                      ["4:38: unknown demo `shape` (did you mean `shapes`?); `quiz demo` lists them"]),
     "bad demo parameter": (HEAD + "cards:\n  - {id: a, front: x, back: y, demo: {name: shapes, cin: -3}}\n",
                            ["4:38: demo shapes: cin must be a whole number from 1 to 100,000, not '-3'"]),
+    "parameter the demo does not take": (
+        HEAD + "cards:\n  - {id: a, front: x, back: y, demo: {name: inception, cout: 3}}\n",
+        ["4:38: demo inception takes no `cout` (its sizes: height, width, cin, batch)"]),
     "bad flag": (HEAD + "cards:\n  - {id: a, front: x, back: y, reverse: yes}\n",
                  ["4:41: `reverse` must be true or false, not 'yes'"]),
     "top level not a mapping": ("- a\n- b\n", [

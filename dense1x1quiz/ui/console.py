@@ -26,7 +26,7 @@ def deck_text(text: str, style: str = "") -> Text:
 
 def print_error(message: str) -> None:
     """`Error: …` on stderr; the message is shown literally."""
-    make_console(stderr=True).print(Text("Error: ", style="bold red") + Text(message))
+    make_console(stderr=True).print(Text("Error: ", style="bold red") + Text(message), soft_wrap=True)
 
 
 __all__ = ["deck_text", "make_console", "print_error"]
