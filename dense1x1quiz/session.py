@@ -401,6 +401,7 @@ class Summary:
     next_due: datetime | None = None
     stopped: str = ""  # "" (done or quit), "interrupted", "SIGTERM", "SIGHUP"
     exit_code: int = 0
+    left: int = 0  # cards still to study today (learning steps later today included)
     results: list[tuple[Key, int]] = field(default_factory=list)
 
 
@@ -437,6 +438,7 @@ def run_study(
             session.summary.stopped, session.summary.exit_code = "output closed", 1
     session.summary.seconds = timer() - started
     session.summary.next_due = queue.next_due()
+    session.summary.left = sum(queue.counts(clock()))
     return session.summary
 
 

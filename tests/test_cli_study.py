@@ -65,7 +65,8 @@ def test_flip_takes_exactly_two_lines_per_card_and_every_answer_is_a_row(deck, i
     out = result.output.splitlines()
     local = (datetime(2026, 11, 26, 9, tzinfo=timezone.utc) + timedelta(minutes=10)).astimezone()
     assert f"Saved Good · next in 10m ({local:%H:%M})" in out
-    assert re.fullmatch(r"Studied 3 cards in \d+s: 2 right, 1 wrong", out[-2])
+    assert re.fullmatch(r"Studied 3 cards in \d+s: 2 right, 1 wrong", out[-3])
+    assert out[-2] == "3 cards left for today."  # the cloze card, and two learning cards coming back
     assert out[-1].startswith("Next card due in 1m (")  # the card failed a minute before
     rows = reviews(isolated_home)
     assert [(r[1], r[3], r[4], r[5], r[6]) for r in rows] == [
@@ -86,6 +87,7 @@ def test_q_and_end_of_input_quit_with_exit_0_and_keep_the_answers(deck, isolated
     result = quiz([deck, "--mode", "flip"], "\n")  # ends while the answer is shown
     assert result.exit_code == 0
     assert len(reviews(isolated_home)) == 1
+    assert result.output.splitlines()[-3:-1] == ["No cards studied.", "3 cards left for today."]
 
 
 def test_auto_mode_asks_each_kind_its_way(deck, isolated_home):

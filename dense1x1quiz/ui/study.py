@@ -494,7 +494,7 @@ def print_summary(ui: StudyUI, summary: Summary, now: datetime, *, cards_found: 
     if cards_found == 0:
         lines.append(Text("No cards to study: no deck found, or no card with the tags given."))
     elif summary.answered == 0:
-        lines.append(Text("No cards studied." if summary.stopped or cram else "Nothing to study now."))
+        lines.append(Text("No cards studied." if summary.left or cram else "Nothing to study now."))
     else:
         plural = "s" if summary.answered != 1 else ""
         line = Text.assemble(f"Studied {summary.answered} card{plural} in {format_duration(summary.seconds)}: ",
@@ -502,7 +502,9 @@ def print_summary(ui: StudyUI, summary: Summary, now: datetime, *, cards_found: 
         if cram:
             line.append(" (cram: schedule unchanged)", style="dim")
         lines.append(line)
-    if summary.next_due is not None:
+    if summary.left:
+        lines.append(Text(f"{summary.left} card{'s' * (summary.left != 1)} left for today."))
+    if summary.next_due is not None and summary.next_due > now:
         lines.append(Text(f"Next card due {format_due(summary.next_due, now)}."))
     try:
         ui.end_line()
