@@ -300,3 +300,27 @@ def test_whatever_the_notes_the_deck_written_validates(tmp_path, lines):
     deck, problems = check_deck(out)
     assert deck is not None and not [p for p in problems if not p.warning]
     assert len(deck.cards) == len(result.deck.cards)
+
+
+def test_keep_ids_matches_edited_cards_to_their_old_ids_in_any_order():
+    from dense1x1quiz.authoring.draft import DeckDraft, Item
+    from dense1x1quiz.authoring.reimport import keep_ids
+
+    def basic(card_id, front, back):
+        return Item(card_id, "basic", front=front, answer=back)
+
+    old = DeckDraft("d", "D", items=(
+        basic("conv", "What does a 1×1 convolution do?", "Mixes channels at every pixel."),
+        basic("dense", "What does a dense layer do?", "Connects every input to every output."),
+        basic("gone", "An old question", "An old answer"),
+    ) + tuple(basic(f"filler-{i}", f"filler question {i}", f"filler answer {i}") for i in range(3000)))
+    new = DeckDraft("d", "D", items=(
+        basic("brand-new", "Who introduced 1×1 convolutions?", "Network in Network, 2013."),
+        basic("what-does-a-dense-layer-do-now", "What does a dense layer do, exactly?",
+              "Connects every input to every output neuron."),
+        basic("what-does-a-1x1-conv-do", "What does a 1×1 conv do?", "Mixes channels at each pixel."),
+    ) + tuple(basic(f"x{i}", f"filler question {i}", f"filler answer {i} (edited)") for i in range(3000)))
+    kept, changes = keep_ids(new, old)
+    assert [i.id for i in kept.items[:3]] == ["brand-new", "dense", "conv"]
+    assert [i.id for i in kept.items[3:6]] == ["filler-0", "filler-1", "filler-2"]
+    assert (changes.added, changes.removed, len(changes.changed)) == (["brand-new"], ["gone"], 3002)
