@@ -21,8 +21,11 @@ choice and cloze cards an `explain` shown after the answer.
 from __future__ import annotations
 
 import difflib
+import gc
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from dense1x1quiz import demos
@@ -64,7 +67,8 @@ def load_deck(path: str | Path) -> Deck:
 def check_deck(path: str | Path) -> tuple[Deck | None, list[Problem]]:
     """The deck at `path` (None if unusable) and every problem and warning found in it."""
     reader = _DeckReader(str(path))
-    deck = reader.read(Path(path))
+    with _gc_paused():
+        deck = reader.read(Path(path))
     return deck, sorted(reader.problems, key=lambda p: (p.line, p.col))
 
 
@@ -72,8 +76,23 @@ def check_deck_bytes(path: str | Path, data: bytes) -> tuple[Deck | None, list[P
     """`check_deck` on the bytes of the file at `path`, already read (the deck cache reads them once,
     to hash them); `data` holds at most the first MAX_BYTES + 1 bytes."""
     reader = _DeckReader(str(path))
-    deck = reader.check_bytes(data)
+    with _gc_paused():
+        deck = reader.check_bytes(data)
     return deck, sorted(reader.problems, key=lambda p: (p.line, p.col))
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a deck is read: the tree and the cards hold no cycles, and
+    the collector would otherwise scan a big deck's ~200,000 new objects over and over (~30% of
+    the time of loading a 20,000-card deck)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def slug(text: str) -> str:
