@@ -324,3 +324,14 @@ def test_keep_ids_matches_edited_cards_to_their_old_ids_in_any_order():
     assert [i.id for i in kept.items[:3]] == ["brand-new", "dense", "conv"]
     assert [i.id for i in kept.items[3:6]] == ["filler-0", "filler-1", "filler-2"]
     assert (changes.added, changes.removed, len(changes.changed)) == (["brand-new"], ["gone"], 3002)
+
+
+def test_an_unclosed_comment_hides_one_line_not_the_rest_of_the_notes():
+    notes = parse_notes("# T\n\n<!-- a note to self\n\nQ: still read?\nA: yes\n", "t")
+    assert [(i.front, i.answer) for i in notes.draft.items] == [("still read?", "yes")]
+
+
+def test_a_cloze_line_and_a_question_in_one_paragraph_are_both_kept():
+    notes = parse_notes("A {{c1::cloze}} here.\nQ: first?\nA: one\n", "t")
+    assert [(i.kind, i.front or i.cloze) for i in notes.draft.items] == [("basic", "first?"),
+                                                                         ("cloze", "A {{c1::cloze}} here.")]

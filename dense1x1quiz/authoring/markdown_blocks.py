@@ -51,6 +51,7 @@ def split_blocks(text: str) -> list[Block]:
             i = j + 1
         elif stripped.startswith("<!--"):
             j = take_until(i, lambda s: "-->" in s)
+            j = i if j == len(lines) else j  # never closed: one line, not the rest of the notes
             blocks.append(Block("comment", lines[i:j + 1], i + 1))
             i = j + 1
         elif m := _HEADING_RE.match(line):
