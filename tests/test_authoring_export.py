@@ -190,3 +190,22 @@ def test_markdown_export_warns_about_what_it_cannot_carry(tmp_path):
     deck_file.write_text('deck: br\ntitle: Br\ncards:\n  - {id: ok, front: "a <br> b", back: x}\n'
                          '  - {id: math, front: "$a<br>b$", back: y}\n')
     assert export_deck(load_deck(deck_file), "md", tmp_path / "br.md").problems == ["math"]
+
+
+def test_anki_note_types_templates_and_mathjax(tmp_path, collection):
+    import genanki
+
+    import_apkg(collection, export_deck(load_deck(KINDS), "apkg", tmp_path / "k.apkg").path)
+    by_guid = {n.guid: n for n in (collection.get_note(i) for i in collection.find_notes(""))}
+    note = by_guid[genanki.guid_for("kinds", "t1")]
+    assert note["Front"] == r"Params of a 1×1 conv, \(C_{in}=64\), \(C_{out}=32\) (no bias)?"
+    assert note["Explain"] == r"\(64 \times 32\)<br>Also accepted: 2,048, 2 048"
+    assert note["Source"] == "Try: quiz demo shapes --cin 64 --cout 32"
+    typed = note.note_type()
+    assert "{{type:Back}}" in typed["tmpls"][0]["qfmt"] and "{{type:Back}}" in typed["tmpls"][0]["afmt"]
+    cloze = by_guid[genanki.guid_for("kinds", "z1")]
+    assert cloze.note_type()["type"] == 1  # Anki's cloze kind: one card per {{cN::…}}
+    assert len(cloze.cards()) == 2
+    reverse = by_guid[genanki.guid_for("kinds", "b1")]
+    assert [c.question() != "" for c in reverse.cards()] == [True, True]
+    assert "Every kind 🧠 – with * and \\ and | pipes" in [d.name for d in collection.decks.all_names_and_ids()]
