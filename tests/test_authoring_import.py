@@ -335,3 +335,11 @@ def test_a_cloze_line_and_a_question_in_one_paragraph_are_both_kept():
     notes = parse_notes("A {{c1::cloze}} here.\nQ: first?\nA: one\n", "t")
     assert [(i.kind, i.front or i.cloze) for i in notes.draft.items] == [("basic", "first?"),
                                                                          ("cloze", "A {{c1::cloze}} here.")]
+
+
+def test_the_notes_are_never_overwritten_by_their_deck_even_with_force(tmp_path):
+    notes = tmp_path / "conv.md"
+    notes.write_text(NOTES_V1)
+    with pytest.raises(QuizError, match="is the notes file itself"):
+        import_to_deck(notes, notes, force=True)
+    assert notes.read_text() == NOTES_V1

@@ -61,6 +61,8 @@ def import_to_deck(notes_path: Path, output: Path | None = None, deck_id: str | 
         free = _free_id(chosen)
         renamed_from, chosen = (chosen if free != chosen else ""), free
     path = output if output is not None else _user_deck_path(chosen)
+    if path.exists() and path.resolve() == notes_path.resolve():
+        raise QuizError(f"{path} is the notes file itself; write the deck somewhere else with -o")
     old = _existing_deck(path, force)
     if deck_id is None and old is not None:
         chosen, renamed_from = old.id, ""  # updating a deck: its id (and review history) stays
