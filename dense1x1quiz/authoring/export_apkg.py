@@ -7,14 +7,12 @@ so importing a newer export into Anki updates the notes instead of adding duplic
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from dense1x1quiz.authoring.anki_html import stable_id, to_html
 from dense1x1quiz.authoring.draft import DeckDraft, Item
+from dense1x1quiz.authoring.files import write_atomically
 from dense1x1quiz.deck import slug
-from dense1x1quiz.errors import QuizError
 from dense1x1quiz.model import DemoLink, Table
 
 PREFIX = "dense1x1quiz"
@@ -125,23 +123,8 @@ def export_apkg(draft: DeckDraft, path: Path, timestamp: float | None = None) ->
             deck.add_note(genanki.Note(model=models["table"], fields=fields,
                                        guid=genanki.guid_for(draft.id, f"{table.id}:{key}"),
                                        tags=list(dict.fromkeys((*draft.tags, *table.tags)))))
-    _write_atomically(path, lambda tmp: genanki.Package(deck).write_to_file(tmp, timestamp=timestamp))
+    write_atomically(path, lambda tmp: genanki.Package(deck).write_to_file(tmp, timestamp=timestamp))
     return len(deck.notes)
-
-
-def _write_atomically(path: Path, write) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        os.close(fd)
-        try:
-            write(tmp)
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-    except OSError as exc:
-        raise QuizError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 __all__ = ["anki_deck_name", "export_apkg", "row_key", "table_notes"]

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from dense1x1quiz.authoring.anki_html import to_html
 from dense1x1quiz.authoring.draft import DeckDraft, Item
-from dense1x1quiz.authoring.export_apkg import _write_atomically, anki_deck_name, table_notes
+from dense1x1quiz.authoring.export_apkg import anki_deck_name, table_notes
+from dense1x1quiz.authoring.files import write_text_atomically
 
 NOTETYPES = {"basic": "Basic", "reversed": "Basic (and reversed card)", "typed": "Basic (type in the answer)",
              "choice": "Basic", "cloze": "Cloze"}
@@ -65,14 +66,8 @@ def export_csv(draft: DeckDraft, path: Path) -> int:
     """Write the deck for Anki's text importer: comma-separated for `.csv`, tab-separated otherwise."""
     separator = "," if path.suffix.lower() == ".csv" else "\t"
     text = to_csv_text(draft, separator)
-    count = len(rows(draft))
-
-    def write(tmp: str) -> None:
-        with open(tmp, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-
-    _write_atomically(path, write)
-    return count
+    write_text_atomically(path, text)
+    return len(rows(draft))
 
 
 __all__ = ["COLUMNS", "NOTETYPES", "export_csv", "rows", "to_csv_text"]

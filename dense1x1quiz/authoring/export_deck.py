@@ -57,16 +57,11 @@ def export_deck(deck: Deck, fmt: str, output: Path | None = None) -> ExportResul
         from dense1x1quiz.authoring.export_csv import export_csv
 
         return ExportResult(path, export_csv(draft, path))
-    from dense1x1quiz.authoring.export_apkg import _write_atomically
     from dense1x1quiz.authoring.export_md import deck_to_markdown, roundtrip_problems
+    from dense1x1quiz.authoring.files import write_text_atomically
 
     text = deck_to_markdown(draft)
-
-    def write(tmp: str) -> None:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-
-    _write_atomically(path, write)
+    write_text_atomically(path, text)
     return ExportResult(path, len(draft.items) + len(draft.tables), roundtrip_problems(draft, text))
 
 

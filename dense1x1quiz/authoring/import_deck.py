@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from dense1x1quiz.authoring.deck_writer import write_deck
 from dense1x1quiz.authoring.draft import DeckDraft, draft_from_deck
+from dense1x1quiz.authoring.files import write_text_atomically
 from dense1x1quiz.authoring.markdown_import import Notes, import_notes
 from dense1x1quiz.authoring.reimport import Changes, keep_ids
 from dense1x1quiz.deck import ID_RE, check_deck
@@ -133,28 +132,19 @@ def _check_id_free(deck_id: str, path: Path) -> None:
 
 
 def write_checked(draft: DeckDraft, path: Path, header: str = "") -> Deck:
-    """Write the draft as a deck file, atomically, only after the written text has passed validation."""
-    text = write_deck(draft, header)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise QuizError(f"cannot write {path}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
+    """Write the draft as a deck file, atomically, only after the written file has passed validation."""
+    checked: list[Deck] = []
+
+    def check(tmp: str) -> None:
         deck, problems = check_deck(tmp)
         errors = [p for p in problems if not p.warning]
         if deck is None or errors:  # a bug in the writer or importer: never leave a broken deck behind
             raise QuizError("the deck written did not validate (this is a bug): "
                             + "; ".join(p.message for p in errors[:3]))
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise QuizError(f"cannot write {path}: {exc.strerror or exc}") from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return replace(deck, path=str(path))
+        checked.append(deck)
+
+    write_text_atomically(path, write_deck(draft, header), check)
+    return replace(checked[0], path=str(path))
 
 
 __all__ = ["ImportResult", "import_to_deck", "write_checked"]
