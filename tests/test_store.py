@@ -332,8 +332,8 @@ def test_home_that_cannot_be_created(tmp_path):
 
 # -- property: any answers at any times ---------------------------------------------------------
 
-answers = st.lists(
-    st.tuples(st.integers(0, 2), st.integers(1, 4), st.integers(0, 60 * 24 * 90), st.integers(0, 999_999)),
+answers = st.lists(  # (card, rating — 0 means "undo the last answer" —, minutes later, microseconds)
+    st.tuples(st.integers(0, 2), st.integers(0, 4), st.integers(0, 60 * 24 * 90), st.integers(0, 999_999)),
     min_size=1, max_size=25,
 )
 
@@ -344,13 +344,19 @@ def test_any_answer_sequence_keeps_the_invariants(sequence, fuzz):
     scheduler = make_scheduler(retention=0.9, fuzz=fuzz)
     with tempfile.TemporaryDirectory() as folder, Store.open(Path(folder)) as s:
         now = T0
-        per_card: dict[tuple, list] = {}
+        log: list[tuple] = []  # what the log should hold: (key, state after)
         for card, rating, minutes, micros in sequence:
             now += timedelta(minutes=minutes, microseconds=micros)
+            if rating == 0:
+                undone = s.undo_last("s")
+                assert undone == (log.pop()[0] if log else None)
+                earlier = [after for key, after in log if key == undone]
+                assert s.state(undone) == earlier[-1] if earlier else undone is None or undone not in s.states()
+                continue
             key = ("d", f"c{card}")
             before = s.state(key)
-            after = s.record_review(key, rating, now, mode="flip", scheduler=scheduler)
-            per_card.setdefault(key, []).append(rating)
+            after = s.record_review(key, rating, now, mode="flip", session_id="s", scheduler=scheduler)
+            log.append((key, after))
             assert after.due >= after.last_review >= now - timedelta(milliseconds=1)
             assert after.reps == before.reps + 1
             assert after.lapses == before.lapses + (before.state == "review" and rating == 1)
@@ -358,8 +364,11 @@ def test_any_answer_sequence_keeps_the_invariants(sequence, fuzz):
             assert (after.step is None) == (after.state == "review")
             assert 1 <= after.difficulty <= 10 and after.stability >= fsrs.scheduler.STABILITY_MIN
         stored = s.states()
-        assert {k: v.reps for k, v in stored.items()} == {k: len(v) for k, v in per_card.items()}
-        assert sum(v.reps for v in stored.values()) == s.review_count() == len(sequence)
+        reps = {}
+        for key, _ in log:
+            reps[key] = reps.get(key, 0) + 1
+        assert {k: v.reps for k, v in stored.items()} == reps
+        assert sum(v.reps for v in stored.values()) == s.review_count() == len(log)
         assert s.rebuild_states() == stored
 
 
