@@ -7,7 +7,7 @@ Every field is one line (line breaks become `<br>`); ids, tags, sources and demo
 from __future__ import annotations
 
 from dense1x1quiz.authoring.draft import DeckDraft, Item
-from dense1x1quiz.authoring.mdtext import clean_heading, md_to_text, text_to_md
+from dense1x1quiz.authoring.mdtext import clean_heading, text_to_md
 from dense1x1quiz.model import DemoLink, Table
 
 
@@ -27,8 +27,8 @@ def _demo(demo: DemoLink | None) -> str:
 
 
 def _common(entry: Item | Table) -> list[tuple[str, str]]:
-    return [("id", entry.id), ("tags", " ".join(entry.tags)), ("source", _meta_value(entry.source)),
-            ("demo", _demo(entry.demo))]
+    """Fields every card and table may have (empty ones are left out of the comment)."""
+    return [("tags", " ".join(entry.tags)), ("source", _meta_value(entry.source)), ("demo", _demo(entry.demo))]
 
 
 def _heading(level: int, text: str) -> tuple[str, bool]:
@@ -38,12 +38,9 @@ def _heading(level: int, text: str) -> tuple[str, bool]:
 
 
 def _item(item: Item) -> list[str]:
-    meta = [("id", item.id)]
-    if item.kind == "typed" and not item.accept:
-        meta.append(("type", "typed"))
-    if item.reverse:
-        meta.append(("reverse", "yes"))
-    lines = [_meta(meta + _common(item)[1:])]
+    meta = [("id", item.id), ("type", "typed" if item.kind == "typed" and not item.accept else ""),
+            ("reverse", "yes" if item.reverse else "")]  # with `Accept:` lines a card is typed anyway
+    lines = [_meta(meta + _common(item))]
     if item.kind == "cloze":
         lines.append(f"Cloze: {text_to_md(item.cloze)}")
     else:
@@ -61,7 +58,7 @@ def _item(item: Item) -> list[str]:
 
 def _table(table: Table) -> list[str]:
     heading, exact = _heading(3, table.title)
-    meta = _common(table) + ([("title", _meta_value(table.title))] if not exact else [])
+    meta = [("id", table.id), *_common(table), ("title", "" if exact else _meta_value(table.title))]
     lines = [heading, "", _meta(meta)]
     lines.append("| " + " | ".join(text_to_md(c, cell=True) for c in table.columns) + " |")
     lines.append("|" + "|".join("---" for _ in table.columns) + "|")
@@ -99,4 +96,4 @@ def roundtrip_problems(draft: DeckDraft, markdown: str) -> list[str]:
     return [e.id for e in (*draft.items, *draft.tables) if again.get(e.id) != replace(e, line=0)]
 
 
-__all__ = ["deck_to_markdown", "md_to_text", "roundtrip_problems"]
+__all__ = ["deck_to_markdown", "roundtrip_problems"]
