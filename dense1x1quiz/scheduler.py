@@ -124,16 +124,26 @@ _fuzz_lock = threading.Lock()
 
 @contextmanager
 def _seeded_fuzz(seed: int):
-    """fsrs draws its fuzz from `random.random` imported into `fsrs.scheduler`; point that name at
-    a private seeded generator for the duration, so the global `random` is neither used nor advanced."""
-    rng = random.Random(seed)
+    """Make fsrs's fuzz come from `seed` for the duration, leaving the global `random` as it was.
+
+    fsrs 6 draws its fuzz from `random.random` imported into `fsrs.scheduler`: that name is pointed
+    at a private seeded generator. Should a later fsrs call `random.random()` through the module
+    instead, the global generator is seeded and its state put back afterwards."""
     with _fuzz_lock:
-        saved = _fsrs_scheduler.random
-        _fsrs_scheduler.random = rng.random
-        try:
-            yield
-        finally:
-            _fsrs_scheduler.random = saved
+        if callable(getattr(_fsrs_scheduler, "random", None)):
+            saved = _fsrs_scheduler.random
+            _fsrs_scheduler.random = random.Random(seed).random
+            try:
+                yield
+            finally:
+                _fsrs_scheduler.random = saved
+        else:
+            saved_state = random.getstate()
+            random.seed(seed)
+            try:
+                yield
+            finally:
+                random.setstate(saved_state)
 
 
 def review(state: CardState, rating: int, now: datetime, scheduler: fsrs.Scheduler,

@@ -241,3 +241,25 @@ def test_day_start_in_the_machines_own_time_zone(monkeypatch):
     finally:
         monkeypatch.undo()
         time_module.tzset()
+
+
+def test_fuzz_stays_seeded_if_fsrs_stops_importing_random_by_name(monkeypatch):
+    """Should fsrs call `random.random()` through the module, fuzz is still seeded and the global
+    generator still left as it was."""
+    import fsrs.scheduler as fsrs_scheduler
+
+    def fuzz_through_the_module(self, *, interval):
+        return timedelta(days=interval.days + int(random.random() * 10))
+
+    monkeypatch.delattr(fsrs_scheduler, "random")
+    monkeypatch.setattr(fsrs.Scheduler, "_get_fuzzed_interval", fuzz_through_the_module)
+    scheduler = make_scheduler()
+    mature = CardState(key=("d", "c"), state="review", step=None, stability=100.0, difficulty=5.0,
+                       due=START, last_review=START - timedelta(days=100), reps=5)
+    random.seed(99)
+    expected_next = random.random()
+    random.seed(99)
+    dues = [review(mature, 3, START, scheduler, seed=seed).due for seed in (1, 2, 1, 2, 3)]
+    assert random.random() == expected_next
+    assert dues[0] == dues[2] and dues[1] == dues[3]
+    assert len(set(dues)) > 1
