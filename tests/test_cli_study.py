@@ -7,6 +7,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -54,7 +55,7 @@ def quiz(args, script, now=START):
 
 
 def reviews(home):
-    with sqlite3.connect(home / "quiz.sqlite3") as db:
+    with closing(sqlite3.connect(home / "quiz.sqlite3")) as db:
         return db.execute("SELECT deck, card, at_ms, rating, state_before, mode, typed, session FROM reviews "
                           "ORDER BY id").fetchall()
 
@@ -161,7 +162,7 @@ def test_limit_stops_after_that_many_cards(deck, isolated_home):
 
 def test_retention_is_used_and_saved(deck, isolated_home):
     quiz([deck, "--retention", "0.95", "--mode", "flip"], "\n4\n")
-    with sqlite3.connect(isolated_home / "quiz.sqlite3") as db:
+    with closing(sqlite3.connect(isolated_home / "quiz.sqlite3")) as db:
         assert db.execute("SELECT retention FROM reviews").fetchall() == [(0.95,)]
         assert db.execute("SELECT value FROM settings WHERE name = 'retention'").fetchall() == [("0.95",)]
     result = quiz([deck, "--retention", "1.5"], "")
@@ -181,7 +182,7 @@ def test_a_week_of_study_brings_cards_back_when_due(deck, isolated_home):
     # A week later the graduated cards are reviews; the reverse card, new, is buried again by `what`
     result = quiz([deck, "--mode", "flip"], "\n3\n" * 20, now="2026-12-03T09:00:00Z")
     assert result.output.splitlines()[0] == "new 1  learning 0  review 4"
-    with sqlite3.connect(isolated_home / "quiz.sqlite3") as db:
+    with closing(sqlite3.connect(isolated_home / "quiz.sqlite3")) as db:
         states = dict(db.execute("SELECT card, state FROM card_states").fetchall())
     assert states == {"cz:c1": "review", "pick": "review", "shape": "review", "what": "review"}
 
@@ -275,5 +276,5 @@ def test_kill_9_after_k_acknowledged_answers_keeps_exactly_k(deck, isolated_home
     process.communicate(timeout=60)
     assert acknowledged == answers
     assert len(reviews(isolated_home)) == answers
-    with sqlite3.connect(isolated_home / "quiz.sqlite3") as db:
+    with closing(sqlite3.connect(isolated_home / "quiz.sqlite3")) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)

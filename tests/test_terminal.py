@@ -7,6 +7,7 @@ import signal
 import sqlite3
 import sys
 import time
+from contextlib import closing
 
 import pytest
 
@@ -90,7 +91,7 @@ def spawn(deck, home, rows=24, cols=80, *extra):
 
 
 def rows(home):
-    with sqlite3.connect(home / "quiz.sqlite3") as db:
+    with closing(sqlite3.connect(home / "quiz.sqlite3")) as db:
         return db.execute("SELECT card, rating, mode, typed FROM reviews ORDER BY id").fetchall()
 
 
