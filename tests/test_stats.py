@@ -211,3 +211,44 @@ def test_a_narrow_screen_gets_a_deck_list_and_shorter_charts(store, capsys):
     assert max(len(line) for line in out.splitlines()) <= 30
     assert "\nDue in the next 27 days\n" in out  # "1 │" + 27 one-character days
     assert "Answers per day, last 13 weeks" in out
+
+
+def test_a_simulated_week_behaves_like_anki_and_stats_shows_it(quiz, tmp_path, isolated_home):
+    """Five evenings of `quiz study` (mixed answers), then `quiz stats`: new cards stay within the
+    daily limit, a card's reverse is never introduced the day its front is, and the figures match
+    the database."""
+    import random
+    import sqlite3
+
+    deck = tmp_path / "week.yaml"
+    deck.write_text("deck: week\ntitle: Week\ncards:\n" + "".join(
+        f"  - {{id: n{i:02d}, front: Front {i}, back: Back {i}, reverse: true}}\n" for i in range(30)),
+        encoding="utf-8")
+    rng = random.Random(7)
+    for day in range(5):
+        lines = "".join(f"\n{rng.choices('1234', weights=(15, 10, 65, 10))[0]}\n" for _ in range(60)) + "q\n"
+        env = {"DENSE1X1QUIZ_NOW": f"2026-03-{10 + day:02d}T19:00:00Z", "TZ": "UTC"}
+        result = quiz("study", str(deck), "--mode", "flip", "--new", "6", input=lines, env=env)
+        assert result.returncode == 0, result.stderr
+    db = sqlite3.connect(isolated_home / "quiz.sqlite3")
+    rows = db.execute("SELECT card, at_ms, state_before FROM reviews ORDER BY id").fetchall()
+    db.close()
+    introduced: dict[str, list[str]] = {}
+    for card, at_ms, before in rows:
+        if before == "new":
+            introduced.setdefault(datetime.fromtimestamp(at_ms / 1000, UTC).date().isoformat(), []).append(card)
+    assert len(introduced) == 5 and all(len(cards) == 6 for cards in introduced.values())
+    for cards in introduced.values():
+        notes = [c.split(":")[0] for c in cards]
+        assert len(notes) == len(set(notes))  # siblings buried
+    env = {"DENSE1X1QUIZ_NOW": "2026-03-15T12:00:00Z", "TZ": "UTC"}
+    doc = json.loads(quiz("stats", str(deck), "--json", env=env).stdout)
+    assert doc["reviews"] == len(rows) > 30
+    reps = {}
+    for card, _, _ in rows:
+        reps[card] = reps.get(card, 0) + 1
+    assert {c["id"]: c["reps"] for c in doc["cards"] if c["reps"]} == reps
+    assert doc["decks"][0]["new"] == 60 - 30
+    assert doc["decks"][0]["due_today"] == sum(1 for c in doc["cards"] if c["due"] and c["due"] < "2026-03-16T04:00")
+    with Store.open(isolated_home) as s:
+        assert s.rebuild_states() == s.states()
