@@ -49,6 +49,8 @@ class Retention:
 
 @dataclass
 class DeckStats:
+    """One deck's figures (`reviews`: answers ever; retention and answer time: last 30 days)."""
+
     deck: str
     title: str
     cards: int = 0
@@ -65,6 +67,8 @@ class DeckStats:
 
 @dataclass(frozen=True)
 class TagResult:
+    """How often exam questions with `tag` were answered right."""
+
     tag: str
     correct: int
     total: int
