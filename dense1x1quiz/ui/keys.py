@@ -91,6 +91,10 @@ class KeyInput:
             line, _, self._pending = pending.replace("\r", "\n").partition("\n")
             return line
         try:
+            import readline  # noqa: F401 - gives input() arrow keys, Home/End and history
+        except ImportError:  # pragma: no cover - not on every platform
+            pass
+        try:
             if pending:  # keys typed ahead before the line began: show them, keep them
                 sys.stdout.write(pending)
                 sys.stdout.flush()
