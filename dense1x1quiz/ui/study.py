@@ -22,6 +22,7 @@ from typing import IO, TYPE_CHECKING
 from rich import box
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.panel import Panel
+from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
@@ -207,8 +208,6 @@ class StudyUI:
         self._emit(self._panel)
 
     def _panel(self) -> RenderableType:
-        from rich.rule import Rule
-
         if self.compact:  # the answer takes the question's place: a small screen cannot hold both
             return Group(*(self._revealed or self._question))
         body = [*self._question, *([Rule(style="dim"), *self._revealed] if self._revealed else [])]
