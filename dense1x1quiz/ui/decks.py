@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from rich.table import Table
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 
-from dense1x1quiz.catalog import DeckEntry
 from dense1x1quiz.errors import Problem
 from dense1x1quiz.text import visible_controls
 from dense1x1quiz.ui.console import deck_text, make_console
 
+if TYPE_CHECKING:  # `quiz validate` needs neither the catalog nor rich's tables (issue 7: start-up time)
+    from dense1x1quiz.catalog import DeckEntry
+
 
 def print_decks(entries: list[DeckEntry]) -> None:
+    from rich.table import Table
+
     console = make_console()
     if not entries:
         console.print("No decks found.")
