@@ -253,14 +253,35 @@ class StudyQueue:
                 self._learning.discard(card.key)
         self.answered.add(card.key)
         self.seen.add(card.key)
-        # The card leaves the day's order. Its siblings not answered today are buried: then the
-        # order is built again, since a buried new card leaves room for another.
+        # The card leaves the day's order, and so do its siblings not answered today (buried).
         if card.key in self._in_base:
             self._base.remove(card)
             self._in_base.discard(card.key)
-        siblings = self._notes.get((card.deck, card.note), [])
-        if any(c.key in self._in_base and c.key not in self.answered for c in siblings):
-            self._day = None
+        buried = [c for c in self._notes.get((card.deck, card.note), [])
+                  if c.key in self._in_base and c.key not in self.answered]
+        for sibling in buried:
+            self._base.remove(sibling)
+            self._in_base.discard(sibling.key)
+        if any(self.state(c).state == "new" for c in buried):
+            self._refill_new(card.deck)
+
+    def _refill_new(self, deck: str) -> None:
+        """A buried new card leaves room for the deck's next new card, as build_queue would choose
+        it: the first new cards in deck order, siblings of today's answers left out."""
+        room = self.new_per_day - self.new_done.get(deck, 0)
+        busy = {(c.deck, c.note) for c in self.cards if c.key in self.answered}
+        fresh = []
+        for card in self.cards:
+            if len(fresh) >= room:
+                break
+            state = self.states.get(card.key)
+            if card.deck == deck and (state is None or state.state == "new") \
+                    and ((card.deck, card.note) not in busy or card.key in self.answered):
+                fresh.append(card)
+        reviews = [c for c in self._base if self.state(c).state != "new"]
+        others = [c for c in self._base if c.deck != deck and self.state(c).state == "new"]
+        self._base = reviews + sorted(others + fresh, key=lambda c: self._position[c.key])
+        self._in_base = {c.key for c in self._base}
 
     def undo(self) -> Card | None:
         """Forget the last answer of this session; its card comes next. None if there is none."""
