@@ -2,12 +2,12 @@
 
 An entry is the result of `deck.check_deck_bytes` (the deck, or None, and its problems) for one
 file content. It lives in `<cache>/decks/<key>.pickle`, where `<cache>` is `$DENSE1X1QUIZ_HOME/cache`
-when that is set, else the platform's user cache folder, and `<key>` hashes the file's bytes together
-with everything that decides what they load to (this module's LOADER_VERSION, the Python version and
-the source of the loader modules). So an entry is never stale: an edited deck or an updated loader
-simply has another key. The folder is safe to delete at any time.
+when that is set, else the platform's user cache folder, and `<key>` is a BLAKE2b hash of the file's
+bytes and of everything that decides what they load to (this module's LOADER_VERSION, the Python
+version and the source of the loader modules). So an entry is never stale: an edited deck or an
+updated loader simply has another key. The folder is safe to delete at any time.
 
-An entry is never trusted blindly. It starts with a magic string and the SHA-256 of its payload
+An entry is never trusted blindly. It starts with a magic string and the BLAKE2b digest of its payload
 (a damaged, truncated or foreign file fails that check), the payload is unpickled by an Unpickler
 that can build only our model classes and plain containers (no other code can run), and the result
 is checked for shape before use. Anything wrong: the entry is ignored, the deck is checked afresh
@@ -22,10 +22,8 @@ from __future__ import annotations
 
 import copyreg
 import gc
-import hashlib
 import io
 import os
-import pickle
 import sys
 from dataclasses import MISSING, fields, replace
 from operator import attrgetter
@@ -34,7 +32,18 @@ from pathlib import Path
 from dense1x1quiz.errors import Problem
 from dense1x1quiz.model import Card, Deck, DemoLink, Table
 
-LOADER_VERSION = 2  # bump when what a deck loads to changes in a way the sources below don't show
+# The C modules themselves: `hashlib` would load OpenSSL and `pickle` its pure-Python half, ~5 ms
+# of a start-up budget of ~50 (issue 7), for the same functions.
+try:
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - another Python implementation
+    from hashlib import blake2b
+try:
+    from _pickle import Unpickler, UnpicklingError
+except ImportError:  # pragma: no cover
+    from pickle import Unpickler, UnpicklingError
+
+LOADER_VERSION = 3  # bump when what a deck loads to changes in a way the sources below don't show
 READ_LIMIT = 16 * 1024 * 1024  # = deck.MAX_BYTES (a test checks); bigger files are refused by the loader
 MAX_ENTRIES = 64  # the oldest entries beyond this are removed when a new one is written
 MAGIC = b"dense1x1quiz-deck-cache\n"
@@ -91,14 +100,19 @@ def _check_bytes(path: str | Path, data: bytes) -> tuple[Deck | None, list[Probl
 
 def entry_key(data: bytes) -> str:
     """The cache key of a deck file's bytes: they and the loader's digest, hashed."""
-    return hashlib.sha256(_loader() + data).hexdigest()
+    return _digest(_loader() + data).hex()
+
+
+def _digest(data: bytes | memoryview) -> bytes:
+    """A 32-byte BLAKE2b digest (for keys and for the checksum of an entry)."""
+    return blake2b(data, digest_size=32).digest()
 
 
 def _loader() -> bytes:
     """A digest of everything besides the file that decides what it loads to."""
     global _loader_digest
     if _loader_digest is None:
-        h = hashlib.sha256(f"{LOADER_VERSION} {sys.version_info[:2]} {PROTOCOL}".encode())
+        h = blake2b(f"{LOADER_VERSION} {sys.version_info[:2]} {PROTOCOL}".encode(), digest_size=32)
         package = Path(__file__).parent
         for name in _LOADER_SOURCES:
             try:
@@ -109,14 +123,14 @@ def _loader() -> bytes:
     return _loader_digest
 
 
-class _ModelUnpickler(pickle.Unpickler):
+class _ModelUnpickler(Unpickler):
     """Builds our model classes and plain containers only: a foreign pickle cannot call anything."""
 
     def find_class(self, module: str, name: str) -> type:
         try:
             return _ALLOWED[(module, name)]
         except KeyError:
-            raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a deck cache entry") from None
+            raise UnpicklingError(f"{module}.{name} is not allowed in a deck cache entry") from None
 
 
 def read_entry(entry: Path) -> tuple[Deck | None, list[tuple[int, int, str, bool]]] | None:
@@ -130,7 +144,7 @@ def read_entry(entry: Path) -> tuple[Deck | None, list[tuple[int, int, str, bool
     if len(blob) <= head or not blob.startswith(MAGIC):
         return None
     payload = memoryview(blob)[head:]
-    if hashlib.sha256(payload).digest() != blob[len(MAGIC):head]:
+    if _digest(payload) != blob[len(MAGIC):head]:
         return None
     gc_was_on = gc.isenabled()
     gc.disable()  # tens of thousands of new objects, none cyclic: collections would only slow it down
@@ -175,6 +189,8 @@ def write_entry(entry: Path, deck: Deck | None, problems: list[Problem]) -> None
     plain = [(p.line, p.col, p.message, p.warning) for p in problems]
     buffer = io.BytesIO()
     try:
+        import pickle  # writing happens after a parse, which costs far more
+
         pickler = pickle.Pickler(buffer, protocol=PROTOCOL)
         pickler.dispatch_table = {**copyreg.dispatch_table, Card: _reduce_card}
         pickler.dump((deck, plain))
@@ -185,7 +201,7 @@ def write_entry(entry: Path, deck: Deck | None, problems: list[Problem]) -> None
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         with open(temp, "wb") as f:
-            f.write(MAGIC + hashlib.sha256(payload).digest() + payload)
+            f.write(MAGIC + _digest(payload) + payload)
         os.replace(temp, entry)
         _prune(entry.parent)
     except OSError:

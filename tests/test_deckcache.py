@@ -146,7 +146,7 @@ def test_a_damaged_entry_is_ignored_and_rebuilt(tmp_path, damage):
 def _forged_entry(entry: Path, payload: bytes) -> None:
     """An entry whose checksum matches: only the unpickler and the shape check stand in the way."""
     entry.parent.mkdir(parents=True, exist_ok=True)
-    entry.write_bytes(deckcache.MAGIC + hashlib.sha256(payload).digest() + payload)
+    entry.write_bytes(deckcache.MAGIC + hashlib.blake2b(payload, digest_size=32).digest() + payload)
 
 
 class _Exploit:
