@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
-
-from rich.text import Text
 
 from dense1x1quiz.errors import Problem
 from dense1x1quiz.text import visible_controls
-from dense1x1quiz.ui.console import deck_text, make_console
 
-if TYPE_CHECKING:  # `quiz validate` needs neither the catalog nor rich's tables (issue 7: start-up time)
+if TYPE_CHECKING:  # `quiz validate` needs neither the catalog nor rich (issue 7: start-up time)
     from dense1x1quiz.catalog import DeckEntry
 
 
 def print_decks(entries: list[DeckEntry]) -> None:
     from rich.table import Table
+    from rich.text import Text
+
+    from dense1x1quiz.ui.console import deck_text, make_console
 
     console = make_console()
     if not entries:
@@ -37,16 +38,19 @@ def print_decks(entries: list[DeckEntry]) -> None:
     console.print(table)
 
 
+# `quiz validate` prints plain lines (no style, never wrapped), so it writes them itself: loading
+# rich's console for them was a third of its start-up (issue 7). Control characters are made visible.
+
+
 def print_problems(problems: list[Problem]) -> None:
     """Every problem as `file:line:col: message` on stderr, warnings included."""
-    console = make_console(stderr=True)
-    for problem in problems:
-        console.print(Text(visible_controls(str(problem))), soft_wrap=True)
+    sys.stderr.write("".join(visible_controls(str(problem)) + "\n" for problem in problems))
+    sys.stderr.flush()
 
 
 def print_validated(files: int, cards: int, warnings: int) -> None:
     extra = f", {warnings} warning{'s' * (warnings != 1)}" if warnings else ""
-    make_console().print(f"{files} deck{'s' * (files != 1)} OK: {cards:,} cards{extra}")
+    sys.stdout.write(f"{files} deck{'s' * (files != 1)} OK: {cards:,} cards{extra}\n")
 
 
 __all__ = ["print_decks", "print_problems", "print_validated"]
