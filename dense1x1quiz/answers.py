@@ -14,6 +14,7 @@ _SHAPE_SEP = re.compile(r"\s*(?:[x×*,]|by)\s*", re.IGNORECASE)
 _SHAPE_RE = re.compile(r"[\(\[]?\s*\d+(?:\s*(?:[x×*,]|by)\s*\d+)+\s*,?\s*[\)\]]?\s*", re.IGNORECASE)
 _NUMBER_RE = re.compile(r"[+-]?(?:\d{1,3}(?:[,\u00a0\u202f _]\d{3})+|\d+)(?:\.\d+)?(?:e[+-]?\d+)?|[+-]?\.\d+",
                         re.IGNORECASE)
+_TIMES = str.maketrans({"·": "×", "⋅": "×", "*": "×"})
 _SUFFIX = {"k": 1e3, "m": 1e6, "b": 1e9, "g": 1e9}
 
 
@@ -27,14 +28,15 @@ def fold(text: str) -> str:
     kept = []
     for ch in text:
         cat = unicodedata.category(ch)
-        if cat.startswith("P") and ch not in "/-.*":
+        if cat.startswith("P") and ch not in "/-.*·":
             kept.append(" ")
         else:
             kept.append(ch)
     text = "".join(kept).replace("-", " ")
     text = re.sub(r"(?<!\d)\.|\.(?!\d)", " ", text)  # a full stop, not a decimal point
     text = re.sub(r"(?<=\w) x (?=\w)|(?<=\d)x(?=\d)", "×", text)  # "h x w" and "3x3" as "h×w", "3×3"
-    text = re.sub(r"\s*([×·⋅*+=/^])\s*", r"\1", text).replace("⋅", "·")
+    # Every way of writing "times" is one: C_in·C_out = C_in*C_out = C_in⋅C_out = C_in×C_out.
+    text = re.sub(r"\s*([×·⋅*+=/^])\s*", r"\1", text).translate(_TIMES)
     return " ".join(text.split())
 
 

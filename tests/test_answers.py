@@ -47,6 +47,8 @@ def test_ratio_tolerance_is_relative():
 @pytest.mark.parametrize("given, expected", [
     ("Yes!", "yes"), ("  fully   connected ", "Fully-connected"), ("H x W x C_out", "H × W × Cₒᵤₜ"),
     ("y=Wx+b", "y = Wx + b"), ("Café", "Cafe\u0301"), ("a 3x3 conv", "a 3×3 conv"), ("1x1 conv", "1 × 1 conv"),
+    ("Cin · Cout", "Cᵢₙ ⋅ Cₒᵤₜ"),
+    ("C_in*C_out + C_out", "Cᵢₙ·Cₒᵤₜ + Cₒᵤₜ"),
 ])
 def test_text_folding(given, expected):
     assert same_answer(given, expected)
