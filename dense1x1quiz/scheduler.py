@@ -11,18 +11,16 @@ Conventions every caller relies on:
 
 from __future__ import annotations
 
-import hashlib
-import random
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, time, timedelta, timezone, tzinfo
-from typing import NamedTuple
-
-import fsrs
-import fsrs.scheduler as _fsrs_scheduler
+from typing import TYPE_CHECKING, NamedTuple
 
 from dense1x1quiz.model import Card
+
+if TYPE_CHECKING:  # fsrs (and hashlib, random) load on the first review: `quiz stats` never needs them
+    import fsrs
 
 Key = tuple[str, str]
 
@@ -38,10 +36,9 @@ DEFAULT_RETENTION = 0.9
 DEFAULT_NEW_PER_DAY = 20
 DEFAULT_DAY_START_HOUR = 4
 
-_TO_FSRS = {"new": fsrs.State.Learning, "learning": fsrs.State.Learning,
-            "review": fsrs.State.Review, "relearning": fsrs.State.Relearning}
-_FROM_FSRS = {fsrs.State.Learning: "learning", fsrs.State.Review: "review",
-              fsrs.State.Relearning: "relearning"}
+# fsrs.State values: Learning 1, Review 2, Relearning 3 (fsrs has no "new": a new card is Learning, step 0).
+_TO_FSRS = {"new": 1, "learning": 1, "review": 2, "relearning": 3}
+_FROM_FSRS = {1: "learning", 2: "review", 3: "relearning"}
 
 
 class CardState(NamedTuple):
@@ -91,6 +88,8 @@ def make_scheduler(retention: float = DEFAULT_RETENTION, fuzz: bool = True) -> f
 
     `retention` is the desired probability of recall when a card falls due (0.7–0.99).
     """
+    import fsrs
+
     return fsrs.Scheduler(desired_retention=retention, learning_steps=LEARNING_STEPS,
                           relearning_steps=RELEARNING_STEPS, enable_fuzzing=fuzz)
 
@@ -104,10 +103,12 @@ def utc(moment: datetime) -> datetime:
 
 def to_fsrs(state: CardState) -> fsrs.Card:
     """Our state as an `fsrs.Card` (card_id 0: fsrs needs none of ours)."""
+    import fsrs
+
     step = state.step if state.state in ("new", "learning", "relearning") else None
     if state.state in ("learning", "relearning") and step is None:
         step = 0
-    return fsrs.Card(card_id=0, state=_TO_FSRS[state.state], step=step, stability=state.stability,
+    return fsrs.Card(card_id=0, state=fsrs.State(_TO_FSRS[state.state]), step=step, stability=state.stability,
                      difficulty=state.difficulty, due=state.due or datetime(1970, 1, 1, tzinfo=timezone.utc),
                      last_review=state.last_review)
 
@@ -115,6 +116,8 @@ def to_fsrs(state: CardState) -> fsrs.Card:
 def fuzz_seed(key: Key, reps: int) -> int:
     """The default fuzz seed of a card's review number `reps` (0-based): stable across runs and
     machines, so replaying a card's log reproduces its fuzzed intervals exactly."""
+    import hashlib
+
     digest = hashlib.sha256(f"{key[0]}\x00{key[1]}\x00{reps}".encode()).digest()
     return int.from_bytes(digest[:8], "big")
 
@@ -129,6 +132,10 @@ def _seeded_fuzz(seed: int):
     fsrs 6 draws its fuzz from `random.random` imported into `fsrs.scheduler`: that name is pointed
     at a private seeded generator. Should a later fsrs call `random.random()` through the module
     instead, the global generator is seeded and its state put back afterwards."""
+    import random
+
+    import fsrs.scheduler as _fsrs_scheduler
+
     with _fuzz_lock:
         if callable(getattr(_fsrs_scheduler, "random", None)):
             saved = _fsrs_scheduler.random
@@ -156,6 +163,8 @@ def review(state: CardState, rating: int, now: datetime, scheduler: fsrs.Schedul
     """
     if rating not in RATINGS:
         raise ValueError(f"rating must be 1–4, not {rating!r}")
+    import fsrs
+
     now = utc(now)
     with _seeded_fuzz(fuzz_seed(state.key, state.reps) if seed is None else seed):
         card, _ = scheduler.review_card(to_fsrs(state), fsrs.Rating(rating), now)
@@ -186,7 +195,7 @@ def retrievability(state: CardState, now: datetime, scheduler: fsrs.Scheduler | 
     """FSRS's probability of recall at `now` (0 for a new card)."""
     if state.state == "new":
         return 0.0
-    return (scheduler or _DEFAULT).get_card_retrievability(to_fsrs(state), utc(now))
+    return (scheduler or _default_scheduler()).get_card_retrievability(to_fsrs(state), utc(now))
 
 
 def day_start(now: datetime, day_start_hour: int = DEFAULT_DAY_START_HOUR, tz: tzinfo | None = None) -> datetime:
@@ -274,7 +283,15 @@ def counts(queue: Iterable[Card], states: Mapping[Key, CardState]) -> dict[str, 
     return result
 
 
-_DEFAULT = make_scheduler(fuzz=False)
+_default: list[fsrs.Scheduler] = []
+
+
+def _default_scheduler() -> fsrs.Scheduler:
+    """A scheduler for retrievability only (made once, on first use)."""
+    if not _default:
+        _default.append(make_scheduler(fuzz=False))
+    return _default[0]
+
 
 __all__ = [
     "AGAIN",

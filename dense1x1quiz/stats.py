@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
+from typing import NamedTuple
 
 from dense1x1quiz.model import Deck
 from dense1x1quiz.scheduler import (
@@ -35,8 +36,7 @@ RETENTION_DAYS = 30
 WEAK_TAGS = 5
 
 
-@dataclass(frozen=True)
-class Retention:
+class Retention(NamedTuple):
     """Passes among the first answers per card and day of non-new cards."""
 
     passed: int = 0
@@ -60,13 +60,12 @@ class DeckStats:
     mature: int = 0
     due_today: int = 0
     reviews: int = 0
-    retention: Retention = field(default_factory=Retention)
+    retention: Retention = Retention()
     average_answer_ms: float | None = None
     orphans: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class TagResult:
+class TagResult(NamedTuple):
     """How often exam questions with `tag` were answered right."""
 
     tag: str
@@ -78,8 +77,7 @@ class TagResult:
         return self.correct / self.total
 
 
-@dataclass
-class Stats:
+class Stats(NamedTuple):
     """Everything `quiz stats` shows. Days are study days (starting at the day-start hour)."""
 
     now: datetime

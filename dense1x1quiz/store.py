@@ -25,12 +25,9 @@ import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, NamedTuple
-
-import fsrs
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from dense1x1quiz.errors import StoreError
 from dense1x1quiz.scheduler import (
@@ -41,6 +38,9 @@ from dense1x1quiz.scheduler import (
     review,
     utc,
 )
+
+if TYPE_CHECKING:
+    import fsrs
 
 DB_NAME = "quiz.sqlite3"
 BACKUP_DIR = "backups"
@@ -155,8 +155,7 @@ class ReviewRow(NamedTuple):
     session: str | None
 
 
-@dataclass(frozen=True)
-class ExamRow:
+class ExamRow(NamedTuple):
     """One exam as stored: `finished` is None for an exam never finished."""
 
     id: int

@@ -252,3 +252,27 @@ def test_a_simulated_week_behaves_like_anki_and_stats_shows_it(quiz, tmp_path, i
     assert doc["decks"][0]["due_today"] == sum(1 for c in doc["cards"] if c["due"] and c["due"] < "2026-03-16T04:00")
     with Store.open(isolated_home) as s:
         assert s.rebuild_states() == s.states()
+
+
+def test_a_deck_edited_between_sessions_keeps_the_history_of_every_unchanged_id(quiz, tmp_path):
+    deck = tmp_path / "mine.yaml"
+    head = "deck: mine\ntitle: Mine\ncards:\n"
+    deck.write_text(head + "  - {id: one, front: Q1, back: A1}\n  - {id: two, front: Q2, back: A2}\n"
+                    "  - {id: three, front: Q3, back: A3}\n", encoding="utf-8")
+    env = {"DENSE1X1QUIZ_NOW": "2026-03-10T12:00:00Z", "TZ": "UTC"}
+    studied = quiz("study", str(deck), "--mode", "flip", input="\n3\n\n1\n\n4\nq\n", env=env)
+    assert studied.returncode == 0, studied.stderr
+    # Text changed for `one`, `two` removed, `four` added.
+    deck.write_text(head + "  - {id: one, front: Q1 reworded, back: A1 reworded}\n"
+                    "  - {id: three, front: Q3, back: A3}\n  - {id: four, front: Q4, back: A4}\n", encoding="utf-8")
+    doc = json.loads(quiz("stats", str(deck), "--json", env=env).stdout)
+    assert [(c["id"], c["state"], c["reps"]) for c in doc["cards"]] == [
+        ("one", "learning", 1), ("three", "review", 1), ("four", "new", 0)]
+    assert doc["reviews"] == 3 and doc["decks"][0]["orphans"] == ["two"]
+    screen = quiz("stats", str(deck), env=env).stdout
+    assert "Orphans (history kept, card no longer in its deck): 1: mine/two" in screen
+    # The id comes back: so does its history.
+    deck.write_text(deck.read_text(encoding="utf-8") + "  - {id: two, front: Q2, back: A2}\n", encoding="utf-8")
+    doc = json.loads(quiz("stats", str(deck), "--json", env=env).stdout)
+    assert [(c["id"], c["reps"]) for c in doc["cards"]] == [("one", 1), ("three", 1), ("four", 0), ("two", 1)]
+    assert doc["decks"][0]["orphans"] == []
