@@ -1,15 +1,21 @@
 """The performance budgets of dense1x1quiz, measured against floors taken in the same run.
 
     python benchmarks/run.py            # every figure (generates a 20,000-card deck and 200,000 reviews)
-    python benchmarks/run.py --quick    # the small figures only (no generated data), 5 runs each
+    python benchmarks/run.py --quick    # the small figures only (no generated data): about a minute
     python benchmarks/run.py --only help,decks --runs 9
 
 Each figure is the median of at least five runs, each run of ours next to a run of its floor, so
 the two share whatever else the machine is doing. Commands run as a user runs them (the `quiz`
 script next to this Python, else `python -m dense1x1quiz`), in a temporary home
-($DENSE1X1QUIZ_HOME), after one untimed warm-up run (byte code and the deck cache are written then;
-"first run" figures delete the cache before every run). The exit code is 0 even when a budget is
+($DENSE1X1QUIZ_HOME), after one untimed warm-up run (byte code and the deck cache are written then,
+the byte code under a temporary PYTHONPYCACHEPREFIX; "first run" figures delete the deck cache
+before every run). The exit code is 0 even when a budget is
 missed; the last line says so.
+
+Times are CPU time (user + system) by default: on a machine shared with other work, wall-clock
+medians of a 100 ms start-up swing by 2× from one minute to the next, CPU time hardly at all, and
+start-up here is CPU-bound. `--clock wall` measures wall-clock time instead; the table shows the
+other clock's ratio too.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ import gen  # noqa: E402  (benchmarks/gen.py, next to this file)
 
 NOW = "2025-10-15T12:00:00Z"  # after the generated reviews: the stats have a full year to show
 TYPER_FLOOR = "python -c 'import typer'"
+YAML_FLOOR = "yaml.load(f, CSafeLoader) in-process"
 
 
 @dataclass
@@ -44,6 +51,7 @@ class Result:
     budget: float  # a ratio to the floor, or MiB when there is no floor
     unit: str = "s"
     note: str = ""
+    other_ratio: float | None = None  # the same ratio on the other clock
 
     @property
     def ratio(self) -> float | None:
@@ -68,15 +76,33 @@ def quiz_command() -> list[str]:
     return [str(script)] if script.is_file() else [sys.executable, "-m", "dense1x1quiz"]
 
 
+PYCACHE: Path | None = None  # where children keep byte code (set by main)
+
+
 def child_env(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DENSE1X1QUIZ_")}
+    """The environment of a child: its own home, a fixed clock, and byte code cached as for an installed
+    package (PYTHONDONTWRITEBYTECODE would make every run compile our modules, and only ours)."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("DENSE1X1QUIZ_") and k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")}
     env.update(DENSE1X1QUIZ_HOME=str(home), DENSE1X1QUIZ_NOW=NOW, NO_COLOR="1", COLUMNS="100", LINES="40")
+    if PYCACHE is not None:
+        env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)  # not in the source tree
     return env
 
 
+@dataclass(frozen=True)
+class Sample:
+    wall: float  # seconds
+    cpu: float  # seconds of user + system time
+    rss: float | None = None  # peak memory in MiB
+
+
+CLOCK = "cpu"  # which time the ratios use: "cpu" or "wall" (--clock)
+
+
 def run(argv: list[str], env: dict[str, str], stdin: str | None = None, expect: str | None = None,
-        ok: tuple[int, ...] = (0,)) -> tuple[float, float | None]:
-    """Run `argv` once; its wall time in seconds and its peak memory (ru_maxrss) in MiB.
+        ok: tuple[int, ...] = (0,)) -> Sample:
+    """Run `argv` once: its wall time, CPU time and peak memory (ru_maxrss).
 
     Raises Failure when it exits with another code or `expect` is not in its output."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -89,26 +115,37 @@ def run(argv: list[str], env: dict[str, str], stdin: str | None = None, expect: 
                 child.stdin.close()  # type: ignore[union-attr]
             except BrokenPipeError:
                 pass
-        rss = None
         if hasattr(os, "wait4"):
             _, status, usage = os.wait4(child.pid, 0)
+            wall = time.perf_counter() - start
             child.returncode = os.waitstatus_to_exitcode(status)
+            cpu = usage.ru_utime + usage.ru_stime
             rss = usage.ru_maxrss / (1024 if sys.platform != "darwin" else 1024 * 1024)
-        else:  # pragma: no cover - no per-child peak memory there
+        else:  # pragma: no cover - no per-child figures there: wall clock only
             child.wait()
-        elapsed = time.perf_counter() - start
+            wall = time.perf_counter() - start
+            cpu, rss = wall, None
         out.seek(0)
         err.seek(0)
         text = out.read().decode(errors="replace") + err.read().decode(errors="replace")
     if child.returncode not in ok or (expect is not None and expect not in text):
         shown = " ".join(Path(a).name if i == 0 else a for i, a in enumerate(argv))
         raise Failure(f"`{shown}` exited {child.returncode}: {text.strip()[-300:]!r}")
-    return elapsed, rss
+    return Sample(wall, cpu, rss)
 
 
-def paired(runs: int, ours: Callable[[], float], floor: Callable[[], float]) -> tuple[float, float]:
-    """Medians of `runs` runs of `ours` and of `floor`, interleaved (alternating which goes first)."""
-    a, b = [], []
+def in_process(fn: Callable[[], object]) -> Sample:
+    """Time `fn()` in this process."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    fn()
+    return Sample(time.perf_counter() - wall, time.process_time() - cpu)
+
+
+def paired(runs: int, ours: Callable[[], Sample], floor: Callable[[], Sample]) -> tuple[float, float, float]:
+    """Medians of `runs` runs of `ours` and of `floor` on CLOCK, interleaved (alternating which goes
+    first), and the ratio of their medians on the other clock."""
+    a: list[Sample] = []
+    b: list[Sample] = []
     for i in range(runs):
         if i % 2:
             b.append(floor())
@@ -116,7 +153,12 @@ def paired(runs: int, ours: Callable[[], float], floor: Callable[[], float]) -> 
         else:
             a.append(ours())
             b.append(floor())
-    return statistics.median(a), statistics.median(b)
+    other = "wall" if CLOCK == "cpu" else "cpu"
+
+    def median(samples: list[Sample], clock: str) -> float:
+        return statistics.median(getattr(x, clock) for x in samples)
+
+    return median(a, CLOCK), median(b, CLOCK), median(a, other) / median(b, other)
 
 
 # -- the figures --------------------------------------------------------------------------------
@@ -131,22 +173,23 @@ class Bench:
         self.quiz = quiz_command()
         self._big: Path | None = None
         self._reviews_home: Path | None = None
+        self.typer_floor()  # warm-up: the floor's byte code too
 
     def home(self, name: str) -> Path:
         path = self.root / name
         path.mkdir(exist_ok=True)
         return path
 
-    def typer_floor(self) -> float:
-        return run([sys.executable, "-c", "import typer"], child_env(self.root / "floor"))[0]
+    def typer_floor(self) -> Sample:
+        return run([sys.executable, "-c", "import typer"], child_env(self.root / "floor"))
 
     def against_typer(self, figure: str, args: list[str], budget: float, home: Path, stdin: str | None = None,
                       expect: str | None = None, note: str = "") -> Result:
         env = child_env(home)
         argv = self.quiz + args
         run(argv, env, stdin, expect)  # warm-up: byte code, deck cache, database created
-        ours, floor = paired(self.runs, lambda: run(argv, env, stdin, expect)[0], self.typer_floor)
-        return Result(figure, ours, floor, TYPER_FLOOR, budget, note=note)
+        ours, floor, other = paired(self.runs, lambda: run(argv, env, stdin, expect), self.typer_floor)
+        return Result(figure, ours, floor, TYPER_FLOOR, budget, note=note, other_ratio=other)
 
     @property
     def big(self) -> Path:
@@ -155,14 +198,15 @@ class Bench:
             self._big = gen.write_deck(self.root / "big.yaml", 20_000)
         return self._big
 
-    def yaml_floor(self) -> float:
+    def yaml_floor(self) -> Sample:
         """In-process time of `yaml.load(f, CSafeLoader)` on the big deck."""
         import yaml
 
-        start = time.perf_counter()
-        with open(self.big, "rb") as f:
-            yaml.load(f, Loader=yaml.CSafeLoader)
-        return time.perf_counter() - start
+        def load() -> None:
+            with open(self.big, "rb") as f:
+                yaml.load(f, Loader=yaml.CSafeLoader)
+
+        return in_process(load)
 
     @property
     def reviews_home(self) -> Path:
@@ -203,17 +247,16 @@ def fig_big_validate(b: Bench) -> Result:
     env = child_env(b.home("big"))
     argv = b.quiz + ["validate", str(b.big)]
     run(argv, env, expect="20,000 cards")
-    ours, floor = paired(b.runs, lambda: run(argv, env, expect="20,000 cards")[0], b.yaml_floor)
-    return Result("20,000 cards: quiz validate", ours, floor, "yaml.load(CSafeLoader), in-process", 1.5)
+    ours, floor, other = paired(b.runs, lambda: run(argv, env, expect="20,000 cards"), b.yaml_floor)
+    return Result("20,000 cards: quiz validate", ours, floor, YAML_FLOOR, 1.5, other_ratio=other)
 
 
 def fig_big_study(b: Bench) -> Result:
     env = child_env(b.home("big"))
     argv = b.quiz + ["study", str(b.big), "--mode", "flip"]
     run(argv, env, "q\n", expect="╭─")  # the first run parses the deck and fills the cache
-    ours, floor = paired(b.runs, lambda: run(argv, env, "q\n", expect="╭─")[0], b.yaml_floor)
-    return Result("20,000 cards: quiz study, first card, cached", ours, floor, "yaml.load(CSafeLoader), in-process",
-                  0.2)
+    ours, floor, other = paired(b.runs, lambda: run(argv, env, "q\n", expect="╭─"), b.yaml_floor)
+    return Result("20,000 cards: quiz study, first card, cached", ours, floor, YAML_FLOOR, 0.2, other_ratio=other)
 
 
 def _study_memory(b: Bench, cold: bool) -> float:
@@ -225,7 +268,7 @@ def _study_memory(b: Bench, cold: bool) -> float:
     for _ in range(b.runs):
         if cold:
             shutil.rmtree(home / "cache", ignore_errors=True)
-        rss = run(argv, env, "q\n", expect="╭─")[1]
+        rss = run(argv, env, "q\n", expect="╭─").rss
         if rss is None:
             raise Failure("this platform does not report a child's peak memory")
         peaks.append(rss)
@@ -258,15 +301,11 @@ def fig_conv(b: Bench) -> Result:
     w = rng.standard_normal((512, 256, 1, 1), dtype=np.float32)
     w2 = w.reshape(512, 256)
 
-    def timed(fn: Callable[[], object]) -> float:
-        start = time.perf_counter()
-        fn()
-        return time.perf_counter() - start
-
-    timed(lambda: conv1x1(x, w))
-    ours, floor = paired(max(b.runs, 7), lambda: timed(lambda: conv1x1(x, w)),
-                         lambda: timed(lambda: np.matmul(w2, x.reshape(8, 256, 56 * 56))))
-    return Result("conv1x1, 8×256×56×56 → 512 channels", ours, floor, "numpy.matmul, same product", 1.3)
+    in_process(lambda: conv1x1(x, w))
+    ours, floor, other = paired(max(b.runs, 7), lambda: in_process(lambda: conv1x1(x, w)),
+                                lambda: in_process(lambda: np.matmul(w2, x.reshape(8, 256, 56 * 56))))
+    return Result("conv1x1, 8×256×56×56 → 512 channels", ours, floor, "numpy.matmul, same product", 1.3,
+                  other_ratio=other)
 
 
 FIGURES: dict[str, tuple[Callable[[Bench], Result], bool]] = {  # name → (figure, needs generated data)
@@ -296,17 +335,19 @@ def _amount(value: float | None, unit: str) -> str:
 
 
 def table(results: list[Result]) -> str:
-    rows = [("figure", "ours", "floor", "ratio", "budget", "")]
+    other = "wall" if CLOCK == "cpu" else "cpu"
+    rows = [("figure", f"ours ({CLOCK})", "floor", "ratio", "budget", "", f"{other} ratio")]
     for r in results:
         budget = f"≤ {r.budget:g}×" if r.floor is not None or r.unit != "MiB" else f"≤ {r.budget:g} MiB"
         ratio = "—" if r.ratio is None else f"{r.ratio:.2f}×"
         verdict = "pass" if r.passed else ("ERROR" if r.ours is None else "MISS")
         rows.append((r.figure, _amount(r.ours, r.unit), _amount(r.floor, "s") if r.floor else "—", ratio,
-                     budget, verdict))
-    widths = [max(len(row[i]) for row in rows) for i in range(6)]
+                     budget, verdict, "" if r.other_ratio is None else f"{r.other_ratio:.2f}×"))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = []
     for n, row in enumerate(rows):
-        cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:5], widths[1:5], strict=True)] + [row[5]]
+        cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:5], widths[1:5], strict=True)]
+        cells += [row[5].ljust(widths[5]), row[6].rjust(widths[6])]
         lines.append("  ".join(cells).rstrip())
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
@@ -317,12 +358,15 @@ def table(results: list[Result]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Measure dense1x1quiz against its performance budgets.")
-    parser.add_argument("--quick", action="store_true",
-                        help="only the figures that need no generated data, 5 runs each")
+    parser.add_argument("--quick", action="store_true", help="only the figures that need no generated data")
     parser.add_argument("--only", help=f"comma-separated figures: {', '.join(FIGURES)}")
-    parser.add_argument("--runs", type=int, default=7, help="runs per figure (at least 5; default 7)")
+    parser.add_argument("--runs", type=int, default=9, help="runs per figure (at least 5; default 9)")
+    parser.add_argument("--clock", choices=("cpu", "wall"), default="cpu",
+                        help="time the ratios use: CPU time (user + system, default) or wall-clock time")
     args = parser.parse_args(argv)
-    runs = max(5, 5 if args.quick and args.runs == 7 else args.runs)
+    global CLOCK
+    CLOCK = args.clock
+    runs = max(5, args.runs)
     names = list(FIGURES)
     if args.only:
         names = [n.strip() for n in args.only.split(",") if n.strip()]
@@ -332,10 +376,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         names = [n for n in names if not FIGURES[n][1]]
 
-    print(f"dense1x1quiz benchmarks: {runs} runs per figure, medians; python {sys.version.split()[0]}, "
+    print(f"dense1x1quiz benchmarks: {runs} runs per figure, medians of {CLOCK} time; python {sys.version.split()[0]}, "
           f"{os.cpu_count()} CPUs", file=sys.stderr)
     results = []
+    global PYCACHE
     with tempfile.TemporaryDirectory(prefix="quiz-bench-") as folder:
+        PYCACHE = Path(folder) / "pycache"
         bench = Bench(Path(folder), runs)
         for name in names:
             figure = FIGURES[name][0]
