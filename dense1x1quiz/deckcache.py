@@ -45,7 +45,8 @@ except ImportError:  # pragma: no cover
 
 LOADER_VERSION = 3  # bump when what a deck loads to changes in a way the sources below don't show
 READ_LIMIT = 16 * 1024 * 1024  # = deck.MAX_BYTES (a test checks); bigger files are refused by the loader
-MAX_ENTRIES = 64  # the oldest entries beyond this are removed when a new one is written
+MAX_ENTRIES = 64  # the oldest entries beyond these are removed when a new one is written
+MAX_TOTAL_BYTES = 256 * 1024 * 1024  # a 20,000-card deck's entry is ~3 MiB
 MAGIC = b"dense1x1quiz-deck-cache\n"
 PROTOCOL = 5
 
@@ -219,17 +220,21 @@ def _reduce_card(card: Card) -> tuple:
 
 
 def _prune(folder: Path) -> None:
-    """Keep the newest MAX_ENTRIES entries (each edit of a deck leaves one behind)."""
+    """Keep the newest entries, at most MAX_ENTRIES and MAX_TOTAL_BYTES (each edit of a deck leaves
+    one behind); the newest is always kept."""
     entries = []
     for p in folder.glob("*.pickle"):
         try:
-            entries.append((p.stat().st_mtime, p))
+            stat = p.stat()
         except OSError:
             continue
-    if len(entries) > MAX_ENTRIES:
-        for _, old in sorted(entries, reverse=True)[MAX_ENTRIES:]:
-            old.unlink(missing_ok=True)
+        entries.append((stat.st_mtime, stat.st_size, p))
+    total = 0
+    for n, (_, size, path) in enumerate(sorted(entries, key=lambda e: e[0], reverse=True)):
+        total += size
+        if n and (n >= MAX_ENTRIES or total > MAX_TOTAL_BYTES):
+            path.unlink(missing_ok=True)
 
 
-__all__ = ["LOADER_VERSION", "MAX_ENTRIES", "READ_LIMIT", "cache_dir", "check_deck_cached", "entry_key",
-           "read_entry", "write_entry"]
+__all__ = ["LOADER_VERSION", "MAX_ENTRIES", "MAX_TOTAL_BYTES", "READ_LIMIT", "cache_dir", "check_deck_cached",
+           "entry_key", "read_entry", "write_entry"]

@@ -220,6 +220,23 @@ def test_old_entries_are_pruned(tmp_path, monkeypatch):
     assert len(kept) == 2 and entry in kept
 
 
+def test_entries_beyond_the_size_cap_are_pruned_oldest_first(tmp_path, monkeypatch):
+    path = tmp_path / "d.yaml"
+    sizes = []
+    for n, answer in enumerate(["one", "two", "three"]):
+        write(path, DECK.replace("The spatial size.", answer))
+        check_deck_cached(path)
+        entry = entry_for(path)
+        os.utime(entry, (1_000_000 + n, 1_000_000 + n))
+        sizes.append(entry.stat().st_size)
+    assert 3 * min(sizes) > 2 * max(sizes) + 100
+    monkeypatch.setattr(deckcache, "MAX_TOTAL_BYTES", 2 * max(sizes) + 100)
+    write(path, DECK.replace("The spatial size.", "four"))
+    check_deck_cached(path)  # the newest plus one older fit under the cap
+    kept = sorted((cache_dir() / "decks").glob("*.pickle"), key=lambda p: p.stat().st_mtime)
+    assert len(kept) == 2 and kept[-1] == entry_for(path)
+
+
 def test_an_unreadable_file_is_reported_like_the_loader_does(tmp_path):
     assert check_deck_cached(tmp_path / "missing.yaml") == check_deck(tmp_path / "missing.yaml")
     assert check_deck_cached(tmp_path) == check_deck(tmp_path)
