@@ -20,7 +20,6 @@ Use one `Store` per process (not shared across threads); close it or use it as a
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -612,7 +611,7 @@ class Store:
         if not rows:
             return default
         try:
-            value = json.loads(rows[0][0])
+            value = _from_json(rows[0][0])
         except ValueError:
             raise StoreError(f"the setting {name!r} in {self.path} is not a JSON value: {rows[0][0]!r}") from None
         problem = _setting_problem(name, value)
@@ -626,7 +625,7 @@ class Store:
         if problem:
             raise ValueError(f"setting {name!r} {problem}, not {value!r}")
         with self.transaction() as db:
-            db.execute("INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)", (name, json.dumps(value)))
+            db.execute("INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)", (name, _to_json(value)))
 
     def scheduler(self, retention: float | None = None, fuzz: bool = True) -> fsrs.Scheduler:
         """A scheduler with `retention`, else the saved "retention" setting, else 0.9."""
@@ -639,7 +638,7 @@ class Store:
         """Record the start of an exam of `total` questions over `decks`; returns its id."""
         with self.transaction() as db:
             cursor = db.execute("INSERT INTO exams (started_ms, decks, seed, total) VALUES (?, ?, ?, ?)",
-                                (epoch_ms(started_at), json.dumps(list(decks)), seed, total))
+                                (epoch_ms(started_at), _to_json(list(decks)), seed, total))
             return int(cursor.lastrowid)  # type: ignore[arg-type]
 
     def record_exam_answer(self, exam_id: int, position: int, question_id: str, kind: str, prompt: str,
@@ -652,7 +651,7 @@ class Store:
                 "INSERT OR REPLACE INTO exam_answers (exam, position, question, kind, prompt, given, expected, "
                 "correct, tags, answered_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (exam_id, position, question_id, kind, prompt, given, expected, int(bool(correct)),
-                 json.dumps(list(tags)), epoch_ms(answered_at)),
+                 _to_json(list(tags)), epoch_ms(answered_at)),
             )
 
     def finish_exam(self, exam_id: int, finished_at: datetime, score: int, seconds: float) -> None:
@@ -665,7 +664,7 @@ class Store:
         """The latest `limit` exams, newest first (finished or not)."""
         rows = self._read("SELECT id, started_ms, finished_ms, decks, seed, total, score, seconds FROM exams "
                           "ORDER BY started_ms DESC, id DESC LIMIT ?", (limit,))
-        return [ExamRow(r[0], _dt(r[1]), _dt(r[2]), json.loads(r[3]), r[4], r[5], r[6], r[7])  # type: ignore[arg-type]
+        return [ExamRow(r[0], _dt(r[1]), _dt(r[2]), _from_json(r[3]), r[4], r[5], r[6], r[7])  # type: ignore[arg-type]
                 for r in rows]
 
     def exam_answers(self, exam_id: int | None = None) -> list[dict[str, Any]]:
@@ -675,7 +674,7 @@ class Store:
         rows = self._read(sql + (" WHERE exam = ?" if exam_id is not None else "") + " ORDER BY exam, position",
                           () if exam_id is None else (exam_id,))
         return [{"exam": r[0], "position": r[1], "question": r[2], "kind": r[3], "prompt": r[4], "given": r[5],
-                 "expected": r[6], "correct": bool(r[7]), "tags": json.loads(r[8]), "answered_at": _dt(r[9])}
+                 "expected": r[6], "correct": bool(r[7]), "tags": _from_json(r[8]), "answered_at": _dt(r[9])}
                 for r in rows]
 
     # -- checks --------------------------------------------------------------------------------
@@ -695,6 +694,18 @@ def _replay(key: Key, rows: Iterable[tuple]) -> CardState:
             scheduler = schedulers[(retention, fuzz)] = make_scheduler(retention, bool(fuzz))
         state = review(state, rating, _dt(at_ms), scheduler)  # type: ignore[arg-type]
     return state
+
+
+def _from_json(text: str) -> Any:
+    import json  # here, not at the top: `quiz stats` on a database without settings never needs it
+
+    return json.loads(text)
+
+
+def _to_json(value: Any) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _statements(script: str) -> list[str]:

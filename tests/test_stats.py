@@ -276,3 +276,34 @@ def test_a_deck_edited_between_sessions_keeps_the_history_of_every_unchanged_id(
     doc = json.loads(quiz("stats", str(deck), "--json", env=env).stdout)
     assert [(c["id"], c["reps"]) for c in doc["cards"]] == [("one", 1), ("three", 1), ("four", 0), ("two", 1)]
     assert doc["decks"][0]["orphans"] == []
+
+
+def test_plain_output_to_a_pipe_equals_what_rich_draws(store, capsys, monkeypatch):
+    """Piped, the screen is written without rich; it must read exactly as rich would draw it."""
+    from rich.console import Console
+
+    from dense1x1quiz.ui.stats import print_stats
+
+    stats = compute_stats([DECK_A, DECK_B], store, NOW, day_start_hour=4, tz=UTC)
+    monkeypatch.setenv("COLUMNS", "80")
+    print_stats(stats)  # capsys: not a terminal → plain text
+    plain = capsys.readouterr().out
+    print_stats(stats, Console(width=80, no_color=True, highlight=False, force_terminal=False))
+    drawn = capsys.readouterr().out
+    assert [line.rstrip() for line in plain.splitlines()] == [line.rstrip() for line in drawn.splitlines()]
+    assert "Recent exams" in plain and "\x1b" not in plain
+
+
+@pytest.mark.parametrize("piped", [True, False])
+def test_hostile_text_from_decks_is_shown_literally(store, capsys, piped):
+    from rich.console import Console
+
+    from dense1x1quiz.ui.stats import print_stats
+
+    exam = store.start_exam(at(0, 9), ["a"], 1, 1)
+    store.record_exam_answer(exam, 1, "q", "typed", "?", "x", "y", False, ["[bold red]tag[/]\x1b[2J"], at(0, 9, 1))
+    stats = compute_stats([DECK_A], store, NOW, day_start_hour=4, tz=UTC)
+    print_stats(stats, None if piped else Console(width=100, no_color=True, highlight=False, force_terminal=False))
+    out = capsys.readouterr().out
+    assert "\n  [bold red]tag[/]␛[2J  0/1 right (0%)\n" in out
+    assert "\x1b" not in out

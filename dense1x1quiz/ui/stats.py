@@ -1,15 +1,28 @@
 """`quiz stats` on screen: a deck table, the 30-day due forecast, the review heatmap, retention,
-orphans and exam results. Works without colour: bars and shades are characters."""
+orphans and exam results. Works without colour: bars and shades are characters.
+
+The screen is built as lines of (text, style) runs, then drawn with rich on a terminal, or written
+as plain text to a pipe or file (no escape codes either way; rich is not even imported then, which
+makes `quiz stats | …` start faster). Deck-supplied text goes through `text.display` (what
+`ui.console.deck_text` uses): math rendered, control characters made visible, never parsed as markup.
+"""
 
 from __future__ import annotations
 
+import shutil
+import sys
+import unicodedata
 from datetime import date, timedelta
-
-from rich.console import Console, Group
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from dense1x1quiz.stats import HEATMAP_WEEKS, Stats
-from dense1x1quiz.ui.console import deck_text, make_console
+from dense1x1quiz.text import display
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+Run = tuple[str, str]  # (text, rich style; "" for none)
+Line = list[Run]
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
 SHADES = "·░▒▓█"
@@ -25,45 +38,47 @@ def _seconds(ms: float | None) -> str:
     return "–" if ms is None else f"{ms / 1000:.1f} s"
 
 
-def deck_table(stats: Stats) -> Text:
+def _cells(text: str) -> int:
+    """Terminal cells `text` takes: wide (East Asian) characters two, combining marks none."""
+    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+               for ch in text)
+
+
+def _line_cells(line: Line) -> int:
+    return sum(_cells(text) for text, _ in line)
+
+
+def deck_table(stats: Stats) -> list[Line]:
     """One line per deck and a total line under several decks; columns two spaces apart, numbers
-    right-aligned. (Plain Text rather than rich's Table: `quiz stats` starts faster without it.)"""
+    right-aligned."""
     headers = ["deck", "cards", "new", "learn", "review", "mature", "due today", "retention", "answer"]
-    rows = [[deck_text(d.deck), *(f"{n:,}" for n in (d.cards, d.new, d.learning, d.review, d.mature, d.due_today)),
+    rows = [[display(d.deck), *(f"{n:,}" for n in (d.cards, d.new, d.learning, d.review, d.mature, d.due_today)),
              _percent(d.retention.rate), _seconds(d.average_answer_ms)] for d in stats.decks]
     if len(stats.decks) > 1:
         sums = [sum(getattr(d, a) for d in stats.decks) for a in ("cards", "new", "learning", "review", "mature",
                                                                    "due_today")]
-        rows.append([Text("total"), *(f"{n:,}" for n in sums), _percent(stats.retention.rate),
+        rows.append(["total", *(f"{n:,}" for n in sums), _percent(stats.retention.rate),
                      _seconds(stats.average_answer_ms)])
-    cells = [[Text(h) for h in headers]] + [[c if isinstance(c, Text) else Text(c) for c in row] for row in rows]
-    widths = [max(row[i].cell_len for row in cells) for i in range(len(headers))]
-    text = Text()
-    for n, row in enumerate(cells):
-        if n:
-            text.append("\n")
-        for i, cell in enumerate(row):
-            pad = " " * (widths[i] - cell.cell_len)
-            if i == 0:
-                text.append_text(cell)
-                text.append(pad)
-            else:
-                text.append("  " + pad)
-                text.append_text(cell)
-    return text
+    table = [headers, *rows]
+    widths = [max(_cells(row[i]) for row in table) for i in range(len(headers))]
+    lines = []
+    for row in table:
+        first = row[0] + " " * (widths[0] - _cells(row[0]))
+        rest = "".join("  " + " " * (widths[i] - _cells(cell)) + cell for i, cell in enumerate(row) if i)
+        lines.append([(first + rest, "")])
+    return lines
 
 
-def deck_list(stats: Stats) -> Text:
+def deck_list(stats: Stats) -> list[Line]:
     """The deck table for narrow screens: one short block per deck."""
-    text = Text()
-    for i, d in enumerate(stats.decks):
-        text.append_text(deck_text(d.deck, style="bold"))
-        text.append(f"\n  {d.cards:,} cards · {d.new:,} new\n  {d.learning:,} learning · {d.review:,} review"
-                    f"\n  {d.mature:,} mature · {d.due_today:,} due\n  retention {_percent(d.retention.rate)}"
-                    f"\n  answer {_seconds(d.average_answer_ms)}")
-        if i < len(stats.decks) - 1:
-            text.append("\n")
-    return text
+    lines: list[Line] = []
+    for d in stats.decks:
+        lines.append([(display(d.deck), "bold")])
+        lines += [[(text, "")] for text in (
+            f"  {d.cards:,} cards · {d.new:,} new", f"  {d.learning:,} learning · {d.review:,} review",
+            f"  {d.mature:,} mature · {d.due_today:,} due", f"  retention {_percent(d.retention.rate)}",
+            f"  answer {_seconds(d.average_answer_ms)}")]
+    return lines
 
 
 def _forecast_layout(forecast: list[int], width: int) -> tuple[int, int]:
@@ -73,7 +88,7 @@ def _forecast_layout(forecast: list[int], width: int) -> tuple[int, int]:
     return cell, max(1, min(len(forecast), (width - label_width - 2) // cell))
 
 
-def forecast_chart(forecast: list[int], width: int = 80) -> Text:
+def forecast_chart(forecast: list[int], width: int = 80) -> list[Line]:
     """A column chart, one column per day (2 characters, or 1 on narrow screens, which also show
     fewer days), today first; eighth blocks for precision.
 
@@ -84,38 +99,37 @@ def forecast_chart(forecast: list[int], width: int = 80) -> Text:
     later = max(forecast[1:], default=0)
     clipped = bool(forecast) and later > 0 and forecast[0] > 2 * later
     peak = later if clipped else max(forecast, default=0)
-    text = Text()
     label_width = len(f"{peak:,}")
+    lines = []
     for row in range(CHART_HEIGHT, 0, -1):
         label = f"{peak:,}" if row == CHART_HEIGHT and peak else ("0" if row == 1 else "")
-        text.append(f"{label:>{label_width}} │", style="dim")
+        bars = []
         for day, count in enumerate(forecast):
             eighths = round(min(count, peak) / peak * CHART_HEIGHT * 8) if peak else 0
             eighths = max(eighths, 1) if count else 0  # a day with any card shows at least a sliver
             level = min(max(eighths - (row - 1) * 8, 0), 8)
             column = "↑" if clipped and day == 0 and row == CHART_HEIGHT else BLOCKS[level]
-            text.append((column + " " if column == "↑" else column * 2)[:cell], style="cyan")
-        text.append("\n")
+            bars.append((column + " " if column == "↑" else column * 2)[:cell])
+        lines.append([(f"{label:>{label_width}} │", "dim"), ("".join(bars), "cyan")])
     chart_width = cell * len(forecast)
-    text.append(" " * label_width + " └" + "─" * chart_width + "\n", style="dim")
+    lines.append([(" " * label_width + " └" + "─" * chart_width, "dim")])
     axis = [" "] * chart_width
     for day, label in ((0, "today"), (7, "+7d"), (14, "+14d"), (21, "+21d"), (28, "+28d")):
         if cell * day + len(label) <= chart_width and (day == 0 or cell * day >= 6):
             axis[cell * day:cell * day + len(label)] = label
-    text.append(" " * (label_width + 2) + "".join(axis), style="dim")
+    lines.append([(" " * (label_width + 2) + "".join(axis), "dim")])
     if forecast:
-        text.append(f"\n{' ' * (label_width + 2)}today: {forecast[0]:,} (overdue included)", style="dim")
-    return text
+        lines.append([(f"{' ' * (label_width + 2)}today: {forecast[0]:,} (overdue included)", "dim")])
+    return lines
 
 
-def heatmap_chart(heatmap: dict[date, int], today: date, width: int = 80) -> Text:
+def heatmap_chart(heatmap: dict[date, int], today: date, width: int = 80) -> list[Line]:
     """16 weeks as columns (fewer on a narrow screen), Monday…Sunday as rows; shades by quarters
     of the busiest day shown."""
     weeks = max(1, min(HEATMAP_WEEKS, (width - 4) // 2))
     first_monday = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
     heatmap = {day: n for day, n in heatmap.items() if day >= first_monday}
     peak = max(heatmap.values(), default=0)
-    text = Text()
     months = [" "] * (2 * weeks)
     # Like GitHub: a month's name over its first week; the first column only if its month goes on.
     second_monday = first_monday + timedelta(weeks=1)
@@ -127,44 +141,45 @@ def heatmap_chart(heatmap: dict[date, int], today: date, width: int = 80) -> Tex
             months[2 * week:2 * week + 3] = monday.strftime("%b")
             free_from = 2 * week + 4  # a space between labels
         last_month = monday.month
-    text.append("    " + "".join(months).rstrip() + "\n", style="dim")
+    lines: list[Line] = [[("    " + "".join(months).rstrip(), "dim")]]
     for weekday in range(7):
-        text.append(("Mon", "", "Wed", "", "Fri", "", "Sun")[weekday].ljust(4), style="dim")
+        line: Line = [(("Mon", "", "Wed", "", "Fri", "", "Sun")[weekday].ljust(4), "dim")]
         for week in range(weeks):
             day = first_monday + timedelta(weeks=week, days=weekday)
-            if day > today:
-                text.append("  ")
-                continue
             count = heatmap.get(day, 0)
-            level = 0 if not count else min(4, 1 + (4 * (count - 1)) // peak)
-            text.append(SHADES[level] + " ", style="green" if count else "dim")
-        text.append("\n")
-    text.append(f"    {SHADES[0]} none  {SHADES[1]}{SHADES[2]}{SHADES[3]}{SHADES[4]} up to {peak} a day",
-                style="dim")
-    return text
+            if day > today:
+                run = ("  ", "")
+            else:
+                level = 0 if not count else min(4, 1 + (4 * (count - 1)) // peak)
+                run = (SHADES[level] + " ", "green" if count else "dim")
+            if run[1] == line[-1][1]:  # one run per stretch of a style: cheap to draw
+                line[-1] = (line[-1][0] + run[0], run[1])
+            else:
+                line.append(run)
+        lines.append(line)
+    lines.append([(f"    {SHADES[0]} none  {SHADES[1:]} up to {peak} a day", "dim")])
+    return lines
 
 
-def summary_lines(stats: Stats) -> Text:
-    text = Text()
+def summary_lines(stats: Stats) -> list[Line]:
     r = stats.retention
     retention = (f"{r.rate:.1%} ({r.passed:,} of {r.total:,} first answers of the day)" if r.total
                  else "– (no reviews of seen cards yet)")
-    text.append(f"True retention, last 30 days: {retention}\n")
-    text.append(f"Average answer time, last 30 days: {_seconds(stats.average_answer_ms)}\n")
-    text.append(f"Answers stored: {stats.reviews:,}")
+    lines = [[(f"True retention, last 30 days: {retention}", "")],
+             [(f"Average answer time, last 30 days: {_seconds(stats.average_answer_ms)}", "")],
+             [(f"Answers stored: {stats.reviews:,}", "")]]
     if stats.orphans:
-        shown = Text(", ").join(deck_text(f"{deck}/{card}") for deck, card in stats.orphans[:ORPHANS_SHOWN])
+        shown = ", ".join(display(f"{deck}/{card}") for deck, card in stats.orphans[:ORPHANS_SHOWN])
         more = f", and {len(stats.orphans) - ORPHANS_SHOWN} more" if len(stats.orphans) > ORPHANS_SHOWN else ""
-        text.append(f"\nOrphans (history kept, card no longer in its deck): {len(stats.orphans)}: ")
-        text.append_text(shown)
-        text.append(more)
-    return text
+        lines.append([(f"Orphans (history kept, card no longer in its deck): {len(stats.orphans)}: {shown}{more}",
+                       "")])
+    return lines
 
 
-def exam_lines(stats: Stats) -> Text | None:
+def exam_lines(stats: Stats) -> list[Line]:
     if not stats.exams:
-        return None
-    text = Text("Recent exams\n", style="bold")
+        return []
+    lines: list[Line] = [[("Recent exams", "bold")]]
     for exam in stats.exams:
         when = exam.started.strftime("%Y-%m-%d %H:%M UTC")
         if exam.finished is None or exam.score is None:
@@ -173,39 +188,46 @@ def exam_lines(stats: Stats) -> Text | None:
             result = f"{exam.score}/{exam.total} ({exam.score / exam.total:.0%})" if exam.total else "0/0"
             if exam.seconds is not None:
                 result += f" in {exam.seconds:.0f} s"
-        text.append(f"  {when}  {result}  ")
-        text.append_text(deck_text(", ".join(exam.decks)))
-        text.append("\n")
+        lines.append([(f"  {when}  {result}  {display(', '.join(exam.decks))}", "")])
     if stats.weakest_tags:
-        text.append("Weakest exam tags\n", style="bold")
-        for tag in stats.weakest_tags:
-            text.append("  ")
-            text.append_text(deck_text(tag.tag))
-            text.append(f"  {tag.correct}/{tag.total} right ({tag.rate:.0%})\n")
-    text.rstrip()
-    return text
+        lines.append([("Weakest exam tags", "bold")])
+        lines += [[(f"  {display(tag.tag)}  {tag.correct}/{tag.total} right ({tag.rate:.0%})", "")]
+                  for tag in stats.weakest_tags]
+    return lines
 
 
-def print_stats(stats: Stats, console: Console | None = None) -> None:
-    """Render `stats` (see stats.py for what each figure means)."""
-    console = console or make_console()
+def stats_lines(stats: Stats, width: int) -> list[Line]:
+    """The whole screen for a terminal `width` columns wide."""
     if not stats.decks and not stats.reviews:
-        console.print("No decks found and no answers stored yet.")
-        return
-    width = console.width
+        return [[("No decks found and no answers stored yet.", "")]]
     weeks = min(HEATMAP_WEEKS, (width - 4) // 2)
     days = _forecast_layout(stats.forecast, width)[1]
     table = deck_table(stats)
-    fits = max(Text(line).cell_len for line in table.plain.splitlines()) <= width
-    parts = [table if fits else deck_list(stats), Text(""),
-             Text(f"Due in the next {days} days" + (" (cards per day)" if width >= 45 else ""), style="bold"),
-             forecast_chart(stats.forecast, width), Text(""),
-             Text(f"Answers per day, last {weeks} weeks", style="bold"),
-             heatmap_chart(stats.heatmap, stats.today, width), Text(""), summary_lines(stats)]
+    blank: list[Line] = [[]]
+    lines = table if max(_line_cells(line) for line in table) <= width else deck_list(stats)
+    lines = [*lines, *blank,
+             [(f"Due in the next {days} days" + (" (cards per day)" if width >= 45 else ""), "bold")],
+             *forecast_chart(stats.forecast, width), *blank,
+             [(f"Answers per day, last {weeks} weeks", "bold")], *heatmap_chart(stats.heatmap, stats.today, width),
+             *blank, *summary_lines(stats)]
     exams = exam_lines(stats)
-    if exams is not None:
-        parts += [Text(""), exams]
-    console.print(Group(*parts))
+    return [*lines, *blank, *exams] if exams else lines
 
 
-__all__ = ["deck_list", "deck_table", "forecast_chart", "heatmap_chart", "print_stats"]
+def print_stats(stats: Stats, console: Console | None = None) -> None:
+    """Show `stats` (see stats.py for what each figure means): through `console`, or rich's console
+    on a terminal, or as plain text when stdout is a pipe or a file ($COLUMNS sets its width)."""
+    if console is None and not sys.stdout.isatty():
+        width = shutil.get_terminal_size((80, 24)).columns
+        sys.stdout.write("".join("".join(text for text, _ in line) + "\n" for line in stats_lines(stats, width)))
+        return
+    from rich.text import Text
+
+    from dense1x1quiz.ui.console import make_console
+
+    console = console or make_console()
+    screen = Text("\n").join(Text.assemble(*line) for line in stats_lines(stats, console.width))
+    console.print(screen)
+
+
+__all__ = ["deck_list", "deck_table", "forecast_chart", "heatmap_chart", "print_stats", "stats_lines"]
