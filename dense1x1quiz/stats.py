@@ -12,7 +12,7 @@ Definitions (the README repeats them):
 from __future__ import annotations
 
 import bisect
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
@@ -181,24 +181,20 @@ def compute_stats(decks: Sequence[Deck], store: Store, now: datetime, *, all_dec
         figures.retention = Retention(*tally.get(deck_id, (0, 0)))
         if durations.get(deck_id):
             figures.average_answer_ms = sum(durations[deck_id]) / len(durations[deck_id])
-    for deck_id, count in store.review_counts_by_deck().items():
-        if deck_id in per_deck:
-            per_deck[deck_id].reviews = count
+    counts = store.review_counts_by_deck()
+    for deck_id, figures in per_deck.items():
+        figures.reviews = counts.get(deck_id, 0)
     all_durations = [ms for values in durations.values() for ms in values]
 
-    heatmap: Counter[date] = Counter()
-    labels = [_label(start, tz) for start in days[:today_index + 1]]
-    for slot_start, count in store.review_histogram(days[0], decks=selected):
-        index = bisect.bisect_right(days, slot_start) - 1
-        if 0 <= index <= today_index:
-            heatmap[labels[index]] += count
+    per_day = store.answers_per_period(days[:today_index + 2], decks=selected)
+    heatmap = {_label(start, tz): n for start, n in zip(days, per_day) if n}  # noqa: B905
 
     return Stats(
         now=now,
         today=_label(days[today_index], tz),
         decks=list(per_deck.values()),
         card_rows=card_rows,
-        reviews=store.review_count(selected),
+        reviews=sum(counts.values()) if all_decks else sum(d.reviews for d in per_deck.values()),
         retention=Retention(sum(t[0] for t in tally.values()), sum(t[1] for t in tally.values())),
         average_answer_ms=sum(all_durations) / len(all_durations) if all_durations else None,
         forecast=forecast,

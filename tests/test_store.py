@@ -193,14 +193,19 @@ def test_exam_results_are_stored_as_they_come(store, home):
 # -- migrations and damaged files ----------------------------------------------------------------
 
 
-def test_migration_backs_up_first_then_upgrades(home, monkeypatch):
+def test_a_version_1_database_is_backed_up_then_migrated(home, monkeypatch):
+    """The real migration 1 → 2 (an index): a backup of the old file first, the answers kept."""
+    latest = len(store_module.MIGRATIONS)
+    assert latest == 2
+    monkeypatch.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:1])
     with Store.open(home) as s:
-        s.record_review(("d", "c"), 3, T0, mode="flip", scheduler=make_scheduler())
-    monkeypatch.setattr(store_module, "MIGRATIONS",
-                        [*store_module.MIGRATIONS, "ALTER TABLE reviews ADD COLUMN note TEXT;"])
+        state = s.record_review(("d", "c"), 3, T0, mode="flip", scheduler=make_scheduler())
+    monkeypatch.undo()
     with Store.open(home) as s:
         assert s._version() == 2
-        assert [r.key for r in s.reviews()] == [("d", "c")]
+        assert [r.key for r in s.reviews()] == [("d", "c")] and s.states() == {("d", "c"): state}
+    assert _rows(home, "SELECT name FROM sqlite_master WHERE name = 'reviews_by_deck_time'") == [
+        ("reviews_by_deck_time",)]
     [backup] = list_backups(home)
     assert backup.name.endswith("-v1.sqlite3")
     db = sqlite3.connect(backup)
@@ -212,11 +217,12 @@ def test_migration_backs_up_first_then_upgrades(home, monkeypatch):
 
 def test_a_failed_migration_changes_nothing(home, monkeypatch):
     Store.open(home).close()
+    latest = len(store_module.MIGRATIONS)
     monkeypatch.setattr(store_module, "MIGRATIONS",
                         [*store_module.MIGRATIONS, "CREATE TABLE extra (x); SELECT no_such_function();"])
     with pytest.raises(StoreError):
         Store.open(home)
-    assert _rows(home, "PRAGMA user_version") == [(1,)]
+    assert _rows(home, "PRAGMA user_version") == [(latest,)]
     assert _rows(home, "SELECT name FROM sqlite_master WHERE name = 'extra'") == []
 
 
@@ -225,7 +231,8 @@ def test_a_database_from_a_newer_version_is_refused(home):
     db = sqlite3.connect(home / DB_NAME)
     db.execute("PRAGMA user_version = 99")
     db.close()
-    with pytest.raises(StoreError, match=r"written by a newer version of quiz \(schema 99, this one knows 1\)"):
+    latest = len(store_module.MIGRATIONS)
+    with pytest.raises(StoreError, match=rf"written by a newer version of quiz \(schema 99, this one knows {latest}\)"):
         Store.open(home)
 
 
