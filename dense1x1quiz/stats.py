@@ -163,28 +163,20 @@ def compute_stats(decks: Sequence[Deck], store: Store, now: datetime, *, all_dec
             per_deck[key[0]].orphans.append(key[1])
 
     selected = None if all_decks else deck_ids
-    # True retention and answer time over the last 30 days.
+    # True retention and answer time over the last 30 days (up to the end of today).
     since = now - timedelta(days=RETENTION_DAYS)
-    first_of_day: dict[tuple[str, str, int], tuple[str, int]] = {}
-    durations: dict[str, list[int]] = defaultdict(list)
-    for deck_id, card_id, at_ms, rating, before, duration_ms in store.answer_facts(since, decks=selected):
-        day = bisect.bisect_right(edges_ms, at_ms)
-        first_of_day.setdefault((deck_id, card_id, day), (before, rating))
-        if duration_ms is not None:
-            durations[deck_id].append(duration_ms)
-    tally: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for (deck_id, _, _), (before, rating) in first_of_day.items():
-        if before != "new":
-            tally[deck_id][0] += rating > 1
-            tally[deck_id][1] += 1
+    end_of_today = days[today_index + 1]
+    periods = [since, *(d for d in days if since < d < end_of_today), end_of_today]
+    tally = store.first_answer_tallies(periods, decks=selected)
+    timing = store.answer_time(since, end_of_today, decks=selected)
     for deck_id, figures in per_deck.items():
         figures.retention = Retention(*tally.get(deck_id, (0, 0)))
-        if durations.get(deck_id):
-            figures.average_answer_ms = sum(durations[deck_id]) / len(durations[deck_id])
+        total_ms, timed = timing.get(deck_id, (0, 0))
+        figures.average_answer_ms = total_ms / timed if timed else None
     counts = store.review_counts_by_deck()
     for deck_id, figures in per_deck.items():
         figures.reviews = counts.get(deck_id, 0)
-    all_durations = [ms for values in durations.values() for ms in values]
+    total_ms, timed = sum(t for t, _ in timing.values()), sum(n for _, n in timing.values())
 
     per_day = store.answers_per_period(days[:today_index + 2], decks=selected)
     heatmap = {_label(start, tz): n for start, n in zip(days, per_day) if n}  # noqa: B905
@@ -196,7 +188,7 @@ def compute_stats(decks: Sequence[Deck], store: Store, now: datetime, *, all_dec
         card_rows=card_rows,
         reviews=sum(counts.values()) if all_decks else sum(d.reviews for d in per_deck.values()),
         retention=Retention(sum(t[0] for t in tally.values()), sum(t[1] for t in tally.values())),
-        average_answer_ms=sum(all_durations) / len(all_durations) if all_durations else None,
+        average_answer_ms=total_ms / timed if timed else None,
         forecast=forecast,
         heatmap=dict(heatmap),
         orphans=orphans,

@@ -539,17 +539,37 @@ class Store:
                 for r in rows
                 if (wanted is None or (r[1], r[2]) in wanted) and (deck_set is None or r[1] in deck_set)]
 
-    def answer_facts(self, since: datetime, *, decks: Iterable[str] | None = None
-                     ) -> list[tuple[str, str, int, int, str, int | None]]:
-        """(deck, card, at_ms, rating, state_before, duration_ms) of the answers from `since` on, in
-        time order within each deck, for some decks only if given. Times as ms since the epoch
-        (UTC): the compact form `stats` needs to go through a month of answers quickly."""
-        sql = "SELECT deck, card, at_ms, rating, state_before, duration_ms FROM reviews WHERE at_ms >= ?"
-        if decks is None:
-            return self._read(sql + " ORDER BY at_ms", (epoch_ms(since),))
-        names = sorted(set(decks))
-        return self._read(sql + f" AND deck IN ({','.join('?' * len(names))}) ORDER BY deck, at_ms",
-                          (epoch_ms(since), *names))
+    def first_answer_tallies(self, edges: list[datetime], *, decks: Iterable[str] | None = None
+                             ) -> dict[str, tuple[int, int]]:
+        """True retention's raw counts: per deck, (passes, answers) over the first answer of each
+        card in each period [edges[i], edges[i + 1]) (study days), leaving out cards that were new
+        then; a pass is any rating but Again. Of some decks only if given."""
+        in_decks, names = "", ()
+        if decks is not None:
+            names = tuple(sorted(set(decks)))
+            in_decks = f" AND deck IN ({','.join('?' * len(names))})"
+        # SQLite takes the bare columns (rating, state_before) from the row holding MIN(at_ms).
+        sql = ("SELECT deck, SUM(rating > 1), COUNT(*) FROM (SELECT deck, card, rating, state_before, MIN(at_ms) "
+               f"FROM reviews WHERE at_ms >= ? AND at_ms < ?{in_decks} GROUP BY deck, card) "
+               "WHERE state_before <> 'new' GROUP BY deck")
+        tallies: dict[str, tuple[int, int]] = {}
+        bounds = [epoch_ms(edge) for edge in edges]
+        for start, end in zip(bounds, bounds[1:]):  # noqa: B905 - bounds[1:] is one shorter by design
+            for deck, passes, answers in self._read(sql, (start, end, *names)):
+                old = tallies.get(deck, (0, 0))
+                tallies[deck] = (old[0] + passes, old[1] + answers)
+        return tallies
+
+    def answer_time(self, since: datetime, until: datetime, *, decks: Iterable[str] | None = None
+                    ) -> dict[str, tuple[int, int]]:
+        """Per deck, (total ms, answers timed) of the answers in [since, until), of some decks only if given."""
+        sql = ("SELECT deck, SUM(duration_ms), COUNT(duration_ms) FROM reviews WHERE at_ms >= ? AND at_ms < ?")
+        params: tuple = (epoch_ms(since), epoch_ms(until))
+        if decks is not None:
+            names = tuple(sorted(set(decks)))
+            sql += f" AND deck IN ({','.join('?' * len(names))})"
+            params += names
+        return {deck: (total or 0, n) for deck, total, n in self._read(sql + " GROUP BY deck", params)}
 
     def review_count(self, decks: Iterable[str] | None = None) -> int:
         """Number of answers in the log (of some decks only if given)."""
