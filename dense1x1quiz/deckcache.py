@@ -2,13 +2,14 @@
 
 An entry is the result of `deck.check_deck_bytes` (the deck, or None, and its problems) for one
 file content. It lives in `<cache>/decks/<key>.pickle`, where `<cache>` is `$DENSE1X1QUIZ_HOME/cache`
-when that is set, else the platform's user cache folder, and `<key>` is a BLAKE2b hash of the file's
-bytes and of everything that decides what they load to (this module's LOADER_VERSION, the Python
-version and the source of the loader modules). So an entry is never stale: an edited deck or an
-updated loader simply has another key. The folder is safe to delete at any time.
+when that is set, else the platform's user cache folder, and `<key>` is a hash (BLAKE2b, SHA-256 for
+big files) of the file's bytes and of everything that decides what they load to (this module's
+LOADER_VERSION, the Python version and the source of the loader modules). So an entry is never
+stale: an edited deck or an updated loader simply has another key. The folder is safe to delete
+at any time.
 
-An entry is never trusted blindly. It starts with a magic string and the BLAKE2b digest of its payload
-(a damaged, truncated or foreign file fails that check), the payload is unpickled by an Unpickler
+An entry is never trusted blindly. It starts with a magic string, the length and the CRC-32 of its
+payload (a damaged, truncated or foreign file fails that check), the payload is unpickled by an Unpickler
 that can build only our model classes and plain containers (no other code can run), and the result
 is checked for shape before use. Anything wrong: the entry is ignored, the deck is checked afresh
 and the entry rewritten. Failing to write (read-only folder, full disk) only means no caching.
@@ -28,6 +29,7 @@ import sys
 from dataclasses import MISSING, fields, replace
 from operator import attrgetter
 from pathlib import Path
+from zlib import crc32
 
 from dense1x1quiz.errors import Problem
 from dense1x1quiz.model import Card, Deck, DemoLink, Table
@@ -43,11 +45,12 @@ try:
 except ImportError:  # pragma: no cover
     from pickle import Unpickler, UnpicklingError
 
-LOADER_VERSION = 3  # bump when what a deck loads to changes in a way the sources below don't show
+LOADER_VERSION = 4  # bump when what a deck loads to changes in a way the sources below don't show
 READ_LIMIT = 16 * 1024 * 1024  # = deck.MAX_BYTES (a test checks); bigger files are refused by the loader
 MAX_ENTRIES = 64  # the oldest entries beyond these are removed when a new one is written
 MAX_TOTAL_BYTES = 256 * 1024 * 1024  # a 20,000-card deck's entry is ~3 MiB
-MAGIC = b"dense1x1quiz-deck-cache\n"
+MAGIC = b"dense1x1quiz-deck-cache 2\n"
+BIG_FILE = 1 << 20  # from this size on, keys use OpenSSL's SHA-256 (3× faster than BLAKE2b on big input)
 PROTOCOL = 5
 
 # The modules whose source decides what a deck file loads to.
@@ -101,12 +104,31 @@ def _check_bytes(path: str | Path, data: bytes) -> tuple[Deck | None, list[Probl
 
 def entry_key(data: bytes) -> str:
     """The cache key of a deck file's bytes: they and the loader's digest, hashed."""
-    return _digest(_loader() + data).hex()
+    if len(data) < BIG_FILE:
+        h = blake2b(_loader(), digest_size=32)
+    else:
+        import hashlib  # worth its import (~3 ms) on big files only
+
+        h = hashlib.sha256(_loader())
+    h.update(data)
+    return ("b" if len(data) < BIG_FILE else "s") + h.hexdigest()
 
 
-def _digest(data: bytes | memoryview) -> bytes:
-    """A 32-byte BLAKE2b digest (for keys and for the checksum of an entry)."""
-    return blake2b(data, digest_size=32).digest()
+def _frame(payload: bytes) -> bytes:
+    """An entry: the magic string, the payload's length and CRC-32, the payload."""
+    return MAGIC + len(payload).to_bytes(8, "big") + crc32(payload).to_bytes(4, "big") + payload
+
+
+def _unframe(blob: bytes) -> memoryview | None:
+    """The payload of an entry, or None when the entry is foreign, truncated or damaged."""
+    head = len(MAGIC) + 12
+    if len(blob) <= head or not blob.startswith(MAGIC):
+        return None
+    payload = memoryview(blob)[head:]
+    length, check = blob[len(MAGIC):head - 4], blob[head - 4:head]
+    if int.from_bytes(length, "big") != len(payload) or crc32(payload) != int.from_bytes(check, "big"):
+        return None
+    return payload
 
 
 def _loader() -> bytes:
@@ -141,11 +163,8 @@ def read_entry(entry: Path) -> tuple[Deck | None, list[tuple[int, int, str, bool
             blob = f.read()
     except OSError:
         return None
-    head = len(MAGIC) + 32
-    if len(blob) <= head or not blob.startswith(MAGIC):
-        return None
-    payload = memoryview(blob)[head:]
-    if _digest(payload) != blob[len(MAGIC):head]:
+    payload = _unframe(blob)
+    if payload is None:
         return None
     gc_was_on = gc.isenabled()
     gc.disable()  # tens of thousands of new objects, none cyclic: collections would only slow it down
@@ -202,7 +221,7 @@ def write_entry(entry: Path, deck: Deck | None, problems: list[Problem]) -> None
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         with open(temp, "wb") as f:
-            f.write(MAGIC + _digest(payload) + payload)
+            f.write(_frame(payload))
         os.replace(temp, entry)
         _prune(entry.parent)
     except OSError:

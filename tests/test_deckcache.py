@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import subprocess
@@ -115,11 +114,23 @@ def test_an_edited_deck_is_never_served_stale(tmp_path):
     assert len(list((cache_dir() / "decks").glob("*.pickle"))) == 2
 
 
-def test_a_changed_loader_changes_the_key(tmp_path, monkeypatch):
+@pytest.mark.parametrize("size", ["small", "big"])
+def test_a_changed_loader_changes_the_key(tmp_path, monkeypatch, size):
     data = write(tmp_path / "d.yaml", DECK).read_bytes()
+    if size == "big":
+        data += b"#" * deckcache.BIG_FILE
     before = entry_key(data)
+    assert entry_key(data) == before and entry_key(data + b"\n") != before
     monkeypatch.setattr(deckcache, "_loader_digest", b"another loader")
     assert entry_key(data) != before
+
+
+def test_a_big_deck_file_is_cached_too(tmp_path):
+    path = tmp_path / "big.yaml"
+    path.write_text(textwrap.dedent(DECK) + "#" * deckcache.BIG_FILE + "\n", encoding="utf-8")
+    first, _ = check_deck_cached(path)
+    assert first is not None and entry_for(path).is_file() and entry_for(path).name.startswith("s")
+    assert read_entry(entry_for(path))[0] == first
 
 
 @pytest.mark.parametrize("damage", ["truncate", "flip", "empty", "foreign", "magic only"])
@@ -146,7 +157,7 @@ def test_a_damaged_entry_is_ignored_and_rebuilt(tmp_path, damage):
 def _forged_entry(entry: Path, payload: bytes) -> None:
     """An entry whose checksum matches: only the unpickler and the shape check stand in the way."""
     entry.parent.mkdir(parents=True, exist_ok=True)
-    entry.write_bytes(deckcache.MAGIC + hashlib.blake2b(payload, digest_size=32).digest() + payload)
+    entry.write_bytes(deckcache._frame(payload))
 
 
 class _Exploit:
