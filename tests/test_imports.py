@@ -63,7 +63,7 @@ CASES = [
     (["study", "--help"], HEAVY, ()),
     (["decks"], ("numpy", "genanki", "ftfy", "fsrs", "sqlite3"), ("rich",)),
     (["decks", "--json"], ("numpy", "genanki", "ftfy", "fsrs", "sqlite3", "rich"), ()),
-    (["validate", "{deck}"], ("numpy", "genanki", "ftfy", "fsrs", "sqlite3"), ("yaml",)),
+    (["validate", "{deck}"], ("numpy", "genanki", "ftfy", "fsrs", "sqlite3", "rich"), ("yaml",)),
     (["study", "{deck}", "--mode", "flip"], ("numpy", "genanki", "ftfy"), ("fsrs", "sqlite3")),
     (["stats"], ("numpy", "genanki", "ftfy"), ("sqlite3",)),
     (["stats", "--json"], ("numpy", "genanki", "ftfy", "rich"), ()),
