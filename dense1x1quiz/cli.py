@@ -191,7 +191,7 @@ def stats(deck_names: DeckArgs = None, as_json: JsonOpt = False) -> None:
 
     chosen = resolve(deck_names or [])
     with Store.open(home_dir()) as store:
-        figures = compute_stats(chosen, store, now(), all_decks=not deck_names)
+        figures = compute_stats(chosen, store, now(), all_decks=not deck_names, with_cards=as_json)
     if as_json:
         _print_json(stats_json(figures))
         return

@@ -15,7 +15,7 @@ import bisect
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import NamedTuple
 
 from dense1x1quiz.model import Deck
@@ -115,28 +115,18 @@ def _label(start: datetime, tz: tzinfo | None) -> date:
     return start.astimezone(tz).date()
 
 
-def compute_stats(decks: Sequence[Deck], store: Store, now: datetime, *, all_decks: bool = True,
-                  day_start_hour: int | None = None, tz: tzinfo | None = None) -> Stats:
-    """The figures for `decks` at `now`. `all_decks`: the selection is every deck found, so history
-    of decks that no longer exist counts as orphans too. The day start hour defaults to the saved
-    "day_start_hour" setting, else 4; `tz` to the local time zone."""
-    now = utc(now)
-    hour = store.get_setting("day_start_hour", DEFAULT_DAY_START_HOUR) if day_start_hour is None else day_start_hour
-    deck_ids = [d.id for d in decks]
-    stored = {(r[0], r[1]): r for r in store.state_rows(None if all_decks else deck_ids)}
-    days = _day_starts(now, HEATMAP_WEEKS * 7 - 1, FORECAST_DAYS, hour, tz)
-    edges_ms = [epoch_ms(d) for d in days]
-    today_index = HEATMAP_WEEKS * 7 - 1
-    end_of_today_ms = edges_ms[today_index + 1]
-    forecast_edges_ms = edges_ms[today_index + 1:]  # ends of study days today … today + 29
+def _count_cards_one_by_one(decks: Sequence[Deck], per_deck: dict[str, DeckStats], store: Store,
+                            selected: list[str] | None, ends: list[datetime]
+                            ) -> tuple[list[tuple], list[int], list[Key]]:
+    """Counts, forecast and orphans from every stored state (kept as `card_rows` for --json).
+    `ends`: the ends of the study days today, tomorrow, …"""
+    stored = {(r[0], r[1]): r for r in store.state_rows(selected)}
+    ends_ms = [epoch_ms(end) for end in ends]
     mature_ms = MATURE_DAYS * 86_400_000
-
-    # Raw rows (times in ms) rather than CardStates: tens of thousands of cards stay quick.
-    per_deck: dict[str, DeckStats] = {}
     card_rows: list[tuple] = []
     forecast = [0] * FORECAST_DAYS
-    for deck in decks:
-        figures = per_deck[deck.id] = DeckStats(deck.id, deck.title, cards=len(deck.cards))
+    for deck in decks:  # raw rows (times in ms), not CardStates: tens of thousands of cards stay quick
+        figures = per_deck[deck.id]
         for card in deck.cards:
             row = stored.get((deck.id, card.id))
             if row is None:
@@ -150,19 +140,77 @@ def compute_stats(decks: Sequence[Deck], store: Store, now: datetime, *, all_dec
                 figures.mature += due_ms - last_ms >= mature_ms
             else:
                 figures.learning += 1
-            if due_ms < end_of_today_ms:
-                figures.due_today += 1
-            slot = bisect.bisect_right(forecast_edges_ms, due_ms)
+            figures.due_today += due_ms < ends_ms[0]
+            slot = bisect.bisect_right(ends_ms, due_ms)
             if slot < FORECAST_DAYS:
                 forecast[slot] += 1
-
     known = {(row[0], row[1]) for row in card_rows}
-    orphans = sorted(k for k in stored if k not in known and (all_decks or k[0] in per_deck))
+    orphans = sorted(k for k in stored if k not in known)
+    return card_rows, forecast, orphans
+
+
+def _count_cards_in_sqlite(decks: Sequence[Deck], per_deck: dict[str, DeckStats], store: Store,
+                           selected: list[str] | None, ends: list[datetime]
+                           ) -> tuple[list[tuple], list[int], list[Key]]:
+    """The same counts as `_count_cards_one_by_one` with SQLite counting, then the orphans' share
+    taken back out; no card rows."""
+    ids = {deck.id: {card.id for card in deck.cards} for deck in decks}
+    orphans = sorted(k for k in store.card_keys(selected) if k[1] not in ids.get(k[0], ()))
+    stored_in_deck: dict[str, int] = {}
+    for deck_id, state, cards, mature, due_today in store.state_counts(ends[0], MATURE_DAYS, decks=selected):
+        figures = per_deck.get(deck_id)
+        if figures is None:
+            continue
+        stored_in_deck[deck_id] = stored_in_deck.get(deck_id, 0) + cards
+        if state == "review":
+            figures.review += cards
+            figures.mature += mature
+        else:
+            figures.learning += cards
+        figures.due_today += due_today
+    forecast = store.due_per_period([datetime(1, 1, 2, tzinfo=timezone.utc), *ends[:FORECAST_DAYS]], decks=selected)
+    ends_ms = [epoch_ms(end) for end in ends]
+    for state in store.states(orphans).values():  # orphans count nowhere but in their own list
+        due_ms = epoch_ms(state.due)
+        slot = bisect.bisect_right(ends_ms, due_ms)
+        if slot < FORECAST_DAYS:
+            forecast[slot] -= 1
+        figures = per_deck.get(state.key[0])
+        if figures is None:
+            continue
+        stored_in_deck[state.key[0]] -= 1
+        if state.state == "review":
+            figures.review -= 1
+            figures.mature -= state.mature
+        else:
+            figures.learning -= 1
+        figures.due_today -= due_ms < ends_ms[0]
+    for deck_id, figures in per_deck.items():
+        figures.new = figures.cards - stored_in_deck.get(deck_id, 0)
+    return [], forecast, orphans
+
+
+def compute_stats(decks: Sequence[Deck], store: Store, now: datetime, *, all_decks: bool = True,
+                  with_cards: bool = True, day_start_hour: int | None = None, tz: tzinfo | None = None) -> Stats:
+    """The figures for `decks` at `now`. `all_decks`: the selection is every deck found, so history
+    of decks that no longer exist counts as orphans too. `with_cards`: also every card's state
+    (`Stats.card_rows`, for --json); without, the counts come from SQLite's own counting, which
+    is quicker on big collections. The day start hour defaults to the saved "day_start_hour"
+    setting, else 4; `tz` to the local time zone."""
+    now = utc(now)
+    hour = store.get_setting("day_start_hour", DEFAULT_DAY_START_HOUR) if day_start_hour is None else day_start_hour
+    deck_ids = [d.id for d in decks]
+    selected = None if all_decks else deck_ids
+    days = _day_starts(now, HEATMAP_WEEKS * 7 - 1, FORECAST_DAYS, hour, tz)
+    today_index = HEATMAP_WEEKS * 7 - 1
+    per_deck = {d.id: DeckStats(d.id, d.title, cards=len(d.cards)) for d in decks}
+    count_cards = _count_cards_one_by_one if with_cards else _count_cards_in_sqlite
+    card_rows, forecast, orphans = count_cards(decks, per_deck, store, selected, days[today_index + 1:])
+
     for key in orphans:
         if key[0] in per_deck:
             per_deck[key[0]].orphans.append(key[1])
 
-    selected = None if all_decks else deck_ids
     # True retention and answer time over the last 30 days (up to the end of today).
     since = now - timedelta(days=RETENTION_DAYS)
     end_of_today = days[today_index + 1]

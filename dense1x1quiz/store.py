@@ -539,6 +539,35 @@ class Store:
                 for r in rows
                 if (wanted is None or (r[1], r[2]) in wanted) and (deck_set is None or r[1] in deck_set)]
 
+    def card_keys(self, decks: Iterable[str] | None = None) -> list[Key]:
+        """Keys of the cards with a stored state (ever answered), of some decks or all."""
+        return [(d, c) for d, c, *_ in self._in_decks("SELECT deck, card FROM card_states", decks)]
+
+    def state_counts(self, end_of_today: datetime, mature_days: int, *, decks: Iterable[str] | None = None
+                     ) -> list[tuple[str, str, int, int, int]]:
+        """(deck, state, cards, mature, due before `end_of_today`) per deck and state of the stored
+        states (orphans included), of some decks or all; mature = review with an interval of at
+        least `mature_days`. The cheap way to count tens of thousands of cards."""
+        sql = ("SELECT deck, state, COUNT(*), SUM(state = 'review' AND due_ms - last_review_ms >= ?), "
+               "SUM(due_ms < ?) FROM card_states")
+        params = (mature_days * 86_400_000, epoch_ms(end_of_today))
+        return self._in_decks(sql, decks, params, " GROUP BY deck, state")
+
+    def due_per_period(self, edges: list[datetime], *, decks: Iterable[str] | None = None) -> list[int]:
+        """How many stored cards fall due in each period [edges[i], edges[i + 1]), of some decks or all."""
+        bounds = [epoch_ms(edge) for edge in edges]
+        return [int(self._in_decks("SELECT COUNT(*) FROM card_states WHERE due_ms >= ? AND due_ms < ?", decks,
+                                   (start, end))[0][0])
+                for start, end in zip(bounds, bounds[1:])]  # noqa: B905 - one shorter by design
+
+    def _in_decks(self, sql: str, decks: Iterable[str] | None, params: tuple = (), tail: str = "") -> list[tuple]:
+        """`sql` (+ `tail`) limited to some decks when given."""
+        if decks is None:
+            return self._read(sql + tail, params)
+        names = tuple(sorted(set(decks)))
+        joiner = " AND" if " WHERE " in sql else " WHERE"
+        return self._read(f"{sql}{joiner} deck IN ({','.join('?' * len(names))}){tail}", (*params, *names))
+
     def first_answer_tallies(self, edges: list[datetime], *, decks: Iterable[str] | None = None
                              ) -> dict[str, tuple[int, int]]:
         """True retention's raw counts: per deck, (passes, answers) over the first answer of each

@@ -307,3 +307,17 @@ def test_hostile_text_from_decks_is_shown_literally(store, capsys, piped):
     out = capsys.readouterr().out
     assert "\n  [bold red]tag[/]␛[2J  0/1 right (0%)\n" in out
     assert "\x1b" not in out
+
+
+@pytest.mark.parametrize("all_decks", [True, False])
+def test_counting_in_sqlite_gives_the_same_figures_as_card_by_card(store, all_decks):
+    """The screen counts with SQLite (quick on big collections), --json card by card: same figures,
+    orphans taken out of both."""
+    store.record_review(("a", "gone"), 1, at(0, 10), mode="flip", scheduler=make_scheduler(fuzz=False))
+    kwargs = dict(all_decks=all_decks, day_start_hour=4, tz=UTC)
+    one_by_one = compute_stats([DECK_A, DECK_B], store, NOW, with_cards=True, **kwargs)
+    in_sqlite = compute_stats([DECK_A, DECK_B], store, NOW, with_cards=False, **kwargs)
+    assert in_sqlite.decks == one_by_one.decks
+    assert (in_sqlite.forecast, in_sqlite.orphans) == (one_by_one.forecast, one_by_one.orphans)
+    assert in_sqlite.card_rows == [] and len(one_by_one.card_rows) == 8
+    assert sum(one_by_one.forecast) == sum(d.learning + d.review for d in one_by_one.decks)
