@@ -17,7 +17,7 @@ import random
 import signal
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -364,11 +364,16 @@ def study_queue(cards: Sequence[Card], store: Any, scheduler: Any, now: datetime
 
 
 class _Signals:
-    """SIGTERM and SIGHUP end the session like Ctrl-C; none of the three interrupts a commit."""
+    """SIGTERM and SIGHUP end the session like Ctrl-C.
+
+    A signal is acted on only while the session waits for the learner (`deliverable()`); one that
+    arrives while a card is drawn or an answer committed is held and acted on at the next wait. So a
+    commit is never cut in half, and the screen (rich's console) is never left mid-write, which
+    could swallow the summary printed after it."""
 
     def __init__(self) -> None:
         self.held: int | None = None
-        self.holding = False
+        self.holding = True
         self.saved: dict[int, Any] = {}
 
     def _handler(self, signum: int, frame: Any) -> None:
@@ -400,12 +405,26 @@ class _Signals:
 
     @contextmanager
     def held_back(self) -> Iterator[None]:
-        """Deliver signals only after the block: a commit is never cut in half."""
-        self.holding = True
+        """Hold signals during the block (a commit), whatever the state around it."""
+        before, self.holding = self.holding, True
         try:
             yield
         finally:
-            self.holding = False
+            self.holding = before
+        if not before:
+            self._deliver_held()
+
+    @contextmanager
+    def deliverable(self) -> Iterator[None]:
+        """Act on signals during the block (waiting for a key or a line), a held one first."""
+        self._deliver_held()
+        self.holding = False
+        try:
+            yield
+        finally:
+            self.holding = True
+
+    def _deliver_held(self) -> None:
         if self.held is not None:
             signum, self.held = self.held, None
             self._raise(signum)
@@ -562,10 +581,12 @@ class _Session:
         """An action at `step`; `s` (show me) is handled here and the step asked again; `u` undoes."""
         self.ui.hint(*hint)
         while True:
-            action = self.ui.read(step, options=options, suggested=suggested)
+            with self._waiting():
+                action = self.ui.read(step, options=options, suggested=suggested)
             if action.kind == "show":
                 if self.ui.run_demo(card):
-                    self.ui.pause()
+                    with self._waiting():
+                        self.ui.pause()
                     self.ui.show_again()  # the card, with its hint
                 else:
                     self.ui.hint(*hint)
@@ -575,6 +596,10 @@ class _Session:
                     return action
                 continue
             return action
+
+    def _waiting(self):
+        """The block in which the session waits for the learner: signals act at once there."""
+        return self.signals.deliverable() if self.signals else nullcontext()
 
     def _undo(self) -> bool:
         """Undo the latest answer of this session (in the store first). False if there was none."""

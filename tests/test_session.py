@@ -443,3 +443,30 @@ def test_the_session_queue_follows_build_queue_after_every_answer(seed):
         if before.state == "new":
             new_done["d"] = new_done.get("d", 0) + 1
         now += timedelta(minutes=rng.randint(0, 4))
+
+
+def test_ctrl_c_while_a_card_is_drawn_waits_until_the_screen_is_whole():
+    """A signal in the middle of drawing is held to the next wait for input, so rich is never left
+    mid-write (which once swallowed the summary) and the summary is shown whole."""
+
+    class InterruptOnFirstCard(io.StringIO):
+        sent = False
+
+        def write(self, text):
+            if not self.sent and BASIC.prompt in text:
+                self.sent = True
+                os.kill(os.getpid(), signal.SIGINT)  # arrives while the card is being written
+            return super().write(text)
+
+    out = InterruptOnFirstCard()
+    ui = StudyUI(Console(file=out, width=100, no_color=True), lines=LineInput(io.StringIO("\n3\n")))
+    store = FakeStore(out)
+    scheduler = make_scheduler(fuzz=False)
+    queue = StudyQueue([BASIC, WORDS], {}, scheduler=scheduler, new_per_day=20, new_done_today={},
+                       answered_today=set())
+    summary = run_study(queue, scheduler=scheduler, store=store, ui=ui, clock=lambda: NOW, mode="flip",
+                        session_id="s1")
+    assert out.sent
+    assert (summary.exit_code, summary.stopped, summary.answered, store.rows) == (130, "interrupted", 0, [])
+    shown = out.getvalue()
+    assert BASIC.prompt in shown and shown.rstrip().endswith("╯")  # the card's panel, whole
