@@ -154,8 +154,11 @@ def _count_cards_in_sqlite(decks: Sequence[Deck], per_deck: dict[str, DeckStats]
                            ) -> tuple[list[tuple], list[int], list[Key]]:
     """The same counts as `_count_cards_one_by_one` with SQLite counting, then the orphans' share
     taken back out; no card rows."""
-    ids = {deck.id: {card.id for card in deck.cards} for deck in decks}
-    orphans = sorted(k for k in store.card_keys(selected) if k[1] not in ids.get(k[0], ()))
+    orphans: list[Key] = []
+    for deck_id in (store.decks_with_history() if selected is None else sorted(set(selected))):
+        deck = next((d for d in decks if d.id == deck_id), None)
+        gone = store.card_ids(deck_id) - ({card.id for card in deck.cards} if deck else set())
+        orphans += [(deck_id, card_id) for card_id in sorted(gone)]
     stored_in_deck: dict[str, int] = {}
     for deck_id, state, cards, mature, due_today in store.state_counts(ends[0], MATURE_DAYS, decks=selected):
         figures = per_deck.get(deck_id)

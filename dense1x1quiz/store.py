@@ -114,8 +114,20 @@ CREATE TABLE exam_answers (
 # v2: answers of some decks over a period (`quiz stats DECK`) without visiting every answer.
 _V2_DECK_TIME_INDEX = "CREATE INDEX reviews_by_deck_time ON reviews (deck, at_ms);"
 
+# v3: each answer records when its card was answered before (NULL for a first answer), so the first
+# answer of a card in a study day is found without sorting a month of answers (true retention).
+_V3_PREVIOUS_ANSWER = """
+ALTER TABLE reviews ADD COLUMN prev_ms INTEGER;
+DROP TRIGGER reviews_append_only;
+UPDATE reviews SET prev_ms = (SELECT p.at_ms FROM reviews AS p INDEXED BY reviews_by_card
+                              WHERE p.deck = reviews.deck AND p.card = reviews.card AND p.id < reviews.id
+                              ORDER BY p.id DESC LIMIT 1);
+CREATE TRIGGER reviews_append_only BEFORE UPDATE ON reviews
+BEGIN SELECT RAISE(ABORT, 'the review log is append-only'); END;
+"""
+
 # Ordered migrations: MIGRATIONS[i] takes the schema from version i to i + 1.
-MIGRATIONS: list[str] = [_SCHEMA_V1, _V2_DECK_TIME_INDEX]
+MIGRATIONS: list[str] = [_SCHEMA_V1, _V2_DECK_TIME_INDEX, _V3_PREVIOUS_ANSWER]
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -446,9 +458,9 @@ class Store:
             after = review(before, rating, now, scheduler)
             db.execute(
                 "INSERT INTO reviews (deck, card, at_ms, rating, state_before, mode, duration_ms, typed, session, "
-                "retention, fuzz) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "retention, fuzz, prev_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (key[0], key[1], epoch_ms(now), rating, before.state, mode, duration_ms, typed, session_id,
-                 scheduler.desired_retention, int(scheduler.enable_fuzzing)),
+                 scheduler.desired_retention, int(scheduler.enable_fuzzing), _ms_or_none(before.last_review)),
             )
             self._put_state(db, after)
         return after
@@ -466,9 +478,10 @@ class Store:
                 before = states.get(key) or self._state_in(db, key)
                 states[key] = review(before, rating, moment, scheduler)
                 rows.append((key[0], key[1], epoch_ms(moment), rating, before.state, mode, duration_ms,
-                             scheduler.desired_retention, int(scheduler.enable_fuzzing)))
+                             scheduler.desired_retention, int(scheduler.enable_fuzzing),
+                             _ms_or_none(before.last_review)))
             db.executemany("INSERT INTO reviews (deck, card, at_ms, rating, state_before, mode, duration_ms, "
-                           "retention, fuzz) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                           "retention, fuzz, prev_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             for state in states.values():
                 self._put_state(db, state)
         return len(rows)
@@ -539,9 +552,13 @@ class Store:
                 for r in rows
                 if (wanted is None or (r[1], r[2]) in wanted) and (deck_set is None or r[1] in deck_set)]
 
-    def card_keys(self, decks: Iterable[str] | None = None) -> list[Key]:
-        """Keys of the cards with a stored state (ever answered), of some decks or all."""
-        return [(d, c) for d, c, *_ in self._in_decks("SELECT deck, card FROM card_states", decks)]
+    def decks_with_history(self) -> list[str]:
+        """The decks that have at least one card with a stored state."""
+        return [deck for (deck,) in self._read("SELECT DISTINCT deck FROM card_states ORDER BY deck")]
+
+    def card_ids(self, deck: str) -> set[str]:
+        """Ids of the cards of `deck` with a stored state (ever answered)."""
+        return {card for (card,) in self._read("SELECT card FROM card_states WHERE deck = ?", (deck,))}
 
     def state_counts(self, end_of_today: datetime, mature_days: int, *, decks: Iterable[str] | None = None
                      ) -> list[tuple[str, str, int, int, int]]:
@@ -573,18 +590,14 @@ class Store:
         """True retention's raw counts: per deck, (passes, answers) over the first answer of each
         card in each period [edges[i], edges[i + 1]) (study days), leaving out cards that were new
         then; a pass is any rating but Again. Of some decks only if given."""
-        in_decks, names = "", ()
-        if decks is not None:
-            names = tuple(sorted(set(decks)))
-            in_decks = f" AND deck IN ({','.join('?' * len(names))})"
-        # SQLite takes the bare columns (rating, state_before) from the row holding MIN(at_ms).
-        sql = ("SELECT deck, SUM(rating > 1), COUNT(*) FROM (SELECT deck, card, rating, state_before, MIN(at_ms) "
-               f"FROM reviews WHERE at_ms >= ? AND at_ms < ?{in_decks} GROUP BY deck, card) "
-               "WHERE state_before <> 'new' GROUP BY deck")
         tallies: dict[str, tuple[int, int]] = {}
         bounds = [epoch_ms(edge) for edge in edges]
         for start, end in zip(bounds, bounds[1:]):  # noqa: B905 - bounds[1:] is one shorter by design
-            for deck, passes, answers in self._read(sql, (start, end, *names)):
+            # First of the period = the card's previous answer came before the period began.
+            rows = self._in_decks("SELECT deck, SUM(rating > 1), COUNT(*) FROM reviews WHERE at_ms >= ? "
+                                  "AND at_ms < ? AND state_before <> 'new' AND prev_ms < ?", decks,
+                                  (start, end, start), " GROUP BY deck")
+            for deck, passes, answers in rows:
                 old = tallies.get(deck, (0, 0))
                 tallies[deck] = (old[0] + passes, old[1] + answers)
         return tallies
@@ -747,6 +760,10 @@ def _replay(key: Key, rows: Iterable[tuple]) -> CardState:
             scheduler = schedulers[(retention, fuzz)] = make_scheduler(retention, bool(fuzz))
         state = review(state, rating, _dt(at_ms), scheduler)  # type: ignore[arg-type]
     return state
+
+
+def _ms_or_none(moment: datetime | None) -> int | None:
+    return None if moment is None else epoch_ms(moment)
 
 
 def _from_json(text: str) -> Any:

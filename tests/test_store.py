@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from dense1x1quiz import store as store_module
 from dense1x1quiz.errors import StoreError
-from dense1x1quiz.scheduler import CardState, make_scheduler, review
-from dense1x1quiz.store import DB_NAME, Store, list_backups
+from dense1x1quiz.scheduler import CardState, make_scheduler, replay, review
+from dense1x1quiz.store import DB_NAME, Store, epoch_ms, list_backups
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
 UTC = timezone.utc
@@ -194,23 +194,33 @@ def test_exam_results_are_stored_as_they_come(store, home):
 
 
 def test_a_version_1_database_is_backed_up_then_migrated(home, monkeypatch):
-    """The real migration 1 → 2 (an index): a backup of the old file first, the answers kept."""
+    """The real migrations from version 1 on (an index; each answer's previous answer time, filled
+    in for the old answers): a backup of the old file first, the answers kept."""
     latest = len(store_module.MIGRATIONS)
-    assert latest == 2
+    assert latest == 3
     monkeypatch.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:1])
-    with Store.open(home) as s:
-        state = s.record_review(("d", "c"), 3, T0, mode="flip", scheduler=make_scheduler())
+    Store.open(home).close()
     monkeypatch.undo()
+    t0 = epoch_ms(T0)
+    db = sqlite3.connect(home / DB_NAME)  # three answers as version 1 wrote them
+    db.executemany("INSERT INTO reviews (deck, card, at_ms, rating, state_before, mode, retention, fuzz) "
+                   "VALUES ('d', ?, ?, ?, ?, 'flip', 0.9, 1)",
+                   [("c", t0, 3, "new"), ("x", t0 + 60_000, 1, "new"), ("c", t0 + 540_000, 3, "learning")])
+    db.commit()
+    db.close()
+    scheduler = make_scheduler()
     with Store.open(home) as s:
-        assert s._version() == 2
-        assert [r.key for r in s.reviews()] == [("d", "c")] and s.states() == {("d", "c"): state}
-    assert _rows(home, "SELECT name FROM sqlite_master WHERE name = 'reviews_by_deck_time'") == [
-        ("reviews_by_deck_time",)]
+        assert s._version() == latest
+        states = s.rebuild_states(write=True)
+        assert states[("d", "c")] == replay(("d", "c"), [(3, T0), (3, T0 + timedelta(minutes=9))], scheduler)
+        s.record_review(("d", "x"), 3, T0 + timedelta(minutes=20), mode="flip", scheduler=scheduler)
+    assert _rows(home, "SELECT card, prev_ms FROM reviews ORDER BY id") == [
+        ("c", None), ("x", None), ("c", t0), ("x", t0 + 60_000)]
     [backup] = list_backups(home)
     assert backup.name.endswith("-v1.sqlite3")
     db = sqlite3.connect(backup)
     assert db.execute("PRAGMA user_version").fetchone() == (1,)
-    assert db.execute("SELECT deck, card, rating FROM reviews").fetchall() == [("d", "c", 3)]
+    assert db.execute("SELECT card, rating FROM reviews").fetchall() == [("c", 3), ("x", 1), ("c", 3)]
     assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     db.close()
 
