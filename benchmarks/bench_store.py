@@ -8,7 +8,8 @@
    `quiz stats DECK --json` (after one untimed warm-up run: byte code, deck cache, daily backup).
 3. Times `Store.record_review` on that database: one BEGIN IMMEDIATE transaction per answer,
    synchronous=FULL, i.e. what each answer of a study session costs before the next card shows.
-Prints medians of --runs (at least 5) and each figure's ratio to the floor.
+Prints medians of --runs (at least 5) and each figure's ratio to the floor, in wall-clock time and
+in CPU time (user + system; steadier on a machine shared with other work).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -53,13 +55,16 @@ def answers(cards: int, total: int, rng: random.Random):
     return [(key, rating, moment, mode, ms) for moment, key, rating, mode, ms in out]
 
 
-def timed(cmd: list[str], env: dict) -> float:
+def timed(cmd: list[str], env: dict) -> tuple[float, float]:
+    """(wall-clock seconds, CPU seconds: user + system) of one run of `cmd`."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     result = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    elapsed = time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != 0:
         sys.exit(f"{' '.join(cmd)} failed: {result.stderr.decode()}")
-    return elapsed
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def main() -> None:
@@ -83,8 +88,11 @@ def main() -> None:
         generation = time.perf_counter() - start
         size_mb = (home / "quiz.sqlite3").stat().st_size / 1e6
 
-        env = {**os.environ, "DENSE1X1QUIZ_HOME": str(home), "DENSE1X1QUIZ_NOW": END.isoformat(),
-               "NO_COLOR": "1", "XDG_CACHE_HOME": str(Path(folder) / "cache")}
+        # Byte code cached (outside the source tree) as for an installed package: with
+        # PYTHONDONTWRITEBYTECODE every run would compile our modules, and only ours.
+        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")}
+        env.update(DENSE1X1QUIZ_HOME=str(home), DENSE1X1QUIZ_NOW=END.isoformat(), NO_COLOR="1",
+                   XDG_CACHE_HOME=str(Path(folder) / "cache"), PYTHONPYCACHEPREFIX=str(Path(folder) / "pycache"))
         quiz = [sys.executable, "-m", "dense1x1quiz"]
         commands = {
             "floor: python -c 'import typer'": [sys.executable, "-c", "import typer"],
@@ -93,12 +101,16 @@ def main() -> None:
         }
         for cmd in commands.values():  # warm-up: byte code, deck cache, daily backup
             timed(cmd, env)
-        times: dict[str, list[float]] = {name: [] for name in commands}
+        walls: dict[str, list[float]] = {name: [] for name in commands}
+        cpus: dict[str, list[float]] = {name: [] for name in commands}
         for _ in range(runs):
             for name, cmd in commands.items():
-                times[name].append(timed(cmd, env))
-        medians = {name: statistics.median(values) for name, values in times.items()}
-        floor = medians["floor: python -c 'import typer'"]
+                wall, cpu = timed(cmd, env)
+                walls[name].append(wall)
+                cpus[name].append(cpu)
+        wall_medians = {name: statistics.median(values) for name, values in walls.items()}
+        cpu_medians = {name: statistics.median(values) for name, values in cpus.items()}
+        floor_name = "floor: python -c 'import typer'"
 
         commit_ms = []
         rng = random.Random(1)
@@ -116,10 +128,13 @@ def main() -> None:
 
     print(f"{args.cards:,} cards, {count:,} answers generated in {generation:.1f} s ({size_mb:.1f} MB); "
           f"median of {runs} alternating runs")
-    print(f"{'what':<34} {'median':>9} {'× floor':>8}")
-    for name, value in medians.items():
-        print(f"{name:<34} {value * 1000:>7.0f} ms {value / floor:>8.2f}")
+    print(f"{'what':<34} {'wall':>9} {'× floor':>8} {'CPU':>9} {'× floor':>8}")
+    for name in commands:
+        wall, cpu = wall_medians[name], cpu_medians[name]
+        print(f"{name:<34} {wall * 1000:>6.0f} ms {wall / wall_medians[floor_name]:>8.2f} "
+              f"{cpu * 1000:>6.0f} ms {cpu / cpu_medians[floor_name]:>8.2f}")
     median_commit = statistics.median(commit_ms)
+    floor = wall_medians[floor_name]
     print(f"{'commit of one answer (in process)':<34} {median_commit:>6.1f} ms {median_commit / 1000 / floor:>8.3f}"
           f"   (p90 {statistics.quantiles(commit_ms, n=10)[-1]:.1f} ms over {len(commit_ms)} answers)")
 

@@ -574,16 +574,17 @@ class Store:
         """How many stored cards fall due in each period [edges[i], edges[i + 1]), of some decks or all."""
         bounds = [epoch_ms(edge) for edge in edges]
         return [int(self._in_decks("SELECT COUNT(*) FROM card_states WHERE due_ms >= ? AND due_ms < ?", decks,
-                                   (start, end))[0][0])
+                                   (start, end), deck_column="+deck")[0][0])  # "+": keep to the due index
                 for start, end in zip(bounds, bounds[1:])]  # noqa: B905 - one shorter by design
 
-    def _in_decks(self, sql: str, decks: Iterable[str] | None, params: tuple = (), tail: str = "") -> list[tuple]:
+    def _in_decks(self, sql: str, decks: Iterable[str] | None, params: tuple = (), tail: str = "",
+                  deck_column: str = "deck") -> list[tuple]:
         """`sql` (+ `tail`) limited to some decks when given."""
         if decks is None:
             return self._read(sql + tail, params)
         names = tuple(sorted(set(decks)))
         joiner = " AND" if " WHERE " in sql else " WHERE"
-        return self._read(f"{sql}{joiner} deck IN ({','.join('?' * len(names))}){tail}", (*params, *names))
+        return self._read(f"{sql}{joiner} {deck_column} IN ({','.join('?' * len(names))}){tail}", (*params, *names))
 
     def first_answer_tallies(self, edges: list[datetime], *, decks: Iterable[str] | None = None
                              ) -> dict[str, tuple[int, int]]:
