@@ -65,3 +65,14 @@ def test_unknown_figure_is_a_usage_error():
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "unknown figure nope" in result.stderr
+
+
+def test_readme_quotes_a_table_that_run_printed():
+    readme = (BENCHMARKS.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Performance", 1)[1].split("\n## ", 1)[0]
+    assert "python benchmarks/run.py" in section
+    table = section.split("```\n", 3)[2]  # the second fenced block: the printed table
+    lines = table.splitlines()
+    assert lines[0].split()[:3] == ["figure", "ours", "(cpu)"] and set(lines[1]) <= {"-", " "}
+    assert lines[-1].split(" of ")[1].startswith("11 budgets met")  # every figure of a full run
+    assert {line.split("  ")[0] for line in lines[2:13]} >= {"quiz --help", "quiz decks", "quiz stats"}
