@@ -82,16 +82,15 @@ def check_deck_cached(path: str | Path) -> tuple[Deck | None, list[Problem]]:
         from dense1x1quiz.deck import check_deck  # it reports why the file cannot be read
 
         return check_deck(path)
-    from_bytes = _check_bytes
     if len(data) > READ_LIMIT:
-        return from_bytes(path, data)
+        return _check_bytes(path, data)  # the loader says it is too big
     entry = cache_dir() / "decks" / f"{entry_key(data)}.pickle"
     cached = read_entry(entry)
     if cached is not None:
         deck, problems = cached
         return (None if deck is None else replace(deck, path=str(path)),
                 [Problem(str(path), line, col, message, warning) for line, col, message, warning in problems])
-    deck, found = from_bytes(path, data)
+    deck, found = _check_bytes(path, data)
     write_entry(entry, deck, found)
     return deck, found
 
