@@ -11,6 +11,11 @@ What it guarantees:
 - A damaged database raises `StoreError` naming the file and the newest backup; it is never
   written to. A folder that cannot be written raises `StoreError` saying so.
 
+Each answer also records when its card was answered before (`prev_ms`), which is how `stats`
+finds the first answer of a card in a study day without sorting the log. (An undo removes the
+session's own latest answer; should another session have answered that card since, that later
+answer keeps the removed time as its previous one: true retention may count it one day off.)
+
 Times are stored as integer milliseconds since the epoch (UTC) and returned as aware UTC
 datetimes; `record_review` rounds `now` down to the millisecond *before* scheduling, so replaying
 the log gives back exactly the stored states.
