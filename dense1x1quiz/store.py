@@ -14,7 +14,7 @@ What it guarantees:
 Each answer also records when its card was answered before (`prev_ms`), which is how `stats`
 finds the first answer of a card in a study day without sorting the log. (An undo removes the
 session's own latest answer; should another session have answered that card since, that later
-answer keeps the removed time as its previous one: true retention may count it one day off.)
+answer keeps the removed time as its previous one, and true retention may leave it out.)
 
 Times are stored as integer milliseconds since the epoch (UTC) and returned as aware UTC
 datetimes; `record_review` rounds `now` down to the millisecond *before* scheduling, so replaying
