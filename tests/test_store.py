@@ -387,6 +387,10 @@ def test_any_answer_sequence_keeps_the_invariants(sequence, fuzz):
         assert {k: v.reps for k, v in stored.items()} == reps
         assert sum(v.reps for v in stored.values()) == s.review_count() == len(log)
         assert s.rebuild_states() == stored
+        last_answer: dict[str, int] = {}  # each answer's prev_ms is its card's previous answer time
+        for card, at_ms, prev_ms in _rows(Path(folder), "SELECT card, at_ms, prev_ms FROM reviews ORDER BY id"):
+            assert prev_ms == last_answer.get(card)
+            last_answer[card] = at_ms
 
 
 def test_a_setting_edited_by_hand_into_nonsense_is_a_clear_error(store, home):
