@@ -112,6 +112,7 @@ def study(
 
     from dense1x1quiz import env
     from dense1x1quiz.catalog import resolve
+    from dense1x1quiz.scheduler import LazyScheduler
     from dense1x1quiz.session import CramQueue, run_study, select_cards, study_queue
     from dense1x1quiz.store import Store
     from dense1x1quiz.ui.study import open_study_ui, print_summary
@@ -123,7 +124,7 @@ def study(
     try:
         if store is not None and retention is not None:
             store.set_setting("retention", retention)
-        scheduler = store.scheduler(retention) if store else None
+        scheduler = LazyScheduler(lambda: store.scheduler(retention)) if store else None
         queue = CramQueue(rng.sample(cards, len(cards)), limit) if store is None else \
             study_queue(cards, store, scheduler, now, new_per_day=new, limit=limit)
         with open_study_ui() as ui:

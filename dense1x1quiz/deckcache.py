@@ -45,7 +45,7 @@ try:
 except ImportError:  # pragma: no cover
     from pickle import Unpickler, UnpicklingError
 
-LOADER_VERSION = 4  # bump when what a deck loads to changes in a way the sources below don't show
+LOADER_VERSION = 5  # bump when what a deck loads to changes in a way the sources below don't show
 READ_LIMIT = 16 * 1024 * 1024  # = deck.MAX_BYTES (a test checks); bigger files are refused by the loader
 MAX_ENTRIES = 64  # the oldest entries beyond these are removed when a new one is written
 MAX_TOTAL_BYTES = 256 * 1024 * 1024  # a 20,000-card deck's entry is ~3 MiB
@@ -54,7 +54,7 @@ BIG_FILE = 1 << 20  # from this size on, keys use OpenSSL's SHA-256 (3× faster 
 PROTOCOL = 5
 
 # The modules whose source decides what a deck file loads to.
-_LOADER_SOURCES = ("deck.py", "yamltree.py", "model.py", "errors.py", "demos/__init__.py", "deckcache.py")
+_LOADER_SOURCES = ("deck.py", "yamltree.py", "model.py", "errors.py", "demos/__init__.py", "deckcache.py", "text.py")
 _ALLOWED = {("dense1x1quiz.model", c.__name__): c for c in (Card, Deck, Table, DemoLink)}
 # A Card is stored with the fields that differ from their defaults only: the rest are read from
 # the class (dataclass defaults are class attributes), and unpickling gets ~40% faster.
@@ -177,14 +177,21 @@ def read_entry(entry: Path) -> tuple[Deck | None, list[tuple[int, int, str, bool
         gc.freeze()
         if gc_was_on:
             gc.enable()
-    return value if _well_formed(value) else None
+    if not _well_formed(value):
+        return None
+    deck, problems, math = value
+    from dense1x1quiz.text import remember_math
+
+    remember_math(math)  # the deck's LaTeX, converted when the entry was written
+    return deck, problems
 
 
 def _well_formed(value: object) -> bool:
     """Whether an unpickled entry has the shape `write_entry` gives it."""
-    if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], list)):
+    if not (isinstance(value, tuple) and len(value) == 3 and isinstance(value[1], list)
+            and type(value[2]) is dict and all(type(k) is str and type(v) is str for k, v in value[2].items())):
         return False
-    deck, problems = value
+    deck, problems, _ = value
     for p in problems:
         if not (type(p) is tuple and len(p) == 4 and type(p[0]) is int and type(p[1]) is int
                 and type(p[2]) is str and type(p[3]) is bool):
@@ -212,7 +219,7 @@ def write_entry(entry: Path, deck: Deck | None, problems: list[Problem]) -> None
 
         pickler = pickle.Pickler(buffer, protocol=PROTOCOL)
         pickler.dispatch_table = {**copyreg.dispatch_table, Card: _reduce_card}
-        pickler.dump((deck, plain))
+        pickler.dump((deck, plain, _math_renderings(deck)))
     except Exception:  # pragma: no cover - every model value pickles; never fail a load over the cache
         return
     payload = buffer.getvalue()
@@ -228,6 +235,20 @@ def write_entry(entry: Path, deck: Deck | None, problems: list[Problem]) -> None
             temp.unlink(missing_ok=True)
         except OSError:
             pass
+
+
+def _math_renderings(deck: Deck | None) -> dict[str, str]:
+    """Every LaTeX fragment of the deck's text with its Unicode rendering."""
+    if deck is None:
+        return {}
+    from dense1x1quiz.text import latex_to_unicode, math_fragments
+
+    texts = [deck.title, deck.description]
+    for card in deck.cards:
+        texts += [card.prompt, card.answer, card.explain, card.cloze, card.source, *card.accept, *card.options]
+    for table in deck.tables:
+        texts += [table.title, *table.columns, *(cell for row in table.rows for cell in row)]
+    return {fragment: latex_to_unicode(fragment) for text in texts for fragment in math_fragments(text)}
 
 
 def _reduce_card(card: Card) -> tuple:

@@ -12,10 +12,10 @@ Conventions every caller relies on:
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, time, timedelta, timezone, tzinfo
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from dense1x1quiz.model import Card
 
@@ -92,6 +92,22 @@ def make_scheduler(retention: float = DEFAULT_RETENTION, fuzz: bool = True) -> f
 
     return fsrs.Scheduler(desired_retention=retention, learning_steps=LEARNING_STEPS,
                           relearning_steps=RELEARNING_STEPS, enable_fuzzing=fuzz)
+
+
+class LazyScheduler:
+    """Stands in for the fsrs.Scheduler that `build()` makes, building it at its first use.
+
+    Importing fsrs is a tenth of the time to the first card, which needs no scheduler when no card
+    is due for review; the first answer or interval preview builds it."""
+
+    def __init__(self, build: Callable[[], fsrs.Scheduler]):
+        self._build = build
+        self._scheduler: fsrs.Scheduler | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._scheduler is None:
+            self._scheduler = self._build()
+        return getattr(self._scheduler, name)
 
 
 def utc(moment: datetime) -> datetime:
@@ -295,6 +311,7 @@ def _default_scheduler() -> fsrs.Scheduler:
 
 __all__ = [
     "AGAIN",
+    "LazyScheduler",
     "DEFAULT_DAY_START_HOUR",
     "DEFAULT_NEW_PER_DAY",
     "DEFAULT_RETENTION",

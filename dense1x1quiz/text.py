@@ -43,12 +43,34 @@ def latex_to_unicode(math: str) -> str:
     return re.sub(r"[ \t]+", " ", text.replace("\\{", "{").replace("\\}", "}")).strip()
 
 
+# Fragments already converted. The deck cache fills it from its entry (`remember_math`), so a
+# cached deck's first card is shown without importing unicodeit (a tenth of the start-up).
+_rendered: dict[str, str] = {}
+
+
+def math_fragments(text: str) -> list[str]:
+    """The LaTeX inside each `$…$` and `$$…$$` of `text`."""
+    return [m.group(1) or m.group(2) for m in _MATH_RE.finditer(text)] if "$" in text else []
+
+
+def remember_math(renderings: dict[str, str]) -> None:
+    """Take `fragment → Unicode` pairs computed earlier by `latex_to_unicode`."""
+    _rendered.update(renderings)
+
+
 def render_math(text: str) -> str:
     """Every `$…$` and `$$…$$` in `text` converted by `latex_to_unicode`; `\\$` stays a dollar."""
     if "$" not in text:
         return text
-    out = _MATH_RE.sub(lambda m: latex_to_unicode(m.group(1) or m.group(2)), text)
-    return out.replace("\\$", "$")
+
+    def convert(m: re.Match[str]) -> str:
+        fragment = m.group(1) or m.group(2)
+        shown = _rendered.get(fragment)
+        if shown is None:
+            shown = _rendered[fragment] = latex_to_unicode(fragment)
+        return shown
+
+    return _MATH_RE.sub(convert, text).replace("\\$", "$")
 
 
 def visible_controls(text: str) -> str:
@@ -78,4 +100,4 @@ def display(text: str) -> str:
     return visible_controls(render_math(text))
 
 
-__all__ = ["display", "latex_to_unicode", "render_math", "visible_controls"]
+__all__ = ["display", "latex_to_unicode", "math_fragments", "remember_math", "render_math", "visible_controls"]

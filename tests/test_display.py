@@ -62,3 +62,25 @@ def test_controls_are_made_visible():
     assert display("x\u202ey") == "x<U+202E>y"
     assert display("line1\nline2\ttab") == "line1\nline2\ttab"
     assert display("emoji 🧠 and joiner 👩\u200d💻") == "emoji 🧠 and joiner 👩\u200d💻"
+
+
+def test_a_cached_deck_shows_its_math_without_the_converter(tmp_path):
+    """The deck cache keeps each LaTeX fragment's rendering, so a warm start skips unicodeit."""
+    import os
+    import subprocess
+    import sys
+
+    deck = tmp_path / "math.yaml"
+    deck.write_text("deck: m\ntitle: M\ncards:\n  - {id: a, front: 'Shape $H \\times W \\times C_{in}$?', back: y}\n",
+                    encoding="utf-8")
+    script = (
+        "import sys\n"
+        "from dense1x1quiz.deckcache import check_deck_cached\n"
+        "from dense1x1quiz.text import display\n"
+        f"deck, _ = check_deck_cached({str(deck)!r})\n"
+        "print(display(deck.cards[0].prompt), 'unicodeit' in sys.modules)\n"
+    )
+    env = {**os.environ, "DENSE1X1QUIZ_HOME": str(tmp_path / "home")}
+    runs = [subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True).stdout
+            for _ in range(2)]
+    assert runs == ["Shape H × W × Cᵢₙ? True\n", "Shape H × W × Cᵢₙ? False\n"]
