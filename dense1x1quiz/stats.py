@@ -83,7 +83,7 @@ class Stats(NamedTuple):
     now: datetime
     today: date  # the study day containing `now` (its local calendar date at the day start)
     decks: list[DeckStats]
-    card_rows: list[tuple]  # every card of the selected decks in deck order, as `Store.state_rows()` rows
+    card_rows: list[tuple]  # with_cards: every card in deck order, as `Store.state_rows()` rows; else []
     reviews: int
     retention: Retention
     average_answer_ms: float | None
@@ -95,7 +95,8 @@ class Stats(NamedTuple):
 
     @property
     def cards(self) -> list[CardState]:
-        """Every card of the selected decks in deck order (new ones as `CardState.new`)."""
+        """Every card of the selected decks in deck order (new ones as `CardState.new`); empty
+        unless computed `with_cards`."""
         return [state_from_row(row) if row[2] != "new" else CardState.new((row[0], row[1]))
                 for row in self.card_rows]
 
