@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import NamedTuple
@@ -245,15 +245,20 @@ def compute_stats(decks: Sequence[Deck], store: Store, now: datetime, *, all_dec
         heatmap=dict(heatmap),
         orphans=orphans,
         exams=store.exams(limit=5),
-        weakest_tags=_weakest_tags(store),
+        weakest_tags=_weakest_tags(store, deck_wide={tag for deck in decks for tag in deck.tags}),
     )
 
 
-def _weakest_tags(store: Store) -> list[TagResult]:
-    """Exam tags with the lowest share of right answers (ties: more answers first)."""
+def _weakest_tags(store: Store, deck_wide: Set[str] = frozenset()) -> list[TagResult]:
+    """Exam tags with the lowest share of right answers (ties: more answers first).
+
+    Deck-wide tags (on every card of a deck) are left out, as in the exam's own report: they say
+    no more than the deck's name."""
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for answer in store.exam_answers():
         for tag in answer["tags"]:
+            if tag in deck_wide:
+                continue
             totals[tag][0] += answer["correct"]
             totals[tag][1] += 1
     results = [TagResult(tag, right, total) for tag, (right, total) in totals.items()]

@@ -1,5 +1,6 @@
 """`quiz stats`: every figure checked against answers placed at known times."""
 
+import dataclasses
 import json
 from datetime import date, datetime, timedelta, timezone
 
@@ -118,6 +119,9 @@ def test_exam_results_and_weakest_tags(store):
     assert [(e.decks, e.score, e.total, e.finished is not None) for e in stats.exams] == [
         (["b"], None, 10, False), (["a"], 2, 4, True)]
     assert [(t.tag, t.correct, t.total) for t in stats.weakest_tags] == [("costs", 0, 2), ("shapes", 1, 2)]
+    # A tag on every card of a deck says no more than the deck's name: left out, as in the exam report.
+    deck_wide = compute_stats([dataclasses.replace(DECK_A, tags=("costs",))], store, NOW, tz=UTC)
+    assert [t.tag for t in deck_wide.weakest_tags] == ["shapes"]
 
 
 def test_json_is_the_documented_document(store):
