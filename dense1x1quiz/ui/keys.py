@@ -90,10 +90,9 @@ class KeyInput:
         if "\r" in pending or "\n" in pending:  # a whole line was typed ahead
             line, _, self._pending = pending.replace("\r", "\n").partition("\n")
             return line
-        try:
-            import readline  # noqa: F401 - gives input() arrow keys, Home/End and history
-        except ImportError:  # pragma: no cover - not on every platform
-            pass
+        # Not GNU readline: a signal that arrives while readline waits can be left unhandled until the
+        # next key (the session then neither stops nor says so; seen with SIGHUP and Ctrl-C under
+        # load). The terminal's own line editing (Backspace, Ctrl-U, Ctrl-W) is what a typed answer gets.
         try:
             if pending:  # keys typed ahead before the line began: show them, keep them
                 sys.stdout.write(pending)
