@@ -23,7 +23,6 @@ from rich import box
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.panel import Panel
 from rich.rule import Rule
-from rich.table import Table
 from rich.text import Text
 
 from dense1x1quiz.answers import char_diff
@@ -32,6 +31,8 @@ from dense1x1quiz.ui.console import deck_text, make_console
 from dense1x1quiz.ui.keys import KeyInput, LineInput
 
 if TYPE_CHECKING:
+    from rich.table import Table  # imported where used: a first card rarely needs it (start-up, issue 7)
+
     from dense1x1quiz.answers import Grade
     from dense1x1quiz.model import Card
     from dense1x1quiz.session import Summary
@@ -244,6 +245,8 @@ class StudyUI:
 
     @staticmethod
     def _options(options: list[str]) -> Table:
+        from rich.table import Table
+
         grid = Table.grid(padding=(0, 1))
         grid.add_column(justify="right", style="bold", no_wrap=True)
         grid.add_column()
@@ -535,6 +538,8 @@ class TableRow:
         self.title, self.columns, self.cells = title, columns, cells
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.table import Table
+
         roomy = options.max_width >= 40
         grid = Table(title=deck_text(self.title, style="bold"), title_justify="left", show_header=False,
                      box=box.ROUNDED if roomy else None, padding=(0, 1), pad_edge=roomy)
