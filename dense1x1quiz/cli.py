@@ -295,12 +295,6 @@ def export(
     print_export(export_deck(resolve([deck_name])[0], fmt.value, output), fmt.value)
 
 
-def _not_built(command: str) -> Exception:
-    from dense1x1quiz.errors import QuizError
-
-    return QuizError(f"`quiz {command}` is not built yet")
-
-
 # -- entry point ------------------------------------------------------------------------------
 
 
