@@ -359,6 +359,17 @@ def test_cram_writes_nothing_and_brings_failed_cards_back():
     assert (summary.answered, summary.right, summary.wrong, summary.next_due) == (6, 5, 1, None)
 
 
+def flip_session(ui, out):
+    """A flip session over BASIC and WORDS on `ui`; returns (summary, store)."""
+    store = FakeStore(out)
+    scheduler = make_scheduler(fuzz=False)
+    queue = StudyQueue([BASIC, WORDS], {}, scheduler=scheduler, new_per_day=20, new_done_today={},
+                       answered_today=set())
+    summary = run_study(queue, scheduler=scheduler, store=store, ui=ui, clock=lambda: NOW, mode="flip",
+                        session_id="s1")
+    return summary, store
+
+
 def test_ctrl_c_ends_the_session_with_exit_130_and_keeps_the_answers():
     script = io.StringIO("\n3\n\n")
 
@@ -371,12 +382,7 @@ def test_ctrl_c_ends_the_session_with_exit_130_and_keeps_the_answers():
 
     out = io.StringIO()
     ui = StudyUI(Console(file=out, width=100, no_color=True), lines=LineInput(Interrupting()))
-    store = FakeStore(out)
-    scheduler = make_scheduler(fuzz=False)
-    queue = StudyQueue([BASIC, WORDS], {}, scheduler=scheduler, new_per_day=20, new_done_today={},
-                       answered_today=set())
-    summary = run_study(queue, scheduler=scheduler, store=store, ui=ui, clock=lambda: NOW, mode="flip",
-                        session_id="s1")
+    summary, store = flip_session(ui, out)
     assert (summary.exit_code, summary.stopped, summary.answered, len(store.rows)) == (130, "interrupted", 1, 1)
     assert summary.next_due == NOW + timedelta(minutes=10)
 
@@ -460,12 +466,7 @@ def test_ctrl_c_while_a_card_is_drawn_waits_until_the_screen_is_whole():
 
     out = InterruptOnFirstCard()
     ui = StudyUI(Console(file=out, width=100, no_color=True), lines=LineInput(io.StringIO("\n3\n")))
-    store = FakeStore(out)
-    scheduler = make_scheduler(fuzz=False)
-    queue = StudyQueue([BASIC, WORDS], {}, scheduler=scheduler, new_per_day=20, new_done_today={},
-                       answered_today=set())
-    summary = run_study(queue, scheduler=scheduler, store=store, ui=ui, clock=lambda: NOW, mode="flip",
-                        session_id="s1")
+    summary, store = flip_session(ui, out)
     assert out.sent
     assert (summary.exit_code, summary.stopped, summary.answered, store.rows) == (130, "interrupted", 0, [])
     shown = out.getvalue()
