@@ -74,7 +74,7 @@ def resolve(names: list[str]) -> list[Deck]:
     decks: list[Deck] = []
     for name in names:
         path = Path(name)
-        if path.suffix in (".yaml", ".yml") or path.exists():
+        if path.suffix in (".yaml", ".yml") or path.is_file():  # a folder named like a deck is not one
             if not path.is_file():
                 raise UsageError(f"no deck file at {name}")
             entry = _entry(path, "path")

@@ -102,6 +102,16 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:40]
 
 
+def row_key(first_cell: str, index: int) -> str:
+    """A table row's part of its cards' ids: the slug of its first cell (`row3` if that has none)."""
+    return slug(first_cell) or f"row{index + 1}"
+
+
+def column_key(header: str, index: int) -> str:
+    """A table column's part of its cards' ids: the slug of its header (`col2` if that has none)."""
+    return slug(header) or f"col{index}"
+
+
 def _fold(text: str) -> str:
     """How options are compared for sameness."""
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())
@@ -420,6 +430,12 @@ class _DeckReader:
             self.error(node.pairs["columns"][1], "a table needs at least two columns")
         elif "columns" not in node.pairs:
             self.error(node, "missing `columns`")
+        column_keys: dict[str, str] = {}
+        for i, (header, item) in enumerate(self.strings(node, "columns") if len(columns) >= 2 else []):
+            first = column_keys.setdefault(column_key(header, i), header)
+            if first != header:  # two columns would give their cards the same ids
+                self.error(item, f"duplicate column {header!r} (same id as {first!r})")
+                columns = []
         rows: list[tuple[str, ...]] = []
         keys: dict[str, int] = {}
         for row in self.seq(node, "rows"):
@@ -433,7 +449,7 @@ class _DeckReader:
             if columns and len(cells) != len(columns):
                 self.error(row, f"this row has {len(cells)} cells; the table has {len(columns)} columns")
                 continue
-            key = slug(cells[0]) or f"row{len(rows) + 1}"
+            key = row_key(cells[0], len(rows))
             if key in keys:
                 self.error(row, f"duplicate row {cells[0]!r} (first at line {keys[key]})")
                 continue
@@ -457,12 +473,12 @@ class _DeckReader:
         key_col = table.columns[0]
         value_cols = list(range(1, len(table.columns)))
         for r, row in enumerate(table.rows):
-            row_id = f"{table.id}:{slug(row[0]) or f'row{r + 1}'}"
+            row_id = f"{table.id}:{row_key(row[0], r)}"
             common = dict(deck=deck_id, kind="table", note=row_id, table=table, row=r, tags=table.tags,
                           source=table.source, demo=table.demo, line=table.line)
             header = f"{table.title}\n{key_col}: {row[0]}"
             for c in value_cols:
-                col_id = slug(table.columns[c]) or f"col{c}"
+                col_id = column_key(table.columns[c], c)
                 options = self.distractors(table, r, c)
                 if len(options) >= 2:
                     cards.append(Card(id=f"{row_id}:{col_id}", prompt=f"{header}\n{table.columns[c]}: ?",
@@ -492,4 +508,4 @@ class _DeckReader:
         return options
 
 
-__all__ = ["MAX_BYTES", "check_deck", "check_deck_bytes", "load_deck", "slug"]
+__all__ = ["MAX_BYTES", "check_deck", "check_deck_bytes", "column_key", "load_deck", "row_key", "slug"]

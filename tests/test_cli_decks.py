@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import textwrap
 
 from dense1x1quiz.catalog import builtin_deck_dir
@@ -111,3 +114,15 @@ def test_readme_example_deck_validates(tmp_path, quiz):
     result = quiz("validate", str(path))
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout == "1 deck OK: 14 cards\n"
+
+
+def test_a_folder_named_like_a_deck_does_not_hide_it(tmp_path, isolated_home, quiz):
+    user_decks = isolated_home / "decks"
+    user_decks.mkdir(parents=True)
+    (user_decks / "small.yaml").write_text(SMALL)
+    (tmp_path / "small").mkdir()  # a folder in the current directory with the deck's name
+    result = subprocess.run([sys.executable, "-m", "dense1x1quiz", "export", "small", "--format", "md",
+                             "-o", str(tmp_path / "out.md")], cwd=tmp_path, capture_output=True, text=True,
+                            env={**os.environ, "DENSE1X1QUIZ_HOME": str(isolated_home)})
+    assert result.returncode == 0, result.stderr
+    assert "A small deck" in (tmp_path / "out.md").read_text(encoding="utf-8")

@@ -171,6 +171,11 @@ BAD = {
     "parameter the demo does not take": (
         HEAD + "cards:\n  - {id: a, front: x, back: y, demo: {name: inception, cout: 3}}\n",
         ["4:38: demo inception takes no `cout` (its sizes: height, width, cin, batch)"]),
+    "superscript digit as a size": (HEAD + "cards:\n  - {id: a, front: x, back: y, demo: {name: shapes, cin: '²'}}\n",
+                                    ["4:38: demo shapes: cin must be a whole number from 1 to 100,000, not '²'"]),
+    "columns with the same id": (HEAD + "tables:\n  - id: t\n    title: T\n    columns: [Name, Params, params]\n"
+                                 "    rows: [[a, b, c], [d, e, f]]\n",
+                                 ["6:29: duplicate column 'params' (same id as 'Params')"]),
     "bad flag": (HEAD + "cards:\n  - {id: a, front: x, back: y, reverse: yes}\n",
                  ["4:41: `reverse` must be true or false, not 'yes'"]),
     "top level not a mapping": ("- a\n- b\n", [

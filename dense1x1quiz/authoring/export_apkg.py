@@ -12,7 +12,7 @@ from pathlib import Path
 from dense1x1quiz.authoring.anki_html import stable_id, to_html
 from dense1x1quiz.authoring.draft import DeckDraft, Item
 from dense1x1quiz.authoring.files import write_atomically
-from dense1x1quiz.deck import slug
+from dense1x1quiz.deck import row_key as deck_row_key
 from dense1x1quiz.model import DemoLink, Table
 
 PREFIX = "dense1x1quiz"
@@ -80,7 +80,7 @@ def _item_fields(item: Item) -> tuple[str, list[str]]:
 
 def row_key(table: Table, r: int) -> str:
     """The row's id part, as the loader makes it (`table:row` note ids)."""
-    return slug(table.rows[r][0]) or f"row{r + 1}"
+    return deck_row_key(table.rows[r][0], r)
 
 
 def _html_table(columns: tuple[str, ...], rows: list[tuple[str, ...]], header: bool = True) -> str:

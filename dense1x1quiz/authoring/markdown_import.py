@@ -23,7 +23,7 @@ from dense1x1quiz import demos
 from dense1x1quiz.authoring.draft import DeckDraft, Item, make_id
 from dense1x1quiz.authoring.markdown_blocks import Block, list_items, parse_meta, split_blocks, table_cells
 from dense1x1quiz.authoring.mdtext import clean_heading, md_to_text
-from dense1x1quiz.deck import ID_RE, _fold, slug
+from dense1x1quiz.deck import ID_RE, _fold, row_key, slug
 from dense1x1quiz.errors import QuizError
 from dense1x1quiz.model import CLOZE_RE, DemoLink, Table, cloze_answer, cloze_numbers
 
@@ -291,7 +291,7 @@ class _Builder:
             return None
         name, *args = value.split()
         params = dict(a.partition("=")[::2] for a in args)
-        problems = ([f"unknown demo {name!r}"] if name not in demos.DEMOS else []) + demos.check_params(params)
+        problems = ([f"unknown demo {name!r}"] if name not in demos.DEMOS else []) + demos.check_params(params, name)
         if problems:
             self.warn(line, f"demo link dropped: {'; '.join(problems)}")
             return None
@@ -392,7 +392,7 @@ class _Builder:
                 self.warn(block.line + offset, f"row has {len(cells)} cells, the table {len(columns)}; "
                                                "extra cells dropped")
             cells = (cells + ["—"] * len(columns))[: len(columns)]
-            key = slug(cells[0]) or f"row{len(rows) + 1}"
+            key = row_key(cells[0], len(rows))
             if key in keys:
                 self.warn(block.line + offset, f"row {cells[0]!r} repeats an earlier row's name; skipped")
                 continue
