@@ -96,3 +96,25 @@ def test_export_every_format_of_a_built_in_deck(tmp_path, quiz):
         assert (tmp_path / name).stat().st_size > 0
     unknown = quiz("export", "no-such-deck", "--format", "md")
     assert unknown.returncode == 2 and unknown.stderr.startswith("Error: no deck named 'no-such-deck'")
+
+
+def test_import_never_replaces_a_hand_written_deck_without_force(tmp_path, quiz, isolated_home):
+    decks = isolated_home / "decks"
+    decks.mkdir(parents=True)
+    mine = decks / "physics.yaml"
+    hand_written = "deck: physics\ntitle: Physics\ncards:\n  - {id: newton, front: F?, back: m·a}\n"
+    mine.write_text(hand_written, encoding="utf-8")
+    notes = tmp_path / "physics.md"
+    notes.write_text("Q: What is a 1×1 conv?\nA: A dense layer at every pixel.\n", encoding="utf-8")
+
+    result = quiz("import", str(notes))
+    assert result.returncode == 1
+    assert one_line(result.stderr) == (f"Error: {mine} is a deck that `quiz import` did not write; importing into it "
+                                       "would replace its cards. Use -o to write somewhere else, or --force to "
+                                       "replace it")
+    assert mine.read_text(encoding="utf-8") == hand_written
+
+    assert quiz("import", str(notes), "--force").returncode == 0
+    assert [c.prompt for c in load_deck(mine).cards] == ["What is a 1×1 conv?"]
+    again = quiz("import", str(notes))  # a deck that import wrote is updated in place
+    assert again.returncode == 0, again.stderr

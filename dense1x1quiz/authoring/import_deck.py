@@ -37,6 +37,9 @@ class ImportResult:
         return self.path.resolve().parent == user_deck_dir().resolve()
 
 
+IMPORT_HEADER_START = "# Imported from "  # the first line of every deck `quiz import` writes
+
+
 def import_to_deck(notes_path: Path, output: Path | None = None, deck_id: str | None = None,
                    force: bool = False) -> ImportResult:
     """Import `notes_path` into the deck file `output` (default: the user deck folder, `<deck id>.yaml`).
@@ -75,7 +78,7 @@ def import_to_deck(notes_path: Path, output: Path | None = None, deck_id: str | 
         draft, changes = keep_ids(draft, draft_from_deck(old), notes.pinned)
     else:
         changes = Changes(added=[e.id for e in (*draft.items, *draft.tables)])
-    header = (f"Imported from {notes_path.name} by `quiz import`. Importing the notes again updates this\n"
+    header = (f"{IMPORT_HEADER_START[2:]}{notes_path.name} by `quiz import`. Importing the notes again updates this\n"
               "file and keeps every card's id (and so its review history); hand edits here are replaced.")
     deck = write_checked(draft, path, header)
     return ImportResult(path, deck, notes, changes, old is not None, notes_path, renamed_from)
@@ -95,13 +98,25 @@ def _existing_deck(path: Path, force: bool) -> Deck | None:
         return None
     deck, problems = check_deck(path)
     errors = [p for p in problems if not p.warning]
-    if deck is not None and not errors:
+    if deck is not None and not errors and _written_by_import(path):
         return deck
     if force:
         return None
+    if deck is not None and not errors:  # a deck someone wrote by hand: its cards would be replaced
+        raise QuizError(f"{path} is a deck that `quiz import` did not write; importing into it would replace its "
+                        "cards. Use -o to write somewhere else, or --force to replace it")
     why = errors[0].message if errors else "it cannot be read as a deck"
     raise QuizError(f"{path} exists and is not a usable deck ({why}); not overwriting it. "
                     "Use --force to replace it, or -o to write somewhere else")
+
+
+def _written_by_import(path: Path) -> bool:
+    """Whether the deck file starts with the header `import_to_deck` writes."""
+    try:
+        with path.open(encoding="utf-8", errors="replace") as f:
+            return f.readline().startswith(IMPORT_HEADER_START)
+    except OSError:
+        return False
 
 
 def _owner(deck_id: str, path: Path) -> Path | None:
