@@ -72,6 +72,30 @@ def test_export_never_overwrites_a_file_it_did_not_write(tmp_path):
     export_deck(load_deck(KINDS), "md", first.path)  # an earlier export is replaced
 
 
+@pytest.mark.parametrize("fmt, name, foreign", [
+    # the notes a user imports carry `<!-- deck: … -->` too: that alone is no export
+    ("md", "notes.md", b"<!-- deck: kinds -->\n# my notes\n\nQ: a?\nA: b\n"),
+    ("apkg", "thesis.apkg", None),  # a zip of something else
+    ("csv", "anki-own.txt", b"#separator:tab\n#html:false\nfront\tback\n"),  # Anki's own text export
+])
+def test_export_refuses_look_alikes_and_replaces_its_own(tmp_path, fmt, name, foreign):
+    import zipfile
+
+    path = tmp_path / name
+    if foreign is None:
+        with zipfile.ZipFile(path, "w") as z:
+            z.writestr("chapter1.tex", "\\section{One}")
+    else:
+        path.write_bytes(foreign)
+    before = path.read_bytes()
+    with pytest.raises(QuizError, match=f"is not an earlier `quiz export --format {fmt}`"):
+        export_deck(load_deck(KINDS), fmt, path)
+    assert path.read_bytes() == before
+    ours = tmp_path / f"ours-{name}"
+    export_deck(load_deck(KINDS), fmt, ours)
+    export_deck(load_deck(KINDS), fmt, ours)  # a second export replaces the first
+
+
 # -- Anki --------------------------------------------------------------------------------------------
 
 

@@ -25,15 +25,25 @@ def default_path(deck: Deck, fmt: str) -> Path:
 
 
 def _is_earlier_export(path: Path, fmt: str) -> bool:
-    """Whether `path` looks like something `quiz export` wrote (and so may be replaced)."""
+    """Whether `path` is something `quiz export` wrote (and so may be replaced): an Anki package holding
+    only what genanki writes, a CSV with our own column line, Markdown with our export mark."""
     try:
         if fmt == "apkg":
-            return zipfile.is_zipfile(path)
+            if not zipfile.is_zipfile(path):
+                return False
+            with zipfile.ZipFile(path) as package:
+                return set(package.namelist()) <= {"collection.anki2", "media"}
         with path.open(encoding="utf-8", errors="replace") as f:
             head = f.read(4096)
-    except OSError:
+    except (OSError, zipfile.BadZipFile):
         return False
-    return head.startswith("#separator:") if fmt == "csv" else "<!-- deck: " in head
+    if fmt == "csv":
+        from dense1x1quiz.authoring.export_csv import COLUMNS
+
+        return head.startswith("#separator:") and any(f"#columns:{sep.join(COLUMNS)}\n" in head for sep in ",\t")
+    from dense1x1quiz.authoring.export_md import EXPORT_MARK
+
+    return f"{EXPORT_MARK[0]}: {EXPORT_MARK[1]}" in head
 
 
 def export_deck(deck: Deck, fmt: str, output: Path | None = None) -> ExportResult:

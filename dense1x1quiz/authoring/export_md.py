@@ -15,6 +15,10 @@ def _meta_value(text: str) -> str:
     return text_to_md(text).replace("-->", "--\\>")
 
 
+# Marks a file as written by `quiz export` (so a later export may replace it); `quiz import` ignores it.
+EXPORT_MARK = ("written-by", "quiz export")
+
+
 def _meta(pairs: list[tuple[str, str]]) -> str:
     lines = [f"{key}: {value}" for key, value in pairs if value]
     return "<!-- " + "\n".join(lines) + " -->"
@@ -70,7 +74,7 @@ def deck_to_markdown(draft: DeckDraft) -> str:
     """The deck as Markdown notes."""
     heading, exact = _heading(1, draft.title)
     deck_meta = [("deck", draft.id), ("tags", " ".join(draft.tags)),
-                 ("description", _meta_value(draft.description))]
+                 ("description", _meta_value(draft.description)), EXPORT_MARK]
     if not exact:
         deck_meta.append(("title", _meta_value(draft.title)))
     lines = [heading, "", _meta(deck_meta), ""]
