@@ -15,7 +15,7 @@ _SHAPE_RE = re.compile(r"[\(\[]?\s*\d+(?:\s*(?:[x×*,]|by)\s*\d+)+\s*,?\s*[\)\]]
 _NUMBER_RE = re.compile(r"[+-]?(?:\d{1,3}(?:[,\u00a0\u202f _]\d{3})+|\d+)(?:\.\d+)?(?:e[+-]?\d+)?|[+-]?\.\d+",
                         re.IGNORECASE)
 _TIMES = str.maketrans({"·": "×", "⋅": "×", "*": "×"})
-_SUFFIX = {"k": 1e3, "m": 1e6, "b": 1e9, "g": 1e9}
+_SUFFIX = {"k": 1_000, "m": 1_000_000, "b": 1_000_000_000, "g": 1_000_000_000}
 
 
 def fold(text: str) -> str:
@@ -47,7 +47,7 @@ def parse_shape(text: str) -> tuple[int, ...] | None:
         return None
     body = text.strip("()[] \t").rstrip(",").strip()
     parts = _SHAPE_SEP.split(body)
-    if len(parts) < 2 or not all(p.isdigit() for p in parts):
+    if len(parts) < 2 or not all(p.isdecimal() and len(p) < 10 for p in parts):
         return None
     return tuple(int(p) for p in parts)
 
@@ -62,13 +62,18 @@ def parse_number(text: str) -> float | None:
     if fraction:
         den = float(fraction.group(2))
         return float(fraction.group(1)) / den if den else None
-    scale = 1.0
+    scale = 1
     if text[-1:] in _SUFFIX and len(text) > 1 and (text[-2].isdigit() or text[-2] == " "):
         scale, text = _SUFFIX[text[-1]], text[:-1].strip()
     text = text.rstrip("×x").strip()  # "8.6×" as a ratio
     if len(text) > 40 or not _NUMBER_RE.fullmatch(text):
         return None
-    return float(re.sub(r"[,\u00a0\u202f _]", "", text)) * scale
+    digits = re.sub(r"[,\u00a0\u202f _]", "", text)
+    if scale == 1:
+        return float(digits)
+    from decimal import Decimal  # so that 16.1k is exactly 16,100 (16.1 × 1000 = 16100.000000000002 in floats)
+
+    return float(Decimal(digits) * scale)
 
 
 def same_answer(given: str, expected: str, tolerance: float = 0.0) -> bool:

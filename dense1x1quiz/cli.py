@@ -161,6 +161,8 @@ def exam(
 
     if n > MAX_QUESTIONS:
         raise UsageError(f"-n {n} is more questions than an exam holds (at most {MAX_QUESTIONS})")
+    if time_limit is not None and not 0.1 <= time_limit <= 1440:  # written so that nan fails too
+        raise UsageError(f"--time-limit is minutes, from 0.1 to 1440 (a day), not {time_limit}")
     seed = seed if seed is not None else random.SystemRandom().randrange(1_000_000)
     decks = resolve(deck_names or [])
     questions = build_exam(decks, n, random.Random(seed), tags=tag, computed=computed)

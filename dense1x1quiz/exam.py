@@ -223,7 +223,7 @@ def chosen_option(question: Question, given: str) -> str | None:
     """The option a line names: its number (from 1), its text, or its value (`65536` names `65,536`,
     `23.2` names `23.19` within a ±2% tolerance) when exactly one option has it; else None."""
     text = given.strip()
-    if text.isdigit() and 1 <= int(text) <= len(question.options):
+    if text.isdecimal() and len(text) < 7 and 1 <= int(text) <= len(question.options):  # not "²", not 5,000 digits
         return question.options[int(text) - 1]
     folded = answers.fold(text)
     if not folded:

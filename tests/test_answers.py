@@ -38,6 +38,11 @@ def test_not_numbers(text):
     assert parse_number(text) is None
 
 
+@pytest.mark.parametrize("given, expected", [("16.1k", "16,100"), ("8.3M", "8,300,000"), ("4,100,000", "4.1M")])
+def test_scaled_numbers_are_exact(given, expected):
+    assert same_answer(given, expected)
+
+
 def test_ratio_tolerance_is_relative():
     assert same_answer("8.6", "8.63", tolerance=0.01)
     assert not same_answer("8.6", "8.63")

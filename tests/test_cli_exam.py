@@ -209,6 +209,47 @@ def test_too_many_questions_is_bad_usage(quiz, deck):
     assert result.stderr == "Error: -n 501 is more questions than an exam holds (at most 500)\n"
 
 
+@pytest.mark.parametrize("minutes", ["inf", "nan", "1441"])
+def test_a_time_limit_out_of_range_is_bad_usage(quiz, deck, minutes):
+    result = quiz("exam", deck, "--time-limit", minutes)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"Error: --time-limit is minutes, from 0.1 to 1440 (a day), not {float(minutes)}\n"
+
+
+@pytest.mark.parametrize("answer", ["²", "9" * 5000])
+def test_a_choice_answered_with_odd_digits_is_wrong_not_a_crash(quiz, deck, answer):
+    result = quiz("exam", deck, "-n", "1", "--no-computed", "--seed", "1", "--json", input=answer + "\n", env=NOW)
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert (document["score"], document["questions"][0]["given"]) == (0, answer)
+
+
+def test_in_a_terminal_a_re_asked_answer_keeps_the_deadline(monkeypatch):
+    """A blank or unknown answer is asked again with what is left of the time, not the time at the start."""
+    import io
+
+    from rich.console import Console
+
+    from dense1x1quiz.exam import Question, TimeUp
+    from dense1x1quiz.ui.exam import ExamScreen
+
+    clock = [0.0]
+    monkeypatch.setattr(time, "monotonic", lambda: clock[0])
+    given_time = []
+
+    def blank_after_ten_seconds(prompt, seconds_left):
+        given_time.append(seconds_left)
+        assert len(given_time) < 5, f"asked again and again with {given_time}"
+        clock[0] += 10
+        return ""
+
+    screen = ExamScreen(Console(file=io.StringIO()), interactive=True)
+    monkeypatch.setattr(screen, "_read_before", blank_after_ten_seconds)
+    with pytest.raises(TimeUp):
+        screen.ask(1, 1, Question("q", "typed", "Shape?", "1×1"), seconds_left=15)
+    assert given_time == [15, 5]
+
+
 def test_an_unknown_deck_is_bad_usage(quiz):
     result = quiz("exam", "no-such-deck")
     assert result.returncode == 2

@@ -10,6 +10,7 @@ from __future__ import annotations
 import signal
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from typing import TextIO
 
@@ -103,9 +104,13 @@ class ExamScreen:
             line = line.rstrip("\r\n")
             self._print(Text(self._prompt(question)) + self._typed(line))
             return line
-        while True:
+        deadline = None if seconds_left is None else time.monotonic() + seconds_left
+        while True:  # a blank or unknown answer is asked again, against the same deadline
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                raise TimeUp
             try:
-                line = self._read_before(self._prompt(question), seconds_left)
+                line = self._read_before(self._prompt(question), left)
             except EOFError:
                 return None
             text = line.strip()

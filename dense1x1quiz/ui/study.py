@@ -401,7 +401,7 @@ class StudyUI:
 
     def _pick_from_text(self, text: str, options: int) -> Action | None:
         word = text.strip()
-        if word.isdigit() and 1 <= int(word) <= options:
+        if word.isdecimal() and len(word) < 7 and 1 <= int(word) <= options:  # not "²", not 5,000 digits
             return Action("pick", int(word) - 1)
         if word and self.option_texts:
             from dense1x1quiz.answers import same_answer
@@ -441,7 +441,7 @@ class StudyUI:
             if key in (" ", "\n", "\r"):
                 return Action("rate", suggested or 3)
             return None
-        if step == "pick" and key.isdigit() and 1 <= int(key) <= options:
+        if step == "pick" and key.isdecimal() and 1 <= int(key) <= options:
             return Action("pick", int(key) - 1)
         return None
 
