@@ -303,8 +303,8 @@ def test_choice_cards_are_graded_at_once_by_number_or_by_text():
     assert f"✗ Wrong: {wrong}. {options[wrong - 1]}" in lines(out)
     assert f"  right: {right}. 1×1 convolution" in lines(out)
     assert [(r["rating"], r["mode"], r["typed"]) for r in store.rows] == [(1, "choice", options[wrong - 1])]
-    _, out, store = study([CHOICE], "9\n1X1 Convolution\n")
-    assert "Choose 1–3 (or the option's text); u undo, s show me, q quit." in lines(out)
+    _, out, store = study([CHOICE], "9\n²\n" + "9" * 5000 + "\n1X1 Convolution\n")  # odd digits: asked again
+    assert lines(out).count("Choose 1–3 (or the option's text); u undo, s show me, q quit.") == 3
     assert f"✓ Right: {right}. 1×1 convolution" in lines(out)
     assert [r["rating"] for r in store.rows] == [3]
 
