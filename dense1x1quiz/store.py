@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -204,8 +205,8 @@ def _check_header(path: Path) -> str | None:
             return "is empty" if list_backups(path.parent) else None
         with path.open("rb") as f:
             header = f.read(100)
-    except OSError as exc:
-        return f"cannot be read ({exc.strerror})"
+    except OSError as exc:  # not damage: permissions, a folder in its place; restoring a backup won't help
+        raise StoreError(f"cannot read the review database {path}: {exc.strerror or exc}") from None
     if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
         return "is not an SQLite database (damaged or overwritten)"
     page_size = int.from_bytes(header[16:18], "big")
@@ -271,7 +272,9 @@ class Store:
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":
-            raise StoreError(f"cannot use {self.path}: SQLite refused write-ahead logging (journal mode {mode})")
+            raise StoreError(f"cannot use {self.path}: SQLite refused write-ahead logging (journal mode {mode}); "
+                             "the folder may be on a network or read-only file system: set DENSE1X1QUIZ_HOME "
+                             "to a local folder")
         db.execute("PRAGMA synchronous = FULL")
         db.execute("PRAGMA foreign_keys = ON")
 
@@ -304,7 +307,10 @@ class Store:
         verdict = self._db.execute("PRAGMA quick_check").fetchall()
         if verdict != [("ok",)]:
             raise StoreError(_damaged_message(self.path, "; ".join(str(r[0]) for r in verdict[:3])))
-        self.backup(reason="daily")
+        try:
+            self.backup(reason="daily")
+        except StoreError as exc:  # a missed daily backup must not stop anyone studying: say so, go on
+            sys.stderr.write(f"Warning: {exc}; no backup was made today.\n")
 
     def _version(self) -> int:
         return int(self._db.execute("PRAGMA user_version").fetchone()[0])
@@ -374,12 +380,15 @@ class Store:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
         target = self.backup_dir / f"quiz-{stamp}-{reason}.sqlite3"
         partial = target.with_name(target.name + ".part")  # renamed when complete: a backup is whole or absent
-        with self._errors():
+        try:
             copy = sqlite3.connect(partial)
             try:
                 self._db.backup(copy)
             finally:
                 copy.close()
+        except sqlite3.Error as exc:  # the backup folder, not the database, is what failed
+            partial.unlink(missing_ok=True)
+            raise StoreError(f"cannot write the backup {target}: {exc}") from None
         try:
             os.replace(partial, target)
         except OSError as exc:

@@ -308,6 +308,33 @@ def test_one_checked_backup_a_day(home):
     assert len(list_backups(home)) == 2
 
 
+def test_a_failed_daily_backup_warns_and_the_store_still_opens(home, capsys, monkeypatch):
+    with Store.open(home) as s:
+        s.record_review(("d", "c"), 3, T0, mode="flip", scheduler=make_scheduler())
+    real_connect = sqlite3.connect
+
+    def no_backup(target, *args, **kwargs):  # the backup folder is full or read-only
+        if str(target).endswith(".part"):
+            raise sqlite3.OperationalError("unable to open database file")
+        return real_connect(target, *args, **kwargs)
+
+    monkeypatch.setattr(sqlite3, "connect", no_backup)
+    with Store.open(home) as s:
+        assert s.review_count() == 1
+    warning = capsys.readouterr().err
+    assert warning.startswith(f"Warning: cannot write the backup {home / 'backups'}/quiz-")
+    assert warning.endswith("-daily.sqlite3: unable to open database file; no backup was made today.\n")
+    assert list_backups(home) == [] and not list((home / "backups").glob("*.part"))
+
+
+def test_a_database_that_cannot_be_read_is_not_called_damaged(home):
+    home.mkdir(parents=True, exist_ok=True)
+    (home / DB_NAME).mkdir()  # a folder where the file should be
+    with pytest.raises(StoreError) as raised:
+        Store.open(home)
+    assert str(raised.value) == f"cannot read the review database {home / DB_NAME}: Is a directory"
+
+
 def test_an_emptied_database_with_backups_is_damage_not_a_fresh_start(home):
     backup = _with_history_and_backup(home)
     (home / DB_NAME).write_bytes(b"")
