@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from dense1x1quiz.answers import grade, parse_number, parse_shape
+from dense1x1quiz.errors import QuizError
 from dense1x1quiz.model import Card, cloze_prompt, cloze_reveal
 from dense1x1quiz.scheduler import (
     AGAIN,
@@ -442,7 +443,8 @@ class Summary:
     wrong: int = 0
     seconds: float = 0.0
     next_due: datetime | None = None
-    stopped: str = ""  # "" (done or quit), "interrupted", "SIGTERM", "SIGHUP"
+    stopped: str = ""  # "" (done or quit), "interrupted", "SIGTERM", "SIGHUP", "the last answer was not saved"
+    error: str = ""  # why, when the store failed
     exit_code: int = 0
     left: int = 0  # cards still to study today (learning steps later today included)
     results: list[tuple[Key, int]] = field(default_factory=list)
@@ -475,6 +477,9 @@ def run_study(
             session.summary.stopped, session.summary.exit_code = "interrupted", 130
         except SessionSignal as exc:
             session.summary.stopped, session.summary.exit_code = exc.args[0], 128 + exc.signum
+        except QuizError as exc:  # the store failed (disk full, locked too long): what was saved stays saved
+            session.summary.stopped, session.summary.exit_code = "the last answer was not saved", exc.exit_code
+            session.summary.error = str(exc)
         except OSError as exc:  # the terminal or the pipe we write to has gone
             if exc.errno not in (errno.EIO, errno.EPIPE):
                 raise

@@ -471,3 +471,26 @@ def test_ctrl_c_while_a_card_is_drawn_waits_until_the_screen_is_whole():
     assert (summary.exit_code, summary.stopped, summary.answered, store.rows) == (130, "interrupted", 0, [])
     shown = out.getvalue()
     assert BASIC.prompt in shown and shown.rstrip().endswith("╯")  # the card's panel, whole
+
+
+def test_a_store_failure_ends_the_session_with_the_summary_and_keeps_what_was_saved():
+    from dense1x1quiz.errors import StoreError
+    from dense1x1quiz.ui.study import print_summary
+
+    calls = []
+
+    def fail_second_commit():
+        calls.append(1)
+        if len(calls) == 2:
+            raise StoreError("cannot write to /home/x/quiz.sqlite3: disk full")
+
+    summary, out, store = study([BASIC, WORDS], "\n3\n\n3\n", mode="flip", on_record=fail_second_commit)
+    assert (summary.exit_code, summary.answered, len(store.rows)) == (1, 1, 1)
+    assert lines(out).count("Saved Good · next in 10m (09:10)") == 1
+    buffer = io.StringIO()
+    ui = StudyUI(Console(file=buffer, width=100, no_color=True), lines=LineInput(io.StringIO("")))
+    print_summary(ui, summary, NOW, cards_found=2)
+    assert lines(buffer.getvalue())[:2] == [
+        "Error: cannot write to /home/x/quiz.sqlite3: disk full",
+        "Stopped: the last answer was not saved; every answer marked Saved is kept.",
+    ]

@@ -491,7 +491,11 @@ def print_summary(ui: StudyUI, summary: Summary, now: datetime, *, cards_found: 
     Written even when the terminal has gone (SIGHUP): a failed write is ignored."""
     console = ui.console
     lines: list[Text] = []
-    if summary.stopped:
+    if summary.error:
+        lines.append(Text(f"Error: {summary.error}", style="bold red"))
+        lines.append(Text("Stopped: the last answer was not saved; every answer marked Saved is kept.",
+                          style="yellow"))
+    elif summary.stopped:
         lines.append(Text(f"Stopped ({summary.stopped}); every answer given is saved.", style="yellow"))
     if cards_found == 0:
         lines.append(Text("No cards to study: no deck found, or no card with the tags given."))
