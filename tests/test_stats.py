@@ -325,3 +325,13 @@ def test_counting_in_sqlite_gives_the_same_figures_as_card_by_card(store, all_de
     assert (in_sqlite.forecast, in_sqlite.orphans) == (one_by_one.forecast, one_by_one.orphans)
     assert in_sqlite.card_rows == [] and len(one_by_one.card_rows) == 8
     assert sum(one_by_one.forecast) == sum(d.learning + d.review for d in one_by_one.decks)
+
+
+@pytest.mark.parametrize("counts, shades", [({0: 1}, "█"), ({0: 3, 1: 1}, "█▒"), ({0: 8, 1: 2, 2: 5}, "█░▓")])
+def test_heatmap_shades_the_busiest_day_darkest(counts, shades):
+    from dense1x1quiz.ui.stats import SHADES, heatmap_chart
+
+    today = date(2026, 11, 26)  # a Thursday
+    chart = heatmap_chart({today - timedelta(days=d): n for d, n in counts.items()}, today, width=80)
+    text = "".join(run for line in chart[1:8] for run, _ in line)
+    assert sorted(ch for ch in text if ch in SHADES[1:]) == sorted(shades)

@@ -123,10 +123,15 @@ def forecast_chart(forecast: list[int], width: int = 80) -> list[Line]:
     return lines
 
 
+def heatmap_weeks(width: int) -> int:
+    """How many weeks the heatmap shows at `width` columns (two columns a week, at least one)."""
+    return max(1, min(HEATMAP_WEEKS, (width - 4) // 2))
+
+
 def heatmap_chart(heatmap: dict[date, int], today: date, width: int = 80) -> list[Line]:
     """16 weeks as columns (fewer on a narrow screen), Monday…Sunday as rows; shades by quarters
     of the busiest day shown."""
-    weeks = max(1, min(HEATMAP_WEEKS, (width - 4) // 2))
+    weeks = heatmap_weeks(width)
     first_monday = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
     heatmap = {day: n for day, n in heatmap.items() if day >= first_monday}
     peak = max(heatmap.values(), default=0)
@@ -150,7 +155,7 @@ def heatmap_chart(heatmap: dict[date, int], today: date, width: int = 80) -> lis
             if day > today:
                 run = ("  ", "")
             else:
-                level = 0 if not count else min(4, 1 + (4 * (count - 1)) // peak)
+                level = 0 if not count else min(4, -(-4 * count // peak))  # quarters of the peak, rounded up
                 run = (SHADES[level] + " ", "green" if count else "dim")
             if run[1] == line[-1][1]:  # one run per stretch of a style: cheap to draw
                 line[-1] = (line[-1][0] + run[0], run[1])
@@ -200,7 +205,7 @@ def stats_lines(stats: Stats, width: int) -> list[Line]:
     """The whole screen for a terminal `width` columns wide."""
     if not stats.decks and not stats.reviews:
         return [[("No decks found and no answers stored yet.", "")]]
-    weeks = min(HEATMAP_WEEKS, (width - 4) // 2)
+    weeks = heatmap_weeks(width)
     days = _forecast_layout(stats.forecast, width)[1]
     table = deck_table(stats)
     blank: list[Line] = [[]]
