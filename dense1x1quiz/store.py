@@ -52,8 +52,6 @@ BACKUP_DIR = "backups"
 BUSY_TIMEOUT_MS = 30_000
 BACKUPS_KEPT = 10
 BACKUP_EVERY_S = 24 * 3600
-MODES = ("flip", "type", "choice", "cloze", "auto", "cram", "test")
-
 _SCHEMA_V1 = """
 CREATE TABLE reviews (                 -- the append-only review log: the truth
     id INTEGER PRIMARY KEY,            -- append order
@@ -666,21 +664,6 @@ class Store:
         """Keys of the cards answered at or after `since` (for burying siblings in `build_queue`)."""
         return {(d, c) for d, c in self._read("SELECT DISTINCT deck, card FROM reviews WHERE at_ms >= ?",
                                               (epoch_ms(since),))}
-
-    def session_reviews(self, session_id: str) -> list[ReviewRow]:
-        """The answers of one session, in order (for its end summary)."""
-        rows = self._read("SELECT id, deck, card, at_ms, rating, state_before, mode, duration_ms, typed, session "
-                          "FROM reviews WHERE session = ? ORDER BY id", (session_id,))
-        return [ReviewRow(r[0], (r[1], r[2]), _dt(r[3]), r[4], r[5], r[6], r[7], r[8], r[9])  # type: ignore[arg-type]
-                for r in rows]
-
-    def next_due(self, keys: Iterable[Key] | None = None) -> datetime | None:
-        """The earliest due time of the reviewed cards (of `keys` if given), or None."""
-        if keys is None:
-            row = self._read("SELECT MIN(due_ms) FROM card_states")[0]
-            return _dt(row[0])
-        dues = [s.due for s in self.states(keys).values() if s.due is not None]
-        return min(dues) if dues else None
 
     # -- settings ----------------------------------------------------------------------------
 
