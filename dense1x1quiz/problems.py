@@ -197,8 +197,8 @@ def separable_macs(h: int, w: int, c_in: int, c_out: int) -> ComputedProblem:
                f"{_shape(h, w, c_in)} to {_shape(h, w, c_out)}. How many multiply-accumulates?",
         answer=_num(total),
         working=f"H·W·Cᵢₙ·9 + H·W·Cᵢₙ·Cₒᵤₜ = {_num(depthwise)} + {_num(total - depthwise)} = {_num(total)}",
-        mistakes=_nums(total - depthwise, depthwise, costs.conv_macs(h, w, c_in, c_out, 3),
-                       h * w * c_in * 9 * c_out),
+        # slips: the pointwise or depthwise part alone, a standard 3×3 conv, the pointwise part without H·W
+        mistakes=_nums(total - depthwise, depthwise, costs.conv_macs(h, w, c_in, c_out, 3), depthwise + c_in * c_out),
         tags=("mobilenet", "macs"), source=MOBILENET,
     )
 
@@ -265,9 +265,7 @@ def _channels(rng: random.Random, most: int = 1024) -> int:
 def _pick_conv_shape(rng: random.Random) -> ComputedProblem:
     kernel, stride = rng.choice(((3, 1), (3, 2), (5, 1), (5, 2), (7, 2), (1, 2), (3, 1)))
     padding = rng.choice((0, kernel // 2))
-    h, w = _square(rng)
-    if h < kernel:
-        h = w = 14
+    h, w = _square(rng)  # never smaller than the largest kernel (7)
     return conv_shape(h, w, _channels(rng, 512), _channels(rng), kernel, stride, padding)
 
 

@@ -39,7 +39,7 @@ GOOD = """\
         back: The spatial size.
         reverse: true
         tags: [shape]
-        demo: {name: shapes, cin: 64, layout: nhwc}
+        demo: {name: shapes, cin: 64, layout: nhwc, seed: 0}
       - id: typed1
         front: Output shape?
         answer: 56×56×64
@@ -75,7 +75,7 @@ def test_a_good_deck_loads_every_card_kind(tmp_path):
     assert basic.note == reverse.note == "basic1"
     assert basic.tags == ("base", "shape")
     assert basic.demo is not None and basic.demo.name == "shapes"
-    assert dict(basic.demo.params) == {"cin": 64, "layout": "nhwc"}
+    assert dict(basic.demo.params) == {"cin": 64, "layout": "nhwc", "seed": 0}
     assert (typed.kind, typed.answer, typed.accept, typed.source) == ("typed", "56×56×64", ("56 x 56 x 64",),
                                                                       "He et al. 2015")
     assert (choice.options, choice.answer) == (("No", "Yes", "on"), "No")
@@ -176,6 +176,8 @@ BAD = {
     "columns with the same id": (HEAD + "tables:\n  - id: t\n    title: T\n    columns: [Name, Params, params]\n"
                                  "    rows: [[a, b, c], [d, e, f]]\n",
                                  ["6:29: duplicate column 'params' (same id as 'Params')"]),
+    "negative seed": (HEAD + "cards:\n  - {id: a, front: x, back: y, demo: {name: shapes, seed: '-1'}}\n",
+                      ["4:38: demo shapes: seed must be a whole number from 0 to 100,000, not '-1'"]),
     "bad flag": (HEAD + "cards:\n  - {id: a, front: x, back: y, reverse: yes}\n",
                  ["4:41: `reverse` must be true or false, not 'yes'"]),
     "top level not a mapping": ("- a\n- b\n", [

@@ -60,10 +60,9 @@ def check_params(params: dict[str, object], demo: str | None = None) -> list[str
                 problems.append(f"layout must be one of {', '.join(LAYOUTS)}, not {value!r}")
         elif key in SIZE_PARAMS:
             text = str(value).strip()
-            if not (text.isascii() and text.isdigit()) or len(text) > 6:  # "²".isdigit() is True
-                problems.append(f"{key} must be a whole number from 1 to {MAX_SIZE:,}, not {value!r}")
-            elif not (1 <= int(text) <= MAX_SIZE) and not (key == "seed" and int(text) == 0):
-                problems.append(f"{key} must be a whole number from 1 to {MAX_SIZE:,}, not {value!r}")
+            lowest = 0 if key == "seed" else 1
+            if not (text.isascii() and text.isdigit()) or len(text) > 6 or not lowest <= int(text) <= MAX_SIZE:
+                problems.append(f"{key} must be a whole number from {lowest} to {MAX_SIZE:,}, not {value!r}")
         else:
             close = difflib.get_close_matches(key, [*SIZE_PARAMS, "layout"], n=1)
             hint = f" (did you mean `{close[0]}`?)" if close else ""

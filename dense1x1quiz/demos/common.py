@@ -37,9 +37,4 @@ def max_diff(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.max(np.abs(a.astype(np.float64) - b.astype(np.float64))))
 
 
-def conv_weight_keras(w: tuple[int, ...]) -> tuple[int, ...]:
-    """PyTorch conv weight shape (C_out, C_in, kH, kW) as Keras' (kH, kW, C_in, C_out)."""
-    return (w[2], w[3], w[1], w[0])
-
-
-__all__ = ["BYTES", "FLOAT", "both", "conv_weight_keras", "layout_columns", "max_diff", "randn", "rng"]
+__all__ = ["BYTES", "FLOAT", "both", "layout_columns", "max_diff", "randn", "rng"]
