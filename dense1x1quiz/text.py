@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_MATH_RE = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|(?<!\\)\$(.+?)(?<!\\)\$", re.DOTALL)
+MATH_RE = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|(?<!\\)\$(.+?)(?<!\\)\$", re.DOTALL)
 # Constructs unicodeit leaves alone; rewritten first so the result reads well.
 _FRAC_RE = re.compile(r"\\[dt]?frac\{([^{}]*)\}\{([^{}]*)\}")
 _TEXT_RE = re.compile(r"\\(?:text|mathrm|mathit|mathbf|operatorname)\{([^{}]*)\}")
@@ -50,7 +50,7 @@ _rendered: dict[str, str] = {}
 
 def math_fragments(text: str) -> list[str]:
     """The LaTeX inside each `$…$` and `$$…$$` of `text`."""
-    return [m.group(1) or m.group(2) for m in _MATH_RE.finditer(text)] if "$" in text else []
+    return [m.group(1) or m.group(2) for m in MATH_RE.finditer(text)] if "$" in text else []
 
 
 def remember_math(renderings: dict[str, str]) -> None:
@@ -70,7 +70,7 @@ def render_math(text: str) -> str:
             shown = _rendered[fragment] = latex_to_unicode(fragment)
         return shown
 
-    return _MATH_RE.sub(convert, text).replace("\\$", "$")
+    return MATH_RE.sub(convert, text).replace("\\$", "$")
 
 
 def visible_controls(text: str) -> str:
@@ -100,4 +100,5 @@ def display(text: str) -> str:
     return visible_controls(render_math(text))
 
 
-__all__ = ["display", "latex_to_unicode", "math_fragments", "remember_math", "render_math", "visible_controls"]
+__all__ = ["MATH_RE", "display", "latex_to_unicode", "math_fragments", "remember_math", "render_math",
+           "visible_controls"]

@@ -118,3 +118,32 @@ def test_import_never_replaces_a_hand_written_deck_without_force(tmp_path, quiz,
     assert [c.prompt for c in load_deck(mine).cards] == ["What is a 1×1 conv?"]
     again = quiz("import", str(notes))  # a deck that import wrote is updated in place
     assert again.returncode == 0, again.stderr
+
+
+def test_new_on_a_full_disk_leaves_no_half_file(tmp_path, monkeypatch):
+    import errno
+    import os
+
+    import pytest
+
+    from dense1x1quiz.authoring import scaffold
+    from dense1x1quiz.errors import QuizError
+
+    class FullDisk:
+        def __init__(self, fd, *args, **kwargs):
+            os.close(fd)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def write(self, text):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(scaffold.os, "fdopen", FullDisk)
+    path = tmp_path / "deck.yaml"
+    with pytest.raises(QuizError, match=f"cannot write {path}: No space left on device"):
+        scaffold.write_scaffold(path)
+    assert not path.exists()  # so `quiz new` can simply be run again

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import html
-import re
 
-_MATH_RE = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|(?<!\\)\$(.+?)(?<!\\)\$", re.DOTALL)
+from dense1x1quiz.text import MATH_RE  # the same `$…$` / `$$…$$` rule as on screen
 
 
 def to_html(text: str) -> str:
     """Deck text as an Anki field: never interpreted as HTML, math shown by Anki's MathJax."""
     out, at = [], 0
-    for m in _MATH_RE.finditer(text):
+    for m in MATH_RE.finditer(text):
         out.append(_plain(text[at:m.start()]))
         if m.group(1) is not None:
             out.append(r"\[" + html.escape(m.group(1), quote=False) + r"\]")

@@ -25,7 +25,7 @@ from dense1x1quiz.authoring.markdown_blocks import Block, list_items, parse_meta
 from dense1x1quiz.authoring.mdtext import clean_heading, md_to_text
 from dense1x1quiz.deck import ID_RE, _fold, row_key, slug
 from dense1x1quiz.errors import QuizError
-from dense1x1quiz.model import CLOZE_RE, DemoLink, Table, cloze_answer, cloze_numbers
+from dense1x1quiz.model import CLOZE_RE, DemoLink, Table, cloze_answer, cloze_numbers, cloze_reveal
 
 MAX_NOTES_BYTES = 4 * 1024 * 1024
 
@@ -273,7 +273,7 @@ class _Builder:
         if wanted:
             self.warn(line, f"id {wanted!r} is {'taken' if wanted in self.taken else 'not a valid id'}; "
                             "made a new one")
-        return make_id(CLOZE_RE.sub(lambda m: m.group(2), text), self.taken)
+        return make_id(cloze_reveal(text), self.taken)
 
     def tags(self, value: str, line: int) -> tuple[str, ...]:
         tags = []

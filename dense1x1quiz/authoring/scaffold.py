@@ -83,8 +83,12 @@ def write_scaffold(path: Path, title: str | None = None) -> Path:
         raise QuizError(f"{path} already exists; not overwriting it (choose another name)") from None
     except OSError as exc:
         raise QuizError(f"cannot write {path}: {exc.strerror or exc}") from None
-    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-        f.write(text)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+    except OSError as exc:  # disk full: leave no half deck behind to block the next try
+        path.unlink(missing_ok=True)
+        raise QuizError(f"cannot write {path}: {exc.strerror or exc}") from None
     return path
 
 

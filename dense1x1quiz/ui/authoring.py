@@ -60,8 +60,8 @@ def print_import(result) -> None:
 
 def print_export(result, fmt: str) -> None:
     out, err = make_console(), make_console(stderr=True)
-    what = {"apkg": "Anki notes", "csv": "Anki notes", "md": "cards and tables"}[fmt]
-    _say(out, f"Wrote {result.path}: {result.notes} {what}.")
+    what = _n(result.notes, "Anki note") if fmt in ("apkg", "csv") else f"{result.notes} cards and tables"
+    _say(out, f"Wrote {result.path}: {what}.")
     if fmt == "apkg":
         _say(out, "Import it in Anki with File ▸ Import; a later export updates these notes.")
     elif fmt == "csv":
