@@ -245,3 +245,13 @@ def test_any_small_size_runs_and_no_check_fails(name, h, w, cin, cout, batch, se
         return
     assert [c.label for c in result.checks if c.status == "failed"] == []
     json.dumps(result.to_json())
+
+
+def test_fc_to_conv_samples_the_windows_of_a_big_map():
+    from dense1x1quiz.demos.runner import run_demo
+
+    result = run_demo("fc-to-conv", {"height": 300, "width": 300, "cin": 1, "cout": 1})
+    [check] = [c for c in result.checks if "scores = dense head" in c.label]
+    assert check.label == "300×300: 1,024 sampled 294×294 scores = dense head on its window"
+    assert check.max_diff < 1e-4
+    assert result.figures["score_map"] == [1, 10, 294, 294]
