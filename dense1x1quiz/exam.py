@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import os
 import random
+import shlex
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Protocol
 
 from dense1x1quiz import answers
@@ -364,12 +366,26 @@ def study_next(result: ExamResult, decks: Sequence[Deck] = (), most: int = 3) ->
             by_deck[question.deck][0] += outcome.correct
             by_deck[question.deck][1] += 1
     telling = {tag: score for tag, score in by_tag.items() if tag not in deck_wide and score[1] < result.total}
-    hints = [StudyHint(tag, right, asked, f"quiz {'study' if tag in card_tags else 'exam'} --tag {tag}")
+    refs = {deck.id: _deck_ref(deck) for deck in decks}
+    # A deck named by its path is not found by `quiz study --tag`: name the decks then.
+    scope = " ".join(refs.values()) + " " if any(ref != deck_id for deck_id, ref in refs.items()) else ""
+    hints = [StudyHint(tag, right, asked, f"quiz {'study' if tag in card_tags else 'exam'} {scope}--tag {tag}")
              for tag, right, asked in _worst_first(telling)]
     if len(by_deck) > 1 or not hints:
-        hints += [StudyHint(deck, right, asked, f"quiz study {deck}")
+        hints += [StudyHint(deck, right, asked, f"quiz study {refs.get(deck, deck)}")
                   for deck, right, asked in _worst_first(by_deck)]
     return hints[:most]
+
+
+def _deck_ref(deck: Deck) -> str:
+    """How a command line names `deck`: its id when `quiz` finds it by id, else its path."""
+    from dense1x1quiz.catalog import builtin_deck_dir
+    from dense1x1quiz.env import user_deck_dir
+
+    folder = Path(deck.path).resolve().parent
+    if folder in (builtin_deck_dir().resolve(), user_deck_dir().resolve()):
+        return deck.id
+    return shlex.quote(deck.path)
 
 
 def result_json(result: ExamResult) -> dict:

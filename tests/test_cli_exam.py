@@ -117,8 +117,9 @@ TRANSCRIPT = textwrap.dedent("""\
 
 
 @pytest.fixture
-def deck(tmp_path):
-    path = tmp_path / "small.yaml"
+def deck(isolated_home):
+    path = isolated_home / "decks" / "small.yaml"  # in the deck folder, so `quiz study small` finds it
+    path.parent.mkdir(parents=True)
     path.write_text(DECK, encoding="utf-8")
     return str(path)
 

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from dense1x1quiz import answers
 from dense1x1quiz.deck import load_deck
+from dense1x1quiz.env import user_deck_dir
 from dense1x1quiz.exam import (
     ExamResult,
     Outcome,
@@ -384,7 +385,8 @@ def outcome(tags, correct, kind="typed", deck="a"):
 
 
 def test_study_next_names_the_weakest_tags_then_decks():
-    decks = [Deck("a", "A", "a.yaml", tags=("deck-a",)), Deck("b", "B", "b.yaml")]
+    decks = [Deck("a", "A", str(user_deck_dir() / "a.yaml"), tags=("deck-a",)),
+             Deck("b", "B", str(user_deck_dir() / "b.yaml"))]
     result = ExamResult(1, 0, [
         outcome(("deck-a", "params"), False), outcome(("deck-a", "params"), True),
         outcome(("shapes",), False, deck="b"),
@@ -405,9 +407,18 @@ def test_study_next_names_the_weakest_tags_then_decks():
 
 def test_with_untagged_cards_study_next_names_the_deck():
     result = ExamResult(1, 0, [outcome(("deck-a",), False), outcome(("deck-a",), True)])
-    decks = [Deck("a", "A", "a.yaml", tags=("deck-a",))]
+    decks = [Deck("a", "A", str(user_deck_dir() / "a.yaml"), tags=("deck-a",))]
     assert [(h.label, h.command) for h in study_next(result, decks)] == [("a", "quiz study a")]
     assert study_next(ExamResult(1, 0, [outcome(("t",), True)]), decks) == []
+
+
+def test_study_next_names_a_deck_given_by_path_by_its_path():
+    """`quiz study a` or `quiz study --tag t` would not find a deck that lives outside the deck folders."""
+    result = ExamResult(1, 0, [outcome(("deck-a", "params"), False), outcome(("deck-a", "idea"), True)])
+    decks = [Deck("a", "A", "/notes/my deck.yaml", tags=("deck-a",))]
+    assert [h.command for h in study_next(result, decks)] == ["quiz study '/notes/my deck.yaml' --tag params"]
+    only_deck = ExamResult(1, 0, [outcome(("deck-a",), False)])
+    assert [h.command for h in study_next(only_deck, decks)] == ["quiz study '/notes/my deck.yaml'"]
 
 
 def test_json_document_has_exactly_the_documented_keys():
