@@ -82,7 +82,8 @@ def run(p: dict) -> DemoResult:
             "time_ratio": (t_dw + t_pw) / t_std, "same_output_shape": list(y_std.shape) == list(y_sep.shape),
         },
         "mobilenet_v1": {
-            "params": net_params, "mult_adds": net_macs, "paper_params": 4.2e6, "paper_mult_adds": 569e6,
+            "params": net_params, "mult_adds": net_macs, "paper_params": papers.PAPER_MOBILENET["params"],
+            "paper_mult_adds": papers.PAPER_MOBILENET["mult_adds"],
             "by_kind": {kind: {"params": q, "mult_adds": m, "pct_mult_adds": 100 * m / net_macs,
                                "pct_params": 100 * q / net_params,
                                "paper_pct_mult_adds": papers.PAPER_MOBILENET_SHARES[kind][0],
