@@ -227,7 +227,7 @@ def fig_help(b: Bench) -> Result:
 
 def fig_study(b: Bench) -> Result:
     return b.against_typer("quiz study: first card, built-in decks", ["study", "--mode", "flip"], 1.6,
-                           b.home("builtin"), stdin="q\n", expect="╭─")
+                           b.home("builtin"), stdin="q\n", expect="── ")
 
 
 def fig_decks(b: Bench) -> Result:
@@ -254,8 +254,8 @@ def fig_big_validate(b: Bench) -> Result:
 def fig_big_study(b: Bench) -> Result:
     env = child_env(b.home("big"))
     argv = b.quiz + ["study", str(b.big), "--mode", "flip"]
-    run(argv, env, "q\n", expect="╭─")  # the first run parses the deck and fills the cache
-    ours, floor, other = paired(b.runs, lambda: run(argv, env, "q\n", expect="╭─"), b.yaml_floor)
+    run(argv, env, "q\n", expect="── ")  # the first run parses the deck and fills the cache
+    ours, floor, other = paired(b.runs, lambda: run(argv, env, "q\n", expect="── "), b.yaml_floor)
     return Result("20,000 cards: quiz study, first card, cached", ours, floor, YAML_FLOOR, 0.2, other_ratio=other)
 
 
@@ -293,12 +293,12 @@ def _study_memory(b: Bench, cold: bool) -> float:
     home = b.home("memory")
     env = child_env(home)
     argv = [*b.quiz, "study", str(b.big), "--mode", "flip"]
-    run(argv, env, "q\n", expect="╭─")
+    run(argv, env, "q\n", expect="── ")
     peaks = []
     for _ in range(b.runs):
         if cold:
             shutil.rmtree(home / "cache", ignore_errors=True)
-        peaks.append(peak_memory(argv, env, "q\n", expect="╭─"))
+        peaks.append(peak_memory(argv, env, "q\n", expect="── "))
     return statistics.median(peaks)
 
 

@@ -508,7 +508,7 @@ class _Session:
         self._options: dict[Key, list[str]] = {}  # a card keeps its shuffled options when it comes back
 
     def loop(self) -> None:
-        from dense1x1quiz.ui.study import CardView
+        from dense1x1quiz.ui.study_parts import CardView
 
         while True:
             now = self.clock()

@@ -64,7 +64,7 @@ CASES = [
     (["decks"], ("numpy", "genanki", "ftfy", "fsrs", "sqlite3"), ("rich",)),
     (["decks", "--json"], ("numpy", "genanki", "ftfy", "fsrs", "sqlite3", "rich"), ()),
     (["validate", "{deck}"], ("numpy", "genanki", "ftfy", "fsrs", "sqlite3", "rich"), ("yaml",)),
-    (["study", "{deck}", "--mode", "flip"], ("numpy", "genanki", "ftfy"), ("sqlite3",)),
+    (["study", "{deck}", "--mode", "flip"], ("numpy", "genanki", "ftfy", "rich"), ("sqlite3",)),  # piped: plain
     (["stats"], ("numpy", "genanki", "ftfy"), ("sqlite3",)),
     (["stats", "--json"], ("numpy", "genanki", "ftfy", "rich"), ()),
     (["exam", "{deck}", "-n", "1", "--no-computed", "--json"], ("numpy", "genanki", "ftfy"), ()),

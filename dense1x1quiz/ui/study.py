@@ -6,16 +6,14 @@ Two kinds of input (DESIGN.md "Sessions without a terminal"), from ui/keys.py:
 - `LineInput`: anything else; one line per step, so sessions can be scripted.
 
 The session (dense1x1quiz/session.py) drives the flow and asks `StudyUI` for one `Action` per step.
+Its words come from ui/study_parts.py, which ui/study_plain.py shares: when stdout is a pipe or a
+file, `open_study_ui` picks that plain screen instead of this one, and rich is not imported.
 """
 
 from __future__ import annotations
 
-import re
 import sys
-import unicodedata
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import IO, TYPE_CHECKING
 
@@ -25,103 +23,44 @@ from rich.panel import Panel
 from rich.rule import Rule
 from rich.text import Text
 
-from dense1x1quiz.answers import char_diff
-from dense1x1quiz.text import display, visible_controls
-from dense1x1quiz.ui.console import deck_text, make_console
+from dense1x1quiz.ui.console import deck_text
 from dense1x1quiz.ui.keys import KeyInput, LineInput
+from dense1x1quiz.ui.study_parts import (
+    COMMANDS,
+    RATINGS,
+    Action,
+    CardView,
+    Line,
+    StudyScreen,
+    ack_line,
+    answer_lines,
+    buttons_line,
+    choice_verdict_lines,
+    format_due,
+    format_duration,
+    format_interval,
+    header_line,
+    open_study_ui,
+    parse_rating,
+    print_summary,
+    table_row,
+    typed_verdict_lines,
+    visible_diff,
+)
 
 if TYPE_CHECKING:
     from rich.table import Table  # imported where used: a first card rarely needs it (start-up, issue 7)
 
     from dense1x1quiz.answers import Grade
     from dense1x1quiz.model import Card
-    from dense1x1quiz.session import Summary
-
-RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
-RATING_WORDS = {name.lower(): number for number, name in RATINGS.items()}
-RATING_STYLES = {1: "red", 2: "yellow", 3: "green", 4: "blue"}
-COMMANDS = {"q": "quit", "u": "undo", "s": "show"}
 
 
-@dataclass(frozen=True)
-class Action:
-    """What the learner did at one step: reveal, rate (value 1–4), answer (value: the text typed),
-    pick (value: 0-based option), next, quit, undo or show (run the card's demo)."""
-
-    kind: str
-    value: int | str | None = None
+def styled(line: Line) -> Text:
+    """A composed line (ui/study_parts.py) as rich Text; its deck text is never parsed as markup."""
+    return Text.assemble(*line)
 
 
-# -- pure formatting ------------------------------------------------------------------------------
-
-
-def format_interval(delta: timedelta) -> str:
-    """An interval as Anki's buttons show it: `<1m`, `10m`, `3h`, `4d`, `1.5mo`, `2.1y`."""
-    seconds = delta.total_seconds()
-    if seconds < 60:
-        return "<1m"
-    if seconds < 3600:
-        return f"{round(seconds / 60)}m"
-    if seconds < 86400:
-        return f"{_one_decimal(seconds / 3600)}h"
-    days = seconds / 86400
-    if days < 30:
-        return f"{round(days)}d"
-    if days < 365:
-        return f"{_one_decimal(days / 30.4375)}mo"
-    return f"{_one_decimal(days / 365.25)}y"
-
-
-def _one_decimal(value: float) -> str:
-    text = f"{value:.1f}"
-    return text[:-2] if text.endswith(".0") else text
-
-
-def format_duration(seconds: float) -> str:
-    """A session's length: `45s`, `4m 05s`, `1h 02m`."""
-    seconds = int(round(seconds))
-    if seconds < 60:
-        return f"{seconds}s"
-    if seconds < 3600:
-        return f"{seconds // 60}m {seconds % 60:02d}s"
-    return f"{seconds // 3600}h {seconds // 60 % 60:02d}m"
-
-
-def format_due(due: datetime, now: datetime) -> str:
-    """When a card is due, relative to now, with the local clock time: `in 10m (14:32)`,
-    `in 2d (Sat 28 Nov 04:00)`, `now`."""
-    delta = due - now
-    if delta <= timedelta(0):
-        return "now"
-    local, local_now = due.astimezone(), now.astimezone()
-    when = local.strftime("%H:%M") if local.date() == local_now.date() else local.strftime("%a %d %b %H:%M")
-    return f"in {format_interval(delta)} ({when})"
-
-
-def parse_rating(text: str) -> int | None:
-    """`1`–`4` or again/hard/good/easy (any case, also their first letter spelled out) → 1–4."""
-    text = text.strip().lower()
-    if text in ("1", "2", "3", "4"):
-        return int(text)
-    return RATING_WORDS.get(text)
-
-
-# -- the screen -----------------------------------------------------------------------------------
-
-
-@dataclass
-class CardView:
-    """What is asked for one card: the prompt, numbered options (choice), and the header counts."""
-
-    card: Card
-    prompt: str
-    style: str  # flip | type | choice
-    options: list[str] = field(default_factory=list)
-    counts: tuple[int, int, int] = (0, 0, 0)  # new, learning, review left
-    cram: bool = False
-
-
-class StudyUI:
+class StudyUI(StudyScreen):
     """Renders a study session and reads the learner's actions, one `Action` per step.
 
     On a terminal each card has a screen of its own, kept as a list of functions that render its
@@ -226,14 +165,7 @@ class StudyUI:
             self._emit(Group(*parts))
 
     def _header(self, view: CardView) -> Text:
-        new, learning, review = view.counts
-        if view.cram:  # no schedule: just the cards left
-            return Text.assemble(("cram ", "bold magenta"), (str(sum(view.counts)), "bold"),
-                                 ("" if self.compact else " left", "dim"))
-        if self.compact:
-            return Text.assemble((str(new), "blue"), " ", (str(learning), "red"), " ", (str(review), "green"))
-        return Text.assemble(("new ", "dim"), (str(new), "bold blue"), ("  learning ", "dim"),
-                             (str(learning), "bold red"), ("  review ", "dim"), (str(review), "bold green"))
+        return styled(header_line(view, self.compact))
 
     def _hint_text(self) -> Text | None:
         if self._hint is None:
@@ -257,62 +189,22 @@ class StudyUI:
     def answer(self, card: Card, answer: str | None, context: str = "") -> None:
         """The revealed answer (None: already shown by the verdict); `context` is the full text of a
         cloze card; then the explanation, the source and, for a table card, its whole row."""
-        parts: list[RenderableType] = []
-        if answer is not None:
-            parts.append(Text.assemble(("Answer: ", "bold"), deck_text(answer, style="bold green")))
-        if context:
-            parts.append(deck_text(context))
-        if card.explain:
-            parts.append(deck_text(card.explain, style="italic"))
-        if card.source:
-            parts.append(Text.assemble(("Source: ", "dim"), deck_text(card.source, style="dim")))
-        if card.table is not None and 0 <= card.row < len(card.table.rows):
-            parts.append(self._table_row(card))
+        parts: list[RenderableType] = [styled(line) for line in answer_lines(card, answer, context)]
+        row = table_row(card)
+        if row is not None:
+            parts.append(TableRow(*row))
         if parts:
             self._to_card(parts)
 
-    @staticmethod
-    def _table_row(card: Card) -> TableRow:
-        assert card.table is not None
-        return TableRow(card.table.title, card.table.columns, card.table.rows[card.row])
-
     def typed_verdict(self, given: str, grade: Grade, show_diff: bool) -> None:
-        """Whether the typed answer was right; a near miss shows a character diff."""
-        if grade.correct:
-            self._to_card([Text.assemble(("✓ Correct", "bold green"), ("  you typed: ", "dim"), deck_text(given))])
-            return
-        if not given.strip():
-            self._to_card([Text("✗ No answer", style="bold red")])
-            return
-        parts: list[RenderableType] = [Text.assemble(("✗ Not quite" if grade.near else "✗ Wrong", "bold red"),
-                                                     ("  you typed: ", "dim"), deck_text(given))]
-        if show_diff:
-            parts.append(Text.assemble(("  diff: ", "dim"), self._diff(given, grade.closest)))
-        self._to_card(parts)
-
-    def _diff(self, given: str, expected: str) -> Text:
-        """Typed vs expected: extra characters struck through in red, missing ones underlined in green;
-        without colour they are marked [-typed-]{+missing+} so the diff reads in any terminal or pipe."""
-        plain = self.console.no_color or self.console.color_system is None
-        text = Text()
-        for op, run in visible_diff(given, expected):
-            if op == "same":
-                text.append(run)
-            elif op == "extra":
-                text.append_text(Text.assemble(("[-", "red"), (run, "red strike"), ("-]", "red"))
-                                 if plain else Text(run, "red strike"))
-            else:
-                text.append_text(Text.assemble(("{+", "green"), (run, "green underline"), ("+}", "green"))
-                                 if plain else Text(run, "bold green underline"))
-        return text
+        """Whether the typed answer was right; a near miss shows a character diff, marked
+        [-typed-]{+missing+} when there is no colour to show it."""
+        marked = self.console.no_color or self.console.color_system is None
+        self._to_card([styled(line) for line in typed_verdict_lines(given, grade, show_diff, marked_diff=marked)])
 
     def choice_verdict(self, options: list[str], picked: int, right: int) -> None:
         """The option picked, and the right one when it was another."""
-        if picked == right:
-            self._to_card([Text.assemble(("✓ Right: ", "bold green"), f"{right + 1}. ", deck_text(options[right]))])
-        else:
-            self._to_card([Text.assemble(("✗ Wrong: ", "bold red"), f"{picked + 1}. ", deck_text(options[picked])),
-                           Text.assemble(("  right: ", "bold"), f"{right + 1}. ", deck_text(options[right]))])
+        self._to_card([styled(line) for line in choice_verdict_lines(options, picked, right)])
 
     def buttons(self, intervals: dict[int, timedelta] | None, suggested: int | None = None) -> None:
         """Again/Hard/Good/Easy on keys 1–4, each with the interval it would give (none when cramming);
@@ -320,39 +212,12 @@ class StudyUI:
         self._emit(lambda: self._buttons(intervals, suggested))
 
     def _buttons(self, intervals: dict[int, timedelta] | None, suggested: int | None) -> Text:
-        width = self.console.size.width
-        labels = [self._button(number, intervals, suggested, short=False) for number in RATINGS]
-        if sum(len(label) for label in labels) + 2 * (len(labels) - 1) > width:
-            labels = [self._button(number, intervals, suggested, short=True) for number in RATINGS]
-        return Text(" " if suggested is not None or labels[0].plain[1] == "·" else "  ").join(labels)
-
-    @staticmethod
-    def _button(number: int, intervals: dict[int, timedelta] | None, suggested: int | None, short: bool) -> Text:
-        """`1 Again 1m`, or on a narrow screen `1·1m` (the colour says which rating it is)."""
-        label = Text()
-        style = RATING_STYLES[number] + (" bold reverse" if number == suggested else "")
-        if suggested is not None and not short:
-            label.append("▸" if number == suggested else " ", style="bold")
-        if short:
-            label.append(str(number), style="bold " + style)
-            label.append(f"·{format_interval(intervals[number])}" if intervals is not None else
-                         f"·{RATINGS[number][0]}", style=RATING_STYLES[number])
-            return label
-        label.append(f"{number} ", style="bold")
-        label.append(RATINGS[number], style=style)
-        if intervals is not None:
-            label.append(f" {format_interval(intervals[number])}", style="dim")
-        return label
+        return styled(buttons_line(intervals, suggested, width=self.console.size.width))
 
     def ack(self, rating: int, due: datetime | None, now: datetime, cram: bool = False) -> None:
         """The answer is saved (shown only after the store committed it); `now` is the review's time."""
-        text = Text.assemble(("Saved ", "dim"), (RATINGS[rating], "bold " + RATING_STYLES[rating]))
-        short = Text.assemble(("✓ ", "dim"), (RATINGS[rating], "bold " + RATING_STYLES[rating]))
-        if cram:
-            text.append(" · cram, schedule unchanged", style="dim")
-        elif due is not None:
-            text.append(f" · next {format_due(due, now)}", style="dim")
-            short.append(f" {format_interval(due - now)}", style="dim")
+        text = styled(ack_line(rating, due, now, cram=cram))
+        short = styled(ack_line(rating, due, now, cram=cram, short=True))
         self._emit(lambda: short if self.compact and self.interactive else text)
         self._last_ack = text
 
@@ -372,46 +237,6 @@ class StudyUI:
                 self._read_line(step, options, suggested)
             if action is not None:
                 return action
-
-    def _read_line(self, step: str, options: int, suggested: int | None) -> Action | None:
-        assert self.lines is not None
-        if step == "next":
-            return Action("next")  # a script does not confirm the verdict of a choice card
-        text = self.lines.line()
-        if text is None:
-            return Action("quit")
-        word = text.strip().lower()
-        if word == "q":
-            return Action("quit")
-        if step == "reveal":
-            return Action("reveal")  # the reveal line's text is ignored
-        if word in COMMANDS:
-            return Action(COMMANDS[word])
-        if step == "answer":
-            return Action("answer", text)
-        if step == "rate":
-            rating = parse_rating(word) if word else suggested
-            if rating is not None:
-                return Action("rate", rating)
-            self.message("Rate with 1–4 (again, hard, good, easy); u undo, s show me, q quit.", "yellow")
-            return None
-        if step == "pick":
-            return self._pick_from_text(text, options)
-        raise ValueError(step)
-
-    def _pick_from_text(self, text: str, options: int) -> Action | None:
-        word = text.strip()
-        if word.isdecimal() and len(word) < 7 and 1 <= int(word) <= options:  # not "²", not 5,000 digits
-            return Action("pick", int(word) - 1)
-        if word and self.option_texts:
-            from dense1x1quiz.answers import same_answer
-
-            times = re.compile(r"(?<=\d)\s*[xX*]\s*(?=\d)")  # `1x1` names the option `1×1`
-            for i, option in enumerate(self.option_texts):
-                if same_answer(times.sub("×", word), times.sub("×", option)):
-                    return Action("pick", i)
-        self.message(f"Choose 1–{options} (or the option's text); u undo, s show me, q quit.", "yellow")
-        return None
 
     def _read_key(self, step: str, options: int, suggested: int | None) -> Action | None:
         assert self.keys is not None
@@ -458,80 +283,21 @@ class StudyUI:
         if self.interactive:
             self._redraw()
 
-    # -- show me --
-
-    def run_demo(self, card: Card) -> bool:
-        """Run the card's demo (`s`), or say plainly why there is none. True if a demo ran."""
-        if card.demo is None:
-            self.message("This card has no demo.", "yellow")
-            return False
-        try:
-            from dense1x1quiz.ui.demo import show_demo
-        except ImportError:
-            self.message(f"Demos are not available in this version, so `{card.demo.name}` cannot run.", "yellow")
-            return False
-        from dense1x1quiz.errors import QuizError
-
-        self.end_line()
+    def blank_line(self) -> None:
         self.console.print()
-        try:
-            show_demo(card.demo.name, dict(card.demo.params))
-        except QuizError as exc:
-            self.message(f"The demo `{card.demo.name}` could not run: {exc}", "yellow")
-        return True
 
     def note(self, text: str) -> None:
         """A line about what just happened (undo), kept atop the next card's screen on a terminal."""
         self._last_ack = Text(text, style="yellow")
         self._emit(self._last_ack)
 
-
-def print_summary(ui: StudyUI, summary: Summary, now: datetime, *, cards_found: int, cram: bool = False) -> None:
-    """The end of a session: why it stopped, cards studied, right/wrong, time, next card due.
-    Written even when the terminal has gone (SIGHUP): a failed write is ignored."""
-    console = ui.console
-    lines: list[Text] = []
-    if summary.error:
-        lines.append(Text(f"Error: {summary.error}", style="bold red"))
-        lines.append(Text("Stopped: the last answer was not saved; every answer marked Saved is kept.",
-                          style="yellow"))
-    elif summary.stopped:
-        lines.append(Text(f"Stopped ({summary.stopped}); every answer given is saved.", style="yellow"))
-    if cards_found == 0:
-        lines.append(Text("No cards to study: no deck found, or no card with the tags given."))
-    elif summary.answered == 0:
-        lines.append(Text("No cards studied." if summary.left or cram else "Nothing to study now."))
-    else:
-        plural = "s" if summary.answered != 1 else ""
-        line = Text.assemble(f"Studied {summary.answered} card{plural} in {format_duration(summary.seconds)}: ",
-                             (f"{summary.right} right", "green"), ", ", (f"{summary.wrong} wrong", "red"))
-        if cram:
-            line.append(" (cram: schedule unchanged)", style="dim")
-        lines.append(line)
-    if summary.left:
-        lines.append(Text(f"{summary.left} card{'s' * (summary.left != 1)} left for today."))
-    if summary.next_due is not None and summary.next_due > now:
-        lines.append(Text(f"Next card due {format_due(summary.next_due, now)}."))
-    try:
-        ui.end_line()
-        if ui.interactive:
-            console.print()
+    def summary(self, lines: list[Line]) -> None:
+        """The session's summary (`study_parts.print_summary`), below the last card."""
+        self.end_line()
+        if self.interactive:
+            self.console.print()
         for line in lines:
-            console.print(line)
-    except OSError:  # the terminal is gone (SIGHUP): the answers are saved, the summary cannot be shown
-        pass
-
-
-@contextmanager
-def open_study_ui(stdin: IO[str] | None = None) -> Iterator[StudyUI]:
-    """The study screen on stdout; keys when stdin and stdout are a terminal, lines otherwise."""
-    console = make_console()
-    keys, lines = open_input(console, stdin)
-    if keys is None:
-        yield StudyUI(console, lines=lines)
-        return
-    with keys:
-        yield StudyUI(console, keys=keys)
+            self.console.print(styled(line))
 
 
 class TableRow:
@@ -552,34 +318,6 @@ class TableRow:
         for name, cell in zip(self.columns, self.cells, strict=False):
             grid.add_row(deck_text(name), deck_text(cell))
         yield grid
-
-
-def visible_diff(given: str, expected: str) -> list[tuple[str, str]]:
-    """`answers.char_diff` of what was typed against the answer as shown, leaving out what grading
-    ignores: case, sub/superscripts vs plain letters (`Cin` = `Cᵢₙ`), and punctuation or spaces
-    missing or added. Both sides are made safe for the screen first (deck text is untrusted)."""
-    given = unicodedata.normalize("NFKC", visible_controls(given))
-    expected = unicodedata.normalize("NFKC", display(expected))
-    low_given, low_expected = given.lower(), expected.lower()
-    if len(low_given) != len(given) or len(low_expected) != len(expected):
-        return char_diff(given, expected)
-    runs: list[tuple[str, str]] = []
-    g = e = 0
-    for op, run in char_diff(low_given, low_expected):
-        if op == "missing":
-            text, e = expected[e:e + len(run)], e + len(run)
-        else:
-            text, g = given[g:g + len(run)], g + len(run)
-            e += len(run) if op == "same" else 0
-        if op != "same" and all(not ch.isalnum() for ch in text):
-            if op == "missing":
-                continue  # a missing full stop or space is not worth marking
-            op = "same"  # nor is an extra one: show it as typed
-        if runs and runs[-1][0] == op:
-            runs[-1] = (op, runs[-1][1] + text)
-        else:
-            runs.append((op, text))
-    return runs
 
 
 def open_input(console: Console, stdin: IO[str] | None = None) -> tuple[KeyInput | None, LineInput | None]:
