@@ -38,7 +38,7 @@ def _yaml_files(folder: Path) -> list[Path]:
 
 
 def _entry(path: Path, origin: str) -> DeckEntry:
-    deck, problems = check_deck_cached(path)  # parsed once per file content; `quiz validate` always checks
+    deck, problems = check_deck_cached(path)  # parsed once per file content
     errors = [p for p in problems if not p.warning]
     if deck is None or errors:
         return DeckEntry(path, origin, None, DeckError(problems))

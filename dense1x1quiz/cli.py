@@ -62,14 +62,20 @@ def decks(as_json: JsonOpt = False) -> None:
 @app.command()
 def validate(
     paths: Annotated[list[Path], typer.Argument(metavar="PATH", help="Deck files to check.", show_default=False)],
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Check afresh, without the deck cache.")] = False,
 ) -> None:
     """Check deck files; print every problem as file:line:col: message."""
-    from dense1x1quiz.deck import check_deck
+    # A file checked before (the same bytes, by the same loader) is answered from the deck cache.
     from dense1x1quiz.ui.decks import print_problems, print_validated
+
+    if no_cache:
+        from dense1x1quiz.deck import check_deck as check
+    else:
+        from dense1x1quiz.deckcache import check_deck_cached as check
 
     problems, cards, failed = [], 0, False
     for path in paths:
-        deck, found = check_deck(path)
+        deck, found = check(path)
         problems += found
         failed = failed or deck is None or any(not p.warning for p in found)
         cards += len(deck.cards) if deck else 0
@@ -115,7 +121,7 @@ def study(
     from dense1x1quiz.scheduler import LazyScheduler
     from dense1x1quiz.session import CramQueue, run_study, select_cards, study_queue
     from dense1x1quiz.store import Store
-    from dense1x1quiz.ui.study import open_study_ui, print_summary
+    from dense1x1quiz.ui.study_parts import open_study_ui, print_summary
 
     cards = select_cards(resolve(deck_names or []), tag or [])
     now = env.now()

@@ -3,10 +3,12 @@
 An entry is the result of `deck.check_deck_bytes` (the deck, or None, and its problems) for one
 file content. It lives in `<cache>/decks/<key>.pickle`, where `<cache>` is `$DENSE1X1QUIZ_HOME/cache`
 when that is set, else the platform's user cache folder, and `<key>` is a hash (BLAKE2b, SHA-256 for
-big files) of the file's bytes and of everything that decides what they load to (this module's
-LOADER_VERSION, the Python version and the source of the loader modules). So an entry is never
-stale: an edited deck or an updated loader simply has another key. The folder is safe to delete
-at any time.
+big files) of the file's bytes and of everything that decides what they load to: this module's
+LOADER_VERSION, the Python version, the source of the loader modules and the installed files of
+PyYAML, ftfy and unicodeit. So an entry is never stale: an edited deck, an updated loader or library
+simply has another key. That is also why `quiz validate` answers from it (unless given --no-cache):
+the same bytes checked by the same code give the same problems. The folder is safe to delete at
+any time.
 
 An entry is never trusted blindly. It starts with a magic string, the length and the CRC-32 of its
 payload (a damaged, truncated or foreign file fails that check), the payload is unpickled by an Unpickler
@@ -55,6 +57,7 @@ PROTOCOL = 5
 
 # The modules whose source decides what a deck file loads to.
 _LOADER_SOURCES = ("deck.py", "yamltree.py", "model.py", "errors.py", "demos/__init__.py", "deckcache.py", "text.py")
+_LIBRARIES = ("yaml", "ftfy", "unicodeit")  # third-party code whose output an entry holds
 _ALLOWED = {("dense1x1quiz.model", c.__name__): c for c in (Card, Deck, Table, DemoLink)}
 # A Card is stored with the fields that differ from their defaults only: the rest are read from
 # the class (dataclass defaults are class attributes), and unpickling gets ~40% faster.
@@ -141,8 +144,34 @@ def _loader() -> bytes:
                 h.update(name.encode() + b"\0" + (package / name).read_bytes())
             except OSError:  # an installation without sources: the version alone decides
                 h.update(name.encode() + b"\0missing")
+        h.update(_library_stamp())
         _loader_digest = h.digest()
     return _loader_digest
+
+
+def _library_stamp() -> bytes:
+    """The installed libraries whose output is in an entry (PyYAML parses, ftfy words the mojibake
+    warnings, unicodeit renders the math), found without importing them (a hit must not load them):
+    the names, sizes and modification times of their packages' files, so upgrading or reinstalling
+    one gives new keys."""
+    from importlib.machinery import PathFinder
+
+    stamp = []
+    for package in _LIBRARIES:
+        spec = PathFinder.find_spec(package)
+        folders = (spec.submodule_search_locations or [spec.origin]) if spec else []
+        stamp.append(f"{package}: {len(folders)}")
+        for folder in folders:
+            try:
+                with os.scandir(folder) as entries:
+                    files = [(e.name, e.stat()) for e in entries if e.is_file()]
+            except OSError:  # a single-module library (its spec's origin is a file), or unreadable
+                try:
+                    files = [(str(folder), os.stat(folder))]
+                except (OSError, TypeError):
+                    files = []
+            stamp += sorted(f"{name} {info.st_size} {info.st_mtime_ns}" for name, info in files)
+    return "\n".join(stamp).encode()
 
 
 class _ModelUnpickler(Unpickler):

@@ -260,17 +260,40 @@ def test_catalog_uses_the_cache(tmp_path, monkeypatch):
     assert resolve([str(path)]) == [first]
 
 
-def test_validate_never_uses_the_cache(tmp_path):
-    """A poisoned entry for a broken file's content fools the catalog but not `quiz validate`."""
+def test_validate_answers_from_the_cache_unless_told_not_to(tmp_path):
+    """A poisoned entry for a broken file's content shows where the answer comes from: `quiz validate`
+    reads the cache like every command, `quiz validate --no-cache` checks the file afresh."""
     bad = write(tmp_path / "bad.yaml", DECK.replace("answer: No", "answer: Maybe"))
     good, _ = check_deck(write(tmp_path / "good.yaml", DECK))
     write_entry(entry_for(bad), good, [])
     assert resolve([str(bad)])[0].id == "cached"  # the catalog trusts a well-formed entry
-    result = subprocess.run([sys.executable, "-m", "dense1x1quiz", "validate", str(bad)],
-                            capture_output=True, text=True, env=os.environ, timeout=60)
+    validate = [sys.executable, "-m", "dense1x1quiz", "validate", str(bad)]
+    result = subprocess.run(validate, capture_output=True, text=True, env=os.environ, timeout=60)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "1 deck OK: 13 cards\n", "")
+    result = subprocess.run([*validate, "--no-cache"], capture_output=True, text=True, env=os.environ, timeout=60)
     assert result.returncode == 1
     assert f"{bad}:5:54: the answer" in result.stdout + result.stderr
     assert "not among the options" in result.stdout + result.stderr
+
+
+def test_validate_from_the_cache_reports_the_same_problems_and_warnings(tmp_path):
+    """The first `quiz validate` of a file fills the cache; the second answers from it, word for word."""
+    broken = write(tmp_path / "broken.yaml", DECK.replace("answer: No", "answer: Maybe") + "  - {id: a, x: 1}\n")
+    moji = write(tmp_path / "moji.yaml", DECK.replace("title: Cached", "title: CafÃ© deck"))
+    runs = [subprocess.run([sys.executable, "-m", "dense1x1quiz", "validate", str(broken), str(moji)],
+                           capture_output=True, text=True, env=os.environ, timeout=60) for _ in range(2)]
+    assert len(list((tmp_path / "home" / "cache" / "decks").iterdir())) == 2
+    first, second = ((r.returncode, r.stdout, r.stderr) for r in runs)
+    assert first == second and first[0] == 1
+    assert "not among the options" in first[2] and "mojibake" in first[2].lower()
+
+
+def test_an_upgraded_library_changes_every_key(tmp_path, monkeypatch):
+    path = write(tmp_path / "d.yaml", DECK)
+    before = entry_key(path.read_bytes())
+    monkeypatch.setattr(deckcache, "_loader_digest", None)
+    monkeypatch.setattr(deckcache, "_library_stamp", lambda: b"yaml: another version")
+    assert entry_key(path.read_bytes()) != before
 
 
 def test_a_hit_does_not_import_the_yaml_loader(tmp_path):
