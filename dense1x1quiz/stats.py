@@ -118,9 +118,9 @@ def _label(start: datetime, tz: tzinfo | None) -> date:
 
 def _count_cards_one_by_one(decks: Sequence[Deck], per_deck: dict[str, DeckStats], store: Store,
                             selected: list[str] | None, ends: list[datetime]
-                            ) -> tuple[list[tuple], list[int], list[Key]]:
-    """Counts, forecast and orphans from every stored state (kept as `card_rows` for --json).
-    `ends`: the ends of the study days today, tomorrow, …"""
+                            ) -> tuple[list[tuple], list[int], list[Key], dict[str, int]]:
+    """Counts, forecast, orphans and answers per deck from every stored state (kept as `card_rows`
+    for --json). `ends`: the ends of the study days today, tomorrow, …"""
     stored = {(r[0], r[1]): r for r in store.state_rows(selected)}
     ends_ms = [epoch_ms(end) for end in ends]
     mature_ms = MATURE_DAYS * 86_400_000
@@ -147,30 +147,29 @@ def _count_cards_one_by_one(decks: Sequence[Deck], per_deck: dict[str, DeckStats
                 forecast[slot] += 1
     known = {(row[0], row[1]) for row in card_rows}
     orphans = sorted(k for k in stored if k not in known)
-    return card_rows, forecast, orphans
+    return card_rows, forecast, orphans, store.review_counts_by_deck()
 
 
 def _count_cards_in_sqlite(decks: Sequence[Deck], per_deck: dict[str, DeckStats], store: Store,
                            selected: list[str] | None, ends: list[datetime]
-                           ) -> tuple[list[tuple], list[int], list[Key]]:
-    """The same counts as `_count_cards_one_by_one` with SQLite counting, then the orphans' share
+                           ) -> tuple[list[tuple], list[int], list[Key], dict[str, int]]:
+    """The same figures as `_count_cards_one_by_one` with SQLite counting, then the orphans' share
     taken back out; no card rows."""
+    counts = store.deck_counts(ends[0], MATURE_DAYS, decks=selected)  # only decks with stored states
     orphans: list[Key] = []
-    for deck_id in (store.decks_with_history() if selected is None else sorted(set(selected))):
+    for deck_id in sorted(counts):
         deck = next((d for d in decks if d.id == deck_id), None)
         gone = store.card_ids(deck_id) - ({card.id for card in deck.cards} if deck else set())
         orphans += [(deck_id, card_id) for card_id in sorted(gone)]
     stored_in_deck: dict[str, int] = {}
-    for deck_id, state, cards, mature, due_today in store.state_counts(ends[0], MATURE_DAYS, decks=selected):
+    for deck_id, (cards, review, mature, due_today, _) in counts.items():
         figures = per_deck.get(deck_id)
         if figures is None:
             continue
-        stored_in_deck[deck_id] = stored_in_deck.get(deck_id, 0) + cards
-        if state == "review":
-            figures.review += cards
-            figures.mature += mature
-        else:
-            figures.learning += cards
+        stored_in_deck[deck_id] = cards
+        figures.review += review
+        figures.mature += mature
+        figures.learning += cards - review
         figures.due_today += due_today
     forecast = store.due_per_period([datetime(1, 1, 2, tzinfo=timezone.utc), *ends[:FORECAST_DAYS]], decks=selected)
     ends_ms = [epoch_ms(end) for end in ends]
@@ -191,7 +190,7 @@ def _count_cards_in_sqlite(decks: Sequence[Deck], per_deck: dict[str, DeckStats]
         figures.due_today -= due_ms < ends_ms[0]
     for deck_id, figures in per_deck.items():
         figures.new = figures.cards - stored_in_deck.get(deck_id, 0)
-    return [], forecast, orphans
+    return [], forecast, orphans, {deck_id: n[4] for deck_id, n in counts.items()}
 
 
 def compute_stats(decks: Sequence[Deck], store: Store, now: datetime, *, all_decks: bool = True,
@@ -209,7 +208,7 @@ def compute_stats(decks: Sequence[Deck], store: Store, now: datetime, *, all_dec
     today_index = HEATMAP_WEEKS * 7 - 1
     per_deck = {d.id: DeckStats(d.id, d.title, cards=len(d.cards)) for d in decks}
     count_cards = _count_cards_one_by_one if with_cards else _count_cards_in_sqlite
-    card_rows, forecast, orphans = count_cards(decks, per_deck, store, selected, days[today_index + 1:])
+    card_rows, forecast, orphans, counts = count_cards(decks, per_deck, store, selected, days[today_index + 1:])
 
     for key in orphans:
         if key[0] in per_deck:
@@ -219,16 +218,13 @@ def compute_stats(decks: Sequence[Deck], store: Store, now: datetime, *, all_dec
     since = now - timedelta(days=RETENTION_DAYS)
     end_of_today = days[today_index + 1]
     periods = [since, *(d for d in days if since < d < end_of_today), end_of_today]
-    tally = store.first_answer_tallies(periods, decks=selected)
-    timing = store.answer_time(since, end_of_today, decks=selected)
+    recent = store.recent_answers(periods, decks=selected)  # deck → (passes, first answers, ms, timed)
     for deck_id, figures in per_deck.items():
-        figures.retention = Retention(*tally.get(deck_id, (0, 0)))
-        total_ms, timed = timing.get(deck_id, (0, 0))
+        passed, firsts, total_ms, timed = recent.get(deck_id, (0, 0, 0, 0))
+        figures.retention = Retention(passed, firsts)
         figures.average_answer_ms = total_ms / timed if timed else None
-    counts = store.review_counts_by_deck()
-    for deck_id, figures in per_deck.items():
         figures.reviews = counts.get(deck_id, 0)
-    total_ms, timed = sum(t for t, _ in timing.values()), sum(n for _, n in timing.values())
+    total_ms, timed = sum(r[2] for r in recent.values()), sum(r[3] for r in recent.values())
 
     per_day = store.answers_per_period(days[:today_index + 2], decks=selected)
     heatmap = {_label(start, tz): n for start, n in zip(days, per_day) if n}  # noqa: B905
@@ -239,7 +235,7 @@ def compute_stats(decks: Sequence[Deck], store: Store, now: datetime, *, all_dec
         decks=list(per_deck.values()),
         card_rows=card_rows,
         reviews=sum(counts.values()) if all_decks else sum(d.reviews for d in per_deck.values()),
-        retention=Retention(sum(t[0] for t in tally.values()), sum(t[1] for t in tally.values())),
+        retention=Retention(sum(r[0] for r in recent.values()), sum(r[1] for r in recent.values())),
         average_answer_ms=total_ms / timed if timed else None,
         forecast=forecast,
         heatmap=dict(heatmap),

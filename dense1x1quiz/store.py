@@ -565,29 +565,48 @@ class Store:
                 if (wanted is None or (r[1], r[2]) in wanted) and (deck_set is None or r[1] in deck_set)]
 
     def decks_with_history(self) -> list[str]:
-        """The decks that have at least one card with a stored state."""
-        return [deck for (deck,) in self._read("SELECT DISTINCT deck FROM card_states ORDER BY deck")]
+        """The decks that have at least one answer in the log, sorted (orphaned decks included).
+
+        One index lookup per deck (a "loose index scan" of `reviews_by_deck_time`), not a pass
+        over the log."""
+        return [deck for (deck,) in self._read(
+            "WITH RECURSIVE d(deck) AS (SELECT MIN(deck) FROM reviews UNION ALL "
+            "SELECT (SELECT MIN(deck) FROM reviews WHERE deck > d.deck) FROM d WHERE d.deck IS NOT NULL) "
+            "SELECT deck FROM d WHERE deck IS NOT NULL")]
 
     def card_ids(self, deck: str) -> set[str]:
         """Ids of the cards of `deck` with a stored state (ever answered)."""
         return {card for (card,) in self._read("SELECT card FROM card_states WHERE deck = ?", (deck,))}
 
-    def state_counts(self, end_of_today: datetime, mature_days: int, *, decks: Iterable[str] | None = None
-                     ) -> list[tuple[str, str, int, int, int]]:
-        """(deck, state, cards, mature, due before `end_of_today`) per deck and state of the stored
-        states (orphans included), of some decks or all; mature = review with an interval of at
-        least `mature_days`. The cheap way to count tens of thousands of cards."""
-        sql = ("SELECT deck, state, COUNT(*), SUM(state = 'review' AND due_ms - last_review_ms >= ?), "
-               "SUM(due_ms < ?) FROM card_states")
+    def deck_counts(self, end_of_today: datetime, mature_days: int, *, decks: Iterable[str] | None = None
+                    ) -> dict[str, tuple[int, int, int, int, int]]:
+        """Per deck with stored states (orphans included), of some decks or all: (cards, in review,
+        mature, due before `end_of_today`, answers). Cards not in review are learning or relearning;
+        mature = in review with an interval of at least `mature_days`; answers = the deck's rows in
+        the log (each state holds its card's answer count). One pass over the states in key order,
+        the cheap way to count tens of thousands of cards."""
+        sql = ("SELECT deck, COUNT(*), TOTAL(state = 'review'), "
+               "TOTAL(state = 'review' AND due_ms - last_review_ms >= ?), TOTAL(due_ms < ?), TOTAL(reps) "
+               "FROM card_states")
         params = (mature_days * 86_400_000, epoch_ms(end_of_today))
-        return self._in_decks(sql, decks, params, " GROUP BY deck, state")
+        return {deck: (cards, int(review), int(mature), int(due), int(reps))
+                for deck, cards, review, mature, due, reps in self._in_decks(sql, decks, params, " GROUP BY deck")}
 
     def due_per_period(self, edges: list[datetime], *, decks: Iterable[str] | None = None) -> list[int]:
         """How many stored cards fall due in each period [edges[i], edges[i + 1]), of some decks or all."""
+        where = "" if decks is None else f" AND +deck IN ({','.join('?' * len(set(decks)))})"  # "+": the due index
+        return self._per_period("SELECT (SELECT COUNT(*) FROM card_states WHERE due_ms >= p.s AND due_ms < p.e"
+                                f"{where}) FROM p", edges, () if decks is None else tuple(sorted(set(decks))))
+
+    def _per_period(self, select: str, edges: list[datetime], params: tuple = ()) -> list[int]:
+        """`select` run over the periods p(s, e) = [edges[i], edges[i + 1]) in ms, one row each, in order:
+        one statement, however many periods."""
         bounds = [epoch_ms(edge) for edge in edges]
-        return [int(self._in_decks("SELECT COUNT(*) FROM card_states WHERE due_ms >= ? AND due_ms < ?", decks,
-                                   (start, end), deck_column="+deck")[0][0])  # "+": keep to the due index
-                for start, end in zip(bounds, bounds[1:])]  # noqa: B905 - one shorter by design
+        if len(bounds) < 2:
+            return []
+        values = ",".join("(?, ?)" for _ in bounds[1:])
+        spans = tuple(ms for span in zip(bounds, bounds[1:]) for ms in span)  # noqa: B905 - one shorter by design
+        return [int(n) for (n,) in self._read(f"WITH p(s, e) AS (VALUES {values}) {select}", (*spans, *params))]
 
     def _in_decks(self, sql: str, decks: Iterable[str] | None, params: tuple = (), tail: str = "",
                   deck_column: str = "deck") -> list[tuple]:
@@ -598,33 +617,31 @@ class Store:
         joiner = " AND" if " WHERE " in sql else " WHERE"
         return self._read(f"{sql}{joiner} {deck_column} IN ({','.join('?' * len(names))}){tail}", (*params, *names))
 
-    def first_answer_tallies(self, edges: list[datetime], *, decks: Iterable[str] | None = None
-                             ) -> dict[str, tuple[int, int]]:
-        """True retention's raw counts: per deck, (passes, answers) over the first answer of each
-        card in each period [edges[i], edges[i + 1]) (study days), leaving out cards that were new
-        then; a pass is any rating but Again. Of some decks only if given."""
-        tallies: dict[str, tuple[int, int]] = {}
-        bounds = [epoch_ms(edge) for edge in edges]
-        for start, end in zip(bounds, bounds[1:]):  # noqa: B905 - bounds[1:] is one shorter by design
-            # First of the period = the card's previous answer came before the period began.
-            rows = self._in_decks("SELECT deck, SUM(rating > 1), COUNT(*) FROM reviews WHERE at_ms >= ? "
-                                  "AND at_ms < ? AND state_before <> 'new' AND prev_ms < ?", decks,
-                                  (start, end, start), " GROUP BY deck")
-            for deck, passes, answers in rows:
-                old = tallies.get(deck, (0, 0))
-                tallies[deck] = (old[0] + passes, old[1] + answers)
-        return tallies
+    def recent_answers(self, edges: list[datetime], *, decks: Iterable[str] | None = None
+                       ) -> dict[str, tuple[int, int, int, int]]:
+        """Per deck with answers in [edges[0], edges[-1]) (of some decks only if given): (passes, first
+        answers, total answer ms, answers timed).
 
-    def answer_time(self, since: datetime, until: datetime, *, decks: Iterable[str] | None = None
-                    ) -> dict[str, tuple[int, int]]:
-        """Per deck, (total ms, answers timed) of the answers in [since, until), of some decks only if given."""
-        sql = ("SELECT deck, SUM(duration_ms), COUNT(duration_ms) FROM reviews WHERE at_ms >= ? AND at_ms < ?")
-        params: tuple = (epoch_ms(since), epoch_ms(until))
-        if decks is not None:
-            names = tuple(sorted(set(decks)))
-            sql += f" AND deck IN ({','.join('?' * len(names))})"
-            params += names
-        return {deck: (total or 0, n) for deck, total, n in self._read(sql + " GROUP BY deck", params)}
+        First answers are true retention's: the first answer of each card in each period
+        [edges[i], edges[i + 1]) (study days), leaving out cards that were new then; a pass is any
+        rating but Again. Answer time counts every answer with a duration. One statement per deck,
+        each reading that deck's answers of the period once through `reviews_by_deck_time`."""
+        bounds = [epoch_ms(edge) for edge in edges]
+        values = ",".join("(?, ?)" for _ in bounds[1:])
+        spans = tuple(ms for span in zip(bounds, bounds[1:]) for ms in span)  # noqa: B905 - one shorter by design
+        # First of the period = the card's previous answer came before the period began.
+        sql = (f"WITH p(s, e) AS (VALUES {values}) SELECT COUNT(*), "
+               "TOTAL(r.state_before <> 'new' AND r.prev_ms < p.s AND r.rating > 1), "
+               "TOTAL(r.state_before <> 'new' AND r.prev_ms < p.s), TOTAL(r.duration_ms), COUNT(r.duration_ms) "
+               "FROM p JOIN reviews AS r ON r.deck = ? AND r.at_ms >= p.s AND r.at_ms < p.e")
+        figures: dict[str, tuple[int, int, int, int]] = {}
+        if len(bounds) < 2:
+            return figures
+        for deck in (self.decks_with_history() if decks is None else sorted(set(decks))):
+            answers, passes, firsts, total_ms, timed = self._read(sql, (*spans, deck))[0]
+            if answers:
+                figures[deck] = (int(passes), int(firsts), int(total_ms), timed)
+        return figures
 
     def review_count(self, decks: Iterable[str] | None = None) -> int:
         """Number of answers in the log (of some decks only if given)."""
@@ -640,18 +657,13 @@ class Store:
 
     def answers_per_period(self, edges: list[datetime], *, decks: Iterable[str] | None = None) -> list[int]:
         """How many answers fall in each period [edges[i], edges[i + 1]) (of some decks only if
-        given): answers per study day for the heatmap, one index lookup per period."""
-        bounds = [epoch_ms(edge) for edge in edges]
-        names = None if decks is None else sorted(set(decks))
-        counts = []
-        for start, end in zip(bounds, bounds[1:]):  # noqa: B905 - bounds[1:] is one shorter by design
-            if names is None:
-                rows = self._read("SELECT COUNT(*) FROM reviews WHERE at_ms >= ? AND at_ms < ?", (start, end))
-            else:
-                rows = self._read(f"SELECT COUNT(*) FROM reviews WHERE deck IN ({','.join('?' * len(names))}) "
-                                  "AND at_ms >= ? AND at_ms < ?", (*names, start, end))
-            counts.append(int(rows[0][0]))
-        return counts
+        given): answers per study day for the heatmap, one index range counted per period."""
+        if decks is None:
+            return self._per_period("SELECT (SELECT COUNT(*) FROM reviews WHERE at_ms >= p.s AND at_ms < p.e) FROM p",
+                                    edges)
+        names = tuple(sorted(set(decks)))
+        return self._per_period(f"SELECT (SELECT COUNT(*) FROM reviews WHERE deck IN ({','.join('?' * len(names))}) "
+                                "AND at_ms >= p.s AND at_ms < p.e) FROM p", edges, names)
 
     def new_introduced_since(self, since: datetime) -> dict[str, int]:
         """Per deck, how many new cards got their first answer at or after `since` (for the daily

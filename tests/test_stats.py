@@ -1,15 +1,17 @@
 """`quiz stats`: every figure checked against answers placed at known times."""
 
+import bisect
 import dataclasses
 import json
+import random
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
 from dense1x1quiz.model import Card, Deck
-from dense1x1quiz.scheduler import make_scheduler
-from dense1x1quiz.stats import compute_stats, stats_json
-from dense1x1quiz.store import Store
+from dense1x1quiz.scheduler import day_start, make_scheduler, next_day_start
+from dense1x1quiz.stats import HEATMAP_WEEKS, compute_stats, stats_json
+from dense1x1quiz.store import Store, state_from_row
 from dense1x1quiz.ui.console import make_console
 
 UTC = timezone.utc
@@ -335,3 +337,90 @@ def test_heatmap_shades_the_busiest_day_darkest(counts, shades):
     chart = heatmap_chart({today - timedelta(days=d): n for d, n in counts.items()}, today, width=80)
     text = "".join(run for line in chart[1:8] for run, _ in line)
     assert sorted(ch for ch in text if ch in SHADES[1:]) == sorted(shades)
+
+
+def _reference(decks, store, now, hour, tz, all_decks):
+    """Every figure of `compute_stats`, computed the plain way from the raw log and states."""
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    moment = lambda ms: epoch + timedelta(milliseconds=ms)  # noqa: E731
+    chosen = {d.id for d in decks}
+    keys = {card.key for d in decks for card in d.cards}
+    log = [(deck, card, moment(at), rating, before, ms) for deck, card, at, rating, before, ms in store._read(
+        "SELECT deck, card, at_ms, rating, state_before, duration_ms FROM reviews ORDER BY id")
+        if all_decks or deck in chosen]
+    states = [state_from_row(r) for r in store.state_rows() if all_decks or r[0] in chosen]
+    end_of_today = next_day_start(now, hour, tz)
+    ends = [end_of_today]
+    while len(ends) < 30:
+        ends.append(next_day_start(ends[-1], hour, tz))
+    since = now - timedelta(days=30)
+    today = day_start(now, hour, tz).astimezone(tz).date()
+
+    recent = [row for row in log if since <= row[2] < end_of_today]
+    seen, retention = set(), {}  # deck → [passes, first answers of a card and study day, not new]
+    for deck, card, at, rating, before, _ in recent:  # the log is in time order here
+        period = (deck, card, max(since, day_start(at, hour, tz)))
+        if period not in seen:
+            seen.add(period)
+            if before != "new":
+                tally = retention.setdefault(deck, [0, 0])
+                tally[0] += rating > 1
+                tally[1] += 1
+    per_deck = {}
+    forecast = [0] * 30
+    for d in decks:
+        mine = [s for s in states if s.key in keys and s.key[0] == d.id]
+        review = [s for s in mine if s.state == "review"]
+        timed = [row[5] for row in recent if row[0] == d.id and row[5] is not None]
+        per_deck[d.id] = dict(
+            cards=len(d.cards), new=len(d.cards) - len(mine), learning=len(mine) - len(review), review=len(review),
+            mature=sum(s.due - s.last_review >= timedelta(days=21) for s in review),
+            due_today=sum(s.due < end_of_today for s in mine), reviews=sum(row[0] == d.id for row in log),
+            retention=tuple(retention.get(d.id, (0, 0))), average_answer_ms=sum(timed) / len(timed) if timed else None,
+            orphans=sorted(s.key[1] for s in states if s.key[0] == d.id and s.key not in keys))
+        for s in mine:
+            slot = bisect.bisect_right(ends, s.due)
+            if slot < 30:
+                forecast[slot] += 1
+    heatmap = {}
+    for row in log:
+        label = day_start(row[2], hour, tz).astimezone(tz).date()
+        if today - timedelta(days=HEATMAP_WEEKS * 7 - 1) <= label <= today:
+            heatmap[label] = heatmap.get(label, 0) + 1
+    timed = [row[5] for row in recent if row[5] is not None]
+    return dict(
+        decks=per_deck, forecast=forecast, heatmap=heatmap, reviews=len(log),
+        retention=tuple(map(sum, zip(*retention.values(), strict=True))) if retention else (0, 0),
+        average_answer_ms=sum(timed) / len(timed) if timed else None,
+        orphans=sorted(s.key for s in states if s.key not in keys))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_every_figure_matches_a_plain_recount_of_a_random_log(isolated_home, seed):
+    """SQLite's counting (the screen) and card-by-card counting (--json) both equal a recount
+    from the raw log and states, on random answers over 80 days in a zone west of UTC."""
+    rng = random.Random(seed)
+    hour, tz = rng.choice([0, 4, 23]), timezone(timedelta(hours=-5))
+    decks = [_deck("p", [f"p{i}" for i in range(8)]), _deck("q", [f"q{i}" for i in range(5)])]
+    ids = [("p", f"p{i}") for i in range(9)] + [("q", f"q{i}") for i in range(4)] + [("gone", "g1")]
+    now = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+    moments = sorted(now - timedelta(hours=rng.randrange(80 * 24)) for _ in range(300))  # day starts are hit
+    scheduler = make_scheduler(fuzz=False)
+    with Store.open(isolated_home) as s:
+        s._db.execute("PRAGMA synchronous = OFF")  # test data: no fsync per answer
+        for moment in moments:
+            s.record_review(rng.choice(ids), rng.choice([1, 2, 3, 3, 4]), moment, mode="flip",
+                            duration_ms=rng.choice([None, rng.randrange(500, 20_000)]), scheduler=scheduler)
+        for all_decks, chosen in ((True, decks), (False, decks[:1])):
+            want = _reference(chosen, s, now, hour, tz, all_decks)
+            for with_cards in (True, False):
+                got = compute_stats(chosen, s, now, all_decks=all_decks, with_cards=with_cards,
+                                    day_start_hour=hour, tz=tz)
+                assert {d.deck: dict(cards=d.cards, new=d.new, learning=d.learning, review=d.review,
+                                     mature=d.mature, due_today=d.due_today, reviews=d.reviews,
+                                     retention=tuple(d.retention), average_answer_ms=d.average_answer_ms,
+                                     orphans=d.orphans) for d in got.decks} == want["decks"]
+                assert (got.forecast, got.heatmap, got.reviews) == (want["forecast"], want["heatmap"], want["reviews"])
+                assert got.average_answer_ms == pytest.approx(want["average_answer_ms"])
+                assert (got.orphans, tuple(got.retention)) == (want["orphans"], want["retention"])
+                assert sum(got.heatmap.values()) > 50 and got.retention.total > 5
