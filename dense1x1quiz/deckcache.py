@@ -277,7 +277,8 @@ def _math_renderings(deck: Deck | None) -> dict[str, str]:
         texts += [card.prompt, card.answer, card.explain, card.cloze, card.source, *card.accept, *card.options]
     for table in deck.tables:
         texts += [table.title, *table.columns, *(cell for row in table.rows for cell in row)]
-    return {fragment: latex_to_unicode(fragment) for text in texts for fragment in math_fragments(text)}
+    fragments = {fragment for text in texts for fragment in math_fragments(text)}  # each one rendered once
+    return {fragment: latex_to_unicode(fragment) for fragment in fragments}
 
 
 def _reduce_card(card: Card) -> tuple:
