@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -101,6 +102,32 @@ def test_decks_table_shows_broken_decks_without_crashing(isolated_home, quiz):
     assert any(line.startswith("small.yaml")
                and f"broken: deck id `small` is already used by {user_decks / 'copy.yaml'}" in line
                for line in lines)
+
+
+def test_the_terminal_table_and_the_piped_columns_show_the_same_rows(isolated_home, monkeypatch, capsys):
+    """A pipe gets plain columns (rich is not loaded); a terminal gets rich's table: the same text,
+    but for rich's trailing spaces. A title with a wide character and a control character included."""
+    from dense1x1quiz.catalog import find_decks
+    from dense1x1quiz.ui.decks import print_decks
+
+    user_decks = isolated_home / "decks"
+    user_decks.mkdir(parents=True)
+    (user_decks / "small.yaml").write_text(SMALL.replace("title: A small deck", 'title: "形状 \\x1b[2J deck"'))
+    (user_decks / "broken.yaml").write_text("deck: b\ntitle: B\ncards: [{id: a, front: q}]\n")
+    entries = find_decks()
+    screens = []
+    for tty in (False, True):
+        monkeypatch.setattr("sys.stdout.isatty", lambda tty=tty: tty)
+        print_decks(entries)
+        screens.append(capsys.readouterr().out)
+    plain, rich = screens
+    rich = re.sub(r"\x1b\[[0-9;]*m", "", rich)  # on a terminal rich writes styles (bold headers, dim, red)
+    assert plain.splitlines() == [line.rstrip() for line in rich.splitlines()]
+    assert "\x1b" not in plain
+    small = next(line for line in plain.splitlines() if line.startswith("small "))
+    assert small.split("  ")[-1] == "user" and "形状 ␛[2J deck" in small
+    assert plain.splitlines()[0].split() == ["deck", "cards", "title", "from"]
+    assert any(line.startswith("broken.yaml") and "broken: missing `back`" in line for line in plain.splitlines())
 
 
 def test_readme_example_deck_validates(tmp_path, quiz):

@@ -13,7 +13,8 @@ from dense1x1quiz.answers import grade
 from dense1x1quiz.cli import app
 from dense1x1quiz.ui import study_parts
 from dense1x1quiz.ui.keys import LineInput
-from dense1x1quiz.ui.study_plain import PlainStudyUI, aligned, cell_width
+from dense1x1quiz.ui.plain import aligned, cell_width, table_lines
+from dense1x1quiz.ui.study_plain import PlainStudyUI
 
 DECK = r"""
 deck: plain
@@ -153,6 +154,8 @@ def test_aligned_columns_count_wide_and_combining_characters():
     assert cell_width("形状") == 4 and cell_width("e\u0301") == 1 and cell_width("Cᵢₙ") == 3
     assert aligned(["a", "形状"], ["x", "y\nz"]) == ["a    x", "形状 y", "     z"]
     assert aligned(["9.", "10."], ["p", "q"], right=True) == [" 9. p", "10. q"]
+    assert table_lines([["deck", "cards", "from"], ["形状", "5", "user"], ["x", "1,234", ""]], right={1}) == [
+        "deck  cards  from", "形状      5  user", "x     1,234"]
 
 
 def _card():

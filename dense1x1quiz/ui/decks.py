@@ -13,6 +13,11 @@ if TYPE_CHECKING:  # `quiz validate` needs neither the catalog nor rich (issue 7
 
 
 def print_decks(entries: list[DeckEntry]) -> None:
+    """The decks found: id, cards, title and where each is from (a broken one says why). A table
+    drawn by rich on a terminal, plain columns in a pipe or a file."""
+    if not sys.stdout.isatty():
+        _print_plain_decks(entries)
+        return
     from rich.table import Table
     from rich.text import Text
 
@@ -36,6 +41,24 @@ def print_decks(entries: list[DeckEntry]) -> None:
             reason = Text(f"broken: {first.message}" if first else "broken", style="red")
             table.add_row(deck_text(entry.path.name), "–", reason, entry.origin)
     console.print(table)
+
+
+def _print_plain_decks(entries: list[DeckEntry]) -> None:
+    from dense1x1quiz.text import display
+    from dense1x1quiz.ui.plain import table_lines
+
+    if not entries:
+        sys.stdout.write("No decks found.\n")
+        return
+    rows = [["deck", "cards", "title", "from"]]
+    for entry in entries:
+        if entry.deck is not None:
+            rows.append([display(entry.deck.id), f"{len(entry.deck.cards):,}", display(entry.deck.title), entry.origin])
+        else:
+            first = entry.error.problems[0] if entry.error and entry.error.problems else None
+            reason = visible_controls(f"broken: {first.message}" if first else "broken")
+            rows.append([display(entry.path.name), "–", reason, entry.origin])
+    sys.stdout.write("".join(line + "\n" for line in table_lines(rows, right={1})))
 
 
 # `quiz validate` prints plain lines (no style, never wrapped), so it writes them itself: loading

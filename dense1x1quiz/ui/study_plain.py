@@ -16,11 +16,11 @@ transcript line by line. Every write is flushed: a reader waiting for `Saved` se
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import datetime, timedelta
 from typing import IO, TYPE_CHECKING
 
 from dense1x1quiz.text import display
+from dense1x1quiz.ui.plain import aligned
 from dense1x1quiz.ui.study_parts import (
     Action,
     CardView,
@@ -120,22 +120,3 @@ class PlainStudyUI(StudyScreen):
 
 def plain(line: Line) -> str:
     return "".join(text for text, _ in line)
-
-
-def aligned(names: list[str], values: list[str], right: bool = False) -> list[str]:
-    """Two columns: `names` padded to the widest (right-aligned if `right`), then the values; a
-    value's further lines start under its first."""
-    width = max((cell_width(name) for name in names), default=0)
-    lines = []
-    for name, value in zip(names, values, strict=True):
-        pad = " " * (width - cell_width(name))
-        first, *rest = value.split("\n")
-        lines.append((pad + name if right else name + pad) + " " + first)
-        lines += [" " * (width + 1) + more for more in rest]
-    return lines
-
-
-def cell_width(text: str) -> int:
-    """Columns `text` takes in a terminal: wide East Asian characters 2, combining marks 0."""
-    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
-               for ch in text)
