@@ -438,16 +438,25 @@ class _Signals:
 class Summary:
     """What a session did: answers (right = anything but Again), time, and why it stopped."""
 
-    answered: int = 0
-    right: int = 0
-    wrong: int = 0
     seconds: float = 0.0
     next_due: datetime | None = None
     stopped: str = ""  # "" (done or quit), "interrupted", "SIGTERM", "SIGHUP", "the last answer was not saved"
     error: str = ""  # why, when the store failed
     exit_code: int = 0
     left: int = 0  # cards still to study today (learning steps later today included)
-    results: list[tuple[Key, int]] = field(default_factory=list)
+    results: list[tuple[Key, int]] = field(default_factory=list)  # every answer kept, in order: (card, rating)
+
+    @property
+    def answered(self) -> int:
+        return len(self.results)
+
+    @property
+    def wrong(self) -> int:
+        return sum(1 for _, rating in self.results if rating == AGAIN)
+
+    @property
+    def right(self) -> int:
+        return self.answered - self.wrong
 
 
 def run_study(
@@ -618,11 +627,6 @@ class _Session:
                 return False
             self.queue.undo()
             key, rating = self.summary.results.pop()
-            self.summary.answered -= 1
-            if rating == AGAIN:
-                self.summary.wrong -= 1
-            else:
-                self.summary.right -= 1
             self.ui.note(f"Undone: {RATING_NAMES[rating].capitalize()} on {key[1]}; it is asked again.")
         return True
 
@@ -641,12 +645,7 @@ class _Session:
                                                  typed=typed, session_id=self.session_id,
                                                  scheduler=self.scheduler)
                 self.queue.answered_with(card, before, after, rating)
-            self.summary.answered += 1
             self.summary.results.append((card.key, rating))
-            if rating == AGAIN:
-                self.summary.wrong += 1
-            else:
-                self.summary.right += 1
             # The review's own time, so the interval shown is the one stored.
             self.ui.ack(rating, after.due if after else None, after.last_review if after else now, cram=self.cram)
 
