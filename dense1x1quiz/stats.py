@@ -101,6 +101,13 @@ class Stats(NamedTuple):
                 for row in self.card_rows]
 
 
+def _card_ids(deck: Deck) -> Sequence[str]:
+    """The ids of a deck's cards in deck order: all stats needs of its cards. A deck outline (an
+    object with id, title, tags and `card_ids`, read without building any Card) will do as well."""
+    ids = getattr(deck, "card_ids", None)
+    return ids if ids is not None else tuple(card.id for card in deck.cards)
+
+
 def _day_starts(now: datetime, back: int, ahead: int, hour: int, tz: tzinfo | None) -> list[datetime]:
     """UTC starts of the study days from `back` days before today to `ahead` days after it."""
     today = day_start(now, hour, tz)
@@ -116,7 +123,7 @@ def _label(start: datetime, tz: tzinfo | None) -> date:
     return start.astimezone(tz).date()
 
 
-def _count_cards_one_by_one(decks: Sequence[Deck], per_deck: dict[str, DeckStats], store: Store,
+def _count_cards_one_by_one(card_ids: dict[str, Sequence[str]], per_deck: dict[str, DeckStats], store: Store,
                             selected: list[str] | None, ends: list[datetime]
                             ) -> tuple[list[tuple], list[int], list[Key], dict[str, int]]:
     """Counts, forecast, orphans and answers per deck from every stored state (kept as `card_rows`
@@ -126,12 +133,12 @@ def _count_cards_one_by_one(decks: Sequence[Deck], per_deck: dict[str, DeckStats
     mature_ms = MATURE_DAYS * 86_400_000
     card_rows: list[tuple] = []
     forecast = [0] * FORECAST_DAYS
-    for deck in decks:  # raw rows (times in ms), not CardStates: tens of thousands of cards stay quick
-        figures = per_deck[deck.id]
-        for card in deck.cards:
-            row = stored.get((deck.id, card.id))
+    for deck_id, ids in card_ids.items():  # raw rows (times in ms), not CardStates: tens of thousands stay quick
+        figures = per_deck[deck_id]
+        for card_id in ids:
+            row = stored.get((deck_id, card_id))
             if row is None:
-                card_rows.append((deck.id, card.id, "new", 0, None, None, None, None, 0, 0))
+                card_rows.append((deck_id, card_id, "new", 0, None, None, None, None, 0, 0))
                 figures.new += 1
                 continue
             card_rows.append(row)
@@ -150,7 +157,7 @@ def _count_cards_one_by_one(decks: Sequence[Deck], per_deck: dict[str, DeckStats
     return card_rows, forecast, orphans, store.review_counts_by_deck()
 
 
-def _count_cards_in_sqlite(decks: Sequence[Deck], per_deck: dict[str, DeckStats], store: Store,
+def _count_cards_in_sqlite(card_ids: dict[str, Sequence[str]], per_deck: dict[str, DeckStats], store: Store,
                            selected: list[str] | None, ends: list[datetime]
                            ) -> tuple[list[tuple], list[int], list[Key], dict[str, int]]:
     """The same figures as `_count_cards_one_by_one` with SQLite counting, then the orphans' share
@@ -158,8 +165,7 @@ def _count_cards_in_sqlite(decks: Sequence[Deck], per_deck: dict[str, DeckStats]
     counts = store.deck_counts(ends[0], MATURE_DAYS, decks=selected)  # only decks with stored states
     orphans: list[Key] = []
     for deck_id in sorted(counts):
-        deck = next((d for d in decks if d.id == deck_id), None)
-        gone = store.card_ids(deck_id) - ({card.id for card in deck.cards} if deck else set())
+        gone = store.card_ids(deck_id).difference(card_ids.get(deck_id, ()))
         orphans += [(deck_id, card_id) for card_id in sorted(gone)]
     stored_in_deck: dict[str, int] = {}
     for deck_id, (cards, review, mature, due_today, _) in counts.items():
@@ -206,9 +212,10 @@ def compute_stats(decks: Sequence[Deck], store: Store, now: datetime, *, all_dec
     selected = None if all_decks else deck_ids
     days = _day_starts(now, HEATMAP_WEEKS * 7 - 1, FORECAST_DAYS, hour, tz)
     today_index = HEATMAP_WEEKS * 7 - 1
-    per_deck = {d.id: DeckStats(d.id, d.title, cards=len(d.cards)) for d in decks}
+    card_ids = {d.id: _card_ids(d) for d in decks}
+    per_deck = {d.id: DeckStats(d.id, d.title, cards=len(card_ids[d.id])) for d in decks}
     count_cards = _count_cards_one_by_one if with_cards else _count_cards_in_sqlite
-    card_rows, forecast, orphans, counts = count_cards(decks, per_deck, store, selected, days[today_index + 1:])
+    card_rows, forecast, orphans, counts = count_cards(card_ids, per_deck, store, selected, days[today_index + 1:])
 
     for key in orphans:
         if key[0] in per_deck:

@@ -424,3 +424,23 @@ def test_every_figure_matches_a_plain_recount_of_a_random_log(isolated_home, see
                 assert got.average_answer_ms == pytest.approx(want["average_answer_ms"])
                 assert (got.orphans, tuple(got.retention)) == (want["orphans"], want["retention"])
                 assert sum(got.heatmap.values()) > 50 and got.retention.total > 5
+
+
+@pytest.mark.parametrize("with_cards", [True, False])
+def test_a_deck_outline_gives_the_same_figures_as_the_deck(store, with_cards):
+    """Stats needs only the ids of a deck's cards: an outline (no Card objects) does as well."""
+    from typing import NamedTuple
+
+    class Outline(NamedTuple):
+        id: str
+        title: str
+        path: str
+        tags: tuple
+        card_ids: tuple
+
+    outlines = [Outline(d.id, d.title, d.path, d.tags, tuple(c.id for c in d.cards)) for d in (DECK_A, DECK_B)]
+    kwargs = dict(with_cards=with_cards, day_start_hour=4, tz=UTC)
+    want = compute_stats([DECK_A, DECK_B], store, NOW, **kwargs)
+    assert compute_stats(outlines, store, NOW, **kwargs) == want
+    assert want.decks[0].cards == 6 and want.decks[0].orphans == ["gone"]
+    assert len(want.card_rows) == (8 if with_cards else 0)
