@@ -73,14 +73,15 @@ def run(p: dict) -> DemoResult:
         ("fc3", shape((CLASSES, hid)), shape((CLASSES, hid, 1, 1)), f"{n}×{CLASSES}×1×1",
          shape((n, CLASSES, ho, wo)), num(params[2])),
     )
+    conv_vs_dense = Check(f"7×7 input: conv head = dense head ({shape(y_dense.shape)})",
+                          common.max_diff(y_conv.reshape(y_dense.shape), y_dense))
     blocks = [
         drawing(row(label("7×7 input  "), tensor(WINDOW, WINDOW, c), arrow("7×7 conv, 1×1, 1×1"),
                     vector(CLASSES), label(" = dense head")),
                 row(label(f"{h}×{w} input"), tensor(h, w, c), arrow("same weights"), tensor(ho, wo, CLASSES),
                     label(" a score map"))),
         Table(("layer", "dense weight", "conv weight", "out 7×7", f"out {h}×{w}", "params"), rows, align="lllrrr"),
-        Check(f"7×7 input: conv head = dense head ({shape(y_dense.shape)})",
-              common.max_diff(y_conv.reshape(y_dense.shape), y_dense)),
+        conv_vs_dense,
         Check(f"{h}×{w}: {checked} scores = dense head on its window", window_diff),
         Text(f"The conv head scored all {ho * wo:,} windows in one pass; the dense head accepts only a "
              f"7×7 map ({num(macs_small)} MACs a window). In NHWC (Keras) the map is "
@@ -94,7 +95,7 @@ def run(p: dict) -> DemoResult:
                     "params": params[k]} for k in range(3)],
         "dense_output": list(y_dense.shape), "score_map": list(score_map.shape),
         "macs_per_window": macs_small,
-        "max_abs_diff": {"conv_vs_dense": blocks[2].max_diff, "score_map_vs_windows": window_diff},
+        "max_abs_diff": {"conv_vs_dense": conv_vs_dense.max_diff, "score_map_vs_windows": window_diff},
         "vgg16_head_params": VGG16_HEAD,
     }
     return DemoResult("fc-to-conv", "a classifier's dense layers as 7×7 and 1×1 convolutions", p, CONVENTION,
