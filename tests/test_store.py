@@ -149,6 +149,28 @@ def test_new_cards_today_and_answered_today(store):
     assert store.review_counts_by_deck() == {"a": 4, "b": 1}
 
 
+def test_stats_queries_count_per_deck_and_per_period(store):
+    """The store side of `quiz stats` on a small known log (tests/test_stats.py recounts big random ones)."""
+    assert store.decks_with_history() == [] and store.recent_answers([T0, T0 + timedelta(days=1)]) == {}
+    scheduler = make_scheduler(fuzz=False)
+    for deck, card, rating, hours, ms in [("b", "z", 3, 0, 1000), ("a", "x", 3, 1, None), ("a", "x", 1, 25, 4000),
+                                          ("a", "x", 3, 26, 2000), ("a", "y", 3, 30, 6000), ("c", "w", 3, 50, 500)]:
+        store.record_review((deck, card), rating, T0 + timedelta(hours=hours), mode="flip", duration_ms=ms,
+                            scheduler=scheduler)
+    assert store.decks_with_history() == ["a", "b", "c"]
+    day = [T0 + timedelta(days=n) for n in range(4)]
+    # Day 1 (hours 24-48): x's first answer that day is Again (a fail; its second answer is not a first);
+    # y is new then. Answer time counts every timed answer of the period.
+    assert store.recent_answers(day[:3]) == {"a": (0, 1, 12000, 3), "b": (0, 0, 1000, 1)}
+    assert store.recent_answers(day[1:3], decks=["b", "a"]) == {"a": (0, 1, 12000, 3)}
+    assert store.answers_per_period(day) == [2, 3, 1] and store.answers_per_period(day, decks=["a"]) == [1, 3, 0]
+    counts = store.deck_counts(day[3], 21)
+    assert sorted(counts) == ["a", "b", "c"] and counts["a"][0] == 2 and counts["a"][4] == 4
+    assert store.deck_counts(day[3], 21, decks=["b"]) == {"b": counts["b"]} and counts["b"][4] == 1
+    assert sum(store.due_per_period([T0, T0 + timedelta(days=400)])) == 4
+    assert store.due_per_period([T0, T0 + timedelta(days=400)], decks=["c"]) == [1]
+
+
 @pytest.mark.parametrize(("name", "value"), [("retention", 1.5), ("retention", "0.9"), ("day_start_hour", 4.5),
                                              ("day_start_hour", -1), ("new_per_day", True)])
 def test_known_settings_are_checked_both_ways(store, home, name, value):
