@@ -37,7 +37,7 @@ def session(store, clock, script: str, cards=(BASIC, REVERSE, WORDS), new_per_da
     queue = StudyQueue(list(cards), {}, scheduler=scheduler, new_per_day=new_per_day, new_done_today={},
                        answered_today=set())
     summary = run_study(queue, scheduler=scheduler, store=store, ui=ui, clock=clock, mode="flip",
-                        rng=random.Random(1), session_id="s", pool=list(cards))
+                        rng=random.Random(1), session_id="s", pool=list(cards), timer=lambda: 0.0)  # "in 0s"
     print_summary(ui, summary, clock(), cards_found=len(cards))
     return summary, out.getvalue().splitlines()
 
