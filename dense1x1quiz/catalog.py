@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from dense1x1quiz.deckcache import check_deck_cached
+from dense1x1quiz.deckcache import DeckOutline, check_deck_cached, check_deck_outline_cached
 from dense1x1quiz.env import user_deck_dir
 from dense1x1quiz.errors import DeckError, Problem, UsageError
 from dense1x1quiz.model import Deck
@@ -23,7 +23,7 @@ class DeckEntry:
 
     path: Path
     origin: str  # "built-in", "user" or "path"
-    deck: Deck | None
+    deck: Deck | DeckOutline | None
     error: DeckError | None
 
     @property
@@ -37,21 +37,21 @@ def _yaml_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
-def _entry(path: Path, origin: str) -> DeckEntry:
-    deck, problems = check_deck_cached(path)  # parsed once per file content
+def _entry(path: Path, origin: str, outline: bool = False) -> DeckEntry:
+    deck, problems = (check_deck_outline_cached if outline else check_deck_cached)(path)  # once per content
     errors = [p for p in problems if not p.warning]
     if deck is None or errors:
         return DeckEntry(path, origin, None, DeckError(problems))
     return DeckEntry(path, origin, deck, None)
 
 
-def find_decks() -> list[DeckEntry]:
+def find_decks(outline: bool = False) -> list[DeckEntry]:
     """Every built-in deck and every deck in the user deck folder, broken ones included.
 
     Review history is keyed by deck id, so a second deck with an id already taken is listed as broken.
     """
-    found = [_entry(p, "built-in") for p in _yaml_files(builtin_deck_dir())]
-    found += [_entry(p, "user") for p in _yaml_files(user_deck_dir())]
+    found = [_entry(p, "built-in", outline) for p in _yaml_files(builtin_deck_dir())]
+    found += [_entry(p, "user", outline) for p in _yaml_files(user_deck_dir())]
     owners: dict[str, Path] = {}
     for i, entry in enumerate(found):
         if entry.deck is None:
@@ -63,13 +63,13 @@ def find_decks() -> list[DeckEntry]:
     return found
 
 
-def resolve(names: list[str]) -> list[Deck]:
+def resolve(names: list[str], outline: bool = False) -> list[Deck] | list[DeckOutline]:
     """The decks that DECK arguments name (a deck id, a file stem, or a path); all usable decks if none.
 
     A named deck that is broken raises its DeckError; an unknown name is a UsageError.
     """
     if not names:
-        return [e.deck for e in find_decks() if e.deck is not None]
+        return [e.deck for e in find_decks(outline) if e.deck is not None]
     known = None
     decks: list[Deck] = []
     for name in names:
@@ -77,9 +77,9 @@ def resolve(names: list[str]) -> list[Deck]:
         if path.suffix in (".yaml", ".yml") or path.is_file():  # a folder named like a deck is not one
             if not path.is_file():
                 raise UsageError(f"no deck file at {name}")
-            entry = _entry(path, "path")
+            entry = _entry(path, "path", outline)
         else:
-            known = known if known is not None else find_decks()
+            known = known if known is not None else find_decks(outline)
             matches = [e for e in known if name in (e.name, e.path.stem)]
             if not matches:
                 names_known = ", ".join(sorted({e.name for e in known})) or "none"

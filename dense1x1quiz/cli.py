@@ -45,11 +45,11 @@ def decks(as_json: JsonOpt = False) -> None:
     """List the decks found: built-in, in the user deck folder ($DENSE1X1QUIZ_HOME/decks)."""
     from dense1x1quiz.catalog import find_decks
 
-    entries = find_decks()
+    entries = find_decks(outline=True)  # titles and card ids: no Card is built
     if as_json:
         _print_json([
             {"deck": e.name, "title": e.deck.title if e.deck else None, "path": str(e.path),
-             "cards": len(e.deck.cards) if e.deck else None,
+             "cards": len(e.deck.card_ids) if e.deck else None,
              **({"error": str(e.error.problems[0]) if e.error.problems else "broken"} if e.error else {})}
             for e in entries
         ])
@@ -198,7 +198,7 @@ def stats(deck_names: DeckArgs = None, as_json: JsonOpt = False) -> None:
     from dense1x1quiz.stats import compute_stats, stats_json
     from dense1x1quiz.store import Store
 
-    chosen = resolve(deck_names or [])
+    chosen = resolve(deck_names or [], outline=True)  # ids and titles only: no Card is built
     with Store.open(home_dir()) as store:
         figures = compute_stats(chosen, store, now(), all_decks=not deck_names, with_cards=as_json)
     if as_json:

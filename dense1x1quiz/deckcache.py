@@ -16,6 +16,11 @@ that can build only our model classes and plain containers (no other code can ru
 is checked for shape before use. Anything wrong: the entry is ignored, the deck is checked afresh
 and the entry rewritten. Failing to write (read-only folder, full disk) only means no caching.
 
+The payload is two pickles. First the deck's outline (its id, title, tags and card ids) with the
+problems: `quiz stats` and `quiz decks` need no more, and reading only it builds no Card (a
+20,000-card deck's cards take ~80 ms to unpickle). Then the deck itself and the Unicode renderings
+of its LaTeX, for the commands that show cards.
+
 On a hit nothing but `model` is imported: not PyYAML, not the loader. A Card read from the cache
 holds in its `__dict__` only the fields that differ from their defaults (the others are the
 dataclass's class attributes): attribute access, `==`, `hash`, `replace` and `asdict` are as usual.
@@ -31,6 +36,7 @@ import sys
 from dataclasses import MISSING, fields, replace
 from operator import attrgetter
 from pathlib import Path
+from typing import NamedTuple
 from zlib import crc32
 
 from dense1x1quiz.errors import Problem
@@ -51,7 +57,7 @@ LOADER_VERSION = 5  # bump when what a deck loads to changes in a way the source
 READ_LIMIT = 16 * 1024 * 1024  # = deck.MAX_BYTES (a test checks); bigger files are refused by the loader
 MAX_ENTRIES = 64  # the oldest entries beyond these are removed when a new one is written
 MAX_TOTAL_BYTES = 256 * 1024 * 1024  # a 20,000-card deck's entry is ~3 MiB
-MAGIC = b"dense1x1quiz-deck-cache 2\n"
+MAGIC = b"dense1x1quiz-deck-cache 3\n"
 BIG_FILE = 1 << 20  # from this size on, keys use OpenSSL's SHA-256 (3× faster than BLAKE2b on big input)
 PROTOCOL = 5
 
@@ -64,6 +70,22 @@ _ALLOWED = {("dense1x1quiz.model", c.__name__): c for c in (Card, Deck, Table, D
 _CARD_DEFAULTS = {f.name: f.default for f in fields(Card) if f.default is not MISSING}
 _card_required = attrgetter(*(f.name for f in fields(Card) if f.default is MISSING and f.default_factory is MISSING))
 _loader_digest: bytes | None = None
+
+
+class DeckOutline(NamedTuple):
+    """A deck without its cards' content: what `quiz stats` needs, read from an entry without
+    building a single Card (a 20,000-card deck: ~3 ms instead of ~90)."""
+
+    id: str
+    title: str
+    path: str
+    tags: tuple[str, ...]
+    card_ids: tuple[str, ...]
+
+
+def outline(deck: Deck) -> DeckOutline:
+    """The outline of a loaded deck."""
+    return DeckOutline(deck.id, deck.title, deck.path, deck.tags, deck.card_ids)
 
 
 def cache_dir() -> Path:
@@ -96,6 +118,23 @@ def check_deck_cached(path: str | Path) -> tuple[Deck | None, list[Problem]]:
     deck, found = _check_bytes(path, data)
     write_entry(entry, deck, found)
     return deck, found
+
+
+def check_deck_outline_cached(path: str | Path) -> tuple[DeckOutline | None, list[Problem]]:
+    """`check_deck_cached`, giving the deck's outline: on a hit no Card is built."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read(READ_LIMIT + 1)
+    except OSError:
+        data = None
+    if data is not None and len(data) <= READ_LIMIT:
+        cached = read_outline(cache_dir() / "decks" / f"{entry_key(data)}.pickle")
+        if cached is not None:
+            head, problems = cached
+            return (None if head is None else DeckOutline(head[0], head[1], str(path), head[2], head[3]),
+                    [Problem(str(path), line, col, message, warning) for line, col, message, warning in problems])
+    deck, problems = check_deck_cached(path)  # a miss: the full check, which writes the entry
+    return (None if deck is None else outline(deck)), problems
 
 
 def _check_bytes(path: str | Path, data: bytes) -> tuple[Deck | None, list[Problem]]:
@@ -197,7 +236,9 @@ def read_entry(entry: Path) -> tuple[Deck | None, list[tuple[int, int, str, bool
     gc_was_on = gc.isenabled()
     gc.disable()  # tens of thousands of new objects, none cyclic: collections would only slow it down
     try:
-        value = _ModelUnpickler(io.BytesIO(payload)).load()
+        stream = io.BytesIO(payload)
+        _ModelUnpickler(stream).load()  # the outline (see write_entry): a pickle of its own
+        value = _ModelUnpickler(stream).load()
     except Exception:  # any damage a matching checksum could still hide: treat as a miss
         return None
     finally:
@@ -213,6 +254,39 @@ def read_entry(entry: Path) -> tuple[Deck | None, list[tuple[int, int, str, bool
 
     remember_math(math)  # the deck's LaTeX, converted when the entry was written
     return deck, problems
+
+
+def read_outline(entry: Path) -> tuple[tuple | None, list[tuple[int, int, str, bool]]] | None:
+    """The outline stored first in `entry`: ((id, title, tags, card ids) or None, problems), or None
+    when the entry is missing, damaged, foreign or odd. Only strings and tuples are built."""
+    try:
+        with open(entry, "rb") as f:
+            blob = f.read()
+    except OSError:
+        return None
+    payload = _unframe(blob)
+    if payload is None:
+        return None
+    try:
+        value = _ModelUnpickler(io.BytesIO(payload)).load()
+    except Exception:
+        return None
+    if not (type(value) is tuple and len(value) == 2 and _plain_problems(value[1])):
+        return None
+    head = value[0]
+    if head is None:
+        return value
+    if not (type(head) is tuple and len(head) == 4 and type(head[0]) is str and type(head[1]) is str
+            and type(head[2]) is tuple and type(head[3]) is tuple
+            and all(type(t) is str for t in head[2]) and all(type(c) is str for c in head[3])):
+        return None
+    return value
+
+
+def _plain_problems(problems: object) -> bool:
+    return type(problems) is list and all(
+        type(p) is tuple and len(p) == 4 and type(p[0]) is int and type(p[1]) is int
+        and type(p[2]) is str and type(p[3]) is bool for p in problems)
 
 
 def _well_formed(value: object) -> bool:
@@ -248,6 +322,10 @@ def write_entry(entry: Path, deck: Deck | None, problems: list[Problem]) -> None
 
         pickler = pickle.Pickler(buffer, protocol=PROTOCOL)
         pickler.dispatch_table = {**copyreg.dispatch_table, Card: _reduce_card}
+        # First the outline (plain strings and tuples: `read_outline` stops after it), then the deck.
+        head = None if deck is None else (deck.id, deck.title, deck.tags, deck.card_ids)
+        pickler.dump((head, plain))
+        pickler.clear_memo()
         pickler.dump((deck, plain, _math_renderings(deck)))
     except Exception:  # pragma: no cover - every model value pickles; never fail a load over the cache
         return

@@ -71,6 +71,8 @@ class Card:
 
 @dataclass(frozen=True)
 class Deck:
+    """A loaded deck: its cards in deck order (table cards after the `cards:` entries) and tables."""
+
     id: str
     title: str
     path: str
@@ -78,6 +80,11 @@ class Deck:
     cards: tuple[Card, ...] = ()
     tables: tuple[Table, ...] = ()
     tags: tuple[str, ...] = field(default=())
+
+    @property
+    def card_ids(self) -> tuple[str, ...]:
+        """The ids of the cards, in deck order (what a `deckcache.DeckOutline` holds of them)."""
+        return tuple(card.id for card in self.cards)
 
 
 def cloze_numbers(text: str) -> list[int]:

@@ -101,13 +101,6 @@ class Stats(NamedTuple):
                 for row in self.card_rows]
 
 
-def _card_ids(deck: Deck) -> Sequence[str]:
-    """The ids of a deck's cards in deck order: all stats needs of its cards. A deck outline (an
-    object with id, title, tags and `card_ids`, read without building any Card) will do as well."""
-    ids = getattr(deck, "card_ids", None)
-    return ids if ids is not None else tuple(card.id for card in deck.cards)
-
-
 def _day_starts(now: datetime, back: int, ahead: int, hour: int, tz: tzinfo | None) -> list[datetime]:
     """UTC starts of the study days from `back` days before today to `ahead` days after it."""
     today = day_start(now, hour, tz)
@@ -212,7 +205,7 @@ def compute_stats(decks: Sequence[Deck], store: Store, now: datetime, *, all_dec
     selected = None if all_decks else deck_ids
     days = _day_starts(now, HEATMAP_WEEKS * 7 - 1, FORECAST_DAYS, hour, tz)
     today_index = HEATMAP_WEEKS * 7 - 1
-    card_ids = {d.id: _card_ids(d) for d in decks}
+    card_ids = {d.id: d.card_ids for d in decks}  # all stats needs of the cards (an outline has them too)
     per_deck = {d.id: DeckStats(d.id, d.title, cards=len(card_ids[d.id])) for d in decks}
     count_cards = _count_cards_one_by_one if with_cards else _count_cards_in_sqlite
     card_rows, forecast, orphans, counts = count_cards(card_ids, per_deck, store, selected, days[today_index + 1:])

@@ -16,6 +16,7 @@ from dense1x1quiz import deckcache
 from dense1x1quiz.catalog import resolve
 from dense1x1quiz.deck import check_deck
 from dense1x1quiz.deckcache import cache_dir, check_deck_cached, entry_key, read_entry, write_entry
+from dense1x1quiz.errors import DeckError
 
 DECK = """\
     deck: cached
@@ -305,3 +306,61 @@ def test_a_hit_does_not_import_the_yaml_loader(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=os.environ,
                          timeout=60, check=True).stdout
     assert out.split() == ["13", "False", "False"]
+
+
+# -- outlines: a deck's id, title, tags and card ids, read without building a Card (quiz stats, decks) --
+
+
+def test_an_outline_is_read_from_the_entry_without_building_a_card(tmp_path, monkeypatch):
+    path = tmp_path / "d.yaml"
+    deck, _ = check_deck_cached(write(path, DECK))  # fills the cache
+    monkeypatch.setattr(deck_module, "check_deck_bytes", lambda *a: pytest.fail("parsed again"))
+    monkeypatch.delitem(deckcache._ALLOWED, ("dense1x1quiz.model", "Card"))  # a Card cannot be built now
+    assert read_entry(entry_for(path)) is None  # the whole deck cannot be read back…
+    head, problems = deckcache.check_deck_outline_cached(path)  # …its outline can, and nothing is parsed
+    assert head == deckcache.DeckOutline("cached", "Cached deck", str(path), (), deck.card_ids) and problems == []
+    assert len(head.card_ids) == 13 and head.card_ids[:2] == ("a", "a:reverse")
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "old format"])
+def test_a_damaged_or_old_entry_gives_the_outline_of_a_fresh_check_and_is_rewritten(tmp_path, damage):
+    path = write(tmp_path / "d.yaml", DECK)
+    check_deck_cached(path)
+    entry = entry_for(path)
+    blob = entry.read_bytes()
+    payload = blob[len(deckcache.MAGIC) + 12:]
+    entry.write_bytes({
+        "truncate": blob[: len(blob) // 2],
+        "flip": blob[:-10] + bytes([blob[-10] ^ 0xFF]) + blob[-9:],
+        "old format": b"dense1x1quiz-deck-cache 2\n" + blob[len(deckcache.MAGIC):len(deckcache.MAGIC) + 12] + payload,
+    }[damage])
+    head, problems = deckcache.check_deck_outline_cached(path)
+    assert head == deckcache.outline(check_deck(path)[0]) and problems == []
+    assert entry.read_bytes() == blob  # rewritten whole
+
+
+def test_a_broken_decks_outline_comes_with_its_problems(tmp_path):
+    path = write(tmp_path / "bad.yaml", DECK.replace("answer: No", "answer: Maybe"))
+    fresh = deckcache.check_deck_outline_cached(path)
+    cached = deckcache.check_deck_outline_cached(path)
+    assert fresh == cached
+    with pytest.raises(DeckError):  # so the catalog calls it broken
+        resolve([str(path)], outline=True)
+    assert [(p.line, p.col) for p in cached[1]] == [(5, 54)] and "not among the options" in cached[1][0].message
+
+
+def test_stats_and_decks_read_outlines_and_say_what_the_full_decks_say(tmp_path):
+    """`quiz decks --json` and `quiz stats --json` from outlines equal what the full decks give."""
+    import json
+
+    from dense1x1quiz.catalog import find_decks
+
+    user_decks = tmp_path / "home" / "decks"
+    user_decks.mkdir(parents=True)
+    write(user_decks / "d.yaml", DECK)
+    full = {e.name: len(e.deck.cards) for e in find_decks() if e.deck}
+    outlined = {e.name: len(e.deck.card_ids) for e in find_decks(outline=True) if e.deck}
+    assert full == outlined and outlined["cached"] == 13
+    result = subprocess.run([sys.executable, "-m", "dense1x1quiz", "decks", "--json"], capture_output=True,
+                            text=True, env=os.environ, timeout=60)
+    assert {d["deck"]: d["cards"] for d in json.loads(result.stdout)} == full

@@ -34,7 +34,7 @@ def print_decks(entries: list[DeckEntry]) -> None:
     table.add_column("from", no_wrap=True, style="dim")
     for entry in entries:
         if entry.deck is not None:
-            table.add_row(deck_text(entry.deck.id), f"{len(entry.deck.cards):,}", deck_text(entry.deck.title),
+            table.add_row(deck_text(entry.deck.id), f"{len(entry.deck.card_ids):,}", deck_text(entry.deck.title),
                           entry.origin)
         else:
             first = entry.error.problems[0] if entry.error and entry.error.problems else None
@@ -53,7 +53,8 @@ def _print_plain_decks(entries: list[DeckEntry]) -> None:
     rows = [["deck", "cards", "title", "from"]]
     for entry in entries:
         if entry.deck is not None:
-            rows.append([display(entry.deck.id), f"{len(entry.deck.cards):,}", display(entry.deck.title), entry.origin])
+            rows.append([display(entry.deck.id), f"{len(entry.deck.card_ids):,}", display(entry.deck.title),
+                         entry.origin])
         else:
             first = entry.error.problems[0] if entry.error and entry.error.problems else None
             reason = visible_controls(f"broken: {first.message}" if first else "broken")
