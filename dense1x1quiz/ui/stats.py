@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import shutil
 import sys
-import unicodedata
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from dense1x1quiz.stats import HEATMAP_WEEKS, Stats
 from dense1x1quiz.text import display
+from dense1x1quiz.ui.plain import cell_width
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -38,14 +38,8 @@ def _seconds(ms: float | None) -> str:
     return "–" if ms is None else f"{ms / 1000:.1f} s"
 
 
-def _cells(text: str) -> int:
-    """Terminal cells `text` takes: wide (East Asian) characters two, combining marks none."""
-    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
-               for ch in text)
-
-
-def _line_cells(line: Line) -> int:
-    return sum(_cells(text) for text, _ in line)
+def _line_width(line: Line) -> int:
+    return sum(cell_width(text) for text, _ in line)
 
 
 def deck_table(stats: Stats) -> list[Line]:
@@ -60,11 +54,11 @@ def deck_table(stats: Stats) -> list[Line]:
         rows.append(["total", *(f"{n:,}" for n in sums), _percent(stats.retention.rate),
                      _seconds(stats.average_answer_ms)])
     table = [headers, *rows]
-    widths = [max(_cells(row[i]) for row in table) for i in range(len(headers))]
+    widths = [max(cell_width(row[i]) for row in table) for i in range(len(headers))]
     lines = []
     for row in table:
-        first = row[0] + " " * (widths[0] - _cells(row[0]))
-        rest = "".join("  " + " " * (widths[i] - _cells(cell)) + cell for i, cell in enumerate(row) if i)
+        first = row[0] + " " * (widths[0] - cell_width(row[0]))
+        rest = "".join("  " + " " * (widths[i] - cell_width(cell)) + cell for i, cell in enumerate(row) if i)
         lines.append([(first + rest, "")])
     return lines
 
@@ -209,7 +203,7 @@ def stats_lines(stats: Stats, width: int) -> list[Line]:
     days = _forecast_layout(stats.forecast, width)[1]
     table = deck_table(stats)
     blank: list[Line] = [[]]
-    lines = table if max(_line_cells(line) for line in table) <= width else deck_list(stats)
+    lines = table if max(_line_width(line) for line in table) <= width else deck_list(stats)
     lines = [*lines, *blank,
              [(f"Due in the next {days} days" + (" (cards per day)" if width >= 45 else ""), "bold")],
              *forecast_chart(stats.forecast, width), *blank,
