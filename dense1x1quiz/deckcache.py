@@ -223,14 +223,18 @@ class _ModelUnpickler(Unpickler):
             raise UnpicklingError(f"{module}.{name} is not allowed in a deck cache entry") from None
 
 
-def read_entry(entry: Path) -> tuple[Deck | None, list[tuple[int, int, str, bool]]] | None:
-    """The (deck, problems) stored in `entry`, or None when it is missing, damaged, foreign or odd."""
+def _payload(entry: Path) -> memoryview | None:
+    """The payload of `entry` if its frame is whole (magic, length, CRC-32), else None."""
     try:
         with open(entry, "rb") as f:
-            blob = f.read()
+            return _unframe(f.read())
     except OSError:
         return None
-    payload = _unframe(blob)
+
+
+def read_entry(entry: Path) -> tuple[Deck | None, list[tuple[int, int, str, bool]]] | None:
+    """The (deck, problems) stored in `entry`, or None when it is missing, damaged, foreign or odd."""
+    payload = _payload(entry)
     if payload is None:
         return None
     gc_was_on = gc.isenabled()
@@ -259,12 +263,7 @@ def read_entry(entry: Path) -> tuple[Deck | None, list[tuple[int, int, str, bool
 def read_outline(entry: Path) -> tuple[tuple | None, list[tuple[int, int, str, bool]]] | None:
     """The outline stored first in `entry`: ((id, title, tags, card ids) or None, problems), or None
     when the entry is missing, damaged, foreign or odd. Only strings and tuples are built."""
-    try:
-        with open(entry, "rb") as f:
-            blob = f.read()
-    except OSError:
-        return None
-    payload = _unframe(blob)
+    payload = _payload(entry)
     if payload is None:
         return None
     try:
@@ -284,6 +283,7 @@ def read_outline(entry: Path) -> tuple[tuple | None, list[tuple[int, int, str, b
 
 
 def _plain_problems(problems: object) -> bool:
+    """Whether `problems` is a list of (line, col, message, warning), as `write_entry` stores them."""
     return type(problems) is list and all(
         type(p) is tuple and len(p) == 4 and type(p[0]) is int and type(p[1]) is int
         and type(p[2]) is str and type(p[3]) is bool for p in problems)
@@ -291,14 +291,10 @@ def _plain_problems(problems: object) -> bool:
 
 def _well_formed(value: object) -> bool:
     """Whether an unpickled entry has the shape `write_entry` gives it."""
-    if not (isinstance(value, tuple) and len(value) == 3 and isinstance(value[1], list)
+    if not (isinstance(value, tuple) and len(value) == 3 and _plain_problems(value[1])
             and type(value[2]) is dict and all(type(k) is str and type(v) is str for k, v in value[2].items())):
         return False
-    deck, problems, _ = value
-    for p in problems:
-        if not (type(p) is tuple and len(p) == 4 and type(p[0]) is int and type(p[1]) is int
-                and type(p[2]) is str and type(p[3]) is bool):
-            return False
+    deck = value[0]
     if deck is None:
         return True
     if type(deck) is not Deck or type(deck.cards) is not tuple or type(deck.id) is not str:
