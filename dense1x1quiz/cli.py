@@ -309,19 +309,19 @@ def export(
 def main() -> None:
     """Run the app: typer handles usage errors (exit 2); every QuizError becomes `Error: …` and its
     exit code; Ctrl-C exits 130; anything else is reported as a bug in one line, not a traceback."""
-    from dense1x1quiz.errors import QuizError
-
     try:
         app()
-    except QuizError as exc:
-        from dense1x1quiz.ui.console import print_error
-
-        print_error(str(exc))
-        sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         sys.stderr.write("\nInterrupted.\n")
         sys.exit(130)
     except Exception as exc:
+        from dense1x1quiz.errors import QuizError  # here, not above: `quiz --help` never needs it
+
+        if isinstance(exc, QuizError):
+            from dense1x1quiz.ui.console import print_error
+
+            print_error(str(exc))
+            sys.exit(exc.exit_code)
         if os.environ.get("DENSE1X1QUIZ_DEBUG"):
             raise
         sys.stderr.write(
