@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dense1x1quiz.deckcache import DeckOutline, check_deck_cached, check_deck_outline_cached
 from dense1x1quiz.env import user_deck_dir
 from dense1x1quiz.errors import DeckError, Problem, UsageError
-from dense1x1quiz.model import Deck
+
+if TYPE_CHECKING:
+    from dense1x1quiz.model import Deck
 
 
 def builtin_deck_dir() -> Path:

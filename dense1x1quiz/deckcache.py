@@ -21,9 +21,10 @@ problems: `quiz stats` and `quiz decks` need no more, and reading only it builds
 20,000-card deck's cards take ~80 ms to unpickle). Then the deck itself and the Unicode renderings
 of its LaTeX, for the commands that show cards.
 
-On a hit nothing but `model` is imported: not PyYAML, not the loader. A Card read from the cache
-holds in its `__dict__` only the fields that differ from their defaults (the others are the
-dataclass's class attributes): attribute access, `==`, `hash`, `replace` and `asdict` are as usual.
+On a hit nothing but `model` is imported (for an outline, not even that): not PyYAML, not the
+loader. A Card read from the cache holds in its `__dict__` only the fields that differ from their
+defaults (the others are the dataclass's class attributes): attribute access, `==`, `hash`,
+`replace` and `asdict` are as usual.
 """
 
 from __future__ import annotations
@@ -36,11 +37,13 @@ import sys
 from dataclasses import MISSING, fields, replace
 from operator import attrgetter
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 from zlib import crc32
 
 from dense1x1quiz.errors import Problem
-from dense1x1quiz.model import Card, Deck, DemoLink, Table
+
+if TYPE_CHECKING:  # the classes themselves are imported at the first full read or write (`_model`)
+    from dense1x1quiz.model import Card, Deck
 
 # The C modules themselves: `hashlib` would load OpenSSL and `pickle` its pure-Python half, ~5 ms
 # of a start-up budget of ~50 (issue 7), for the same functions.
@@ -64,12 +67,34 @@ PROTOCOL = 5
 # The modules whose source decides what a deck file loads to.
 _LOADER_SOURCES = ("deck.py", "yamltree.py", "model.py", "errors.py", "demos/__init__.py", "deckcache.py", "text.py")
 _LIBRARIES = ("yaml", "ftfy", "unicodeit")  # third-party code whose output an entry holds
-_ALLOWED = {("dense1x1quiz.model", c.__name__): c for c in (Card, Deck, Table, DemoLink)}
-# A Card is stored with the fields that differ from their defaults only: the rest are read from
-# the class (dataclass defaults are class attributes), and unpickling gets ~40% faster.
-_CARD_DEFAULTS = {f.name: f.default for f in fields(Card) if f.default is not MISSING}
-_card_required = attrgetter(*(f.name for f in fields(Card) if f.default is MISSING and f.default_factory is MISSING))
 _loader_digest: bytes | None = None
+
+
+class _Model:
+    """The model's classes and what the cache must know of them. Built at the first full read or
+    write: an outline read (`quiz stats`, `quiz decks`) needs none of it, nor the model's import."""
+
+    def __init__(self) -> None:
+        from dense1x1quiz.model import Card, Deck, DemoLink, Table
+
+        self.Card, self.Deck, self.Table = Card, Deck, Table
+        # What an entry may build (`_ModelUnpickler`): these classes, and plain containers.
+        self.allowed = {("dense1x1quiz.model", c.__name__): c for c in (Card, Deck, Table, DemoLink)}
+        # A Card is stored with the fields that differ from their defaults only: the rest are read
+        # from the class (dataclass defaults are class attributes), and unpickling gets ~40% faster.
+        self.card_defaults = {f.name: f.default for f in fields(Card) if f.default is not MISSING}
+        self.card_required = attrgetter(*(f.name for f in fields(Card)
+                                          if f.default is MISSING and f.default_factory is MISSING))
+
+
+_the_model: _Model | None = None
+
+
+def _model() -> _Model:
+    global _the_model
+    if _the_model is None:
+        _the_model = _Model()
+    return _the_model
 
 
 class DeckOutline(NamedTuple):
@@ -218,7 +243,7 @@ class _ModelUnpickler(Unpickler):
 
     def find_class(self, module: str, name: str) -> type:
         try:
-            return _ALLOWED[(module, name)]
+            return _model().allowed[(module, name)]
         except KeyError:
             raise UnpicklingError(f"{module}.{name} is not allowed in a deck cache entry") from None
 
@@ -297,16 +322,17 @@ def _well_formed(value: object) -> bool:
     deck = value[0]
     if deck is None:
         return True
-    if type(deck) is not Deck or type(deck.cards) is not tuple or type(deck.id) is not str:
+    model = _model()
+    if type(deck) is not model.Deck or type(deck.cards) is not tuple or type(deck.id) is not str:
         return False
-    if deck.cards and {type(card) for card in deck.cards} != {Card}:
+    if deck.cards and {type(card) for card in deck.cards} != {model.Card}:
         return False
     try:
         for card in deck.cards:  # every field without a default is there
-            _card_required(card)
+            model.card_required(card)
     except AttributeError:
         return False
-    return all(type(t) is Table for t in deck.tables)
+    return all(type(t) is model.Table for t in deck.tables)
 
 
 def write_entry(entry: Path, deck: Deck | None, problems: list[Problem]) -> None:
@@ -317,7 +343,7 @@ def write_entry(entry: Path, deck: Deck | None, problems: list[Problem]) -> None
         import pickle  # writing happens after a parse, which costs far more
 
         pickler = pickle.Pickler(buffer, protocol=PROTOCOL)
-        pickler.dispatch_table = {**copyreg.dispatch_table, Card: _reduce_card}
+        pickler.dispatch_table = {**copyreg.dispatch_table, _model().Card: _reduce_card}
         # First the outline (plain strings and tuples: `read_outline` stops after it), then the deck.
         head = None if deck is None else (deck.id, deck.title, deck.tags, deck.card_ids)
         pickler.dump((head, plain))
@@ -357,9 +383,10 @@ def _math_renderings(deck: Deck | None) -> dict[str, str]:
 
 def _reduce_card(card: Card) -> tuple:
     """How a Card is pickled: a new object whose state holds only its fields that are not defaults."""
-    defaults = _CARD_DEFAULTS
+    model = _model()
+    defaults = model.card_defaults
     state = {k: v for k, v in card.__dict__.items() if k not in defaults or v != defaults[k]}
-    return (copyreg.__newobj__, (Card,), state)  # pickled as NEWOBJ + BUILD: no function is named
+    return (copyreg.__newobj__, (model.Card,), state)  # pickled as NEWOBJ + BUILD: no function is named
 
 
 def _prune(folder: Path) -> None:

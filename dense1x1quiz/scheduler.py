@@ -17,10 +17,10 @@ from contextlib import contextmanager
 from datetime import datetime, time, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from dense1x1quiz.model import Card
-
 if TYPE_CHECKING:  # fsrs (and hashlib, random) load on the first review: `quiz stats` never needs them
     import fsrs
+
+    from dense1x1quiz.model import Card
 
 Key = tuple[str, str]
 

@@ -16,9 +16,8 @@ from collections import defaultdict
 from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from dense1x1quiz.model import Deck
 from dense1x1quiz.scheduler import (
     DEFAULT_DAY_START_HOUR,
     MATURE_DAYS,
@@ -29,6 +28,9 @@ from dense1x1quiz.scheduler import (
     utc,
 )
 from dense1x1quiz.store import ExamRow, Store, epoch_ms, state_from_row
+
+if TYPE_CHECKING:  # stats reads deck outlines: the model is not imported for it
+    from dense1x1quiz.model import Deck
 
 FORECAST_DAYS = 30
 HEATMAP_WEEKS = 16

@@ -315,7 +315,7 @@ def test_an_outline_is_read_from_the_entry_without_building_a_card(tmp_path, mon
     path = tmp_path / "d.yaml"
     deck, _ = check_deck_cached(write(path, DECK))  # fills the cache
     monkeypatch.setattr(deck_module, "check_deck_bytes", lambda *a: pytest.fail("parsed again"))
-    monkeypatch.delitem(deckcache._ALLOWED, ("dense1x1quiz.model", "Card"))  # a Card cannot be built now
+    monkeypatch.delitem(deckcache._model().allowed, ("dense1x1quiz.model", "Card"))  # no Card can be built now
     assert read_entry(entry_for(path)) is None  # the whole deck cannot be read back…
     head, problems = deckcache.check_deck_outline_cached(path)  # …its outline can, and nothing is parsed
     assert head == deckcache.DeckOutline("cached", "Cached deck", str(path), (), deck.card_ids) and problems == []

@@ -41,13 +41,18 @@ DECK = """\
 
 def imported(args: list[str], home: Path, stdin: str | None = None, ok: tuple[int, ...] = (0,)) -> set[str]:
     """The top-level packages `quiz ARGS` imported (and it exited with a code in `ok`)."""
+    return {name.split(".")[0] for name in imported_modules(args, home, stdin, ok)}
+
+
+def imported_modules(args: list[str], home: Path, stdin: str | None = None, ok: tuple[int, ...] = (0,)) -> set[str]:
+    """Every module `quiz ARGS` imported (and it exited with a code in `ok`)."""
     record = home.parent / "modules.txt"
     env = {**os.environ, "QUIZ_MODULES_FILE": str(record), "DENSE1X1QUIZ_HOME": str(home),
            "DENSE1X1QUIZ_NOW": "2026-01-05T10:00:00Z"}
     result = subprocess.run([sys.executable, "-c", WRAPPER, *args], input=stdin, capture_output=True, text=True,
                             env=env, timeout=120)
     assert result.returncode in ok, result.stdout + result.stderr
-    return {name.split(".")[0] for name in record.read_text().split()}
+    return set(record.read_text().split())
 
 
 @pytest.fixture
@@ -88,6 +93,17 @@ def test_heavy_modules_only_where_used(args, absent, present, tmp_path, deck):
     unwanted = modules & (set(absent) | set(NEVER))
     assert not unwanted, f"quiz {' '.join(args)} imported {sorted(unwanted)}"
     assert set(present) <= modules, f"quiz {' '.join(args)}: the check would not see these"
+
+
+def test_stats_and_decks_read_outlines_without_the_model(tmp_path):
+    """Once the cache is warm, `quiz stats` and `quiz decks` read deck outlines: no Card is built,
+    and the model's dataclasses are not even defined (their creation is ~5 ms of a start)."""
+    home = tmp_path / "home"
+    imported(["decks"], home)  # fills the cache
+    for args in (["decks"], ["stats"], ["decks", "--json"], ["stats", "--json"]):
+        modules = imported_modules(args, home)
+        assert "dense1x1quiz.model" not in modules and "yaml" not in modules, args
+    assert "dense1x1quiz.model" in imported_modules(["study", "--mode", "flip"], home, "q\n")  # the control
 
 
 def test_a_warm_deck_cache_spares_the_yaml_parser(tmp_path, deck):
