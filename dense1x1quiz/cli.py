@@ -307,20 +307,30 @@ def export(
 
 
 def command_group(argv: list[str]) -> typer.core.TyperGroup:
-    """The click group typer builds from `app`, to run `quiz ARGV`. When ARGV names a command, the
-    group holds that one only: typer works out every command's options when it builds one, ~5 ms
-    of a 100 ms start (issue 7). `quiz`, `quiz --help` and a mistyped name get every command."""
+    """The click group typer builds from `app`, to run `quiz ARGV`. Typer works out a command's
+    options from its signature when it builds it, and building all nine is ~5 ms of a 100 ms start
+    (issue 7). So when ARGV names a command, the group holds that one only; otherwise no command
+    runs (`quiz`, `quiz --help`, a mistyped name) and the group lists every command by its name and
+    help alone, as typer would."""
+    import inspect
+
     import typer.main
 
-    wanted = argv[0] if argv else ""
-    chosen = [c for c in app.registered_commands
-              if (c.name or typer.main.get_command_name(c.callback.__name__)) == wanted]  # type: ignore[union-attr]
+    commands = {c.name or typer.main.get_command_name(c.callback.__name__): c  # type: ignore[union-attr]
+                for c in app.registered_commands}
+    chosen = commands.get(argv[0]) if argv else None
     every = app.registered_commands
-    app.registered_commands = chosen or every
+    app.registered_commands = [chosen] if chosen else []
     try:
-        return typer.main.get_group(app)
+        group = typer.main.get_group(app)
     finally:
         app.registered_commands = every
+    if chosen is None:
+        for name, info in commands.items():
+            text = inspect.cleandoc(info.help) if info.help is not None else inspect.getdoc(info.callback)
+            group.add_command(typer.core.TyperCommand(name, help=text, short_help=info.short_help,
+                                                      hidden=info.hidden, deprecated=info.deprecated))
+    return group
 
 
 def main() -> None:
