@@ -200,7 +200,15 @@ def compute_stats(decks: Sequence[Deck], store: Store, now: datetime, *, all_dec
     of decks that no longer exist counts as orphans too. `with_cards`: also every card's state
     (`Stats.card_rows`, for --json); without, the counts come from SQLite's own counting, which
     is quicker on big collections. The day start hour defaults to the saved "day_start_hour"
-    setting, else 4; `tz` to the local time zone."""
+    setting, else 4; `tz` to the local time zone. Every figure is read from one state of the
+    database, so they agree with each other even while another session is answering."""
+    with store.snapshot():
+        return _figures(decks, store, now, all_decks=all_decks, with_cards=with_cards, day_start_hour=day_start_hour,
+                        tz=tz)
+
+
+def _figures(decks: Sequence[Deck], store: Store, now: datetime, *, all_decks: bool, with_cards: bool,
+             day_start_hour: int | None, tz: tzinfo | None) -> Stats:
     now = utc(now)
     hour = store.get_setting("day_start_hour", DEFAULT_DAY_START_HOUR) if day_start_hour is None else day_start_hour
     deck_ids = [d.id for d in decks]

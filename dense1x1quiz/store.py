@@ -358,6 +358,19 @@ class Store:
                 raise
             self._db.execute("COMMIT")
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads inside see one state of the database, whatever other sessions commit meanwhile (a
+        read transaction: in WAL mode it blocks no writer). Nothing may be written inside."""
+        with self._errors():
+            self._db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            if self._db.in_transaction:
+                with self._errors():
+                    self._db.execute("COMMIT")
+
     def _read(self, sql: str, params: Iterable[Any] = ()) -> list[tuple]:
         with self._errors():
             return self._db.execute(sql, tuple(params)).fetchall()

@@ -444,3 +444,25 @@ def test_a_deck_outline_gives_the_same_figures_as_the_deck(store, with_cards):
     assert compute_stats(outlines, store, NOW, **kwargs) == want
     assert want.decks[0].cards == 6 and want.decks[0].orphans == ["gone"]
     assert len(want.card_rows) == (8 if with_cards else 0)
+
+
+def test_figures_come_from_one_state_while_another_session_answers(store, isolated_home, monkeypatch):
+    """An answer committed by another session while the figures are read appears in none of them
+    (the totals and the heatmap agree); the next `quiz stats` counts it everywhere."""
+    other = Store.open(isolated_home)
+    read_heatmap = store.answers_per_period
+
+    def answer_meanwhile(*args, **kwargs):
+        other.record_review(("a", "a4"), 3, NOW - timedelta(hours=1), mode="flip", duration_ms=500,
+                            scheduler=make_scheduler(fuzz=False))
+        return read_heatmap(*args, **kwargs)
+
+    monkeypatch.setattr(store, "answers_per_period", answer_meanwhile)
+    during = compute_stats([DECK_A, DECK_B], store, NOW, day_start_hour=4, tz=UTC)
+    monkeypatch.undo()
+    after = compute_stats([DECK_A, DECK_B], store, NOW, day_start_hour=4, tz=UTC)
+    other.close()
+    in_window = sum(1 for a in ANSWERS if a[3] >= at(-HEATMAP_WEEKS * 7 + 1, 4))
+    assert sum(during.heatmap.values()) == in_window and during.reviews == len(ANSWERS)
+    assert sum(after.heatmap.values()) == in_window + 1 and after.reviews == len(ANSWERS) + 1
+    assert store.review_count() == len(ANSWERS) + 1  # the answer was committed, not lost
