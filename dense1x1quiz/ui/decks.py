@@ -6,7 +6,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from dense1x1quiz.errors import Problem
-from dense1x1quiz.text import visible_controls
+from dense1x1quiz.text import display, visible_controls
 
 if TYPE_CHECKING:  # `quiz validate` needs neither the catalog nor rich (issue 7: start-up time)
     from dense1x1quiz.catalog import DeckEntry
@@ -15,51 +15,39 @@ if TYPE_CHECKING:  # `quiz validate` needs neither the catalog nor rich (issue 7
 def print_decks(entries: list[DeckEntry]) -> None:
     """The decks found: id, cards, title and where each is from (a broken one says why). A table
     drawn by rich on a terminal, plain columns in a pipe or a file."""
+    if not entries:
+        sys.stdout.write("No decks found.\n")
+        return
+    rows = [_row(entry) for entry in entries]
     if not sys.stdout.isatty():
-        _print_plain_decks(entries)
+        from dense1x1quiz.ui.plain import table_lines
+
+        header = ["deck", "cards", "title", "from"]
+        sys.stdout.write("".join(line + "\n" for line in table_lines([header, *rows], right={1})))
         return
     from rich.table import Table
     from rich.text import Text
 
-    from dense1x1quiz.ui.console import deck_text, make_console
+    from dense1x1quiz.ui.console import make_console
 
-    console = make_console()
-    if not entries:
-        console.print("No decks found.")
-        return
     table = Table(box=None, pad_edge=False, show_edge=False)
     table.add_column("deck", no_wrap=True)
     table.add_column("cards", justify="right")
     table.add_column("title")
     table.add_column("from", no_wrap=True, style="dim")
-    for entry in entries:
-        if entry.deck is not None:
-            table.add_row(deck_text(entry.deck.id), f"{len(entry.deck.card_ids):,}", deck_text(entry.deck.title),
-                          entry.origin)
-        else:
-            first = entry.error.problems[0] if entry.error and entry.error.problems else None
-            reason = Text(f"broken: {first.message}" if first else "broken", style="red")
-            table.add_row(deck_text(entry.path.name), "–", reason, entry.origin)
-    console.print(table)
+    for entry, (name, cards, title, origin) in zip(entries, rows, strict=True):
+        table.add_row(Text(name), cards, Text(title, style="red" if entry.deck is None else ""), origin)
+    make_console().print(table)
 
 
-def _print_plain_decks(entries: list[DeckEntry]) -> None:
-    from dense1x1quiz.text import display
-    from dense1x1quiz.ui.plain import table_lines
-
-    if not entries:
-        sys.stdout.write("No decks found.\n")
-        return
-    rows = [["deck", "cards", "title", "from"]]
-    for entry in entries:
-        if entry.deck is not None:
-            rows.append([display(entry.deck.id), f"{len(entry.deck.card_ids):,}", display(entry.deck.title),
-                         entry.origin])
-        else:
-            first = entry.error.problems[0] if entry.error and entry.error.problems else None
-            reason = visible_controls(f"broken: {first.message}" if first else "broken")
-            rows.append([display(entry.path.name), "–", reason, entry.origin])
-    sys.stdout.write("".join(line + "\n" for line in table_lines(rows, right={1})))
+def _row(entry: DeckEntry) -> list[str]:
+    """A deck's cells, made safe for the screen (math rendered, controls visible): name, cards,
+    title, origin; a broken deck has its file name and its first problem."""
+    if entry.deck is not None:
+        return [display(entry.deck.id), f"{len(entry.deck.card_ids):,}", display(entry.deck.title), entry.origin]
+    first = entry.error.problems[0] if entry.error and entry.error.problems else None
+    return [display(entry.path.name), "–", visible_controls(f"broken: {first.message}" if first else "broken"),
+            entry.origin]
 
 
 # `quiz validate` prints plain lines (no style, never wrapped), so it writes them itself: loading

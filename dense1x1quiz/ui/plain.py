@@ -9,6 +9,14 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Collection
 
+# A line of a screen as (text, style) runs: the style is rich's, for a terminal; plain output drops it.
+Line = list[tuple[str, str]]
+
+
+def text_of(line: Line) -> str:
+    """The text of a line, without its styles."""
+    return "".join(text for text, _ in line)
+
 
 def cell_width(text: str) -> int:
     """Terminal cells `text` takes: wide (East Asian, emoji) characters two, combining marks none."""

@@ -16,13 +16,11 @@ from typing import TYPE_CHECKING
 
 from dense1x1quiz.stats import HEATMAP_WEEKS, Stats
 from dense1x1quiz.text import display
-from dense1x1quiz.ui.plain import cell_width
+from dense1x1quiz.ui.plain import Line, cell_width, table_lines, text_of
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-Run = tuple[str, str]  # (text, rich style; "" for none)
-Line = list[Run]
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
 SHADES = "·░▒▓█"
@@ -53,14 +51,7 @@ def deck_table(stats: Stats) -> list[Line]:
                                                                    "due_today")]
         rows.append(["total", *(f"{n:,}" for n in sums), _percent(stats.retention.rate),
                      _seconds(stats.average_answer_ms)])
-    table = [headers, *rows]
-    widths = [max(cell_width(row[i]) for row in table) for i in range(len(headers))]
-    lines = []
-    for row in table:
-        first = row[0] + " " * (widths[0] - cell_width(row[0]))
-        rest = "".join("  " + " " * (widths[i] - cell_width(cell)) + cell for i, cell in enumerate(row) if i)
-        lines.append([(first + rest, "")])
-    return lines
+    return [[(line, "")] for line in table_lines([headers, *rows], right=range(1, len(headers)))]
 
 
 def deck_list(stats: Stats) -> list[Line]:
@@ -218,7 +209,7 @@ def print_stats(stats: Stats, console: Console | None = None) -> None:
     on a terminal, or as plain text when stdout is a pipe or a file ($COLUMNS sets its width)."""
     if console is None and not sys.stdout.isatty():
         width = shutil.get_terminal_size((80, 24)).columns
-        sys.stdout.write("".join("".join(text for text, _ in line) + "\n" for line in stats_lines(stats, width)))
+        sys.stdout.write("".join(text_of(line) + "\n" for line in stats_lines(stats, width)))
         return
     from rich.text import Text
 

@@ -25,12 +25,12 @@ from rich.text import Text
 
 from dense1x1quiz.ui.console import deck_text
 from dense1x1quiz.ui.keys import KeyInput, LineInput
+from dense1x1quiz.ui.plain import Line
 from dense1x1quiz.ui.study_parts import (
     COMMANDS,
     RATINGS,
     Action,
     CardView,
-    Line,
     StudyScreen,
     ack_line,
     answer_lines,

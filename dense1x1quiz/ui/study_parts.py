@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from typing import IO, TYPE_CHECKING
 
 from dense1x1quiz.text import display, visible_controls
+from dense1x1quiz.ui.plain import Line
 
 if TYPE_CHECKING:
     from dense1x1quiz.answers import Grade
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
     from dense1x1quiz.session import Summary
     from dense1x1quiz.ui.keys import LineInput
 
-Line = list[tuple[str, str]]  # (text, style) segments; the style is rich's, ignored by plain output
 
 RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 RATING_WORDS = {name.lower(): number for number, name in RATINGS.items()}

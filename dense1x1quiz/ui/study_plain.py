@@ -2,9 +2,9 @@
 
 The words are those of the terminal screen (ui/study_parts.py composes them for both); only the
 layout differs. A card is a header line, a `── deck ──` line and the question (a blank line comes
-between cards); what follows
-(verdict, answer, buttons, `Saved …`) comes one line each, never wrapped, so a script can read the
-transcript line by line. Every write is flushed: a reader waiting for `Saved` sees it at once.
+between cards); what follows (verdict, answer, buttons, `Saved …`) comes one line each, never
+wrapped, so a script can read the transcript line by line. Every write is flushed: a reader
+waiting for `Saved` sees it at once.
 
     new 40  learning 0  review 0
     ── dense-vs-1x1 ──
@@ -20,11 +20,10 @@ from datetime import datetime, timedelta
 from typing import IO, TYPE_CHECKING
 
 from dense1x1quiz.text import display
-from dense1x1quiz.ui.plain import aligned
+from dense1x1quiz.ui.plain import Line, aligned, text_of
 from dense1x1quiz.ui.study_parts import (
     Action,
     CardView,
-    Line,
     StudyScreen,
     ack_line,
     answer_lines,
@@ -54,7 +53,7 @@ class PlainStudyUI(StudyScreen):
         self._cards = 0
 
     def _write(self, lines: list[Line] | list[str]) -> None:
-        self.out.write("".join((line if isinstance(line, str) else plain(line)) + "\n" for line in lines))
+        self.out.write("".join((line if isinstance(line, str) else text_of(line)) + "\n" for line in lines))
         self.out.flush()
 
     def message(self, text: str, style: str = "") -> None:
@@ -72,14 +71,14 @@ class PlainStudyUI(StudyScreen):
         self.option_texts = list(view.options)
         self._cards += 1
         lines = [""] * (self._cards > 1)  # a blank line between cards
-        lines += [plain(header_line(view)), f"── {display(view.card.deck)} ──", display(view.prompt)]
+        lines += [text_of(header_line(view)), f"── {display(view.card.deck)} ──", display(view.prompt)]
         if view.options:
             numbers = [f"{n}." for n in range(1, len(view.options) + 1)]
             lines += aligned(numbers, [display(option) for option in view.options], right=True)
         self._write(lines)
 
     def answer(self, card: Card, answer: str | None, context: str = "") -> None:
-        lines: list[str] = [plain(line) for line in answer_lines(card, answer, context)]
+        lines: list[str] = [text_of(line) for line in answer_lines(card, answer, context)]
         row = table_row(card)
         if row is not None:
             title, columns, cells = row
@@ -117,6 +116,3 @@ class PlainStudyUI(StudyScreen):
     def summary(self, lines: list[Line]) -> None:
         self._write(lines)
 
-
-def plain(line: Line) -> str:
-    return "".join(text for text, _ in line)
