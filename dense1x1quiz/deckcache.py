@@ -134,12 +134,11 @@ def check_deck_cached(path: str | Path) -> tuple[Deck | None, list[Problem]]:
         return check_deck(path)
     if len(data) > READ_LIMIT:
         return _check_bytes(path, data)  # the loader says it is too big
-    entry = cache_dir() / "decks" / f"{entry_key(data)}.pickle"
+    entry = _entry_path(data)
     cached = read_entry(entry)
     if cached is not None:
         deck, problems = cached
-        return (None if deck is None else replace(deck, path=str(path)),
-                [Problem(str(path), line, col, message, warning) for line, col, message, warning in problems])
+        return (None if deck is None else replace(deck, path=str(path))), _problems(path, problems)
     deck, found = _check_bytes(path, data)
     write_entry(entry, deck, found)
     return deck, found
@@ -151,15 +150,23 @@ def check_deck_outline_cached(path: str | Path) -> tuple[DeckOutline | None, lis
         with open(path, "rb") as f:
             data = f.read(READ_LIMIT + 1)
     except OSError:
-        data = None
-    if data is not None and len(data) <= READ_LIMIT:
-        cached = read_outline(cache_dir() / "decks" / f"{entry_key(data)}.pickle")
-        if cached is not None:
-            head, problems = cached
-            return (None if head is None else DeckOutline(head[0], head[1], str(path), head[2], head[3]),
-                    [Problem(str(path), line, col, message, warning) for line, col, message, warning in problems])
+        data = None  # check_deck_cached below says why the file cannot be read
+    cached = read_outline(_entry_path(data)) if data is not None and len(data) <= READ_LIMIT else None
+    if cached is not None:
+        head, problems = cached
+        deck_outline = None if head is None else DeckOutline(head[0], head[1], str(path), head[2], head[3])
+        return deck_outline, _problems(path, problems)
     deck, problems = check_deck_cached(path)  # a miss: the full check, which writes the entry
     return (None if deck is None else outline(deck)), problems
+
+
+def _entry_path(data: bytes) -> Path:
+    return cache_dir() / "decks" / f"{entry_key(data)}.pickle"
+
+
+def _problems(path: str | Path, stored: list[tuple[int, int, str, bool]]) -> list[Problem]:
+    """Problems as an entry stores them (without the file's path: it may have moved), for `path`."""
+    return [Problem(str(path), line, col, message, warning) for line, col, message, warning in stored]
 
 
 def _check_bytes(path: str | Path, data: bytes) -> tuple[Deck | None, list[Problem]]:
@@ -301,10 +308,13 @@ def read_outline(entry: Path) -> tuple[tuple | None, list[tuple[int, int, str, b
     if head is None:
         return value
     if not (type(head) is tuple and len(head) == 4 and type(head[0]) is str and type(head[1]) is str
-            and type(head[2]) is tuple and type(head[3]) is tuple
-            and all(type(t) is str for t in head[2]) and all(type(c) is str for c in head[3])):
+            and _strings(head[2]) and _strings(head[3])):
         return None
     return value
+
+
+def _strings(value: object) -> bool:
+    return type(value) is tuple and all(type(item) is str for item in value)
 
 
 def _plain_problems(problems: object) -> bool:

@@ -252,6 +252,8 @@ def test_entries_beyond_the_size_cap_are_pruned_oldest_first(tmp_path, monkeypat
 def test_an_unreadable_file_is_reported_like_the_loader_does(tmp_path):
     assert check_deck_cached(tmp_path / "missing.yaml") == check_deck(tmp_path / "missing.yaml")
     assert check_deck_cached(tmp_path) == check_deck(tmp_path)
+    missing = deckcache.check_deck_outline_cached(tmp_path / "missing.yaml")  # quiz stats and quiz decks
+    assert missing == check_deck(tmp_path / "missing.yaml") and missing[0] is None and missing[1]
 
 
 def test_catalog_uses_the_cache(tmp_path, monkeypatch):
