@@ -44,10 +44,11 @@ def latex_to_unicode(math: str) -> str:
 
 
 def unicodeit_replace(text: str) -> str:
-    """`unicodeit.replace(text)`, about 30 times quicker: unicodeit tries each of its ~4,300 table
-    entries on every call (~1.5 ms); here it is handed only the entries whose first characters occur
-    in `text`. The others cannot match: every key is ASCII, and an entry that fires writes non-ASCII
-    text, which cannot complete an ASCII key. Where that does not hold (an entry whose output has
+    """`unicodeit.replace(text)`, quicker: unicodeit tries each of its ~4,300 table entries on every
+    call (~1.5 ms); here it is handed only the entries whose first characters occur in `text` (the
+    built-in decks' math: 52 ms → 7 ms, building the index included). The others cannot match:
+    every key is ASCII, and an entry that fires writes non-ASCII text, which cannot complete an
+    ASCII key. Where that does not hold (an entry whose output has
     ASCII in it, such as `\\mathrm{A}` → `A`, or `\\` in the text), the whole table is used."""
     import unicodeit  # a maintained LaTeX→Unicode table; imported only when a deck has math
     from unicodeit.data import COMBININGMARKS
