@@ -13,15 +13,25 @@ def isolated_home(tmp_path, monkeypatch):
     return home
 
 
-def run_quiz(*args: str, input: str | None = None, env: dict | None = None, timeout: float = 60):
-    """Run `python -m dense1x1quiz ARGS` as a user would; returns the CompletedProcess (text mode)."""
+def run_quiz(*args: str, input: str | None = None, env: dict | None = None, timeout: float = 60,
+             memory_mib: int | None = None, text: bool = True):
+    """Run `python -m dense1x1quiz ARGS` as a user would; returns the CompletedProcess (text mode unless
+    `text=False`). `memory_mib` caps the child's address space (RLIMIT_AS), so a run that would read a
+    device to its end or hold a huge value fails fast instead of eating the machine."""
     import os
     import subprocess
     import sys
 
+    def limit_memory() -> None:
+        import resource
+
+        cap = memory_mib * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "dense1x1quiz", *args], input=input, text=True,
-                          capture_output=True, env=full_env, timeout=timeout)
+    return subprocess.run([sys.executable, "-m", "dense1x1quiz", *args], input=input, text=text,
+                          capture_output=True, env=full_env, timeout=timeout,
+                          preexec_fn=limit_memory if memory_mib else None)
 
 
 @pytest.fixture
