@@ -8,6 +8,7 @@ Exit codes (DESIGN.md): 0 success, 1 a user-facing error, 2 bad usage, 130 Ctrl-
 # (~15 ms of `quiz --help`, issue 7); the annotations below are valid at runtime on 3.10.
 import os
 import sys
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -29,6 +30,28 @@ DeckArgs = Annotated[
     typer.Argument(metavar="DECK", help="Deck names or .yaml paths (default: every deck found).", show_default=False),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+
+
+def _number(option: str, kind: type, low: float, high: float, words: str) -> Callable[[str], float]:
+    """A typer `parser` for a number option: a finite `kind` (int or float) from `low` to `high`, else
+    bad usage (exit 2) in one line: `OPTION is WORDS, not VALUE`. Click's ranges let nan through,
+    and an int without a bound reaches SQLite, whose integers end at 2⁶³ − 1; every number option
+    goes through here."""
+
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except (ValueError, OverflowError):
+            value = None
+        if value is None or not low <= value <= high:  # written so that nan fails too
+            from dense1x1quiz.errors import UsageError
+            from dense1x1quiz.text import one_line
+
+            shown = one_line(text if len(text) <= 40 else text[:40] + "…") if value is None else value
+            raise UsageError(f"{option} is {words}, not {shown}")
+        return value
+
+    return parse
 
 
 def _print_json(document: object) -> None:
@@ -105,7 +128,8 @@ def study(
     cram: Annotated[bool, typer.Option(help="Practise any cards; the schedule is not changed.")] = False,
     retention: Annotated[
         Optional[float],  # noqa: UP045
-        typer.Option(min=0.7, max=0.99, help="Desired retention (default 0.9 or the saved setting)."),
+        typer.Option(parser=_number("--retention", float, 0.7, 0.99, "the desired retention, from 0.7 to 0.99"),
+                     metavar="FLOAT", help="Desired retention, 0.7–0.99 (default 0.9 or the saved setting)."),
     ] = None,
 ) -> None:
     """Study due and new cards with spaced repetition (FSRS-6).
@@ -149,8 +173,12 @@ def exam(
     deck_names: DeckArgs = None,
     n: Annotated[int, typer.Option("-n", "--questions", min=1, help="Number of questions.")] = 20,
     tag: Annotated[Optional[list[str]], typer.Option(help="Only questions with this tag.")] = None,  # noqa: UP045
-    seed: Annotated[Optional[int], typer.Option(help="Seed for question choice and order.")] = None,  # noqa: UP045
-    time_limit: Annotated[Optional[float], typer.Option(min=0.1, help="Minutes for the whole exam.")] = None,  # noqa: UP045
+    seed: Annotated[Optional[int], typer.Option(  # noqa: UP045
+        parser=_number("--seed", int, 0, 2**63 - 1, "a whole number from 0 to 2⁶³ − 1 (9223372036854775807)"),
+        metavar="INTEGER", help="Seed for question choice and order (stored with the exam).")] = None,
+    time_limit: Annotated[Optional[float], typer.Option(  # noqa: UP045
+        parser=_number("--time-limit", float, 0.1, 1440, "minutes, from 0.1 to 1440 (a day)"),
+        metavar="FLOAT", help="Minutes for the whole exam.")] = None,
     computed: Annotated[bool, typer.Option(help="Include computed problems.")] = True,
     as_json: JsonOpt = False,
 ) -> None:
@@ -167,9 +195,8 @@ def exam(
 
     if n > MAX_QUESTIONS:
         raise UsageError(f"-n {n} is more questions than an exam holds (at most {MAX_QUESTIONS})")
-    if time_limit is not None and not 0.1 <= time_limit <= 1440:  # written so that nan fails too
-        raise UsageError(f"--time-limit is minutes, from 0.1 to 1440 (a day), not {time_limit}")
     seed = seed if seed is not None else random.SystemRandom().randrange(1_000_000)
+    env.now()  # a bad DENSE1X1QUIZ_NOW is refused before the exam starts or the database is created
     decks = resolve(deck_names or [])
     questions = build_exam(decks, n, random.Random(seed), tags=tag, computed=computed)
     if not questions:
@@ -199,8 +226,9 @@ def stats(deck_names: DeckArgs = None, as_json: JsonOpt = False) -> None:
     from dense1x1quiz.store import Store
 
     chosen = resolve(deck_names or [], outline=True)  # ids and titles only: no Card is built
+    moment = now()  # a bad DENSE1X1QUIZ_NOW is refused before the database is created
     with Store.open(home_dir()) as store:
-        figures = compute_stats(chosen, store, now(), all_decks=not deck_names, with_cards=as_json)
+        figures = compute_stats(chosen, store, moment, all_decks=not deck_names, with_cards=as_json)
     if as_json:
         _print_json(stats_json(figures))
         return

@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from datetime import datetime, time, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from dense1x1quiz.env import local_zone
+
 if TYPE_CHECKING:  # fsrs (and hashlib, random) load on the first review: `quiz stats` never needs them
     import fsrs
 
@@ -216,7 +218,9 @@ def retrievability(state: CardState, now: datetime, scheduler: fsrs.Scheduler | 
 
 def day_start(now: datetime, day_start_hour: int = DEFAULT_DAY_START_HOUR, tz: tzinfo | None = None) -> datetime:
     """The start (UTC) of the study day containing `now`: days begin at `day_start_hour` o'clock in
-    `tz` (default: the machine's local time zone)."""
+    `tz` (default: the machine's local time zone, or UTC when TZ is unusable: `env.local_zone`)."""
+    if tz is None:
+        tz = local_zone()
     local = utc(now).astimezone(tz)  # tz None → local time zone
     shifted = local - timedelta(hours=day_start_hour)
     start = datetime.combine(shifted.date(), time(day_start_hour), tzinfo=local.tzinfo)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING, NamedTuple
 
+from dense1x1quiz.env import local_zone
 from dense1x1quiz.scheduler import (
     DEFAULT_DAY_START_HOUR,
     MATURE_DAYS,
@@ -27,7 +28,7 @@ from dense1x1quiz.scheduler import (
     next_day_start,
     utc,
 )
-from dense1x1quiz.store import ExamRow, Store, epoch_ms, state_from_row
+from dense1x1quiz.store import ExamRow, Store, epoch_ms, state_from_row, time_of_ms
 
 if TYPE_CHECKING:  # stats reads deck outlines: the model is not imported for it
     from dense1x1quiz.model import Deck
@@ -115,7 +116,7 @@ def _day_starts(now: datetime, back: int, ahead: int, hour: int, tz: tzinfo | No
 
 
 def _label(start: datetime, tz: tzinfo | None) -> date:
-    return start.astimezone(tz).date()
+    return start.astimezone(tz if tz is not None else local_zone()).date()
 
 
 def _count_cards_one_by_one(card_ids: dict[str, Sequence[str]], per_deck: dict[str, DeckStats], store: Store,
@@ -276,8 +277,8 @@ def _iso_ms(ms: int | None) -> str | None:
     """ms since the epoch → ISO-8601 UTC with a Z ("2026-03-10T11:01:00Z"; milliseconds if any)."""
     if ms is None:
         return None
-    moment = utc(datetime(1970, 1, 1) + timedelta(milliseconds=ms))
-    return moment.isoformat(timespec="milliseconds" if ms % 1000 else "seconds").replace("+00:00", "Z")
+    moment = time_of_ms(ms)
+    return moment.isoformat(timespec="milliseconds" if moment.microsecond else "seconds").replace("+00:00", "Z")
 
 
 def stats_json(stats: Stats) -> dict:

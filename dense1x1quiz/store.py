@@ -143,12 +143,22 @@ def epoch_ms(moment: datetime) -> int:
     return (delta.days * 86_400 + delta.seconds) * 1000 + delta.microseconds // 1000
 
 
-def _dt(ms: int | None) -> datetime | None:
-    """Integer ms since the epoch → aware UTC datetime (exact: no float on the way)."""
-    if ms is None:
-        return None
-    seconds, millis = divmod(ms, 1000)
+# The stored times a datetime can stand for, with a day to spare at each end for local time (at most
+# 24 hours off UTC). A time outside (an old database, a hand edit, a huge interval) is read as the
+# nearest end: a card due in the year 9999 or later is due on 9999-12-30, and nothing overflows.
+_EARLIEST_MS = -62_135_510_400_000  # 0001-01-02T00:00:00Z
+_LATEST_MS = 253_402_128_000_000  # 9999-12-30T00:00:00Z
+
+
+def time_of_ms(ms: int) -> datetime:
+    """Integer ms since the epoch → aware UTC datetime (exact: no float on the way), clamped to
+    0001-01-02 … 9999-12-30: the one way a stored time becomes a datetime."""
+    seconds, millis = divmod(min(max(ms, _EARLIEST_MS), _LATEST_MS), 1000)
     return _fromtimestamp(seconds, timezone.utc).replace(microsecond=millis * 1000)
+
+
+def _dt(ms: int | None) -> datetime | None:
+    return None if ms is None else time_of_ms(ms)
 
 
 _fromtimestamp = datetime.fromtimestamp
@@ -331,19 +341,10 @@ class Store:
         try:
             yield
         except sqlite3.DatabaseError as exc:
-            text = str(exc)
-            if isinstance(exc, sqlite3.OperationalError) and ("readonly" in text or "unable to open" in text
-                                                              or "read-only" in text):
-                raise StoreError(f"cannot write to {self.path}: the file or its folder is read-only "
-                                 "(set DENSE1X1QUIZ_HOME to a writable folder)") from None
-            if isinstance(exc, sqlite3.OperationalError) and "locked" in text:
-                raise StoreError(f"{self.path} stayed locked by another quiz for "
-                                 f"{BUSY_TIMEOUT_MS // 1000} s; try again") from None
-            if _is_damage(text):
-                raise StoreError(_damaged_message(self.path, text)) from None
-            if isinstance(exc, sqlite3.OperationalError):
-                raise StoreError(f"cannot use {self.path}: {text}") from None
-            raise
+            message = store_error_message(self.path, exc)
+            if message is None:
+                raise
+            raise StoreError(message) from None
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -832,6 +833,37 @@ def _setting_problem(name: str, value: Any) -> str | None:
     return None
 
 
+# SQLite's primary result codes that have a message of their own (extended codes carry them in the low byte).
+_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN, \
+    _SQLITE_NOTADB = 5, 6, 8, 10, 11, 13, 14, 26
+
+
+def store_error_message(path: Path, exc: sqlite3.Error) -> str | None:
+    """What a failed SQLite call on the database `path` means, in words for the user, naming the
+    cause (the disk is full, an I/O error, read-only, locked, damaged); None for an error that is a
+    bug of ours (a constraint, a misuse), which is not dressed up. The one mapping from SQLite's
+    errors to StoreError messages: a new cause gets its branch here."""
+    code = getattr(exc, "sqlite_errorcode", None)  # Python 3.11+; the message text is the fallback
+    primary = None if code is None else code & 0xFF
+    text = str(exc)
+    if primary == _SQLITE_FULL or "database or disk is full" in text:
+        return f"cannot write to {path}: the disk is full; free some space, then try again"
+    if primary == _SQLITE_IOERR or "disk I/O error" in text:
+        return (f"cannot use {path}: the disk reported an I/O error (it may be full, failing or removed); "
+                "check it, then try again")
+    if primary in (_SQLITE_READONLY, _SQLITE_CANTOPEN) or any(
+            word in text for word in ("readonly", "read-only", "unable to open")):
+        return (f"cannot write to {path}: the file or its folder is read-only "
+                "(set DENSE1X1QUIZ_HOME to a writable folder)")
+    if primary in (_SQLITE_BUSY, _SQLITE_LOCKED) or "locked" in text:
+        return f"{path} stayed locked by another quiz for {BUSY_TIMEOUT_MS // 1000} s; try again"
+    if primary in (_SQLITE_CORRUPT, _SQLITE_NOTADB) or _is_damage(text):
+        return _damaged_message(path, text)
+    if isinstance(exc, sqlite3.OperationalError):
+        return f"cannot use {path}: {text}"
+    return None
+
+
 def _is_damage(text: str) -> bool:
     text = text.lower()
     return any(word in text for word in ("malformed", "not a database", "corrupt", "encrypted"))
@@ -863,5 +895,7 @@ __all__ = [
     "epoch_ms",
     "list_backups",
     "state_from_row",
+    "store_error_message",
+    "time_of_ms",
     "to_ms_precision",
 ]

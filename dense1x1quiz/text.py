@@ -150,5 +150,11 @@ def display(text: str) -> str:
     return visible_controls(render_math(text))
 
 
-__all__ = ["MATH_RE", "display", "latex_to_unicode", "math_fragments", "remember_math", "render_math",
+def one_line(text: str) -> str:
+    """Outside text (a value from the command line or the environment) to quote in a one-line
+    message: controls shown as symbols, newlines and tabs too (␊, ␉)."""
+    return visible_controls(text.replace("\n", "\u240a").replace("\t", "\u2409"))
+
+
+__all__ = ["MATH_RE", "display", "latex_to_unicode", "math_fragments", "one_line", "remember_math", "render_math",
            "visible_controls"]

@@ -72,7 +72,8 @@ def test_before_4_am_the_day_is_the_same_and_its_one_new_card_is_all(tmp_path):
     assert transcript[-2:] == ["Studied 1 card in 0s: 1 right, 0 wrong", f"Next card due in 8d ({due})."]
 
 
-def test_a_database_locked_past_the_busy_timeout_stops_the_session_with_the_answer_unsaved(tmp_path, monkeypatch):
+def test_a_database_locked_past_the_busy_timeout_stops_the_session_with_the_answer_unsaved(tmp_path, monkeypatch,
+                                                                                           capsys):
     monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 1000)
     with Store.open(tmp_path) as store, closing(sqlite3.connect(tmp_path / "quiz.sqlite3")) as other:
         other.execute("BEGIN IMMEDIATE")  # another process holds the write lock and does not let go
@@ -82,8 +83,11 @@ def test_a_database_locked_past_the_busy_timeout_stops_the_session_with_the_answ
         assert db.execute("SELECT COUNT(*) FROM reviews").fetchone() == (0,)
     assert summary.exit_code == 1 and summary.answered == 0
     assert not any(line.startswith("Saved") for line in transcript)
-    assert transcript[-4:] == [
-        f"Error: {tmp_path / 'quiz.sqlite3'} stayed locked by another quiz for 1 s; try again",
+    # The error goes to stderr (issue 11: it used to be a line of the transcript on stdout).
+    locked = f"Error: {tmp_path / 'quiz.sqlite3'} stayed locked by another quiz for 1 s; try again\n"
+    assert capsys.readouterr().err == locked
+    assert not any("Error" in line for line in transcript)
+    assert transcript[-3:] == [
         "Stopped: the last answer was not saved; every answer marked Saved is kept.",
         "No cards studied.",
         "1 card left for today.",

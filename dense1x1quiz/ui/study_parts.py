@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import IO, TYPE_CHECKING
 
+from dense1x1quiz.env import local_zone
 from dense1x1quiz.text import display, visible_controls
 from dense1x1quiz.ui.plain import Line
 
@@ -96,7 +97,8 @@ def format_due(due: datetime, now: datetime) -> str:
     delta = due - now
     if delta <= timedelta(0):
         return "now"
-    local, local_now = due.astimezone(), now.astimezone()
+    zone = local_zone()  # the machine's, or UTC when TZ is unusable
+    local, local_now = due.astimezone(zone), now.astimezone(zone)
     when = local.strftime("%H:%M") if local.date() == local_now.date() else local.strftime("%a %d %b %H:%M")
     return f"in {format_interval(delta)} ({when})"
 
@@ -256,8 +258,7 @@ def ack_line(rating: int, due: datetime | None, now: datetime, *, cram: bool = F
 def summary_lines(summary: Summary, now: datetime, *, cards_found: int, cram: bool = False) -> list[Line]:
     """The end of a session: why it stopped, cards studied, right/wrong, time, next card due."""
     lines: list[Line] = []
-    if summary.error:
-        lines.append([(f"Error: {summary.error}", "bold red")])
+    if summary.error:  # the error itself goes to stderr (print_summary)
         lines.append([("Stopped: the last answer was not saved; every answer marked Saved is kept.", "yellow")])
     elif summary.stopped:
         lines.append([(f"Stopped ({summary.stopped}); every answer given is saved.", "yellow")])
@@ -392,7 +393,15 @@ def open_study_ui(stdin: IO[str] | None = None) -> Iterator[object]:
 
 def print_summary(ui, summary: Summary, now: datetime, *, cards_found: int, cram: bool = False) -> None:
     """The end of a session (`summary_lines`) on `ui`'s screen. Written even when the terminal has
-    gone (SIGHUP): a failed write is ignored, the answers are saved."""
+    gone (SIGHUP): a failed write is ignored, the answers are saved. A store error that stopped the
+    session goes to stderr as `Error: …`, like every other error, in every screen."""
+    if summary.error:
+        from dense1x1quiz.ui.console import print_error
+
+        try:
+            print_error(summary.error)
+        except OSError:
+            pass
     try:
         ui.summary(summary_lines(summary, now, cards_found=cards_found, cram=cram))
     except OSError:
