@@ -30,11 +30,12 @@ from pathlib import Path
 
 from dense1x1quiz import demos
 from dense1x1quiz.errors import DeckError, Problem
-from dense1x1quiz.model import CLOZE_RE, Card, Deck, DemoLink, Table, cloze_answer, cloze_numbers
+from dense1x1quiz.model import Card, Deck, DemoLink, Table, cloze_answer, cloze_numbers, parse_cloze
 from dense1x1quiz.yamltree import Node, YamlError, parse
 
 MAX_BYTES = 16 * 1024 * 1024
 ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}\Z")
+_LINE_BREAK_RE = re.compile("\r\n|[\n\r\x85\u2028\u2029]")  # what YAML counts as a line break
 
 TOP_KEYS = ("deck", "title", "description", "tags", "cards", "tables")
 COMMON_KEYS = ("id", "tags", "source", "demo")
@@ -127,6 +128,7 @@ class _DeckReader:
         self.path = path
         self.problems: list[Problem] = []
         self.ids: dict[str, int] = {}  # authored card and table ids → line
+        self.source = ""  # the file's text, to point into a scalar (`at_offset`)
 
     def error(self, where: Node | tuple[int, int], message: str) -> None:
         line, col = (where.line, where.col) if isinstance(where, Node) else where
@@ -153,6 +155,7 @@ class _DeckReader:
         text = self.decode(data)
         if text is None:
             return None
+        self.source = text
         try:
             root, yaml_problems = parse(text)
         except YamlError as exc:
@@ -241,6 +244,19 @@ class _DeckReader:
                 close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
                 hint = f"; did you mean `{close[0]}`?" if close else f" (a {what} takes: {', '.join(allowed)})"
                 self.error(key_node, f"unknown key `{key}`{hint}")
+
+    def at_offset(self, node: Node, offset: int) -> Node | tuple[int, int]:
+        """Where character `offset` of a scalar's text is in the file: exact when the scalar is written
+        on its line as plain or quoted text without escapes up to there, else the scalar's start."""
+        lines = _LINE_BREAK_RE.split(self.source, maxsplit=node.line)
+        line = lines[node.line - 1] if len(lines) >= node.line else ""
+        quoted = 0 if node.plain else 1
+        if quoted and line[node.col - 1:node.col] not in ("'", '"'):
+            return node  # a block scalar: its text starts on a later line
+        start = node.col - 1 + quoted
+        if line[start:start + offset] != node.text[:offset]:
+            return node
+        return node.line, node.col + quoted + offset
 
     def value(self, node: Node, key: str) -> Node | None:
         pair = node.pairs.get(key)
@@ -402,13 +418,18 @@ class _DeckReader:
         text = self.text(node, "cloze", required=True)
         if text is None or card_id is None:
             return []
+        value = self.value(node, "cloze") or node
+        deletions, problems = parse_cloze(text)
+        for problem in problems:
+            self.error(self.at_offset(value, problem.offset), problem.message)
+        if problems:
+            return []
         numbers = cloze_numbers(text)
         if not numbers:
-            self.error(self.value(node, "cloze") or node,
-                       "cloze text has no deletion; mark one as {{c1::hidden text}} or {{c1::text::hint}}")
+            self.error(value, "cloze text has no deletion; mark one as {{c1::hidden text}} or {{c1::text::hint}}")
             return []
-        if any(not m.group(2).strip() for m in CLOZE_RE.finditer(text)):
-            self.error(self.value(node, "cloze") or node, "a cloze deletion is empty: {{c1::}}")
+        if any(not d.hidden.strip() for d in deletions):
+            self.error(value, "a cloze deletion is empty: {{c1::}}")
             return []
         return [
             Card(id=f"{card_id}:c{n}", kind="cloze", prompt=text, answer=cloze_answer(text, n),

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 KINDS = ("basic", "typed", "choice", "cloze", "table")
 
-CLOZE_RE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
+_CLOZE_OPEN_RE = re.compile(r"\{\{c(\d+)::")
+# What matters inside a deletion: escaped braces (skipped), a nested opening, a brace, the hint's `::`.
+_CLOZE_INNER_RE = re.compile(r"\\[\\{}]|\{\{c\d+::|[{}]|::")
 
 
 @dataclass(frozen=True)
@@ -88,41 +91,127 @@ class Deck:
         return tuple(card.id for card in self.cards)
 
 
+@dataclass(frozen=True)
+class Deletion:
+    """One `{{cN::hidden::hint}}` of a cloze text: offsets into the text, and its parts."""
+
+    number: int
+    start: int  # the first `{`
+    end: int  # after the closing `}}`
+    hidden: str
+    hint: str  # "" when there is none
+    hidden_start: int  # where `hidden` starts (after `{{cN::`)
+    hint_start: int  # where `hint` starts (after its `::`), or -1
+
+
+@dataclass(frozen=True)
+class ClozeProblem:
+    """A deletion that cannot be read: where its `{{` is and what to write instead."""
+
+    offset: int
+    message: str
+
+
+def parse_cloze(text: str) -> tuple[tuple[Deletion, ...], tuple[ClozeProblem, ...]]:
+    """The deletions of a cloze text and the problems found; the one parser of `{{cN::…}}`.
+
+    Inside a deletion, `{` and `}` pair up (unless written `\\{`, `\\}`), and it ends at the first `}}`
+    that closes no `{`: so `{{c1::$W_{a_{b}}$}}` hides the whole formula, as does a deletion inside
+    math such as `$x = {{c1::\\frac{a}{b}}}$`. The hint starts at the first `::` outside braces.
+    A deletion that never closes, or one inside another, is a problem and is read as plain text.
+    """
+    return _parse_cloze(text) if "{{c" in text else ((), ())
+
+
+@lru_cache(maxsize=4096)  # a card's text is parsed at load (numbers, answers) and again when it is asked
+def _parse_cloze(text: str) -> tuple[tuple[Deletion, ...], tuple[ClozeProblem, ...]]:
+    deletions: list[Deletion] = []
+    problems: list[ClozeProblem] = []
+    at = 0
+    while opening := _CLOZE_OPEN_RE.search(text, at):
+        depth, hint_at, close, nested = 0, -1, -1, -1
+        for token in _CLOZE_INNER_RE.finditer(text, opening.end()):
+            kind = token.group()
+            if kind == "::":
+                if depth == 0 and hint_at < 0:
+                    hint_at = token.start()
+            elif kind.startswith("{{"):
+                nested = token.start() if nested < 0 else nested
+                depth += 2  # its `}}` closes it, not the outer deletion
+            elif kind == "{":
+                depth += 1
+            elif kind == "}":
+                if depth:
+                    depth -= 1
+                elif text.startswith("}", token.end()):
+                    close = token.start()
+                    break
+        marker = opening.group()
+        if close < 0:
+            problems.append(ClozeProblem(opening.start(), (
+                f"`{marker}` has no closing `}}}}`: inside a deletion `{{` and `}}` pair up (as in "
+                f"`{{{{c1::$W_{{a_{{b}}}}$}}}}`) and `\\{{`, `\\}}` are literal braces; close every `{{`, "
+                "or write a lone one as `\\{`")))
+            at = opening.end()
+            continue
+        if nested >= 0:
+            problems.append(ClozeProblem(nested, (
+                f"a deletion inside another (`{_CLOZE_OPEN_RE.match(text, nested).group()}` inside `{marker}…}}}}`) "  # type: ignore[union-attr]
+                "is not supported; write them one after the other")))
+        hidden_end = hint_at if hint_at >= 0 else close
+        deletions.append(Deletion(
+            int(opening.group(1)), opening.start(), close + 2, text[opening.end():hidden_end],
+            text[hint_at + 2:close] if hint_at >= 0 else "", opening.end(), hint_at + 2 if hint_at >= 0 else -1))
+        at = close + 2
+    return tuple(deletions), tuple(problems)
+
+
+def _rewrite(text: str, replace) -> str:
+    """`text` with each deletion replaced by `replace(deletion)`."""
+    out, at = [], 0
+    for deletion in parse_cloze(text)[0]:
+        out += [text[at:deletion.start], replace(deletion)]
+        at = deletion.end
+    return "".join(out) + text[at:]
+
+
 def cloze_numbers(text: str) -> list[int]:
     """The distinct cloze numbers in `text`, ascending."""
-    return sorted({int(m.group(1)) for m in CLOZE_RE.finditer(text)})
+    return sorted({d.number for d in parse_cloze(text)[0]})
 
 
 def cloze_prompt(text: str, number: int, mask: str = "[…]") -> str:
     """`text` with deletion `number` hidden (its hint shown as `[hint]`) and the others revealed."""
 
-    def replace(m: re.Match[str]) -> str:
-        if int(m.group(1)) != number:
-            return m.group(2)
-        return f"[{m.group(3)}]" if m.group(3) else mask
+    def replace(d: Deletion) -> str:
+        if d.number != number:
+            return d.hidden
+        return f"[{d.hint}]" if d.hint else mask
 
-    return CLOZE_RE.sub(replace, text)
+    return _rewrite(text, replace)
 
 
 def cloze_answer(text: str, number: int) -> str:
     """The hidden text of deletion `number`; several deletions of one number are joined by ' … '."""
-    return " … ".join(m.group(2) for m in CLOZE_RE.finditer(text) if int(m.group(1)) == number)
+    return " … ".join(d.hidden for d in parse_cloze(text)[0] if d.number == number)
 
 
 def cloze_reveal(text: str) -> str:
     """`text` with every deletion shown."""
-    return CLOZE_RE.sub(lambda m: m.group(2), text)
+    return _rewrite(text, lambda d: d.hidden)
 
 
 __all__ = [
-    "CLOZE_RE",
     "KINDS",
     "Card",
+    "ClozeProblem",
     "Deck",
     "DemoLink",
+    "Deletion",
     "Table",
     "cloze_answer",
     "cloze_numbers",
     "cloze_prompt",
     "cloze_reveal",
+    "parse_cloze",
 ]

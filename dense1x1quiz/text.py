@@ -38,8 +38,10 @@ def latex_to_unicode(math: str) -> str:
         text = _FRAC_RE.sub(frac, text)
     text = _TEXT_RE.sub(r"\1", text)
     text = unicodeit_replace(text)
-    # Scripts with no Unicode sub/superscript form (e.g. `_{c=1}`) are written out plainly.
-    text = _LEFTOVER_SCRIPT_RE.sub(script, text)
+    # Scripts with no Unicode sub/superscript form (e.g. `_{c=1}`) are written out plainly, innermost
+    # first (`W_{a_{b}}` → `W_(a_b)`).
+    for _ in range(3):
+        text = _LEFTOVER_SCRIPT_RE.sub(script, text)
     return re.sub(r"[ \t]+", " ", text.replace("\\{", "{").replace("\\}", "}")).strip()
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dense1x1quiz.authoring.anki_html import stable_id, to_html
+from dense1x1quiz.authoring.anki_html import cloze_to_html, stable_id, to_html
+from dense1x1quiz.authoring.controls import neutral_controls
 from dense1x1quiz.authoring.draft import DeckDraft, Item
 from dense1x1quiz.authoring.files import write_atomically
 from dense1x1quiz.deck import row_key as deck_row_key
@@ -65,7 +66,7 @@ def _source(source: str, demo: DemoLink | None) -> str:
 def _item_fields(item: Item) -> tuple[str, list[str]]:
     src = _source(item.source, item.demo)
     if item.kind == "cloze":
-        return "cloze", [to_html(item.cloze), to_html(item.explain), src]
+        return "cloze", [cloze_to_html(item.cloze), to_html(item.explain), src]
     if item.kind == "typed":
         back = to_html(item.answer)
         explain = "<br>".join(x for x in (to_html(item.explain),
@@ -101,7 +102,8 @@ def table_notes(table: Table) -> list[tuple[str, list[str]]]:
 
 
 def anki_deck_name(draft: DeckDraft) -> str:
-    return " ".join(draft.title.replace("::", ":").split())
+    """The deck's title as an Anki deck name: one line, no `::` (Anki's subdeck separator), no controls."""
+    return " ".join(neutral_controls(draft.title).replace("::", ":").split())
 
 
 def export_apkg(draft: DeckDraft, path: Path, timestamp: float | None = None) -> int:

@@ -6,9 +6,17 @@ Every field is one line (line breaks become `<br>`); ids, tags, sources and demo
 
 from __future__ import annotations
 
+from dense1x1quiz.authoring.controls import neutral_controls
 from dense1x1quiz.authoring.draft import DeckDraft, Item
-from dense1x1quiz.authoring.mdtext import clean_heading, text_to_md
+from dense1x1quiz.authoring.mdtext import clean_heading
+from dense1x1quiz.authoring.mdtext import text_to_md as _text_to_md
 from dense1x1quiz.model import DemoLink, Table
+
+
+def text_to_md(text: str, cell: bool = False) -> str:
+    """`mdtext.text_to_md` on the text with its controls neutralised (a card that holds some is then
+    reported by `roundtrip_problems`, as it does not come back the same)."""
+    return _text_to_md(neutral_controls(text), cell)
 
 
 def _meta_value(text: str) -> str:

@@ -25,7 +25,7 @@ from dense1x1quiz.authoring.markdown_blocks import Block, list_items, parse_meta
 from dense1x1quiz.authoring.mdtext import clean_heading, md_to_text
 from dense1x1quiz.deck import ID_RE, _fold, row_key, slug
 from dense1x1quiz.errors import QuizError
-from dense1x1quiz.model import CLOZE_RE, DemoLink, Table, cloze_answer, cloze_numbers, cloze_reveal
+from dense1x1quiz.model import DemoLink, Table, cloze_answer, cloze_reveal, parse_cloze
 
 MAX_NOTES_BYTES = 4 * 1024 * 1024
 
@@ -177,7 +177,7 @@ class _Builder:
             text = "\n".join(s.strip() for s in leftover)
             if _LABEL_LINE_RE.fullmatch(text):
                 return  # a bold label such as **PyTorch** above a code block: not a definition
-            if CLOZE_RE.search(text):
+            if any(parse_cloze(text)):  # deletions, or a broken one to warn about
                 self.close()
                 self.open = _Open(block.line, self.take_meta(), cloze=[text])
             else:
@@ -243,7 +243,11 @@ class _Builder:
             self.add(Item("", "basic", front=front, answer=back, reverse=reverse, line=card.line), card.meta)
 
     def cloze_item(self, text: str, explain: str, line: int, meta: dict[str, str]) -> Item | None:
-        if not cloze_numbers(text) or any(not m.group(2).strip() for m in CLOZE_RE.finditer(text)):
+        deletions, problems = parse_cloze(text)
+        if problems:
+            self.warn(line, f"{problems[0].message}; skipped")
+            return None
+        if not deletions or any(not d.hidden.strip() for d in deletions):
             self.warn(line, "a cloze needs at least one non-empty deletion like {{c1::text}}; skipped")
             return None
         self.meta = meta
@@ -351,7 +355,7 @@ class _Builder:
         lines = [f"• {t}: {{{{c{n}::{d}}}}}" for n, (t, _, d) in enumerate(pairs, 1)]
         text = front + "\n" + "\n".join(lines)
         ok = all(cloze_answer(text, n) == d for n, (_, _, d) in enumerate(pairs, 1))
-        return text if ok and len(CLOZE_RE.findall(text)) == len(pairs) else None
+        return text if ok and len(parse_cloze(text)[0]) == len(pairs) else None
 
     def list_block(self, block: Block) -> None:
         items = list_items(block)
