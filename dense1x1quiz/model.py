@@ -118,7 +118,8 @@ def parse_cloze(text: str) -> tuple[tuple[Deletion, ...], tuple[ClozeProblem, ..
     Inside a deletion, `{` and `}` pair up (unless written `\\{`, `\\}`), and it ends at the first `}}`
     that closes no `{`: so `{{c1::$W_{a_{b}}$}}` hides the whole formula, as does a deletion inside
     math such as `$x = {{c1::\\frac{a}{b}}}$`. The hint starts at the first `::` outside braces.
-    A deletion that never closes, or one inside another, is a problem and is read as plain text.
+    A deletion that never closes is a problem, and it and the rest of the text are read as plain text;
+    a deletion inside another is a problem too.
     """
     return _parse_cloze(text) if "{{c" in text else ((), ())
 
@@ -152,8 +153,7 @@ def _parse_cloze(text: str) -> tuple[tuple[Deletion, ...], tuple[ClozeProblem, .
                 f"`{marker}` has no closing `}}}}`: inside a deletion `{{` and `}}` pair up (as in "
                 f"`{{{{c1::$W_{{a_{{b}}}}$}}}}`) and `\\{{`, `\\}}` are literal braces; close every `{{`, "
                 "or write a lone one as `\\{`")))
-            at = opening.end()
-            continue
+            break  # the scan reached the end of the text: going on from each later `{{` would be quadratic
         if nested >= 0:
             problems.append(ClozeProblem(nested, (
                 f"a deletion inside another (`{_CLOZE_OPEN_RE.match(text, nested).group()}` inside `{marker}…}}}}`) "  # type: ignore[union-attr]

@@ -109,3 +109,14 @@ def test_a_loaded_deck_has_the_exact_answer(tmp_path):
     path.write_text(MATH_DECK)
     (card,) = load_deck(path).cards
     assert (card.answer, cloze_prompt(card.cloze, 1)) == ("$W_{a_{b}}$", "The […] is")
+
+
+def test_many_deletions_that_never_close_are_one_problem_read_in_one_pass(quiz, tmp_path):
+    # Each `{{c1::{` opens a brace that never closes. Going on from every later `{{` after the first
+    # failure rescanned the rest of the text each time: 8,000 of them took 46 s, 200,000 would hang.
+    path = tmp_path / "bomb.yaml"
+    path.write_text('deck: bomb\ntitle: Bomb\ncards:\n  - id: c\n    cloze: "' + "{{c1::{ " * 200_000 + '"\n')
+    result = quiz("validate", str(path), **LIMITS)
+    assert (result.returncode, result.stderr) == (1, f"{path}:5:13: {UNCLOSED}\n")
+    assert parse_cloze("{{c1::{ " * 3 + "{{c2::x}}")[1][0].offset == 0
+    assert len(parse_cloze("{{c1::{ " * 3 + "{{c2::x}}")[1]) == 1
