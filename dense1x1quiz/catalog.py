@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from dense1x1quiz.deckcache import DeckOutline, check_deck_cached, check_deck_outline_cached
 from dense1x1quiz.env import user_deck_dir
 from dense1x1quiz.errors import DeckError, Problem, UsageError
+from dense1x1quiz.text import one_line, quoted_text
 
 if TYPE_CHECKING:
     from dense1x1quiz.model import Deck
@@ -79,14 +80,15 @@ def resolve(names: list[str], outline: bool = False) -> list[Deck] | list[DeckOu
         path = Path(name)
         if path.suffix in (".yaml", ".yml") or path.is_file():  # a folder named like a deck is not one
             if not path.is_file():
-                raise UsageError(f"no deck file at {name}")
+                raise UsageError(f"no deck file at {one_line(name)}")
             entry = _entry(path, "path", outline)
         else:
             known = known if known is not None else find_decks(outline)
             matches = [e for e in known if name in (e.name, e.path.stem)]
             if not matches:
                 names_known = ", ".join(sorted({e.name for e in known})) or "none"
-                raise UsageError(f"no deck named {name!r} (decks: {names_known}; or give a path to a .yaml file)")
+                raise UsageError(f"no deck named {quoted_text(name)} (decks: {names_known}; "
+                                 "or give a path to a .yaml file)")
             entry = matches[0]
         if entry.error:
             raise entry.error

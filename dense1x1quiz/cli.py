@@ -57,7 +57,9 @@ def _number(option: str, kind: type, low: float, high: float, words: str) -> Cal
 def _print_json(document: object) -> None:
     import json  # only the --json paths need it
 
-    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    from dense1x1quiz.text import json_safe  # C1 controls and bidi overrides as \uXXXX, like C0
+
+    sys.stdout.write(json_safe(json.dumps(document, ensure_ascii=False, indent=2)) + "\n")
 
 
 # -- decks ------------------------------------------------------------------------------------
@@ -362,13 +364,23 @@ def command_group(argv: list[str]) -> typer.core.TyperGroup:
 
 
 def main() -> None:
-    """Run the app: typer handles usage errors (exit 2); every QuizError becomes `Error: …` and its
-    exit code; Ctrl-C exits 130; anything else is reported as a bug in one line, not a traceback."""
+    """Run the app: click's usage errors exit 2; every QuizError becomes `Error: …` and its exit
+    code; Ctrl-C exits 130; anything else is reported as a bug in one line, not a traceback.
+
+    Every message here may quote deck or user text, so each passes `visible_lines` or `one_line`:
+    no control character from outside the program reaches the terminal."""
     try:
-        command_group(sys.argv[1:])()
+        # Not standalone: click's errors come here to be shown safely (typer would print them as they are).
+        code = command_group(sys.argv[1:])(standalone_mode=False)
     except KeyboardInterrupt:
         sys.stderr.write("\nInterrupted.\n")
         sys.exit(130)
+    except typer.Abort:
+        sys.stderr.write("Aborted!\n")
+        sys.exit(1)
+    except typer.TyperException as exc:  # click's usage errors: a bad option, value or command name
+        _show_usage_error(exc)
+        sys.exit(exc.exit_code)
     except Exception as exc:
         from dense1x1quiz.errors import QuizError  # here, not above: `quiz --help` never needs it
 
@@ -379,11 +391,31 @@ def main() -> None:
             sys.exit(exc.exit_code)
         if os.environ.get("DENSE1X1QUIZ_DEBUG"):
             raise
+        from dense1x1quiz.text import one_line
+
         sys.stderr.write(
-            f"Error: internal error ({type(exc).__name__}: {exc}). This is a bug; "
+            f"Error: internal error ({one_line(f'{type(exc).__name__}: {exc}')}). This is a bug; "
             "run again with DENSE1X1QUIZ_DEBUG=1 to see where it happened.\n"
         )
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)  # a command's typer.Exit(n), --help's 0, or success
+
+
+def _show_usage_error(exc: typer.TyperException) -> None:
+    """Click's own text for a usage error (usage line, hint, `Error: …`), with its line breaks kept
+    and every control character it quotes from the command line made visible."""
+    import io
+
+    from dense1x1quiz.text import visible_lines
+
+    shown = io.StringIO()
+    show = getattr(exc, "show", None)
+    if show is not None:
+        show(file=shown)
+    else:
+        shown.write(f"Error: {exc.format_message()}\n")
+    sys.stderr.write(visible_lines(shown.getvalue()))
+    sys.stderr.flush()
 
 
 __all__ = ["app", "command_group", "main"]

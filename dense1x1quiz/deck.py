@@ -31,6 +31,7 @@ from pathlib import Path
 from dense1x1quiz import demos
 from dense1x1quiz.errors import DeckError, Problem
 from dense1x1quiz.model import Card, Deck, DemoLink, Table, cloze_answer, cloze_numbers, parse_cloze
+from dense1x1quiz.text import quoted, quoted_text
 from dense1x1quiz.yamltree import Node, YamlError, parse
 
 MAX_BYTES = 16 * 1024 * 1024
@@ -200,8 +201,8 @@ class _DeckReader:
                 fixed = ftfy.fix_text(line).strip()
                 self.warn(
                     number, match.start() + 1,
-                    f"looks like mojibake (UTF-8 read as Windows-1252/1254): {match.group()!r}; "
-                    f"probably meant: {fixed[:80]!r}",
+                    f"looks like mojibake (UTF-8 read as Windows-1252/1254): {quoted_text(match.group())}; "
+                    f"probably meant: {quoted_text(fixed[:80])}",
                 )
 
     # -- tree to deck --------------------------------------------------------------------------
@@ -243,20 +244,20 @@ class _DeckReader:
             if key not in allowed:
                 close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
                 hint = f"; did you mean `{close[0]}`?" if close else f" (a {what} takes: {', '.join(allowed)})"
-                self.error(key_node, f"unknown key `{key}`{hint}")
+                self.error(key_node, f"unknown key {quoted(key)}{hint}")
 
     def at_offset(self, node: Node, offset: int) -> Node | tuple[int, int]:
         """Where character `offset` of a scalar's text is in the file: exact when the scalar is written
         on its line as plain or quoted text without escapes up to there, else the scalar's start."""
         lines = _LINE_BREAK_RE.split(self.source, maxsplit=node.line)
         line = lines[node.line - 1] if len(lines) >= node.line else ""
-        quoted = 0 if node.plain else 1
-        if quoted and line[node.col - 1:node.col] not in ("'", '"'):
+        mark = 0 if node.plain else 1  # the opening quote
+        if mark and line[node.col - 1:node.col] not in ("'", '"'):
             return node  # a block scalar: its text starts on a later line
-        start = node.col - 1 + quoted
+        start = node.col - 1 + mark
         if line[start:start + offset] != node.text[:offset]:
             return node
-        return node.line, node.col + quoted + offset
+        return node.line, node.col + mark + offset
 
     def value(self, node: Node, key: str) -> Node | None:
         pair = node.pairs.get(key)
@@ -280,7 +281,8 @@ class _DeckReader:
         text = self.text(node, key, required)
         if text is not None and not ID_RE.match(text):
             self.error(self.value(node, key) or node,
-                       f"`{key}: {text[:40]}` is not a valid id (letters, digits, '.', '_', '-'; at most 80)")
+                       f"{quoted(f'{key}: {text[:40]}')} is not a valid id "
+                       "(letters, digits, '.', '_', '-'; at most 80)")
             return None
         return text
 
@@ -310,7 +312,7 @@ class _DeckReader:
             found = [t for t, _ in self.strings(node, "tags")]
         for tag in found:
             if not ID_RE.match(tag):
-                self.error(value or node, f"tag `{tag[:40]}` must be one word (letters, digits, '.', '_', '-')")
+                self.error(value or node, f"tag {quoted(tag[:40])} must be one word (letters, digits, '.', '_', '-')")
         return tuple(dict.fromkeys((*inherited, *found)))
 
     def flag(self, node: Node, key: str) -> bool:
@@ -319,7 +321,7 @@ class _DeckReader:
             return False
         if value.kind == "str" and value.text in ("true", "false"):
             return value.text == "true"
-        self.error(value, f"`{key}` must be true or false, not {value.text[:20]!r}")
+        self.error(value, f"`{key}` must be true or false, not {quoted_text(value.text[:20])}")
         return False
 
     def demo(self, node: Node) -> DemoLink | None:
@@ -334,14 +336,14 @@ class _DeckReader:
             for key, (_, param) in value.pairs.items():
                 if key != "name":
                     if param.kind != "str":
-                        self.error(param, f"demo parameter `{key}` must be a number or a word")
+                        self.error(param, f"demo parameter {quoted(key)} must be a number or a word")
                     else:
                         params[key] = param.text
         else:
             self.error(value, "`demo` must be a demo name or a mapping with `name:` and parameters")
             return None
         if name and name not in demos.DEMOS:
-            self.error(value, f"unknown demo `{name}`{demos.suggest(name)}; `quiz demo` lists them")
+            self.error(value, f"unknown demo {quoted(name)}{demos.suggest(name)}; `quiz demo` lists them")
             return None
         problems = demos.check_params(params, name)
         for problem in problems:
@@ -389,8 +391,9 @@ class _DeckReader:
         options = self.options(node)
         if answer is not None and options and answer not in options:
             near = difflib.get_close_matches(answer, options, n=1)
-            hint = f"; did you mean {near[0]!r}?" if near else ""
-            self.error(self.value(node, "answer") or node, f"the answer {answer!r} is not among the options{hint}")
+            hint = f"; did you mean {quoted_text(near[0])}?" if near else ""
+            self.error(self.value(node, "answer") or node,
+                       f"the answer {quoted_text(answer)} is not among the options{hint}")
             return []
         if card_id is None or front is None or answer is None or not options:
             return []
@@ -406,7 +409,7 @@ class _DeckReader:
         seen: dict[str, str] = {}
         for text, item in options:
             if _fold(text) in seen:
-                self.error(item, f"duplicate option {text!r} (same as {seen[_fold(text)]!r})")
+                self.error(item, f"duplicate option {quoted_text(text)} (same as {quoted_text(seen[_fold(text)])})")
                 return []
             seen[_fold(text)] = text
         if len(options) < 2:
@@ -455,7 +458,7 @@ class _DeckReader:
         for i, (header, item) in enumerate(self.strings(node, "columns") if len(columns) >= 2 else []):
             first = column_keys.setdefault(column_key(header, i), header)
             if first != header:  # two columns would give their cards the same ids
-                self.error(item, f"duplicate column {header!r} (same id as {first!r})")
+                self.error(item, f"duplicate column {quoted_text(header)} (same id as {quoted_text(first)})")
                 columns = []
         rows: list[tuple[str, ...]] = []
         keys: dict[str, int] = {}
@@ -472,7 +475,7 @@ class _DeckReader:
                 continue
             key = row_key(cells[0], len(rows))
             if key in keys:
-                self.error(row, f"duplicate row {cells[0]!r} (first at line {keys[key]})")
+                self.error(row, f"duplicate row {quoted_text(cells[0])} (first at line {keys[key]})")
                 continue
             keys[key] = row.line
             rows.append(tuple(cells))

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dense1x1quiz.text import one_line
+
 
 class QuizError(Exception):
-    """A user-facing error: the CLI prints `Error: <message>` and exits 1."""
+    """A user-facing error: the CLI prints `Error: <message>` and exits 1.
+
+    The message may quote deck or user text (a path, a value); as text (`str(error)`) it is one line
+    with every control character made visible, wherever it is printed.
+    """
 
     exit_code = 1
+
+    def __str__(self) -> str:
+        return one_line(super().__str__())
 
 
 class UsageError(QuizError):
@@ -32,8 +41,9 @@ class Problem:
     warning: bool = False
 
     def __str__(self) -> str:
+        # The path and the message may hold deck or user text: each problem is one line, controls visible.
         kind = "warning: " if self.warning else ""
-        return f"{self.path}:{self.line}:{self.col}: {kind}{self.message}"
+        return f"{one_line(self.path)}:{self.line}:{self.col}: {kind}{one_line(self.message)}"
 
 
 class DeckError(QuizError):
@@ -42,6 +52,10 @@ class DeckError(QuizError):
     def __init__(self, problems: list[Problem]):
         self.problems = [p for p in problems if not p.warning]
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def __str__(self) -> str:
+        """One line per problem."""
+        return "\n".join(str(p) for p in self.problems)
 
 
 __all__ = ["DeckError", "Problem", "QuizError", "StoreError", "UsageError"]

@@ -23,7 +23,7 @@ from dense1x1quiz.env import NOW_VAR
 from dense1x1quiz.errors import QuizError
 from dense1x1quiz.model import Card, Deck, cloze_prompt
 from dense1x1quiz.problems import ComputedProblem, computed_problems
-from dense1x1quiz.text import display
+from dense1x1quiz.text import display, quoted
 
 ASKED_KINDS = ("choice", "table", "typed", "cloze")  # basic cards' backs cannot be graded automatically
 COMPUTED_SHARE = 0.25  # of an exam, when the decks have enough questions for the rest
@@ -320,7 +320,7 @@ def no_questions(decks: Sequence[Deck], tags: Sequence[str] | None, computed: bo
     """The error for an exam with nothing to ask, saying why."""
     where = ", ".join(d.id for d in decks) or "no decks found"
     if tags:
-        return QuizError(f"no question has the tag {' or '.join(tags)} (decks: {where})")
+        return QuizError(f"no question has the tag {' or '.join(quoted(t) for t in tags)} (decks: {where})")
     extra = "" if computed else "; leave out --no-computed for computed problems"
     return QuizError(f"the decks ({where}) have no choice, typed, cloze or table cards to ask{extra}")
 

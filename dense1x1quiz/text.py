@@ -125,26 +125,85 @@ def render_math(text: str) -> str:
     return MATH_RE.sub(convert, text).replace("\\$", "$")
 
 
-def visible_controls(text: str) -> str:
+def visible_controls(text: str, keep: str = "\n\t") -> str:
     """Control and bidi/format characters shown as visible symbols instead of acting on the terminal.
 
-    C0 controls become Unicode control pictures (ESC → ␛); DEL, C1 controls and format characters
-    such as U+202E RIGHT-TO-LEFT OVERRIDE become `<U+202E>`. Newlines and tabs are kept.
+    C0 controls become Unicode control pictures (ESC → ␛, a newline → ␊); DEL, C1 controls and format
+    characters such as U+202E RIGHT-TO-LEFT OVERRIDE become `<U+202E>`. The characters in `keep`
+    (newlines and tabs unless told otherwise) are kept.
     """
     out = []
     for ch in text:
         code = ord(ch)
-        if ch in "\n\t":
+        if ch in keep:
             out.append(ch)
         elif code < 0x20:
             out.append(chr(0x2400 + code))
-        elif code == 0x7F or 0x80 <= code < 0xA0:
-            out.append(f"<U+{code:04X}>")
-        elif ch not in _KEEP_FORMAT and unicodedata.category(ch) in ("Cf", "Co", "Cs", "Zl", "Zp"):
+        elif code >= 0x7F and _hidden(ch):
             out.append(f"<U+{code:04X}>")
         else:
             out.append(ch)
     return "".join(out)
+
+
+def _hidden(ch: str) -> bool:
+    """Whether a character at or above U+0020 acts on a terminal or hides itself: DEL, a C1 control,
+    a format, private-use or surrogate character, a line or paragraph separator."""
+    code = ord(ch)
+    if code < 0xA0:
+        return code >= 0x7F
+    return ch not in _KEEP_FORMAT and unicodedata.category(ch) in ("Cf", "Co", "Cs", "Zl", "Zp")
+
+
+# Messages quote deck and user text (ids, keys, tags, file names, command-line values). Each value is
+# made one line with `quoted` or `one_line` where the message is composed, and what is printed passes
+# `visible_lines` (or `one_line`) on its way out, so nothing from outside the program acts on the terminal.
+
+
+def one_line(text: str) -> str:
+    """`text` fit for a one-line message: every control visible, line breaks and tabs too (␊, ␉)."""
+    return visible_controls(text, keep="")
+
+
+def quoted(value: object) -> str:
+    """A deck or user value that names something (a key, an id, a demo) as a message quotes it:
+    between backticks, on one line, controls visible."""
+    return f"`{one_line(str(value))}`"
+
+
+def quoted_text(value: object) -> str:
+    """A deck or user value that is free text (an answer, an option, a file's words) as a message
+    quotes it: on one line, controls visible, between single quotes (double quotes, as `repr` does,
+    when it holds a single quote and no double one)."""
+    text = one_line(str(value))
+    mark = '"' if "'" in text and '"' not in text else "'"
+    return f"{mark}{text}{mark}"
+
+
+def visible_lines(text: str) -> str:
+    """A message of one or more lines as printed: its own line breaks kept, every other control visible."""
+    return visible_controls(text, keep="\n")
+
+
+def json_safe(document: str) -> str:
+    """JSON text written with `ensure_ascii=False`, with every character that `one_line` would make
+    visible (C1 controls, bidi overrides, …) written as a `\\uXXXX` escape; other text stays as is
+    (`×`, `ᵢ`). JSON already escapes C0 controls."""
+    return _NON_ASCII_RE.sub(_json_escape, document)
+
+
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7e]")
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    ch = match.group()
+    if not _hidden(ch):
+        return ch
+    code = ord(ch)
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000  # beyond the BMP, JSON writes a UTF-16 surrogate pair
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def display(text: str) -> str:
@@ -152,11 +211,5 @@ def display(text: str) -> str:
     return visible_controls(render_math(text))
 
 
-def one_line(text: str) -> str:
-    """Outside text (a value from the command line or the environment) to quote in a one-line
-    message: controls shown as symbols, newlines and tabs too (␊, ␉)."""
-    return visible_controls(text.replace("\n", "\u240a").replace("\t", "\u2409"))
-
-
-__all__ = ["MATH_RE", "display", "latex_to_unicode", "math_fragments", "one_line", "remember_math", "render_math",
-           "visible_controls"]
+__all__ = ["MATH_RE", "display", "json_safe", "latex_to_unicode", "math_fragments", "one_line", "quoted",
+           "quoted_text", "remember_math", "render_math", "visible_controls", "visible_lines"]

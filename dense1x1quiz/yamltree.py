@@ -14,6 +14,8 @@ from types import MappingProxyType
 
 import yaml
 
+from dense1x1quiz.text import quoted
+
 try:  # libyaml's parser when present: the same events, several times faster
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - pure-Python PyYAML
@@ -154,7 +156,7 @@ def _build(get_event) -> tuple[Node | None, list[YamlError]]:
             first = parent.pairs.get(node.text)
             if first is not None:
                 problems.append(YamlError(node.line, node.col,
-                                          f"duplicate key `{node.text}` (first at line {first[0].line})"))
+                                          f"duplicate key {quoted(node.text)} (first at line {first[0].line})"))
             key = node
         else:
             parent.pairs.setdefault(key.text, (key, node))  # a duplicate key's value is dropped

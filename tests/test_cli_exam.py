@@ -201,7 +201,7 @@ def test_a_deck_without_gradable_cards_gets_computed_problems_and_says_so(quiz, 
 def test_nothing_to_ask_is_a_clear_error(quiz, deck):
     result = quiz("exam", deck, "--tag", "nosuch", "--no-computed")
     assert (result.returncode, result.stdout) == (1, "")
-    assert result.stderr == "Error: no question has the tag nosuch (decks: small)\n"
+    assert result.stderr == "Error: no question has the tag `nosuch` (decks: small)\n"
 
 
 def test_too_many_questions_is_bad_usage(quiz, deck):

@@ -13,6 +13,7 @@ from dense1x1quiz.authoring.reimport import Changes, keep_ids
 from dense1x1quiz.deck import ID_RE, check_deck
 from dense1x1quiz.errors import QuizError, UsageError
 from dense1x1quiz.model import Deck
+from dense1x1quiz.text import quoted_text
 
 
 @dataclass
@@ -48,7 +49,8 @@ def import_to_deck(notes_path: Path, output: Path | None = None, deck_id: str | 
     only replaced with `force`.
     """
     if deck_id is not None and not ID_RE.match(deck_id):
-        raise UsageError(f"--deck-id {deck_id!r} is not a valid id (letters, digits, '.', '_', '-'; at most 80)")
+        raise UsageError(f"--deck-id {quoted_text(deck_id)} is not a valid id "
+                         "(letters, digits, '.', '_', '-'; at most 80)")
     if not notes_path.exists():
         raise QuizError(f"no such file: {notes_path}")
     from dense1x1quiz.authoring.draft import make_id

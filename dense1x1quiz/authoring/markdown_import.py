@@ -26,6 +26,7 @@ from dense1x1quiz.authoring.mdtext import clean_heading, md_to_text
 from dense1x1quiz.deck import ID_RE, _fold, row_key, slug
 from dense1x1quiz.errors import QuizError
 from dense1x1quiz.model import DemoLink, Table, cloze_answer, cloze_reveal, parse_cloze
+from dense1x1quiz.text import quoted_text
 
 MAX_NOTES_BYTES = 4 * 1024 * 1024
 
@@ -230,7 +231,7 @@ class _Builder:
                           line=card.line), card.meta)
             return
         if not front or not answer:
-            self.warn(card.line, f"question {front[:40]!r} has no answer; skipped" if front
+            self.warn(card.line, f"question {quoted_text(front[:40])} has no answer; skipped" if front
                       else "an answer with no question; skipped")
             return
         accept = tuple(a for a in (md_to_text(a).strip() for a in card.accept) if a)
@@ -275,7 +276,7 @@ class _Builder:
             self.pinned.add(wanted)
             return wanted
         if wanted:
-            self.warn(line, f"id {wanted!r} is {'taken' if wanted in self.taken else 'not a valid id'}; "
+            self.warn(line, f"id {quoted_text(wanted)} is {'taken' if wanted in self.taken else 'not a valid id'}; "
                             "made a new one")
         return make_id(cloze_reveal(text), self.taken)
 
@@ -285,7 +286,8 @@ class _Builder:
             tag = tag.lstrip("#")
             fixed = tag if ID_RE.match(tag) else slug(tag)
             if fixed != tag:
-                self.warn(line, f"tag {tag!r} is not one word; " + (f"used {fixed!r}" if fixed else "dropped"))
+                self.warn(line, f"tag {quoted_text(tag)} is not one word; "
+                                + (f"used {fixed!r}" if fixed else "dropped"))
             if fixed:
                 tags.append(fixed)
         return tuple(dict.fromkeys(tags))
@@ -295,7 +297,8 @@ class _Builder:
             return None
         name, *args = value.split()
         params = dict(a.partition("=")[::2] for a in args)
-        problems = ([f"unknown demo {name!r}"] if name not in demos.DEMOS else []) + demos.check_params(params, name)
+        problems = ([f"unknown demo {quoted_text(name)}"] if name not in demos.DEMOS else [])
+        problems += demos.check_params(params, name)
         if problems:
             self.warn(line, f"demo link dropped: {'; '.join(problems)}")
             return None
@@ -398,7 +401,7 @@ class _Builder:
             cells = (cells + ["—"] * len(columns))[: len(columns)]
             key = row_key(cells[0], len(rows))
             if key in keys:
-                self.warn(block.line + offset, f"row {cells[0]!r} repeats an earlier row's name; skipped")
+                self.warn(block.line + offset, f"row {quoted_text(cells[0])} repeats an earlier row's name; skipped")
                 continue
             keys.add(key)
             rows.append(tuple(cells))
@@ -447,7 +450,7 @@ class _Builder:
         meta = self.deck_meta
         deck = meta.get("deck", "")
         if deck and not ID_RE.match(deck):
-            self.warn(1, f"deck id {deck!r} is not a valid id; ignored")
+            self.warn(1, f"deck id {quoted_text(deck)} is not a valid id; ignored")
             deck = ""
         title = md_to_text(meta.get("title", "")).strip() or self.title or deck_id
         description = md_to_text(meta.get("description", "")).strip() or "\n\n".join(self.description).strip()

@@ -8,6 +8,7 @@ from pathlib import Path
 from dense1x1quiz.authoring.deck_writer import scalar
 from dense1x1quiz.authoring.draft import make_id
 from dense1x1quiz.errors import QuizError
+from dense1x1quiz.text import one_line
 
 TEMPLATE = """\
 # A dense1x1quiz deck. Check it with `quiz validate {path_name}`, study it with `quiz study {path_name}`.
@@ -65,8 +66,16 @@ tables:
 def scaffold_text(path: Path, title: str | None = None) -> str:
     """The commented example deck for `path` (deck id from the file name)."""
     deck_id = make_id(path.stem, set(), fallback="my-deck")
-    title = title if title and title.strip() else path.stem.replace("-", " ").replace("_", " ").strip().capitalize()
-    return TEMPLATE.format(path_name=path.name, deck_id=deck_id, title=scalar(title or "My deck", 2))
+    stem = _utf8(path.stem)
+    title = _utf8(title) if title and title.strip() else stem.replace("-", " ").replace("_", " ").strip().capitalize()
+    # The file name is user text in a comment: one line, controls (and bytes not UTF-8) made visible.
+    return TEMPLATE.format(path_name=one_line(path.name), deck_id=deck_id, title=scalar(title or "My deck", 2))
+
+
+def _utf8(text: str) -> str:
+    """Command-line text as a UTF-8 deck can hold it: bytes that were not UTF-8 (which Python keeps as
+    lone surrogates) become U+FFFD."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def write_scaffold(path: Path, title: str | None = None) -> Path:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
+from dense1x1quiz.text import quoted, quoted_text
+
 # Parameters a demo may take, from the command line or a card's `demo:` mapping.
 SIZE_PARAMS = ("height", "width", "cin", "cout", "batch", "seed")
 LAYOUTS = ("nchw", "nhwc")
@@ -46,6 +48,11 @@ def suggest(name: str) -> str:
     return f" (did you mean `{close[0]}`?)" if close else ""
 
 
+def _given(value: object) -> str:
+    """A parameter's value as a message quotes it: text in quotes (one line, controls visible), a number as is."""
+    return quoted_text(value) if isinstance(value, str) else repr(value)
+
+
 def check_params(params: dict[str, object], demo: str | None = None) -> list[str]:
     """Problems with demo parameters given as text or ints; an empty list when they are fine.
 
@@ -57,16 +64,16 @@ def check_params(params: dict[str, object], demo: str | None = None) -> list[str
             problems.append(f"demo {demo} takes no `{key}` (its sizes: {sizes})")
         elif key == "layout":
             if str(value).lower() not in LAYOUTS:
-                problems.append(f"layout must be one of {', '.join(LAYOUTS)}, not {value!r}")
+                problems.append(f"layout must be one of {', '.join(LAYOUTS)}, not {_given(value)}")
         elif key in SIZE_PARAMS:
             text = str(value).strip()
             lowest = 0 if key == "seed" else 1
             if not (text.isascii() and text.isdigit()) or len(text) > 6 or not lowest <= int(text) <= MAX_SIZE:
-                problems.append(f"{key} must be a whole number from {lowest} to {MAX_SIZE:,}, not {value!r}")
+                problems.append(f"{key} must be a whole number from {lowest} to {MAX_SIZE:,}, not {_given(value)}")
         else:
             close = difflib.get_close_matches(key, [*SIZE_PARAMS, "layout"], n=1)
             hint = f" (did you mean `{close[0]}`?)" if close else ""
-            problems.append(f"unknown demo parameter `{key}`{hint}")
+            problems.append(f"unknown demo parameter {quoted(key)}{hint}")
     return problems
 
 

@@ -14,6 +14,7 @@ from types import ModuleType
 from dense1x1quiz.demos import DEMOS, check_params
 from dense1x1quiz.demos.result import DemoResult
 from dense1x1quiz.errors import UsageError
+from dense1x1quiz.text import quoted
 
 MEMORY_CAP = 512 * 2**20  # bytes of arrays one demo may allocate
 COMMON_DEFAULTS: dict[str, int | str] = {"batch": 1, "seed": 0, "layout": "nchw"}
@@ -23,7 +24,7 @@ def _unknown(name: str) -> UsageError:
     """Short enough for one 80-column line: the nearest name, or where the list is."""
     close = difflib.get_close_matches(name, list(DEMOS), n=1, cutoff=0.5)
     hint = f"did you mean `{close[0]}`?" if close else "`quiz demo` lists them"
-    return UsageError(f"unknown demo `{name}`; {hint}")
+    return UsageError(f"unknown demo {quoted(name)}; {hint}")
 
 
 def _module(name: str) -> ModuleType:

@@ -5,13 +5,15 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
+from dense1x1quiz.text import one_line
 from dense1x1quiz.ui.console import make_console
 
 SHOW = 8  # ids or repairs listed before "…"
 
 
 def _say(console: Console, line: str) -> None:
-    console.print(Text(line), soft_wrap=True)
+    """One line, shown literally: it may quote paths, ids or words from the notes, so controls are made visible."""
+    console.print(Text(one_line(line)), soft_wrap=True)
 
 
 def _n(count: int, noun: str) -> str:

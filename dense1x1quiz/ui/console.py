@@ -7,7 +7,7 @@ import sys
 from rich.console import Console
 from rich.text import Text
 
-from dense1x1quiz.text import display
+from dense1x1quiz.text import display, visible_lines
 
 
 def make_console(stderr: bool = False) -> Console:
@@ -25,8 +25,9 @@ def deck_text(text: str, style: str = "") -> Text:
 
 
 def print_error(message: str) -> None:
-    """`Error: …` on stderr; the message is shown literally."""
-    make_console(stderr=True).print(Text("Error: ", style="bold red") + Text(message), soft_wrap=True)
+    """`Error: …` on stderr; the message is shown literally, its own line breaks kept and every other
+    control character made visible (it may quote deck or user text)."""
+    make_console(stderr=True).print(Text("Error: ", style="bold red") + Text(visible_lines(message)), soft_wrap=True)
 
 
 __all__ = ["deck_text", "make_console", "print_error"]

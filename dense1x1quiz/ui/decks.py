@@ -6,7 +6,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from dense1x1quiz.errors import Problem
-from dense1x1quiz.text import display, visible_controls
+from dense1x1quiz.text import display, one_line
 
 if TYPE_CHECKING:  # `quiz validate` needs neither the catalog nor rich (issue 7: start-up time)
     from dense1x1quiz.catalog import DeckEntry
@@ -46,17 +46,17 @@ def _row(entry: DeckEntry) -> list[str]:
     if entry.deck is not None:
         return [display(entry.deck.id), f"{len(entry.deck.card_ids):,}", display(entry.deck.title), entry.origin]
     first = entry.error.problems[0] if entry.error and entry.error.problems else None
-    return [display(entry.path.name), "–", visible_controls(f"broken: {first.message}" if first else "broken"),
+    return [one_line(entry.path.name), "–", one_line(f"broken: {first.message}" if first else "broken"),
             entry.origin]
 
 
 # `quiz validate` prints plain lines (no style, never wrapped), so it writes them itself: loading
-# rich's console for them was a third of its start-up (issue 7). Control characters are made visible.
+# rich's console for them was a third of its start-up (issue 7). Each problem is one line, controls visible.
 
 
 def print_problems(problems: list[Problem]) -> None:
     """Every problem as `file:line:col: message` on stderr, warnings included."""
-    sys.stderr.write("".join(visible_controls(str(problem)) + "\n" for problem in problems))
+    sys.stderr.write("".join(one_line(str(problem)) + "\n" for problem in problems))
     sys.stderr.flush()
 
 
