@@ -227,6 +227,7 @@ class Store:
         self.path = path
         self._db = connection
         self._files: tuple[_FileId, _FileId] | None = None  # (database, WAL) as this connection opened them
+        self._moved_reported = False
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -321,7 +322,10 @@ class Store:
         When the WAL or the database file was removed or replaced while it was open, the connection is
         closed without its usual checkpoint: that would copy this connection's orphaned log into the
         database and delete, by name, the log the other sessions now write to (their answers)."""
-        if self._files is not None and self._files_moved():
+        moved = self._files_moved() if self._files is not None else None
+        if moved:
+            if not self._moved_reported:  # a session that quits without writing again: tell it all the same
+                sys.stderr.write(f"Warning: {_moved_message(self.path, moved)}\n")
             self._close_without_checkpoint()
         self._files = None
         self._db.close()
@@ -347,12 +351,9 @@ class Store:
         if self._files is None:
             return
         moved = self._files_moved()
-        if moved == "database":
-            raise StoreError(f"the review database {self.path} was removed or replaced while quiz was running; "
-                             "the last answer may not be saved. Close every quiz session and start again.")
-        if moved == "WAL":
-            raise StoreError(f"the write-ahead log {self.path.name}-wal was removed while quiz was running; "
-                             "the last answer may not be saved. Close every quiz session and start again.")
+        if moved:
+            self._moved_reported = True
+            raise StoreError(_moved_message(self.path, moved))
 
     def _close_without_checkpoint(self) -> None:
         """Close while another process holds the database (through the files now in place): SQLite
@@ -365,15 +366,16 @@ class Store:
                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         except OSError:
             return
-        try:
-            if keeper.stdout.readline() == b"held\n":  # type: ignore[union-attr]
-                self._db.close()
-        finally:
-            keeper.stdin.close()  # type: ignore[union-attr]
+        with keeper:
             try:
-                keeper.wait(timeout=BUSY_TIMEOUT_MS / 1000)  # its close checkpoints the current WAL, if last
-            except subprocess.TimeoutExpired:
-                keeper.kill()
+                if keeper.stdout.readline() == b"held\n":  # type: ignore[union-attr]
+                    self._db.close()
+            finally:
+                keeper.stdin.close()  # type: ignore[union-attr]
+                try:
+                    keeper.wait(timeout=BUSY_TIMEOUT_MS / 1000)  # its close checkpoints the current WAL, if last
+                except subprocess.TimeoutExpired:
+                    keeper.kill()
 
     def __enter__(self) -> Store:
         return self
@@ -844,6 +846,13 @@ db.close()
 """
 
 _FileId = tuple[int, int] | None  # (st_dev, st_ino) of a file, None when it is not there
+
+
+def _moved_message(path: Path, moved: str) -> str:
+    what = (f"the review database {path} was removed or replaced" if moved == "database"
+            else f"the write-ahead log {path.name}-wal was removed")
+    return (f"{what} while quiz was running; the last answer may not be saved. "
+            "Close every quiz session and start again.")
 
 
 def _file_ids(path: Path) -> tuple[_FileId, _FileId]:

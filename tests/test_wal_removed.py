@@ -53,6 +53,7 @@ def test_the_running_session_stops_before_acknowledging_and_the_second_keeps_its
     first.out += out
     assert first.proc.returncode == 1
     assert first.acks() == 2
+    assert "Warning:" not in err.decode()  # said once
     # (the plain UI writes a session's store error in its summary; issue 11 moves it to stderr: either stream)
     assert MESSAGE in " ".join((out + err).decode().split())
 
@@ -75,5 +76,28 @@ def test_a_session_that_quits_after_the_deletion_does_not_delete_the_second_sess
     first.proc.stdin.write(b"q\n")  # it never writes again: quitting is all it does
     out, err = first.proc.communicate(timeout=60)
     assert first.proc.returncode == 0, err.decode()
+    assert " ".join(err.decode().split()) == MESSAGE.replace("Error: ", "Warning: ")
     assert _answers_per_session(home) == [3]
     assert _integrity(home) == "ok"
+
+
+def test_a_database_file_replaced_under_an_open_store_stops_the_next_answer(tmp_path):
+    import shutil
+    from datetime import datetime, timezone
+
+    import pytest
+
+    from dense1x1quiz.errors import StoreError
+    from dense1x1quiz.scheduler import make_scheduler
+
+    home = tmp_path / "home"
+    store = Store.open(home)
+    now, scheduler = datetime(2026, 5, 4, 9, 0, tzinfo=timezone.utc), make_scheduler()
+    store.record_review(("d", "a"), 3, now, mode="flip", scheduler=scheduler)
+    shutil.copy(home / DB_NAME, tmp_path / "copy.sqlite3")
+    os.replace(tmp_path / "copy.sqlite3", home / DB_NAME)  # e.g. a backup moved over it
+    with pytest.raises(StoreError) as caught:
+        store.record_review(("d", "b"), 3, now, mode="flip", scheduler=scheduler)
+    assert str(caught.value) == (f"the review database {home / DB_NAME} was removed or replaced while quiz was "
+                                 "running; the last answer may not be saved. Close every quiz session and start again.")
+    store.close()
