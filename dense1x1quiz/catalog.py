@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from dense1x1quiz.deckcache import DeckOutline, check_deck_cached, check_deck_outline_cached
 from dense1x1quiz.env import user_deck_dir
-from dense1x1quiz.errors import DeckError, Problem, UsageError
+from dense1x1quiz.errors import DeckError, Problem, QuizError, UsageError
 from dense1x1quiz.text import one_line, quoted_text
 
 if TYPE_CHECKING:
@@ -70,12 +70,14 @@ def find_decks(outline: bool = False) -> list[DeckEntry]:
 def resolve(names: list[str], outline: bool = False) -> list[Deck] | list[DeckOutline]:
     """The decks that DECK arguments name (a deck id, a file stem, or a path); all usable decks if none.
 
-    A named deck that is broken raises its DeckError; an unknown name is a UsageError.
+    A named deck that is broken raises its DeckError; an unknown name is a UsageError. The same file
+    named twice (or by name and by path) is one deck; a deck named by path whose id another deck
+    already has (built-in, user folder, or another path) is a QuizError naming both files.
     """
     if not names:
         return [e.deck for e in find_decks(outline) if e.deck is not None]
     known = None
-    decks: list[Deck] = []
+    chosen: dict[Path, DeckEntry] = {}  # by real path: one file named twice is one deck
     for name in names:
         path = Path(name)
         if path.suffix in (".yaml", ".yml") or path.is_file():  # a folder named like a deck is not one
@@ -92,10 +94,36 @@ def resolve(names: list[str], outline: bool = False) -> list[Deck] | list[DeckOu
             entry = matches[0]
         if entry.error:
             raise entry.error
-        assert entry.deck is not None
-        if all(d.id != entry.deck.id for d in decks):
-            decks.append(entry.deck)
-    return decks
+        chosen.setdefault(entry.path.resolve(), entry)
+    if any(e.origin == "path" for e in chosen.values()):  # the catalogue's own ids are unique already
+        named = [(e.path, real, e.deck.id) for real, e in chosen.items() if e.deck is not None]
+        clashes = _id_clashes(named, known if known is not None else find_decks(outline=True))
+        if clashes:
+            raise QuizError(clashes[0][1])
+    return [e.deck for e in chosen.values()]  # type: ignore[misc]
 
 
-__all__ = ["DeckEntry", "builtin_deck_dir", "find_decks", "resolve"]
+def _id_clashes(named: list[tuple[Path, Path, str]], catalogue: list[DeckEntry]) -> list[tuple[Path, str]]:
+    """Each (path as named, real path, deck id) of `named` whose id a deck from another file has already
+    (the catalogue's decks first, then the earlier ones of `named`), with the message saying so.
+
+    Review history is keyed by deck id: two files with one id would read and write one history."""
+    owners = {e.deck.id: (e.path, e.path.resolve()) for e in catalogue if e.deck is not None}
+    clashes = []
+    for shown, real, deck_id in named:
+        owner_shown, owner = owners.setdefault(deck_id, (shown, real))
+        if owner != real:
+            clashes.append((shown, f"deck id `{deck_id}` in {shown} is already used by {owner_shown}; "
+                                   "give it another `deck:` id"))
+    return clashes
+
+
+def id_clash_warnings(decks: list[tuple[Path, str]]) -> list[Problem]:
+    """Warnings for `quiz validate`: each (file, deck id) whose id an installed deck (built-in or in the
+    user deck folder) or an earlier file of `decks` has already; study and the others refuse such a file."""
+    named = [(path, path.resolve(), deck_id) for path, deck_id in decks]
+    return [Problem(str(path), 1, 1, message, warning=True)
+            for path, message in _id_clashes(named, find_decks(outline=True))]
+
+
+__all__ = ["DeckEntry", "builtin_deck_dir", "find_decks", "id_clash_warnings", "resolve"]

@@ -98,12 +98,17 @@ def validate(
     else:
         from dense1x1quiz.deckcache import check_deck_cached as check
 
-    problems, cards, failed = [], 0, False
+    problems, cards, failed, ids = [], 0, False, []
     for path in paths:
         deck, found = check(path)
         problems += found
         failed = failed or deck is None or any(not p.warning for p in found)
         cards += len(deck.cards) if deck else 0
+        ids += [(path, deck.id)] if deck else []
+    if ids:  # a warning, not an error: validate checks files, study refuses to load both decks
+        from dense1x1quiz.catalog import id_clash_warnings
+
+        problems += id_clash_warnings(ids)
     print_problems(problems)
     if failed:
         raise typer.Exit(1)

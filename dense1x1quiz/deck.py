@@ -38,7 +38,9 @@ MAX_BYTES = 16 * 1024 * 1024
 ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}\Z")
 _LINE_BREAK_RE = re.compile("\r\n|[\n\r\x85\u2028\u2029]")  # what YAML counts as a line break
 
-TOP_KEYS = ("deck", "title", "description", "tags", "cards", "tables")
+TOP_KEYS = ("deck", "title", "description", "tags", "imported", "cards", "tables")
+IMPORTED_KEYS = ("from", "sha256")  # the mark `quiz import` writes (authoring/import_mark.py)
+_SHA256_RE = re.compile(r"[0-9a-f]{64}\Z")
 COMMON_KEYS = ("id", "tags", "source", "demo")
 KIND_KEYS = {
     "basic": ("front", "back", "reverse"),
@@ -217,6 +219,7 @@ class _DeckReader:
         title = self.text(root, "title", required=True) or deck_id
         description = self.text(root, "description") or ""
         deck_tags = self.tags(root)
+        self.import_mark(root)
         cards: list[Card] = []
         tables: list[Table] = []
         for item in self.seq(root, "cards"):
@@ -229,6 +232,22 @@ class _DeckReader:
         if "cards" not in root.pairs and "tables" not in root.pairs:
             self.error(root, "a deck needs `cards:` or `tables:`")
         return Deck(deck_id, title, self.path, description, tuple(cards), tuple(tables), deck_tags)
+
+    def import_mark(self, root: Node) -> None:
+        """`imported: {from: NOTES, sha256: HASH}`, written by `quiz import`: checked for shape only (a
+        deck edited since its import is still a good deck; a re-import compares the hash)."""
+        value = self.value(root, "imported")
+        if value is None:
+            return
+        if value.kind != "map":
+            self.error(value, "`imported` is the mark `quiz import` writes ({from: NOTES, sha256: HASH}), "
+                              f"not {value.describe()}; remove the line if you did not mean it")
+            return
+        self.unknown_keys(value, IMPORTED_KEYS, "`imported` mark")
+        self.text(value, "from", required=True)
+        digest = self.text(value, "sha256", required=True)
+        if digest is not None and not _SHA256_RE.match(digest):
+            self.error(self.value(value, "sha256") or value, "`sha256` must be 64 hex digits (0-9, a-f)")
 
     def claim_id(self, node: Node, key: str = "id") -> str | None:
         """The item's id, reported as a duplicate when another card or table of the deck has it."""

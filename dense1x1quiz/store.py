@@ -236,6 +236,8 @@ class Store:
     def __init__(self, path: Path, connection: sqlite3.Connection):
         self.path = path
         self._db = connection
+        self._files: tuple[_FileId, _FileId] | None = None  # (database, WAL) as this connection opened them
+        self._moved_reported = False
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -273,6 +275,7 @@ class Store:
         except BaseException:
             connection.close()
             raise
+        store._files = _file_ids(path)
         return store
 
     def _configure(self) -> None:
@@ -324,8 +327,65 @@ class Store:
         return int(self._db.execute("PRAGMA user_version").fetchone()[0])
 
     def close(self) -> None:
-        """Close the connection (safe to call twice)."""
+        """Close the connection (safe to call twice).
+
+        When the WAL or the database file was removed or replaced while it was open, the connection is
+        closed without its usual checkpoint: that would copy this connection's orphaned log into the
+        database and delete, by name, the log the other sessions now write to (their answers)."""
+        moved = self._files_moved() if self._files is not None else None
+        if moved:
+            if not self._moved_reported:  # a session that quits without writing again: tell it all the same
+                sys.stderr.write(f"Warning: {_moved_message(self.path, moved)}\n")
+            self._close_without_checkpoint()
+        self._files = None
         self._db.close()
+
+    # -- the files under an open connection ------------------------------------------------------
+
+    def _files_moved(self) -> str | None:
+        """Which file was removed or replaced since this connection opened it ("database" or "WAL"), or None.
+
+        Two `stat` calls: cheap enough for every write (benchmarks/bench_store.py measures it)."""
+        assert self._files is not None
+        database, wal = _file_ids(self.path)
+        if database != self._files[0]:
+            return "database"
+        if self._files[1] is None:  # not there yet at opening: this connection's first write makes it
+            self._files = (database, wal)
+            return None
+        return "WAL" if wal != self._files[1] else None
+
+    def _check_files(self) -> None:
+        """Raise StoreError if the database or its WAL was removed or replaced under this connection:
+        answers written from then on would not last (SQLite: "How To Corrupt An SQLite Database File")."""
+        if self._files is None:
+            return
+        moved = self._files_moved()
+        if moved:
+            self._moved_reported = True
+            raise StoreError(_moved_message(self.path, moved))
+
+    def _close_without_checkpoint(self) -> None:
+        """Close while another process holds the database (through the files now in place): SQLite
+        checkpoints and deletes the WAL only when the closing connection is the last one. (A second
+        connection in this process would not do: it would share this one's orphaned WAL index.)"""
+        import subprocess
+
+        try:
+            keeper = subprocess.Popen([sys.executable, "-I", "-S", "-c", _KEEPER, str(self.path)],
+                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        except OSError:
+            return
+        with keeper:
+            try:
+                if keeper.stdout.readline() == b"held\n":  # type: ignore[union-attr]
+                    self._db.close()
+            finally:
+                keeper.stdin.close()  # type: ignore[union-attr]
+                try:
+                    keeper.wait(timeout=BUSY_TIMEOUT_MS / 1000)  # its close checkpoints the current WAL, if last
+                except subprocess.TimeoutExpired:
+                    keeper.kill()
 
     def __enter__(self) -> Store:
         return self
@@ -350,6 +410,7 @@ class Store:
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One `BEGIN IMMEDIATE` … `COMMIT` (rolled back on error). Internal, but public for tests."""
         with self._errors():
+            self._check_files()  # before writing into a log that is gone
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
@@ -358,6 +419,7 @@ class Store:
                     self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
+            self._check_files()  # and before the caller says "saved"
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
@@ -772,6 +834,38 @@ class Store:
     def integrity_check(self) -> str:
         """SQLite's `PRAGMA integrity_check` result ("ok" when sound)."""
         return str(self._read("PRAGMA integrity_check")[0][0])
+
+
+# A process that holds the database open until its stdin closes (Store._close_without_checkpoint).
+_KEEPER = """import sqlite3, sys
+db = sqlite3.connect(sys.argv[1], timeout=30)
+db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+sys.stdout.write("held\\n")
+sys.stdout.flush()
+sys.stdin.read()
+db.close()
+"""
+
+_FileId = tuple[int, int] | None  # (st_dev, st_ino) of a file, None when it is not there
+
+
+def _moved_message(path: Path, moved: str) -> str:
+    what = (f"the review database {path} was removed or replaced" if moved == "database"
+            else f"the write-ahead log {path.name}-wal was removed")
+    return (f"{what} while quiz was running; the last answer may not be saved. "
+            "Close every quiz session and start again.")
+
+
+def _file_ids(path: Path) -> tuple[_FileId, _FileId]:
+    """The identities of the database file and of its WAL."""
+    ids: list[_FileId] = []
+    for name in (str(path), f"{path}-wal"):
+        try:
+            st = os.stat(name)
+            ids.append((st.st_dev, st.st_ino))
+        except OSError:
+            ids.append(None)
+    return ids[0], ids[1]
 
 
 def _replay(key: Key, rows: Iterable[tuple]) -> CardState:

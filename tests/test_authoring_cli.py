@@ -110,8 +110,8 @@ def test_import_never_replaces_a_hand_written_deck_without_force(tmp_path, quiz,
     result = quiz("import", str(notes))
     assert result.returncode == 1
     assert one_line(result.stderr) == (f"Error: {mine} is a deck that `quiz import` did not write; importing into it "
-                                       "would replace its cards. Use -o to write somewhere else, or --force to "
-                                       "replace it")
+                                       "would replace its cards (1 card; 1 not in the new import: newton). Use -o "
+                                       "to write somewhere else, or --force to replace it")
     assert mine.read_text(encoding="utf-8") == hand_written
 
     assert quiz("import", str(notes), "--force").returncode == 0

@@ -13,7 +13,7 @@ import pytest
 
 from dense1x1quiz import deck as deck_module
 from dense1x1quiz import deckcache
-from dense1x1quiz.catalog import resolve
+from dense1x1quiz.catalog import builtin_deck_dir, resolve
 from dense1x1quiz.deck import check_deck
 from dense1x1quiz.deckcache import cache_dir, check_deck_cached, entry_key, read_entry, write_entry
 from dense1x1quiz.errors import DeckError
@@ -285,7 +285,8 @@ def test_validate_from_the_cache_reports_the_same_problems_and_warnings(tmp_path
     moji = write(tmp_path / "moji.yaml", DECK.replace("title: Cached", "title: CafÃ© deck"))
     runs = [subprocess.run([sys.executable, "-m", "dense1x1quiz", "validate", str(broken), str(moji)],
                            capture_output=True, text=True, env=os.environ, timeout=60) for _ in range(2)]
-    assert len(list((tmp_path / "home" / "cache" / "decks").iterdir())) == 2
+    installed = len(list(builtin_deck_dir().glob("*.yaml")))  # outlined to check the valid deck's id against
+    assert len(list((tmp_path / "home" / "cache" / "decks").iterdir())) == 2 + installed
     first, second = ((r.returncode, r.stdout, r.stderr) for r in runs)
     assert first == second and first[0] == 1
     assert "not among the options" in first[2] and "mojibake" in first[2].lower()

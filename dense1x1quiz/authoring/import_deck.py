@@ -38,15 +38,17 @@ class ImportResult:
         return self.path.resolve().parent == user_deck_dir().resolve()
 
 
-IMPORT_HEADER_START = "# Imported from "  # the first line of every deck `quiz import` writes
+OLD_HEADER_START = "# Imported from "  # the comment that marked import output before the `imported:` key
+LISTED = 5  # ids named in a refusal; the rest are counted
 
 
 def import_to_deck(notes_path: Path, output: Path | None = None, deck_id: str | None = None,
                    force: bool = False) -> ImportResult:
     """Import `notes_path` into the deck file `output` (default: the user deck folder, `<deck id>.yaml`).
 
-    An existing deck at `output` is updated in place keeping its ids; any other existing file is
-    only replaced with `force`.
+    An existing deck at `output` is updated in place keeping its ids when it is import output nobody
+    edited since (its `imported:` mark says so); any other existing file is only replaced with `force`,
+    and the refusal says what would be lost.
     """
     if deck_id is not None and not ID_RE.match(deck_id):
         raise UsageError(f"--deck-id {quoted_text(deck_id)} is not a valid id "
@@ -67,7 +69,7 @@ def import_to_deck(notes_path: Path, output: Path | None = None, deck_id: str | 
     path = output if output is not None else _user_deck_path(chosen)
     if path.exists() and path.resolve() == notes_path.resolve():
         raise QuizError(f"{path} is the notes file itself; write the deck somewhere else with -o")
-    old = _existing_deck(path, force)
+    old, state = _existing_deck(path, force)
     if deck_id is None and old is not None:
         chosen, renamed_from = old.id, ""  # updating a deck: its id (and review history) stays
     elif deck_id is None and output is not None:
@@ -77,13 +79,39 @@ def import_to_deck(notes_path: Path, output: Path | None = None, deck_id: str | 
         _check_id_free(chosen, path)
     draft = replace(notes.draft, id=chosen)
     if old is not None:
-        draft, changes = keep_ids(draft, draft_from_deck(old), notes.pinned)
+        old_draft = draft_from_deck(old)
+        draft, changes = keep_ids(draft, old_draft, notes.pinned)
+        if state != "intact" and not force:
+            raise QuizError(_refusal(path, state, old_draft, changes))
     else:
         changes = Changes(added=[e.id for e in (*draft.items, *draft.tables)])
-    header = (f"{IMPORT_HEADER_START[2:]}{notes_path.name} by `quiz import`. Importing the notes again updates this\n"
-              "file and keeps every card's id (and so its review history); hand edits here are replaced.")
-    deck = write_checked(draft, path, header)
+    header = (f"Written by `quiz import` from {notes_path.name}. Importing the notes again updates this file and\n"
+              "keeps every card's id (and so its review history). The `imported:` line records what was\n"
+              "written: once this file is edited, a new import replaces it only with --force.")
+    deck = write_checked(draft, path, header, imported_from=notes_path.name)
     return ImportResult(path, deck, notes, changes, old is not None, notes_path, renamed_from)
+
+
+def _refusal(path: Path, state: str, old: DeckDraft, changes: Changes) -> str:
+    """Why the deck at `path` is not replaced without --force, and what replacing it would lose."""
+    if state == "edited":
+        why = f"{path} was edited after `quiz import` wrote it; importing again would replace it"
+    elif _starts_with_old_header(path):
+        why = (f"{path} has no `imported:` mark (decks from an older `quiz import` have only a comment, "
+               "which a hand-written deck may carry too); importing into it would replace its cards")
+    else:
+        why = f"{path} is a deck that `quiz import` did not write; importing into it would replace its cards"
+    tables = f" and {_plural(len(old.tables), 'table')}" if old.tables else ""
+    lost = [f"{_plural(len(old.items), 'card')}{tables}"]
+    for what, ids in (("not in the new import", changes.removed), ("changed by it", changes.changed)):
+        if ids:
+            more = f" and {len(ids) - LISTED} more" if len(ids) > LISTED else ""
+            lost.append(f"{len(ids)} {what}: {', '.join(ids[:LISTED])}{more}")
+    return f"{why} ({'; '.join(lost)}). Use -o to write somewhere else, or --force to replace it"
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _user_deck_path(deck_id: str) -> Path:
@@ -92,31 +120,38 @@ def _user_deck_path(deck_id: str) -> Path:
     return user_deck_dir() / f"{deck_id}.yaml"
 
 
-def _existing_deck(path: Path, force: bool) -> Deck | None:
-    """The deck already at `path`, None if there is none; refuses to replace a non-deck unless forced."""
+def _existing_deck(path: Path, force: bool) -> tuple[Deck | None, str]:
+    """The deck already at `path` (None if there is none) and its import mark's state ("intact",
+    "edited" or "absent": see import_mark.mark_state); refuses to replace a non-deck unless forced."""
     if path.is_dir():
         raise QuizError(f"{path} is a folder; give a file name with -o, e.g. {path / 'deck.yaml'}")
     if not path.exists():
-        return None
+        return None, "absent"
     deck, problems = check_deck(path)
     errors = [p for p in problems if not p.warning]
-    if deck is not None and not errors and _written_by_import(path):
-        return deck
+    if deck is not None and not errors:
+        return deck, _mark_state(path)
     if force:
-        return None
-    if deck is not None and not errors:  # a deck someone wrote by hand: its cards would be replaced
-        raise QuizError(f"{path} is a deck that `quiz import` did not write; importing into it would replace its "
-                        "cards. Use -o to write somewhere else, or --force to replace it")
+        return None, "absent"
     why = errors[0].message if errors else "it cannot be read as a deck"
     raise QuizError(f"{path} exists and is not a usable deck ({why}); not overwriting it. "
                     "Use --force to replace it, or -o to write somewhere else")
 
 
-def _written_by_import(path: Path) -> bool:
-    """Whether the deck file starts with the header `import_to_deck` writes."""
+def _mark_state(path: Path) -> str:
+    from dense1x1quiz.authoring.import_mark import mark_state
+
+    try:
+        return mark_state(path.read_bytes())  # a deck that just validated: at most 16 MiB
+    except OSError:
+        return "absent"
+
+
+def _starts_with_old_header(path: Path) -> bool:
+    """Whether the deck file starts with the comment that marked import output before the `imported:` key."""
     try:
         with path.open(encoding="utf-8", errors="replace") as f:
-            return f.readline().startswith(IMPORT_HEADER_START)
+            return f.readline().startswith(OLD_HEADER_START)
     except OSError:
         return False
 
@@ -148,8 +183,9 @@ def _check_id_free(deck_id: str, path: Path) -> None:
                         "so choose another with --deck-id")
 
 
-def write_checked(draft: DeckDraft, path: Path, header: str = "") -> Deck:
-    """Write the draft as a deck file, atomically, only after the written file has passed validation."""
+def write_checked(draft: DeckDraft, path: Path, header: str = "", imported_from: str | None = None) -> Deck:
+    """Write the draft as a deck file, atomically, only after the written file has passed validation;
+    with `imported_from` (the notes' file name), marked as import output (import_mark.py)."""
     checked: list[Deck] = []
 
     def check(tmp: str) -> None:
@@ -160,7 +196,12 @@ def write_checked(draft: DeckDraft, path: Path, header: str = "") -> Deck:
                             + "; ".join(p.message for p in errors[:3]))
         checked.append(deck)
 
-    write_text_atomically(path, write_deck(draft, header), check)
+    text = write_deck(draft, header)
+    if imported_from is not None:
+        from dense1x1quiz.authoring.import_mark import mark
+
+        text = mark(text, imported_from)
+    write_text_atomically(path, text, check)
     return replace(checked[0], path=str(path))
 
 

@@ -23,6 +23,7 @@ from dense1x1quiz import demos
 from dense1x1quiz.authoring.draft import DeckDraft, Item, make_id
 from dense1x1quiz.authoring.markdown_blocks import Block, list_items, parse_meta, split_blocks, table_cells
 from dense1x1quiz.authoring.mdtext import clean_heading, md_to_text
+from dense1x1quiz.authoring.sniff import refuse_unless_notes
 from dense1x1quiz.deck import ID_RE, _fold, row_key, slug
 from dense1x1quiz.errors import QuizError
 from dense1x1quiz.model import DemoLink, Table, cloze_answer, cloze_reveal, parse_cloze
@@ -70,6 +71,7 @@ def read_text(path: Path) -> tuple[str, str, list[Repair]]:
         raise QuizError(f"cannot read {path}: {exc.strerror or exc}") from None
     if len(data) > MAX_NOTES_BYTES:
         raise QuizError(f"{path} is larger than notes may be ({MAX_NOTES_BYTES // (1024 * 1024)} MiB)")
+    refuse_unless_notes(path, data)  # a deck, a CSV export, an Anki package: never nonsense cards
     if b"\0" in data:
         raise QuizError(f"{path} contains NUL bytes; is it a text file?")
     try:
