@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from dense1x1quiz.deckcache import DeckOutline, check_deck_cached, check_deck_outline_cached
 from dense1x1quiz.env import user_deck_dir
 from dense1x1quiz.errors import DeckError, Problem, UsageError
+from dense1x1quiz.userfiles import kind_of
 
 if TYPE_CHECKING:
     from dense1x1quiz.model import Deck
@@ -35,9 +36,11 @@ class DeckEntry:
 
 
 def _yaml_files(folder: Path) -> list[Path]:
+    """The `*.yaml` files of `folder`; anything else so named but a folder (a FIFO, a device, a dangling
+    link) is listed too, and the loader reports it as broken (it never opens it in a way that blocks)."""
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.is_dir())
 
 
 def _entry(path: Path, origin: str, outline: bool = False) -> DeckEntry:
@@ -46,6 +49,15 @@ def _entry(path: Path, origin: str, outline: bool = False) -> DeckEntry:
     if deck is None or errors:
         return DeckEntry(path, origin, None, DeckError(problems))
     return DeckEntry(path, origin, deck, None)
+
+
+def _kind(path: Path) -> str | None:
+    """What is at `path` if it is not a regular file (`a folder`, `a named pipe (FIFO)` …): None for a
+    regular file or nothing."""
+    try:
+        return kind_of(path.stat().st_mode)
+    except (OSError, ValueError):
+        return None
 
 
 def find_decks(outline: bool = False) -> list[DeckEntry]:
@@ -77,16 +89,19 @@ def resolve(names: list[str], outline: bool = False) -> list[Deck] | list[DeckOu
     decks: list[Deck] = []
     for name in names:
         path = Path(name)
-        if path.suffix in (".yaml", ".yml") or path.is_file():  # a folder named like a deck is not one
-            if not path.is_file():
+        kind = _kind(path)
+        if path.suffix in (".yaml", ".yml") or kind not in (None, "a folder"):  # a folder named like a deck is not one
+            if kind is None and not path.is_file():
                 raise UsageError(f"no deck file at {name}")
-            entry = _entry(path, "path", outline)
+            entry = _entry(path, "path", outline)  # a FIFO, device or folder: the loader says what it is
         else:
             known = known if known is not None else find_decks(outline)
             matches = [e for e in known if name in (e.name, e.path.stem)]
             if not matches:
                 names_known = ", ".join(sorted({e.name for e in known})) or "none"
-                raise UsageError(f"no deck named {name!r} (decks: {names_known}; or give a path to a .yaml file)")
+                folder = f"; {name} is a folder" if kind == "a folder" else ""
+                raise UsageError(f"no deck named {name!r} (decks: {names_known}; or give a path to a .yaml file"
+                                 f"{folder})")
             entry = matches[0]
         if entry.error:
             raise entry.error
