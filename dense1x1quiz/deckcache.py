@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from zlib import crc32
 
 from dense1x1quiz.errors import Problem
-from dense1x1quiz.userfiles import MAX_FILE_BYTES, UserFileError, read_user_file
+from dense1x1quiz.userfiles import MAX_FILE_BYTES, UserFileError, open_user_file, read_user_file
 
 if TYPE_CHECKING:  # the classes themselves are imported at the first full read or write (`_model`)
     from dense1x1quiz.model import Card, Deck
@@ -254,10 +254,10 @@ class _ModelUnpickler(Unpickler):
 
 def _payload(entry: Path) -> memoryview | None:
     """The payload of `entry` if its frame is whole (magic, length, CRC-32), else None."""
-    try:
-        with open(entry, "rb") as f:
+    try:  # the cache folder is the user's: a FIFO or device there is passed over, never waited on
+        with open_user_file(entry) as f:
             return _unframe(f.read())
-    except OSError:
+    except (UserFileError, OSError):
         return None
 
 

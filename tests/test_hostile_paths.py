@@ -246,3 +246,28 @@ def test_export_apkg_over_a_file_size_limit_leaves_nothing(tmp_path):
     assert (result.returncode, one_line(result.stderr)) == (1, f"Error: cannot write {out / 'deck.apkg'}: "
                                                                "disk I/O error")
     assert list(out.iterdir()) == [] and list(temporary.iterdir()) == []
+
+
+# -- the reader itself ----------------------------------------------------------------------------
+
+
+def test_a_fifo_swapped_in_after_the_look_is_refused_after_the_open(fifo, monkeypatch):
+    """The race the look-then-open leaves: the name is a regular file when looked at, a FIFO when opened.
+    The open does not block (O_NONBLOCK) and the open file is looked at again (fstat)."""
+    from dense1x1quiz import userfiles
+
+    regular = os.stat(__file__)
+    monkeypatch.setattr(userfiles.os, "stat", lambda path: regular)
+    with pytest.raises(userfiles.UserFileError) as raised:
+        userfiles.read_user_file(fifo)
+    assert str(raised.value) == f"{fifo} is a named pipe (FIFO), not a file"
+
+
+def test_a_fifo_in_the_deck_cache_is_passed_over(deck, isolated_home):
+    """The cache folder is in the user's home too: an entry that is a FIFO is a miss, not a hang."""
+    assert run_quiz("validate", str(deck), **LIMITS).returncode == 0
+    (entry,) = (isolated_home / "cache" / "decks").glob("*.pickle")
+    entry.unlink()
+    os.mkfifo(entry)
+    result = run_quiz("validate", str(deck), **LIMITS)
+    assert (result.returncode, result.stderr) == (0, "")
