@@ -10,6 +10,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+# What is read, graded and stored of one typed answer (study and exam): a longer line is cut to this,
+# and the learner is told. Long enough for any real answer; a 20 MB paste no longer takes a minute
+# to grade or a megabyte of the review log per answer.
+MAX_ANSWER_CHARS = 4096
+
 _SHAPE_SEP = re.compile(r"\s*(?:[x×*,]|by)\s*", re.IGNORECASE)
 _SHAPE_RE = re.compile(r"[\(\[]?\s*\d+(?:\s*(?:[x×*,]|by)\s*\d+)+\s*,?\s*[\)\]]?\s*", re.IGNORECASE)
 _NUMBER_RE = re.compile(r"[+-]?(?:\d{1,3}(?:[,\u00a0\u202f _]\d{3})+|\d+)(?:\.\d+)?(?:e[+-]?\d+)?|[+-]?\.\d+",
@@ -146,4 +151,5 @@ def char_diff(given: str, expected: str) -> list[tuple[str, str]]:
     return runs
 
 
-__all__ = ["Grade", "char_diff", "edit_distance", "fold", "grade", "parse_number", "parse_shape", "same_answer"]
+__all__ = ["MAX_ANSWER_CHARS", "Grade", "char_diff", "edit_distance", "fold", "grade", "parse_number", "parse_shape",
+           "same_answer"]

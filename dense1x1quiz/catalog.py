@@ -10,6 +10,7 @@ from dense1x1quiz.deckcache import DeckOutline, check_deck_cached, check_deck_ou
 from dense1x1quiz.env import user_deck_dir
 from dense1x1quiz.errors import DeckError, Problem, QuizError, UsageError
 from dense1x1quiz.text import one_line, quoted_text
+from dense1x1quiz.userfiles import kind_of
 
 if TYPE_CHECKING:
     from dense1x1quiz.model import Deck
@@ -36,9 +37,11 @@ class DeckEntry:
 
 
 def _yaml_files(folder: Path) -> list[Path]:
+    """The `*.yaml` files of `folder`; anything else so named but a folder (a FIFO, a device, a dangling
+    link) is listed too, and the loader reports it as broken (it never opens it in a way that blocks)."""
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.is_dir())
 
 
 def _entry(path: Path, origin: str, outline: bool = False) -> DeckEntry:
@@ -47,6 +50,15 @@ def _entry(path: Path, origin: str, outline: bool = False) -> DeckEntry:
     if deck is None or errors:
         return DeckEntry(path, origin, None, DeckError(problems))
     return DeckEntry(path, origin, deck, None)
+
+
+def _kind(path: Path) -> str | None:
+    """What is at `path` if it is not a regular file (`a folder`, `a named pipe (FIFO)` …): None for a
+    regular file or nothing."""
+    try:
+        return kind_of(path.stat().st_mode)
+    except (OSError, ValueError):
+        return None
 
 
 def find_decks(outline: bool = False) -> list[DeckEntry]:
@@ -80,17 +92,19 @@ def resolve(names: list[str], outline: bool = False) -> list[Deck] | list[DeckOu
     chosen: dict[Path, DeckEntry] = {}  # by real path: one file named twice is one deck
     for name in names:
         path = Path(name)
-        if path.suffix in (".yaml", ".yml") or path.is_file():  # a folder named like a deck is not one
-            if not path.is_file():
+        kind = _kind(path)
+        if path.suffix in (".yaml", ".yml") or kind not in (None, "a folder"):  # a folder named like a deck is not one
+            if kind is None and not path.is_file():
                 raise UsageError(f"no deck file at {one_line(name)}")
-            entry = _entry(path, "path", outline)
+            entry = _entry(path, "path", outline)  # a FIFO, device or folder: the loader says what it is
         else:
             known = known if known is not None else find_decks(outline)
             matches = [e for e in known if name in (e.name, e.path.stem)]
             if not matches:
                 names_known = ", ".join(sorted({e.name for e in known})) or "none"
+                folder = f"; {one_line(name)} is a folder" if kind == "a folder" else ""
                 raise UsageError(f"no deck named {quoted_text(name)} (decks: {names_known}; "
-                                 "or give a path to a .yaml file)")
+                                 f"or give a path to a .yaml file{folder})")
             entry = matches[0]
         if entry.error:
             raise entry.error

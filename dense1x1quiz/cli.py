@@ -328,9 +328,13 @@ class ExportFormat(str, Enum):
 def export(
     deck_name: Annotated[str, typer.Argument(metavar="DECK", help="Deck name or path.", show_default=False)],
     fmt: Annotated[ExportFormat, typer.Option("--format", help="Output format.")] = ExportFormat.apkg,
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="File to write.")] = None,  # noqa: UP045
+    output: Annotated[Optional[Path],  # noqa: UP045
+                      typer.Option("-o", "--output", help="File to write; - for standard output.")] = None,
 ) -> None:
-    """Export a deck to an Anki package, CSV or Markdown (default file: <deck id>.<format> here)."""
+    """Export a deck to an Anki package, CSV or Markdown (default file: <deck id>.<format> here).
+
+    -o - writes the export to standard output (the status lines then go to stderr); an .apkg only when
+    stdout is not a terminal. A device, FIFO or socket as -o is refused."""
     from dense1x1quiz.authoring.export_deck import export_deck
     from dense1x1quiz.catalog import resolve
     from dense1x1quiz.ui.authoring import print_export

@@ -32,9 +32,10 @@ from dense1x1quiz import demos
 from dense1x1quiz.errors import DeckError, Problem
 from dense1x1quiz.model import Card, Deck, DemoLink, Table, cloze_answer, cloze_numbers, parse_cloze
 from dense1x1quiz.text import quoted, quoted_text
+from dense1x1quiz.userfiles import MAX_FILE_BYTES, UserFileError, read_user_file, size_text
 from dense1x1quiz.yamltree import Node, YamlError, parse
 
-MAX_BYTES = 16 * 1024 * 1024
+MAX_BYTES = MAX_FILE_BYTES
 ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}\Z")
 _LINE_BREAK_RE = re.compile("\r\n|[\n\r\x85\u2028\u2029]")  # what YAML counts as a line break
 
@@ -143,14 +144,10 @@ class _DeckReader:
     # -- bytes to tree -------------------------------------------------------------------------
 
     def read(self, path: Path) -> Deck | None:
-        try:
-            with path.open("rb") as f:
-                data = f.read(MAX_BYTES + 1)
-        except IsADirectoryError:
-            self.error((1, 1), "is a folder, not a deck file")
-            return None
-        except OSError as exc:
-            self.error((1, 1), f"cannot be read: {exc.strerror or exc}")
+        try:  # a folder, FIFO or device is refused, never opened in a way that blocks or read to its end
+            data = read_user_file(path, MAX_BYTES, "a deck")
+        except UserFileError as exc:
+            self.error((1, 1), exc.reason)
             return None
         return self.check_bytes(data)
 
@@ -174,8 +171,7 @@ class _DeckReader:
 
     def decode(self, data: bytes) -> str | None:
         if len(data) > MAX_BYTES:
-            limit = f"{MAX_BYTES // 2**20} MiB" if MAX_BYTES >= 2**20 else f"{MAX_BYTES} bytes"
-            self.error((1, 1), f"is larger than a deck may be ({limit})")
+            self.error((1, 1), f"is larger than a deck may be ({size_text(MAX_BYTES)})")
             return None
         if not data.strip():
             self.error((1, 1), "is empty")

@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from zlib import crc32
 
 from dense1x1quiz.errors import Problem
+from dense1x1quiz.userfiles import MAX_FILE_BYTES, UserFileError, open_user_file, read_user_file
 
 if TYPE_CHECKING:  # the classes themselves are imported at the first full read or write (`_model`)
     from dense1x1quiz.model import Card, Deck
@@ -57,7 +58,7 @@ except ImportError:  # pragma: no cover
     from pickle import Unpickler, UnpicklingError
 
 LOADER_VERSION = 5  # bump when what a deck loads to changes in a way the sources below don't show
-READ_LIMIT = 16 * 1024 * 1024  # = deck.MAX_BYTES (a test checks); bigger files are refused by the loader
+READ_LIMIT = MAX_FILE_BYTES  # = deck.MAX_BYTES (a test checks); bigger files are refused by the loader
 MAX_ENTRIES = 64  # the oldest entries beyond these are removed when a new one is written
 MAX_TOTAL_BYTES = 256 * 1024 * 1024  # a 20,000-card deck's entry is ~3 MiB
 MAGIC = b"dense1x1quiz-deck-cache 3\n"
@@ -125,15 +126,12 @@ def cache_dir() -> Path:
 
 def check_deck_cached(path: str | Path) -> tuple[Deck | None, list[Problem]]:
     """What `deck.check_deck(path)` returns, from the cache when the file's content was checked before."""
-    try:
-        with open(path, "rb") as f:
-            data = f.read(READ_LIMIT + 1)
-    except OSError:
+    try:  # not a regular file, unreadable or too big: refused, never opened in a way that blocks
+        data = read_user_file(path, READ_LIMIT, "a deck")
+    except UserFileError:
         from dense1x1quiz.deck import check_deck  # it reports why the file cannot be read
 
         return check_deck(path)
-    if len(data) > READ_LIMIT:
-        return _check_bytes(path, data)  # the loader says it is too big
     entry = _entry_path(data)
     cached = read_entry(entry)
     if cached is not None:
@@ -147,11 +145,10 @@ def check_deck_cached(path: str | Path) -> tuple[Deck | None, list[Problem]]:
 def check_deck_outline_cached(path: str | Path) -> tuple[DeckOutline | None, list[Problem]]:
     """`check_deck_cached`, giving the deck's outline: on a hit no Card is built."""
     try:
-        with open(path, "rb") as f:
-            data = f.read(READ_LIMIT + 1)
-    except OSError:
+        data = read_user_file(path, READ_LIMIT, "a deck")
+    except UserFileError:
         data = None  # check_deck_cached below says why the file cannot be read
-    cached = read_outline(_entry_path(data)) if data is not None and len(data) <= READ_LIMIT else None
+    cached = read_outline(_entry_path(data)) if data is not None else None
     if cached is not None:
         head, problems = cached
         deck_outline = None if head is None else DeckOutline(head[0], head[1], str(path), head[2], head[3])
@@ -257,10 +254,10 @@ class _ModelUnpickler(Unpickler):
 
 def _payload(entry: Path) -> memoryview | None:
     """The payload of `entry` if its frame is whole (magic, length, CRC-32), else None."""
-    try:
-        with open(entry, "rb") as f:
+    try:  # the cache folder is the user's: a FIFO or device there is passed over, never waited on
+        with open_user_file(entry) as f:
             return _unframe(f.read())
-    except OSError:
+    except (UserFileError, OSError):
         return None
 
 

@@ -294,7 +294,7 @@ def run_exam(questions: Sequence[Question], *, ui: ExamUI, recorder: Recorder, c
         if line.strip().lower() == QUIT and chosen_option(question, line) is None:
             result.ended = "quit"
             break
-        outcome = grade(question, line)
+        outcome = grade(question, line[:answers.MAX_ANSWER_CHARS])  # the screen read at most this (and said so)
         record(position, outcome)
         ui.feedback(outcome)
     unanswered = questions[len(result.outcomes):]

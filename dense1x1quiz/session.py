@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from dense1x1quiz.answers import grade, parse_number, parse_shape
+from dense1x1quiz.answers import MAX_ANSWER_CHARS, grade, parse_number, parse_shape
 from dense1x1quiz.errors import QuizError
 from dense1x1quiz.model import Card, cloze_prompt, cloze_reveal
 from dense1x1quiz.scheduler import (
@@ -552,7 +552,7 @@ class _Session:
                                                            "type ⏎ s u q"))
             if action.kind != "answer":
                 return action.kind != "quit"
-            given = str(action.value)
+            given = str(action.value)[:MAX_ANSWER_CHARS]  # the screen read at most this (and said so)
             result = grade(given, accepted(card))
             ui.typed_verdict(given, result, show_diff=result.near)
             self._reveal(card)

@@ -125,7 +125,9 @@ def export_apkg(draft: DeckDraft, path: Path, timestamp: float | None = None) ->
             deck.add_note(genanki.Note(model=models["table"], fields=fields,
                                        guid=genanki.guid_for(draft.id, f"{table.id}:{key}"),
                                        tags=list(dict.fromkeys((*draft.tags, *table.tags)))))
-    write_atomically(path, lambda tmp: genanki.Package(deck).write_to_file(tmp, timestamp=timestamp))
+    from dense1x1quiz.authoring.apkg_file import write_package  # genanki's own leaves its database in TMPDIR
+
+    write_atomically(path, lambda tmp: write_package(genanki.Package(deck), tmp, timestamp=timestamp))
     return len(deck.notes)
 
 

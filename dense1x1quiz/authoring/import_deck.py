@@ -7,7 +7,7 @@ from pathlib import Path
 
 from dense1x1quiz.authoring.deck_writer import write_deck
 from dense1x1quiz.authoring.draft import DeckDraft, draft_from_deck
-from dense1x1quiz.authoring.files import write_text_atomically
+from dense1x1quiz.authoring.files import check_output_path, is_stdout, write_text_atomically
 from dense1x1quiz.authoring.markdown_import import Notes, import_notes
 from dense1x1quiz.authoring.reimport import Changes, keep_ids
 from dense1x1quiz.deck import ID_RE, check_deck
@@ -55,6 +55,10 @@ def import_to_deck(notes_path: Path, output: Path | None = None, deck_id: str | 
                          "(letters, digits, '.', '_', '-'; at most 80)")
     if not notes_path.exists():
         raise QuizError(f"no such file: {notes_path}")
+    if output is not None and is_stdout(output):
+        raise UsageError("quiz import writes a deck file, not standard output; give a file name with -o")
+    if output is not None:
+        check_output_path(output)  # a FIFO or device is refused before the notes are even read
     from dense1x1quiz.authoring.draft import make_id
 
     default_id = make_id(notes_path.stem, set(), fallback="notes")

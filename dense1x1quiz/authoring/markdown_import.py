@@ -62,15 +62,10 @@ class Notes:
 
 def read_text(path: Path) -> tuple[str, str, list[Repair]]:
     """The notes' text, the encoding it was read with, and the mojibake lines repaired (by ftfy)."""
-    try:
-        with path.open("rb") as f:
-            data = f.read(MAX_NOTES_BYTES + 1)
-    except IsADirectoryError:
-        raise QuizError(f"{path} is a folder, not a Markdown file") from None
-    except OSError as exc:
-        raise QuizError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if len(data) > MAX_NOTES_BYTES:
-        raise QuizError(f"{path} is larger than notes may be ({MAX_NOTES_BYTES // (1024 * 1024)} MiB)")
+    from dense1x1quiz.userfiles import read_user_file
+
+    # A folder, FIFO or device is refused (never opened in a way that blocks); a bigger file is not read.
+    data = read_user_file(path, MAX_NOTES_BYTES, "a notes file")
     refuse_unless_notes(path, data)  # a deck, a CSV export, an Anki package: never nonsense cards
     if b"\0" in data:
         raise QuizError(f"{path} contains NUL bytes; is it a text file?")

@@ -61,9 +61,10 @@ def print_import(result) -> None:
 
 
 def print_export(result, fmt: str) -> None:
-    out, err = make_console(), make_console(stderr=True)
+    err = make_console(stderr=True)
+    out = err if result.to_stdout else make_console()  # stdout holds the export itself
     what = _n(result.notes, "Anki note") if fmt in ("apkg", "csv") else f"{result.notes} cards and tables"
-    _say(out, f"Wrote {result.path}: {what}.")
+    _say(out, f"Wrote {what} to standard output." if result.to_stdout else f"Wrote {result.path}: {what}.")
     if fmt == "apkg":
         _say(out, "Import it in Anki with File ▸ Import; a later export updates these notes.")
     elif fmt == "csv":

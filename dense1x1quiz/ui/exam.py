@@ -22,6 +22,7 @@ from dense1x1quiz.exam import ExamResult, Outcome, Question, TimeUp, chosen_opti
 from dense1x1quiz.model import Deck
 from dense1x1quiz.text import visible_controls
 from dense1x1quiz.ui.console import deck_text
+from dense1x1quiz.ui.keys import CUT_NOTICE, cap_line, read_line
 
 RIGHT, WRONG = "✓", "✗"
 
@@ -98,11 +99,11 @@ class ExamScreen:
         """Show the question and read the learner's line; None at end of input."""
         self.show_question(position, total, question, seconds_left)
         if not self.interactive:
-            line = self.stdin.readline()
-            if not line:
+            line, cut = read_line(self.stdin)  # at most MAX_ANSWER_CHARS: a huge line is not held
+            if line is None:
                 return None
-            line = line.rstrip("\r\n")
             self._print(Text(self._prompt(question)) + self._typed(line))
+            self._say_if_cut(cut)
             return line
         deadline = None if seconds_left is None else time.monotonic() + seconds_left
         while True:  # a blank or unknown answer is asked again, against the same deadline
@@ -110,9 +111,10 @@ class ExamScreen:
             if left is not None and left <= 0:
                 raise TimeUp
             try:
-                line = self._read_before(self._prompt(question), left)
+                line, cut = cap_line(self._read_before(self._prompt(question), left))
             except EOFError:
                 return None
+            self._say_if_cut(cut)
             text = line.strip()
             if not text:
                 continue
@@ -139,6 +141,10 @@ class ExamScreen:
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
+
+    def _say_if_cut(self, cut: bool) -> None:
+        if cut:
+            self._print(Text(CUT_NOTICE, style="yellow"))
 
     @staticmethod
     def _typed(text: str) -> Text:

@@ -1,5 +1,8 @@
 """Reading the learner: single keys from a terminal, or one line per step from anything else.
 
+A line is read up to MAX_ANSWER_CHARS characters (`read_line`): the rest of a longer one is read and
+dropped in chunks, never held, and `cut` tells the screen to say so (`CUT_NOTICE`).
+
 `KeyInput` puts the terminal in cbreak mode only while it waits for a key (so Ctrl-C still raises
 KeyboardInterrupt and output keeps its line endings), reports a resize (SIGWINCH) as the key
 "resize" so the screen can be redrawn, and keeps keys typed ahead for the next steps.
@@ -13,21 +16,48 @@ import signal
 import sys
 from typing import IO
 
+from dense1x1quiz.answers import MAX_ANSWER_CHARS
+
+CUT_NOTICE = f"Your answer was cut to {MAX_ANSWER_CHARS:,} characters."
+_DISCARD_CHUNK = 1 << 16
+
+
+def read_line(stream: IO[str], limit: int = MAX_ANSWER_CHARS) -> tuple[str | None, bool]:
+    """The next line of `stream` without its newline (None at end of input), at most `limit`
+    characters of it, and whether it was longer (cut). The rest of a long line is read in chunks and
+    dropped: a 20 MB line costs no more memory than a short one."""
+    text = stream.readline(limit)
+    if not text:
+        return None, False
+    if text.endswith("\n") or len(text) < limit:
+        return text.rstrip("\r\n"), False
+    cut = False
+    while True:  # exactly `limit` characters so far: drop what is left of the line
+        rest = stream.readline(_DISCARD_CHUNK)
+        cut = cut or bool(rest.rstrip("\r\n"))
+        if not rest or rest.endswith("\n"):
+            return text.rstrip("\r"), cut
+
+
+def cap_line(text: str, limit: int = MAX_ANSWER_CHARS) -> tuple[str, bool]:
+    """`text` cut to `limit` characters, and whether it was cut (a terminal's line, already read)."""
+    return text[:limit], len(text) > limit
+
 
 class LineInput:
-    """One line per step from a stream that is not a terminal."""
+    """One line per step from a stream that is not a terminal; `cut` tells whether the last line
+    was longer than MAX_ANSWER_CHARS (and so cut)."""
 
     interactive = False
 
     def __init__(self, stream: IO[str]):
         self.stream = stream
+        self.cut = False
 
     def line(self) -> str | None:
-        """The next line without its newline, or None at end of input."""
-        text = self.stream.readline()
-        if not text:
-            return None
-        return text.rstrip("\r\n")
+        """The next line without its newline (at most MAX_ANSWER_CHARS of it), or None at end of input."""
+        text, self.cut = read_line(self.stream)
+        return text
 
 
 class KeyInput:
@@ -39,6 +69,7 @@ class KeyInput:
         self.fd = fd
         self.resized = False
         self._pending = ""
+        self.cut = False  # the last line was longer than MAX_ANSWER_CHARS
 
     def __enter__(self) -> KeyInput:
         if hasattr(signal, "SIGWINCH"):
@@ -85,7 +116,13 @@ class KeyInput:
             termios.tcsetattr(self.fd, termios.TCSANOW, old)
 
     def line(self) -> str | None:
-        """A line typed with the terminal's own editing, or None on Ctrl-D."""
+        """A line typed with the terminal's own editing (at most MAX_ANSWER_CHARS of it), or None on Ctrl-D."""
+        text = self._line()
+        if text is not None:
+            text, self.cut = cap_line(text)
+        return text
+
+    def _line(self) -> str | None:
         pending, self._pending = self._pending, ""
         if "\r" in pending or "\n" in pending:  # a whole line was typed ahead
             line, _, self._pending = pending.replace("\r", "\n").partition("\n")
@@ -102,4 +139,4 @@ class KeyInput:
             return None
 
 
-__all__ = ["KeyInput", "LineInput"]
+__all__ = ["CUT_NOTICE", "KeyInput", "LineInput", "cap_line", "read_line"]

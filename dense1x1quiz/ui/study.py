@@ -24,7 +24,7 @@ from rich.rule import Rule
 from rich.text import Text
 
 from dense1x1quiz.ui.console import deck_text
-from dense1x1quiz.ui.keys import KeyInput, LineInput
+from dense1x1quiz.ui.keys import CUT_NOTICE, KeyInput, LineInput
 from dense1x1quiz.ui.plain import Line
 from dense1x1quiz.ui.study_parts import (
     COMMANDS,
@@ -248,6 +248,8 @@ class StudyUI(StudyScreen):
                 return Action("quit")
             if text.strip().lower() in COMMANDS:
                 return Action(COMMANDS[text.strip().lower()])
+            if self.keys.cut and step == "answer":
+                self.message(CUT_NOTICE, "yellow")
             return Action("answer", text) if step == "answer" else self._pick_from_text(text, options)
         key = self.keys.key()
         if key is None:

@@ -335,6 +335,10 @@ class StudyScreen:
         if word in COMMANDS:
             return Action(COMMANDS[word])
         if step == "answer":
+            if self.lines.cut:
+                from dense1x1quiz.ui.keys import CUT_NOTICE
+
+                self.message(CUT_NOTICE, "yellow")
             return Action("answer", text)
         if step == "rate":
             rating = parse_rating(word) if word else suggested
