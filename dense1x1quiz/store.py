@@ -207,14 +207,18 @@ def _check_header(path: Path) -> str | None:
 
     Catches a foreign file and a truncated one (shorter than the page count its header records),
     which SQLite itself may only notice when it reaches a missing page."""
-    try:
-        size = path.stat().st_size
-        if size == 0:  # SQLite takes an empty file for a new database; with backups around, it was one
-            return "is empty" if list_backups(path.parent) else None
-        with path.open("rb") as f:
+    from dense1x1quiz.userfiles import UserFileError, open_user_file
+
+    try:  # a FIFO or device in its place is refused before SQLite opens it (a FIFO would block it)
+        with open_user_file(path, "a database file") as f:
+            size = os.fstat(f.fileno()).st_size
             header = f.read(100)
-    except OSError as exc:  # not damage: permissions, a folder in its place; restoring a backup won't help
+    except UserFileError as exc:  # not damage: permissions, a folder in its place; a backup won't help
+        raise StoreError(f"cannot read the review database {path}: it {exc.reason}") from None
+    except OSError as exc:
         raise StoreError(f"cannot read the review database {path}: {exc.strerror or exc}") from None
+    if size == 0:  # SQLite takes an empty file for a new database; with backups around, it was one
+        return "is empty" if list_backups(path.parent) else None
     if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
         return "is not an SQLite database (damaged or overwritten)"
     page_size = int.from_bytes(header[16:18], "big")

@@ -354,7 +354,18 @@ def test_a_database_that_cannot_be_read_is_not_called_damaged(home):
     (home / DB_NAME).mkdir()  # a folder where the file should be
     with pytest.raises(StoreError) as raised:
         Store.open(home)
-    assert str(raised.value) == f"cannot read the review database {home / DB_NAME}: Is a directory"
+    assert str(raised.value) == f"cannot read the review database {home / DB_NAME}: it is a folder, not a database file"
+
+
+def test_a_fifo_in_the_databases_place_is_refused_without_opening_it(home, quiz):
+    import os
+
+    home.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(home / DB_NAME)  # SQLite would open it and block on its first read
+    result = quiz("stats", memory_mib=1024, timeout=30)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (f"Error: cannot read the review database {home / DB_NAME}: "
+                             "it is a named pipe (FIFO), not a database file\n")
 
 
 def test_an_emptied_database_with_backups_is_damage_not_a_fresh_start(home):

@@ -144,19 +144,22 @@ def _existing_deck(path: Path, force: bool) -> tuple[Deck | None, str]:
 
 def _mark_state(path: Path) -> str:
     from dense1x1quiz.authoring.import_mark import mark_state
+    from dense1x1quiz.userfiles import read_user_file
 
     try:
-        return mark_state(path.read_bytes())  # a deck that just validated: at most 16 MiB
-    except OSError:
+        return mark_state(read_user_file(path))  # a deck that just validated: at most 16 MiB
+    except (OSError, QuizError):  # swapped for something else since: not our output
         return "absent"
 
 
 def _starts_with_old_header(path: Path) -> bool:
     """Whether the deck file starts with the comment that marked import output before the `imported:` key."""
+    from dense1x1quiz.userfiles import open_user_file
+
     try:
-        with path.open(encoding="utf-8", errors="replace") as f:
-            return f.readline().startswith(OLD_HEADER_START)
-    except OSError:
+        with open_user_file(path) as f:
+            return f.readline(4096).decode("utf-8", errors="replace").startswith(OLD_HEADER_START)
+    except (OSError, QuizError):
         return False
 
 
