@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import copyreg
 import gc
+import hashlib
 import io
 import os
 import sys
@@ -46,16 +47,7 @@ from dense1x1quiz.userfiles import MAX_FILE_BYTES, UserFileError, open_user_file
 if TYPE_CHECKING:  # the classes themselves are imported at the first full read or write (`_model`)
     from dense1x1quiz.model import Card, Deck
 
-# The C modules themselves: `hashlib` would load OpenSSL and `pickle` its pure-Python half, ~5 ms
-# of a start-up budget of ~50 (issue 7), for the same functions.
-try:
-    from _blake2 import blake2b
-except ImportError:  # pragma: no cover - another Python implementation
-    from hashlib import blake2b
-try:
-    from _pickle import Unpickler, UnpicklingError
-except ImportError:  # pragma: no cover
-    from pickle import Unpickler, UnpicklingError
+from pickle import Unpickler, UnpicklingError
 
 LOADER_VERSION = 5  # bump when what a deck loads to changes in a way the sources below don't show
 READ_LIMIT = MAX_FILE_BYTES  # = deck.MAX_BYTES (a test checks); bigger files are refused by the loader
@@ -174,12 +166,7 @@ def _check_bytes(path: str | Path, data: bytes) -> tuple[Deck | None, list[Probl
 
 def entry_key(data: bytes) -> str:
     """The cache key of a deck file's bytes: they and the loader's digest, hashed."""
-    if len(data) < BIG_FILE:
-        h = blake2b(_loader(), digest_size=32)
-    else:
-        import hashlib  # worth its import (~3 ms) on big files only
-
-        h = hashlib.sha256(_loader())
+    h = hashlib.blake2b(_loader(), digest_size=32) if len(data) < BIG_FILE else hashlib.sha256(_loader())
     h.update(data)
     return ("b" if len(data) < BIG_FILE else "s") + h.hexdigest()
 
@@ -205,7 +192,7 @@ def _loader() -> bytes:
     """A digest of everything besides the file that decides what it loads to."""
     global _loader_digest
     if _loader_digest is None:
-        h = blake2b(f"{LOADER_VERSION} {sys.version_info[:2]} {PROTOCOL}".encode(), digest_size=32)
+        h = hashlib.blake2b(f"{LOADER_VERSION} {sys.version_info[:2]} {PROTOCOL}".encode(), digest_size=32)
         package = Path(__file__).parent
         for name in _LOADER_SOURCES:
             try:
@@ -275,9 +262,6 @@ def read_entry(entry: Path) -> tuple[Deck | None, list[tuple[int, int, str, bool
     except Exception:  # any damage a matching checksum could still hide: treat as a miss
         return None
     finally:
-        # A deck lives as long as the process: move what exists now out of the collector's sight,
-        # or every later collection scans the 20,000 cards again (10-20% of a session's start).
-        gc.freeze()
         if gc_was_on:
             gc.enable()
     if not _well_formed(value):

@@ -1,14 +1,13 @@
 """Deck text made fit for a terminal: inline LaTeX as Unicode, control characters made visible.
 
 Deck text is untrusted. `display()` is applied to every string a deck supplies before it is shown;
-ui.py then puts it on screen as plain text (never as rich markup), so `[red]`, `[link=…]` and
+the `ui/` package then puts it on screen as plain text (never as rich markup), so `[red]`, `[link=…]` and
 escape sequences appear literally.
 """
 
 from __future__ import annotations
 
 import re
-import sys
 import unicodedata
 
 MATH_RE = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|(?<!\\)\$(.+?)(?<!\\)\$", re.DOTALL)
@@ -23,6 +22,7 @@ _KEEP_FORMAT = {"\u200c", "\u200d"}
 
 def latex_to_unicode(math: str) -> str:
     """One LaTeX math fragment (without its `$`s) as readable Unicode: `C_{in}` → `Cᵢₙ`."""
+    import unicodeit  # a maintained LaTeX→Unicode table; imported only when a deck has math
 
     def wrap(term: str) -> str:  # parenthesise a fraction's part unless it is one symbol
         return term if re.fullmatch(r"[\w.]+|\\?\w+(_\{?\w+\}?)?(\^\{?\w+\}?)?", term) else f"({term})"
@@ -37,62 +37,12 @@ def latex_to_unicode(math: str) -> str:
     for _ in range(3):  # nested \frac, innermost first
         text = _FRAC_RE.sub(frac, text)
     text = _TEXT_RE.sub(r"\1", text)
-    text = unicodeit_replace(text)
+    text = unicodeit.replace(text)  # ~1.5 ms a fragment; the deck cache keeps the results
     # Scripts with no Unicode sub/superscript form (e.g. `_{c=1}`) are written out plainly, innermost
     # first (`W_{a_{b}}` → `W_(a_b)`).
     for _ in range(3):
         text = _LEFTOVER_SCRIPT_RE.sub(script, text)
     return re.sub(r"[ \t]+", " ", text.replace("\\{", "{").replace("\\}", "}")).strip()
-
-
-def unicodeit_replace(text: str) -> str:
-    """`unicodeit.replace(text)`, quicker: unicodeit tries each of its ~4,300 table entries on every
-    call (~1.5 ms); here it is handed only the entries whose first characters occur in `text` (the
-    built-in decks' math: 52 ms → 7 ms, building the index included). The others cannot match:
-    every key is ASCII, and an entry that fires writes non-ASCII text, which cannot complete an
-    ASCII key. Where that does not hold (an entry whose output has
-    ASCII in it, such as `\\mathrm{A}` → `A`, or `\\` in the text), the whole table is used."""
-    import unicodeit  # a maintained LaTeX→Unicode table; imported only when a deck has math
-    from unicodeit.data import COMBININGMARKS
-
-    module = sys.modules.get("unicodeit.replace")
-    table = getattr(module, "REPLACEMENTS", None)
-    if table is None or "\\\\" in text:
-        return unicodeit.replace(text)
-    index, hazards = _table_index(table)
-    present = {text[i:i + n] for n in range(1, _PREFIX + 1) for i in range(len(text) - n + 1)}
-    # unicodeit's own first steps write `\\not\\x` as `\\slash{\\x}` and `\\tilde{` (a combining mark) as `\\ tilde{`.
-    written = ["\\slash{"] if "\\not" in text else []
-    written += ["\\ " + mark[1:] + "{" for mark, _ in COMBININGMARKS if mark + "{" in text]
-    present |= {form[:n] for form in written for n in range(1, _PREFIX + 1)}
-    wanted = sorted({i for prefix in present & index.keys() for i in index[prefix]})
-    if any(i in hazards for i in wanted):
-        return unicodeit.replace(text)
-    try:
-        module.REPLACEMENTS = [table[i] for i in wanted]  # type: ignore[union-attr]
-        return unicodeit.replace(text)
-    finally:
-        module.REPLACEMENTS = table  # type: ignore[union-attr]
-
-
-_PREFIX = 4  # table entries are indexed by their keys' first characters
-_index: tuple[object, dict[str, list[int]], set[int]] | None = None
-
-
-def _table_index(table: list[tuple[str, str]]) -> tuple[dict[str, list[int]], set[int]]:
-    """Entry numbers of unicodeit's table by the first `_PREFIX` characters of their keys (and of the
-    `\\ ` form unicodeit also tries for keys ending in `{}`), and those whose output has ASCII in it
-    or is empty (it could complete another key)."""
-    global _index
-    if _index is None or _index[0] is not table:
-        by_prefix: dict[str, list[int]] = {}
-        for i, (key, _) in enumerate(table):
-            forms = [key, "\\ " + key[1:]] if key.endswith("{}") else [key]
-            for form in forms:
-                by_prefix.setdefault(form[:_PREFIX], []).append(i)
-        hazards = {i for i, (_, out) in enumerate(table) if not out or any(c < "\x80" for c in out)}
-        _index = (table, by_prefix, hazards)
-    return _index[1], _index[2]
 
 
 # Fragments already converted. The deck cache fills it from its entry (`remember_math`), so a

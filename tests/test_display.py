@@ -5,11 +5,9 @@ from __future__ import annotations
 import io
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from rich.console import Console
 
-from dense1x1quiz.text import display, latex_to_unicode, unicodeit_replace
+from dense1x1quiz.text import display, latex_to_unicode
 from dense1x1quiz.ui.console import deck_text
 
 
@@ -87,42 +85,3 @@ def test_a_cached_deck_shows_its_math_without_the_converter(tmp_path):
             for _ in range(2)]
     assert runs == ["Shape H × W × Cᵢₙ? True\n", "Shape H × W × Cᵢₙ? False\n"]
 
-
-# -- unicodeit, narrowed to the table entries that can match (text.unicodeit_replace) ---------------
-
-def _unicodeit_pieces() -> list[str]:
-    from unicodeit.data import COMBININGMARKS, REPLACEMENTS, SUBSUPERSCRIPTS
-
-    keys = [key for key, _ in REPLACEMENTS]
-    return (keys[::7] + [key for key, _ in COMBININGMARKS] + [key for key, _ in SUBSUPERSCRIPTS]
-            + [r"\not", "{", "}", "{}", "_", "^", "\\", " ", "a", "x", "1", "2", "+", "=", "-", "#", "%", "25"])
-
-
-@settings(max_examples=400, deadline=None)
-@given(st.lists(st.sampled_from(_unicodeit_pieces()), max_size=8))
-def test_the_narrowed_table_gives_what_unicodeit_gives(pieces):
-    import unicodeit
-
-    text = "".join(pieces)
-    assert unicodeit_replace(text) == unicodeit.replace(text)
-
-
-@pytest.mark.parametrize("text", [
-    r"\not\in A", r"\tilde{a} + \hat{x}", r"\tilde{}", r"\mathbb{R}^n", r"\alpha\beta_{12}^{ab}", r"\\alpha",
-    r"\mathrm{A}lpha", r"\octothorpe\hbar", r"x^{2}_{i}", r"\overline{xy}", r"25\% - 3",
-])
-def test_the_narrowed_table_on_the_awkward_cases(text):
-    import unicodeit
-
-    assert unicodeit_replace(text) == unicodeit.replace(text)
-
-
-def test_every_math_fragment_of_the_built_in_decks_renders_as_unicodeit_renders_it():
-    import unicodeit
-
-    from dense1x1quiz.catalog import builtin_deck_dir
-    from dense1x1quiz.text import math_fragments
-
-    fragments = {f for path in builtin_deck_dir().glob("*.yaml") for f in math_fragments(path.read_text("utf-8"))}
-    assert len(fragments) > 50
-    assert [f for f in sorted(fragments) if unicodeit_replace(f) != unicodeit.replace(f)] == []
