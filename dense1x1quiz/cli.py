@@ -149,10 +149,11 @@ def study(
 
     from dense1x1quiz import env
     from dense1x1quiz.catalog import resolve
+    from dense1x1quiz.queue import CramQueue, select_cards, study_queue
     from dense1x1quiz.scheduler import LazyScheduler
-    from dense1x1quiz.session import CramQueue, run_study, select_cards, study_queue
+    from dense1x1quiz.session import run_study
     from dense1x1quiz.store import Store
-    from dense1x1quiz.ui.study_parts import open_study_ui, print_summary
+    from dense1x1quiz.ui.study_screen import open_study_ui, print_summary
 
     cards = select_cards(resolve(deck_names or []), tag or [])
     now = env.now()
