@@ -163,7 +163,7 @@ def study(
         if store is not None and retention is not None:
             store.set_setting("retention", retention)
         scheduler = LazyScheduler(lambda: store.scheduler(retention)) if store else None
-        queue = CramQueue(rng.sample(cards, len(cards)), limit) if store is None else \
+        queue = CramQueue(rng.sample(cards, len(cards)), limit) if store is None or scheduler is None else \
             study_queue(cards, store, scheduler, now, new_per_day=new, limit=limit)
         with open_study_ui() as ui:
             summary = run_study(queue, scheduler=scheduler, store=store, ui=ui, clock=env.now, mode=mode.value,
