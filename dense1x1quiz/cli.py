@@ -149,10 +149,11 @@ def study(
 
     from dense1x1quiz import env
     from dense1x1quiz.catalog import resolve
+    from dense1x1quiz.queue import CramQueue, select_cards, study_queue
     from dense1x1quiz.scheduler import LazyScheduler
-    from dense1x1quiz.session import CramQueue, run_study, select_cards, study_queue
+    from dense1x1quiz.session import run_study
     from dense1x1quiz.store import Store
-    from dense1x1quiz.ui.study_parts import open_study_ui, print_summary
+    from dense1x1quiz.ui.study_screen import open_study_ui, print_summary
 
     cards = select_cards(resolve(deck_names or []), tag or [])
     now = env.now()
@@ -162,7 +163,7 @@ def study(
         if store is not None and retention is not None:
             store.set_setting("retention", retention)
         scheduler = LazyScheduler(lambda: store.scheduler(retention)) if store else None
-        queue = CramQueue(rng.sample(cards, len(cards)), limit) if store is None else \
+        queue = CramQueue(rng.sample(cards, len(cards)), limit) if store is None or scheduler is None else \
             study_queue(cards, store, scheduler, now, new_per_day=new, limit=limit)
         with open_study_ui() as ui:
             summary = run_study(queue, scheduler=scheduler, store=store, ui=ui, clock=env.now, mode=mode.value,

@@ -1,7 +1,8 @@
-"""The FSRS adapter and the study queue. Pure: time and randomness come in as arguments.
+"""The FSRS adapter. Pure: time and randomness come in as arguments.
 
 FSRS-6 itself lives in the `fsrs` package; this module only translates between our `CardState`
-and `fsrs.Card`, makes fuzz reproducible, and decides the order of a day's cards.
+and `fsrs.Card`, makes fuzz reproducible, and says where study days begin. The order of a day's
+cards is queue.py's.
 
 Conventions every caller relies on:
 - All datetimes are timezone-aware; results are in UTC (`datetime.timezone.utc`).
@@ -12,17 +13,15 @@ Conventions every caller relies on:
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from datetime import datetime, time, timedelta, timezone, tzinfo
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from dense1x1quiz.env import local_zone
 
 if TYPE_CHECKING:  # fsrs (and hashlib, random) load on the first review: `quiz stats` never needs them
     import fsrs
-
-    from dense1x1quiz.model import Card
 
 Key = tuple[str, str]
 
@@ -83,6 +82,19 @@ class CardState(NamedTuple):
         """A review card whose interval is at least 21 days (Anki's definition)."""
         interval = self.interval
         return self.state == "review" and interval is not None and interval >= timedelta(days=MATURE_DAYS)
+
+
+class Scheduler(Protocol):
+    """What this adapter (and the store, which logs the settings of each review) asks of a
+    scheduler: an `fsrs.Scheduler`, or a `LazyScheduler` that builds one."""
+
+    desired_retention: float
+    enable_fuzzing: bool
+
+    def review_card(self, card: fsrs.Card, rating: fsrs.Rating,
+                    review_datetime: datetime | None = None) -> tuple[fsrs.Card, fsrs.ReviewLog]: ...
+
+    def get_card_retrievability(self, card: fsrs.Card, current_datetime: datetime | None = None) -> float: ...
 
 
 def make_scheduler(retention: float = DEFAULT_RETENTION, fuzz: bool = True) -> fsrs.Scheduler:
@@ -171,7 +183,7 @@ def _seeded_fuzz(seed: int):
                 random.setstate(saved_state)
 
 
-def review(state: CardState, rating: int, now: datetime, scheduler: fsrs.Scheduler,
+def review(state: CardState, rating: int, now: datetime, scheduler: Scheduler,
            seed: int | None = None) -> CardState:
     """The state after answering the card with `rating` (1–4) at `now`; `state` is not changed.
 
@@ -193,7 +205,7 @@ def review(state: CardState, rating: int, now: datetime, scheduler: fsrs.Schedul
     )
 
 
-def replay(key: Key, reviews: Iterable[tuple[int, datetime]], scheduler: fsrs.Scheduler) -> CardState:
+def replay(key: Key, reviews: Iterable[tuple[int, datetime]], scheduler: Scheduler) -> CardState:
     """The state a card reaches from new through `reviews` = (rating, time) in order."""
     state = CardState.new(key)
     for rating, moment in reviews:
@@ -201,7 +213,7 @@ def replay(key: Key, reviews: Iterable[tuple[int, datetime]], scheduler: fsrs.Sc
     return state
 
 
-def preview(state: CardState, now: datetime, scheduler: fsrs.Scheduler) -> dict[int, timedelta]:
+def preview(state: CardState, now: datetime, scheduler: Scheduler) -> dict[int, timedelta]:
     """For each rating 1–4, the interval it would give (new due − now): the label of each button.
 
     Uses the same seed as `review`, so the label matches what answering really does."""
@@ -209,7 +221,7 @@ def preview(state: CardState, now: datetime, scheduler: fsrs.Scheduler) -> dict[
     return {rating: review(state, rating, now, scheduler).due - now for rating in RATINGS}  # type: ignore[operator]
 
 
-def retrievability(state: CardState, now: datetime, scheduler: fsrs.Scheduler | None = None) -> float:
+def retrievability(state: CardState, now: datetime, scheduler: Scheduler | None = None) -> float:
     """FSRS's probability of recall at `now` (0 for a new card)."""
     if state.state == "new":
         return 0.0
@@ -235,74 +247,6 @@ def next_day_start(now: datetime, day_start_hour: int = DEFAULT_DAY_START_HOUR,
     return day_start(day_start(now, day_start_hour, tz) + timedelta(hours=30), day_start_hour, tz)
 
 
-def build_queue(
-    cards: Sequence[Card],
-    states: Mapping[Key, CardState],
-    now: datetime,
-    *,
-    new_per_day: int = DEFAULT_NEW_PER_DAY,
-    new_done_today: Mapping[str, int] | None = None,
-    answered_today: Iterable[Key] = (),
-    day_start_hour: int = DEFAULT_DAY_START_HOUR,
-    tz: tzinfo | None = None,
-    scheduler: fsrs.Scheduler | None = None,
-) -> list[Card]:
-    """The cards to study now, in order:
-
-    1. learning/relearning cards due by `now`, earliest due first;
-    2. review cards due before the next day start, lowest retrievability first;
-    3. new cards (no entry in `states`, or state "new"), in deck order, at most
-       `new_per_day − new_done_today[deck]` per deck.
-
-    `answered_today` holds the keys of cards answered since the day start (see
-    `Store.answered_since`); their siblings (same deck and `card.note`) that are new or in review
-    are buried until the next day. Learning cards are never buried. `new_done_today` maps a deck to
-    the new cards already introduced today (`Store.new_introduced_since`). Cards in learning whose
-    due is later today are not in the queue: call again after each answer to pick them up.
-    """
-    now = utc(now)
-    end_of_day = next_day_start(now, day_start_hour, tz)
-    by_key = {card.key: card for card in cards}
-    answered = set(answered_today)
-    busy_notes = {(by_key[k].deck, by_key[k].note) for k in answered if k in by_key}
-    new_done = dict(new_done_today or {})
-
-    learning: list[tuple[datetime, int, Card]] = []
-    reviews: list[tuple[float, int, Card]] = []
-    fresh: list[Card] = []
-    for position, card in enumerate(cards):
-        state = states.get(card.key)
-        buried = (card.deck, card.note) in busy_notes and card.key not in answered
-        if state is None or state.state == "new":
-            if not buried:
-                fresh.append(card)
-        elif state.state in ("learning", "relearning"):
-            if state.due is not None and state.due <= now:
-                learning.append((state.due, position, card))
-        elif state.due is not None and state.due < end_of_day and not buried:
-            reviews.append((retrievability(state, now, scheduler), position, card))
-
-    queue = [card for _, _, card in sorted(learning, key=lambda t: (t[0], t[1]))]
-    queue += [card for _, _, card in sorted(reviews, key=lambda t: (t[0], t[1]))]
-    room = {deck: max(0, new_per_day - done) for deck, done in new_done.items()}
-    for card in fresh:
-        left = room.setdefault(card.deck, new_per_day)
-        if left > 0:
-            queue.append(card)
-            room[card.deck] = left - 1
-    return queue
-
-
-def counts(queue: Iterable[Card], states: Mapping[Key, CardState]) -> dict[str, int]:
-    """What is left in `queue` as Anki's header counts it: {"new", "learning", "review"}."""
-    result = {"new": 0, "learning": 0, "review": 0}
-    for card in queue:
-        state = states.get(card.key)
-        kind = "new" if state is None or state.state == "new" else state.state
-        result["learning" if kind == "relearning" else kind] += 1
-    return result
-
-
 _default: list[fsrs.Scheduler] = []
 
 
@@ -326,10 +270,9 @@ __all__ = [
     "RATINGS",
     "RATING_NAMES",
     "STATES",
+    "Scheduler",
     "CardState",
     "Key",
-    "build_queue",
-    "counts",
     "day_start",
     "fuzz_seed",
     "make_scheduler",

@@ -47,6 +47,8 @@ from dense1x1quiz.scheduler import (
 if TYPE_CHECKING:
     import fsrs
 
+    from dense1x1quiz.scheduler import Scheduler
+
 DB_NAME = "quiz.sqlite3"
 BACKUP_DIR = "backups"
 BUSY_TIMEOUT_MS = 30_000
@@ -530,7 +532,7 @@ class Store:
         duration_ms: int | None = None,
         typed: str | None = None,
         session_id: str | None = None,
-        scheduler: fsrs.Scheduler,
+        scheduler: Scheduler,
     ) -> CardState:
         """Answer `card` (a model.Card, or a (deck, id) key) with `rating` 1–4 at `now`; return its new state.
 

@@ -1,4 +1,5 @@
-"""The FSRS adapter and the queue: same numbers as `fsrs`, reproducible fuzz, Anki's queue order."""
+"""The FSRS adapter (scheduler.py) and the day's order (queue.py): same numbers as `fsrs`, reproducible fuzz,
+Anki's queue order."""
 
 import random
 from datetime import datetime, timedelta, timezone
@@ -8,10 +9,9 @@ import fsrs
 import pytest
 
 from dense1x1quiz.model import Card
+from dense1x1quiz.queue import build_queue, counts
 from dense1x1quiz.scheduler import (
     CardState,
-    build_queue,
-    counts,
     day_start,
     make_scheduler,
     next_day_start,

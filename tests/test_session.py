@@ -12,15 +12,13 @@ from rich.console import Console
 
 from dense1x1quiz.answers import grade
 from dense1x1quiz.model import Card, Table, cloze_answer
+from dense1x1quiz.queue import CramQueue, StudyQueue, select_cards
 from dense1x1quiz.scheduler import CardState, make_scheduler, review
 from dense1x1quiz.session import (
-    CramQueue,
-    StudyQueue,
     ask_style,
     choice_options,
     question,
     run_study,
-    select_cards,
     suggested_rating,
 )
 from dense1x1quiz.ui.study import LineInput, StudyUI, format_due, format_interval, parse_rating, visible_diff
@@ -413,7 +411,7 @@ def test_a_narrow_screen_puts_the_buttons_on_one_short_line():
 def test_the_session_queue_follows_build_queue_after_every_answer(seed):
     """StudyQueue builds the day's order once and keeps it up to date; it must agree with
     scheduler.build_queue run from scratch (learning first, reviews, new cards, siblings buried)."""
-    from dense1x1quiz.scheduler import build_queue, counts
+    from dense1x1quiz.queue import build_queue, counts
 
     rng = random.Random(seed)
     scheduler = make_scheduler(fuzz=False)
@@ -475,7 +473,7 @@ def test_ctrl_c_while_a_card_is_drawn_waits_until_the_screen_is_whole():
 
 def test_a_store_failure_ends_the_session_with_the_summary_and_keeps_what_was_saved(capsys):
     from dense1x1quiz.errors import StoreError
-    from dense1x1quiz.ui.study import print_summary
+    from dense1x1quiz.ui.study_screen import print_summary
 
     calls = []
 

@@ -12,12 +12,13 @@ from datetime import datetime, timedelta
 
 from dense1x1quiz import store as store_module
 from dense1x1quiz.model import Card
+from dense1x1quiz.queue import StudyQueue
 from dense1x1quiz.scheduler import make_scheduler
-from dense1x1quiz.session import StudyQueue, run_study
+from dense1x1quiz.session import run_study
 from dense1x1quiz.store import Store
 from dense1x1quiz.ui.keys import LineInput
-from dense1x1quiz.ui.study_parts import print_summary
 from dense1x1quiz.ui.study_plain import PlainStudyUI
+from dense1x1quiz.ui.study_screen import print_summary
 
 BASIC = Card("d", "basic", "basic", "What mixes channels at each pixel?", "A 1×1 convolution", note="basic")
 REVERSE = Card("d", "basic:reverse", "basic", "A 1×1 convolution", "What mixes channels at each pixel?",

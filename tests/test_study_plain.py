@@ -11,10 +11,11 @@ from typer.testing import CliRunner
 
 from dense1x1quiz.answers import grade
 from dense1x1quiz.cli import app
-from dense1x1quiz.ui import study_parts
 from dense1x1quiz.ui.keys import LineInput
 from dense1x1quiz.ui.plain import aligned, cell_width, table_lines
 from dense1x1quiz.ui.study_plain import PlainStudyUI
+from dense1x1quiz.ui.study_screen import open_study_ui
+from dense1x1quiz.views import Action, CardView
 
 DECK = r"""
 deck: plain
@@ -118,8 +119,8 @@ def test_cram_header_undo_note_and_a_card_without_demo():
     out = io.StringIO()
     ui = PlainStudyUI(out, LineInput(io.StringIO("s\n")))
     card = _card()
-    ui.card(study_parts.CardView(card, "Why 1×1?", "flip", counts=(2, 0, 1), cram=True))
-    assert ui.read("reveal") == study_parts.Action("reveal")
+    ui.card(CardView(card, "Why 1×1?", "flip", counts=(2, 0, 1), cram=True))
+    assert ui.read("reveal") == Action("reveal")
     ui.hint("space: show answer", "spc")  # a script knows its protocol: no hint is written
     ui.note("Undone: Good on why; it is asked again.")
     assert ui.run_demo(card) is False
@@ -145,7 +146,7 @@ def test_piped_stdout_gets_the_plain_screen_and_a_terminal_the_rich_one(monkeypa
 
     for tty, kind in ((False, "PlainStudyUI"), (True, "StudyUI")):
         monkeypatch.setattr("sys.stdout", Stdout(tty))
-        with study_parts.open_study_ui(io.StringIO("")) as ui:
+        with open_study_ui(io.StringIO("")) as ui:
             assert type(ui).__name__ == kind
             assert ui.lines is not None  # stdin is not a terminal: one line per step either way
 

@@ -7,7 +7,8 @@ Two kinds of input (DESIGN.md "Sessions without a terminal"), from ui/keys.py:
 
 The session (dense1x1quiz/session.py) drives the flow and asks `StudyUI` for one `Action` per step.
 Its words come from ui/study_parts.py, which ui/study_plain.py shares: when stdout is a pipe or a
-file, `open_study_ui` picks that plain screen instead of this one, and rich is not imported.
+file, `open_study_ui` (ui/study_screen.py) picks that plain screen instead of this one, and rich is
+not imported.
 """
 
 from __future__ import annotations
@@ -29,8 +30,6 @@ from dense1x1quiz.ui.plain import Line
 from dense1x1quiz.ui.study_parts import (
     COMMANDS,
     RATINGS,
-    Action,
-    CardView,
     StudyScreen,
     ack_line,
     answer_lines,
@@ -40,13 +39,12 @@ from dense1x1quiz.ui.study_parts import (
     format_duration,
     format_interval,
     header_line,
-    open_study_ui,
     parse_rating,
-    print_summary,
     table_row,
     typed_verdict_lines,
     visible_diff,
 )
+from dense1x1quiz.views import Action, CardView
 
 if TYPE_CHECKING:
     from rich.table import Table  # imported where used: a first card rarely needs it (start-up, issue 7)
@@ -95,7 +93,7 @@ class StudyUI(StudyScreen):
 
     def _emit(self, part: RenderableType | Callable[[], RenderableType | None]) -> None:
         render = part if callable(part) else (lambda: part)
-        self.screen.append(render)  # type: ignore[arg-type]
+        self.screen.append(render)
         if self._hint is not None:  # the hint was for the step that just ended
             self._hint = None
             self._redraw()
@@ -294,7 +292,7 @@ class StudyUI(StudyScreen):
         self._emit(self._last_ack)
 
     def summary(self, lines: list[Line]) -> None:
-        """The session's summary (`study_parts.print_summary`), below the last card."""
+        """The session's summary (`study_screen.print_summary`), below the last card."""
         self.end_line()
         if self.interactive:
             self.console.print()
@@ -345,8 +343,6 @@ __all__ = [
     "format_duration",
     "format_interval",
     "open_input",
-    "open_study_ui",
     "parse_rating",
-    "print_summary",
     "visible_diff",
 ]

@@ -4,23 +4,22 @@
 (ui/study_plain.py): importing rich's console costs a third of a start-up (issue 7), and a
 transcript is easier to read and grep without boxes. Both say the same words, composed here as
 `Line`s: lists of (text, style) segments. Deck text in a segment has been through `text.display`.
-Reading one line per step (DESIGN.md "Sessions without a terminal") is here too, in `LineSteps`.
+Reading one line per step (DESIGN.md "Sessions without a terminal") is here too, in `StudyScreen`.
+The `CardView` drawn and the `Action` read back are the core's (views.py); which screen a session
+gets is ui/study_screen.py's choice. This module imports neither renderer.
 """
 
 from __future__ import annotations
 
 import re
-import sys
 import unicodedata
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from dense1x1quiz.env import local_zone
 from dense1x1quiz.text import display, visible_controls
 from dense1x1quiz.ui.plain import Line
+from dense1x1quiz.views import Action, CardView
 
 if TYPE_CHECKING:
     from dense1x1quiz.answers import Grade
@@ -33,27 +32,6 @@ RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 RATING_WORDS = {name.lower(): number for number, name in RATINGS.items()}
 RATING_STYLES = {1: "red", 2: "yellow", 3: "green", 4: "blue"}
 COMMANDS = {"q": "quit", "u": "undo", "s": "show"}
-
-
-@dataclass(frozen=True)
-class Action:
-    """What the learner did at one step: reveal, rate (value 1–4), answer (value: the text typed),
-    pick (value: 0-based option), next, quit, undo or show (run the card's demo)."""
-
-    kind: str
-    value: int | str | None = None
-
-
-@dataclass
-class CardView:
-    """What is asked for one card: the prompt, numbered options (choice), and the header counts."""
-
-    card: Card
-    prompt: str
-    style: str  # flip | type | choice
-    options: list[str] = field(default_factory=list)
-    counts: tuple[int, int, int] = (0, 0, 0)  # new, learning, review left
-    cram: bool = False
 
 
 # -- pure formatting ------------------------------------------------------------------------------
@@ -363,50 +341,3 @@ class StudyScreen:
                     return Action("pick", i)
         self.message(f"Choose 1–{options} (or the option's text); u undo, s show me, q quit.", "yellow")
         return None
-
-
-# -- choosing the screen --------------------------------------------------------------------------
-
-
-@contextmanager
-def open_study_ui(stdin: IO[str] | None = None) -> Iterator[object]:
-    """The study screen on stdout: plain lines when stdout is not a terminal; else rich, with keys
-    when stdin is a terminal too, lines otherwise."""
-    from dense1x1quiz.ui.keys import LineInput
-
-    try:
-        piped = not sys.stdout.isatty()
-    except (AttributeError, ValueError):  # a closed or odd stream: write plainly
-        piped = True
-    if piped:
-        from dense1x1quiz.ui.study_plain import PlainStudyUI
-
-        yield PlainStudyUI(sys.stdout, LineInput(stdin or sys.stdin))
-        return
-    from dense1x1quiz.ui.console import make_console
-    from dense1x1quiz.ui.study import StudyUI, open_input
-
-    console = make_console()
-    keys, lines = open_input(console, stdin)
-    if keys is None:
-        yield StudyUI(console, lines=lines)
-        return
-    with keys:
-        yield StudyUI(console, keys=keys)
-
-
-def print_summary(ui, summary: Summary, now: datetime, *, cards_found: int, cram: bool = False) -> None:
-    """The end of a session (`summary_lines`) on `ui`'s screen. Written even when the terminal has
-    gone (SIGHUP): a failed write is ignored, the answers are saved. A store error that stopped the
-    session goes to stderr as `Error: …`, like every other error, in every screen."""
-    if summary.error:
-        from dense1x1quiz.ui.console import print_error
-
-        try:
-            print_error(summary.error)
-        except OSError:
-            pass
-    try:
-        ui.summary(summary_lines(summary, now, cards_found=cards_found, cram=cram))
-    except OSError:
-        pass

@@ -22,8 +22,6 @@ from typing import IO, TYPE_CHECKING
 from dense1x1quiz.text import display
 from dense1x1quiz.ui.plain import Line, aligned, text_of
 from dense1x1quiz.ui.study_parts import (
-    Action,
-    CardView,
     StudyScreen,
     ack_line,
     answer_lines,
@@ -33,6 +31,7 @@ from dense1x1quiz.ui.study_parts import (
     table_row,
     typed_verdict_lines,
 )
+from dense1x1quiz.views import Action, CardView
 
 if TYPE_CHECKING:
     from dense1x1quiz.answers import Grade
