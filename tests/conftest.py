@@ -38,14 +38,15 @@ class Result:
     exit_code: int
     stdout_bytes: bytes
     stderr_bytes: bytes
+    text: bool = True  # False: stdout and stderr are the bytes, as subprocess gives them with text=False
 
     @property
-    def stdout(self) -> str:
-        return self.stdout_bytes.decode("utf-8")
+    def stdout(self) -> str | bytes:
+        return self.stdout_bytes.decode("utf-8") if self.text else self.stdout_bytes
 
     @property
-    def stderr(self) -> str:
-        return self.stderr_bytes.decode("utf-8", "backslashreplace")
+    def stderr(self) -> str | bytes:
+        return self.stderr_bytes.decode("utf-8", "backslashreplace") if self.text else self.stderr_bytes
 
     @property
     def returncode(self) -> int:
@@ -95,12 +96,12 @@ def _limits(memory_mib: int | None, timeout: float | None) -> Iterator[None]:
 
 
 def run_in_process(*args: str, input: str | bytes | None = None, env: dict | None = None,
-                   memory_mib: int | None = None, timeout: float | None = None) -> Result:
+                   memory_mib: int | None = None, timeout: float | None = None, text: bool = True) -> Result:
     """`python -m dense1x1quiz ARGS` run in this process by `cli.run`: stdin a pipe-like stream holding
     `input` (not a terminal), stdout and stderr captured as text streams over bytes (not terminals:
     the plain screens, as when piped; `sys.stdout.buffer` takes an export's bytes). `env` is applied
     for this run only (a value None removes the variable); TZ changes take effect (tzset).
-    `memory_mib` and `timeout` bound the run as in run_quiz (see `_limits`)."""
+    `memory_mib` and `timeout` bound the run as in run_quiz (see `_limits`); `text=False` gives bytes."""
     from dense1x1quiz.cli import run
 
     data = input.encode("utf-8") if isinstance(input, str) else (input or b"")
@@ -136,7 +137,7 @@ def run_in_process(*args: str, input: str | bytes | None = None, env: dict | Non
             if gc_enabled:
                 gc.enable()
     time.tzset()
-    return Result(code, out_bytes.getvalue(), err_bytes.getvalue())
+    return Result(code, out_bytes.getvalue(), err_bytes.getvalue(), text)
 
 
 @pytest.fixture
