@@ -95,7 +95,7 @@ def _limits(memory_mib: int | None, timeout: float | None) -> Iterator[None]:
             faulthandler.cancel_dump_traceback_later()
 
 
-def run_in_process(*args: str, input: str | bytes | None = None, env: dict | None = None,
+def run_in_process(*args: str | bytes, input: str | bytes | None = None, env: dict | None = None,
                    memory_mib: int | None = None, timeout: float | None = None, text: bool = True) -> Result:
     """`python -m dense1x1quiz ARGS` run in this process by `cli.run`: stdin a pipe-like stream holding
     `input` (not a terminal), stdout and stderr captured as text streams over bytes (not terminals:
@@ -125,7 +125,8 @@ def run_in_process(*args: str, input: str | bytes | None = None, env: dict | Non
         time.tzset()
         try:
             with _limits(memory_mib, timeout):
-                code = run(list(args), prog_name="python -m dense1x1quiz")
+                # bytes as a process's argv holds them: decoded as Python decodes its command line
+                code = run([os.fsdecode(arg) for arg in args], prog_name="python -m dense1x1quiz")
         finally:
             stdout.flush()
             stderr.flush()
