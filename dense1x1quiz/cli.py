@@ -167,7 +167,7 @@ def study(
             study_queue(cards, store, scheduler, now, new_per_day=new, limit=limit)
         with open_study_ui() as ui:
             summary = run_study(queue, scheduler=scheduler, store=store, ui=ui, clock=env.now, mode=mode.value,
-                                rng=rng, session_id=uuid.uuid4().hex, pool=cards)
+                                rng=rng, session_id=uuid.uuid4().hex, pool=cards, timer=env.timer())
             print_summary(ui, summary, env.now(), cards_found=len(cards), cram=cram)
     finally:
         if store is not None:
@@ -373,24 +373,26 @@ def command_group(argv: list[str]) -> typer.core.TyperGroup:
     return group
 
 
-def main() -> None:
-    """Run the app: click's usage errors exit 2; every QuizError becomes `Error: …` and its exit
-    code; Ctrl-C exits 130; anything else is reported as a bug in one line, not a traceback.
+def run(argv: list[str], prog_name: str | None = None) -> int:
+    """Run `quiz ARGV` and return its exit code: click's usage errors 2; every QuizError becomes
+    `Error: …` and its exit code; Ctrl-C 130; anything else is reported as a bug in one line, not a
+    traceback. `prog_name` is the name usage lines show (default: as click finds it from sys.argv).
+    Tests call this in-process; `main` is it for the `quiz` script.
 
     Every message here may quote deck or user text, so each passes `visible_lines` or `one_line`:
     no control character from outside the program reaches the terminal."""
     try:
         # Not standalone: click's errors come here to be shown safely (typer would print them as they are).
-        code = command_group(sys.argv[1:])(standalone_mode=False)
+        code = command_group(argv)(args=argv, prog_name=prog_name, standalone_mode=False)
     except KeyboardInterrupt:
         sys.stderr.write("\nInterrupted.\n")
-        sys.exit(130)
+        return 130
     except typer.Abort:
         sys.stderr.write("Aborted!\n")
-        sys.exit(1)
+        return 1
     except typer.TyperException as exc:  # click's usage errors: a bad option, value or command name
         _show_usage_error(exc)
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except Exception as exc:
         from dense1x1quiz.errors import QuizError  # here, not above: `quiz --help` never needs it
 
@@ -398,7 +400,7 @@ def main() -> None:
             from dense1x1quiz.ui.console import print_error
 
             print_error(str(exc))
-            sys.exit(exc.exit_code)
+            return exc.exit_code
         if os.environ.get("DENSE1X1QUIZ_DEBUG"):
             raise
         from dense1x1quiz.text import one_line
@@ -407,8 +409,13 @@ def main() -> None:
             f"Error: internal error ({one_line(f'{type(exc).__name__}: {exc}')}). This is a bug; "
             "run again with DENSE1X1QUIZ_DEBUG=1 to see where it happened.\n"
         )
-        sys.exit(1)
-    sys.exit(code if isinstance(code, int) else 0)  # a command's typer.Exit(n), --help's 0, or success
+        return 1
+    return code if isinstance(code, int) else 0  # a command's typer.Exit(n), --help's 0, or success
+
+
+def main() -> None:
+    """The `quiz` script: `run` the command line and exit with its code."""
+    sys.exit(run(sys.argv[1:]))
 
 
 def _show_usage_error(exc: typer.TyperException) -> None:
@@ -428,4 +435,4 @@ def _show_usage_error(exc: typer.TyperException) -> None:
     sys.stderr.flush()
 
 
-__all__ = ["app", "command_group", "main"]
+__all__ = ["app", "command_group", "main", "run"]

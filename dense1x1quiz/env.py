@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from datetime import datetime, timezone, tzinfo
 from pathlib import Path
 
@@ -56,6 +57,17 @@ def now() -> datetime:
     return value
 
 
+def timer() -> Callable[[], float]:
+    """Monotonic seconds for how long a session or an exam took; frozen at 0 when DENSE1X1QUIZ_NOW
+    fixes the time, so a transcript made under it (a test, a screenshot) reads the same however fast
+    the machine is ("Studied 3 cards in 0s")."""
+    if os.environ.get(NOW_VAR):
+        return lambda: 0.0
+    import time
+
+    return time.monotonic
+
+
 _warned_zones: set[str] = set()
 
 
@@ -78,4 +90,5 @@ def local_zone() -> tzinfo | None:
     return timezone.utc
 
 
-__all__ = ["EARLIEST_NOW", "HOME_VAR", "LATEST_NOW", "NOW_VAR", "home_dir", "local_zone", "now", "user_deck_dir"]
+__all__ = ["EARLIEST_NOW", "HOME_VAR", "LATEST_NOW", "NOW_VAR", "home_dir", "local_zone", "now", "timer",
+           "user_deck_dir"]

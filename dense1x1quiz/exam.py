@@ -7,10 +7,8 @@ a script in tests: `run_exam(questions, ui=…, recorder=…, clock=…)`.
 
 from __future__ import annotations
 
-import os
 import random
 import shlex
-import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -19,7 +17,7 @@ from pathlib import Path
 from typing import Protocol
 
 from dense1x1quiz import answers
-from dense1x1quiz.env import NOW_VAR
+from dense1x1quiz.env import timer
 from dense1x1quiz.errors import QuizError
 from dense1x1quiz.model import Card, Deck, cloze_prompt
 from dense1x1quiz.problems import ComputedProblem, computed_problems
@@ -310,10 +308,8 @@ def run_exam(questions: Sequence[Question], *, ui: ExamUI, recorder: Recorder, c
 
 
 def exam_clock() -> Callable[[], float]:
-    """Monotonic seconds; frozen when DENSE1X1QUIZ_NOW fixes the time (screenshots, tests)."""
-    if os.environ.get(NOW_VAR):
-        return lambda: 0.0
-    return time.monotonic
+    """Monotonic seconds; frozen when DENSE1X1QUIZ_NOW fixes the time (screenshots, tests): `env.timer`."""
+    return timer()
 
 
 def no_questions(decks: Sequence[Deck], tags: Sequence[str] | None, computed: bool) -> QuizError:

@@ -48,16 +48,16 @@ def test_markdown_export_reads_well(tmp_path):
     assert "| Input | vector $x \\in R^{n}$ | tensor $\\|x\\|$ |" in text
 
 
-def test_cli_export_then_import_markdown(tmp_path, quiz):
+def test_cli_export_then_import_markdown(tmp_path, cli):
     out = tmp_path / "kinds.md"
-    result = quiz("export", str(KINDS), "--format", "md", "-o", str(out))
+    result = cli("export", str(KINDS), "--format", "md", "-o", str(out))
     assert (result.returncode, result.stdout, result.stderr) == (0, f"Wrote {out}: 6 cards and tables.\n", "")
     deck_file = tmp_path / "kinds.yaml"
-    result = quiz("import", str(out), "-o", str(deck_file))
+    result = cli("import", str(out), "-o", str(deck_file))
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [f"Wrote {deck_file}", "  deck `kinds`: 5 cards and 1 table (15 study cards)",
                                           f"Study it with `quiz study {deck_file}`."]
-    again = quiz("import", str(out), "-o", str(deck_file))
+    again = cli("import", str(out), "-o", str(deck_file))
     assert again.stdout.splitlines()[1:6] == ["  deck `kinds`: 5 cards and 1 table (15 study cards)",
                                               "  unchanged 6", "  added 0", "  changed 0", "  removed 0"]
 

@@ -25,12 +25,12 @@ def reviews_in(home) -> int:
 
 @pytest.mark.parametrize("command", [["study", "--mode", "flip"], ["exam", "-n", "1"], ["stats"],
                                      ["export", "--format", "md"]])
-def test_a_deck_named_by_path_cannot_take_a_built_in_decks_id(tmp_path, quiz, isolated_home, command,
+def test_a_deck_named_by_path_cannot_take_a_built_in_decks_id(tmp_path, cli, isolated_home, command,
                                                                monkeypatch):
     monkeypatch.chdir(tmp_path)  # where export would write
     impostor = tmp_path / "impostor.yaml"
     impostor.write_text(IMPOSTOR)
-    result = quiz(command[0], str(impostor), *command[1:], input="x\n4\n" * 3, **LIMITS)
+    result = cli(command[0], str(impostor), *command[1:], input="x\n4\n" * 3, **LIMITS)
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr == (f"Error: deck id `dense-vs-1x1` in {impostor} is already used by "
                              f"{builtin_deck_dir() / 'dense-vs-1x1.yaml'}; give it another `deck:` id\n")
@@ -38,23 +38,23 @@ def test_a_deck_named_by_path_cannot_take_a_built_in_decks_id(tmp_path, quiz, is
     assert not (tmp_path / "dense-vs-1x1.md").exists()
 
 
-def test_a_deck_named_by_path_cannot_take_a_user_folder_decks_id(tmp_path, quiz, isolated_home):
+def test_a_deck_named_by_path_cannot_take_a_user_folder_decks_id(tmp_path, cli, isolated_home):
     (isolated_home / "decks").mkdir(parents=True)
     mine = isolated_home / "decks" / "mine.yaml"
     mine.write_text(SAME.format(title="Mine"))
     other = tmp_path / "other.yaml"
     other.write_text(SAME.format(title="Other"))
-    result = quiz("study", str(other), "--mode", "flip", input="x\n4\n", **LIMITS)
+    result = cli("study", str(other), "--mode", "flip", input="x\n4\n", **LIMITS)
     assert (result.returncode, result.stderr) == (
         1, f"Error: deck id `same` in {other} is already used by {mine}; give it another `deck:` id\n")
     assert reviews_in(isolated_home) == 0
 
 
-def test_two_paths_with_one_id_are_an_error_naming_both(tmp_path, quiz, isolated_home):
+def test_two_paths_with_one_id_are_an_error_naming_both(tmp_path, cli, isolated_home):
     one, two = tmp_path / "one.yaml", tmp_path / "two.yaml"
     one.write_text(SAME.format(title="One"))
     two.write_text(SAME.format(title="Two"))
-    result = quiz("study", str(one), str(two), "--mode", "flip", input="x\n4\n", **LIMITS)
+    result = cli("study", str(one), str(two), "--mode", "flip", input="x\n4\n", **LIMITS)
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr == f"Error: deck id `same` in {two} is already used by {one}; give it another `deck:` id\n"
     assert reviews_in(isolated_home) == 0
@@ -75,12 +75,12 @@ def test_the_same_file_named_twice_or_by_name_and_path_is_one_deck(tmp_path, iso
         resolve(["same", "one.yaml"])
 
 
-def test_validate_warns_about_an_id_an_installed_deck_or_an_earlier_file_has(tmp_path, quiz):
+def test_validate_warns_about_an_id_an_installed_deck_or_an_earlier_file_has(tmp_path, cli):
     impostor, one, two = tmp_path / "impostor.yaml", tmp_path / "one.yaml", tmp_path / "two.yaml"
     impostor.write_text(IMPOSTOR)
     one.write_text(SAME.format(title="One"))
     two.write_text(SAME.format(title="Two"))
-    result = quiz("validate", str(impostor), str(one), str(two), str(one), **LIMITS)
+    result = cli("validate", str(impostor), str(one), str(two), str(one), **LIMITS)
     assert (result.returncode, result.stdout) == (0, "4 decks OK: 4 cards, 2 warnings\n")
     assert result.stderr.splitlines() == [
         f"{impostor}:1:1: warning: deck id `dense-vs-1x1` in {impostor} is already used by "

@@ -20,19 +20,19 @@ SMALL = textwrap.dedent("""\
 """)
 
 
-def test_validate_ok_prints_one_summary_line(tmp_path, quiz):
+def test_validate_ok_prints_one_summary_line(tmp_path, cli):
     path = tmp_path / "small.yaml"
     path.write_text(SMALL)
-    result = quiz("validate", str(path))
+    result = cli("validate", str(path))
     assert (result.returncode, result.stdout, result.stderr) == (0, "1 deck OK: 3 cards\n", "")
 
 
-def test_validate_reports_every_problem_of_every_file_and_exits_1(tmp_path, quiz):
+def test_validate_reports_every_problem_of_every_file_and_exits_1(tmp_path, cli):
     one = tmp_path / "one.yaml"
     one.write_text("deck: one\ntitle: One\ncards:\n  - {id: a, fornt: x, back: y}\n")
     two = tmp_path / "two.yaml"
     two.write_text("deck: two\ntitle: Two\ncards:\n  - {id: a, front: x, options: [p, q], answer: r}\n")
-    result = quiz("validate", str(one), str(two))
+    result = cli("validate", str(one), str(two))
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
@@ -42,41 +42,41 @@ def test_validate_reports_every_problem_of_every_file_and_exits_1(tmp_path, quiz
     ]
 
 
-def test_validate_warnings_keep_exit_0(tmp_path, quiz):
+def test_validate_warnings_keep_exit_0(tmp_path, cli):
     path = tmp_path / "moji.yaml"
     path.write_text("deck: m\ntitle: 'Dense â€“ 1×1'\ncards:\n  - {id: a, front: x, back: y}\n")
-    result = quiz("validate", str(path))
+    result = cli("validate", str(path))
     assert result.returncode == 0
     assert result.stdout == "1 deck OK: 1 cards, 1 warning\n"
     assert result.stderr.startswith(f"{path}:2:15: warning: looks like mojibake")
 
 
-def test_validate_missing_file_is_a_problem_not_a_traceback(tmp_path, quiz):
-    result = quiz("validate", str(tmp_path / "nope.yaml"))
+def test_validate_missing_file_is_a_problem_not_a_traceback(tmp_path, cli):
+    result = cli("validate", str(tmp_path / "nope.yaml"))
     assert result.returncode == 1
     assert result.stderr == f"{tmp_path / 'nope.yaml'}:1:1: cannot be read: No such file or directory\n"
 
 
-def test_validate_without_paths_is_bad_usage(quiz):
-    result = quiz("validate")
+def test_validate_without_paths_is_bad_usage(cli):
+    result = cli("validate")
     assert result.returncode == 2
     assert "Missing argument" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_builtin_decks_validate(quiz):
+def test_builtin_decks_validate(cli):
     paths = sorted(str(p) for p in builtin_deck_dir().glob("*.yaml"))
     assert paths, "the built-in decks ship with the package"
-    result = quiz("validate", *paths)
+    result = cli("validate", *paths)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
 
 
-def test_decks_json_lists_builtin_and_user_decks_and_broken_ones(isolated_home, quiz):
+def test_decks_json_lists_builtin_and_user_decks_and_broken_ones(isolated_home, cli):
     user_decks = isolated_home / "decks"
     user_decks.mkdir(parents=True)
     (user_decks / "small.yaml").write_text(SMALL)
     (user_decks / "broken.yaml").write_text("deck: broken\ntitle: B\ncards: [\n")
-    result = quiz("decks", "--json")
+    result = cli("decks", "--json")
     assert result.returncode == 0, result.stderr
     listed = json.loads(result.stdout)
     by_path = {entry["path"]: entry for entry in listed}
@@ -89,12 +89,12 @@ def test_decks_json_lists_builtin_and_user_decks_and_broken_ones(isolated_home, 
     assert builtin and all(e["cards"] and e["cards"] > 0 for e in builtin)
 
 
-def test_decks_table_shows_broken_decks_without_crashing(isolated_home, quiz):
+def test_decks_table_shows_broken_decks_without_crashing(isolated_home, cli):
     user_decks = isolated_home / "decks"
     user_decks.mkdir(parents=True)
     (user_decks / "small.yaml").write_text(SMALL)
     (user_decks / "copy.yaml").write_text(SMALL)
-    result = quiz("decks", env={"COLUMNS": "200"})
+    result = cli("decks", env={"COLUMNS": "200"})
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     # copy.yaml comes first, so it owns the id; small.yaml is the second deck with it.
@@ -130,7 +130,7 @@ def test_the_terminal_table_and_the_piped_columns_show_the_same_rows(isolated_ho
     assert any(line.startswith("broken.yaml") and "broken: missing `back`" in line for line in plain.splitlines())
 
 
-def test_readme_example_deck_validates(tmp_path, quiz):
+def test_readme_example_deck_validates(tmp_path, cli):
     from pathlib import Path
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
@@ -138,12 +138,12 @@ def test_readme_example_deck_validates(tmp_path, quiz):
     example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
     path = tmp_path / "example.yaml"
     path.write_text(example, encoding="utf-8")
-    result = quiz("validate", str(path))
+    result = cli("validate", str(path))
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout == "1 deck OK: 14 cards\n"
 
 
-def test_a_folder_named_like_a_deck_does_not_hide_it(tmp_path, isolated_home, quiz):
+def test_a_folder_named_like_a_deck_does_not_hide_it(tmp_path, isolated_home, cli):
     user_decks = isolated_home / "decks"
     user_decks.mkdir(parents=True)
     (user_decks / "small.yaml").write_text(SMALL)

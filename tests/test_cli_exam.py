@@ -124,8 +124,8 @@ def deck(isolated_home):
     return str(path)
 
 
-def test_a_scripted_exam_gives_this_exact_transcript_and_these_rows(quiz, deck, isolated_home):
-    result = quiz("exam", deck, "-n", "6", "--seed", "16", input=SCRIPT, env=NOW)
+def test_a_scripted_exam_gives_this_exact_transcript_and_these_rows(cli, deck, isolated_home):
+    result = cli("exam", deck, "-n", "6", "--seed", "16", input=SCRIPT, env=NOW)
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout == TRANSCRIPT
     with Store.open(isolated_home) as store:
@@ -145,8 +145,8 @@ def test_a_scripted_exam_gives_this_exact_transcript_and_these_rows(quiz, deck, 
     assert rows[4]["tags"] == ["mobilenet", "macs"]
 
 
-def test_json_holds_exactly_the_documented_document(quiz, deck):
-    result = quiz("exam", deck, "-n", "6", "--seed", "16", "--json", input=SCRIPT, env=NOW)
+def test_json_holds_exactly_the_documented_document(cli, deck):
+    result = cli("exam", deck, "-n", "6", "--seed", "16", "--json", input=SCRIPT, env=NOW)
     assert result.returncode == 0
     document = json.loads(result.stdout)
     assert list(document) == ["score", "total", "seconds", "questions"]
@@ -165,22 +165,22 @@ def test_json_holds_exactly_the_documented_document(quiz, deck):
     assert "Question 1 of 6" in result.stderr  # the questions are still shown, away from stdout
 
 
-def test_option_text_works_like_its_number(quiz, deck):
+def test_option_text_works_like_its_number(cli, deck):
     script = "the channels at each pixel\nspatial\n2,080\n25664\n23.4\n1×1 CONV\n"
-    result = quiz("exam", deck, "-n", "6", "--seed", "16", "--json", input=script, env=NOW)
+    result = cli("exam", deck, "-n", "6", "--seed", "16", "--json", input=script, env=NOW)
     assert json.loads(result.stdout)["score"] == 6
 
 
-def test_typed_escape_sequences_are_shown_not_obeyed(quiz, deck):
-    result = quiz("exam", deck, "-n", "6", "--seed", "16", input="\x1b[2J$x$\n\x07\n", env=NOW)
+def test_typed_escape_sequences_are_shown_not_obeyed(cli, deck):
+    result = cli("exam", deck, "-n", "6", "--seed", "16", input="\x1b[2J$x$\n\x07\n", env=NOW)
     assert result.returncode == 0
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout
     assert "Answer (1–3): ␛[2J$x$\n" in result.stdout  # literally, not even the math rendered
     assert "right: spatial · you: ␇\n" in result.stdout
 
 
-def test_without_computed_problems_only_deck_questions(quiz, deck):
-    result = quiz("exam", deck, "-n", "20", "--no-computed", "--seed", "1", "--json", input="", env=NOW)
+def test_without_computed_problems_only_deck_questions(cli, deck):
+    result = cli("exam", deck, "-n", "20", "--no-computed", "--seed", "1", "--json", input="", env=NOW)
     document = json.loads(result.stdout)
     assert result.returncode == 0
     assert document["total"] == 11  # every gradable card (8 from the table), asked once
@@ -188,38 +188,38 @@ def test_without_computed_problems_only_deck_questions(quiz, deck):
     assert "Exam: 11 questions (20 asked for; only 11 match)" in result.stderr
 
 
-def test_a_deck_without_gradable_cards_gets_computed_problems_and_says_so(quiz, tmp_path):
+def test_a_deck_without_gradable_cards_gets_computed_problems_and_says_so(cli, tmp_path):
     path = tmp_path / "basic.yaml"
     path.write_text("deck: basic\ntitle: Basic\ncards:\n  - {id: a, front: Front, back: Back}\n", encoding="utf-8")
-    result = quiz("exam", str(path), "-n", "3", "--seed", "1", input="", env=NOW)
+    result = cli("exam", str(path), "-n", "3", "--seed", "1", input="", env=NOW)
     assert result.returncode == 0
     assert result.stdout.splitlines()[:2] == [
         "Exam: 3 questions", "No choice, typed, cloze or table cards to ask: computed problems only."]
     assert result.stdout.count("  computed\n") == 1  # ended at the first question: input was empty
 
 
-def test_nothing_to_ask_is_a_clear_error(quiz, deck):
-    result = quiz("exam", deck, "--tag", "nosuch", "--no-computed")
+def test_nothing_to_ask_is_a_clear_error(cli, deck):
+    result = cli("exam", deck, "--tag", "nosuch", "--no-computed")
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr == "Error: no question has the tag `nosuch` (decks: small)\n"
 
 
-def test_too_many_questions_is_bad_usage(quiz, deck):
-    result = quiz("exam", deck, "-n", "501")
+def test_too_many_questions_is_bad_usage(cli, deck):
+    result = cli("exam", deck, "-n", "501")
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == "Error: -n 501 is more questions than an exam holds (at most 500)\n"
 
 
 @pytest.mark.parametrize("minutes", ["inf", "nan", "1441"])
-def test_a_time_limit_out_of_range_is_bad_usage(quiz, deck, minutes):
-    result = quiz("exam", deck, "--time-limit", minutes)
+def test_a_time_limit_out_of_range_is_bad_usage(cli, deck, minutes):
+    result = cli("exam", deck, "--time-limit", minutes)
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == f"Error: --time-limit is minutes, from 0.1 to 1440 (a day), not {float(minutes)}\n"
 
 
 @pytest.mark.parametrize("answer", ["²", "9" * 5000])
-def test_a_choice_answered_with_odd_digits_is_wrong_not_a_crash(quiz, deck, answer):
-    result = quiz("exam", deck, "-n", "1", "--no-computed", "--seed", "1", "--json", input=answer + "\n", env=NOW)
+def test_a_choice_answered_with_odd_digits_is_wrong_not_a_crash(cli, deck, answer):
+    result = cli("exam", deck, "-n", "1", "--no-computed", "--seed", "1", "--json", input=answer + "\n", env=NOW)
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)
     assert (document["score"], document["questions"][0]["given"]) == (0, answer[:4096])  # answers are cut at 4,096
@@ -251,8 +251,8 @@ def test_in_a_terminal_a_re_asked_answer_keeps_the_deadline(monkeypatch):
     assert given_time == [15, 5]
 
 
-def test_an_unknown_deck_is_bad_usage(quiz):
-    result = quiz("exam", "no-such-deck")
+def test_an_unknown_deck_is_bad_usage(cli):
+    result = cli("exam", "no-such-deck")
     assert result.returncode == 2
     assert result.stderr.startswith("Error: no deck named 'no-such-deck'")
 

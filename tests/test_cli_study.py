@@ -1,5 +1,6 @@
-"""`quiz study` as a script drives it: piped input (the line protocol of DESIGN.md), the exact lines
-that matter in the transcript, and the rows in the database (read with sqlite3 directly)."""
+"""`quiz study` as a script drives it: piped input (the line protocol of DESIGN.md), the whole transcript,
+and the rows in the database (read with sqlite3 directly). Runs go through `cli.run` in this process;
+signals and kill -9 need a real process (`spawn`)."""
 
 import os
 import re
@@ -8,12 +9,10 @@ import sqlite3
 import subprocess
 import sys
 from contextlib import closing
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
-from typer.testing import CliRunner
-
-from dense1x1quiz.cli import app
+from conftest import run_in_process
 
 DECK = """\
 deck: mini
@@ -36,10 +35,14 @@ cards:
     cloze: 'A 1×1 conv keeps {{c1::H × W}}.'
 """
 
+# The card headers as the plain screen shows them (TZ is UTC in tests: clock times read 09:10).
+WHAT = "── mini ──\nWhat does a 1×1 convolution compute at each pixel?"
+SHAPE = "── mini ──\nInput 32 × 32 × 64, 1×1 conv with 16 filters: output shape?"
+PICK = "── mini ──\nWhich layer mixes channels but not pixels?"
+CLOZE = "── mini ──\nA 1×1 conv keeps […]."
+
 START = "2026-11-26T09:00:00Z"
 START_MS = int(datetime(2026, 11, 26, 9, tzinfo=timezone.utc).timestamp() * 1000)
-
-runner = CliRunner()
 
 
 @pytest.fixture
@@ -49,9 +52,9 @@ def deck(tmp_path):
     return str(path)
 
 
-def quiz(args, script, now=START):
-    env = {"DENSE1X1QUIZ_NOW": now} if now else {}
-    return runner.invoke(app, ["study", *args], input=script, env=env)
+def quiz(args, script, now=START, **env):
+    """`quiz study ARGS` with `script` piped in, run in this process through `cli.run`."""
+    return run_in_process("study", *args, input=script, env={"DENSE1X1QUIZ_NOW": now, **env})
 
 
 def reviews(home):
@@ -62,13 +65,33 @@ def reviews(home):
 
 def test_flip_takes_exactly_two_lines_per_card_and_every_answer_is_a_row(deck, isolated_home):
     result = quiz([deck, "--mode", "flip"], "\n3\nreveal\nagain\n\neasy\n")
-    assert result.exit_code == 0, result.output
-    out = result.output.splitlines()
-    local = (datetime(2026, 11, 26, 9, tzinfo=timezone.utc) + timedelta(minutes=10)).astimezone()
-    assert f"Saved Good · next in 10m ({local:%H:%M})" in out
-    assert re.fullmatch(r"Studied 3 cards in \d+s: 2 right, 1 wrong", out[-3])
-    assert out[-2] == "3 cards left for today."  # the cloze card, and two learning cards coming back
-    assert out[-1].startswith("Next card due in 1m (")  # the card failed a minute before
+    assert (result.exit_code, result.stderr) == (0, "")
+    # 3 cards left: the cloze card, and two learning cards coming back; the next one failed a minute before
+    assert result.stdout == f"""\
+new 5  learning 0  review 0
+{WHAT}
+Answer: A dense layer over the channels
+1 Again 1m  2 Hard 6m  3 Good 10m  4 Easy 8d
+Saved Good · next in 10m (09:10)
+
+new 3  learning 1  review 0
+{SHAPE}
+Answer: 32x32x16
+1 Again 1m  2 Hard 6m  3 Good 10m  4 Easy 10d
+Saved Again · next in 1m (09:01)
+
+new 2  learning 2  review 0
+{PICK}
+Answer: 1×1 convolution
+1 Again 1m  2 Hard 6m  3 Good 10m  4 Easy 10d
+Saved Easy · next in 10d (Sun 06 Dec 09:00)
+
+new 1  learning 2  review 0
+{CLOZE}
+Studied 3 cards in 0s: 2 right, 1 wrong
+3 cards left for today.
+Next card due in 1m (09:01).
+"""
     rows = reviews(isolated_home)
     assert [(r[1], r[3], r[4], r[5], r[6]) for r in rows] == [
         ("what", 3, "new", "flip", None), ("shape", 1, "new", "flip", None), ("pick", 4, "new", "flip", None)]
@@ -78,28 +101,86 @@ def test_flip_takes_exactly_two_lines_per_card_and_every_answer_is_a_row(deck, i
 
 def test_the_rating_buttons_show_the_fsrs_intervals(deck):
     result = quiz([deck, "--mode", "flip"], "\n")
-    assert "1 Again 1m  2 Hard 6m  3 Good 10m  4 Easy 8d" in result.output.splitlines()
+    assert result.stdout == f"""\
+new 5  learning 0  review 0
+{WHAT}
+Answer: A dense layer over the channels
+1 Again 1m  2 Hard 6m  3 Good 10m  4 Easy 8d
+No cards studied.
+5 cards left for today.
+"""
 
 
 def test_q_and_end_of_input_quit_with_exit_0_and_keep_the_answers(deck, isolated_home):
     result = quiz([deck, "--mode", "flip"], "\n4\nq\n")
-    assert result.exit_code == 0
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == f"""\
+new 5  learning 0  review 0
+{WHAT}
+Answer: A dense layer over the channels
+1 Again 1m  2 Hard 6m  3 Good 10m  4 Easy 8d
+Saved Easy · next in 8d (Fri 04 Dec 09:00)
+
+new 3  learning 0  review 0
+{SHAPE}
+Studied 1 card in 0s: 1 right, 0 wrong
+3 cards left for today.
+Next card due in 8d (Fri 04 Dec 09:00).
+"""
     assert len(reviews(isolated_home)) == 1
     result = quiz([deck, "--mode", "flip"], "\n")  # ends while the answer is shown
-    assert result.exit_code == 0
+    assert (result.exit_code, result.stderr) == (0, "")
     assert len(reviews(isolated_home)) == 1
-    assert result.output.splitlines()[-3:-1] == ["No cards studied.", "3 cards left for today."]
+    assert result.stdout == f"""\
+new 3  learning 0  review 0
+{SHAPE}
+Answer: 32x32x16
+1 Again 1m  2 Hard 6m  3 Good 10m  4 Easy 10d
+No cards studied.
+3 cards left for today.
+Next card due in 8d (Fri 04 Dec 09:00).
+"""
 
 
 def test_auto_mode_asks_each_kind_its_way(deck, isolated_home):
     # basic: reveal + rating; typed: answer + rating (empty = suggested); choice: one line; cloze: two lines
     result = quiz([deck], "\n3\n32 x 32 x 16\n\n1×1 convolution\n\n3\n")
-    assert result.exit_code == 0, result.output
-    out = result.output.splitlines()
-    assert "✓ Correct  you typed: 32 x 32 x 16" in out
-    assert any(line.startswith("✓ Right: ") and line.endswith(". 1×1 convolution") for line in out)
-    assert any("A 1×1 conv keeps […]." in line for line in out)
-    assert "A 1×1 conv keeps H × W." in out
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == f"""\
+new 5  learning 0  review 0
+{WHAT}
+Answer: A dense layer over the channels
+1 Again 1m  2 Hard 6m  3 Good 10m  4 Easy 8d
+Saved Good · next in 10m (09:10)
+
+new 3  learning 1  review 0
+{SHAPE}
+✓ Correct  you typed: 32 x 32 x 16
+Answer: 32x32x16
+ 1 Again 1m  2 Hard 6m ▸3 Good 10m  4 Easy 10d
+Saved Good · next in 10m (09:10)
+
+new 2  learning 2  review 0
+{PICK}
+1. max pooling
+2. 3×3 convolution
+3. 1×1 convolution
+✓ Right: 3. 1×1 convolution
+Saved Good · next in 10m (09:10)
+
+new 1  learning 3  review 0
+{CLOZE}
+Answer: H × W
+A 1×1 conv keeps H × W.
+1 Again 1m  2 Hard 6m  3 Good 10m  4 Easy 7d
+Saved Good · next in 10m (09:10)
+
+new 0  learning 4  review 0
+{WHAT}
+Studied 4 cards in 0s: 4 right, 0 wrong
+4 cards left for today.
+Next card due in 10m (09:10).
+"""
     rows = reviews(isolated_home)
     assert [(r[1], r[3], r[5], r[6]) for r in rows] == [
         ("what", 3, "flip", None), ("shape", 3, "type", "32 x 32 x 16"), ("pick", 3, "choice", "1×1 convolution"),
@@ -108,33 +189,123 @@ def test_auto_mode_asks_each_kind_its_way(deck, isolated_home):
 
 def test_type_mode_grades_every_card_by_typing(deck, isolated_home):
     result = quiz([deck, "--mode", "type"], "a dense layer over the channel\n\n")
-    assert "✗ Not quite  you typed: a dense layer over the channel" in result.output.splitlines()
-    assert "  diff: a dense layer over the channel{+s+}" in result.output.splitlines()
+    assert result.stdout == f"""\
+new 5  learning 0  review 0
+{WHAT}
+✗ Not quite  you typed: a dense layer over the channel
+  diff: a dense layer over the channel{{+s+}}
+Answer: A dense layer over the channels
+ 1 Again 1m ▸2 Hard 6m  3 Good 10m  4 Easy 8d
+Saved Hard · next in 6m (09:05)
+
+new 3  learning 1  review 0
+{SHAPE}
+Studied 1 card in 0s: 1 right, 0 wrong
+4 cards left for today.
+Next card due in 6m (09:05).
+"""
     assert reviews(isolated_home)[0][3:7] == (2, "new", "type", "a dense layer over the channel")
 
 
 def test_choice_mode_gives_basic_cards_options_from_the_deck(deck, isolated_home):
     result = quiz([deck, "--mode", "choice", "--tag", "basics"], "A dense layer over the channels\n")
-    assert result.exit_code == 0
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == f"""\
+new 3  learning 0  review 0
+{WHAT}
+1. A dense layer over the channels
+2. 1×1 convolution
+✓ Right: 1. A dense layer over the channels
+Saved Good · next in 10m (09:10)
+
+new 1  learning 1  review 0
+{PICK}
+1. max pooling
+2. 1×1 convolution
+3. 3×3 convolution
+Studied 1 card in 0s: 1 right, 0 wrong
+2 cards left for today.
+Next card due in 10m (09:10).
+"""
     assert reviews(isolated_home)[0][3:6] == (3, "new", "choice")
 
 
 def test_undo_removes_the_row_and_asks_the_card_again(deck, isolated_home):
     result = quiz([deck, "--mode", "flip"], "\n1\n\nu\n\n4\n")
-    assert "Undone: Again on what; it is asked again." in result.output
+    assert result.stdout == f"""\
+new 5  learning 0  review 0
+{WHAT}
+Answer: A dense layer over the channels
+1 Again 1m  2 Hard 6m  3 Good 10m  4 Easy 8d
+Saved Again · next in 1m (09:01)
+
+new 3  learning 1  review 0
+{SHAPE}
+Answer: 32x32x16
+1 Again 1m  2 Hard 6m  3 Good 10m  4 Easy 10d
+Undone: Again on what; it is asked again.
+
+new 5  learning 0  review 0
+{WHAT}
+Answer: A dense layer over the channels
+1 Again 1m  2 Hard 6m  3 Good 10m  4 Easy 8d
+Saved Easy · next in 8d (Fri 04 Dec 09:00)
+
+new 3  learning 0  review 0
+{SHAPE}
+Studied 1 card in 0s: 1 right, 0 wrong
+3 cards left for today.
+Next card due in 8d (Fri 04 Dec 09:00).
+"""
     assert [(r[1], r[3]) for r in reviews(isolated_home)] == [("what", 4)]
 
 
 def test_show_me_on_a_card_without_a_demo(deck):
     result = quiz([deck, "--mode", "flip"], "\ns\n3\n")
-    assert "This card has no demo." in result.output.splitlines()
+    assert result.stdout == f"""\
+new 5  learning 0  review 0
+{WHAT}
+Answer: A dense layer over the channels
+1 Again 1m  2 Hard 6m  3 Good 10m  4 Easy 8d
+This card has no demo.
+Saved Good · next in 10m (09:10)
+
+new 3  learning 1  review 0
+{SHAPE}
+Studied 1 card in 0s: 1 right, 0 wrong
+4 cards left for today.
+Next card due in 10m (09:10).
+"""
 
 
 def test_cram_practises_without_touching_the_schedule(deck, isolated_home):
     result = quiz([deck, "--cram", "--mode", "flip"], "\n1\n\n3\n\n3\n")
-    assert result.exit_code == 0, result.output
-    assert result.output.count("Saved Again · cram, schedule unchanged") == 1
-    assert "(cram: schedule unchanged)" in result.output
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == f"""\
+cram 5 left
+{WHAT}
+Answer: A dense layer over the channels
+1 Again  2 Hard  3 Good  4 Easy
+Saved Again · cram, schedule unchanged
+
+cram 5 left
+{SHAPE}
+Answer: 32x32x16
+1 Again  2 Hard  3 Good  4 Easy
+Saved Good · cram, schedule unchanged
+
+cram 4 left
+── mini ──
+A dense layer over the channels
+Answer: What does a 1×1 convolution compute at each pixel?
+1 Again  2 Hard  3 Good  4 Easy
+Saved Good · cram, schedule unchanged
+
+cram 3 left
+{CLOZE}
+Studied 3 cards in 0s: 2 right, 1 wrong (cram: schedule unchanged)
+3 cards left for today.
+"""
     assert not (isolated_home / "quiz.sqlite3").exists()
 
 
@@ -142,15 +313,29 @@ def test_tag_new_and_limit_choose_the_cards(deck, isolated_home):
     result = quiz([deck, "--tag", "basics", "--mode", "flip"], "\n4\n\n4\n\n4\n")
     # `what` and its reverse share a note: the reverse is buried once `what` is answered
     assert [r[1] for r in reviews(isolated_home)] == ["what", "pick"]
-    headers = [line for line in result.output.splitlines() if line.startswith("new ")]
-    assert headers == ["new 3  learning 0  review 0", "new 1  learning 0  review 0"]
+    assert result.stdout == f"""\
+new 3  learning 0  review 0
+{WHAT}
+Answer: A dense layer over the channels
+1 Again 1m  2 Hard 6m  3 Good 10m  4 Easy 8d
+Saved Easy · next in 8d (Fri 04 Dec 09:00)
+
+new 1  learning 0  review 0
+{PICK}
+Answer: 1×1 convolution
+1 Again 1m  2 Hard 6m  3 Good 10m  4 Easy 10d
+Saved Easy · next in 10d (Sun 06 Dec 09:00)
+Studied 2 cards in 0s: 2 right, 0 wrong
+Next card due in 8d (Fri 04 Dec 09:00).
+"""
 
 
 def test_new_cards_per_day(deck, isolated_home):
     quiz([deck, "--new", "1", "--mode", "flip"], "\n4\n\n4\n")
     assert [r[1] for r in reviews(isolated_home)] == ["what"]
     result = quiz([deck, "--new", "1", "--mode", "flip"], "\n4\n")
-    assert "Nothing to study now." in result.output  # the day's one new card is used up
+    # the day's one new card is used up
+    assert result.stdout == "Nothing to study now.\nNext card due in 8d (Fri 04 Dec 09:00).\n"
     result = quiz([deck, "--new", "1", "--mode", "flip"], "\n4\n", now="2026-11-28T09:00:00Z")
     assert [r[1] for r in reviews(isolated_home)] == ["what", "what:reverse"]  # the next new card
 
@@ -166,7 +351,8 @@ def test_retention_is_used_and_saved(deck, isolated_home):
         assert db.execute("SELECT retention FROM reviews").fetchall() == [(0.95,)]
         assert db.execute("SELECT value FROM settings WHERE name = 'retention'").fetchall() == [("0.95",)]
     result = quiz([deck, "--retention", "1.5"], "")
-    assert result.exception.exit_code == 2  # a UsageError: `quiz` (cli.main) exits 2 with its one line
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == "Error: --retention is the desired retention, from 0.7 to 0.99, not 1.5\n"
 
 
 def test_a_week_of_study_brings_cards_back_when_due(deck, isolated_home):
@@ -174,34 +360,35 @@ def test_a_week_of_study_brings_cards_back_when_due(deck, isolated_home):
     result = quiz([deck, "--mode", "flip"], "\n3\n" * 20)
     day1 = reviews(isolated_home)
     assert {r[1] for r in day1} == {"what", "shape", "pick", "cz:c1"}
-    assert "Nothing to study now." not in result.output
-    assert re.search(r"Next card due in \d+d", result.output)
+    assert "Nothing to study now." not in result.stdout
+    assert re.search(r"Next card due in \d+d", result.stdout)
     # The same day again: nothing due
     result = quiz([deck, "--mode", "flip"], "\n3\n")
-    assert "Nothing to study now." in result.output
+    assert result.stdout == "Nothing to study now.\nNext card due in 2d (Sat 28 Nov 09:00).\n"
     # A week later the graduated cards are reviews; the reverse card, new, is buried again by `what`
     result = quiz([deck, "--mode", "flip"], "\n3\n" * 20, now="2026-12-03T09:00:00Z")
-    assert result.output.splitlines()[0] == "new 1  learning 0  review 4"
+    assert result.stdout.splitlines()[0] == "new 1  learning 0  review 4"
     with closing(sqlite3.connect(isolated_home / "quiz.sqlite3")) as db:
         states = dict(db.execute("SELECT card, state FROM card_states").fetchall())
     assert states == {"cz:c1": "review", "pick": "review", "shape": "review", "what": "review"}
 
 
 def test_unknown_deck_and_broken_deck(tmp_path, isolated_home):
-    process = spawn(["nope-no-such-deck"], isolated_home)
-    out, err = process.communicate("", timeout=60)
-    assert process.returncode == 2 and err.startswith("Error: no deck named 'nope-no-such-deck'")
+    result = quiz(["nope-no-such-deck"], "")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == ("Error: no deck named 'nope-no-such-deck' (decks: 1x1-in-practice, dense-vs-1x1; or "
+                             "give a path to a .yaml file)\n")
     broken = tmp_path / "broken.yaml"
     broken.write_text("deck: b\ncards:\n  - {id: a, front: q}\n", encoding="utf-8")
-    process = spawn([str(broken)], isolated_home)
-    out, err = process.communicate("", timeout=60)
-    assert process.returncode == 1 and "missing `back`" in err
+    result = quiz([str(broken)], "")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == f"Error: {broken}:1:1: missing `title`\n{broken}:3:5: missing `back`\n"
 
 
 def test_no_cards_with_that_tag(deck):
     result = quiz([deck, "--tag", "nothing-has-this"], "")
-    assert result.exit_code == 0
-    assert "No cards to study: no deck found, or no card with the tags given." in result.output
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == "No cards to study: no deck found, or no card with the tags given.\n"
 
 
 # -- real processes ---------------------------------------------------------------------------------
@@ -218,11 +405,38 @@ def spawn(args, home, **env):
 
 
 def test_piped_output_has_no_escape_codes_even_with_colour_allowed(deck, isolated_home):
-    process = spawn([deck], isolated_home)
-    out, err = process.communicate("\n3\nwrong\n\n2\n", timeout=60)
-    assert process.returncode == 0, err
-    assert "\x1b" not in out and "\x1b" not in err
-    assert "✗ Wrong  you typed: wrong" in out
+    result = quiz([deck], "\n3\nwrong\n\n2\n", NO_COLOR=None, COLUMNS=None, TERM="xterm-256color")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert "\x1b" not in result.stdout
+    assert result.stdout == f"""\
+new 5  learning 0  review 0
+{WHAT}
+Answer: A dense layer over the channels
+1 Again 1m  2 Hard 6m  3 Good 10m  4 Easy 8d
+Saved Good · next in 10m (09:10)
+
+new 3  learning 1  review 0
+{SHAPE}
+✗ Wrong  you typed: wrong
+Answer: 32x32x16
+▸1 Again 1m  2 Hard 6m  3 Good 10m  4 Easy 10d
+Saved Again · next in 1m (09:01)
+
+new 2  learning 2  review 0
+{PICK}
+1. max pooling
+2. 3×3 convolution
+3. 1×1 convolution
+✗ Wrong: 2. 3×3 convolution
+  right: 3. 1×1 convolution
+Saved Again · next in 1m (09:01)
+
+new 1  learning 3  review 0
+{CLOZE}
+Studied 3 cards in 0s: 1 right, 2 wrong
+4 cards left for today.
+Next card due in 1m (09:01).
+"""
 
 
 def test_sigterm_saves_and_exits(deck, isolated_home):
@@ -245,18 +459,29 @@ def test_sigterm_saves_and_exits(deck, isolated_home):
 def test_a_home_that_cannot_be_created_is_a_clear_error(deck, tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
-    process = spawn([deck], blocker / "home")
-    out, err = process.communicate("", timeout=60)
-    assert process.returncode == 1
+    result = quiz([deck], "", DENSE1X1QUIZ_HOME=str(blocker / "home"))
+    assert (result.exit_code, result.stdout) == (1, "")
     # (print_error wraps long messages at the terminal width; compare the words)
-    assert " ".join(err.split()).startswith(f"Error: cannot create the folder {blocker / 'home'}: Not a directory")
-    assert "Traceback" not in err
+    assert " ".join(result.stderr.split()).startswith(
+        f"Error: cannot create the folder {blocker / 'home'}: Not a directory")
+    assert "Traceback" not in result.stderr
 
 
 def test_next_due_is_shown_relative_to_the_stored_review_time(deck, isolated_home):
-    result = quiz([deck, "--mode", "flip"], "\n1\n")
-    stamp = (datetime(2026, 11, 26, 9, tzinfo=timezone.utc) + timedelta(minutes=1)).astimezone().strftime("%H:%M")
-    assert f"Saved Again · next in 1m ({stamp})" in result.output.splitlines()
+    result = quiz([deck, "--mode", "flip"], "\n1\n", TZ="Asia/Kolkata")  # 09:00 UTC is 14:30 there
+    assert result.stdout == f"""\
+new 5  learning 0  review 0
+{WHAT}
+Answer: A dense layer over the channels
+1 Again 1m  2 Hard 6m  3 Good 10m  4 Easy 8d
+Saved Again · next in 1m (14:31)
+
+new 3  learning 1  review 0
+{SHAPE}
+Studied 1 card in 0s: 0 right, 1 wrong
+4 cards left for today.
+Next card due in 1m (14:31).
+"""
 
 
 @pytest.mark.parametrize("answers", [1, 3])

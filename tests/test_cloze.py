@@ -52,20 +52,20 @@ MATH_DECK = textwrap.dedent("""\
 """)
 
 
-def test_exam_asks_the_whole_formula(quiz, tmp_path):
+def test_exam_asks_the_whole_formula(cli, tmp_path):
     path = tmp_path / "math.yaml"
     path.write_text(MATH_DECK)
-    result = quiz("exam", str(path), "-n", "1", "--no-computed", "--seed", "1", "--json",
+    result = cli("exam", str(path), "-n", "1", "--no-computed", "--seed", "1", "--json",
                   input="$W_{a_{b}}$\n", env=NOW, **LIMITS)
     assert result.returncode == 0, result.stderr
     (question,) = json.loads(result.stdout)["questions"]
     assert (question["prompt"], question["expected"], question["correct"]) == ("The […] is", "$W_{a_{b}}$", True)
 
 
-def test_study_shows_no_stray_braces(quiz, tmp_path):
+def test_study_shows_no_stray_braces(cli, tmp_path):
     path = tmp_path / "math.yaml"
     path.write_text(MATH_DECK)
-    result = quiz("study", str(path), "--mode", "flip", input="\n3\n", env=NOW, **LIMITS)
+    result = cli("study", str(path), "--mode", "flip", input="\n3\n", env=NOW, **LIMITS)
     assert result.returncode == 0, result.stderr
     assert "The […] is\n" in result.stdout
     assert "W_(a_b)" in result.stdout and "$}}" not in result.stdout and "W_{a_" not in result.stdout
@@ -84,10 +84,10 @@ BROKEN = textwrap.dedent("""\
 """)
 
 
-def test_validate_points_at_a_deletion_that_cannot_be_read_and_says_how_to_write_it(quiz, tmp_path):
+def test_validate_points_at_a_deletion_that_cannot_be_read_and_says_how_to_write_it(cli, tmp_path):
     path = tmp_path / "broken.yaml"
     path.write_text(BROKEN)
-    result = quiz("validate", str(path), **LIMITS)
+    result = cli("validate", str(path), **LIMITS)
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         f"{path}:4:28: {UNCLOSED}",  # the column of `{{c1::` in the file
@@ -111,12 +111,12 @@ def test_a_loaded_deck_has_the_exact_answer(tmp_path):
     assert (card.answer, cloze_prompt(card.cloze, 1)) == ("$W_{a_{b}}$", "The […] is")
 
 
-def test_many_deletions_that_never_close_are_one_problem_read_in_one_pass(quiz, tmp_path):
+def test_many_deletions_that_never_close_are_one_problem_read_in_one_pass(cli, tmp_path):
     # Each `{{c1::{` opens a brace that never closes. Going on from every later `{{` after the first
     # failure rescanned the rest of the text each time: 8,000 of them took 46 s, 200,000 would hang.
     path = tmp_path / "bomb.yaml"
     path.write_text('deck: bomb\ntitle: Bomb\ncards:\n  - id: c\n    cloze: "' + "{{c1::{ " * 200_000 + '"\n')
-    result = quiz("validate", str(path), **LIMITS)
+    result = cli("validate", str(path), **LIMITS)
     assert (result.returncode, result.stderr) == (1, f"{path}:5:13: {UNCLOSED}\n")
     assert parse_cloze("{{c1::{ " * 3 + "{{c2::x}}")[1][0].offset == 0
     assert len(parse_cloze("{{c1::{ " * 3 + "{{c2::x}}")[1]) == 1

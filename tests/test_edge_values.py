@@ -3,7 +3,8 @@ a day or more off UTC, seeds beyond SQLite's integers, nan and infinity as optio
 fills up or fails mid-session. Each ends in one clear line and exit 1 or 2 (or a correct result),
 never an internal error, and nothing is written where the run was refused.
 
-Every run is a subprocess with a memory cap and a timeout, as a user would run it."""
+Every run goes through the CLI's own error handling (`cli.run`, in this process) with a memory cap and a
+timeout; a session stopped from outside (a full disk, a file size limit) is a real process."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from conftest import run_quiz
+from conftest import run_in_process
 
 from dense1x1quiz.store import epoch_ms
 
@@ -27,7 +28,7 @@ NOW = "2026-11-26T09:00:00Z"
 
 
 def quiz(*args: str, input: str | None = None, **env: str):
-    return run_quiz(*args, input=input, env=env, memory_mib=1024, timeout=30)
+    return run_in_process(*args, input=input, env=env, memory_mib=1024, timeout=30)
 
 
 @pytest.fixture

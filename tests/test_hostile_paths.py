@@ -1,6 +1,8 @@
 """Issue 11, "never hang, never eat memory": a path may name a FIFO, a device, a folder or a huge file.
 Every command that reads or writes a user-named path says what it is and exits, with bounded memory
-(`memory_mib`) and within a timeout (a hang fails the test with TimeoutExpired)."""
+(`memory_mib`) and within a timeout (a hang fails the test with TimeoutExpired). A run that could block
+on a FIFO or read a device is a real process (`run_quiz`); the others go through `cli.run` in this
+process (`run_in_process`) under the same cap and timeout."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_quiz
+from tests.conftest import run_in_process, run_quiz
 
 DECK = "deck: tiny\ntitle: Tiny\ncards:\n  - {id: a, front: one, back: two}\n"
 LIMITS = {"memory_mib": 1024, "timeout": 30}
@@ -85,7 +87,7 @@ def test_an_oversized_deck_is_refused_by_study(tmp_path):
     big = tmp_path / "big.yaml"
     with open(big, "wb") as f:
         f.truncate(17 * 2**20)
-    result = run_quiz("study", str(big), input="q\n", **LIMITS)
+    result = run_in_process("study", str(big), input="q\n", **LIMITS)
     assert (result.returncode, one_line(result.stderr)) == (1, f"Error: {big}:1:1: is larger than a deck may be "
                                                                "(16 MiB)")
 
@@ -135,7 +137,7 @@ def test_import_refuses_to_write_onto_a_fifo_or_to_stdout(tmp_path, fifo):
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/full", "/dev/urandom", "/dev/null"])
 @pytest.mark.parametrize("fmt", ["apkg", "csv"])
 def test_export_refuses_a_device(deck, device, fmt):
-    result = run_quiz("export", str(deck), "--format", fmt, "-o", device, **LIMITS)
+    result = run_in_process("export", str(deck), "--format", fmt, "-o", device, **LIMITS)
     assert (result.returncode, result.stdout) == (1, "")
     assert one_line(result.stderr) == (f"Error: {device} is a character device, not a file; not writing to it "
                                        "(give a file name with -o, or -o - for standard output)")
@@ -152,8 +154,8 @@ def test_export_refuses_a_fifo_without_opening_it(deck, fifo):
 @pytest.mark.parametrize("name", ["-", "/dev/stdout"])
 def test_export_to_stdout_writes_exactly_the_file(tmp_path, deck, fmt, name):
     as_file = tmp_path / f"tiny.{fmt}"
-    assert run_quiz("export", str(deck), "--format", fmt, "-o", str(as_file), **LIMITS).returncode == 0
-    result = run_quiz("export", str(deck), "--format", fmt, "-o", name, text=False, env={"DENSE1X1QUIZ_NOW":
+    assert run_in_process("export", str(deck), "--format", fmt, "-o", str(as_file), **LIMITS).returncode == 0
+    result = run_in_process("export", str(deck), "--format", fmt, "-o", name, text=False, env={"DENSE1X1QUIZ_NOW":
                       "2025-01-01T00:00:00Z"}, **LIMITS)
     assert result.returncode == 0, result.stderr
     if fmt == "apkg":  # the package's timestamp is the clock's: compare what it holds
@@ -205,7 +207,7 @@ def small_tmpfs(tmp_path):
 
 def test_export_apkg_onto_a_full_disk_leaves_nothing(small_tmpfs):
     target = small_tmpfs / "deck.apkg"
-    result = run_quiz("export", "dense-vs-1x1", "-o", str(target), **LIMITS)  # ~80 KB does not fit in 64 KiB
+    result = run_in_process("export", "dense-vs-1x1", "-o", str(target), **LIMITS)  # ~80 KB does not fit in 64 KiB
     assert (result.returncode, result.stdout) == (1, "")
     assert one_line(result.stderr) == f"Error: cannot write {target}: the disk is full"
     assert list(small_tmpfs.iterdir()) == []

@@ -78,25 +78,25 @@ def hostile(tmp_path) -> Path:
 
 
 @pytest.mark.parametrize("command", ["study", "exam", "stats", "export"])
-def test_a_broken_decks_messages_show_its_text_inert(command, hostile, quiz):
-    result = quiz(command, str(hostile), text=False, **LIMITS)
+def test_a_broken_decks_messages_show_its_text_inert(command, hostile, cli):
+    result = cli(command, str(hostile), text=False, **LIMITS)
     out, err = assert_inert(result)
     assert (result.returncode, out) == (1, "")
     assert err == "Error: " + "\n".join(hostile_problems(hostile)) + "\n"
 
 
-def test_validate_shows_the_same_lines(hostile, quiz):
-    result = quiz("validate", str(hostile), text=False, **LIMITS)
+def test_validate_shows_the_same_lines(hostile, cli):
+    result = cli("validate", str(hostile), text=False, **LIMITS)
     out, err = assert_inert(result)
     assert (result.returncode, out, err) == (1, "", "".join(p + "\n" for p in hostile_problems(hostile)))
 
 
-def test_decks_lists_a_broken_user_deck_with_a_hostile_file_name(isolated_home, quiz):
+def test_decks_lists_a_broken_user_deck_with_a_hostile_file_name(isolated_home, cli):
     folder = isolated_home / "decks"
     folder.mkdir(parents=True)
     name = "h\x1b]0;t\x07\x9b\u202e\n.yaml"
     (folder / name).write_text(HOSTILE_DECK, encoding="utf-8")
-    result = quiz("decks", text=False, **LIMITS)
+    result = cli("decks", text=False, **LIMITS)
     out, err = assert_inert(result)
     assert (result.returncode, err) == (0, "")
     row = out.splitlines()[-1].split()
@@ -104,12 +104,12 @@ def test_decks_lists_a_broken_user_deck_with_a_hostile_file_name(isolated_home, 
     assert out.splitlines()[-1].endswith(f"is not a valid id {ID_RULE}  user")
 
 
-def test_decks_json_escapes_c1_and_bidi_and_keeps_ordinary_text(isolated_home, quiz):
+def test_decks_json_escapes_c1_and_bidi_and_keeps_ordinary_text(isolated_home, cli):
     folder = isolated_home / "decks"
     folder.mkdir(parents=True)
     name = "h\x1b\x9b\u202e×ᵢ.yaml"
     (folder / name).write_text(HOSTILE_DECK, encoding="utf-8")
-    result = quiz("decks", "--json", text=False, **LIMITS)
+    result = cli("decks", "--json", text=False, **LIMITS)
     out, err = assert_inert(result)
     assert (result.returncode, err) == (0, "")
     assert '"path": "' + str(folder) + '/h\\u001b\\u009b\\u202e×ᵢ.yaml"' in out  # C1 and bidi escaped, × kept
@@ -118,13 +118,13 @@ def test_decks_json_escapes_c1_and_bidi_and_keeps_ordinary_text(isolated_home, q
     assert entry["error"] == hostile_problems(folder / "h␛<U+009B><U+202E>×ᵢ.yaml")[0]
 
 
-def test_a_deck_file_name_holding_controls_and_bytes_that_are_not_utf8(tmp_path, quiz):
+def test_a_deck_file_name_holding_controls_and_bytes_that_are_not_utf8(tmp_path, cli):
     name = b"d\x1b]0;t\x07\x9b\n.yaml"  # not UTF-8: Python keeps \x9b as a lone surrogate
     path = tmp_path.joinpath(name.decode("utf-8", "surrogateescape"))
     path.write_text("deck: d\ntitle: D\ncards:\n  - {id: a, front: x, back: y, zz: 1}\n")
     shown = f"{tmp_path}/d␛]0;t␇<U+DC9B>␊.yaml"
     for command in ("study", "validate"):
-        result = quiz(command, bytes(tmp_path) + b"/" + name, text=False, **LIMITS)
+        result = cli(command, bytes(tmp_path) + b"/" + name, text=False, **LIMITS)
         out, err = assert_inert(result)
         prefix = "Error: " if command == "study" else ""
         assert (result.returncode, out) == (1, "")
@@ -134,47 +134,47 @@ def test_a_deck_file_name_holding_controls_and_bytes_that_are_not_utf8(tmp_path,
 # -- command-line text -------------------------------------------------------------------------
 
 
-def test_demo_name_from_the_command_line(quiz):
-    result = quiz("demo", "\x1b]0;x\x07\n\x9b\u202e", text=False, **LIMITS)
+def test_demo_name_from_the_command_line(cli):
+    result = cli("demo", "\x1b]0;x\x07\n\x9b\u202e", text=False, **LIMITS)
     out, err = assert_inert(result)
     assert (result.returncode, out) == (2, "")
     assert err == "Error: unknown demo `␛]0;x␇␊<U+009B><U+202E>`; `quiz demo` lists them\n"
 
 
-def test_an_unknown_deck_name(quiz):
-    result = quiz("stats", "no\x1b[2J\n\u202e", text=False, **LIMITS)
+def test_an_unknown_deck_name(cli):
+    result = cli("stats", "no\x1b[2J\n\u202e", text=False, **LIMITS)
     out, err = assert_inert(result)
     assert (result.returncode, out) == (2, "")
     assert err == ("Error: no deck named 'no␛[2J␊<U+202E>' (decks: 1x1-in-practice, dense-vs-1x1; "
                    "or give a path to a .yaml file)\n")
 
 
-def test_an_exam_tag_that_no_question_has(quiz):
-    result = quiz("exam", "--tag", "t\x1b]52;c;aGk=\x07", text=False, **LIMITS)
+def test_an_exam_tag_that_no_question_has(cli):
+    result = cli("exam", "--tag", "t\x1b]52;c;aGk=\x07", text=False, **LIMITS)
     out, err = assert_inert(result)
     assert (result.returncode, out) == (1, "")
     assert err == "Error: no question has the tag `t␛]52;c;aGk=␇` (decks: 1x1-in-practice, dense-vs-1x1)\n"
 
 
-def test_a_missing_path_given_to_export_and_import(tmp_path, quiz):
-    export = quiz("export", str(tmp_path / "x\x1b[?1049h\n.yaml"), text=False, **LIMITS)
+def test_a_missing_path_given_to_export_and_import(tmp_path, cli):
+    export = cli("export", str(tmp_path / "x\x1b[?1049h\n.yaml"), text=False, **LIMITS)
     assert assert_inert(export) == ("", f"Error: no deck file at {tmp_path}/x␛[?1049h␊.yaml\n")
     assert export.returncode == 2
-    notes = quiz("import", str(tmp_path / "n\x1b[2J\x9b.md"), text=False, **LIMITS)
+    notes = cli("import", str(tmp_path / "n\x1b[2J\x9b.md"), text=False, **LIMITS)
     assert assert_inert(notes) == ("", f"Error: no such file: {tmp_path}/n␛[2J<U+009B>.md\n")
     assert notes.returncode == 1
 
 
-def test_new_with_a_file_name_that_holds_controls_and_bytes_that_are_not_utf8(tmp_path, quiz):
+def test_new_with_a_file_name_that_holds_controls_and_bytes_that_are_not_utf8(tmp_path, cli):
     name = b"n\x1b]0;t\x07\x9b"
-    result = quiz("new", bytes(tmp_path) + b"/" + name, text=False, **LIMITS)
+    result = cli("new", bytes(tmp_path) + b"/" + name, text=False, **LIMITS)
     out, err = assert_inert(result)
     shown = f"{tmp_path}/n␛]0;t␇<U+DC9B>.yaml"
     assert (result.returncode, err) == (0, "")
     assert out == (f"Wrote {shown}: an example deck with every card kind.\n"
                    f"Edit it, check it with `quiz validate {shown}`, study it with `quiz study {shown}`.\n")
     written = bytes(tmp_path) + b"/" + name + b".yaml"
-    assert quiz("validate", written).stdout == "1 deck OK: 17 cards\n"  # the deck holds only UTF-8
+    assert cli("validate", written).stdout == "1 deck OK: 17 cards\n"  # the deck holds only UTF-8
     assert b"title: \"N\\x1b]0;t\\x07\xef\xbf\xbd\"\n" in Path(written.decode("utf-8", "surrogateescape")).read_bytes()
 
 
@@ -192,15 +192,15 @@ USAGE = "Usage: python -m dense1x1quiz {usage}\nTry 'python -m dense1x1quiz {com
     (["export", "a", "b\u202e\x9b"], "export [OPTIONS] {DECK}", "export ",
      "Got unexpected extra argument(s) (b<U+202E>\\x9b)"),
 ])
-def test_usage_errors_keep_clicks_text_with_controls_visible(args, usage, command, error, quiz):
-    result = quiz(*args, text=False, **LIMITS)
+def test_usage_errors_keep_clicks_text_with_controls_visible(args, usage, command, error, cli):
+    result = cli(*args, text=False, **LIMITS)
     assert assert_inert(result) == ("", USAGE.format(usage=usage, command=command, error=error))
     assert result.returncode == 2
 
 
 @pytest.mark.parametrize("args", [[], ["nope"], ["-x"], ["stats", "--jsn"], ["study", "--mode", "zz"],
                                   ["exam", "-n", "0"], ["--help"], ["demo", "--help"]])
-def test_ordinary_usage_errors_and_help_read_as_typer_prints_them(args, capsys, quiz):
+def test_ordinary_usage_errors_and_help_read_as_typer_prints_them(args, capsys, cli):
     import typer.main
 
     from dense1x1quiz.cli import app
@@ -208,7 +208,7 @@ def test_ordinary_usage_errors_and_help_read_as_typer_prints_them(args, capsys, 
     with pytest.raises(SystemExit) as exit:
         typer.main.get_group(app).main(args=args, prog_name="python -m dense1x1quiz")
     typer_out = capsys.readouterr()
-    result = quiz(*args, **LIMITS)
+    result = cli(*args, **LIMITS)
     assert (result.returncode, result.stdout, result.stderr) == (exit.value.code, typer_out.out, typer_out.err)
 
 

@@ -4,7 +4,7 @@ the `imported:` mark, which the format owns, records a hash of what was written.
 from __future__ import annotations
 
 import pytest
-from conftest import run_quiz
+from conftest import run_in_process
 
 from dense1x1quiz.authoring.import_deck import import_to_deck
 from dense1x1quiz.authoring.import_mark import mark, mark_state
@@ -27,7 +27,7 @@ def test_a_hand_written_deck_starting_with_the_old_comment_is_not_replaced_witho
     deck.write_text(hand_written, encoding="utf-8")
     notes = tmp_path / "notes.md"
     notes.write_text(NOTES, encoding="utf-8")
-    result = run_quiz("import", str(notes), "-o", str(deck), **LIMITS)
+    result = run_in_process("import", str(notes), "-o", str(deck), **LIMITS)
     assert (result.returncode, result.stdout) == (1, "")
     assert one_line(result.stderr) == (
         f"Error: {deck} has no `imported:` mark (decks from an older `quiz import` have only a comment, which a "
@@ -40,13 +40,13 @@ def test_a_hand_written_deck_starting_with_the_old_comment_is_not_replaced_witho
 def test_an_import_edited_since_is_not_replaced_without_force_and_the_refusal_says_what_is_lost(tmp_path):
     notes, deck = tmp_path / "notes.md", tmp_path / "deck.yaml"
     notes.write_text(NOTES + "\nQ: Who used it first?\nA: Network in Network.\n", encoding="utf-8")
-    assert run_quiz("import", str(notes), "-o", str(deck), **LIMITS).returncode == 0
+    assert run_in_process("import", str(notes), "-o", str(deck), **LIMITS).returncode == 0
     edited = deck.read_text(encoding="utf-8").replace("back: No.", "back: No, never.") + \
         "  - {id: my-own, front: Added by hand, back: here}\n"
     deck.write_text(edited, encoding="utf-8")
     notes.write_text(NOTES.replace("Q: What is", "Q: What exactly is"), encoding="utf-8")
 
-    result = run_quiz("import", str(notes), "-o", str(deck), **LIMITS)
+    result = run_in_process("import", str(notes), "-o", str(deck), **LIMITS)
     assert result.returncode == 1
     assert one_line(result.stderr) == (
         f"Error: {deck} was edited after `quiz import` wrote it; importing again would replace it (4 cards; "
@@ -54,7 +54,7 @@ def test_an_import_edited_since_is_not_replaced_without_force_and_the_refusal_sa
         "does-it-change-hw). Use -o to write somewhere else, or --force to replace it")
     assert deck.read_text(encoding="utf-8") == edited
 
-    forced = run_quiz("import", str(notes), "-o", str(deck), "--force", **LIMITS)
+    forced = run_in_process("import", str(notes), "-o", str(deck), "--force", **LIMITS)
     assert forced.returncode == 0, forced.stderr
     assert "removed 2: who-used-it-first, my-own" in forced.stdout
     assert [c.id for c in load_deck(deck).cards] == ["what-is-a-1x1-conv", "does-it-change-hw"]  # ids kept

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import run_quiz
+from conftest import run_in_process
 
 from dense1x1quiz.authoring.sniff import file_kind
 from dense1x1quiz.catalog import builtin_deck_dir
@@ -57,7 +57,7 @@ def samples(tmp_path_factory) -> dict[str, Path]:
     env = {"DENSE1X1QUIZ_HOME": str(folder / "home")}
     for name in ("quiz.csv", "quiz.tsv", "quiz.apkg"):
         fmt = "apkg" if name.endswith("apkg") else "csv"
-        result = run_quiz("export", "dense-vs-1x1", "--format", fmt, "-o", str(folder / name), env=env)
+        result = run_in_process("export", "dense-vs-1x1", "--format", fmt, "-o", str(folder / name), env=env)
         assert result.returncode == 0, result.stderr
     binary = folder / "image.png"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
@@ -98,7 +98,7 @@ MESSAGES = {
 @pytest.mark.parametrize("sample", MESSAGES)
 def test_import_refuses_what_is_not_notes_and_writes_nothing(samples, sample, tmp_path, isolated_home):
     out = tmp_path / "out.yaml"
-    result = run_quiz("import", str(samples[sample]), "-o", str(out), **LIMITS)
+    result = run_in_process("import", str(samples[sample]), "-o", str(out), **LIMITS)
     expected = MESSAGES[sample].format(path=samples[sample], home=isolated_home)
     assert (result.returncode, result.stdout, result.stderr) == (1, "", f"Error: {expected}\n")
     assert not out.exists()

@@ -163,14 +163,14 @@ def test_screen_shows_the_figures(store, capsys, monkeypatch):
     assert heat[2].startswith("Mon ") and len(heat[2]) <= 4 + 2 * 16
 
 
-def test_cli_stats_json_and_screen(quiz, tmp_path, isolated_home):
+def test_cli_stats_json_and_screen(cli, tmp_path, isolated_home):
     deck = tmp_path / "mine.yaml"
     deck.write_text("deck: mine\ntitle: Mine\ncards:\n"
                     "  - {id: one, front: Q1, back: A1}\n  - {id: two, front: Q2, back: A2}\n", encoding="utf-8")
     with Store.open(isolated_home) as s:
         s.record_review(("mine", "one"), 3, at(0, 9), mode="flip", scheduler=make_scheduler(fuzz=False))
     env = {"DENSE1X1QUIZ_NOW": "2026-03-10T12:00:00Z", "TZ": "UTC"}
-    result = quiz("stats", str(deck), "--json", env=env)
+    result = cli("stats", str(deck), "--json", env=env)
     assert result.returncode == 0, result.stderr
     doc = json.loads(result.stdout)
     assert (doc["reviews"], doc["retention"]) == (1, None)
@@ -179,26 +179,26 @@ def test_cli_stats_json_and_screen(quiz, tmp_path, isolated_home):
     assert doc["decks"] == [{"deck": "mine", "title": "Mine", "cards": 2, "new": 1, "learning": 1, "review": 0,
                              "mature": 0, "due_today": 1, "reviews": 1, "retention": None,
                              "average_answer_seconds": None, "orphans": []}]
-    screen = quiz("stats", str(deck), env=env)
+    screen = cli("stats", str(deck), env=env)
     assert screen.returncode == 0 and screen.stderr == ""
     assert screen.stdout.splitlines()[1].split() == ["mine", "2", "1", "1", "0", "0", "1", "–", "–"]
     assert "Answers stored: 1" in screen.stdout
 
 
-def test_cli_stats_unknown_deck_is_bad_usage(quiz):
-    result = quiz("stats", "no-such-deck")
+def test_cli_stats_unknown_deck_is_bad_usage(cli):
+    result = cli("stats", "no-such-deck")
     assert result.returncode == 2
     assert result.stderr.startswith("Error: no deck named 'no-such-deck'")
 
 
-def test_a_bad_day_start_setting_is_a_clear_error(store, isolated_home, quiz):
+def test_a_bad_day_start_setting_is_a_clear_error(store, isolated_home, cli):
     import sqlite3
 
     db = sqlite3.connect(isolated_home / "quiz.sqlite3")
     db.execute("INSERT OR REPLACE INTO settings VALUES ('day_start_hour', '25')")
     db.commit()
     db.close()
-    result = quiz("stats")
+    result = cli("stats")
     assert result.returncode == 1
     assert result.stderr.replace("\n", "") == (
         f"Error: the setting 'day_start_hour' in {isolated_home / 'quiz.sqlite3'} must be a whole number "
@@ -219,7 +219,7 @@ def test_a_narrow_screen_gets_a_deck_list_and_shorter_charts(store, capsys):
     assert "Answers per day, last 13 weeks" in out
 
 
-def test_a_simulated_week_behaves_like_anki_and_stats_shows_it(quiz, tmp_path, isolated_home):
+def test_a_simulated_week_behaves_like_anki_and_stats_shows_it(cli, tmp_path, isolated_home):
     """Five evenings of `quiz study` (mixed answers), then `quiz stats`: new cards stay within the
     daily limit, a card's reverse is never introduced the day its front is, and the figures match
     the database."""
@@ -234,7 +234,7 @@ def test_a_simulated_week_behaves_like_anki_and_stats_shows_it(quiz, tmp_path, i
     for day in range(5):
         lines = "".join(f"\n{rng.choices('1234', weights=(15, 10, 65, 10))[0]}\n" for _ in range(60)) + "q\n"
         env = {"DENSE1X1QUIZ_NOW": f"2026-03-{10 + day:02d}T19:00:00Z", "TZ": "UTC"}
-        result = quiz("study", str(deck), "--mode", "flip", "--new", "6", input=lines, env=env)
+        result = cli("study", str(deck), "--mode", "flip", "--new", "6", input=lines, env=env)
         assert result.returncode == 0, result.stderr
     db = sqlite3.connect(isolated_home / "quiz.sqlite3")
     rows = db.execute("SELECT card, at_ms, state_before FROM reviews ORDER BY id").fetchall()
@@ -248,7 +248,7 @@ def test_a_simulated_week_behaves_like_anki_and_stats_shows_it(quiz, tmp_path, i
         notes = [c.split(":")[0] for c in cards]
         assert len(notes) == len(set(notes))  # siblings buried
     env = {"DENSE1X1QUIZ_NOW": "2026-03-15T12:00:00Z", "TZ": "UTC"}
-    doc = json.loads(quiz("stats", str(deck), "--json", env=env).stdout)
+    doc = json.loads(cli("stats", str(deck), "--json", env=env).stdout)
     assert doc["reviews"] == len(rows) > 30
     reps = {}
     for card, _, _ in rows:
@@ -260,26 +260,26 @@ def test_a_simulated_week_behaves_like_anki_and_stats_shows_it(quiz, tmp_path, i
         assert s.rebuild_states() == s.states()
 
 
-def test_a_deck_edited_between_sessions_keeps_the_history_of_every_unchanged_id(quiz, tmp_path):
+def test_a_deck_edited_between_sessions_keeps_the_history_of_every_unchanged_id(cli, tmp_path):
     deck = tmp_path / "mine.yaml"
     head = "deck: mine\ntitle: Mine\ncards:\n"
     deck.write_text(head + "  - {id: one, front: Q1, back: A1}\n  - {id: two, front: Q2, back: A2}\n"
                     "  - {id: three, front: Q3, back: A3}\n", encoding="utf-8")
     env = {"DENSE1X1QUIZ_NOW": "2026-03-10T12:00:00Z", "TZ": "UTC"}
-    studied = quiz("study", str(deck), "--mode", "flip", input="\n3\n\n1\n\n4\nq\n", env=env)
+    studied = cli("study", str(deck), "--mode", "flip", input="\n3\n\n1\n\n4\nq\n", env=env)
     assert studied.returncode == 0, studied.stderr
     # Text changed for `one`, `two` removed, `four` added.
     deck.write_text(head + "  - {id: one, front: Q1 reworded, back: A1 reworded}\n"
                     "  - {id: three, front: Q3, back: A3}\n  - {id: four, front: Q4, back: A4}\n", encoding="utf-8")
-    doc = json.loads(quiz("stats", str(deck), "--json", env=env).stdout)
+    doc = json.loads(cli("stats", str(deck), "--json", env=env).stdout)
     assert [(c["id"], c["state"], c["reps"]) for c in doc["cards"]] == [
         ("one", "learning", 1), ("three", "review", 1), ("four", "new", 0)]
     assert doc["reviews"] == 3 and doc["decks"][0]["orphans"] == ["two"]
-    screen = quiz("stats", str(deck), env=env).stdout
+    screen = cli("stats", str(deck), env=env).stdout
     assert "Orphans (history kept, card no longer in its deck): 1: mine/two" in screen
     # The id comes back: so does its history.
     deck.write_text(deck.read_text(encoding="utf-8") + "  - {id: two, front: Q2, back: A2}\n", encoding="utf-8")
-    doc = json.loads(quiz("stats", str(deck), "--json", env=env).stdout)
+    doc = json.loads(cli("stats", str(deck), "--json", env=env).stdout)
     assert [(c["id"], c["reps"]) for c in doc["cards"]] == [("one", 1), ("three", 1), ("four", 0), ("two", 1)]
     assert doc["decks"][0]["orphans"] == []
 

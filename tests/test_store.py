@@ -357,12 +357,12 @@ def test_a_database_that_cannot_be_read_is_not_called_damaged(home):
     assert str(raised.value) == f"cannot read the review database {home / DB_NAME}: it is a folder, not a database file"
 
 
-def test_a_fifo_in_the_databases_place_is_refused_without_opening_it(home, quiz):
+def test_a_fifo_in_the_databases_place_is_refused_without_opening_it(home, cli):
     import os
 
     home.mkdir(parents=True, exist_ok=True)
     os.mkfifo(home / DB_NAME)  # SQLite would open it and block on its first read
-    result = quiz("stats", memory_mib=1024, timeout=30)
+    result = cli("stats", memory_mib=1024, timeout=30)
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr == (f"Error: cannot read the review database {home / DB_NAME}: "
                              "it is a named pipe (FIFO), not a database file\n")
