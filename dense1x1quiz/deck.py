@@ -343,11 +343,11 @@ class _DeckReader:
         value = self.value(node, "demo")
         if value is None:
             return None
+        params: dict[str, str] = {}
         if value.kind == "str":
-            name, params = value.text, {}
+            name = value.text
         elif value.kind == "map":
             name = self.text(value, "name", required=True) or ""
-            params = {}
             for key, (_, param) in value.pairs.items():
                 if key != "name":
                     if param.kind != "str":

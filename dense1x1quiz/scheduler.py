@@ -29,7 +29,7 @@ Key = tuple[str, str]
 
 AGAIN, HARD, GOOD, EASY = Rating.Again, Rating.Hard, Rating.Good, Rating.Easy
 RATINGS = tuple(Rating)
-RATING_NAMES = {rating: rating.name.lower() for rating in Rating}
+RATING_NAMES: dict[int, str] = {rating: rating.name.lower() for rating in Rating}
 STATES = tuple(State)
 MATURE_DAYS = 21  # Anki's threshold: a review card whose interval is at least 21 days is "mature"
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Sequence, Set
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING, NamedTuple
@@ -32,6 +32,7 @@ from dense1x1quiz.store import ExamRow, StateRow, Store, epoch_ms, state_from_ro
 from dense1x1quiz.vocabulary import State
 
 if TYPE_CHECKING:  # stats reads deck outlines: the model is not imported for it
+    from dense1x1quiz.deckcache import DeckOutline
     from dense1x1quiz.model import Deck
 
 FORECAST_DAYS = 30
@@ -120,7 +121,7 @@ def _label(start: datetime, tz: tzinfo | None) -> date:
     return start.astimezone(tz if tz is not None else local_zone()).date()
 
 
-def _count_cards_one_by_one(card_ids: dict[str, Sequence[str]], per_deck: dict[str, DeckStats], store: Store,
+def _count_cards_one_by_one(card_ids: Mapping[str, Sequence[str]], per_deck: dict[str, DeckStats], store: Store,
                             selected: list[str] | None, ends: list[datetime]
                             ) -> tuple[list[StateRow], list[int], list[Key], dict[str, int]]:
     """Counts, forecast, orphans and answers per deck from every stored state (kept as `card_rows`
@@ -155,7 +156,7 @@ def _count_cards_one_by_one(card_ids: dict[str, Sequence[str]], per_deck: dict[s
     return card_rows, forecast, orphans, store.review_counts_by_deck()
 
 
-def _count_cards_in_sqlite(card_ids: dict[str, Sequence[str]], per_deck: dict[str, DeckStats], store: Store,
+def _count_cards_in_sqlite(card_ids: Mapping[str, Sequence[str]], per_deck: dict[str, DeckStats], store: Store,
                            selected: list[str] | None, ends: list[datetime]
                            ) -> tuple[list[StateRow], list[int], list[Key], dict[str, int]]:
     """The same figures as `_count_cards_one_by_one` with SQLite counting, then the orphans' share
@@ -178,7 +179,7 @@ def _count_cards_in_sqlite(card_ids: dict[str, Sequence[str]], per_deck: dict[st
     forecast = store.due_per_period([datetime(1, 1, 2, tzinfo=timezone.utc), *ends[:FORECAST_DAYS]], decks=selected)
     ends_ms = [epoch_ms(end) for end in ends]
     for state in store.states(orphans).values():  # orphans count nowhere but in their own list
-        due_ms = epoch_ms(state.due)
+        due_ms = epoch_ms(state.due) if state.due else 0  # as in `_count_cards_one_by_one`
         slot = bisect.bisect_right(ends_ms, due_ms)
         if slot < FORECAST_DAYS:
             forecast[slot] -= 1
@@ -197,7 +198,7 @@ def _count_cards_in_sqlite(card_ids: dict[str, Sequence[str]], per_deck: dict[st
     return [], forecast, orphans, {deck_id: n[4] for deck_id, n in counts.items()}
 
 
-def compute_stats(decks: Sequence[Deck], store: Store, now: datetime, *, all_decks: bool = True,
+def compute_stats(decks: Sequence[Deck | DeckOutline], store: Store, now: datetime, *, all_decks: bool = True,
                   with_cards: bool = True, day_start_hour: int | None = None, tz: tzinfo | None = None) -> Stats:
     """The figures for `decks` at `now`. `all_decks`: the selection is every deck found, so history
     of decks that no longer exist counts as orphans too. `with_cards`: also every card's state
@@ -210,7 +211,7 @@ def compute_stats(decks: Sequence[Deck], store: Store, now: datetime, *, all_dec
                         tz=tz)
 
 
-def _figures(decks: Sequence[Deck], store: Store, now: datetime, *, all_decks: bool, with_cards: bool,
+def _figures(decks: Sequence[Deck | DeckOutline], store: Store, now: datetime, *, all_decks: bool, with_cards: bool,
              day_start_hour: int | None, tz: tzinfo | None) -> Stats:
     now = utc(now)
     hour = store.get_setting("day_start_hour", DEFAULT_DAY_START_HOUR) if day_start_hour is None else day_start_hour

@@ -562,7 +562,7 @@ class Store:
         (flip/type/choice/cloze), `duration_ms` how long the answer took, `typed` what was typed,
         `session_id` groups a session's answers for `undo_last`. Raises StoreError if the database
         cannot be written; ValueError for a rating outside 1–4."""
-        key: Key = tuple(card.key if hasattr(card, "key") else card)  # type: ignore[assignment]
+        key: Key = tuple(card.key if hasattr(card, "key") else card)
         if rating not in RATINGS:
             raise ValueError(f"rating must be 1–4, not {rating!r}")
         now = to_ms_precision(now)
@@ -583,7 +583,8 @@ class Store:
         """Append many answers (key, rating, time, mode, duration_ms) in ONE transaction, each card's
         state computed exactly as `record_review` would (each card's answers must come in time order,
         after its stored history). For importing history and for benchmarks; returns the count."""
-        rows, states = [], {}
+        rows: list[tuple] = []
+        states: dict[Key, CardState] = {}
         with self.transaction() as db:
             for key, rating, moment, mode, duration_ms in answers:
                 key = (key[0], key[1])

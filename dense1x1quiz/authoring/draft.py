@@ -51,6 +51,11 @@ class DeckDraft:
     items: tuple[Item, ...] = ()
     tables: tuple[Table, ...] = field(default=())
 
+    @property
+    def entries(self) -> tuple[Item | Table, ...]:
+        """The items, then the tables: everything the draft names by id."""
+        return (*self.items, *self.tables)
+
 
 def own_tags(tags: tuple[str, ...], deck_tags: tuple[str, ...]) -> tuple[str, ...]:
     """A card's tags without the ones it inherits from its deck."""
