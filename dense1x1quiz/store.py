@@ -216,8 +216,8 @@ class ExamRow(NamedTuple):
 _STATES = {state.value: state for state in State}  # a dict lookup: State(word) is ten times slower
 
 
-def state_from_row(row: StateRow) -> CardState:
-    """A CardState from a `state_rows()` row."""
+def state_from_row(row: StateRow | tuple) -> CardState:
+    """A CardState from a `state_rows()` row (or the same fields as a plain tuple)."""
     deck, card, state, step, stability, difficulty, due_ms, last_ms, reps, lapses = row
     return CardState((deck, card), _STATES[state], step, stability, difficulty, _dt(due_ms), _dt(last_ms), reps,
                      lapses)
@@ -521,15 +521,19 @@ class Store:
         names = None if wanted is None else {k[0] for k in wanted}
         if decks is not None:
             names = set(decks) if names is None else names & set(decks)
-        rows = self.state_rows(names)
-        return {(r.deck, r.card): state_from_row(r) for r in rows if wanted is None or (r.deck, r.card) in wanted}
+        rows = self._state_tuples(names)  # plain tuples, unpacked at once: a session's start reads thousands
+        return {(r[0], r[1]): state_from_row(r) for r in rows if wanted is None or (r[0], r[1]) in wanted}
 
     def state_rows(self, decks: Iterable[str] | None = None) -> list[StateRow]:
         """Stored states as `StateRow`s (times in ms), of some decks or all: the cheap form for
         reading tens of thousands at once (`state_from_row` makes a CardState)."""
+        return list(map(StateRow._make, self._state_tuples(decks)))
+
+    def _state_tuples(self, decks: Iterable[str] | None) -> list[tuple]:
+        """`state_rows` as the plain tuples SQLite gives (same fields, same order)."""
         sql = ("SELECT deck, card, state, step, stability, difficulty, due_ms, last_review_ms, reps, lapses "
                "FROM card_states")
-        return list(map(StateRow._make, self._in_decks(sql, decks)))
+        return self._in_decks(sql, decks)
 
     def state(self, key: Key) -> CardState:
         """The stored state of one card, or `CardState.new(key)` if it was never reviewed."""
@@ -539,7 +543,7 @@ class Store:
         with self._errors():
             row = db.execute("SELECT deck, card, state, step, stability, difficulty, due_ms, last_review_ms, "
                              "reps, lapses FROM card_states WHERE deck = ? AND card = ?", tuple(key)).fetchone()
-        return state_from_row(StateRow._make(row)) if row else CardState.new(key)
+        return state_from_row(row) if row else CardState.new(key)
 
     def record_review(
         self,
