@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, overload
 
 from dense1x1quiz.deckcache import DeckOutline, check_deck_cached, check_deck_outline_cached
 from dense1x1quiz.env import user_deck_dir
@@ -79,7 +80,15 @@ def find_decks(outline: bool = False) -> list[DeckEntry]:
     return found
 
 
-def resolve(names: list[str], outline: bool = False) -> list[Deck] | list[DeckOutline]:
+@overload
+def resolve(names: list[str], outline: Literal[False] = False) -> list[Deck]: ...
+
+
+@overload
+def resolve(names: list[str], outline: Literal[True]) -> list[DeckOutline]: ...
+
+
+def resolve(names: list[str], outline: bool = False) -> Sequence[Deck | DeckOutline]:
     """The decks that DECK arguments name (a deck id, a file stem, or a path); all usable decks if none.
 
     A named deck that is broken raises its DeckError; an unknown name is a UsageError. The same file
@@ -114,7 +123,7 @@ def resolve(names: list[str], outline: bool = False) -> list[Deck] | list[DeckOu
         clashes = _id_clashes(named, known if known is not None else find_decks(outline=True))
         if clashes:
             raise QuizError(clashes[0][1])
-    return [e.deck for e in chosen.values()]  # type: ignore[misc]
+    return [e.deck for e in chosen.values() if e.deck is not None]  # (an entry without a deck has raised above)
 
 
 def _id_clashes(named: list[tuple[Path, Path, str]], catalogue: list[DeckEntry]) -> list[tuple[Path, str]]:

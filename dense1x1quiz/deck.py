@@ -30,7 +30,7 @@ from pathlib import Path
 
 from dense1x1quiz import demos
 from dense1x1quiz.errors import DeckError, Problem
-from dense1x1quiz.model import Card, Deck, DemoLink, Table, cloze_answer, cloze_numbers, parse_cloze
+from dense1x1quiz.model import Card, CardFields, Deck, DemoLink, Table, cloze_answer, cloze_numbers, parse_cloze
 from dense1x1quiz.text import quoted, quoted_text
 from dense1x1quiz.userfiles import MAX_FILE_BYTES, UserFileError, read_user_file, size_text
 from dense1x1quiz.yamltree import Node, YamlError, parse
@@ -343,11 +343,11 @@ class _DeckReader:
         value = self.value(node, "demo")
         if value is None:
             return None
+        params: dict[str, str] = {}
         if value.kind == "str":
-            name, params = value.text, {}
+            name = value.text
         elif value.kind == "map":
             name = self.text(value, "name", required=True) or ""
-            params = {}
             for key, (_, param) in value.pairs.items():
                 if key != "name":
                     if param.kind != "str":
@@ -381,8 +381,8 @@ class _DeckReader:
             if key not in _KIND_KEY_SETS[kind] and key in CARD_KEYS:
                 self.error(key_node, f"`{key}` does not belong on a {kind} card ({self.kind_hint(kind)})")
         card_id = self.claim_id(node)
-        common = dict(deck=deck_id, tags=self.tags(node, deck_tags), source=self.text(node, "source") or "",
-                      demo=self.demo(node), line=node.line, note=card_id or "")
+        common = CardFields(deck=deck_id, tags=self.tags(node, deck_tags), source=self.text(node, "source") or "",
+                            demo=self.demo(node), line=node.line, note=card_id or "")
         explain = self.text(node, "explain") or ""
         if kind == "cloze":
             return self.cloze_cards(node, card_id, explain, common)
@@ -432,7 +432,7 @@ class _DeckReader:
             return []
         return [text for text, _ in options]
 
-    def cloze_cards(self, node: Node, card_id: str | None, explain: str, common: dict) -> list[Card]:
+    def cloze_cards(self, node: Node, card_id: str | None, explain: str, common: CardFields) -> list[Card]:
         text = self.text(node, "cloze", required=True)
         if text is None or card_id is None:
             return []
@@ -513,21 +513,21 @@ class _DeckReader:
         value_cols = list(range(1, len(table.columns)))
         for r, row in enumerate(table.rows):
             row_id = f"{table.id}:{row_key(row[0], r)}"
-            common = dict(deck=deck_id, kind="table", note=row_id, table=table, row=r, tags=table.tags,
-                          source=table.source, demo=table.demo, line=table.line)
+            common = CardFields(deck=deck_id, note=row_id, tags=table.tags, source=table.source, demo=table.demo,
+                                line=table.line)
             header = f"{table.title}\n{key_col}: {row[0]}"
             for c in value_cols:
                 col_id = column_key(table.columns[c], c)
                 options = self.distractors(table, r, c)
                 if len(options) >= 2:
-                    cards.append(Card(id=f"{row_id}:{col_id}", prompt=f"{header}\n{table.columns[c]}: ?",
-                                      answer=row[c], options=tuple(options), **common))
+                    cards.append(Card(id=f"{row_id}:{col_id}", kind="table", prompt=f"{header}\n{table.columns[c]}: ?",
+                                      answer=row[c], options=tuple(options), table=table, row=r, **common))
                 distinct = len({_fold(row[i]) for i in value_cols}) == len(value_cols)
                 if len(value_cols) >= 2 and distinct:
-                    cards.append(Card(id=f"{row_id}:{col_id}:which",
+                    cards.append(Card(id=f"{row_id}:{col_id}:which", kind="table",
                                       prompt=f"{header}\nWhich column says «{row[c]}»?",
-                                      answer=table.columns[c],
-                                      options=tuple(table.columns[i] for i in value_cols), **common))
+                                      answer=table.columns[c], options=tuple(table.columns[i] for i in value_cols),
+                                      table=table, row=r, **common))
         return cards
 
     @staticmethod

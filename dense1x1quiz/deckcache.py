@@ -142,9 +142,9 @@ def check_deck_outline_cached(path: str | Path) -> tuple[DeckOutline | None, lis
         data = None  # check_deck_cached below says why the file cannot be read
     cached = read_outline(_entry_path(data)) if data is not None else None
     if cached is not None:
-        head, problems = cached
+        head, stored = cached
         deck_outline = None if head is None else DeckOutline(head[0], head[1], str(path), head[2], head[3])
-        return deck_outline, _problems(path, problems)
+        return deck_outline, _problems(path, stored)
     deck, problems = check_deck_cached(path)  # a miss: the full check, which writes the entry
     return (None if deck is None else outline(deck)), problems
 
@@ -166,9 +166,13 @@ def _check_bytes(path: str | Path, data: bytes) -> tuple[Deck | None, list[Probl
 
 def entry_key(data: bytes) -> str:
     """The cache key of a deck file's bytes: they and the loader's digest, hashed."""
-    h = hashlib.blake2b(_loader(), digest_size=32) if len(data) < BIG_FILE else hashlib.sha256(_loader())
-    h.update(data)
-    return ("b" if len(data) < BIG_FILE else "s") + h.hexdigest()
+    if len(data) < BIG_FILE:
+        small = hashlib.blake2b(_loader(), digest_size=32)
+        small.update(data)
+        return "b" + small.hexdigest()
+    big = hashlib.sha256(_loader())  # 3× faster than BLAKE2b on big input
+    big.update(data)
+    return "s" + big.hexdigest()
 
 
 def _frame(payload: bytes) -> bytes:
@@ -214,7 +218,7 @@ def _library_stamp() -> bytes:
     stamp = []
     for package in _LIBRARIES:
         spec = PathFinder.find_spec(package)
-        folders = (spec.submodule_search_locations or [spec.origin]) if spec else []
+        folders = (spec.submodule_search_locations or ([spec.origin] if spec.origin else [])) if spec else []
         stamp.append(f"{package}: {len(folders)}")
         for folder in folders:
             try:
@@ -377,7 +381,8 @@ def _reduce_card(card: Card) -> tuple:
     model = _model()
     defaults = model.card_defaults
     state = {k: v for k, v in card.__dict__.items() if k not in defaults or v != defaults[k]}
-    return (copyreg.__newobj__, (model.Card,), state)  # pickled as NEWOBJ + BUILD: no function is named
+    # Pickled as NEWOBJ + BUILD: no function is named. (typeshed lacks copyreg.__newobj__, which exists.)
+    return (copyreg.__newobj__, (model.Card,), state)  # type: ignore[attr-defined]
 
 
 def _prune(folder: Path) -> None:

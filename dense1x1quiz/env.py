@@ -48,13 +48,13 @@ def now() -> datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
     try:
-        value = value.astimezone(timezone.utc)
+        instant: datetime | None = value.astimezone(timezone.utc)
     except OverflowError:  # 0001-01-01T00:00+01:00 is before the first instant datetime has
-        value = None
-    if value is None or not EARLIEST_NOW <= value <= LATEST_NOW:
+        instant = None
+    if instant is None or not EARLIEST_NOW <= instant <= LATEST_NOW:
         raise UsageError(f"{NOW_VAR}={configured.strip()} is outside the years 1970 to 9000 that quiz can "
                          "schedule in; use an instant in them (e.g. 2026-11-26T09:30:00Z)")
-    return value
+    return instant
 
 
 def timer() -> Callable[[], float]:

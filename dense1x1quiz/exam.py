@@ -14,16 +14,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol, TypedDict
 
 from dense1x1quiz import answers
 from dense1x1quiz.env import timer
 from dense1x1quiz.errors import QuizError
-from dense1x1quiz.model import Card, Deck, cloze_prompt
+from dense1x1quiz.model import Card, CardKind, Deck, cloze_prompt
 from dense1x1quiz.problems import ComputedProblem, computed_problems
 from dense1x1quiz.text import display, quoted
 
-ASKED_KINDS = ("choice", "table", "typed", "cloze")  # basic cards' backs cannot be graded automatically
+QuestionKind = Literal["choice", "table", "typed", "cloze", "computed"]
+ASKED_KINDS: tuple[CardKind, ...] = ("choice", "table", "typed", "cloze")  # a basic card's back cannot be graded
 COMPUTED_SHARE = 0.25  # of an exam, when the decks have enough questions for the rest
 COMPUTED_CHOICE_SHARE = 1 / 3  # of computed problems, asked with the answers of typical slips as options
 QUIT = "q"
@@ -35,7 +36,7 @@ class Question:
     """One exam question. `options` are in the order shown (empty for typed answers)."""
 
     id: str
-    kind: str  # choice | table | typed | cloze | computed
+    kind: QuestionKind
     prompt: str
     expected: str
     accept: tuple[str, ...] = ()
@@ -127,11 +128,21 @@ def _unique_options(options: Sequence[str], right: str) -> list[str]:
     return kept
 
 
+class _CardQuestionFields(TypedDict):
+    """What a question takes from its card whatever the card's kind (passed as `**common`)."""
+
+    id: str
+    tags: tuple[str, ...]
+    source: str
+    explain: str
+    deck: str
+
+
 def question_from_card(card: Card, rng: random.Random) -> Question:
     """A deck card as an exam question; choice and table options are shuffled with `rng`."""
-    common = dict(id=f"{card.deck}/{card.id}", tags=card.tags, source=card.source, explain=card.explain,
-                  deck=card.deck)
-    if card.kind in ("choice", "table"):
+    common = _CardQuestionFields(id=f"{card.deck}/{card.id}", tags=card.tags, source=card.source,
+                                 explain=card.explain, deck=card.deck)
+    if card.kind == "choice" or card.kind == "table":
         options = _unique_options(card.options, card.answer)
         return Question(kind=card.kind, prompt=card.prompt, expected=card.answer,
                         options=tuple(rng.sample(options, len(options))), **common)

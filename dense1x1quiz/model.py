@@ -2,7 +2,8 @@
 
 An authored item (a `cards:` entry or a table) yields one or more study cards. Cards that come
 from the same item are siblings (`Card.note`): a basic card and its reverse, the cloze numbers of
-one text, the cards of one table row.
+one text, the cards of one table row. The vocabulary (`CardKind`, `Rating`, `State`) lives in
+`vocabulary.py`, importable without the model; it is re-exported here.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TypedDict
 
-KINDS = ("basic", "typed", "choice", "cloze", "table")
+from dense1x1quiz.vocabulary import KINDS, CardKind, Rating, State
 
 _CLOZE_OPEN_RE = re.compile(r"\{\{c(\d+)::")
 # What matters inside a deletion: escaped braces (skipped), a nested opening, a brace, the hint's `::`.
@@ -50,7 +52,7 @@ class Card:
 
     deck: str
     id: str
-    kind: str
+    kind: CardKind
     prompt: str
     answer: str
     accept: tuple[str, ...] = ()
@@ -71,6 +73,17 @@ class Card:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "key", (self.deck, self.id))
+
+
+class CardFields(TypedDict):
+    """What the cards of one authored item share, passed to each `Card` as `**fields` by the loader."""
+
+    deck: str
+    note: str
+    tags: tuple[str, ...]
+    source: str
+    demo: DemoLink | None
+    line: int
 
 
 @dataclass(frozen=True)
@@ -204,10 +217,14 @@ def cloze_reveal(text: str) -> str:
 __all__ = [
     "KINDS",
     "Card",
+    "CardFields",
+    "CardKind",
     "ClozeProblem",
     "Deck",
     "DemoLink",
     "Deletion",
+    "Rating",
+    "State",
     "Table",
     "cloze_answer",
     "cloze_numbers",

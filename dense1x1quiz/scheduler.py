@@ -6,8 +6,8 @@ cards is queue.py's.
 
 Conventions every caller relies on:
 - All datetimes are timezone-aware; results are in UTC (`datetime.timezone.utc`).
-- A card never reviewed has no stored state: `CardState.new(key)` stands for it (state "new").
-- Ratings are ints 1 (Again), 2 (Hard), 3 (Good), 4 (Easy).
+- A card never reviewed has no stored state: `CardState.new(key)` stands for it (`State.New`).
+- Ratings are `model.Rating`s, ints 1 (Again), 2 (Hard), 3 (Good), 4 (Easy); plain ints 1–4 are accepted.
 """
 
 from __future__ import annotations
@@ -19,16 +19,17 @@ from datetime import datetime, time, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from dense1x1quiz.env import local_zone
+from dense1x1quiz.vocabulary import Rating, State
 
 if TYPE_CHECKING:  # fsrs (and hashlib, random) load on the first review: `quiz stats` never needs them
     import fsrs
 
 Key = tuple[str, str]
 
-AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
-RATINGS = (AGAIN, HARD, GOOD, EASY)
-RATING_NAMES = {AGAIN: "again", HARD: "hard", GOOD: "good", EASY: "easy"}
-STATES = ("new", "learning", "review", "relearning")
+AGAIN, HARD, GOOD, EASY = Rating.Again, Rating.Hard, Rating.Good, Rating.Easy
+RATINGS = tuple(Rating)
+RATING_NAMES: dict[int, str] = {rating: rating.name.lower() for rating in Rating}
+STATES = tuple(State)
 MATURE_DAYS = 21  # Anki's threshold: a review card whose interval is at least 21 days is "mature"
 
 LEARNING_STEPS = (timedelta(minutes=1), timedelta(minutes=10))
@@ -37,16 +38,16 @@ DEFAULT_RETENTION = 0.9
 DEFAULT_NEW_PER_DAY = 20
 DEFAULT_DAY_START_HOUR = 4
 
-# fsrs.State values: Learning 1, Review 2, Relearning 3 (fsrs has no "new": a new card is Learning, step 0).
-_TO_FSRS = {"new": 1, "learning": 1, "review": 2, "relearning": 3}
-_FROM_FSRS = {1: "learning", 2: "review", 3: "relearning"}
+# fsrs.State values: Learning 1, Review 2, Relearning 3 (fsrs has no New: a new card is Learning, step 0).
+_TO_FSRS = {State.New: 1, State.Learning: 1, State.Review: 2, State.Relearning: 3}
+_FROM_FSRS = {1: State.Learning, 2: State.Review, 3: State.Relearning}
 
 
 class CardState(NamedTuple):
     """The scheduling state of one card, keyed by `(deck, card id)`; immutable (a named tuple, so
     the store can make tens of thousands quickly).
 
-    - `state`: "new" (never reviewed), "learning", "review" or "relearning".
+    - `state`: New (never reviewed), Learning, Review or Relearning.
     - `step`: the (re)learning step index, None in "review" (and 0 for "new").
     - `stability` (days) and `difficulty` (1–10): FSRS's memory state, None while "new".
     - `due`: when the card is next due (aware UTC); None while "new" (a new card is due when
@@ -56,7 +57,7 @@ class CardState(NamedTuple):
     """
 
     key: Key
-    state: str = "new"
+    state: State = State.New
     step: int | None = 0
     stability: float | None = None
     difficulty: float | None = None
@@ -81,7 +82,7 @@ class CardState(NamedTuple):
     def mature(self) -> bool:
         """A review card whose interval is at least 21 days (Anki's definition)."""
         interval = self.interval
-        return self.state == "review" and interval is not None and interval >= timedelta(days=MATURE_DAYS)
+        return self.state == State.Review and interval is not None and interval >= timedelta(days=MATURE_DAYS)
 
 
 class Scheduler(Protocol):
@@ -135,8 +136,8 @@ def to_fsrs(state: CardState) -> fsrs.Card:
     """Our state as an `fsrs.Card` (card_id 0: fsrs needs none of ours)."""
     import fsrs
 
-    step = state.step if state.state in ("new", "learning", "relearning") else None
-    if state.state in ("learning", "relearning") and step is None:
+    step = state.step if state.state != State.Review else None
+    if state.state in (State.Learning, State.Relearning) and step is None:
         step = 0
     return fsrs.Card(card_id=0, state=fsrs.State(_TO_FSRS[state.state]), step=step, stability=state.stability,
                      difficulty=state.difficulty, due=state.due or datetime(1970, 1, 1, tzinfo=timezone.utc),
@@ -201,7 +202,7 @@ def review(state: CardState, rating: int, now: datetime, scheduler: Scheduler,
     return CardState(
         key=state.key, state=_FROM_FSRS[card.state], step=card.step, stability=card.stability,
         difficulty=card.difficulty, due=card.due, last_review=card.last_review, reps=state.reps + 1,
-        lapses=state.lapses + (1 if state.state == "review" and rating == AGAIN else 0),
+        lapses=state.lapses + (1 if state.state == State.Review and rating == Rating.Again else 0),
     )
 
 
@@ -223,7 +224,7 @@ def preview(state: CardState, now: datetime, scheduler: Scheduler) -> dict[int, 
 
 def retrievability(state: CardState, now: datetime, scheduler: Scheduler | None = None) -> float:
     """FSRS's probability of recall at `now` (0 for a new card)."""
-    if state.state == "new":
+    if state.state == State.New:
         return 0.0
     return (scheduler or _default_scheduler()).get_card_retrievability(to_fsrs(state), utc(now))
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Sequence, Set
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING, NamedTuple
@@ -28,9 +28,11 @@ from dense1x1quiz.scheduler import (
     next_day_start,
     utc,
 )
-from dense1x1quiz.store import ExamRow, Store, epoch_ms, state_from_row, time_of_ms
+from dense1x1quiz.store import ExamRow, StateRow, Store, epoch_ms, state_from_row, time_of_ms
+from dense1x1quiz.vocabulary import State
 
 if TYPE_CHECKING:  # stats reads deck outlines: the model is not imported for it
+    from dense1x1quiz.deckcache import DeckOutline
     from dense1x1quiz.model import Deck
 
 FORECAST_DAYS = 30
@@ -86,7 +88,7 @@ class Stats(NamedTuple):
     now: datetime
     today: date  # the study day containing `now` (its local calendar date at the day start)
     decks: list[DeckStats]
-    card_rows: list[tuple]  # with_cards: every card in deck order, as `Store.state_rows()` rows; else []
+    card_rows: list[StateRow]  # with_cards: every card in deck order (new ones too); else []
     reviews: int
     retention: Retention
     average_answer_ms: float | None
@@ -100,7 +102,7 @@ class Stats(NamedTuple):
     def cards(self) -> list[CardState]:
         """Every card of the selected decks in deck order (new ones as `CardState.new`); empty
         unless computed `with_cards`."""
-        return [state_from_row(row) if row[2] != "new" else CardState.new((row[0], row[1]))
+        return [state_from_row(row) if row.state != State.New else CardState.new((row.deck, row.card))
                 for row in self.card_rows]
 
 
@@ -119,43 +121,44 @@ def _label(start: datetime, tz: tzinfo | None) -> date:
     return start.astimezone(tz if tz is not None else local_zone()).date()
 
 
-def _count_cards_one_by_one(card_ids: dict[str, Sequence[str]], per_deck: dict[str, DeckStats], store: Store,
+def _count_cards_one_by_one(card_ids: Mapping[str, Sequence[str]], per_deck: dict[str, DeckStats], store: Store,
                             selected: list[str] | None, ends: list[datetime]
-                            ) -> tuple[list[tuple], list[int], list[Key], dict[str, int]]:
+                            ) -> tuple[list[StateRow], list[int], list[Key], dict[str, int]]:
     """Counts, forecast, orphans and answers per deck from every stored state (kept as `card_rows`
     for --json). `ends`: the ends of the study days today, tomorrow, …"""
-    stored = {(r[0], r[1]): r for r in store.state_rows(selected)}
+    stored = {(r.deck, r.card): r for r in store.state_rows(selected)}
     ends_ms = [epoch_ms(end) for end in ends]
     mature_ms = MATURE_DAYS * 86_400_000
-    card_rows: list[tuple] = []
+    card_rows: list[StateRow] = []
     forecast = [0] * FORECAST_DAYS
     for deck_id, ids in card_ids.items():  # raw rows (times in ms), not CardStates: tens of thousands stay quick
         figures = per_deck[deck_id]
         for card_id in ids:
             row = stored.get((deck_id, card_id))
             if row is None:
-                card_rows.append((deck_id, card_id, "new", 0, None, None, None, None, 0, 0))
+                card_rows.append(StateRow(deck_id, card_id, State.New, 0, None, None, None, None, 0, 0))
                 figures.new += 1
                 continue
             card_rows.append(row)
-            state, due_ms, last_ms = row[2], row[6], row[7]
-            if state == "review":
+            # A stored state has been answered, so it has both times; a row damaged by hand reads as long due.
+            due_ms = row.due_ms or 0
+            if row.state == State.Review:
                 figures.review += 1
-                figures.mature += due_ms - last_ms >= mature_ms
+                figures.mature += due_ms - (row.last_review_ms or due_ms) >= mature_ms
             else:
                 figures.learning += 1
             figures.due_today += due_ms < ends_ms[0]
             slot = bisect.bisect_right(ends_ms, due_ms)
             if slot < FORECAST_DAYS:
                 forecast[slot] += 1
-    known = {(row[0], row[1]) for row in card_rows}
+    known = {(row.deck, row.card) for row in card_rows}
     orphans = sorted(k for k in stored if k not in known)
     return card_rows, forecast, orphans, store.review_counts_by_deck()
 
 
-def _count_cards_in_sqlite(card_ids: dict[str, Sequence[str]], per_deck: dict[str, DeckStats], store: Store,
+def _count_cards_in_sqlite(card_ids: Mapping[str, Sequence[str]], per_deck: dict[str, DeckStats], store: Store,
                            selected: list[str] | None, ends: list[datetime]
-                           ) -> tuple[list[tuple], list[int], list[Key], dict[str, int]]:
+                           ) -> tuple[list[StateRow], list[int], list[Key], dict[str, int]]:
     """The same figures as `_count_cards_one_by_one` with SQLite counting, then the orphans' share
     taken back out; no card rows."""
     counts = store.deck_counts(ends[0], MATURE_DAYS, decks=selected)  # only decks with stored states
@@ -176,7 +179,7 @@ def _count_cards_in_sqlite(card_ids: dict[str, Sequence[str]], per_deck: dict[st
     forecast = store.due_per_period([datetime(1, 1, 2, tzinfo=timezone.utc), *ends[:FORECAST_DAYS]], decks=selected)
     ends_ms = [epoch_ms(end) for end in ends]
     for state in store.states(orphans).values():  # orphans count nowhere but in their own list
-        due_ms = epoch_ms(state.due)
+        due_ms = epoch_ms(state.due) if state.due else 0  # as in `_count_cards_one_by_one`
         slot = bisect.bisect_right(ends_ms, due_ms)
         if slot < FORECAST_DAYS:
             forecast[slot] -= 1
@@ -184,7 +187,7 @@ def _count_cards_in_sqlite(card_ids: dict[str, Sequence[str]], per_deck: dict[st
         if figures is None:
             continue
         stored_in_deck[state.key[0]] -= 1
-        if state.state == "review":
+        if state.state == State.Review:
             figures.review -= 1
             figures.mature -= state.mature
         else:
@@ -195,7 +198,7 @@ def _count_cards_in_sqlite(card_ids: dict[str, Sequence[str]], per_deck: dict[st
     return [], forecast, orphans, {deck_id: n[4] for deck_id, n in counts.items()}
 
 
-def compute_stats(decks: Sequence[Deck], store: Store, now: datetime, *, all_decks: bool = True,
+def compute_stats(decks: Sequence[Deck | DeckOutline], store: Store, now: datetime, *, all_decks: bool = True,
                   with_cards: bool = True, day_start_hour: int | None = None, tz: tzinfo | None = None) -> Stats:
     """The figures for `decks` at `now`. `all_decks`: the selection is every deck found, so history
     of decks that no longer exist counts as orphans too. `with_cards`: also every card's state
@@ -208,7 +211,7 @@ def compute_stats(decks: Sequence[Deck], store: Store, now: datetime, *, all_dec
                         tz=tz)
 
 
-def _figures(decks: Sequence[Deck], store: Store, now: datetime, *, all_decks: bool, with_cards: bool,
+def _figures(decks: Sequence[Deck | DeckOutline], store: Store, now: datetime, *, all_decks: bool, with_cards: bool,
              day_start_hour: int | None, tz: tzinfo | None) -> Stats:
     now = utc(now)
     hour = store.get_setting("day_start_hour", DEFAULT_DAY_START_HOUR) if day_start_hour is None else day_start_hour
@@ -298,9 +301,9 @@ def stats_json(stats: Stats) -> dict:
             for d in stats.decks
         ],
         "cards": [
-            {"deck": deck, "id": card, "state": state, "due": _iso_ms(due_ms), "stability": stability,
-             "difficulty": difficulty, "reps": reps, "lapses": lapses}
-            for deck, card, state, _, stability, difficulty, due_ms, _, reps, lapses in stats.card_rows
+            {"deck": row.deck, "id": row.card, "state": row.state, "due": _iso_ms(row.due_ms),
+             "stability": row.stability, "difficulty": row.difficulty, "reps": row.reps, "lapses": row.lapses}
+            for row in stats.card_rows
         ],
     }
 

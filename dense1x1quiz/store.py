@@ -43,6 +43,7 @@ from dense1x1quiz.scheduler import (
     review,
     utc,
 )
+from dense1x1quiz.vocabulary import State
 
 if TYPE_CHECKING:
     import fsrs
@@ -185,6 +186,22 @@ class ReviewRow(NamedTuple):
     session: str | None
 
 
+class StateRow(NamedTuple):
+    """One stored card state as read (`Store.state_rows`): times in ms since the epoch (UTC), the
+    state as its stored word (compares equal to a `State`). Cheaper than a CardState by the ten thousand."""
+
+    deck: str
+    card: str
+    state: str
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due_ms: int | None
+    last_review_ms: int | None
+    reps: int
+    lapses: int
+
+
 class ExamRow(NamedTuple):
     """One exam as stored: `finished` is None for an exam never finished."""
 
@@ -198,10 +215,21 @@ class ExamRow(NamedTuple):
     seconds: float | None
 
 
-def state_from_row(row: tuple) -> CardState:
-    """A CardState from a raw `state_rows()` row."""
+_STATES = {state.value: state for state in State}  # a dict lookup: State(word) is ten times slower
+
+
+def state_from_row(row: StateRow | tuple) -> CardState:
+    """A CardState from a `state_rows()` row (or the same fields as a plain tuple)."""
     deck, card, state, step, stability, difficulty, due_ms, last_ms, reps, lapses = row
-    return CardState((deck, card), state, step, stability, difficulty, _dt(due_ms), _dt(last_ms), reps, lapses)
+    return CardState((deck, card), _STATES[state], step, stability, difficulty, _dt(due_ms), _dt(last_ms), reps,
+                     lapses)
+
+
+def _deck_filter(decks: Iterable[str], column: str = "deck") -> tuple[str, tuple[str, ...]]:
+    """The one way a query is limited to some decks: `column IN (?, …)` and its parameters (each deck
+    once, sorted). `column` may be an expression, such as "+deck" to keep SQLite off the deck index."""
+    names = tuple(sorted(set(decks)))
+    return f"{column} IN ({','.join('?' * len(names))})", names
 
 
 def _check_header(path: Path) -> str | None:
@@ -495,22 +523,19 @@ class Store:
         names = None if wanted is None else {k[0] for k in wanted}
         if decks is not None:
             names = set(decks) if names is None else names & set(decks)
-        rows = self.state_rows(names)
+        rows = self._state_tuples(names)  # plain tuples, unpacked at once: a session's start reads thousands
         return {(r[0], r[1]): state_from_row(r) for r in rows if wanted is None or (r[0], r[1]) in wanted}
 
-    def state_rows(self, decks: Iterable[str] | None = None) -> list[tuple]:
-        """Stored states as raw rows `(deck, card, state, step, stability, difficulty, due_ms,
-        last_review_ms, reps, lapses)`, times in ms since the epoch (UTC), of some decks or all:
-        the cheap form for reading tens of thousands at once (`state_from_row` makes a CardState)."""
+    def state_rows(self, decks: Iterable[str] | None = None) -> list[StateRow]:
+        """Stored states as `StateRow`s (times in ms), of some decks or all: the cheap form for
+        reading tens of thousands at once (`state_from_row` makes a CardState)."""
+        return list(map(StateRow._make, self._state_tuples(decks)))
+
+    def _state_tuples(self, decks: Iterable[str] | None) -> list[tuple]:
+        """`state_rows` as the plain tuples SQLite gives (same fields, same order)."""
         sql = ("SELECT deck, card, state, step, stability, difficulty, due_ms, last_review_ms, reps, lapses "
                "FROM card_states")
-        if decks is None:
-            return self._read(sql)
-        names, rows = sorted(set(decks)), []
-        for i in range(0, len(names), 500):
-            chunk = names[i:i + 500]
-            rows += self._read(sql + f" WHERE deck IN ({','.join('?' * len(chunk))})", chunk)
-        return rows
+        return self._in_decks(sql, decks)
 
     def state(self, key: Key) -> CardState:
         """The stored state of one card, or `CardState.new(key)` if it was never reviewed."""
@@ -520,7 +545,7 @@ class Store:
         with self._errors():
             row = db.execute("SELECT deck, card, state, step, stability, difficulty, due_ms, last_review_ms, "
                              "reps, lapses FROM card_states WHERE deck = ? AND card = ?", tuple(key)).fetchone()
-        return state_from_row(row) if row else CardState.new(tuple(key))  # type: ignore[arg-type]
+        return state_from_row(row) if row else CardState.new(key)
 
     def record_review(
         self,
@@ -543,7 +568,7 @@ class Store:
         (flip/type/choice/cloze), `duration_ms` how long the answer took, `typed` what was typed,
         `session_id` groups a session's answers for `undo_last`. Raises StoreError if the database
         cannot be written; ValueError for a rating outside 1–4."""
-        key: Key = tuple(card.key if hasattr(card, "key") else card)  # type: ignore[assignment]
+        key: Key = tuple(card.key if hasattr(card, "key") else card)
         if rating not in RATINGS:
             raise ValueError(f"rating must be 1–4, not {rating!r}")
         now = to_ms_precision(now)
@@ -564,7 +589,8 @@ class Store:
         """Append many answers (key, rating, time, mode, duration_ms) in ONE transaction, each card's
         state computed exactly as `record_review` would (each card's answers must come in time order,
         after its stored history). For importing history and for benchmarks; returns the count."""
-        rows, states = [], {}
+        rows: list[tuple] = []
+        states: dict[Key, CardState] = {}
         with self.transaction() as db:
             for key, rating, moment, mode, duration_ms in answers:
                 key = (key[0], key[1])
@@ -638,13 +664,11 @@ class Store:
                 decks: Iterable[str] | None = None) -> list[ReviewRow]:
         """The review log in append order; optionally from `since` on, for some cards or decks only."""
         sql = ("SELECT id, deck, card, at_ms, rating, state_before, mode, duration_ms, typed, session "
-               "FROM reviews WHERE at_ms >= ? ORDER BY id")
-        rows = self._read(sql, (epoch_ms(since) if since else -(2**62),))
-        wanted = None if keys is None else set(map(tuple, keys))
-        deck_set = None if decks is None else set(decks)
-        return [ReviewRow(r[0], (r[1], r[2]), _dt(r[3]), r[4], r[5], r[6], r[7], r[8], r[9])  # type: ignore[arg-type]
-                for r in rows
-                if (wanted is None or (r[1], r[2]) in wanted) and (deck_set is None or r[1] in deck_set)]
+               "FROM reviews WHERE at_ms >= ?")
+        rows = self._in_decks(sql, decks, (epoch_ms(since) if since else -(2**62),), " ORDER BY id")
+        wanted = None if keys is None else {(k[0], k[1]) for k in keys}
+        return [ReviewRow(r[0], (r[1], r[2]), time_of_ms(r[3]), r[4], r[5], r[6], r[7], r[8], r[9])
+                for r in rows if wanted is None or (r[1], r[2]) in wanted]
 
     def decks_with_history(self) -> list[str]:
         """The decks that have at least one answer in the log, sorted (orphaned decks included).
@@ -676,9 +700,9 @@ class Store:
 
     def due_per_period(self, edges: list[datetime], *, decks: Iterable[str] | None = None) -> list[int]:
         """How many stored cards fall due in each period [edges[i], edges[i + 1]), of some decks or all."""
-        where = "" if decks is None else f" AND +deck IN ({','.join('?' * len(set(decks)))})"  # "+": the due index
+        where, names = ("", ()) if decks is None else _deck_filter(decks, "+deck")  # "+": the due index
         return self._per_period("SELECT (SELECT COUNT(*) FROM card_states WHERE due_ms >= p.s AND due_ms < p.e"
-                                f"{where}) FROM p", edges, () if decks is None else tuple(sorted(set(decks))))
+                                f"{where and ' AND ' + where}) FROM p", edges, names)
 
     def _per_period(self, select: str, edges: list[datetime], params: tuple = ()) -> list[int]:
         """`select` run over the periods p(s, e) = [edges[i], edges[i + 1]) in ms, one row each, in order:
@@ -690,14 +714,13 @@ class Store:
         spans = tuple(ms for span in zip(bounds, bounds[1:]) for ms in span)  # noqa: B905 - one shorter by design
         return [int(n) for (n,) in self._read(f"WITH p(s, e) AS (VALUES {values}) {select}", (*spans, *params))]
 
-    def _in_decks(self, sql: str, decks: Iterable[str] | None, params: tuple = (), tail: str = "",
-                  deck_column: str = "deck") -> list[tuple]:
-        """`sql` (+ `tail`) limited to some decks when given."""
+    def _in_decks(self, sql: str, decks: Iterable[str] | None, params: tuple = (), tail: str = "") -> list[tuple]:
+        """`sql` (+ `tail`) limited to some decks when given (`sql` ends with its WHERE clause, if any)."""
         if decks is None:
             return self._read(sql + tail, params)
-        names = tuple(sorted(set(decks)))
+        where, names = _deck_filter(decks)
         joiner = " AND" if " WHERE " in sql else " WHERE"
-        return self._read(f"{sql}{joiner} {deck_column} IN ({','.join('?' * len(names))}){tail}", (*params, *names))
+        return self._read(f"{sql}{joiner} {where}{tail}", (*params, *names))
 
     def recent_answers(self, edges: list[datetime], *, decks: Iterable[str] | None = None
                        ) -> dict[str, tuple[int, int, int, int]]:
@@ -727,10 +750,7 @@ class Store:
 
     def review_count(self, decks: Iterable[str] | None = None) -> int:
         """Number of answers in the log (of some decks only if given)."""
-        if decks is None:
-            return int(self._read("SELECT COUNT(*) FROM reviews")[0][0])
-        return sum(int(self._read("SELECT COUNT(*) FROM reviews WHERE deck = ?", (d,))[0][0])
-                   for d in set(decks))
+        return int(self._in_decks("SELECT COUNT(*) FROM reviews", decks)[0][0])
 
     def review_counts_by_deck(self) -> dict[str, int]:
         """Number of answers per deck, orphans included. Read from the card states (each holds its
@@ -743,8 +763,8 @@ class Store:
         if decks is None:
             return self._per_period("SELECT (SELECT COUNT(*) FROM reviews WHERE at_ms >= p.s AND at_ms < p.e) FROM p",
                                     edges)
-        names = tuple(sorted(set(decks)))
-        return self._per_period(f"SELECT (SELECT COUNT(*) FROM reviews WHERE deck IN ({','.join('?' * len(names))}) "
+        where, names = _deck_filter(decks)
+        return self._per_period(f"SELECT (SELECT COUNT(*) FROM reviews WHERE {where} "
                                 "AND at_ms >= p.s AND at_ms < p.e) FROM p", edges, names)
 
     def new_introduced_since(self, since: datetime) -> dict[str, int]:
@@ -991,6 +1011,7 @@ __all__ = [
     "SETTINGS",
     "ExamRow",
     "ReviewRow",
+    "StateRow",
     "Store",
     "epoch_ms",
     "list_backups",

@@ -19,7 +19,7 @@ from dense1x1quiz.text import quoted
 try:  # libyaml's parser when present: the same events, several times faster
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - pure-Python PyYAML
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _Loader
 
 MAX_DEPTH = 5  # top mapping → cards → card → options / demo; tables → rows → row
 
@@ -33,7 +33,8 @@ class YamlError(Exception):
 
 
 _NO_ITEMS: tuple = ()
-_NO_PAIRS = MappingProxyType({})  # shared by every scalar: read-only, so sharing is safe
+# Shared by every scalar: read-only, so sharing is safe.
+_NO_PAIRS: MappingProxyType[str, tuple[Node, Node]] = MappingProxyType({})
 
 
 class Node:

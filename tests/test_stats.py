@@ -348,7 +348,7 @@ def _reference(decks, store, now, hour, tz, all_decks):
     log = [(deck, card, moment(at), rating, before, ms) for deck, card, at, rating, before, ms in store._read(
         "SELECT deck, card, at_ms, rating, state_before, duration_ms FROM reviews ORDER BY id")
         if all_decks or deck in chosen]
-    states = [state_from_row(r) for r in store.state_rows() if all_decks or r[0] in chosen]
+    states = [state_from_row(r) for r in store.state_rows() if all_decks or r.deck in chosen]
     end_of_today = next_day_start(now, hour, tz)
     ends = [end_of_today]
     while len(ends) < 30:

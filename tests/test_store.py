@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from dense1x1quiz import store as store_module
 from dense1x1quiz.errors import StoreError
 from dense1x1quiz.scheduler import CardState, make_scheduler, replay, review
-from dense1x1quiz.store import DB_NAME, Store, epoch_ms, list_backups
+from dense1x1quiz.store import DB_NAME, StateRow, Store, epoch_ms, list_backups
+from dense1x1quiz.vocabulary import Rating, State
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
 UTC = timezone.utc
@@ -169,6 +170,50 @@ def test_stats_queries_count_per_deck_and_per_period(store):
     assert store.deck_counts(day[3], 21, decks=["b"]) == {"b": counts["b"]} and counts["b"][4] == 1
     assert sum(store.due_per_period([T0, T0 + timedelta(days=400)])) == 4
     assert store.due_per_period([T0, T0 + timedelta(days=400)], decks=["c"]) == [1]
+
+
+def test_every_deck_filter_takes_a_selection_alike(store):
+    """Each query limited to some decks (one way: `deck IN (…)`) counts the same cards for the same
+    selection, a deck named twice once, a deck with no history as nothing."""
+    scheduler = make_scheduler(fuzz=False)
+    for deck, card, hours in [("a", "x", 0), ("a", "y", 1), ("a", "x", 30), ("b", "z", 2), ("c", "w", 3)]:
+        store.record_review((deck, card), 3, T0 + timedelta(hours=hours), mode="flip", scheduler=scheduler)
+    chosen = ["c", "a", "a", "none"]
+    day = [T0, T0 + timedelta(days=1), T0 + timedelta(days=2)]
+    assert [(r.deck, r.card) for r in store.state_rows(chosen)] == [("a", "x"), ("a", "y"), ("c", "w")]
+    assert sorted(store.states(decks=chosen)) == [("a", "x"), ("a", "y"), ("c", "w")]
+    assert [(r.key, r.at.hour) for r in store.reviews(decks=chosen)] == [  # in append order
+        (("a", "x"), 9), (("a", "y"), 10), (("a", "x"), 15), (("c", "w"), 12)]
+    assert store.review_count(chosen) == 4 and store.review_count([]) == 0
+    assert store.answers_per_period(day, decks=chosen) == [3, 1]
+    assert sorted(store.deck_counts(day[2], 21, decks=chosen)) == ["a", "c"]
+    assert sum(store.due_per_period([T0, T0 + timedelta(days=400)], decks=chosen)) == 3
+
+
+def test_state_rows_have_named_fields_and_states_are_the_vocabulary(store, home):
+    """A state row is read by name (stats.py does); a state's word is a `State`, stored as the word."""
+    store.record_review(("d", "c"), Rating.Good, T0, mode="flip", scheduler=make_scheduler(fuzz=False))
+    store.record_review(("d", "c"), Rating.Good, T0 + timedelta(minutes=15), mode="flip",
+                        scheduler=make_scheduler(fuzz=False))
+    (row,) = store.state_rows()
+    assert isinstance(row, StateRow)
+    assert (row.deck, row.card, row.state, row.reps, row.lapses) == ("d", "c", "review", 2, 0)
+    assert row.due_ms - row.last_review_ms == 2 * 86_400_000
+    state = store.state(("d", "c"))
+    assert state.state is State.Review and store.states()[("d", "c")].state is State.Review
+    assert _rows(home, "SELECT rating, state_before FROM reviews") == [(3, "new"), (3, "learning")]
+    assert _rows(home, "SELECT state FROM card_states") == [("review",)]
+
+
+def test_rating_and_state_are_fsrs_names_and_the_stored_values():
+    """`Rating` is fsrs's (names and ints); `State` adds New to fsrs's states and holds the stored words,
+    which it prints and dumps as such on every Python."""
+    assert [(r.name, r.value) for r in Rating] == [(r.name, r.value) for r in fsrs.Rating]
+    assert [s.name for s in State] == ["New", *(s.name for s in fsrs.State)]
+    assert [s.value for s in State] == ["new", "learning", "review", "relearning"]
+    assert (str(State.Review), f"{State.New}", str(Rating.Good), f"{Rating.Easy}") == ("review", "new", "3", "4")
+    assert json.dumps([State.Relearning, Rating.Again]) == '["relearning", 1]'
+    assert State.Learning == "learning" and Rating.Hard == 2
 
 
 @pytest.mark.parametrize(("name", "value"), [("retention", 1.5), ("retention", "0.9"), ("day_start_hour", 4.5),

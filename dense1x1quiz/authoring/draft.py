@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TypedDict
 
-from dense1x1quiz.model import Deck, DemoLink, Table
+from dense1x1quiz.model import CardKind, Deck, DemoLink, Table
 
 
 @dataclass(frozen=True)
@@ -18,7 +19,7 @@ class Item:
     """One `cards:` entry. `answer` is a basic card's back, a typed or choice card's answer."""
 
     id: str
-    kind: str  # basic, typed, choice or cloze
+    kind: CardKind  # basic, typed, choice or cloze (tables are not items)
     front: str = ""
     answer: str = ""
     reverse: bool = False
@@ -32,6 +33,15 @@ class Item:
     line: int = 0  # where it came from (notes line), for messages only
 
 
+class ItemFields(TypedDict):
+    """What an item takes from each of its cards alike (passed to `Item` as `**fields`)."""
+
+    tags: tuple[str, ...]
+    source: str
+    demo: DemoLink | None
+    line: int
+
+
 @dataclass(frozen=True)
 class DeckDraft:
     id: str
@@ -40,6 +50,11 @@ class DeckDraft:
     tags: tuple[str, ...] = ()
     items: tuple[Item, ...] = ()
     tables: tuple[Table, ...] = field(default=())
+
+    @property
+    def entries(self) -> tuple[Item | Table, ...]:
+        """The items, then the tables: everything the draft names by id."""
+        return (*self.items, *self.tables)
 
 
 def own_tags(tags: tuple[str, ...], deck_tags: tuple[str, ...]) -> tuple[str, ...]:
@@ -53,11 +68,11 @@ def draft_from_deck(deck: Deck) -> DeckDraft:
     for card in deck.cards:
         if card.kind == "table":
             continue
-        common = dict(tags=own_tags(card.tags, deck.tags), source=card.source, demo=card.demo, line=card.line)
+        common = ItemFields(tags=own_tags(card.tags, deck.tags), source=card.source, demo=card.demo, line=card.line)
         if card.kind == "cloze":
             items.setdefault(card.note, Item(card.note, "cloze", cloze=card.cloze, explain=card.explain, **common))
         elif card.kind == "basic" and card.id == f"{card.note}:reverse":
-            items[card.note] = Item(**{**items[card.note].__dict__, "reverse": True})
+            items[card.note] = replace(items[card.note], reverse=True)
         else:
             items[card.id] = Item(card.id, card.kind, front=card.prompt, answer=card.answer, accept=card.accept,
                                   options=card.options, explain=card.explain, **common)
@@ -80,4 +95,4 @@ def make_id(text: str, taken: set[str], fallback: str = "card") -> str:
     return candidate
 
 
-__all__ = ["DeckDraft", "Item", "draft_from_deck", "make_id", "own_tags"]
+__all__ = ["DeckDraft", "Item", "ItemFields", "draft_from_deck", "make_id", "own_tags"]

@@ -60,7 +60,7 @@ def rows(draft: DeckDraft) -> list[tuple[str, ...]]:
     import genanki
 
     name = inert_name(anki_deck_name(draft))
-    out = []
+    out: list[tuple[str, ...]] = []
     for item in draft.items:
         notetype, front, back = _fields(item)
         tags = " ".join(dict.fromkeys((*draft.tags, *item.tags)))  # ids: they start with a letter or digit

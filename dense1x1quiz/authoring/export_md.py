@@ -104,8 +104,8 @@ def roundtrip_problems(draft: DeckDraft, markdown: str) -> list[str]:
     from dense1x1quiz.authoring.markdown_import import parse_notes
 
     back = parse_notes(markdown, draft.id).draft
-    again = {e.id: replace(e, line=0) for e in (*back.items, *back.tables)}
-    return [e.id for e in (*draft.items, *draft.tables) if again.get(e.id) != replace(e, line=0)]
+    again = {e.id: replace(e, line=0) for e in back.entries}
+    return [e.id for e in draft.entries if again.get(e.id) != replace(e, line=0)]
 
 
 __all__ = ["deck_to_markdown", "roundtrip_problems"]

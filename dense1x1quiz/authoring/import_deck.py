@@ -88,7 +88,7 @@ def import_to_deck(notes_path: Path, output: Path | None = None, deck_id: str | 
         if state != "intact" and not force:
             raise QuizError(_refusal(path, state, old_draft, changes))
     else:
-        changes = Changes(added=[e.id for e in (*draft.items, *draft.tables)])
+        changes = Changes(added=[e.id for e in draft.entries])
     header = (f"Written by `quiz import` from {notes_path.name}. Importing the notes again updates this file and\n"
               "keeps every card's id (and so its review history). The `imported:` line records what was\n"
               "written: once this file is edited, a new import replaces it only with --force.")

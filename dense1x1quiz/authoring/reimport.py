@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Set
 from dataclasses import dataclass, field, replace
 
 from dense1x1quiz.authoring.draft import DeckDraft, Item, make_id
@@ -56,7 +56,7 @@ def _words(entry: Entry) -> set[str]:
 
 
 class _Matcher:
-    def __init__(self, entries: list[Entry], olds: dict[str, Entry], pinned: set[str]):
+    def __init__(self, entries: list[Entry], olds: dict[str, Entry], pinned: Set[str]):
         self.entries = entries
         self.ids: dict[int, str] = {i: e.id for i, e in enumerate(entries) if e.id in pinned}
         self.free = {k: v for k, v in olds.items() if k not in self.ids.values()}
@@ -106,13 +106,13 @@ class _Matcher:
         del self.free[old_id]
 
 
-def keep_ids(new: DeckDraft, old: DeckDraft, pinned: set[str] = frozenset()) -> tuple[DeckDraft, Changes]:
+def keep_ids(new: DeckDraft, old: DeckDraft, pinned: Set[str] = frozenset()) -> tuple[DeckDraft, Changes]:
     """`new` with ids taken from the matching items of `old`, and what was added, changed and removed.
 
     Ids in `pinned` (set explicitly in the notes) are kept as they are.
     """
-    entries: list[Entry] = [*new.items, *new.tables]
-    olds: dict[str, Entry] = {e.id: e for e in (*old.items, *old.tables)}
+    entries: list[Entry] = list(new.entries)
+    olds: dict[str, Entry] = {e.id: e for e in old.entries}
     matcher = _Matcher(entries, olds, pinned)
     matcher.by_key(_content)
     matcher.by_id()

@@ -7,6 +7,7 @@ against it, and only running a demo imports the demo's own module (`dense1x1quiz
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from dense1x1quiz.text import quoted, quoted_text
@@ -53,7 +54,7 @@ def _given(value: object) -> str:
     return quoted_text(value) if isinstance(value, str) else repr(value)
 
 
-def check_params(params: dict[str, object], demo: str | None = None) -> list[str]:
+def check_params(params: Mapping[str, object], demo: str | None = None) -> list[str]:
     """Problems with demo parameters given as text or ints; an empty list when they are fine.
 
     With `demo` (a known name), a parameter that demo does not take is a problem too."""

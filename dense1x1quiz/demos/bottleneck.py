@@ -4,13 +4,16 @@ mult-adds beside the paper's Table 1."""
 
 from __future__ import annotations
 
+import functools
+import operator
+
 import numpy as np
 
 from dense1x1quiz import ops
 from dense1x1quiz.demos import common, papers
 from dense1x1quiz.demos.draw import arrow, drawing, row, tensor
 from dense1x1quiz.demos.papers import Layer
-from dense1x1quiz.demos.result import Check, DemoResult, Table, Text, median_time, num, seconds, shape
+from dense1x1quiz.demos.result import Block, Check, DemoResult, Table, Text, median_time, num, seconds, shape
 
 DEFAULTS = {"height": 56, "width": 56, "cin": 256, "cout": 64}  # cout: the bottleneck's width
 CONVENTION = "weights only, as the paper; 1 MAC = 1 multiply + 1 add = 1 FLOP there"
@@ -30,8 +33,9 @@ def _nine_shifts(gen, n: int, c: int, h: int, w: int) -> float:
     weight = common.randn(gen, c, c, 3, 3, scale=(9 * c) ** -0.5)
     padded = ops.conv2d(y, weight, padding=1)
     yp = np.pad(y, ((0, 0), (0, 0), (1, 1), (1, 1)))
-    summed = sum(ops.conv1x1(np.ascontiguousarray(yp[:, :, di:di + h, dj:dj + w]), weight[:, :, di, dj])
-                 for di in range(3) for dj in range(3))
+    summed = functools.reduce(operator.add, (
+        ops.conv1x1(np.ascontiguousarray(yp[:, :, di:di + h, dj:dj + w]), weight[:, :, di, dj])
+        for di in range(3) for dj in range(3)))
     return common.max_diff(padded, summed)
 
 
@@ -50,21 +54,22 @@ def run(p: dict) -> DemoResult:
     weights = {name: [common.randn(gen, L.c_out, L.c_in, L.kernel, L.kernel, scale=(L.c_in * L.kernel**2) ** -0.5)
                       for L in layers] for name, layers in designs.items()}
 
-    def forward(name: str):
+    def forward(name: str) -> np.ndarray:
         y = x
         for k, (layer, weight) in enumerate(zip(designs[name], weights[name], strict=True)):
             y = ops.conv1x1(y, weight) if layer.kernel == 1 else ops.conv2d(y, weight, padding=1)
             y = ops.relu(y) if k < len(designs[name]) - 1 else y
         return y
 
-    times, outputs = {}, {}
+    times: dict[str, float] = {}
+    outputs: dict[str, np.ndarray] = {}
     for name in designs:
-        times[name], outputs[name] = median_time(lambda name=name: forward(name))
+        times[name], outputs[name] = median_time(functools.partial(forward, name))
 
     totals = {name: papers.total(layers) for name, layers in designs.items()}
     rows = [("plain: 2 × conv 3×3", f"2 × {shape((c, c, 3, 3))}", num(totals["plain"][0]),
              num(n * totals["plain"][1]))]
-    figures_layers = {name: [] for name in designs}
+    figures_layers: dict[str, list[dict[str, object]]] = {name: [] for name in designs}
     for name, layers in designs.items():
         for layer in layers:
             wshape = (layer.c_out, layer.c_in, layer.kernel, layer.kernel)
@@ -78,7 +83,7 @@ def run(p: dict) -> DemoResult:
     r50, r34 = papers.total(papers.resnet_layers(True)), papers.total(papers.resnet_layers(False))
     paper = papers.PAPER_RESNET
     nine_shifts = Check("3×3 conv = sum of nine 1×1 convs on shifted inputs", _nine_shifts(gen, n, mid, h, w))
-    blocks = [
+    blocks: list[Block] = [
         drawing(row(tensor(h, w, c), arrow("1×1"), tensor(h, w, mid), arrow("3×3"), tensor(h, w, mid),
                     arrow("1×1"), tensor(h, w, c))),
         Text(f"In and out: NCHW {shape((n, c, h, w))} = NHWC {shape((n, h, w, c))}; ReLU between convs.", "dim"),

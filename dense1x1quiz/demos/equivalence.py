@@ -8,7 +8,7 @@ import numpy as np
 from dense1x1quiz import costs, ops
 from dense1x1quiz.demos import common
 from dense1x1quiz.demos.draw import arrow, drawing, matrix, row, tensor
-from dense1x1quiz.demos.result import Check, DemoResult, Table, Text, median_time, num, seconds, shape
+from dense1x1quiz.demos.result import Block, Check, DemoResult, Table, Text, median_time, num, seconds, shape
 
 DEFAULTS = {"height": 8, "width": 8, "cin": 64, "cout": 32, "batch": 2}
 CONVENTION = "params = weights + biases; 1 MAC = 1 multiply + 1 add; float32"
@@ -48,7 +48,7 @@ def run(p: dict) -> DemoResult:
 
     params, macs = costs.conv_params(ci, co, 1), n * costs.conv_macs(h, w, ci, co, 1)
     rows_count = n * h * w
-    blocks = [
+    blocks: list[Block] = [
         drawing(row(tensor(h, w, ci), arrow("reshape"), matrix(rows_count, ci), arrow(f"@ Wᵀ {shape((ci, co))}"),
                     matrix(rows_count, co), arrow("reshape"), tensor(h, w, co))),
         Text(f"One nn.Linear({ci}, {co}) — {num(params)} params — used as a 1×1 conv: {num(rows_count)} "

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dense1x1quiz import costs, ops
 from dense1x1quiz.demos import common
 from dense1x1quiz.demos.draw import arrow, drawing, label, row, tensor, vector
-from dense1x1quiz.demos.result import Check, DemoResult, Table, Text, num, shape
+from dense1x1quiz.demos.result import Block, Check, DemoResult, Table, Text, num, shape
 from dense1x1quiz.errors import UsageError
 
 LOOP_WINDOWS = 1024  # the per-window Python check visits at most this many windows
@@ -75,7 +75,7 @@ def run(p: dict) -> DemoResult:
     )
     conv_vs_dense = Check(f"7×7 input: conv head = dense head ({shape(y_dense.shape)})",
                           common.max_diff(y_conv.reshape(y_dense.shape), y_dense))
-    blocks = [
+    blocks: list[Block] = [
         drawing(row(label("7×7 input  "), tensor(WINDOW, WINDOW, c), arrow("7×7 conv, 1×1, 1×1"),
                     vector(CLASSES), label(" = dense head")),
                 row(label(f"{h}×{w} input"), tensor(h, w, c), arrow("same weights"), tensor(ho, wo, CLASSES),

@@ -7,7 +7,7 @@ import numpy as np
 
 from dense1x1quiz import costs, ops
 from dense1x1quiz.demos import common
-from dense1x1quiz.demos.result import Check, DemoResult, Drawing, Table, Text, num, shape
+from dense1x1quiz.demos.result import Block, Check, DemoResult, Drawing, Table, Text, num, shape
 
 DEFAULTS = {"height": 5, "width": 5, "cin": 3, "cout": 4}
 CONVENTION = "params = weights + biases; float32; 3×3 convs with padding 1 ('same')"
@@ -68,7 +68,7 @@ def run(p: dict) -> DemoResult:
     if p["layout"] == "nhwc":  # Keras first
         table = Table((table.columns[0], table.columns[2], table.columns[1]),
                       tuple((r[0], r[2], r[1]) for r in table.rows), align="lll")
-    blocks = [
+    blocks: list[Block] = [
         Drawing(_memory_order(h, w, ci, p["layout"])),
         table,
         Check("Keras conv, kernel = w.permute(2, 3, 1, 0)", common.max_diff(ops.nchw_to_nhwc(feat), feat_k)),

@@ -7,7 +7,7 @@ import numpy as np
 
 from dense1x1quiz import costs, ops
 from dense1x1quiz.demos import common, papers
-from dense1x1quiz.demos.result import Check, DemoResult, Drawing, Table, Text, median_time, num, seconds, shape
+from dense1x1quiz.demos.result import Block, Check, DemoResult, Drawing, Table, Text, median_time, num, seconds, shape
 
 DEFAULTS = {"height": 28, "width": 28, "cin": 192}
 CONVENTION = "weights only, as Table 1; 1 MAC = 1 multiply + 1 add = 1 op there"
@@ -64,7 +64,7 @@ def run(p: dict) -> DemoResult:
         ("pool → 1×1", *cost(c, B["pool_proj"], 1), "0", "0"),
         ("total", num(ours[0]), num(n * ours[1]), num(mine_naive[0]), num(n * mine_naive[1])),
     )
-    blocks = [
+    blocks: list[Block] = [
         Drawing(_branches(h, w, c, y_nchw.shape[1])),
         Text(f"NHWC: {shape((n, h, w, c))} → {shape(y_nhwc.shape)}. Naive (no reductions), 3×3 and 5×5 see all "
              f"{c} channels and the pooled input passes through: {h}×{w}×{naive_channels}, growing each module.",
@@ -116,7 +116,8 @@ def _branches(h: int, w: int, c: int, c_out: int) -> tuple[str, ...]:
 
 def _sum(a: tuple[str, str], b: tuple[str, str]) -> tuple[str, str]:
     """Two (params, MACs) pairs of formatted numbers added."""
-    return tuple(num(int(x.replace(",", "")) + int(y.replace(",", ""))) for x, y in zip(a, b, strict=True))
+    params, macs = (num(int(x.replace(",", "")) + int(y.replace(",", ""))) for x, y in zip(a, b, strict=True))
+    return params, macs
 
 
 __all__ = ["CONVENTION", "DEFAULTS", "estimate_bytes", "run"]

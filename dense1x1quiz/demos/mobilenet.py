@@ -6,7 +6,7 @@ from __future__ import annotations
 from dense1x1quiz import costs, ops
 from dense1x1quiz.demos import common, papers
 from dense1x1quiz.demos.draw import arrow, drawing, row, tensor
-from dense1x1quiz.demos.result import Check, DemoResult, Table, Text, median_time, num, seconds, shape
+from dense1x1quiz.demos.result import Block, Check, DemoResult, Table, Text, median_time, num, seconds, shape
 
 DEFAULTS = {"height": 14, "width": 14, "cin": 512, "cout": 512}
 CONVENTION = "weights only, as the paper; 1 MAC = 1 multiply + 1 add = 1 mult-add"
@@ -54,7 +54,7 @@ def run(p: dict) -> DemoResult:
          f"{100 * q / net_params:.2f}%", f"{papers.PAPER_MOBILENET_SHARES[kind][1]:.2f}%")
         for kind, (q, m) in shares.items()
     )
-    blocks = [
+    blocks: list[Block] = [
         drawing(row(tensor(h, w, ci), arrow("depthwise 3×3"), tensor(h, w, ci), arrow("pointwise 1×1"),
                     tensor(h, w, co))),
         Table(("one layer", "weight", "params", "MACs", "NumPy time"), layer_rows,

@@ -8,7 +8,7 @@ import numpy as np
 from dense1x1quiz import costs, ops
 from dense1x1quiz.demos import common
 from dense1x1quiz.demos.draw import arrow, drawing, row, tensor
-from dense1x1quiz.demos.result import Check, DemoResult, Table, Text, num, shape
+from dense1x1quiz.demos.result import Block, Check, DemoResult, Table, Text, num, shape
 
 DEFAULTS = {"height": 8, "width": 8, "cin": 64, "cout": 32}
 CONVENTION = "params = weights + biases; 1 MAC = 1 multiply + 1 add; float32"
@@ -40,7 +40,7 @@ def run(p: dict) -> DemoResult:
     p1, p2, pm = costs.conv_params(ci, co, 1), costs.conv_params(co, co, 1), costs.conv_params(ci, co, 1)
     m1, m2 = n * costs.conv_macs(h, w, ci, co, 1), n * costs.conv_macs(h, w, co, co, 1)
     lay = common.layout_columns(p)
-    blocks = [
+    blocks: list[Block] = [
         drawing(row(tensor(h, w, ci), arrow("1×1"), tensor(h, w, co), arrow("ReLU"), tensor(h, w, co),
                     arrow("1×1"), tensor(h, w, co))),
         Table(("layer", "weight", *lay, "params", "MACs"), (

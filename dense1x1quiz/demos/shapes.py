@@ -6,7 +6,7 @@ from __future__ import annotations
 from dense1x1quiz import costs, ops
 from dense1x1quiz.demos import common
 from dense1x1quiz.demos.draw import arrow, drawing, label, row, tensor, vector
-from dense1x1quiz.demos.result import Check, DemoResult, Table, Text, median_time, num, shape
+from dense1x1quiz.demos.result import Block, Check, DemoResult, Table, Text, median_time, num, shape
 
 DEFAULTS = {"height": 8, "width": 8, "cin": 64, "cout": 32}
 CONVENTION = "params = weights + biases; 1 MAC = 1 multiply + 1 add; float32"
@@ -60,7 +60,7 @@ def run(p: dict) -> DemoResult:
         f"(in NHWC order: element {num((i * w + j) * ci + c)}). The dense layer has separate weights for "
         f"each of the {num(flat)} elements, no idea which were neighbours, and no H×W in its output."
     )
-    blocks = [
+    blocks: list[Block] = [
         drawing(
             row(label("dense"), tensor(h, w, ci), arrow("flatten"), vector(flat), arrow(f"W {shape((co, flat))}"),
                 vector(co)),
