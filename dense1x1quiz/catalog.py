@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,7 @@ class DeckEntry:
     origin: str  # "built-in", "user" or "path"
     deck: Deck | DeckOutline | None
     error: DeckError | None
+    clash_id: str | None = None  # the deck id it shares with another user-folder file (both are unusable)
 
     @property
     def name(self) -> str:
@@ -38,11 +40,11 @@ class DeckEntry:
 
 
 def _yaml_files(folder: Path) -> list[Path]:
-    """The `*.yaml` files of `folder`; anything else so named but a folder (a FIFO, a device, a dangling
-    link) is listed too, and the loader reports it as broken (it never opens it in a way that blocks)."""
+    """The `*.yaml` entries of `folder`: files, and anything else so named (a folder, a FIFO, a device, a
+    dangling link), which the loader reports as broken (it never opens one in a way that blocks)."""
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.is_dir())
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
 
 
 def _entry(path: Path, origin: str, outline: bool = False) -> DeckEntry:
@@ -53,31 +55,75 @@ def _entry(path: Path, origin: str, outline: bool = False) -> DeckEntry:
     return DeckEntry(path, origin, deck, None)
 
 
+_NOTHING = "nothing"  # what `_kind` says when no file is there
+
+
 def _kind(path: Path) -> str | None:
-    """What is at `path` if it is not a regular file (`a folder`, `a named pipe (FIFO)` …): None for a
-    regular file or nothing."""
+    """What is at `path` if it is not a regular file (`a folder`, `a named pipe (FIFO)` …, or `_NOTHING`):
+    None for a regular file, or for one that cannot be looked at (a symlink loop: the loader says why)."""
     try:
         return kind_of(path.stat().st_mode)
-    except (OSError, ValueError):
+    except (FileNotFoundError, NotADirectoryError, ValueError):  # ValueError: a NUL in the name
+        return _NOTHING
+    except OSError:
         return None
 
 
 def find_decks(outline: bool = False) -> list[DeckEntry]:
     """Every built-in deck and every deck in the user deck folder, broken ones included.
 
-    Review history is keyed by deck id, so a second deck with an id already taken is listed as broken.
+    Review history is keyed by deck id, so no two of these files may use one id: a user-folder deck
+    with a built-in deck's id is broken (the built-in one keeps its id), and user-folder decks sharing
+    an id are all broken, each naming the others (which one would win must not hang on file names).
     """
     found = [_entry(p, "built-in", outline) for p in _yaml_files(builtin_deck_dir())]
     found += [_entry(p, "user", outline) for p in _yaml_files(user_deck_dir())]
-    owners: dict[str, Path] = {}
+    users: dict[str, list[int]] = {}  # deck id → indexes of the files using it
     for i, entry in enumerate(found):
-        if entry.deck is None:
+        if entry.deck is not None:
+            users.setdefault(entry.deck.id, []).append(i)
+    for deck_id, indexes in users.items():
+        if len(indexes) < 2:
             continue
-        first = owners.setdefault(entry.deck.id, entry.path)
-        if first != entry.path:
-            problem = Problem(str(entry.path), 1, 1, f"deck id `{entry.deck.id}` is already used by {first}")
-            found[i] = DeckEntry(entry.path, entry.origin, None, DeckError([problem]))
+        owner = found[indexes[0]]
+        if owner.origin == "built-in":  # built-in decks come first: the first of them keeps the id
+            for i in indexes[1:]:
+                found[i] = _broken(found[i], f"deck id `{deck_id}` is already used by {owner.path}")
+            continue
+        for i in indexes:
+            others = _and([str(found[j].path) for j in indexes if j != i])
+            found[i] = _broken(found[i], f"deck id `{deck_id}` is also used by {others}; {_RENAME_ONE}", deck_id)
     return found
+
+
+def _broken(entry: DeckEntry, message: str, clash_id: str | None = None) -> DeckEntry:
+    """`entry` made unusable by `message` (its deck id is taken)."""
+    problem = Problem(str(entry.path), 1, 1, message)
+    return DeckEntry(entry.path, entry.origin, None, DeckError([problem]), clash_id)
+
+
+_RENAME_ONE = "give one of them another `deck:` id"
+
+
+def _and(items: list[str]) -> str:
+    """`a`, `a and b`, `a, b and c`."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _clash_error(deck_id: str, entries: list[DeckEntry]) -> QuizError:
+    """The error for naming a deck id that more than one user-folder file uses."""
+    files = _and([str(e.path) for e in entries])
+    return QuizError(f"deck id `{deck_id}` is used by {files}; {_RENAME_ONE}")
+
+
+def _usable(entries: list[DeckEntry]) -> list[DeckEntry]:
+    """The entries with a usable deck, after saying once on stderr which broken ones are skipped."""
+    broken = [e for e in entries if e.deck is None]
+    if broken:
+        files = ", ".join(one_line(str(e.path)) for e in broken)
+        count = f"{len(broken)} broken deck{'s' * (len(broken) != 1)}"
+        sys.stderr.write(f"Warning: skipped {count} (`quiz decks` says why): {files}\n")
+    return [e for e in entries if e.deck is not None]
 
 
 @overload
@@ -96,18 +142,23 @@ def resolve(names: list[str], outline: bool = False) -> Sequence[Deck | DeckOutl
     already has (built-in, user folder, or another path) is a QuizError naming both files.
     """
     if not names:
-        return [e.deck for e in find_decks(outline) if e.deck is not None]
+        return [e.deck for e in _usable(find_decks(outline)) if e.deck is not None]
     known = None
     chosen: dict[Path, DeckEntry] = {}  # by real path: one file named twice is one deck
     for name in names:
         path = Path(name)
         kind = _kind(path)
-        if path.suffix in (".yaml", ".yml") or kind not in (None, "a folder"):  # a folder named like a deck is not one
-            if kind is None and not path.is_file():
+        # A path: a .yaml name, or a FIFO or device (a folder is one only if named like a deck). What cannot
+        # be looked at (a symlink loop) goes to the loader, which says why, as `quiz validate` does.
+        if path.suffix in (".yaml", ".yml") or kind not in (None, "a folder", _NOTHING):
+            if kind == _NOTHING:
                 raise UsageError(f"no deck file at {one_line(name)}")
             entry = _entry(path, "path", outline)  # a FIFO, device or folder: the loader says what it is
         else:
             known = known if known is not None else find_decks(outline)
+            clashing = [e for e in known if e.clash_id == name]
+            if clashing:
+                raise _clash_error(name, clashing)
             matches = [e for e in known if name in (e.name, e.path.stem)]
             if not matches:
                 names_known = ", ".join(sorted({e.name for e in known})) or "none"
@@ -130,14 +181,22 @@ def _id_clashes(named: list[tuple[Path, Path, str]], catalogue: list[DeckEntry])
     """Each (path as named, real path, deck id) of `named` whose id a deck from another file has already
     (the catalogue's decks first, then the earlier ones of `named`), with the message saying so.
 
-    Review history is keyed by deck id: two files with one id would read and write one history."""
-    owners = {e.deck.id: (e.path, e.path.resolve()) for e in catalogue if e.deck is not None}
+    Review history is keyed by deck id: two files with one id would read and write one history. User-folder
+    decks that share an id with each other (all unusable) count as using it."""
+    owners: dict[str, list[tuple[Path, Path]]] = {}  # deck id → (path as shown, real path) of its files
+    for e in catalogue:
+        deck_id = e.deck.id if e.deck is not None else e.clash_id
+        if deck_id is not None:
+            owners.setdefault(deck_id, []).append((e.path, e.path.resolve()))
     clashes = []
     for shown, real, deck_id in named:
-        owner_shown, owner = owners.setdefault(deck_id, (shown, real))
-        if owner != real:
-            clashes.append((shown, f"deck id `{deck_id}` in {shown} is already used by {owner_shown}; "
+        files = owners.setdefault(deck_id, [])
+        others = [owner_shown for owner_shown, owner in files if owner != real]
+        if others:
+            clashes.append((shown, f"deck id `{deck_id}` in {shown} is already used by {others[0]}; "
                                    "give it another `deck:` id"))
+        if not files:  # the first file with this id owns it; a clashing one does not
+            files.append((shown, real))
     return clashes
 
 

@@ -7,7 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from dense1x1quiz.authoring.import_deck import import_to_deck
@@ -286,6 +286,7 @@ MARKDOWN_BITS = st.sampled_from([
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(MARKDOWN_BITS, max_size=25))
+@example(["# Title", "# Title", "**", "**"])  # a heading over nothing but markup: once a card with an empty back
 def test_whatever_the_notes_the_deck_written_validates(tmp_path, lines):
     notes = tmp_path / "fuzz.md"
     notes.write_text("\n".join(lines))
@@ -300,6 +301,16 @@ def test_whatever_the_notes_the_deck_written_validates(tmp_path, lines):
     deck, problems = check_deck(out)
     assert deck is not None and not [p for p in problems if not p.warning]
     assert len(deck.cards) == len(result.deck.cards)
+
+
+def test_a_heading_over_nothing_but_markup_is_skipped_with_a_warning_naming_its_line(tmp_path):
+    notes = tmp_path / "n.md"
+    notes.write_text("# Title\n# Empty\n**\n**\n\n# Full\n\nText.\n")
+    result = import_to_deck(notes, tmp_path / "n.yaml", deck_id="n")
+    assert result.notes.warnings == [f"{notes}:2: question 'Empty' has no answer; skipped"]
+    deck, problems = check_deck(tmp_path / "n.yaml")
+    assert deck is not None and not problems
+    assert [(c.prompt, c.answer) for c in deck.cards] == [("Full", "Text.")]
 
 
 def test_keep_ids_matches_edited_cards_to_their_old_ids_in_any_order():

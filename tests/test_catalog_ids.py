@@ -3,11 +3,12 @@ borrows the history of a built-in deck, a user-folder deck or another path."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pytest
 
-from dense1x1quiz.catalog import builtin_deck_dir, resolve
+from dense1x1quiz.catalog import builtin_deck_dir, find_decks, resolve
 from dense1x1quiz.errors import QuizError
 
 IMPOSTOR = "deck: dense-vs-1x1\ntitle: Impostor\ncards:\n  - {id: dense-definition, front: q, back: a}\n"
@@ -87,3 +88,83 @@ def test_validate_warns_about_an_id_an_installed_deck_or_an_earlier_file_has(tmp
         f"{builtin_deck_dir() / 'dense-vs-1x1.yaml'}; give it another `deck:` id",
         f"{two}:1:1: warning: deck id `same` in {two} is already used by {one}; give it another `deck:` id",
     ]
+
+
+def test_user_folder_decks_sharing_an_id_are_both_unusable_and_naming_the_id_names_both(tmp_path, cli, isolated_home,
+                                                                                       monkeypatch):
+    """A new deck in the user folder with an existing deck's id takes over neither its id nor its history,
+    whichever file name sorts first: both files are broken, each naming the other."""
+    monkeypatch.chdir(tmp_path)  # where export would write
+    folder = isolated_home / "decks"
+    folder.mkdir(parents=True)
+    b = folder / "b.yaml"
+    b.write_text(SAME.format(title="B").replace("same", "same-id"))
+    studied = cli("study", "same-id", "--mode", "flip", input="\n3\n", **LIMITS)
+    assert studied.returncode == 0, studied.stderr
+    assert reviews_in(isolated_home) == 1
+    a = folder / "a.yaml"
+    a.write_text(SAME.format(title="A").replace("same", "same-id"))
+
+    listed = cli("decks", "--json", **LIMITS)
+    errors = {e["path"]: e.get("error") for e in json.loads(listed.stdout) if e["path"].startswith(str(folder))}
+    assert errors == {
+        str(a): f"{a}:1:1: deck id `same-id` is also used by {b}; give one of them another `deck:` id",
+        str(b): f"{b}:1:1: deck id `same-id` is also used by {a}; give one of them another `deck:` id",
+    }
+    both = f"Error: deck id `same-id` is used by {a} and {b}; give one of them another `deck:` id\n"
+    for command in (["study", "same-id", "--mode", "flip"], ["stats", "same-id"], ["export", "same-id"],
+                    ["exam", "same-id", "-n", "1"]):
+        result = cli(*command, input="\n3\n", **LIMITS)
+        assert (result.returncode, result.stdout, result.stderr) == (1, "", both), command
+    by_stem = cli("study", "a", "--mode", "flip", input="\n3\n", **LIMITS)
+    assert (by_stem.returncode, by_stem.stderr) == (
+        1, f"Error: {a}:1:1: deck id `same-id` is also used by {b}; give one of them another `deck:` id\n")
+    by_path = cli("study", str(a), "--mode", "flip", input="\n3\n", **LIMITS)
+    assert (by_path.returncode, by_path.stderr) == (
+        1, f"Error: deck id `same-id` in {a} is already used by {b}; give it another `deck:` id\n")
+    assert reviews_in(isolated_home) == 1
+    assert not (tmp_path / "same-id.md").exists()
+
+
+def test_three_user_folder_decks_with_one_id_each_name_the_two_others(isolated_home):
+    folder = isolated_home / "decks"
+    folder.mkdir(parents=True)
+    paths = [folder / f"{name}.yaml" for name in "xyz"]
+    for path in paths:
+        path.write_text(SAME.format(title=path.stem))
+    x, y, z = paths
+    assert {e.path: str(e.error) for e in find_decks() if e.origin == "user"} == {
+        x: f"{x}:1:1: deck id `same` is also used by {y} and {z}; give one of them another `deck:` id",
+        y: f"{y}:1:1: deck id `same` is also used by {x} and {z}; give one of them another `deck:` id",
+        z: f"{z}:1:1: deck id `same` is also used by {x} and {y}; give one of them another `deck:` id",
+    }
+    with pytest.raises(QuizError, match=f"^deck id `same` is used by {x}, {y} and {z}; give one of them"):
+        resolve(["same"])
+
+
+def test_a_user_folder_deck_with_a_built_in_decks_id_is_broken_and_the_built_in_deck_keeps_it(cli, isolated_home):
+    folder = isolated_home / "decks"
+    folder.mkdir(parents=True)
+    impostor = folder / "impostor.yaml"
+    impostor.write_text(IMPOSTOR)
+    (entry,) = [e for e in find_decks() if e.origin == "user"]
+    assert (entry.deck, str(entry.error)) == (
+        None, f"{impostor}:1:1: deck id `dense-vs-1x1` is already used by {builtin_deck_dir() / 'dense-vs-1x1.yaml'}")
+    (deck,) = resolve(["dense-vs-1x1"])
+    assert deck.path == str(builtin_deck_dir() / "dense-vs-1x1.yaml")
+
+
+def test_every_deck_commands_skip_broken_user_decks_with_one_warning(tmp_path, cli, isolated_home):
+    """`quiz study`, `exam` and `stats` with no DECK use every usable deck and say once which are skipped."""
+    folder = isolated_home / "decks"
+    folder.mkdir(parents=True)
+    a, b, bad = folder / "a.yaml", folder / "b.yaml", folder / "bad.yaml"
+    a.write_text(SAME.format(title="A"))
+    b.write_text(SAME.format(title="B"))
+    bad.write_text("deck: bad\ntitle: Bad\ncards: [{id: a, front: q}]\n")
+    warning = f"Warning: skipped 3 broken decks (`quiz decks` says why): {a}, {b}, {bad}\n"
+    for command in (["study", "--mode", "flip"], ["stats"], ["exam", "-n", "1", "--seed", "1"]):
+        result = cli(*command, input="q\n", **LIMITS)
+        assert result.stderr.startswith(warning) and result.stderr.count("Warning") == 1, command
+        assert result.stdout, command  # the built-in decks were used
+    assert reviews_in(isolated_home) == 0

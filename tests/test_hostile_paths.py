@@ -103,8 +103,34 @@ def test_a_fifo_in_the_user_deck_folder_is_listed_as_broken_and_skipped(isolated
     as_json = run_quiz("decks", "--json", **LIMITS)
     assert f'"error": "{folder / "x.yaml"}:1:1: is a named pipe (FIFO), not a deck"' in as_json.stdout
     studied = run_quiz("study", "--mode", "flip", input="q\n", **LIMITS)  # every usable deck; the FIFO is skipped
-    assert (studied.returncode, studied.stderr) == (0, "")
+    warning = f"Warning: skipped 1 broken deck (`quiz decks` says why): {folder / 'x.yaml'}\n"
+    assert (studied.returncode, studied.stderr) == (0, warning)
     assert run_quiz("stats", **LIMITS).returncode == 0
+
+
+def test_a_folder_named_like_a_deck_in_the_user_deck_folder_is_listed_as_broken_and_skipped(isolated_home):
+    folder = isolated_home / "decks"
+    (folder / "x.yaml").mkdir(parents=True)
+    listed = run_in_process("decks", **LIMITS)
+    assert listed.returncode == 0
+    assert listed.stdout.splitlines()[-1].split() == ["x.yaml", "–", "broken:", "is", "a", "folder,", "not", "a",
+                                                      "deck", "user"]
+    as_json = run_in_process("decks", "--json", **LIMITS)
+    assert f'"error": "{folder / "x.yaml"}:1:1: is a folder, not a deck"' in as_json.stdout
+    studied = run_in_process("study", "--mode", "flip", input="q\n", **LIMITS)
+    assert (studied.returncode, studied.stderr) == (
+        0, f"Warning: skipped 1 broken deck (`quiz decks` says why): {folder / 'x.yaml'}\n")
+
+
+@pytest.mark.parametrize("command", [["study"], ["exam"], ["stats"], ["export"], ["validate"]])
+def test_a_symlink_loop_named_as_a_deck_says_what_validate_says(tmp_path, command, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    loop = tmp_path / "LOOP.yaml"
+    loop.symlink_to(loop)
+    result = run_in_process(*command, str(loop), input="q\n", **LIMITS)
+    assert (result.returncode, result.stdout) == (1, "")
+    message = f"{loop}:1:1: cannot be read: Too many levels of symbolic links"
+    assert result.stderr == (message if command == ["validate"] else f"Error: {message}") + "\n"
 
 
 def test_import_refuses_a_fifo_a_folder_and_a_device(tmp_path, fifo):

@@ -102,3 +102,38 @@ def test_import_refuses_what_is_not_notes_and_writes_nothing(samples, sample, tm
     expected = MESSAGES[sample].format(path=samples[sample], home=isolated_home)
     assert (result.returncode, result.stdout, result.stderr) == (1, "", f"Error: {expected}\n")
     assert not out.exists()
+
+
+README = Path(__file__).parent.parent / "README.md"
+FENCED_DECK = "deck: shown\ntitle: Shown\ncards:\n  - {id: a, front: q, back: a}\n"
+
+
+@pytest.mark.parametrize("notes", [
+    pytest.param(f"# Notes\n\nA deck looks like this:\n\n```yaml\n{FENCED_DECK}```\n\nMore notes.\n", id="backticks"),
+    pytest.param(f"---\ntitle: My notes\n---\n\n~~~~\n{FENCED_DECK}~~~\n~~~~\n\nQ: what?\nA: that\n",
+                 id="front-matter-and-tildes"),
+    pytest.param(f"tags: [a]\n\n  ```\n{FENCED_DECK}", id="unclosed-indented-fence"),
+    pytest.param(f"Topic: decks\n\n{FENCED_DECK}", id="another-key-first"),
+    pytest.param("# Notes\n\n" + "".join(f"    {line}\n" for line in FENCED_DECK.splitlines()), id="indented-code"),
+    pytest.param(f"Q: is this a deck?\nA: no\n\n{FENCED_DECK}", id="yaml-lines-under-notes"),
+])
+def test_notes_showing_a_deck_in_a_code_block_are_notes(notes):
+    assert file_kind(notes.encode()) == "notes"
+
+
+def test_the_readme_which_shows_decks_in_fenced_blocks_is_notes(tmp_path, isolated_home):
+    assert file_kind(README.read_bytes()) == "notes"
+    result = run_in_process("import", str(README), "-o", str(tmp_path / "readme.yaml"), **LIMITS)
+    assert result.returncode == 0, result.stderr
+    assert "is already a quiz deck" not in result.stderr
+
+
+@pytest.mark.parametrize("deck", [
+    pytest.param(FENCED_DECK, id="plain"),
+    pytest.param(f"# a comment\n#\n---\n{FENCED_DECK}", id="comments-and-document-start"),
+    pytest.param(f"%YAML 1.2\n---\ntitle: T\ndescription: |\n  ```python\n  x = 1\n  ```\n{FENCED_DECK}",
+                 id="fence-in-a-block-scalar"),
+    pytest.param("title: Tables only\ndeck: t\ntables: []\n", id="tables"),
+])
+def test_a_deck_is_a_deck_whatever_comes_before_its_keys(deck):
+    assert file_kind(deck.encode()) == "deck"

@@ -339,6 +339,9 @@ class _Builder:
                 self.add(Item("", "cloze", cloze=cloze, line=self.section_line), hint=hint)
                 return
         back = "\n\n".join(str(p) if kind == "text" else self.bullets(p) for kind, p in parts)  # type: ignore[arg-type]
+        if not back.strip():  # only markup (a stray `**`): a card with an empty back would not validate
+            self.warn(self.section_line, f"question {quoted_text(front[:40])} has no answer; skipped")
+            return
         self.add(Item("", "basic", front=front, answer=back, line=self.section_line), hint=hint)
 
     @staticmethod

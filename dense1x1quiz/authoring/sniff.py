@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from dense1x1quiz.deck import TOP_KEYS
 from dense1x1quiz.errors import QuizError
 
 HEAD_BYTES = 64 * 1024  # enough lines to tell; the rest of a big file is not looked at
@@ -17,8 +18,11 @@ HEAD_BYTES = 64 * 1024  # enough lines to tell; the rest of a big file is not lo
 # Anki's text-import header lines (https://docs.ankiweb.net/importing/text-files.html#file-headers).
 _ANKI_HEADER_RE = re.compile(r"#(separator|html|tags|columns|notetype|deck|guid column|notetype column|"
                              r"deck column|tags column|if matches):", re.IGNORECASE)
-_DECK_ID_RE = re.compile(r"^deck:[ \t]*\S", re.MULTILINE)
-_DECK_BODY_RE = re.compile(r"^(cards|tables):[ \t]*($|#|\[)", re.MULTILINE)
+_DECK_ID_RE = re.compile(r"deck:[ \t]*\S")
+_DECK_BODY_RE = re.compile(r"(cards|tables):[ \t]*($|#|\[)")
+_TOP_KEY_RE = re.compile(rf"({'|'.join(TOP_KEYS)}):(\s|$)")  # a top-level key a deck has
+_YAML_ASIDE_RE = re.compile(r"\s*#|---\s*$|%")  # a comment (a Markdown heading reads so too), `---`, a directive
+_FENCE_RE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)$")  # a CommonMark code fence, with its info string
 _MARKDOWN_RE = re.compile(r"\s*(#{1,6}\s|[-*+]\s|\d+[.)]\s|>|\||```|Q\d*\s*[.:)]|\*\*)")
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a zip file, or an empty one: .apkg and .colpkg are zips
 _TEXT_CONTROLS = frozenset(range(32)) - {9, 10, 12, 13}  # bytes no text file holds (tab, LF, FF, CR are fine)
@@ -37,11 +41,40 @@ def file_kind(data: bytes) -> str:
     headers = [line for line in lines[:12] if _ANKI_HEADER_RE.match(line)]
     if headers:
         return "quiz-csv" if any(h.lower().startswith("#columns:") for h in headers) else "anki-text"
-    if _DECK_ID_RE.search(text) and _DECK_BODY_RE.search(text):
+    if _is_deck(text.split("\n")):
         return "deck"
     if _tab_separated(lines[:200]):
         return "anki-text"
     return "notes"
+
+
+def _is_deck(lines: list[str]) -> bool:
+    """A quiz deck: its first line that is not blank, a comment or `---` is a top-level key a deck has
+    (`deck:`, `title:` …), and `deck:` and `cards:` (or `tables:`) are top-level keys outside fenced code
+    blocks. Markdown notes rarely start so (`Q: …` is not a deck's key), and a deck shown in notes sits in
+    a fenced or an indented code block."""
+    first = next((line for line in lines if line.strip() and not _YAML_ASIDE_RE.match(line)), "")
+    if not _TOP_KEY_RE.match(first):
+        return False
+    keys = _outside_fences(lines)
+    return any(_DECK_ID_RE.match(line) for line in keys) and any(_DECK_BODY_RE.match(line) for line in keys)
+
+
+def _outside_fences(lines: list[str]) -> list[str]:
+    """The lines not inside a fenced code block (``` or ~~~, as CommonMark has them: the closing fence
+    is of the opening one's character, at least as long, with nothing after it; an unclosed one runs
+    to the end). In a YAML deck no line starts so, but in a block scalar's text."""
+    outside, fence = [], ""
+    for line in lines:
+        m = _FENCE_RE.match(line)
+        if not fence:
+            if m and not (m.group(1)[0] == "`" and "`" in m.group(2)):  # a backtick fence's info has none
+                fence = m.group(1)
+            else:
+                outside.append(line)
+        elif m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not m.group(2).strip():
+            fence = ""
+    return outside
 
 
 def _tab_separated(lines: list[str]) -> bool:
