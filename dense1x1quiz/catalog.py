@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +13,7 @@ from dense1x1quiz.deckcache import DeckOutline, check_deck_cached, check_deck_ou
 from dense1x1quiz.env import user_deck_dir
 from dense1x1quiz.errors import DeckError, Problem, QuizError, UsageError
 from dense1x1quiz.text import one_line, quoted_text
-from dense1x1quiz.userfiles import kind_of
+from dense1x1quiz.userfiles import UserFileError, kind_of, look, why
 
 if TYPE_CHECKING:
     from dense1x1quiz.model import Deck
@@ -39,10 +41,21 @@ class DeckEntry:
 
 def _yaml_files(folder: Path) -> list[Path]:
     """The `*.yaml` files of `folder`; anything else so named but a folder (a FIFO, a device, a dangling
-    link) is listed too, and the loader reports it as broken (it never opens it in a way that blocks)."""
-    if not folder.is_dir():
+    link) is listed too, and the loader reports it as broken (it never opens it in a way that blocks).
+    A folder that cannot be looked at or listed raises UserFileError saying why."""
+    if _kind(folder) != "a folder":
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.is_dir())
+    try:
+        return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not _is_folder(p))
+    except OSError as exc:
+        raise UserFileError(folder, f"cannot be read: {why(exc)}") from None
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except (OSError, ValueError):  # unreachable: listed, and the loader says why it cannot be read
+        return False
 
 
 def _entry(path: Path, origin: str, outline: bool = False) -> DeckEntry:
@@ -55,11 +68,9 @@ def _entry(path: Path, origin: str, outline: bool = False) -> DeckEntry:
 
 def _kind(path: Path) -> str | None:
     """What is at `path` if it is not a regular file (`a folder`, `a named pipe (FIFO)` …): None for a
-    regular file or nothing."""
-    try:
-        return kind_of(path.stat().st_mode)
-    except (OSError, ValueError):
-        return None
+    regular file or nothing. A path that cannot be looked at raises UserFileError saying why."""
+    found = look(path)
+    return kind_of(found.st_mode) if found is not None else None
 
 
 def find_decks(outline: bool = False) -> list[DeckEntry]:
