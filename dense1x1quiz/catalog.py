@@ -12,7 +12,7 @@ from dense1x1quiz.deckcache import DeckOutline, check_deck_cached, check_deck_ou
 from dense1x1quiz.env import user_deck_dir
 from dense1x1quiz.errors import DeckError, Problem, QuizError, UsageError
 from dense1x1quiz.text import one_line, quoted_text
-from dense1x1quiz.userfiles import kind_of
+from dense1x1quiz.userfiles import UserFileError, kind_of, look, why
 
 if TYPE_CHECKING:
     from dense1x1quiz.model import Deck
@@ -41,10 +41,15 @@ class DeckEntry:
 
 def _yaml_files(folder: Path) -> list[Path]:
     """The `*.yaml` entries of `folder`: files, and anything else so named (a folder, a FIFO, a device, a
-    dangling link), which the loader reports as broken (it never opens one in a way that blocks)."""
-    if not folder.is_dir():
+    dangling link), which the loader reports as broken (it never opens one in a way that blocks).
+    A folder that cannot be looked at or listed raises UserFileError saying why."""
+    found = look(folder)
+    if found is None or kind_of(found.st_mode) != "a folder":
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
+    try:
+        return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
+    except OSError as exc:
+        raise UserFileError(folder, f"cannot be read: {why(exc)}") from None
 
 
 def _entry(path: Path, origin: str, outline: bool = False) -> DeckEntry:

@@ -8,6 +8,7 @@ Exit codes (DESIGN.md): 0 success, 1 a user-facing error, 2 bad usage, 130 Ctrl-
 # (~15 ms of `quiz --help`, issue 7); the annotations below are valid at runtime on 3.10.
 import os
 import sys
+import typing
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
@@ -379,38 +380,141 @@ def run(argv: list[str], prog_name: str | None = None) -> int:
     traceback. `prog_name` is the name usage lines show (default: as click finds it from sys.argv).
     Tests call this in-process; `main` is it for the `quiz` script.
 
+    Standard output is where every command writes its results: if it is closed, nothing is done; a
+    write to it that fails (a full disk, a terminal gone) is `Error: cannot write to standard output: …`
+    and exit 1, a reader that went away (`quiz … | head`) exit 1 quietly. It is flushed here, not at
+    Python's exit, where an error could not be reported. With stderr closed too, errors exit 1 silently.
+
     Every message here may quote deck or user text, so each passes `visible_lines` or `one_line`:
     no control character from outside the program reaches the terminal."""
+    real = sys.stdout
+    if real is None:  # `quiz … >&-`: fd 1 is free, and the first file opened would take it
+        _tell("Error: standard output is closed; quiz writes its results there (to discard them: > /dev/null)\n")
+        return 1
+    sys.stdout = guarded = _GuardedStdout(real)
+    try:
+        code = _run_guarded(argv, prog_name)
+        try:
+            guarded.flush()
+        except _StdoutError as exc:
+            code = _stdout_failed(exc, real)
+    finally:
+        sys.stdout = real
+    return code
+
+
+def _run_guarded(argv: list[str], prog_name: str | None) -> int:
+    """`run`'s work, with standard output guarded: each failure mapped to its message and exit code."""
     try:
         # Not standalone: click's errors come here to be shown safely (typer would print them as they are).
         code = command_group(argv)(args=argv, prog_name=prog_name, standalone_mode=False)
     except KeyboardInterrupt:
-        sys.stderr.write("\nInterrupted.\n")
+        _tell("\nInterrupted.\n")
         return 130
     except typer.Abort:
-        sys.stderr.write("Aborted!\n")
+        _tell("Aborted!\n")
         return 1
     except typer.TyperException as exc:  # click's usage errors: a bad option, value or command name
         _show_usage_error(exc)
         return exc.exit_code
+    except _StdoutError as exc:
+        return _stdout_failed(exc, sys.stdout._stream if isinstance(sys.stdout, _GuardedStdout) else sys.stdout)
+    except MemoryError:
+        _tell("Error: not enough memory for this command (a deck too large for this machine, or a memory limit "
+              "set too low); close other programs or split the deck, then try again\n")
+        return 1
     except Exception as exc:
         from dense1x1quiz.errors import QuizError  # here, not above: `quiz --help` never needs it
 
         if isinstance(exc, QuizError):
             from dense1x1quiz.ui.console import print_error
 
-            print_error(str(exc))
+            try:
+                print_error(str(exc))
+            except (OSError, ValueError):  # stderr closed or failing too: the exit code is all that is left
+                pass
             return exc.exit_code
         if os.environ.get("DENSE1X1QUIZ_DEBUG"):
             raise
         from dense1x1quiz.text import one_line
 
-        sys.stderr.write(
-            f"Error: internal error ({one_line(f'{type(exc).__name__}: {exc}')}). This is a bug; "
-            "run again with DENSE1X1QUIZ_DEBUG=1 to see where it happened.\n"
-        )
+        _tell(f"Error: internal error ({one_line(f'{type(exc).__name__}: {exc}')}). This is a bug; "
+              "run again with DENSE1X1QUIZ_DEBUG=1 to see where it happened.\n")
         return 1
     return code if isinstance(code, int) else 0  # a command's typer.Exit(n), --help's 0, or success
+
+
+class _StdoutError(OSError):
+    """A write to standard output failed (`errno` says why); `cli.run` reports it, for every command.
+    An OSError still, so code that copes with a closed terminal (a study session) keeps doing so."""
+
+    on_stdout = True
+
+
+class _GuardedStdout:
+    """Standard output (text, and its binary `buffer`) with every failed write or flush raised as
+    _StdoutError, so it is told apart from an error in a file; everything else is the stream's own."""
+
+    def __init__(self, stream: typing.Any):
+        self._stream = stream
+
+    def write(self, data: typing.Any) -> int:
+        try:
+            return self._stream.write(data)
+        except OSError as exc:
+            raise _StdoutError(exc.errno, exc.strerror) from None
+
+    def writelines(self, lines: typing.Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as exc:
+            raise _StdoutError(exc.errno, exc.strerror) from None
+
+    @property
+    def buffer(self) -> "_GuardedStdout":
+        return _GuardedStdout(self._stream.buffer)
+
+    def __getattr__(self, name: str) -> typing.Any:
+        return getattr(self._stream, name)
+
+
+def _stdout_failed(exc: OSError, stream: typing.Any) -> int:
+    """Exit code 1 for a failed write to standard output, with `Error: …` unless the reader went away."""
+    import errno
+
+    from dense1x1quiz.userfiles import why
+
+    _discard_unwritten(stream)
+    if exc.errno != errno.EPIPE:  # `quiz … | head`: the reader has what it wanted
+        _tell(f"Error: cannot write to standard output: {why(exc)}\n")
+    return 1
+
+
+def _discard_unwritten(stream: typing.Any) -> None:
+    """Point the process's own stdout at /dev/null: what is left in its buffer would otherwise fail again
+    when Python flushes it at exit (`Exception ignored … BrokenPipeError`). Not a stream a test gave."""
+    real = sys.__stdout__
+    if real is None or stream is not real:
+        return
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, real.fileno())
+        os.close(null)
+    except (OSError, ValueError):
+        pass
+
+
+def _tell(text: str) -> None:
+    """`text` on stderr; nothing if stderr is closed or failing (the exit code still says it)."""
+    try:
+        sys.stderr.write(text)
+        sys.stderr.flush()
+    except (AttributeError, OSError, ValueError):
+        pass
 
 
 def main() -> None:
@@ -431,8 +535,7 @@ def _show_usage_error(exc: typer.TyperException) -> None:
         show(file=shown)
     else:
         shown.write(f"Error: {exc.format_message()}\n")
-    sys.stderr.write(visible_lines(shown.getvalue()))
-    sys.stderr.flush()
+    _tell(visible_lines(shown.getvalue()))
 
 
 __all__ = ["app", "command_group", "main", "run"]

@@ -36,6 +36,10 @@ from dense1x1quiz.userfiles import MAX_FILE_BYTES, UserFileError, read_user_file
 from dense1x1quiz.yamltree import Node, YamlError, parse
 
 MAX_BYTES = MAX_FILE_BYTES
+# Cards one deck may make (a cloze makes one per number, a table several per row): a 16 MiB deck of
+# clozes could make ~860,000, and studying or exporting those needs more than 1 GiB. At the cap the
+# heaviest command stays well under it (README: Strictness).
+MAX_CARDS = 100_000
 ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}\Z")
 _LINE_BREAK_RE = re.compile("\r\n|[\n\r\x85\u2028\u2029]")  # what YAML counts as a line break
 
@@ -218,13 +222,26 @@ class _DeckReader:
         self.import_mark(root)
         cards: list[Card] = []
         tables: list[Table] = []
+        counted, first_over = 0, None  # past the cap, cards are counted (cheaply), not built nor checked
         for item in self.seq(root, "cards"):
-            cards.extend(self.card(item, deck_id, deck_tags))
+            if first_over is None:
+                cards.extend(self.card(item, deck_id, deck_tags))
+                first_over = item if len(cards) > MAX_CARDS else None
+            else:
+                counted += _cards_made(item)
         for item in self.seq(root, "tables"):
+            if first_over is not None:
+                counted += _table_cards_made(item)
+                continue
             table = self.table(item, deck_tags)
             if table:
                 tables.append(table)
                 cards.extend(self.table_cards(table, deck_id))
+                first_over = item if len(cards) > MAX_CARDS else None
+        if first_over is not None:
+            made = len(cards) + counted
+            self.error(first_over, f"a deck may make at most {MAX_CARDS:,} cards; this one makes {made:,} — "
+                                   "split it (cards from here on were counted, not checked)")
         if "cards" not in root.pairs and "tables" not in root.pairs:
             self.error(root, "a deck needs `cards:` or `tables:`")
         return Deck(deck_id, title, self.path, description, tuple(cards), tuple(tables), deck_tags)
@@ -547,4 +564,27 @@ class _DeckReader:
         return options
 
 
-__all__ = ["MAX_BYTES", "check_deck", "check_deck_bytes", "column_key", "load_deck", "row_key", "slug"]
+def _cards_made(node: Node) -> int:
+    """How many cards the card item `node` makes, counted without checking it: one per cloze number,
+    two for a basic card with `reverse: true`, else one (none for an item that is not a mapping)."""
+    if node.kind != "map":
+        return 0
+    cloze = node.pairs.get("cloze")
+    if cloze is not None:
+        return len(cloze_numbers(cloze[1].text)) if cloze[1].kind == "str" else 0
+    reverse = node.pairs.get("reverse")
+    return 2 if reverse is not None and reverse[1].kind == "str" and reverse[1].text == "true" else 1
+
+
+def _table_cards_made(node: Node) -> int:
+    """At most how many cards the table item `node` makes, counted without checking it: per row, one per
+    value column, twice that with two value columns or more (`table_cards`)."""
+    columns = node.pairs.get("columns") if node.kind == "map" else None
+    rows = node.pairs.get("rows") if node.kind == "map" else None
+    if columns is None or rows is None or columns[1].kind != "seq" or rows[1].kind != "seq":
+        return 0
+    values = len(columns[1].items) - 1
+    return len(rows[1].items) * max(values, 0) * (2 if values >= 2 else 1)
+
+
+__all__ = ["MAX_BYTES", "MAX_CARDS", "check_deck", "check_deck_bytes", "column_key", "load_deck", "row_key", "slug"]

@@ -10,6 +10,7 @@ what was opened, not what the name pointed to before); and at most `limit` bytes
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -46,6 +47,31 @@ def kind_of(mode: int) -> str | None:
     return "a special file"  # pragma: no cover - doors, whiteouts …
 
 
+def why(exc: OSError) -> str:
+    """An OS error in words, the one mapping for every file and stream the program writes or reads:
+    `the disk is full` for ENOSPC (and a quota exceeded), else its strerror (`Permission denied`)."""
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return "the disk is full"
+    return exc.strerror or str(exc)
+
+
+LOOP = "is a symbolic link that leads nowhere (a loop)"
+
+
+def look(path: str | Path) -> os.stat_result | None:
+    """What is at `path` (`os.stat`, following symbolic links); None when nothing is there. A path
+    that cannot be looked at (a folder on the way the user may not enter, a symlink loop) raises
+    UserFileError naming the path and the reason, never a bare OSError."""
+    try:
+        return os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except ValueError:  # a NUL byte: no file can have that name
+        return None
+    except OSError as exc:
+        raise UserFileError(path, LOOP if exc.errno == errno.ELOOP else f"cannot be read: {why(exc)}") from None
+
+
 def size_text(limit: int) -> str:
     """`16 MiB`, or `100 bytes` for a small cap."""
     return f"{limit // 2**20} MiB" if limit >= 2**20 else f"{limit} bytes"
@@ -65,7 +91,7 @@ def open_user_file(path: str | Path, what: str = "a file") -> BinaryIO:
         _refuse_unless_regular(path, os.stat(path).st_mode, what)
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        raise UserFileError(path, f"cannot be read: {exc.strerror or exc}") from None
+        raise UserFileError(path, LOOP if exc.errno == errno.ELOOP else f"cannot be read: {why(exc)}") from None
     try:
         _refuse_unless_regular(path, os.fstat(fd).st_mode, what)  # what was opened, not what was looked at
         os.set_blocking(fd, True)  # a regular file: reads need no O_NONBLOCK (and must not get EAGAIN)
@@ -87,7 +113,7 @@ def read_user_file(path: str | Path, limit: int = MAX_FILE_BYTES, what: str = "a
                 data = f.read(limit + 1)  # the file may have grown since fstat
                 too_big = len(data) > limit
         except OSError as exc:
-            raise UserFileError(path, f"cannot be read: {exc.strerror or exc}") from None
+            raise UserFileError(path, f"cannot be read: {why(exc)}") from None
     if too_big:
         raise UserFileError(path, f"is larger than {what} may be ({size_text(limit)})")
     return data
@@ -101,5 +127,5 @@ def is_regular_file(path: str | Path) -> bool:
         return False
 
 
-__all__ = ["MAX_FILE_BYTES", "UserFileError", "is_regular_file", "kind_of", "open_user_file", "read_user_file",
-           "size_text"]
+__all__ = ["LOOP", "MAX_FILE_BYTES", "UserFileError", "is_regular_file", "kind_of", "look", "open_user_file",
+           "read_user_file", "size_text", "why"]

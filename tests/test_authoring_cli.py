@@ -120,7 +120,9 @@ def test_import_never_replaces_a_hand_written_deck_without_force(tmp_path, cli, 
     assert again.returncode == 0, again.stderr
 
 
-def test_new_on_a_full_disk_leaves_no_half_file(tmp_path, monkeypatch):
+def test_new_on_a_full_disk_leaves_no_half_file(tmp_path, monkeypatch, cli):
+    """`quiz new` on a full disk says it in the words every file write uses (`the disk is full`, as an
+    export does), and leaves no half deck behind."""
     import errno
     import os
 
@@ -144,6 +146,10 @@ def test_new_on_a_full_disk_leaves_no_half_file(tmp_path, monkeypatch):
 
     monkeypatch.setattr(scaffold.os, "fdopen", FullDisk)
     path = tmp_path / "deck.yaml"
-    with pytest.raises(QuizError, match=f"cannot write {path}: No space left on device"):
+    with pytest.raises(QuizError, match=f"cannot write {path}: the disk is full"):
         scaffold.write_scaffold(path)
     assert not path.exists()  # so `quiz new` can simply be run again
+    result = cli("new", str(path))
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == f"Error: cannot write {path}: the disk is full\n"
+    assert not path.exists()

@@ -71,10 +71,10 @@ def export_deck(deck: Deck, fmt: str, output: Path | None = None, stdout: Binary
     if is_stdout(output):
         return _export_to_stdout(deck, fmt, stdout if stdout is not None else sys.stdout.buffer)
     path = output if output is not None else default_path(deck, fmt)
-    if path.is_dir():
+    target = check_output_path(path, " (give a file name with -o, or -o - for standard output)")
+    if target.is_dir():
         raise QuizError(f"{path} is a folder; give a file name with -o, e.g. {path / default_path(deck, fmt)}")
-    check_output_path(path, " (give a file name with -o, or -o - for standard output)")
-    if path.exists() and not _is_earlier_export(path, fmt):
+    if target.exists() and not _is_earlier_export(target, fmt):
         raise QuizError(f"{path} exists and is not an earlier `quiz export --format {fmt}`; "
                         "not overwriting it (choose another -o)")
     return _export_to_file(deck, fmt, path)
@@ -113,6 +113,8 @@ def _export_to_stdout(deck: Deck, fmt: str, out: BinaryIO) -> ExportResult:
             with open(result.path, "rb") as f:
                 _copy(f, out)
     except (WriteError, OSError) as exc:
+        if getattr(exc, "on_stdout", False):  # stdout failed, not TMPDIR: `cli.run` says so, for every command
+            raise
         cause = exc.why if isinstance(exc, WriteError) else why(exc)
         where = f"the temporary folder TMPDIR={temporary}"
         raise QuizError("cannot write the export: " + (f"no space left in {where}" if cause == "the disk is full"
@@ -124,11 +126,8 @@ def _export_to_stdout(deck: Deck, fmt: str, out: BinaryIO) -> ExportResult:
 def _copy(source: BinaryIO, out: BinaryIO) -> None:
     import shutil
 
-    try:
-        shutil.copyfileobj(source, out)
-        out.flush()
-    except OSError as exc:
-        raise QuizError(f"cannot write to standard output: {why(exc)}") from None
+    shutil.copyfileobj(source, out)
+    out.flush()
 
 
 def _is_terminal(out: BinaryIO) -> bool:

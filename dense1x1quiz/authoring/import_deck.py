@@ -14,6 +14,7 @@ from dense1x1quiz.deck import ID_RE, check_deck
 from dense1x1quiz.errors import QuizError, UsageError
 from dense1x1quiz.model import Deck
 from dense1x1quiz.text import quoted_text
+from dense1x1quiz.userfiles import look
 
 
 @dataclass
@@ -53,7 +54,7 @@ def import_to_deck(notes_path: Path, output: Path | None = None, deck_id: str | 
     if deck_id is not None and not ID_RE.match(deck_id):
         raise UsageError(f"--deck-id {quoted_text(deck_id)} is not a valid id "
                          "(letters, digits, '.', '_', '-'; at most 80)")
-    if not notes_path.exists():
+    if look(notes_path) is None:  # a path that cannot be looked at says why (UserFileError)
         raise QuizError(f"no such file: {notes_path}")
     if output is not None and is_stdout(output):
         raise UsageError("quiz import writes a deck file, not standard output; give a file name with -o")

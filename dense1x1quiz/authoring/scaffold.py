@@ -7,6 +7,7 @@ from pathlib import Path
 
 from dense1x1quiz.authoring.deck_writer import scalar
 from dense1x1quiz.authoring.draft import make_id
+from dense1x1quiz.authoring.files import WriteError, why
 from dense1x1quiz.errors import QuizError
 from dense1x1quiz.text import one_line
 
@@ -91,13 +92,13 @@ def write_scaffold(path: Path, title: str | None = None) -> Path:
     except FileExistsError:
         raise QuizError(f"{path} already exists; not overwriting it (choose another name)") from None
     except OSError as exc:
-        raise QuizError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise WriteError(path, why(exc)) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
     except OSError as exc:  # disk full: leave no half deck behind to block the next try
         path.unlink(missing_ok=True)
-        raise QuizError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise WriteError(path, why(exc)) from None
     return path
 
 
