@@ -10,6 +10,8 @@ What it guarantees:
   with SQLite's backup API into `<home>/backups/`.
 - A damaged database raises `StoreError` naming the file and the newest backup; it is never
   written to. A folder that cannot be written raises `StoreError` saying so.
+- The database file or its WAL removed or replaced under an open connection raises
+  `StoreFilesMovedError` (answers not yet checkpointed went with the old file).
 
 Each answer also records when its card was answered before (`prev_ms`), which is how `stats`
 finds the first answer of a card in a study day without sorting the log. (An undo removes the
@@ -34,7 +36,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from dense1x1quiz.errors import StoreError
+from dense1x1quiz.errors import StoreError, StoreFilesMovedError
 from dense1x1quiz.scheduler import (
     RATINGS,
     CardState,
@@ -397,7 +399,7 @@ class Store:
         moved = self._files_moved()
         if moved:
             self._moved_reported = True
-            raise StoreError(_moved_message(self.path, moved))
+            raise StoreFilesMovedError(_moved_message(self.path, moved), moved)
 
     def _close_without_checkpoint(self) -> None:
         """Close while another process holds the database (through the files now in place): SQLite
@@ -876,10 +878,15 @@ _FileId = tuple[int, int] | None  # (st_dev, st_ino) of a file, None when it is 
 
 
 def _moved_message(path: Path, moved: str) -> str:
-    what = (f"the review database {path} was removed or replaced" if moved == "database"
-            else f"the write-ahead log {path.name}-wal was removed")
-    return (f"{what} while quiz was running; the last answer may not be saved. "
-            "Close every quiz session and start again.")
+    # Not just the last answer: every answer committed to the old file and not yet copied into the
+    # database by a checkpoint (SQLite's, at the last session's close) is gone with it.
+    if moved == "database":
+        what, lost = f"the review database {path} was removed or replaced", "answers saved to the old file"
+    else:
+        what, lost = (f"the write-ahead log {path.name}-wal was removed",
+                      "answers saved in it and not yet copied into the database")
+    return (f"{what} while quiz was running; {lost} (this session's, and those of any quiz running meanwhile) "
+            "may be lost. Close every quiz session and start again.")
 
 
 def _file_ids(path: Path) -> tuple[_FileId, _FileId]:
