@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 from dense1x1quiz.errors import StoreError, StoreFilesMovedError
 from dense1x1quiz.scheduler import (
+    DEFAULT_RETENTION,
     RATINGS,
     CardState,
     Key,
@@ -897,10 +898,14 @@ class Store:
         with self.transaction() as db:
             db.execute("INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)", (name, _to_json(value)))
 
+    def retention(self, retention: float | None = None) -> float:
+        """The desired retention: `retention` if given, else the saved setting (checked: StoreError), else 0.9.
+        A study session reads it before showing a card, like every setting it uses."""
+        return float(retention if retention is not None else self.get_setting("retention", DEFAULT_RETENTION))
+
     def scheduler(self, retention: float | None = None, fuzz: bool = True) -> fsrs.Scheduler:
         """A scheduler with `retention`, else the saved "retention" setting, else 0.9."""
-        chosen = retention if retention is not None else self.get_setting("retention", 0.9)
-        return make_scheduler(retention=float(chosen), fuzz=fuzz)
+        return make_scheduler(retention=self.retention(retention), fuzz=fuzz)
 
     # -- exams -------------------------------------------------------------------------------
 

@@ -6,7 +6,8 @@ within a timeout and a memory cap, and nothing is written.
   name; a FIFO at `-journal` blocked `stats`, `study` and `exam` forever, one at `-wal` or `-shm` gave "the
   disk reported an I/O error" (or exit 0). They are looked at before SQLite opens the database.
 - A stored card state no answer can make (a hand edit or damage: stability 0, -5, 1e999, a blob; an
-  unknown state; no due time) is damage, named with its card and value, not an "internal error"."""
+  unknown state; no due time) is damage, named with its card and value, not an "internal error".
+- A bad saved setting is refused before the first card is shown, not after the first answer."""
 
 from __future__ import annotations
 
@@ -176,3 +177,19 @@ def test_every_state_the_program_writes_passes_the_check(isolated_home):
         rows = store.state_rows()
         assert rows and all(store_module._state_row_ok(row) for row in rows)
 
+
+# -- settings -------------------------------------------------------------------------------------------
+
+
+def test_a_bad_retention_setting_is_refused_before_any_card_is_shown(isolated_home, deck, cli):
+    Store.open(isolated_home).close()
+    _sql(isolated_home, "INSERT OR REPLACE INTO settings VALUES ('retention', 'NaN')")
+    result = cli("study", str(deck), "--mode", "flip", input="show\n3\nq\n", **LIMITS)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        1, "", f"Error: the setting 'retention' in {isolated_home / DB_NAME} must be a number from 0.7 to 0.99, "
+               "not nan\n")
+    assert _reviews(isolated_home) == []
+    # --retention replaces it, as it always did
+    result = cli("study", str(deck), "--mode", "flip", "--retention", "0.85", input="show\n3\nq\n", **LIMITS)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert _reviews(isolated_home) == [("tiny", "a", 3)]
