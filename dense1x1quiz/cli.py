@@ -163,6 +163,8 @@ def study(
     try:
         if store is not None and retention is not None:
             store.set_setting("retention", retention)
+        if store is not None:  # every saved setting the session uses is checked before a card is shown
+            retention = store.retention(retention)
         scheduler = LazyScheduler(lambda: store.scheduler(retention)) if store else None
         queue = CramQueue(rng.sample(cards, len(cards)), limit) if store is None or scheduler is None else \
             study_queue(cards, store, scheduler, now, new_per_day=new, limit=limit)

@@ -30,6 +30,16 @@ class StoreError(QuizError):
     """The review database cannot be opened, is damaged, or cannot be written."""
 
 
+class StoreFilesMovedError(StoreError):
+    """The database file (`moved == "database"`) or its write-ahead log (`"WAL"`) was removed or replaced
+    while quiz had it open. Worse than a failed write: answers already committed to the old file, and not
+    yet copied into the database (a checkpoint), may be lost too, not only the last one."""
+
+    def __init__(self, message: str, moved: str):
+        super().__init__(message)
+        self.moved = moved
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem in a deck file, reported as `file:line:col: message`."""
@@ -58,4 +68,4 @@ class DeckError(QuizError):
         return "\n".join(str(p) for p in self.problems)
 
 
-__all__ = ["DeckError", "Problem", "QuizError", "StoreError", "UsageError"]
+__all__ = ["DeckError", "Problem", "QuizError", "StoreError", "StoreFilesMovedError", "UsageError"]

@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from dense1x1quiz.answers import MAX_ANSWER_CHARS, grade, parse_number, parse_shape
-from dense1x1quiz.errors import QuizError
+from dense1x1quiz.errors import QuizError, StoreFilesMovedError
 from dense1x1quiz.model import Card, cloze_prompt, cloze_reveal
 from dense1x1quiz.queue import CramQueue, StudyQueue
 from dense1x1quiz.scheduler import AGAIN, GOOD, HARD, RATING_NAMES, CardState, Key
@@ -243,6 +243,7 @@ class Summary:
     next_due: datetime | None = None
     stopped: str = ""  # "" (done or quit), "interrupted", "SIGTERM", "SIGHUP", "the last answer was not saved"
     error: str = ""  # why, when the store failed
+    files_moved: str = ""  # "database" or "WAL" when that file was removed under the session: saved answers may be lost
     exit_code: int = 0
     left: int = 0  # cards still to study today (learning steps later today included)
     results: list[tuple[Key, int]] = field(default_factory=list)  # every answer kept, in order: (card, rating)
@@ -290,6 +291,8 @@ def run_study(
         except QuizError as exc:  # the store failed (disk full, locked too long): what was saved stays saved
             session.summary.stopped, session.summary.exit_code = "the last answer was not saved", exc.exit_code
             session.summary.error = str(exc)
+            if isinstance(exc, StoreFilesMovedError):
+                session.summary.files_moved = exc.moved
         except OSError as exc:  # the terminal or the pipe we write to has gone
             if exc.errno not in (errno.EIO, errno.EPIPE):
                 raise

@@ -10,6 +10,12 @@ What it guarantees:
   with SQLite's backup API into `<home>/backups/`.
 - A damaged database raises `StoreError` naming the file and the newest backup; it is never
   written to. A folder that cannot be written raises `StoreError` saying so.
+- Before SQLite opens the database, the database and the files SQLite opens beside it by name
+  (`-journal`, `-wal`, `-shm`) are looked at: anything but a regular file there is refused (a FIFO
+  would block SQLite's open forever). A stored card state no answer can make (stability 0, an
+  unknown state, a blob…) is damage: StoreError naming the card and value, never a crash later.
+- The database file or its WAL removed or replaced under an open connection raises
+  `StoreFilesMovedError` (answers not yet checkpointed went with the old file).
 
 Each answer also records when its card was answered before (`prev_ms`), which is how `stats`
 finds the first answer of a card in a study day without sorting the log. (An undo removes the
@@ -27,15 +33,17 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
-from dense1x1quiz.errors import StoreError
+from dense1x1quiz.errors import StoreError, StoreFilesMovedError
 from dense1x1quiz.scheduler import (
+    DEFAULT_RETENTION,
     RATINGS,
     CardState,
     Key,
@@ -225,6 +233,56 @@ def state_from_row(row: StateRow | tuple) -> CardState:
                      lapses)
 
 
+# What a stored state may hold: FSRS keeps stability above 0 and difficulty within 1–10, and every card
+# with a stored state was answered, so it has both and both times (only "new", never written, has none).
+# Anything else is a hand edit or damage: the scheduler would divide by zero, take a root of a negative
+# number or overflow, and `stats --json` would fail on a missing time.
+_INF = float("inf")
+_WHOLE = "a whole number from 0"
+_TIME = "a time in whole milliseconds"
+_FIELD_RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "state": (lambda v: v in _STATES, "new, learning, review or relearning"),
+    "step": (lambda v: v is None or type(v) is int and v >= 0, f"empty or {_WHOLE}"),
+    "stability": (lambda v: v is None or type(v) is float and 0 < v < _INF, "a number of days above 0"),
+    "difficulty": (lambda v: v is None or type(v) is float and 1 <= v <= 10, "a number from 1 to 10"),
+    "due_ms": (lambda v: v is None or type(v) is int, _TIME),
+    "last_review_ms": (lambda v: v is None or type(v) is int, _TIME),
+    "reps": (lambda v: type(v) is int and v >= 0, _WHOLE),
+    "lapses": (lambda v: type(v) is int and v >= 0, _WHOLE),
+}
+_ANSWERED = ("stability", "difficulty", "due_ms", "last_review_ms")  # set in every state but "new"
+
+
+def _state_row_problem(row: tuple) -> str | None:
+    """What is wrong with a stored state row (the card, the field, the value, what it must be), or None."""
+    deck, card, state = row[0], row[1], row[2]
+    if type(deck) is not str or type(card) is not str:
+        return f"a card key {deck!r}:{card!r} is not text"
+    for field, value in zip(StateRow._fields[2:], row[2:]):  # noqa: B905 - a row has every field
+        holds, rule = _FIELD_RULES[field]
+        if not holds(value):
+            return f"card {deck}:{card} has {field} {value!r}; it must be {rule}"
+        if value is None and field in _ANSWERED and state != "new":
+            return f"card {deck}:{card} ({state}) has no {field}; every answered card has one"
+    return None
+
+
+def _state_row_ok(row: tuple) -> bool:
+    """`_state_row_problem(row) is None`, inline: a session's start checks tens of thousands of rows, and
+    this costs a fraction of making their CardStates (tests/test_store.py checks that the two agree)."""
+    deck, card, state, step, stability, difficulty, due_ms, last_ms, reps, lapses = row
+    if stability is None or difficulty is None or due_ms is None or last_ms is None:
+        if state != "new" or not (stability is None or type(stability) is float and 0 < stability < _INF) \
+                or not (difficulty is None or type(difficulty) is float and 1 <= difficulty <= 10) \
+                or not (due_ms is None or type(due_ms) is int) or not (last_ms is None or type(last_ms) is int):
+            return False
+    elif not (type(stability) is float and 0 < stability < _INF and type(difficulty) is float
+              and 1 <= difficulty <= 10 and type(due_ms) is int and type(last_ms) is int):
+        return False
+    return (type(deck) is str and type(card) is str and state in _STATES and type(reps) is int and reps >= 0
+            and type(lapses) is int and lapses >= 0 and (step is None or type(step) is int and step >= 0))
+
+
 def _deck_filter(decks: Iterable[str], column: str = "deck") -> tuple[str, tuple[str, ...]]:
     """The one way a query is limited to some decks: `column IN (?, …)` and its parameters (each deck
     once, sorted). `column` may be an expression, such as "+deck" to keep SQLite off the deck index."""
@@ -264,6 +322,28 @@ def _check_header(path: Path) -> str | None:
     return None
 
 
+# The files SQLite opens beside the database, by name: the rollback journal (looked for at every open,
+# even in WAL mode: a "hot" one would be rolled back), the write-ahead log and its shared-memory index.
+SIDE_FILES = ("-journal", "-wal", "-shm")
+
+
+def _check_side_files(path: Path) -> None:
+    """Refuse anything but a regular file (or nothing) where SQLite will open the database's journal,
+    WAL or shared-memory index: SQLite opens them itself, and a FIFO there blocks its open forever
+    (-journal) or fails as "an I/O error" (-wal, -shm), which would blame the disk."""
+    from dense1x1quiz.userfiles import kind_of
+
+    for suffix in SIDE_FILES:
+        side = path.with_name(path.name + suffix)
+        try:
+            mode = os.stat(side).st_mode
+        except OSError:  # absent (the usual case), or unreadable: SQLite says what it finds there
+            continue
+        kind = kind_of(mode)
+        if kind is not None:
+            raise StoreError(f"{side} is {kind}, not a file SQLite can use; move it away")
+
+
 class Store:
     """The review database of one home folder. Open it with `Store.open(home)`."""
 
@@ -295,6 +375,7 @@ class Store:
         elif not os.access(home, os.W_OK | os.X_OK):
             raise StoreError(f"cannot create the review database in {home}: the folder is read-only "
                              "(set DENSE1X1QUIZ_HOME to a writable folder)")
+        _check_side_files(path)
         try:
             connection = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
                                          check_same_thread=True)
@@ -345,8 +426,11 @@ class Store:
 
         A damaged database raises StoreError and is not copied, so backups stay good ones."""
         backups = list_backups(self.path.parent)
-        if backups and datetime.now().timestamp() - backups[0].stat().st_mtime < BACKUP_EVERY_S:
-            return
+        try:
+            if backups and datetime.now().timestamp() - backups[0].stat().st_mtime < BACKUP_EVERY_S:
+                return
+        except OSError:  # removed since it was listed: no backup today, then
+            pass
         if not self._db.execute("SELECT EXISTS (SELECT 1 FROM reviews)").fetchone()[0]:
             return  # nothing worth keeping yet
         verdict = self._db.execute("PRAGMA quick_check").fetchall()
@@ -397,7 +481,7 @@ class Store:
         moved = self._files_moved()
         if moved:
             self._moved_reported = True
-            raise StoreError(_moved_message(self.path, moved))
+            raise StoreFilesMovedError(_moved_message(self.path, moved), moved)
 
     def _close_without_checkpoint(self) -> None:
         """Close while another process holds the database (through the files now in place): SQLite
@@ -535,7 +619,14 @@ class Store:
         """`state_rows` as the plain tuples SQLite gives (same fields, same order)."""
         sql = ("SELECT deck, card, state, step, stability, difficulty, due_ms, last_review_ms, reps, lapses "
                "FROM card_states")
-        return self._in_decks(sql, decks)
+        rows = self._in_decks(sql, decks)
+        if not all(map(_state_row_ok, rows)):
+            self._refuse_state(next(row for row in rows if not _state_row_ok(row)))
+        return rows
+
+    def _refuse_state(self, row: tuple) -> NoReturn:
+        """A stored state no answer could have made (a hand edit, damage) is damage: named, never used."""
+        raise StoreError(_damaged_message(self.path, _state_row_problem(row) or "a stored card state"))
 
     def state(self, key: Key) -> CardState:
         """The stored state of one card, or `CardState.new(key)` if it was never reviewed."""
@@ -545,6 +636,8 @@ class Store:
         with self._errors():
             row = db.execute("SELECT deck, card, state, step, stability, difficulty, due_ms, last_review_ms, "
                              "reps, lapses FROM card_states WHERE deck = ? AND card = ?", tuple(key)).fetchone()
+        if row and not _state_row_ok(row):
+            self._refuse_state(row)
         return state_from_row(row) if row else CardState.new(key)
 
     def record_review(
@@ -805,10 +898,14 @@ class Store:
         with self.transaction() as db:
             db.execute("INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)", (name, _to_json(value)))
 
+    def retention(self, retention: float | None = None) -> float:
+        """The desired retention: `retention` if given, else the saved setting (checked: StoreError), else 0.9.
+        A study session reads it before showing a card, like every setting it uses."""
+        return float(retention if retention is not None else self.get_setting("retention", DEFAULT_RETENTION))
+
     def scheduler(self, retention: float | None = None, fuzz: bool = True) -> fsrs.Scheduler:
         """A scheduler with `retention`, else the saved "retention" setting, else 0.9."""
-        chosen = retention if retention is not None else self.get_setting("retention", 0.9)
-        return make_scheduler(retention=float(chosen), fuzz=fuzz)
+        return make_scheduler(retention=self.retention(retention), fuzz=fuzz)
 
     # -- exams -------------------------------------------------------------------------------
 
@@ -876,10 +973,15 @@ _FileId = tuple[int, int] | None  # (st_dev, st_ino) of a file, None when it is 
 
 
 def _moved_message(path: Path, moved: str) -> str:
-    what = (f"the review database {path} was removed or replaced" if moved == "database"
-            else f"the write-ahead log {path.name}-wal was removed")
-    return (f"{what} while quiz was running; the last answer may not be saved. "
-            "Close every quiz session and start again.")
+    # Not just the last answer: every answer committed to the old file and not yet copied into the
+    # database by a checkpoint (SQLite's, at the last session's close) is gone with it.
+    if moved == "database":
+        what, lost = f"the review database {path} was removed or replaced", "answers saved to the old file"
+    else:
+        what, lost = (f"the write-ahead log {path.name}-wal was removed",
+                      "answers saved in it and not yet copied into the database")
+    return (f"{what} while quiz was running; {lost} (this session's, and those of any quiz running meanwhile) "
+            "may be lost. Close every quiz session and start again.")
 
 
 def _file_ids(path: Path) -> tuple[_FileId, _FileId]:
@@ -990,11 +1092,20 @@ def _is_damage(text: str) -> bool:
 
 
 def list_backups(home: Path) -> list[Path]:
-    """Backups in `<home>/backups/`, newest first."""
+    """Backups in `<home>/backups/`, newest first: regular files only (a folder, FIFO or broken link
+    named like one is no backup), each looked at once (another quiz may be deleting old ones meanwhile)."""
     folder = Path(home) / BACKUP_DIR
     if not folder.is_dir():
         return []
-    return sorted(folder.glob("quiz-*.sqlite3"), key=lambda p: (p.stat().st_mtime, p.name), reverse=True)
+    found: list[tuple[float, str, Path]] = []
+    for candidate in folder.glob("quiz-*.sqlite3"):
+        try:
+            st = os.stat(candidate)
+        except OSError:
+            continue
+        if stat.S_ISREG(st.st_mode):
+            found.append((st.st_mtime, candidate.name, candidate))
+    return [p for _, _, p in sorted(found, reverse=True)]
 
 
 def _damaged_message(path: Path, problem: str) -> str:

@@ -490,3 +490,29 @@ def test_a_store_failure_ends_the_session_with_the_summary_and_keeps_what_was_sa
     print_summary(ui, summary, NOW, cards_found=2)
     assert capsys.readouterr().err == "Error: cannot write to /home/x/quiz.sqlite3: disk full\n"  # not on the screen
     assert lines(buffer.getvalue())[0] == "Stopped: the last answer was not saved; every answer marked Saved is kept."
+
+
+@pytest.mark.parametrize(("moved", "stopped"), [
+    ("WAL", "Stopped: the review log was removed; answers saved in this session may be lost."),
+    ("database", "Stopped: the review database was removed or replaced; answers saved in this session may be lost."),
+])
+def test_a_store_whose_files_were_removed_stops_without_claiming_the_saved_answers_are_kept(capsys, moved, stopped):
+    """The answers marked Saved lived in the removed log (or the old database file): the summary must not
+    say they are kept. The kind of error is carried as data (StoreFilesMovedError.moved), not read from text."""
+    from dense1x1quiz.errors import StoreFilesMovedError
+    from dense1x1quiz.ui.study_screen import print_summary
+
+    calls = []
+
+    def fail_second_commit():
+        calls.append(1)
+        if len(calls) == 2:
+            raise StoreFilesMovedError("the write-ahead log quiz.sqlite3-wal was removed …", moved)
+
+    summary, out, store = study([BASIC, WORDS], "\n3\n\n3\n", mode="flip", on_record=fail_second_commit)
+    assert (summary.exit_code, summary.answered, summary.files_moved) == (1, 1, moved)
+    buffer = io.StringIO()
+    ui = StudyUI(Console(file=buffer, width=100, no_color=True), lines=LineInput(io.StringIO("")))
+    print_summary(ui, summary, NOW, cards_found=2)
+    assert capsys.readouterr().err == "Error: the write-ahead log quiz.sqlite3-wal was removed …\n"
+    assert lines(buffer.getvalue())[0] == stopped

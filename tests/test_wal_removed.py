@@ -14,8 +14,11 @@ from test_reliability import deck as deck  # the fixture
 
 from dense1x1quiz.store import DB_NAME, Store
 
-MESSAGE = ("Error: the write-ahead log quiz.sqlite3-wal was removed while quiz was running; the last answer may "
-           "not be saved. Close every quiz session and start again.")
+MESSAGE = ("Error: the write-ahead log quiz.sqlite3-wal was removed while quiz was running; answers saved in it and "
+           "not yet copied into the database (this session's, and those of any quiz running meanwhile) may be lost. "
+           "Close every quiz session and start again.")
+# The summary on stdout says the same (it used to say "every answer marked Saved is kept": those were lost).
+STOPPED = "Stopped: the review log was removed; answers saved in this session may be lost."
 
 
 def _remove_wal_and_shm(home) -> None:
@@ -56,6 +59,7 @@ def test_the_running_session_stops_before_acknowledging_and_the_second_keeps_its
     assert "Warning:" not in err.decode()  # said once
     # (the plain UI writes a session's store error in its summary; issue 11 moves it to stderr: either stream)
     assert MESSAGE in " ".join((out + err).decode().split())
+    assert STOPPED in first.out.decode().splitlines()
 
     # The second session's three answers last. The first session's two answers from before the deletion
     # lived only in the deleted log: they are lost, and no later answer was acknowledged.
@@ -99,5 +103,8 @@ def test_a_database_file_replaced_under_an_open_store_stops_the_next_answer(tmp_
     with pytest.raises(StoreError) as caught:
         store.record_review(("d", "b"), 3, now, mode="flip", scheduler=scheduler)
     assert str(caught.value) == (f"the review database {home / DB_NAME} was removed or replaced while quiz was "
-                                 "running; the last answer may not be saved. Close every quiz session and start again.")
+                                 "running; answers saved to the old file (this session's, and those of any quiz "
+                                 "running meanwhile) may be lost. Close every quiz session and start again.")
+    assert (type(caught.value).__name__, caught.value.moved) == ("StoreFilesMovedError", "database")
     store.close()
+

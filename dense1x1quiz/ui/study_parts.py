@@ -233,10 +233,17 @@ def ack_line(rating: int, due: datetime | None, now: datetime, *, cram: bool = F
     return [("Saved ", "dim"), name, *([(f" · next {format_due(due, now)}", "dim")] if due is not None else [])]
 
 
+# Which file was removed under the session (Summary.files_moved), for its stop line.
+_MOVED = {"database": "the review database was removed or replaced", "WAL": "the review log was removed"}
+
+
 def summary_lines(summary: Summary, now: datetime, *, cards_found: int, cram: bool = False) -> list[Line]:
     """The end of a session: why it stopped, cards studied, right/wrong, time, next card due."""
     lines: list[Line] = []
-    if summary.error:  # the error itself goes to stderr (print_summary)
+    if summary.files_moved:  # the error itself goes to stderr (print_summary)
+        moved = _MOVED[summary.files_moved]
+        lines.append([(f"Stopped: {moved}; answers saved in this session may be lost.", "yellow")])
+    elif summary.error:
         lines.append([("Stopped: the last answer was not saved; every answer marked Saved is kept.", "yellow")])
     elif summary.stopped:
         lines.append([(f"Stopped ({summary.stopped}); every answer given is saved.", "yellow")])
