@@ -168,8 +168,9 @@ def _parse_cloze(text: str) -> tuple[tuple[Deletion, ...], tuple[ClozeProblem, .
                 "or write a lone one as `\\{`")))
             break  # the scan reached the end of the text: going on from each later `{{` would be quadratic
         if nested >= 0:
+            inner = _CLOZE_OPEN_RE.match(text, nested)
             problems.append(ClozeProblem(nested, (
-                f"a deletion inside another (`{_CLOZE_OPEN_RE.match(text, nested).group()}` inside `{marker}…}}}}`) "  # type: ignore[union-attr]
+                f"a deletion inside another (`{inner.group() if inner else '{{c'}` inside `{marker}…}}}}`) "
                 "is not supported; write them one after the other")))
         hidden_end = hint_at if hint_at >= 0 else close
         deletions.append(Deletion(
