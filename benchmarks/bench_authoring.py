@@ -18,8 +18,10 @@ import tempfile
 import time
 from pathlib import Path
 
-WORDS = ("dense layer convolution kernel channel pixel spatial tensor weight bias matrix vector output "
-         "input shape stride padding feature map bottleneck depthwise pointwise").split()
+WORDS = (
+    "dense layer convolution kernel channel pixel spatial tensor weight bias matrix vector output "
+    "input shape stride padding feature map bottleneck depthwise pointwise"
+).split()
 
 
 def notes(cards: int, seed: int, edited: bool = False) -> str:
@@ -69,14 +71,18 @@ def main() -> None:
                 floor_times.append(timed(lambda: check_deck(deck)))
             figures[name] = statistics.median(times)
         floor = statistics.median(floor_times)
-        print(f"{args.cards} cards; floor (validate the deck file once): {floor * 1000:.0f} ms, "
-              f"median of {len(floor_times)}")
+        print(
+            f"{args.cards} cards; floor (validate the deck file once): {floor * 1000:.0f} ms, "
+            f"median of {len(floor_times)}"
+        )
         for name, seconds in figures.items():
             print(f"  import, {name:<18} {seconds * 1000:7.0f} ms  {seconds / floor:5.1f}× floor")
         import_to_deck(original, deck)
         result = import_to_deck(edited, deck)
-        print(f"  all edited: {len(result.changes.changed)} kept their ids as changed, "
-              f"{len(result.changes.added)} added, {len(result.changes.removed)} removed")
+        print(
+            f"  all edited: {len(result.changes.changed)} kept their ids as changed, "
+            f"{len(result.changes.added)} added, {len(result.changes.removed)} removed"
+        )
 
 
 if __name__ == "__main__":

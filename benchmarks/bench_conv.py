@@ -69,8 +69,9 @@ def main() -> None:
         with torch.no_grad():
             ours, theirs = median_pair(lambda: ops.conv1x1(x, w1), lambda: functional.conv2d(tx, tw1), runs)
             rows.append(("conv1x1 (8,256,56,56)→64", f"torch {torch.__version__} conv2d", ours, theirs))
-            ours, theirs = median_pair(lambda: ops.conv2d(x3, w3, padding=1),
-                                       lambda: functional.conv2d(tx3, tw3, padding=1), runs)
+            ours, theirs = median_pair(
+                lambda: ops.conv2d(x3, w3, padding=1), lambda: functional.conv2d(tx3, tw3, padding=1), runs
+            )
             rows.append(("conv2d 3×3 (8,64,56,56)→64", f"torch {torch.__version__} conv2d", ours, theirs))
             diff = float(np.abs(ops.conv2d(x3, w3, padding=1) - functional.conv2d(tx3, tw3, padding=1).numpy()).max())
 

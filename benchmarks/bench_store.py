@@ -32,8 +32,9 @@ DECK = "bench"
 
 def write_deck(path: Path, cards: int) -> None:
     lines = [f"deck: {DECK}", "title: Generated benchmark deck", "cards:"]
-    lines += [f"  - {{id: c{i:05d}, front: 'Question {i}: $H \\times W \\times C$?', back: Answer {i}}}"
-              for i in range(cards)]
+    lines += [
+        f"  - {{id: c{i:05d}, front: 'Question {i}: $H \\times W \\times C$?', back: Answer {i}}}" for i in range(cards)
+    ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -91,8 +92,13 @@ def main() -> None:
         # Byte code cached (outside the source tree) as for an installed package: with
         # PYTHONDONTWRITEBYTECODE every run would compile our modules, and only ours.
         env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")}
-        env.update(DENSE1X1QUIZ_HOME=str(home), DENSE1X1QUIZ_NOW=END.isoformat(), NO_COLOR="1",
-                   XDG_CACHE_HOME=str(Path(folder) / "cache"), PYTHONPYCACHEPREFIX=str(Path(folder) / "pycache"))
+        env.update(
+            DENSE1X1QUIZ_HOME=str(home),
+            DENSE1X1QUIZ_NOW=END.isoformat(),
+            NO_COLOR="1",
+            XDG_CACHE_HOME=str(Path(folder) / "cache"),
+            PYTHONPYCACHEPREFIX=str(Path(folder) / "pycache"),
+        )
         quiz = [sys.executable, "-m", "dense1x1quiz"]
         commands = {
             "floor: python -c 'import typer'": [sys.executable, "-c", "import typer"],
@@ -121,22 +127,35 @@ def main() -> None:
                 key = (DECK, f"c{rng.randrange(args.cards):05d}")
                 moment += timedelta(seconds=7)
                 t0 = time.perf_counter()
-                store.record_review(key, rng.choice((1, 3, 3, 3, 4)), moment, mode="flip", duration_ms=5000,
-                                    session_id="bench", scheduler=scheduler)
+                store.record_review(
+                    key,
+                    rng.choice((1, 3, 3, 3, 4)),
+                    moment,
+                    mode="flip",
+                    duration_ms=5000,
+                    session_id="bench",
+                    scheduler=scheduler,
+                )
                 commit_ms.append((time.perf_counter() - t0) * 1000)
             assert store.integrity_check() == "ok"
 
-    print(f"{args.cards:,} cards, {count:,} answers generated in {generation:.1f} s ({size_mb:.1f} MB); "
-          f"median of {runs} alternating runs")
+    print(
+        f"{args.cards:,} cards, {count:,} answers generated in {generation:.1f} s ({size_mb:.1f} MB); "
+        f"median of {runs} alternating runs"
+    )
     print(f"{'what':<34} {'wall':>9} {'× floor':>8} {'CPU':>9} {'× floor':>8}")
     for name in commands:
         wall, cpu = wall_medians[name], cpu_medians[name]
-        print(f"{name:<34} {wall * 1000:>6.0f} ms {wall / wall_medians[floor_name]:>8.2f} "
-              f"{cpu * 1000:>6.0f} ms {cpu / cpu_medians[floor_name]:>8.2f}")
+        print(
+            f"{name:<34} {wall * 1000:>6.0f} ms {wall / wall_medians[floor_name]:>8.2f} "
+            f"{cpu * 1000:>6.0f} ms {cpu / cpu_medians[floor_name]:>8.2f}"
+        )
     median_commit = statistics.median(commit_ms)
     floor = wall_medians[floor_name]
-    print(f"{'commit of one answer (in process)':<34} {median_commit:>6.1f} ms {median_commit / 1000 / floor:>8.3f}"
-          f"   (p90 {statistics.quantiles(commit_ms, n=10)[-1]:.1f} ms over {len(commit_ms)} answers)")
+    print(
+        f"{'commit of one answer (in process)':<34} {median_commit:>6.1f} ms {median_commit / 1000 / floor:>8.3f}"
+        f"   (p90 {statistics.quantiles(commit_ms, n=10)[-1]:.1f} ms over {len(commit_ms)} answers)"
+    )
 
 
 if __name__ == "__main__":

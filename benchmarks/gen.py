@@ -26,15 +26,23 @@ def _q(text: str) -> str:
 
 def deck_yaml(cards: int = 20_000, deck_id: str = DECK_ID) -> str:
     """A valid deck of exactly `cards` study cards (the last few filled with basic cards)."""
-    out = [f"deck: {deck_id}", "title: Generated benchmark deck",
-           "description: Every card kind, many times over.", "tags: [generated]"]
+    out = [
+        f"deck: {deck_id}",
+        "title: Generated benchmark deck",
+        "description: Every card kind, many times over.",
+        "tags: [generated]",
+    ]
     made = 0
     # Tables (one per 2,000 cards): 3 value columns → per row 3 cell cards + 3 "which column" cards.
     tables = cards // 2000
     out += ["tables:"] if tables else []
     for t in range(tables):
-        out += [f"  - id: table{t}", f"    title: Layer comparison {t}",
-                "    columns: [Layer, Params, MACs, Output]", "    rows:"]
+        out += [
+            f"  - id: table{t}",
+            f"    title: Layer comparison {t}",
+            "    columns: [Layer, Params, MACs, Output]",
+            "    rows:",
+        ]
         for r in range(20):
             out.append(f"      - [layer {t}-{r}, {r * 64 + t} weights, {r * 4096 + 7} MACs, {r + 1}×{r + 1}×{64 + t}]")
             made += 6
@@ -45,28 +53,43 @@ def deck_yaml(cards: int = 20_000, deck_id: str = DECK_ID) -> str:
         left = cards - made
         if kind == 0 and left >= 2:
             front = "What does a $1 \\times 1$ conv with " + str(i) + " filters keep?"
-            out += [f"  - id: b{i}", f"    front: {_q(front)}",
-                    "    back: The spatial size $H \\times W$; only channels change.",
-                    "    reverse: true", "    tags: [shape, basic]"]
+            out += [
+                f"  - id: b{i}",
+                f"    front: {_q(front)}",
+                "    back: The spatial size $H \\times W$; only channels change.",
+                "    reverse: true",
+                "    tags: [shape, basic]",
+            ]
             made += 2
         elif kind == 1:
-            out += [f"  - id: t{i}", f"    front: Output shape of card {i} for a 56×56×64 input and 128 filters?",
-                    f"    answer: 56×56×{128 + i % 7}", f"    accept: [56x56x{128 + i % 7}, 56 x 56 x {128 + i % 7}]",
-                    "    explain: A 1×1 conv keeps H and W.", "    source: He et al. 2015"]
+            out += [
+                f"  - id: t{i}",
+                f"    front: Output shape of card {i} for a 56×56×64 input and 128 filters?",
+                f"    answer: 56×56×{128 + i % 7}",
+                f"    accept: [56x56x{128 + i % 7}, 56 x 56 x {128 + i % 7}]",
+                "    explain: A 1×1 conv keeps H and W.",
+                "    source: He et al. 2015",
+            ]
             made += 1
         elif kind == 2:
-            out += [f"  - id: c{i}", f"    front: How many weights does case {i} have?",
-                    f"    options: ['{i}', '{i + 1}', '{i + 2}', No]", f"    answer: '{i + 1}'",
-                    "    demo: {name: shapes, cin: 64, cout: 128}"]
+            out += [
+                f"  - id: c{i}",
+                f"    front: How many weights does case {i} have?",
+                f"    options: ['{i}', '{i + 1}', '{i + 2}', No]",
+                f"    answer: '{i + 1}'",
+                "    demo: {name: shapes, cin: 64, cout: 128}",
+            ]
             made += 1
         elif kind == 3:
             cloze = "A 1×1 conv from " + str(i) + " to 2 channels has {{c1::" + str(2 * i) + "::weights}} weights"
-            out += [f"  - id: z{i}", f"    cloze: {_q(cloze)}",
-                    "    tags: [cloze]"]
+            out += [f"  - id: z{i}", f"    cloze: {_q(cloze)}", "    tags: [cloze]"]
             made += 1
         else:
-            out += [f"  - id: b{i}", f"    front: Card {i} — is a 1×1 conv a dense layer per pixel?",
-                    "    back: Yes — the same weights at every pixel."]
+            out += [
+                f"  - id: b{i}",
+                f"    front: Card {i} — is a 1×1 conv a dense layer per pixel?",
+                "    back: Yes — the same weights at every pixel.",
+            ]
             made += 1
         i += 1
     return "\n".join(out) + "\n"
@@ -77,8 +100,13 @@ def write_deck(path: Path, cards: int = 20_000) -> Path:
     return path
 
 
-def write_reviews(home: Path, keys: list[tuple[str, str]], reviews: int = 200_000,
-                  start: datetime | None = None, progress: bool = False) -> int:
+def write_reviews(
+    home: Path,
+    keys: list[tuple[str, str]],
+    reviews: int = 200_000,
+    start: datetime | None = None,
+    progress: bool = False,
+) -> int:
     """Answer `reviews` times, cycling over the cards `keys`, two minutes apart, through the real
     store API (`Store.record_review`: one transaction per answer, states computed by the scheduler).
 
@@ -93,9 +121,15 @@ def write_reviews(home: Path, keys: list[tuple[str, str]], reviews: int = 200_00
         store._db.execute("PRAGMA synchronous = OFF")  # see the docstring
         scheduler = store.scheduler(fuzz=False)
         for n in range(reviews):
-            store.record_review(keys[n % len(keys)], ratings[n % len(ratings)], start + timedelta(minutes=2 * n),
-                                mode="flip", duration_ms=3000 + n % 5000, session_id=f"gen-{n // 50}",
-                                scheduler=scheduler)
+            store.record_review(
+                keys[n % len(keys)],
+                ratings[n % len(ratings)],
+                start + timedelta(minutes=2 * n),
+                mode="flip",
+                duration_ms=3000 + n % 5000,
+                session_id=f"gen-{n // 50}",
+                scheduler=scheduler,
+            )
             if progress and n and n % 20_000 == 0:
                 print(f"  {n:,} reviews written", file=sys.stderr)
         return store.review_count()

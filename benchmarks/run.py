@@ -84,8 +84,11 @@ PYCACHE: Path | None = None  # where children keep byte code (set by main)
 def child_env(home: Path) -> dict[str, str]:
     """The environment of a child: its own home, a fixed clock, and byte code cached as for an installed
     package (PYTHONDONTWRITEBYTECODE would make every run compile our modules, and only ours)."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("DENSE1X1QUIZ_") and k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("DENSE1X1QUIZ_") and k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")
+    }
     env.update(DENSE1X1QUIZ_HOME=str(home), DENSE1X1QUIZ_NOW=NOW, NO_COLOR="1", COLUMNS="100", LINES="40")
     if PYCACHE is not None:
         env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)  # not in the source tree
@@ -102,15 +105,21 @@ class Sample:
 CLOCK = "cpu"  # which time the ratios use: "cpu" or "wall" (--clock)
 
 
-def run(argv: list[str], env: dict[str, str], stdin: str | None = None, expect: str | None = None,
-        ok: tuple[int, ...] = (0,)) -> Sample:
+def run(
+    argv: list[str],
+    env: dict[str, str],
+    stdin: str | None = None,
+    expect: str | None = None,
+    ok: tuple[int, ...] = (0,),
+) -> Sample:
     """Run `argv` once: its wall time, CPU time and peak memory (ru_maxrss).
 
     Raises Failure when it exits with another code or `expect` is not in its output."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        child = subprocess.Popen(argv, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-                                 stdout=out, stderr=err, env=env)
+        child = subprocess.Popen(
+            argv, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL, stdout=out, stderr=err, env=env
+        )
         if stdin is not None:
             try:
                 child.stdin.write(stdin.encode())  # type: ignore[union-attr]
@@ -185,8 +194,17 @@ class Bench:
     def typer_floor(self) -> Sample:
         return run([sys.executable, "-c", "import typer"], child_env(self.root / "floor"))
 
-    def against_typer(self, figure: str, args: list[str], budget: float | None, home: Path, stdin: str | None = None,
-                      expect: str | None = None, note: str = "", before: Callable[[], object] = lambda: None) -> Result:
+    def against_typer(
+        self,
+        figure: str,
+        args: list[str],
+        budget: float | None,
+        home: Path,
+        stdin: str | None = None,
+        expect: str | None = None,
+        note: str = "",
+        before: Callable[[], object] = lambda: None,
+    ) -> Result:
         """`quiz ARGS` against `import typer`; `before` runs (untimed) before each run of ours."""
         env = child_env(home)
         argv = self.quiz + args
@@ -234,8 +252,14 @@ def fig_help(b: Bench) -> Result:
 
 
 def fig_study(b: Bench) -> Result:
-    return b.against_typer("quiz study: first card, built-in decks", ["study", "--mode", "flip"], 1.6,
-                           b.home("builtin"), stdin="q\n", expect="── ")
+    return b.against_typer(
+        "quiz study: first card, built-in decks",
+        ["study", "--mode", "flip"],
+        1.6,
+        b.home("builtin"),
+        stdin="q\n",
+        expect="── ",
+    )
 
 
 def fig_decks(b: Bench) -> Result:
@@ -255,10 +279,16 @@ def fig_validate_uncached(b: Bench) -> Result:
     """`quiz validate` of files it has not seen: the deck cache is emptied before every run."""
     decks = sorted(str(p) for p in (ROOT / "decks").glob("*.yaml"))
     home = b.home("validate-uncached")
-    return b.against_typer("quiz validate decks/*.yaml, not cached", ["validate", *decks], None, home, expect="OK",
-                           before=lambda: shutil.rmtree(home / "cache", ignore_errors=True),
-                           note="no budget (the issue's is for the built-in decks, cached after a first run); "
-                                "the deck cache is emptied before each run: it parses, checks, writes the cache")
+    return b.against_typer(
+        "quiz validate decks/*.yaml, not cached",
+        ["validate", *decks],
+        None,
+        home,
+        expect="OK",
+        before=lambda: shutil.rmtree(home / "cache", ignore_errors=True),
+        note="no budget (the issue's is for the built-in decks, cached after a first run); "
+        "the deck cache is emptied before each run: it parses, checks, writes the cache",
+    )
 
 
 def fig_big_validate(b: Bench) -> Result:
@@ -273,8 +303,15 @@ def fig_big_validate(b: Bench) -> Result:
 
     first_validate()
     ours, floor, other = paired(b.runs, first_validate, b.yaml_floor)
-    return Result("20,000 cards: quiz validate, not cached", ours, floor, YAML_FLOOR, 1.5, other_ratio=other,
-                  note="the deck cache emptied before each run")
+    return Result(
+        "20,000 cards: quiz validate, not cached",
+        ours,
+        floor,
+        YAML_FLOOR,
+        1.5,
+        other_ratio=other,
+        note="the deck cache emptied before each run",
+    )
 
 
 def fig_big_study(b: Bench) -> Result:
@@ -329,18 +366,27 @@ def _study_memory(b: Bench, cold: bool) -> float:
 
 
 def fig_memory_cold(b: Bench) -> Result:
-    return Result("20,000 cards: quiz study peak memory, first run", _study_memory(b, cold=True), None, "",
-                  150, unit="MiB", note="parses the deck, writes the cache")
+    return Result(
+        "20,000 cards: quiz study peak memory, first run",
+        _study_memory(b, cold=True),
+        None,
+        "",
+        150,
+        unit="MiB",
+        note="parses the deck, writes the cache",
+    )
 
 
 def fig_memory_cached(b: Bench) -> Result:
-    return Result("20,000 cards: quiz study peak memory, cached", _study_memory(b, cold=False), None, "",
-                  150, unit="MiB")
+    return Result(
+        "20,000 cards: quiz study peak memory, cached", _study_memory(b, cold=False), None, "", 150, unit="MiB"
+    )
 
 
 def fig_stats_reviews(b: Bench) -> Result:
-    return b.against_typer("200,000 reviews: quiz stats", ["stats"], 3.0, b.reviews_home,
-                           note="the 20,000-card deck in the deck folder")
+    return b.against_typer(
+        "200,000 reviews: quiz stats", ["stats"], 3.0, b.reviews_home, note="the 20,000-card deck in the deck folder"
+    )
 
 
 def fig_conv(b: Bench) -> Result:
@@ -355,10 +401,14 @@ def fig_conv(b: Bench) -> Result:
     w2 = w.reshape(512, 256)
 
     in_process(lambda: conv1x1(x, w))
-    ours, floor, other = paired(max(b.runs, 7), lambda: in_process(lambda: conv1x1(x, w)),
-                                lambda: in_process(lambda: np.matmul(w2, x.reshape(8, 256, 56 * 56))))
-    return Result("conv1x1, 8×256×56×56 → 512 channels", ours, floor, "numpy.matmul, same product", 1.3,
-                  other_ratio=other)
+    ours, floor, other = paired(
+        max(b.runs, 7),
+        lambda: in_process(lambda: conv1x1(x, w)),
+        lambda: in_process(lambda: np.matmul(w2, x.reshape(8, 256, 56 * 56))),
+    )
+    return Result(
+        "conv1x1, 8×256×56×56 → 512 channels", ours, floor, "numpy.matmul, same product", 1.3, other_ratio=other
+    )
 
 
 FIGURES: dict[str, tuple[Callable[[Bench], Result], bool]] = {  # name → (figure, needs generated data)
@@ -392,13 +442,32 @@ def table(results: list[Result]) -> str:
     other = "wall" if CLOCK == "cpu" else "cpu"
     rows = [("figure", f"ours ({CLOCK})", "floor", "ratio", "budget", "", f"{other} ratio")]
     for r in results:
-        budget = "—" if r.budget is None else \
-            f"≤ {r.budget:g}×" if r.floor is not None or r.unit != "MiB" else f"≤ {r.budget:g} MiB"
+        budget = (
+            "—"
+            if r.budget is None
+            else f"≤ {r.budget:g}×"
+            if r.floor is not None or r.unit != "MiB"
+            else f"≤ {r.budget:g} MiB"
+        )
         ratio = "—" if r.ratio is None else f"{r.ratio:.2f}×"
-        verdict = "info" if r.budget is None and r.ours is not None else \
-            "pass" if r.passed else ("ERROR" if r.ours is None else "MISS")
-        rows.append((r.figure, _amount(r.ours, r.unit), _amount(r.floor, "s") if r.floor else "—", ratio,
-                     budget, verdict, "" if r.other_ratio is None else f"{r.other_ratio:.2f}×"))
+        verdict = (
+            "info"
+            if r.budget is None and r.ours is not None
+            else "pass"
+            if r.passed
+            else ("ERROR" if r.ours is None else "MISS")
+        )
+        rows.append(
+            (
+                r.figure,
+                _amount(r.ours, r.unit),
+                _amount(r.floor, "s") if r.floor else "—",
+                ratio,
+                budget,
+                verdict,
+                "" if r.other_ratio is None else f"{r.other_ratio:.2f}×",
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = []
     for n, row in enumerate(rows):
@@ -417,8 +486,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="only the figures that need no generated data")
     parser.add_argument("--only", help=f"comma-separated figures: {', '.join(FIGURES)}")
     parser.add_argument("--runs", type=int, default=9, help="runs per figure (at least 5; default 9)")
-    parser.add_argument("--clock", choices=("cpu", "wall"), default="cpu",
-                        help="time the ratios use: CPU time (user + system, default) or wall-clock time")
+    parser.add_argument(
+        "--clock",
+        choices=("cpu", "wall"),
+        default="cpu",
+        help="time the ratios use: CPU time (user + system, default) or wall-clock time",
+    )
     args = parser.parse_args(argv)
     global CLOCK
     CLOCK = args.clock
@@ -432,8 +505,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         names = [n for n in names if not FIGURES[n][1]]
 
-    print(f"dense1x1quiz benchmarks: {runs} runs per figure, medians of {CLOCK} time; python {sys.version.split()[0]}, "
-          f"{os.cpu_count()} CPUs", file=sys.stderr)
+    print(
+        f"dense1x1quiz benchmarks: {runs} runs per figure, medians of {CLOCK} time; python {sys.version.split()[0]}, "
+        f"{os.cpu_count()} CPUs",
+        file=sys.stderr,
+    )
     results = []
     global PYCACHE
     with tempfile.TemporaryDirectory(prefix="quiz-bench-") as folder:
@@ -450,8 +526,10 @@ def main(argv: list[str] | None = None) -> int:
     print(table(results))
     budgeted = [r for r in results if r.budget is not None or r.ours is None]
     missed = [r.figure for r in budgeted if not r.passed]
-    print(f"\n{len(budgeted) - len(missed)} of {len(budgeted)} budgets met"
-          + (f"; MISSED: {', '.join(missed)}" if missed else "."))
+    print(
+        f"\n{len(budgeted) - len(missed)} of {len(budgeted)} budgets met"
+        + (f"; MISSED: {', '.join(missed)}" if missed else ".")
+    )
     return 0
 
 

@@ -17,8 +17,9 @@ MAX_ANSWER_CHARS = 4096
 
 _SHAPE_SEP = re.compile(r"\s*(?:[x×*,]|by)\s*", re.IGNORECASE)
 _SHAPE_RE = re.compile(r"[\(\[]?\s*\d+(?:\s*(?:[x×*,]|by)\s*\d+)+\s*,?\s*[\)\]]?\s*", re.IGNORECASE)
-_NUMBER_RE = re.compile(r"[+-]?(?:\d{1,3}(?:[,\u00a0\u202f _]\d{3})+|\d+)(?:\.\d+)?(?:e[+-]?\d+)?|[+-]?\.\d+",
-                        re.IGNORECASE)
+_NUMBER_RE = re.compile(
+    r"[+-]?(?:\d{1,3}(?:[,\u00a0\u202f _]\d{3})+|\d+)(?:\.\d+)?(?:e[+-]?\d+)?|[+-]?\.\d+", re.IGNORECASE
+)
 _TIMES = str.maketrans({"·": "×", "⋅": "×", "*": "×"})
 _SUFFIX = {"k": 1_000, "m": 1_000_000, "b": 1_000_000_000, "g": 1_000_000_000}
 
@@ -151,5 +152,14 @@ def char_diff(given: str, expected: str) -> list[tuple[str, str]]:
     return runs
 
 
-__all__ = ["MAX_ANSWER_CHARS", "Grade", "char_diff", "edit_distance", "fold", "grade", "parse_number", "parse_shape",
-           "same_answer"]
+__all__ = [
+    "MAX_ANSWER_CHARS",
+    "Grade",
+    "char_diff",
+    "edit_distance",
+    "fold",
+    "grade",
+    "parse_number",
+    "parse_shape",
+    "same_answer",
+]

@@ -168,8 +168,9 @@ def resolve(names: list[str], outline: bool = False) -> Sequence[Deck | DeckOutl
             if not matches:
                 names_known = ", ".join(sorted({e.name for e in known})) or "none"
                 folder = f"; {one_line(name)} is a folder" if kind == "a folder" else ""
-                raise UsageError(f"no deck named {quoted_text(name)} (decks: {names_known}; "
-                                 f"or give a path to a .yaml file{folder})")
+                raise UsageError(
+                    f"no deck named {quoted_text(name)} (decks: {names_known}; or give a path to a .yaml file{folder})"
+                )
             entry = matches[0]
         if entry.error:
             raise entry.error
@@ -198,8 +199,9 @@ def _id_clashes(named: list[tuple[Path, Path, str]], catalogue: list[DeckEntry])
         files = owners.setdefault(deck_id, [])
         others = [owner_shown for owner_shown, owner in files if owner != real]
         if others:
-            clashes.append((shown, f"deck id `{deck_id}` in {shown} is already used by {others[0]}; "
-                                   "give it another `deck:` id"))
+            clashes.append(
+                (shown, f"deck id `{deck_id}` in {shown} is already used by {others[0]}; give it another `deck:` id")
+            )
         if not files:  # the first file with this id owns it; a clashing one does not
             files.append((shown, real))
     return clashes
@@ -209,8 +211,10 @@ def id_clash_warnings(decks: list[tuple[Path, str]]) -> list[Problem]:
     """Warnings for `quiz validate`: each (file, deck id) whose id an installed deck (built-in or in the
     user deck folder) or an earlier file of `decks` has already; study and the others refuse such a file."""
     named = [(path, path.resolve(), deck_id) for path, deck_id in decks]
-    return [Problem(str(path), 1, 1, message, warning=True)
-            for path, message in _id_clashes(named, find_decks(outline=True))]
+    return [
+        Problem(str(path), 1, 1, message, warning=True)
+        for path, message in _id_clashes(named, find_decks(outline=True))
+    ]
 
 
 __all__ = ["DeckEntry", "builtin_deck_dir", "find_decks", "id_clash_warnings", "resolve"]

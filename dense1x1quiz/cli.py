@@ -73,12 +73,18 @@ def decks(as_json: JsonOpt = False) -> None:
 
     entries = find_decks(outline=True)  # titles and card ids: no Card is built
     if as_json:
-        _print_json([
-            {"deck": e.name, "title": e.deck.title if e.deck else None, "path": str(e.path),
-             "cards": len(e.deck.card_ids) if e.deck else None,
-             **({"error": str(e.error.problems[0]) if e.error.problems else "broken"} if e.error else {})}
-            for e in entries
-        ])
+        _print_json(
+            [
+                {
+                    "deck": e.name,
+                    "title": e.deck.title if e.deck else None,
+                    "path": str(e.path),
+                    "cards": len(e.deck.card_ids) if e.deck else None,
+                    **({"error": str(e.error.problems[0]) if e.error.problems else "broken"} if e.error else {}),
+                }
+                for e in entries
+            ]
+        )
         return
     from dense1x1quiz.ui.decks import print_decks
 
@@ -136,8 +142,11 @@ def study(
     cram: Annotated[bool, typer.Option(help="Practise any cards; the schedule is not changed.")] = False,
     retention: Annotated[
         Optional[float],  # noqa: UP045
-        typer.Option(parser=_number("--retention", float, 0.7, 0.99, "the desired retention, from 0.7 to 0.99"),
-                     metavar="FLOAT", help="Desired retention, 0.7–0.99 (default 0.9 or the saved setting)."),
+        typer.Option(
+            parser=_number("--retention", float, 0.7, 0.99, "the desired retention, from 0.7 to 0.99"),
+            metavar="FLOAT",
+            help="Desired retention, 0.7–0.99 (default 0.9 or the saved setting).",
+        ),
     ] = None,
 ) -> None:
     """Study due and new cards with spaced repetition (FSRS-6).
@@ -166,11 +175,24 @@ def study(
         if store is not None:  # every saved setting the session uses is checked before a card is shown
             retention = store.retention(retention)
         scheduler = LazyScheduler(lambda: store.scheduler(retention)) if store else None
-        queue = CramQueue(rng.sample(cards, len(cards)), limit) if store is None or scheduler is None else \
-            study_queue(cards, store, scheduler, now, new_per_day=new, limit=limit)
+        queue = (
+            CramQueue(rng.sample(cards, len(cards)), limit)
+            if store is None or scheduler is None
+            else study_queue(cards, store, scheduler, now, new_per_day=new, limit=limit)
+        )
         with open_study_ui() as ui:
-            summary = run_study(queue, scheduler=scheduler, store=store, ui=ui, clock=env.now, mode=mode.value,
-                                rng=rng, session_id=uuid.uuid4().hex, pool=cards, timer=env.timer())
+            summary = run_study(
+                queue,
+                scheduler=scheduler,
+                store=store,
+                ui=ui,
+                clock=env.now,
+                mode=mode.value,
+                rng=rng,
+                session_id=uuid.uuid4().hex,
+                pool=cards,
+                timer=env.timer(),
+            )
             print_summary(ui, summary, env.now(), cards_found=len(cards), cram=cram)
     finally:
         if store is not None:
@@ -184,12 +206,22 @@ def exam(
     deck_names: DeckArgs = None,
     n: Annotated[int, typer.Option("-n", "--questions", min=1, help="Number of questions.")] = 20,
     tag: Annotated[Optional[list[str]], typer.Option(help="Only questions with this tag.")] = None,  # noqa: UP045
-    seed: Annotated[Optional[int], typer.Option(  # noqa: UP045
-        parser=_number("--seed", int, 0, 2**63 - 1, "a whole number from 0 to 2⁶³ − 1 (9223372036854775807)"),
-        metavar="INTEGER", help="Seed for question choice and order (stored with the exam).")] = None,
-    time_limit: Annotated[Optional[float], typer.Option(  # noqa: UP045
-        parser=_number("--time-limit", float, 0.1, 1440, "minutes, from 0.1 to 1440 (a day)"),
-        metavar="FLOAT", help="Minutes for the whole exam.")] = None,
+    seed: Annotated[
+        Optional[int],
+        typer.Option(  # noqa: UP045
+            parser=_number("--seed", int, 0, 2**63 - 1, "a whole number from 0 to 2⁶³ − 1 (9223372036854775807)"),
+            metavar="INTEGER",
+            help="Seed for question choice and order (stored with the exam).",
+        ),
+    ] = None,
+    time_limit: Annotated[
+        Optional[float],
+        typer.Option(  # noqa: UP045
+            parser=_number("--time-limit", float, 0.1, 1440, "minutes, from 0.1 to 1440 (a day)"),
+            metavar="FLOAT",
+            help="Minutes for the whole exam.",
+        ),
+    ] = None,
     computed: Annotated[bool, typer.Option(help="Include computed problems.")] = True,
     as_json: JsonOpt = False,
 ) -> None:
@@ -217,8 +249,16 @@ def exam(
     screen.intro(questions, n, limit)
     with Store.open(env.home_dir()) as store:
         try:
-            result = run_exam(questions, ui=screen, recorder=store, clock=exam_clock(), now=env.now, seed=seed,
-                              decks=[d.id for d in decks], time_limit=limit)
+            result = run_exam(
+                questions,
+                ui=screen,
+                recorder=store,
+                clock=exam_clock(),
+                now=env.now,
+                seed=seed,
+                decks=[d.id for d in decks],
+                time_limit=limit,
+            )
         except KeyboardInterrupt:
             screen.interrupted()
             raise
@@ -269,15 +309,21 @@ def demo(
     as_json: JsonOpt = False,
 ) -> None:
     """Live NumPy walkthroughs of dense vs 1×1 convolution; no NAME lists them."""
-    given = {"height": height, "width": width, "cin": cin, "cout": cout, "batch": batch, "seed": seed,
-             "layout": layout.value if layout else None}
+    given = {
+        "height": height,
+        "width": width,
+        "cin": cin,
+        "cout": cout,
+        "batch": batch,
+        "seed": seed,
+        "layout": layout.value if layout else None,
+    }
     params = {k: v for k, v in given.items() if v is not None}
     if name is None:
         if as_json:
             from dense1x1quiz.demos import DEMOS
 
-            _print_json([{"demo": d.name, "summary": d.summary, "params": list(d.params)}
-                         for d in DEMOS.values()])
+            _print_json([{"demo": d.name, "summary": d.summary, "params": list(d.params)} for d in DEMOS.values()])
             return
         from dense1x1quiz.ui.demo import print_demo_list
 
@@ -332,8 +378,10 @@ class ExportFormat(str, Enum):
 def export(
     deck_name: Annotated[str, typer.Argument(metavar="DECK", help="Deck name or path.", show_default=False)],
     fmt: Annotated[ExportFormat, typer.Option("--format", help="Output format.")] = ExportFormat.apkg,
-    output: Annotated[Optional[Path],  # noqa: UP045
-                      typer.Option("-o", "--output", help="File to write; - for standard output.")] = None,
+    output: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("-o", "--output", help="File to write; - for standard output."),
+    ] = None,
 ) -> None:
     """Export a deck to an Anki package, CSV or Markdown (default file: <deck id>.<format> here).
 
@@ -359,8 +407,10 @@ def command_group(argv: list[str]) -> typer.core.TyperGroup:
 
     import typer.main
 
-    commands = {c.name or typer.main.get_command_name(c.callback.__name__): c  # type: ignore[union-attr]
-                for c in app.registered_commands}
+    commands = {
+        c.name or typer.main.get_command_name(c.callback.__name__): c  # type: ignore[union-attr]
+        for c in app.registered_commands
+    }
     chosen = commands.get(argv[0]) if argv else None
     every = app.registered_commands
     app.registered_commands = [chosen] if chosen else []
@@ -371,8 +421,11 @@ def command_group(argv: list[str]) -> typer.core.TyperGroup:
     if chosen is None:
         for name, info in commands.items():
             text = inspect.cleandoc(info.help) if info.help is not None else inspect.getdoc(info.callback)
-            group.add_command(typer.core.TyperCommand(name, help=text, short_help=info.short_help,
-                                                      hidden=info.hidden, deprecated=info.deprecated))
+            group.add_command(
+                typer.core.TyperCommand(
+                    name, help=text, short_help=info.short_help, hidden=info.hidden, deprecated=info.deprecated
+                )
+            )
     return group
 
 
@@ -422,8 +475,10 @@ def _run_guarded(argv: list[str], prog_name: str | None) -> int:
     except _StdoutError as exc:
         return _stdout_failed(exc, sys.stdout._stream if isinstance(sys.stdout, _GuardedStdout) else sys.stdout)
     except MemoryError:
-        _tell("Error: not enough memory for this command (a deck too large for this machine, or a memory limit "
-              "set too low); close other programs or split the deck, then try again\n")
+        _tell(
+            "Error: not enough memory for this command (a deck too large for this machine, or a memory limit "
+            "set too low); close other programs or split the deck, then try again\n"
+        )
         return 1
     except Exception as exc:
         from dense1x1quiz.errors import QuizError  # here, not above: `quiz --help` never needs it
@@ -440,8 +495,10 @@ def _run_guarded(argv: list[str], prog_name: str | None) -> int:
             raise
         from dense1x1quiz.text import one_line
 
-        _tell(f"Error: internal error ({one_line(f'{type(exc).__name__}: {exc}')}). This is a bug; "
-              "run again with DENSE1X1QUIZ_DEBUG=1 to see where it happened.\n")
+        _tell(
+            f"Error: internal error ({one_line(f'{type(exc).__name__}: {exc}')}). This is a bug; "
+            "run again with DENSE1X1QUIZ_DEBUG=1 to see where it happened.\n"
+        )
         return 1
     return code if isinstance(code, int) else 0  # a command's typer.Exit(n), --help's 0, or success
 

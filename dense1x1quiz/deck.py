@@ -202,7 +202,8 @@ class _DeckReader:
             if match and ftfy.fix_text(match.group()) != match.group():
                 fixed = ftfy.fix_text(line).strip()
                 self.warn(
-                    number, match.start() + 1,
+                    number,
+                    match.start() + 1,
                     f"looks like mojibake (UTF-8 read as Windows-1252/1254): {quoted_text(match.group())}; "
                     f"probably meant: {quoted_text(fixed[:80])}",
                 )
@@ -211,8 +212,9 @@ class _DeckReader:
 
     def deck(self, root: Node) -> Deck | None:
         if root.kind != "map":
-            self.error(root, "the top level of a deck must be a mapping (deck:, title:, cards:), "
-                             f"not {root.describe()}")
+            self.error(
+                root, f"the top level of a deck must be a mapping (deck:, title:, cards:), not {root.describe()}"
+            )
             return None
         self.unknown_keys(root, TOP_KEYS, "deck")
         deck_id = self.ident(root, "deck", required=True) or "?"
@@ -240,8 +242,11 @@ class _DeckReader:
                 first_over = item if len(cards) > MAX_CARDS else None
         if first_over is not None:
             made = len(cards) + counted
-            self.error(first_over, f"a deck may make at most {MAX_CARDS:,} cards; this one makes {made:,} — "
-                                   "split it (cards from here on were counted, not checked)")
+            self.error(
+                first_over,
+                f"a deck may make at most {MAX_CARDS:,} cards; this one makes {made:,} — "
+                "split it (cards from here on were counted, not checked)",
+            )
         if "cards" not in root.pairs and "tables" not in root.pairs:
             self.error(root, "a deck needs `cards:` or `tables:`")
         return Deck(deck_id, title, self.path, description, tuple(cards), tuple(tables), deck_tags)
@@ -253,8 +258,11 @@ class _DeckReader:
         if value is None:
             return
         if value.kind != "map":
-            self.error(value, "`imported` is the mark `quiz import` writes ({from: NOTES, sha256: HASH}), "
-                              f"not {value.describe()}; remove the line if you did not mean it")
+            self.error(
+                value,
+                "`imported` is the mark `quiz import` writes ({from: NOTES, sha256: HASH}), "
+                f"not {value.describe()}; remove the line if you did not mean it",
+            )
             return
         self.unknown_keys(value, IMPORTED_KEYS, "`imported` mark")
         self.text(value, "from", required=True)
@@ -284,10 +292,10 @@ class _DeckReader:
         lines = _LINE_BREAK_RE.split(self.source, maxsplit=node.line)
         line = lines[node.line - 1] if len(lines) >= node.line else ""
         mark = 0 if node.plain else 1  # the opening quote
-        if mark and line[node.col - 1:node.col] not in ("'", '"'):
+        if mark and line[node.col - 1 : node.col] not in ("'", '"'):
             return node  # a block scalar: its text starts on a later line
         start = node.col - 1 + mark
-        if line[start:start + offset] != node.text[:offset]:
+        if line[start : start + offset] != node.text[:offset]:
             return node
         return node.line, node.col + mark + offset
 
@@ -312,9 +320,10 @@ class _DeckReader:
     def ident(self, node: Node, key: str, required: bool = False) -> str | None:
         text = self.text(node, key, required)
         if text is not None and not ID_RE.match(text):
-            self.error(self.value(node, key) or node,
-                       f"{quoted(f'{key}: {text[:40]}')} is not a valid id "
-                       "(letters, digits, '.', '_', '-'; at most 80)")
+            self.error(
+                self.value(node, key) or node,
+                f"{quoted(f'{key}: {text[:40]}')} is not a valid id (letters, digits, '.', '_', '-'; at most 80)",
+            )
             return None
         return text
 
@@ -391,15 +400,28 @@ class _DeckReader:
         if node.kind != "map":
             self.error(node, f"a card must be a mapping (id:, front:, …), not {node.describe()}")
             return []
-        kind = ("cloze" if "cloze" in node.pairs else "choice" if "options" in node.pairs
-                else "typed" if "answer" in node.pairs else "basic")
+        kind = (
+            "cloze"
+            if "cloze" in node.pairs
+            else "choice"
+            if "options" in node.pairs
+            else "typed"
+            if "answer" in node.pairs
+            else "basic"
+        )
         self.unknown_keys(node, CARD_KEYS, "card")
         for key, (key_node, _) in node.pairs.items():
             if key not in _KIND_KEY_SETS[kind] and key in CARD_KEYS:
                 self.error(key_node, f"`{key}` does not belong on a {kind} card ({self.kind_hint(kind)})")
         card_id = self.claim_id(node)
-        common = CardFields(deck=deck_id, tags=self.tags(node, deck_tags), source=self.text(node, "source") or "",
-                            demo=self.demo(node), line=node.line, note=card_id or "")
+        common = CardFields(
+            deck=deck_id,
+            tags=self.tags(node, deck_tags),
+            source=self.text(node, "source") or "",
+            demo=self.demo(node),
+            line=node.line,
+            note=card_id or "",
+        )
         explain = self.text(node, "explain") or ""
         if kind == "cloze":
             return self.cloze_cards(node, card_id, explain, common)
@@ -418,19 +440,30 @@ class _DeckReader:
             accept = tuple(t for t, _ in self.strings(node, "accept"))
             if card_id is None or front is None or answer is None:
                 return []
-            return [Card(id=card_id, kind="typed", prompt=front, answer=answer, accept=accept,
-                         explain=explain, **common)]
+            return [
+                Card(id=card_id, kind="typed", prompt=front, answer=answer, accept=accept, explain=explain, **common)
+            ]
         options = self.options(node)
         if answer is not None and options and answer not in options:
             near = difflib.get_close_matches(answer, options, n=1)
             hint = f"; did you mean {quoted_text(near[0])}?" if near else ""
-            self.error(self.value(node, "answer") or node,
-                       f"the answer {quoted_text(answer)} is not among the options{hint}")
+            self.error(
+                self.value(node, "answer") or node, f"the answer {quoted_text(answer)} is not among the options{hint}"
+            )
             return []
         if card_id is None or front is None or answer is None or not options:
             return []
-        return [Card(id=card_id, kind="choice", prompt=front, answer=answer, options=tuple(options),
-                     explain=explain, **common)]
+        return [
+            Card(
+                id=card_id,
+                kind="choice",
+                prompt=front,
+                answer=answer,
+                options=tuple(options),
+                explain=explain,
+                **common,
+            )
+        ]
 
     @staticmethod
     def kind_hint(kind: str) -> str:
@@ -467,8 +500,16 @@ class _DeckReader:
             self.error(value, "a cloze deletion is empty: {{c1::}}")
             return []
         return [
-            Card(id=f"{card_id}:c{n}", kind="cloze", prompt=text, answer=cloze_answer(text, n),
-                 cloze=text, cloze_number=n, explain=explain, **common)
+            Card(
+                id=f"{card_id}:c{n}",
+                kind="cloze",
+                prompt=text,
+                answer=cloze_answer(text, n),
+                cloze=text,
+                cloze_number=n,
+                explain=explain,
+                **common,
+            )
             for n in numbers
         ]
 
@@ -515,8 +556,16 @@ class _DeckReader:
             self.error(node, "missing `rows`")
         if table_id is None or title is None or len(columns) < 2 or not rows:
             return None
-        return Table(table_id, title, tuple(columns), tuple(rows), self.tags(node, deck_tags),
-                     self.text(node, "source") or "", self.demo(node), node.line)
+        return Table(
+            table_id,
+            title,
+            tuple(columns),
+            tuple(rows),
+            self.tags(node, deck_tags),
+            self.text(node, "source") or "",
+            self.demo(node),
+            node.line,
+        )
 
     def table_cards(self, table: Table, deck_id: str) -> list[Card]:
         """Multiple-choice cards from a table.
@@ -530,21 +579,40 @@ class _DeckReader:
         value_cols = list(range(1, len(table.columns)))
         for r, row in enumerate(table.rows):
             row_id = f"{table.id}:{row_key(row[0], r)}"
-            common = CardFields(deck=deck_id, note=row_id, tags=table.tags, source=table.source, demo=table.demo,
-                                line=table.line)
+            common = CardFields(
+                deck=deck_id, note=row_id, tags=table.tags, source=table.source, demo=table.demo, line=table.line
+            )
             header = f"{table.title}\n{key_col}: {row[0]}"
             for c in value_cols:
                 col_id = column_key(table.columns[c], c)
                 options = self.distractors(table, r, c)
                 if len(options) >= 2:
-                    cards.append(Card(id=f"{row_id}:{col_id}", kind="table", prompt=f"{header}\n{table.columns[c]}: ?",
-                                      answer=row[c], options=tuple(options), table=table, row=r, **common))
+                    cards.append(
+                        Card(
+                            id=f"{row_id}:{col_id}",
+                            kind="table",
+                            prompt=f"{header}\n{table.columns[c]}: ?",
+                            answer=row[c],
+                            options=tuple(options),
+                            table=table,
+                            row=r,
+                            **common,
+                        )
+                    )
                 distinct = len({_fold(row[i]) for i in value_cols}) == len(value_cols)
                 if len(value_cols) >= 2 and distinct:
-                    cards.append(Card(id=f"{row_id}:{col_id}:which", kind="table",
-                                      prompt=f"{header}\nWhich column says «{row[c]}»?",
-                                      answer=table.columns[c], options=tuple(table.columns[i] for i in value_cols),
-                                      table=table, row=r, **common))
+                    cards.append(
+                        Card(
+                            id=f"{row_id}:{col_id}:which",
+                            kind="table",
+                            prompt=f"{header}\nWhich column says «{row[c]}»?",
+                            answer=table.columns[c],
+                            options=tuple(table.columns[i] for i in value_cols),
+                            table=table,
+                            row=r,
+                            **common,
+                        )
+                    )
         return cards
 
     @staticmethod

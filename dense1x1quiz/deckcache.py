@@ -76,8 +76,9 @@ class _Model:
         # A Card is stored with the fields that differ from their defaults only: the rest are read
         # from the class (dataclass defaults are class attributes), and unpickling gets ~40% faster.
         self.card_defaults = {f.name: f.default for f in fields(Card) if f.default is not MISSING}
-        self.card_required = attrgetter(*(f.name for f in fields(Card)
-                                          if f.default is MISSING and f.default_factory is MISSING))
+        self.card_required = attrgetter(
+            *(f.name for f in fields(Card) if f.default is MISSING and f.default_factory is MISSING)
+        )
 
 
 _the_model: _Model | None = None
@@ -186,7 +187,7 @@ def _unframe(blob: bytes) -> memoryview | None:
     if len(blob) <= head or not blob.startswith(MAGIC):
         return None
     payload = memoryview(blob)[head:]
-    length, check = blob[len(MAGIC):head - 4], blob[head - 4:head]
+    length, check = blob[len(MAGIC) : head - 4], blob[head - 4 : head]
     if int.from_bytes(length, "big") != len(payload) or crc32(payload) != int.from_bytes(check, "big"):
         return None
     return payload
@@ -292,8 +293,14 @@ def read_outline(entry: Path) -> tuple[tuple | None, list[tuple[int, int, str, b
     head = value[0]
     if head is None:
         return value
-    if not (type(head) is tuple and len(head) == 4 and type(head[0]) is str and type(head[1]) is str
-            and _strings(head[2]) and _strings(head[3])):
+    if not (
+        type(head) is tuple
+        and len(head) == 4
+        and type(head[0]) is str
+        and type(head[1]) is str
+        and _strings(head[2])
+        and _strings(head[3])
+    ):
         return None
     return value
 
@@ -305,14 +312,25 @@ def _strings(value: object) -> bool:
 def _plain_problems(problems: object) -> bool:
     """Whether `problems` is a list of (line, col, message, warning), as `write_entry` stores them."""
     return type(problems) is list and all(
-        type(p) is tuple and len(p) == 4 and type(p[0]) is int and type(p[1]) is int
-        and type(p[2]) is str and type(p[3]) is bool for p in problems)
+        type(p) is tuple
+        and len(p) == 4
+        and type(p[0]) is int
+        and type(p[1]) is int
+        and type(p[2]) is str
+        and type(p[3]) is bool
+        for p in problems
+    )
 
 
 def _well_formed(value: object) -> bool:
     """Whether an unpickled entry has the shape `write_entry` gives it."""
-    if not (isinstance(value, tuple) and len(value) == 3 and _plain_problems(value[1])
-            and type(value[2]) is dict and all(type(k) is str and type(v) is str for k, v in value[2].items())):
+    if not (
+        isinstance(value, tuple)
+        and len(value) == 3
+        and _plain_problems(value[1])
+        and type(value[2]) is dict
+        and all(type(k) is str and type(v) is str for k, v in value[2].items())
+    ):
         return False
     deck = value[0]
     if deck is None:
@@ -402,5 +420,14 @@ def _prune(folder: Path) -> None:
             path.unlink(missing_ok=True)
 
 
-__all__ = ["LOADER_VERSION", "MAX_ENTRIES", "MAX_TOTAL_BYTES", "READ_LIMIT", "cache_dir", "check_deck_cached",
-           "entry_key", "read_entry", "write_entry"]
+__all__ = [
+    "LOADER_VERSION",
+    "MAX_ENTRIES",
+    "MAX_TOTAL_BYTES",
+    "READ_LIMIT",
+    "cache_dir",
+    "check_deck_cached",
+    "entry_key",
+    "read_entry",
+    "write_entry",
+]

@@ -52,8 +52,10 @@ def now() -> datetime:
     except OverflowError:  # 0001-01-01T00:00+01:00 is before the first instant datetime has
         instant = None
     if instant is None or not EARLIEST_NOW <= instant <= LATEST_NOW:
-        raise UsageError(f"{NOW_VAR}={configured.strip()} is outside the years 1970 to 9000 that quiz can "
-                         "schedule in; use an instant in them (e.g. 2026-11-26T09:30:00Z)")
+        raise UsageError(
+            f"{NOW_VAR}={configured.strip()} is outside the years 1970 to 9000 that quiz can "
+            "schedule in; use an instant in them (e.g. 2026-11-26T09:30:00Z)"
+        )
     return instant
 
 
@@ -85,10 +87,21 @@ def local_zone() -> tzinfo | None:
         from dense1x1quiz.text import one_line
 
         _warned_zones.add(name)
-        sys.stderr.write(f"Warning: TZ={one_line(name)} puts local time a day or more off UTC, which is not "
-                         "a time zone; quiz uses UTC for study days and clock times.\n")
+        sys.stderr.write(
+            f"Warning: TZ={one_line(name)} puts local time a day or more off UTC, which is not "
+            "a time zone; quiz uses UTC for study days and clock times.\n"
+        )
     return timezone.utc
 
 
-__all__ = ["EARLIEST_NOW", "HOME_VAR", "LATEST_NOW", "NOW_VAR", "home_dir", "local_zone", "now", "timer",
-           "user_deck_dir"]
+__all__ = [
+    "EARLIEST_NOW",
+    "HOME_VAR",
+    "LATEST_NOW",
+    "NOW_VAR",
+    "home_dir",
+    "local_zone",
+    "now",
+    "timer",
+    "user_deck_dir",
+]

@@ -99,9 +99,19 @@ class ExamUI(Protocol):
 class Recorder(Protocol):
     def start_exam(self, started_at: datetime, decks: list[str], seed: int, total: int) -> int: ...
 
-    def record_exam_answer(self, exam_id: int, position: int, question_id: str, kind: str, prompt: str,
-                           given: str | None, expected: str, correct: bool, tags: list[str],
-                           answered_at: datetime) -> None: ...
+    def record_exam_answer(
+        self,
+        exam_id: int,
+        position: int,
+        question_id: str,
+        kind: str,
+        prompt: str,
+        given: str | None,
+        expected: str,
+        correct: bool,
+        tags: list[str],
+        answered_at: datetime,
+    ) -> None: ...
 
     def finish_exam(self, exam_id: int, finished_at: datetime, score: int, seconds: float) -> None: ...
 
@@ -140,15 +150,22 @@ class _CardQuestionFields(TypedDict):
 
 def question_from_card(card: Card, rng: random.Random) -> Question:
     """A deck card as an exam question; choice and table options are shuffled with `rng`."""
-    common = _CardQuestionFields(id=f"{card.deck}/{card.id}", tags=card.tags, source=card.source,
-                                 explain=card.explain, deck=card.deck)
+    common = _CardQuestionFields(
+        id=f"{card.deck}/{card.id}", tags=card.tags, source=card.source, explain=card.explain, deck=card.deck
+    )
     if card.kind == "choice" or card.kind == "table":
         options = _unique_options(card.options, card.answer)
-        return Question(kind=card.kind, prompt=card.prompt, expected=card.answer,
-                        options=tuple(rng.sample(options, len(options))), **common)
+        return Question(
+            kind=card.kind,
+            prompt=card.prompt,
+            expected=card.answer,
+            options=tuple(rng.sample(options, len(options))),
+            **common,
+        )
     if card.kind == "cloze":
-        return Question(kind="cloze", prompt=cloze_prompt(card.cloze, card.cloze_number), expected=card.answer,
-                        **common)
+        return Question(
+            kind="cloze", prompt=cloze_prompt(card.cloze, card.cloze_number), expected=card.answer, **common
+        )
     return Question(kind="typed", prompt=card.prompt, expected=card.answer, accept=card.accept, **common)
 
 
@@ -159,9 +176,17 @@ def question_from_problem(problem: ComputedProblem, rng: random.Random | None = 
     if rng is not None:
         shown = _unique_options(rng.sample(problem.mistakes, min(3, len(problem.mistakes))), problem.answer)
         options = tuple(rng.sample(shown, len(shown)))
-    return Question(id=problem.id, kind="computed", prompt=problem.prompt, expected=problem.answer,
-                    options=options, tolerance=problem.tolerance, tags=problem.tags, source=problem.source,
-                    explain=problem.working)
+    return Question(
+        id=problem.id,
+        kind="computed",
+        prompt=problem.prompt,
+        expected=problem.answer,
+        options=options,
+        tolerance=problem.tolerance,
+        tags=problem.tags,
+        source=problem.source,
+        explain=problem.working,
+    )
 
 
 def deck_pool(decks: Sequence[Deck], tags: Sequence[str] | None = None) -> list[Card]:
@@ -208,8 +233,9 @@ def _pick_cards(pool: list[Card], count: int, rng: random.Random) -> list[Card]:
     return picked
 
 
-def build_exam(decks: Sequence[Deck], count: int, rng: random.Random, tags: Sequence[str] | None = None,
-               computed: bool = True) -> list[Question]:
+def build_exam(
+    decks: Sequence[Deck], count: int, rng: random.Random, tags: Sequence[str] | None = None, computed: bool = True
+) -> list[Question]:
     """Up to `count` questions in random order: deck cards (kinds mixed) and, unless `computed` is off,
     about a quarter computed problems — more when the decks run short. Fewer than `count` only when
     computed problems are off (or no template has the tag) and the decks have too few questions."""
@@ -263,9 +289,17 @@ def grade(question: Question, given: str) -> Outcome:
 # -- the exam loop -----------------------------------------------------------------------------
 
 
-def run_exam(questions: Sequence[Question], *, ui: ExamUI, recorder: Recorder, clock: Callable[[], float],
-             now: Callable[[], datetime], seed: int, decks: Sequence[str] = (),
-             time_limit: float | None = None) -> ExamResult:
+def run_exam(
+    questions: Sequence[Question],
+    *,
+    ui: ExamUI,
+    recorder: Recorder,
+    clock: Callable[[], float],
+    now: Callable[[], datetime],
+    seed: int,
+    decks: Sequence[str] = (),
+    time_limit: float | None = None,
+) -> ExamResult:
     """Ask every question, record each answer the moment it is graded, and return the result.
 
     `clock` gives seconds (monotonic), `now` the UTC instant stored with each row, and
@@ -280,8 +314,9 @@ def run_exam(questions: Sequence[Question], *, ui: ExamUI, recorder: Recorder, c
 
     def record(position: int, outcome: Outcome) -> None:
         q = outcome.question
-        recorder.record_exam_answer(exam_id, position, q.id, q.kind, q.prompt, outcome.given, q.expected,
-                                    outcome.correct, list(q.tags), now())
+        recorder.record_exam_answer(
+            exam_id, position, q.id, q.kind, q.prompt, outcome.given, q.expected, outcome.correct, list(q.tags), now()
+        )
         result.outcomes.append(outcome)
 
     for position, question in enumerate(questions, 1):
@@ -303,10 +338,10 @@ def run_exam(questions: Sequence[Question], *, ui: ExamUI, recorder: Recorder, c
         if line.strip().lower() == QUIT and chosen_option(question, line) is None:
             result.ended = "quit"
             break
-        outcome = grade(question, line[:answers.MAX_ANSWER_CHARS])  # the screen read at most this (and said so)
+        outcome = grade(question, line[: answers.MAX_ANSWER_CHARS])  # the screen read at most this (and said so)
         record(position, outcome)
         ui.feedback(outcome)
-    unanswered = questions[len(result.outcomes):]
+    unanswered = questions[len(result.outcomes) :]
     if result.ended == "time":
         ui.time_up(len(unanswered))
     for position, question in enumerate(unanswered, len(result.outcomes) + 1):
@@ -376,11 +411,15 @@ def study_next(result: ExamResult, decks: Sequence[Deck] = (), most: int = 3) ->
     refs = {deck.id: _deck_ref(deck) for deck in decks}
     # A deck named by its path is not found by `quiz study --tag`: name the decks then.
     scope = " ".join(refs.values()) + " " if any(ref != deck_id for deck_id, ref in refs.items()) else ""
-    hints = [StudyHint(tag, right, asked, f"quiz {'study' if tag in card_tags else 'exam'} {scope}--tag {tag}")
-             for tag, right, asked in _worst_first(telling)]
+    hints = [
+        StudyHint(tag, right, asked, f"quiz {'study' if tag in card_tags else 'exam'} {scope}--tag {tag}")
+        for tag, right, asked in _worst_first(telling)
+    ]
     if len(by_deck) > 1 or not hints:
-        hints += [StudyHint(deck, right, asked, f"quiz study {refs.get(deck, deck)}")
-                  for deck, right, asked in _worst_first(by_deck)]
+        hints += [
+            StudyHint(deck, right, asked, f"quiz study {refs.get(deck, deck)}")
+            for deck, right, asked in _worst_first(by_deck)
+        ]
     return hints[:most]
 
 
@@ -402,9 +441,15 @@ def result_json(result: ExamResult) -> dict:
         "total": result.total,
         "seconds": round(result.seconds, 1),
         "questions": [
-            {"id": o.question.id, "kind": o.question.kind, "prompt": o.question.prompt,
-             "options": list(o.question.options), "given": o.given, "expected": o.question.expected,
-             "correct": o.correct}
+            {
+                "id": o.question.id,
+                "kind": o.question.kind,
+                "prompt": o.question.prompt,
+                "options": list(o.question.options),
+                "given": o.given,
+                "expected": o.question.expected,
+                "correct": o.correct,
+            }
             for o in result.outcomes
         ],
     }

@@ -162,20 +162,40 @@ def _parse_cloze(text: str) -> tuple[tuple[Deletion, ...], tuple[ClozeProblem, .
                     break
         marker = opening.group()
         if close < 0:
-            problems.append(ClozeProblem(opening.start(), (
-                f"`{marker}` has no closing `}}}}`: inside a deletion `{{` and `}}` pair up (as in "
-                f"`{{{{c1::$W_{{a_{{b}}}}$}}}}`) and `\\{{`, `\\}}` are literal braces; close every `{{`, "
-                "or write a lone one as `\\{`")))
+            problems.append(
+                ClozeProblem(
+                    opening.start(),
+                    (
+                        f"`{marker}` has no closing `}}}}`: inside a deletion `{{` and `}}` pair up (as in "
+                        f"`{{{{c1::$W_{{a_{{b}}}}$}}}}`) and `\\{{`, `\\}}` are literal braces; close every `{{`, "
+                        "or write a lone one as `\\{`"
+                    ),
+                )
+            )
             break  # the scan reached the end of the text: going on from each later `{{` would be quadratic
         if nested >= 0:
             inner = _CLOZE_OPEN_RE.match(text, nested)
-            problems.append(ClozeProblem(nested, (
-                f"a deletion inside another (`{inner.group() if inner else '{{c'}` inside `{marker}…}}}}`) "
-                "is not supported; write them one after the other")))
+            problems.append(
+                ClozeProblem(
+                    nested,
+                    (
+                        f"a deletion inside another (`{inner.group() if inner else '{{c'}` inside `{marker}…}}}}`) "
+                        "is not supported; write them one after the other"
+                    ),
+                )
+            )
         hidden_end = hint_at if hint_at >= 0 else close
-        deletions.append(Deletion(
-            int(opening.group(1)), opening.start(), close + 2, text[opening.end():hidden_end],
-            text[hint_at + 2:close] if hint_at >= 0 else "", opening.end(), hint_at + 2 if hint_at >= 0 else -1))
+        deletions.append(
+            Deletion(
+                int(opening.group(1)),
+                opening.start(),
+                close + 2,
+                text[opening.end() : hidden_end],
+                text[hint_at + 2 : close] if hint_at >= 0 else "",
+                opening.end(),
+                hint_at + 2 if hint_at >= 0 else -1,
+            )
+        )
         at = close + 2
     return tuple(deletions), tuple(problems)
 
@@ -184,7 +204,7 @@ def _rewrite(text: str, replace) -> str:
     """`text` with each deletion replaced by `replace(deletion)`."""
     out, at = [], 0
     for deletion in parse_cloze(text)[0]:
-        out += [text[at:deletion.start], replace(deletion)]
+        out += [text[at : deletion.start], replace(deletion)]
         at = deletion.end
     return "".join(out) + text[at:]
 

@@ -58,12 +58,16 @@ def _nums(*values: int) -> tuple[str, ...]:
 
 def _conv_shape_slips(h: int, w: int, filters: int, kernel: int, stride: int, padding: int) -> tuple[str, ...]:
     """Output shapes from the usual slips: stride or padding forgotten, channels kept, rounding up."""
+
     def size(n: int, s: int, p: int) -> int:
         return costs.conv_out_size(n, kernel, s, p)
 
-    slips = [(size(h, 1, padding), size(w, 1, padding)), (size(h, stride, 0), size(w, stride, 0)),
-             (-(-(h + 2 * padding - kernel) // stride) + 1, -(-(w + 2 * padding - kernel) // stride) + 1),
-             (h // stride, w // stride)]
+    slips = [
+        (size(h, 1, padding), size(w, 1, padding)),
+        (size(h, stride, 0), size(w, stride, 0)),
+        (-(-(h + 2 * padding - kernel) // stride) + 1, -(-(w + 2 * padding - kernel) // stride) + 1),
+        (h // stride, w // stride),
+    ]
     return tuple(_shape(a, b, filters) for a, b in slips if a > 0 and b > 0)
 
 
@@ -72,10 +76,10 @@ def _problem(template: str, sizes: dict[str, int], **fields) -> ComputedProblem:
     answer = fields["answer"]
     tolerance = fields.get("tolerance", 0.0)
     # A slip that lands within the tolerance would be a right answer, not a distractor.
-    fields["mistakes"] = tuple(m for m in dict.fromkeys(fields.get("mistakes", ()))
-                               if not answers.same_answer(m, answer, tolerance))
-    return ComputedProblem(id=f"computed:{template}:{key}", template=template,
-                           sizes=tuple(sizes.items()), **fields)
+    fields["mistakes"] = tuple(
+        m for m in dict.fromkeys(fields.get("mistakes", ())) if not answers.same_answer(m, answer, tolerance)
+    )
+    return ComputedProblem(id=f"computed:{template}:{key}", template=template, sizes=tuple(sizes.items()), **fields)
 
 
 # -- templates: sizes in, problem out -----------------------------------------------------------
@@ -84,63 +88,73 @@ def _problem(template: str, sizes: dict[str, int], **fields) -> ComputedProblem:
 def one_by_one_params(h: int, w: int, c_in: int, c_out: int) -> ComputedProblem:
     total = costs.conv_params(c_in, c_out, 1)
     return _problem(
-        "1x1-params", dict(h=h, w=w, c_in=c_in, c_out=c_out),
+        "1x1-params",
+        dict(h=h, w=w, c_in=c_in, c_out=c_out),
         prompt=f"A 1×1 convolution maps {_shape(h, w, c_in)} to {_shape(h, w, c_out)}. "
-               "How many weights, bias included?",
+        "How many weights, bias included?",
         answer=_num(total),
         working=f"Cₒᵤₜ·Cᵢₙ + Cₒᵤₜ = {c_out}·{c_in} + {c_out} = {_num(total)}; H and W do not matter",
         mistakes=_nums(c_in * c_out, h * w * c_in * c_out + c_out, c_in * c_out + c_in, h * w * c_out),
-        tags=("params", "1x1-conv"), source=CONV_PARAMS,
+        tags=("params", "1x1-conv"),
+        source=CONV_PARAMS,
     )
 
 
 def one_by_one_shape(h: int, w: int, c_in: int, filters: int) -> ComputedProblem:
     return _problem(
-        "1x1-shape", dict(h=h, w=w, c_in=c_in, filters=filters),
+        "1x1-shape",
+        dict(h=h, w=w, c_in=c_in, filters=filters),
         prompt=f"Output shape of a 1×1 convolution with {filters} filters on a {_shape(h, w, c_in)} input? "
-               "Answer as H × W × C.",
+        "Answer as H × W × C.",
         answer=_shape(h, w, filters),
         working=f"a 1×1 kernel keeps H × W ({h}×{w}); each filter gives one output channel ({filters})",
         mistakes=(_shape(h, w, c_in), _shape(1, 1, filters), _shape(h // 2, w // 2, filters)),
-        tags=("shapes", "1x1-conv"), source=CONV_SHAPE,
+        tags=("shapes", "1x1-conv"),
+        source=CONV_SHAPE,
     )
 
 
 def one_by_one_macs(h: int, w: int, c_in: int, c_out: int) -> ComputedProblem:
     total = costs.conv_macs(h, w, c_in, c_out, 1)
     return _problem(
-        "1x1-macs", dict(h=h, w=w, c_in=c_in, c_out=c_out),
+        "1x1-macs",
+        dict(h=h, w=w, c_in=c_in, c_out=c_out),
         prompt=f"How many multiply-accumulates does a 1×1 convolution from {_shape(h, w, c_in)} to "
-               f"{_shape(h, w, c_out)} take?",
+        f"{_shape(h, w, c_out)} take?",
         answer=_num(total),
         working=f"H·W·Cᵢₙ·Cₒᵤₜ = {h}·{w}·{c_in}·{c_out} = {_num(total)}",
         mistakes=_nums(c_in * c_out, h * w * (c_in + c_out), h * w * c_in * c_out * 9, c_in * c_out + c_out),
-        tags=("macs", "1x1-conv"), source=MACS,
+        tags=("macs", "1x1-conv"),
+        source=MACS,
     )
 
 
 def one_by_one_positions(h: int, w: int, c_in: int, c_out: int) -> ComputedProblem:
     return _problem(
-        "1x1-positions", dict(h=h, w=w, c_in=c_in, c_out=c_out),
+        "1x1-positions",
+        dict(h=h, w=w, c_in=c_in, c_out=c_out),
         prompt=f"A 1×1 convolution from {_shape(h, w, c_in)} to {_shape(h, w, c_out)} is one dense layer "
-               f"({c_in} → {c_out}) applied with the same weights at how many positions?",
+        f"({c_in} → {c_out}) applied with the same weights at how many positions?",
         answer=_num(h * w),
         working=f"once per pixel: H·W = {h}·{w} = {_num(h * w)}",
         mistakes=_nums(h * w * c_out, c_in * c_out, h * w * c_in, c_out),
-        tags=("equivalence", "1x1-conv"), source=NIN,
+        tags=("equivalence", "1x1-conv"),
+        source=NIN,
     )
 
 
 def dense_flat_params(h: int, w: int, c_in: int, n_out: int) -> ComputedProblem:
     total = costs.dense_params(h * w * c_in, n_out)
     return _problem(
-        "dense-params", dict(h=h, w=w, c_in=c_in, n_out=n_out),
+        "dense-params",
+        dict(h=h, w=w, c_in=c_in, n_out=n_out),
         prompt=f"A dense layer maps the flattened {_shape(h, w, c_in)} tensor to {n_out} outputs. "
-               "How many weights, bias included?",
+        "How many weights, bias included?",
         answer=_num(total),
         working=f"(H·W·Cᵢₙ)·N + N = {_num(h * w * c_in)}·{n_out} + {n_out} = {_num(total)}",
         mistakes=_nums(h * w * c_in * n_out, c_in * n_out + n_out, h * w * c_in + n_out),
-        tags=("params", "dense"), source=DENSE_PARAMS,
+        tags=("params", "dense"),
+        source=DENSE_PARAMS,
     )
 
 
@@ -148,43 +162,54 @@ def conv_params(h: int, w: int, c_in: int, c_out: int, kernel: int) -> ComputedP
     total = costs.conv_params(c_in, c_out, kernel)
     pad = kernel // 2
     return _problem(
-        "conv-params", dict(h=h, w=w, c_in=c_in, c_out=c_out, kernel=kernel),
+        "conv-params",
+        dict(h=h, w=w, c_in=c_in, c_out=c_out, kernel=kernel),
         prompt=f"A {kernel}×{kernel} convolution (padding {pad}) maps {_shape(h, w, c_in)} to "
-               f"{_shape(h, w, c_out)}. How many weights, bias included?",
+        f"{_shape(h, w, c_out)}. How many weights, bias included?",
         answer=_num(total),
         working=f"Cₒᵤₜ·Cᵢₙ·k² + Cₒᵤₜ = {c_out}·{c_in}·{kernel * kernel} + {c_out} = {_num(total)}",
-        mistakes=_nums(c_in * c_out * kernel * kernel, c_in * c_out + c_out, c_in * c_out * kernel + c_out,
-                       h * w * c_in * c_out * kernel * kernel),
-        tags=("params",), source=CONV_PARAMS,
+        mistakes=_nums(
+            c_in * c_out * kernel * kernel,
+            c_in * c_out + c_out,
+            c_in * c_out * kernel + c_out,
+            h * w * c_in * c_out * kernel * kernel,
+        ),
+        tags=("params",),
+        source=CONV_PARAMS,
     )
 
 
 def conv_shape(h: int, w: int, c_in: int, filters: int, kernel: int, stride: int, padding: int) -> ComputedProblem:
     h_out, w_out = (costs.conv_out_size(s, kernel, stride, padding) for s in (h, w))
     return _problem(
-        "conv-shape", dict(h=h, w=w, c_in=c_in, filters=filters, kernel=kernel, stride=stride, padding=padding),
+        "conv-shape",
+        dict(h=h, w=w, c_in=c_in, filters=filters, kernel=kernel, stride=stride, padding=padding),
         prompt=f"A {kernel}×{kernel} convolution with {filters} filters, stride {stride} and padding {padding} "
-               f"runs on a {_shape(h, w, c_in)} input. Output shape? Answer as H × W × C.",
+        f"runs on a {_shape(h, w, c_in)} input. Output shape? Answer as H × W × C.",
         answer=_shape(h_out, w_out, filters),
         working=f"⌊(H + 2p − k)/s⌋ + 1 = ⌊({h} + {2 * padding} − {kernel})/{stride}⌋ + 1 = {h_out}"
-                + ("" if h == w else f"; W: {w_out}") + f"; C = filters = {filters}",
+        + ("" if h == w else f"; W: {w_out}")
+        + f"; C = filters = {filters}",
         mistakes=_conv_shape_slips(h, w, filters, kernel, stride, padding),
-        tags=("shapes",), source=CONV_SHAPE,
+        tags=("shapes",),
+        source=CONV_SHAPE,
     )
 
 
 def separable_ratio(c_out: int, kernel: int) -> ComputedProblem:
     ratio = 1 / costs.separable_ratio(c_out, kernel)
     return _problem(
-        "separable-ratio", dict(c_out=c_out, kernel=kernel),
+        "separable-ratio",
+        dict(c_out=c_out, kernel=kernel),
         prompt=f"How many times cheaper, in multiply-accumulates, is a depthwise-separable {kernel}×{kernel} "
-               f"layer with {c_out} output channels than a standard {kernel}×{kernel} convolution? "
-               f"(within ±{RATIO_TOLERANCE:.0%})",
+        f"layer with {c_out} output channels than a standard {kernel}×{kernel} convolution? "
+        f"(within ±{RATIO_TOLERANCE:.0%})",
         answer=f"{ratio:.4g}",  # enough digits that rounding eats none of the tolerance
-        working=f"separable/standard = 1/N + 1/D_K² = 1/{c_out} + 1/{kernel * kernel}; "
-                f"its inverse is {ratio:.4g}",
+        working=f"separable/standard = 1/N + 1/D_K² = 1/{c_out} + 1/{kernel * kernel}; its inverse is {ratio:.4g}",
         mistakes=(f"{kernel * kernel}", f"{c_out}", f"{1 / ratio:.4g}"),  # 1/D_K² alone, N alone, not inverted
-        tags=("mobilenet", "macs"), source=MOBILENET, tolerance=RATIO_TOLERANCE,
+        tags=("mobilenet", "macs"),
+        source=MOBILENET,
+        tolerance=RATIO_TOLERANCE,
     )
 
 
@@ -192,46 +217,58 @@ def separable_macs(h: int, w: int, c_in: int, c_out: int) -> ComputedProblem:
     total = costs.separable_macs(h, w, c_in, c_out, 3)
     depthwise = costs.conv_macs(h, w, c_in, c_in, 3, groups=c_in)
     return _problem(
-        "separable-macs", dict(h=h, w=w, c_in=c_in, c_out=c_out),
+        "separable-macs",
+        dict(h=h, w=w, c_in=c_in, c_out=c_out),
         prompt=f"A depthwise-separable layer (3×3 depthwise, padding 1, then 1×1 pointwise) maps "
-               f"{_shape(h, w, c_in)} to {_shape(h, w, c_out)}. How many multiply-accumulates?",
+        f"{_shape(h, w, c_in)} to {_shape(h, w, c_out)}. How many multiply-accumulates?",
         answer=_num(total),
         working=f"H·W·Cᵢₙ·9 + H·W·Cᵢₙ·Cₒᵤₜ = {_num(depthwise)} + {_num(total - depthwise)} = {_num(total)}",
         # slips: the pointwise or depthwise part alone, a standard 3×3 conv, the pointwise part without H·W
         mistakes=_nums(total - depthwise, depthwise, costs.conv_macs(h, w, c_in, c_out, 3), depthwise + c_in * c_out),
-        tags=("mobilenet", "macs"), source=MOBILENET,
+        tags=("mobilenet", "macs"),
+        source=MOBILENET,
     )
 
 
 def depthwise_params(channels: int, kernel: int) -> ComputedProblem:
     total = costs.conv_params(channels, channels, kernel, groups=channels)
     return _problem(
-        "depthwise-params", dict(channels=channels, kernel=kernel),
+        "depthwise-params",
+        dict(channels=channels, kernel=kernel),
         prompt=f"How many weights does a {kernel}×{kernel} depthwise convolution on {channels} channels have, "
-               "bias included?",
+        "bias included?",
         answer=_num(total),
         working=f"one {kernel}×{kernel} filter per channel: C·k² + C = {channels}·{kernel * kernel} + {channels}"
-                f" = {_num(total)}",
-        mistakes=_nums(channels * channels * kernel * kernel + channels, channels * kernel * kernel,
-                       channels * kernel + channels),
-        tags=("mobilenet", "params"), source=MOBILENET,
+        f" = {_num(total)}",
+        mistakes=_nums(
+            channels * channels * kernel * kernel + channels, channels * kernel * kernel, channels * kernel + channels
+        ),
+        tags=("mobilenet", "params"),
+        source=MOBILENET,
     )
 
 
 def bottleneck_params(channels: int, reduced: int) -> ComputedProblem:
-    parts = (costs.conv_params(channels, reduced, 1, bias=False), costs.conv_params(reduced, reduced, 3, bias=False),
-             costs.conv_params(reduced, channels, 1, bias=False))
+    parts = (
+        costs.conv_params(channels, reduced, 1, bias=False),
+        costs.conv_params(reduced, reduced, 3, bias=False),
+        costs.conv_params(reduced, channels, 1, bias=False),
+    )
     return _problem(
-        "bottleneck-params", dict(channels=channels, reduced=reduced),
+        "bottleneck-params",
+        dict(channels=channels, reduced=reduced),
         prompt=f"A ResNet bottleneck block: 1×1 conv {channels} → {reduced}, 3×3 conv {reduced} → {reduced}, "
-               f"1×1 conv {reduced} → {channels}, no biases (batch norm follows). How many weights in the "
-               "three convolutions?",
+        f"1×1 conv {reduced} → {channels}, no biases (batch norm follows). How many weights in the "
+        "three convolutions?",
         answer=_num(sum(parts)),
         working=f"{channels}·{reduced} + {reduced}·{reduced}·9 + {reduced}·{channels} = "
-                + " + ".join(_num(p) for p in parts) + f" = {_num(sum(parts))}",
-        mistakes=_nums(sum(parts) + 2 * reduced + channels, 2 * channels * reduced + reduced * reduced,
-                       2 * channels * channels * 9),
-        tags=("resnet", "params", "bottleneck"), source=RESNET,
+        + " + ".join(_num(p) for p in parts)
+        + f" = {_num(sum(parts))}",
+        mistakes=_nums(
+            sum(parts) + 2 * reduced + channels, 2 * channels * reduced + reduced * reduced, 2 * channels * channels * 9
+        ),
+        tags=("resnet", "params", "bottleneck"),
+        source=RESNET,
     )
 
 
@@ -239,14 +276,16 @@ def reduced_branch_macs(h: int, w: int, c_in: int, reduced: int, c_out: int, ker
     reduce = costs.conv_macs(h, w, c_in, reduced, 1)
     conv = costs.conv_macs(h, w, reduced, c_out, kernel)
     return _problem(
-        "reduced-branch-macs", dict(h=h, w=w, c_in=c_in, reduced=reduced, c_out=c_out, kernel=kernel),
+        "reduced-branch-macs",
+        dict(h=h, w=w, c_in=c_in, reduced=reduced, c_out=c_out, kernel=kernel),
         prompt=f"An Inception branch: a 1×1 conv reduces {_shape(h, w, c_in)} to {_shape(h, w, reduced)}, then a "
-               f"{kernel}×{kernel} conv (padding {kernel // 2}) gives {_shape(h, w, c_out)}. "
-               "How many multiply-accumulates for the two layers together?",
+        f"{kernel}×{kernel} conv (padding {kernel // 2}) gives {_shape(h, w, c_out)}. "
+        "How many multiply-accumulates for the two layers together?",
         answer=_num(reduce + conv),
         working=f"H·W·Cᵢₙ·R + H·W·R·Cₒᵤₜ·k² = {_num(reduce)} + {_num(conv)} = {_num(reduce + conv)}",
         mistakes=_nums(conv, costs.conv_macs(h, w, c_in, c_out, kernel), reduce + conv // (kernel * kernel)),
-        tags=("googlenet", "macs", "1x1-conv"), source=GOOGLENET,
+        tags=("googlenet", "macs", "1x1-conv"),
+        source=GOOGLENET,
     )
 
 
@@ -281,13 +320,17 @@ PICKERS: dict[str, Callable[[random.Random], ComputedProblem]] = {
     "1x1-shape": lambda r: one_by_one_shape(*_square(r), _channels(r), _channels(r)),
     "1x1-macs": lambda r: one_by_one_macs(*_square(r), _channels(r, 512), _channels(r, 512)),
     "1x1-positions": lambda r: one_by_one_positions(*_square(r), _channels(r), _channels(r)),
-    "dense-params": lambda r: dense_flat_params(*r.choice(((7, 7), (4, 4), (6, 6), (14, 14))), _channels(r, 512),
-                                                r.choice((10, 100, 256, 512, 1000, 1024, 4096))),
+    "dense-params": lambda r: dense_flat_params(
+        *r.choice(((7, 7), (4, 4), (6, 6), (14, 14))),
+        _channels(r, 512),
+        r.choice((10, 100, 256, 512, 1000, 1024, 4096)),
+    ),
     "conv-params": lambda r: conv_params(*_square(r), _channels(r, 512), _channels(r, 512), r.choice((3, 5, 7))),
     "conv-shape": _pick_conv_shape,
     "separable-ratio": lambda r: separable_ratio(_channels(r), r.choice((3, 3, 5))),
-    "separable-macs": lambda r: separable_macs(*r.choice(((7, 7), (14, 14), (28, 28), (56, 56))), _channels(r, 512),
-                                               _channels(r)),
+    "separable-macs": lambda r: separable_macs(
+        *r.choice(((7, 7), (14, 14), (28, 28), (56, 56))), _channels(r, 512), _channels(r)
+    ),
     "depthwise-params": lambda r: depthwise_params(_channels(r), r.choice((3, 3, 5))),
     "bottleneck-params": lambda r: bottleneck_params(*r.choice(((256, 64), (512, 128), (1024, 256), (2048, 512)))),
     "reduced-branch-macs": _pick_reduced_branch,

@@ -129,9 +129,18 @@ class StudyQueue:
     fall due; when nothing else is left, those due within LEARN_AHEAD come early, as in Anki.
     """
 
-    def __init__(self, cards: Sequence[Card], states: dict[Key, CardState], *, scheduler: Scheduler,
-                 new_per_day: int, new_done_today: dict[str, int], answered_today: set[Key],
-                 limit: int | None = None, day_start_hour: int = 4):
+    def __init__(
+        self,
+        cards: Sequence[Card],
+        states: dict[Key, CardState],
+        *,
+        scheduler: Scheduler,
+        new_per_day: int,
+        new_done_today: dict[str, int],
+        answered_today: set[Key],
+        limit: int | None = None,
+        day_start_hour: int = 4,
+    ):
         self.cards = list(cards)
         self.states = states
         self.scheduler = scheduler
@@ -147,8 +156,9 @@ class StudyQueue:
             self._notes.setdefault((card.deck, card.note), []).append(card)
         # Only a stored state can be learning (a card without one is new): one pass over the states,
         # not a CardState per card, which was ~15% of a 20,000-card session's start (issue 7).
-        self._learning = {key for key, state in states.items()
-                          if state.state in ("learning", "relearning") and key in self._position}
+        self._learning = {
+            key for key, state in states.items() if state.state in ("learning", "relearning") and key in self._position
+        }
         self._base: list[Card] = []  # build_queue's reviews and new cards, less those answered since
         self._in_base: set[Key] = set()
         self._day: datetime | None = None
@@ -167,9 +177,16 @@ class StudyQueue:
         if self._day is not None:  # a session that runs past the day's start: a fresh day
             self.new_done, self.answered = {}, set()
         self._day = day
-        queue = build_queue(self.cards, self.states, now, new_per_day=self.new_per_day,
-                            new_done_today=self.new_done, answered_today=self.answered,
-                            day_start_hour=self.day_start_hour, scheduler=self.scheduler)
+        queue = build_queue(
+            self.cards,
+            self.states,
+            now,
+            new_per_day=self.new_per_day,
+            new_done_today=self.new_done,
+            answered_today=self.answered,
+            day_start_hour=self.day_start_hour,
+            scheduler=self.scheduler,
+        )
         self._base = [c for c in queue if c.key not in self._learning]
         self._in_base = {c.key for c in self._base}
 
@@ -240,8 +257,17 @@ class StudyQueue:
     def answered_with(self, card: Card, before: CardState, after: CardState | None, rating: int) -> None:
         """Take the answer into account: the card leaves the day's order, its siblings are buried,
         and it comes back when due if it is (still) learning."""
-        self._history.append((card, self.states.get(card.key), set(self.answered), set(self.seen),
-                              dict(self.new_done), list(self._base), set(self._learning)))
+        self._history.append(
+            (
+                card,
+                self.states.get(card.key),
+                set(self.answered),
+                set(self.seen),
+                dict(self.new_done),
+                list(self._base),
+                set(self._learning),
+            )
+        )
         self._first, self._split = None, None
         if before.state == "new":
             self.new_done[card.deck] = self.new_done.get(card.deck, 0) + 1
@@ -257,8 +283,11 @@ class StudyQueue:
         if card.key in self._in_base:
             self._base.remove(card)
             self._in_base.discard(card.key)
-        buried = [c for c in self._notes.get((card.deck, card.note), [])
-                  if c.key in self._in_base and c.key not in self.answered]
+        buried = [
+            c
+            for c in self._notes.get((card.deck, card.note), [])
+            if c.key in self._in_base and c.key not in self.answered
+        ]
         for sibling in buried:
             self._base.remove(sibling)
             self._in_base.discard(sibling.key)
@@ -275,8 +304,11 @@ class StudyQueue:
             if len(fresh) >= room:
                 break
             state = self.states.get(card.key)
-            if card.deck == deck and (state is None or state.state == "new") \
-                    and ((card.deck, card.note) not in busy or card.key in self.answered):
+            if (
+                card.deck == deck
+                and (state is None or state.state == "new")
+                and ((card.deck, card.note) not in busy or card.key in self.answered)
+            ):
                 fresh.append(card)
         reviews = [c for c in self._base if self.state(c).state != "new"]
         others = [c for c in self._base if c.deck != deck and self.state(c).state == "new"]
@@ -345,17 +377,31 @@ def select_cards(decks: Sequence[Deck], tags: Sequence[str] = ()) -> list[Card]:
     return cards
 
 
-def study_queue(cards: Sequence[Card], store: QueueStore, scheduler: Scheduler, now: datetime, *,
-                new_per_day: int | None = None, limit: int | None = None) -> StudyQueue:
+def study_queue(
+    cards: Sequence[Card],
+    store: QueueStore,
+    scheduler: Scheduler,
+    now: datetime,
+    *,
+    new_per_day: int | None = None,
+    limit: int | None = None,
+) -> StudyQueue:
     """A StudyQueue over `cards` with the states and today's answers read from `store`; the new-card
     limit and the hour days start come from the store's settings unless given."""
     hour = int(store.get_setting("day_start_hour", DEFAULT_DAY_START_HOUR))
     if new_per_day is None:
         new_per_day = int(store.get_setting("new_per_day", DEFAULT_NEW_PER_DAY))
     today = day_start(now, hour)
-    return StudyQueue(cards, store.states([c.key for c in cards]), scheduler=scheduler, new_per_day=new_per_day,
-                      new_done_today=store.new_introduced_since(today), answered_today=store.answered_since(today),
-                      limit=limit, day_start_hour=hour)
+    return StudyQueue(
+        cards,
+        store.states([c.key for c in cards]),
+        scheduler=scheduler,
+        new_per_day=new_per_day,
+        new_done_today=store.new_introduced_since(today),
+        answered_today=store.answered_since(today),
+        limit=limit,
+        day_start_hour=hour,
+    )
 
 
 __all__ = [

@@ -92,8 +92,9 @@ class Scheduler(Protocol):
     desired_retention: float
     enable_fuzzing: bool
 
-    def review_card(self, card: fsrs.Card, rating: fsrs.Rating,
-                    review_datetime: datetime | None = None) -> tuple[fsrs.Card, fsrs.ReviewLog]: ...
+    def review_card(
+        self, card: fsrs.Card, rating: fsrs.Rating, review_datetime: datetime | None = None
+    ) -> tuple[fsrs.Card, fsrs.ReviewLog]: ...
 
     def get_card_retrievability(self, card: fsrs.Card, current_datetime: datetime | None = None) -> float: ...
 
@@ -105,8 +106,12 @@ def make_scheduler(retention: float = DEFAULT_RETENTION, fuzz: bool = True) -> f
     """
     import fsrs
 
-    return fsrs.Scheduler(desired_retention=retention, learning_steps=LEARNING_STEPS,
-                          relearning_steps=RELEARNING_STEPS, enable_fuzzing=fuzz)
+    return fsrs.Scheduler(
+        desired_retention=retention,
+        learning_steps=LEARNING_STEPS,
+        relearning_steps=RELEARNING_STEPS,
+        enable_fuzzing=fuzz,
+    )
 
 
 class LazyScheduler:
@@ -139,9 +144,15 @@ def to_fsrs(state: CardState) -> fsrs.Card:
     step = state.step if state.state != State.Review else None
     if state.state in (State.Learning, State.Relearning) and step is None:
         step = 0
-    return fsrs.Card(card_id=0, state=fsrs.State(_TO_FSRS[state.state]), step=step, stability=state.stability,
-                     difficulty=state.difficulty, due=state.due or datetime(1970, 1, 1, tzinfo=timezone.utc),
-                     last_review=state.last_review)
+    return fsrs.Card(
+        card_id=0,
+        state=fsrs.State(_TO_FSRS[state.state]),
+        step=step,
+        stability=state.stability,
+        difficulty=state.difficulty,
+        due=state.due or datetime(1970, 1, 1, tzinfo=timezone.utc),
+        last_review=state.last_review,
+    )
 
 
 def fuzz_seed(key: Key, reps: int) -> int:
@@ -184,8 +195,7 @@ def _seeded_fuzz(seed: int):
                 random.setstate(saved_state)
 
 
-def review(state: CardState, rating: int, now: datetime, scheduler: Scheduler,
-           seed: int | None = None) -> CardState:
+def review(state: CardState, rating: int, now: datetime, scheduler: Scheduler, seed: int | None = None) -> CardState:
     """The state after answering the card with `rating` (1–4) at `now`; `state` is not changed.
 
     Stability, difficulty, step and due are exactly what `scheduler.review_card` computes. Fuzz
@@ -200,8 +210,14 @@ def review(state: CardState, rating: int, now: datetime, scheduler: Scheduler,
     with _seeded_fuzz(fuzz_seed(state.key, state.reps) if seed is None else seed):
         card, _ = scheduler.review_card(to_fsrs(state), fsrs.Rating(rating), now)
     return CardState(
-        key=state.key, state=_FROM_FSRS[card.state], step=card.step, stability=card.stability,
-        difficulty=card.difficulty, due=card.due, last_review=card.last_review, reps=state.reps + 1,
+        key=state.key,
+        state=_FROM_FSRS[card.state],
+        step=card.step,
+        stability=card.stability,
+        difficulty=card.difficulty,
+        due=card.due,
+        last_review=card.last_review,
+        reps=state.reps + 1,
         lapses=state.lapses + (1 if state.state == State.Review and rating == Rating.Again else 0),
     )
 
@@ -242,8 +258,7 @@ def day_start(now: datetime, day_start_hour: int = DEFAULT_DAY_START_HOUR, tz: t
     return utc(start)
 
 
-def next_day_start(now: datetime, day_start_hour: int = DEFAULT_DAY_START_HOUR,
-                   tz: tzinfo | None = None) -> datetime:
+def next_day_start(now: datetime, day_start_hour: int = DEFAULT_DAY_START_HOUR, tz: tzinfo | None = None) -> datetime:
     """The start (UTC) of the study day after the one containing `now`."""
     return day_start(day_start(now, day_start_hour, tz) + timedelta(hours=30), day_start_hour, tz)
 

@@ -50,8 +50,18 @@ class SessionSignal(Exception):
 class ReviewStore(Protocol):
     """Where answers are kept (store.Store): each one committed before it is acknowledged."""
 
-    def record_review(self, card: Card, rating: int, now: datetime, *, mode: str, duration_ms: int | None,
-                      typed: str | None, session_id: str, scheduler: Scheduler) -> CardState: ...
+    def record_review(
+        self,
+        card: Card,
+        rating: int,
+        now: datetime,
+        *,
+        mode: str,
+        duration_ms: int | None,
+        typed: str | None,
+        session_id: str,
+        scheduler: Scheduler,
+    ) -> CardState: ...
 
     def undo_last(self, session_id: str) -> Key | None: ...
 
@@ -136,9 +146,18 @@ def choice_options(card: Card, rng: random.Random, pool: Sequence[Card] = ()) ->
     if card.options:
         options = list(card.options)
     else:
+
         def answers(same_kind: bool) -> list[str]:
-            return sorted({c.answer for c in pool if c.deck == card.deck and (c.kind == card.kind) == same_kind
-                           and c.note != card.note and c.answer.casefold() != card.answer.casefold()})
+            return sorted(
+                {
+                    c.answer
+                    for c in pool
+                    if c.deck == card.deck
+                    and (c.kind == card.kind) == same_kind
+                    and c.note != card.note
+                    and c.answer.casefold() != card.answer.casefold()
+                }
+            )
 
         same = answers(True)
         others = rng.sample(same, min(3, len(same)))
@@ -304,9 +323,19 @@ def run_study(
 
 
 class _Session:
-    def __init__(self, queue: StudyQueue | CramQueue, scheduler: Scheduler | None, store: ReviewStore | None,
-                 ui: Screen, clock: Clock, mode: str, rng: random.Random, session_id: str, pool: Sequence[Card],
-                 timer: Callable[[], float]):
+    def __init__(
+        self,
+        queue: StudyQueue | CramQueue,
+        scheduler: Scheduler | None,
+        store: ReviewStore | None,
+        ui: Screen,
+        clock: Clock,
+        mode: str,
+        rng: random.Random,
+        session_id: str,
+        pool: Sequence[Card],
+        timer: Callable[[], float],
+    ):
         self.queue = queue
         self.scheduler = scheduler
         self.store = store
@@ -329,12 +358,21 @@ class _Session:
             if card is None:
                 return
             if card.key not in self._options:
-                self._options[card.key] = choice_options(card, self.rng, self.pool) \
-                    if self.mode in ("auto", "choice") and (card.options or self.mode == "choice") else []
+                self._options[card.key] = (
+                    choice_options(card, self.rng, self.pool)
+                    if self.mode in ("auto", "choice") and (card.options or self.mode == "choice")
+                    else []
+                )
             options = self._options[card.key]
             style = ask_style(card, self.mode, bool(options))
-            view = CardView(card, question(card), style, options if style == "choice" else [],
-                            self.queue.counts(now), cram=self.cram)
+            view = CardView(
+                card,
+                question(card),
+                style,
+                options if style == "choice" else [],
+                self.queue.counts(now),
+                cram=self.cram,
+            )
             if not self._ask(card, view):
                 return
 
@@ -344,27 +382,39 @@ class _Session:
         ui.card(view)
         shown = self.timer()
         if view.style == "flip":
-            action = self._read(card, view, "reveal", hint=("space: show answer · s show me · u undo · q quit",
-                                                           "spc s u q"))
+            action = self._read(
+                card, view, "reveal", hint=("space: show answer · s show me · u undo · q quit", "spc s u q")
+            )
             if action.kind != "reveal":
                 return action.kind != "quit"
             self._reveal(card)
             return self._rate(card, view, shown, typed=None, suggested=None)
         if view.style == "type":
-            action = self._read(card, view, "answer", hint=("Type the answer, Enter to check "
-                                                           "(a line of just s, u or q: show me, undo, quit)",
-                                                           "type ⏎ s u q"))
+            action = self._read(
+                card,
+                view,
+                "answer",
+                hint=(
+                    "Type the answer, Enter to check (a line of just s, u or q: show me, undo, quit)",
+                    "type ⏎ s u q",
+                ),
+            )
             if action.kind != "answer":
                 return action.kind != "quit"
             given = str(action.value)[:MAX_ANSWER_CHARS]  # the screen read at most this (and said so)
             result = grade(given, accepted(card))
             ui.typed_verdict(given, result, show_diff=result.near)
             self._reveal(card)
-            return self._rate(card, view, shown, typed=given,
-                              suggested=suggested_rating(result.correct, result.near, result.closest))
-        action = self._read(card, view, "pick", options=len(view.options),
-                            hint=(f"1–{len(view.options)}: choose · s show me · u undo · q quit",
-                                  f"1–{len(view.options)} s u q"))
+            return self._rate(
+                card, view, shown, typed=given, suggested=suggested_rating(result.correct, result.near, result.closest)
+            )
+        action = self._read(
+            card,
+            view,
+            "pick",
+            options=len(view.options),
+            hint=(f"1–{len(view.options)}: choose · s show me · u undo · q quit", f"1–{len(view.options)} s u q"),
+        )
         if action.kind != "pick":
             return action.kind != "quit"
         picked = int(action.value)  # type: ignore[arg-type]
@@ -373,8 +423,7 @@ class _Session:
         ui.answer(card, None)
         rating = GOOD if picked == right else AGAIN
         self._record(card, rating, shown, typed=view.options[picked], mode="choice")
-        action = self._read(card, view, "next", hint=("any key: next card · s show me · u undo · q quit",
-                                                      "key s u q"))
+        action = self._read(card, view, "next", hint=("any key: next card · s show me · u undo · q quit", "key s u q"))
         return action.kind != "quit"
 
     def _reveal(self, card: Card) -> None:
@@ -385,17 +434,32 @@ class _Session:
 
     def _rate(self, card: Card, view: CardView, shown: float, typed: str | None, suggested: int | None) -> bool:
         self.ui.buttons(self.queue.preview(card, self.clock()), suggested)
-        action = self._read(card, view, "rate", suggested=suggested,
-                            hint=("1–4: rate" + (" (Enter: suggested)" if suggested else "")
-                                  + " · s show me · u undo · q quit", "1–4 s u q"))
+        action = self._read(
+            card,
+            view,
+            "rate",
+            suggested=suggested,
+            hint=(
+                "1–4: rate" + (" (Enter: suggested)" if suggested else "") + " · s show me · u undo · q quit",
+                "1–4 s u q",
+            ),
+        )
         if action.kind != "rate":
             return action.kind != "quit"
         mode = "type" if view.style == "type" else "cloze" if card.kind == "cloze" else "flip"
         self._record(card, int(action.value), shown, typed=typed, mode=mode)  # type: ignore[arg-type]
         return True
 
-    def _read(self, card: Card, view: CardView, step: str, *, hint: tuple[str, str], options: int = 0,
-              suggested: int | None = None) -> Action:
+    def _read(
+        self,
+        card: Card,
+        view: CardView,
+        step: str,
+        *,
+        hint: tuple[str, str],
+        options: int = 0,
+        suggested: int | None = None,
+    ) -> Action:
         """An action at `step`; `s` (show me) is handled here and the step asked again; `u` undoes."""
         self.ui.hint(*hint)
         while True:
@@ -451,14 +515,22 @@ class _Session:
             else:
                 assert self.scheduler is not None  # given whenever there is a store
                 before = self.queue.state(card)  # type: ignore[union-attr]
-                after = self._store().record_review(card, rating, now, mode=mode, duration_ms=duration_ms,
-                                                    typed=typed, session_id=self.session_id,
-                                                    scheduler=self.scheduler)
+                after = self._store().record_review(
+                    card,
+                    rating,
+                    now,
+                    mode=mode,
+                    duration_ms=duration_ms,
+                    typed=typed,
+                    session_id=self.session_id,
+                    scheduler=self.scheduler,
+                )
                 self.queue.answered_with(card, before, after, rating)
             self.summary.results.append((card.key, rating))
             # The review's own time, so the interval shown is the one stored.
-            self.ui.ack(rating, after.due if after else None, (after.last_review or now) if after else now,
-                        cram=self.cram)
+            self.ui.ack(
+                rating, after.due if after else None, (after.last_review or now) if after else now, cram=self.cram
+            )
 
 
 __all__ = [

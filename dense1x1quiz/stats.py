@@ -102,8 +102,10 @@ class Stats(NamedTuple):
     def cards(self) -> list[CardState]:
         """Every card of the selected decks in deck order (new ones as `CardState.new`); empty
         unless computed `with_cards`."""
-        return [state_from_row(row) if row.state != State.New else CardState.new((row.deck, row.card))
-                for row in self.card_rows]
+        return [
+            state_from_row(row) if row.state != State.New else CardState.new((row.deck, row.card))
+            for row in self.card_rows
+        ]
 
 
 def _day_starts(now: datetime, back: int, ahead: int, hour: int, tz: tzinfo | None) -> list[datetime]:
@@ -121,9 +123,13 @@ def _label(start: datetime, tz: tzinfo | None) -> date:
     return start.astimezone(tz if tz is not None else local_zone()).date()
 
 
-def _count_cards_one_by_one(card_ids: Mapping[str, Sequence[str]], per_deck: dict[str, DeckStats], store: Store,
-                            selected: list[str] | None, ends: list[datetime]
-                            ) -> tuple[list[StateRow], list[int], list[Key], dict[str, int]]:
+def _count_cards_one_by_one(
+    card_ids: Mapping[str, Sequence[str]],
+    per_deck: dict[str, DeckStats],
+    store: Store,
+    selected: list[str] | None,
+    ends: list[datetime],
+) -> tuple[list[StateRow], list[int], list[Key], dict[str, int]]:
     """Counts, forecast, orphans and answers per deck from every stored state (kept as `card_rows`
     for --json). `ends`: the ends of the study days today, tomorrow, …"""
     stored = {(r.deck, r.card): r for r in store.state_rows(selected)}
@@ -156,9 +162,13 @@ def _count_cards_one_by_one(card_ids: Mapping[str, Sequence[str]], per_deck: dic
     return card_rows, forecast, orphans, store.review_counts_by_deck()
 
 
-def _count_cards_in_sqlite(card_ids: Mapping[str, Sequence[str]], per_deck: dict[str, DeckStats], store: Store,
-                           selected: list[str] | None, ends: list[datetime]
-                           ) -> tuple[list[StateRow], list[int], list[Key], dict[str, int]]:
+def _count_cards_in_sqlite(
+    card_ids: Mapping[str, Sequence[str]],
+    per_deck: dict[str, DeckStats],
+    store: Store,
+    selected: list[str] | None,
+    ends: list[datetime],
+) -> tuple[list[StateRow], list[int], list[Key], dict[str, int]]:
     """The same figures as `_count_cards_one_by_one` with SQLite counting, then the orphans' share
     taken back out; no card rows."""
     counts = store.deck_counts(ends[0], MATURE_DAYS, decks=selected)  # only decks with stored states
@@ -198,8 +208,16 @@ def _count_cards_in_sqlite(card_ids: Mapping[str, Sequence[str]], per_deck: dict
     return [], forecast, orphans, {deck_id: n[4] for deck_id, n in counts.items()}
 
 
-def compute_stats(decks: Sequence[Deck | DeckOutline], store: Store, now: datetime, *, all_decks: bool = True,
-                  with_cards: bool = True, day_start_hour: int | None = None, tz: tzinfo | None = None) -> Stats:
+def compute_stats(
+    decks: Sequence[Deck | DeckOutline],
+    store: Store,
+    now: datetime,
+    *,
+    all_decks: bool = True,
+    with_cards: bool = True,
+    day_start_hour: int | None = None,
+    tz: tzinfo | None = None,
+) -> Stats:
     """The figures for `decks` at `now`. `all_decks`: the selection is every deck found, so history
     of decks that no longer exist counts as orphans too. `with_cards`: also every card's state
     (`Stats.card_rows`, for --json); without, the counts come from SQLite's own counting, which
@@ -207,12 +225,21 @@ def compute_stats(decks: Sequence[Deck | DeckOutline], store: Store, now: dateti
     setting, else 4; `tz` to the local time zone. Every figure is read from one state of the
     database, so they agree with each other even while another session is answering."""
     with store.snapshot():
-        return _figures(decks, store, now, all_decks=all_decks, with_cards=with_cards, day_start_hour=day_start_hour,
-                        tz=tz)
+        return _figures(
+            decks, store, now, all_decks=all_decks, with_cards=with_cards, day_start_hour=day_start_hour, tz=tz
+        )
 
 
-def _figures(decks: Sequence[Deck | DeckOutline], store: Store, now: datetime, *, all_decks: bool, with_cards: bool,
-             day_start_hour: int | None, tz: tzinfo | None) -> Stats:
+def _figures(
+    decks: Sequence[Deck | DeckOutline],
+    store: Store,
+    now: datetime,
+    *,
+    all_decks: bool,
+    with_cards: bool,
+    day_start_hour: int | None,
+    tz: tzinfo | None,
+) -> Stats:
     now = utc(now)
     hour = store.get_setting("day_start_hour", DEFAULT_DAY_START_HOUR) if day_start_hour is None else day_start_hour
     deck_ids = [d.id for d in decks]
@@ -222,7 +249,7 @@ def _figures(decks: Sequence[Deck | DeckOutline], store: Store, now: datetime, *
     card_ids = {d.id: d.card_ids for d in decks}  # all stats needs of the cards (an outline has them too)
     per_deck = {d.id: DeckStats(d.id, d.title, cards=len(card_ids[d.id])) for d in decks}
     count_cards = _count_cards_one_by_one if with_cards else _count_cards_in_sqlite
-    card_rows, forecast, orphans, counts = count_cards(card_ids, per_deck, store, selected, days[today_index + 1:])
+    card_rows, forecast, orphans, counts = count_cards(card_ids, per_deck, store, selected, days[today_index + 1 :])
 
     for key in orphans:
         if key[0] in per_deck:
@@ -240,7 +267,7 @@ def _figures(decks: Sequence[Deck | DeckOutline], store: Store, now: datetime, *
         figures.reviews = counts.get(deck_id, 0)
     total_ms, timed = sum(r[2] for r in recent.values()), sum(r[3] for r in recent.values())
 
-    per_day = store.answers_per_period(days[:today_index + 2], decks=selected)
+    per_day = store.answers_per_period(days[: today_index + 2], decks=selected)
     heatmap = {_label(start, tz): n for start, n in zip(days, per_day) if n}  # noqa: B905
 
     return Stats(
@@ -293,16 +320,33 @@ def stats_json(stats: Stats) -> dict:
         "reviews": stats.reviews,
         "retention": stats.retention.rate,
         "decks": [
-            {"deck": d.deck, "title": d.title, "cards": d.cards, "new": d.new, "learning": d.learning,
-             "review": d.review, "mature": d.mature, "due_today": d.due_today, "reviews": d.reviews,
-             "retention": d.retention.rate,
-             "average_answer_seconds": None if d.average_answer_ms is None else round(d.average_answer_ms / 1000, 3),
-             "orphans": d.orphans}
+            {
+                "deck": d.deck,
+                "title": d.title,
+                "cards": d.cards,
+                "new": d.new,
+                "learning": d.learning,
+                "review": d.review,
+                "mature": d.mature,
+                "due_today": d.due_today,
+                "reviews": d.reviews,
+                "retention": d.retention.rate,
+                "average_answer_seconds": None if d.average_answer_ms is None else round(d.average_answer_ms / 1000, 3),
+                "orphans": d.orphans,
+            }
             for d in stats.decks
         ],
         "cards": [
-            {"deck": row.deck, "id": row.card, "state": row.state, "due": _iso_ms(row.due_ms),
-             "stability": row.stability, "difficulty": row.difficulty, "reps": row.reps, "lapses": row.lapses}
+            {
+                "deck": row.deck,
+                "id": row.card,
+                "state": row.state,
+                "due": _iso_ms(row.due_ms),
+                "stability": row.stability,
+                "difficulty": row.difficulty,
+                "reps": row.reps,
+                "lapses": row.lapses,
+            }
             for row in stats.card_rows
         ],
     }

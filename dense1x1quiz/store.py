@@ -229,8 +229,7 @@ _STATES = {state.value: state for state in State}  # a dict lookup: State(word) 
 def state_from_row(row: StateRow | tuple) -> CardState:
     """A CardState from a `state_rows()` row (or the same fields as a plain tuple)."""
     deck, card, state, step, stability, difficulty, due_ms, last_ms, reps, lapses = row
-    return CardState((deck, card), _STATES[state], step, stability, difficulty, _dt(due_ms), _dt(last_ms), reps,
-                     lapses)
+    return CardState((deck, card), _STATES[state], step, stability, difficulty, _dt(due_ms), _dt(last_ms), reps, lapses)
 
 
 # What a stored state may hold: FSRS keeps stability above 0 and difficulty within 1–10, and every card
@@ -272,15 +271,33 @@ def _state_row_ok(row: tuple) -> bool:
     this costs a fraction of making their CardStates (tests/test_store.py checks that the two agree)."""
     deck, card, state, step, stability, difficulty, due_ms, last_ms, reps, lapses = row
     if stability is None or difficulty is None or due_ms is None or last_ms is None:
-        if state != "new" or not (stability is None or type(stability) is float and 0 < stability < _INF) \
-                or not (difficulty is None or type(difficulty) is float and 1 <= difficulty <= 10) \
-                or not (due_ms is None or type(due_ms) is int) or not (last_ms is None or type(last_ms) is int):
+        if (
+            state != "new"
+            or not (stability is None or type(stability) is float and 0 < stability < _INF)
+            or not (difficulty is None or type(difficulty) is float and 1 <= difficulty <= 10)
+            or not (due_ms is None or type(due_ms) is int)
+            or not (last_ms is None or type(last_ms) is int)
+        ):
             return False
-    elif not (type(stability) is float and 0 < stability < _INF and type(difficulty) is float
-              and 1 <= difficulty <= 10 and type(due_ms) is int and type(last_ms) is int):
+    elif not (
+        type(stability) is float
+        and 0 < stability < _INF
+        and type(difficulty) is float
+        and 1 <= difficulty <= 10
+        and type(due_ms) is int
+        and type(last_ms) is int
+    ):
         return False
-    return (type(deck) is str and type(card) is str and state in _STATES and type(reps) is int and reps >= 0
-            and type(lapses) is int and lapses >= 0 and (step is None or type(step) is int and step >= 0))
+    return (
+        type(deck) is str
+        and type(card) is str
+        and state in _STATES
+        and type(reps) is int
+        and reps >= 0
+        and type(lapses) is int
+        and lapses >= 0
+        and (step is None or type(step) is int and step >= 0)
+    )
 
 
 def _deck_filter(decks: Iterable[str], column: str = "deck") -> tuple[str, tuple[str, ...]]:
@@ -373,12 +390,15 @@ class Store:
             if problem:
                 raise StoreError(_damaged_message(path, problem))
         elif not os.access(home, os.W_OK | os.X_OK):
-            raise StoreError(f"cannot create the review database in {home}: the folder is read-only "
-                             "(set DENSE1X1QUIZ_HOME to a writable folder)")
+            raise StoreError(
+                f"cannot create the review database in {home}: the folder is read-only "
+                "(set DENSE1X1QUIZ_HOME to a writable folder)"
+            )
         _check_side_files(path)
         try:
-            connection = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
-                                         check_same_thread=True)
+            connection = sqlite3.connect(
+                path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=True
+            )
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open {path}: {exc}") from None
         store = cls(path, connection)
@@ -398,9 +418,11 @@ class Store:
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":
-            raise StoreError(f"cannot use {self.path}: SQLite refused write-ahead logging (journal mode {mode}); "
-                             "the folder may be on a network or read-only file system: set DENSE1X1QUIZ_HOME "
-                             "to a local folder")
+            raise StoreError(
+                f"cannot use {self.path}: SQLite refused write-ahead logging (journal mode {mode}); "
+                "the folder may be on a network or read-only file system: set DENSE1X1QUIZ_HOME "
+                "to a local folder"
+            )
         db.execute("PRAGMA synchronous = FULL")
         db.execute("PRAGMA foreign_keys = ON")
 
@@ -408,8 +430,10 @@ class Store:
         version = self._version()
         latest = len(MIGRATIONS)
         if version > latest:
-            raise StoreError(f"{self.path} was written by a newer version of quiz (schema {version}, "
-                             f"this one knows {latest}); upgrade quiz to use it")
+            raise StoreError(
+                f"{self.path} was written by a newer version of quiz (schema {version}, "
+                f"this one knows {latest}); upgrade quiz to use it"
+            )
         if version == latest:
             return
         if version > 0:
@@ -490,8 +514,12 @@ class Store:
         import subprocess
 
         try:
-            keeper = subprocess.Popen([sys.executable, "-I", "-S", "-c", _KEEPER, str(self.path)],
-                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            keeper = subprocess.Popen(
+                [sys.executable, "-I", "-S", "-c", _KEEPER, str(self.path)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
         except OSError:
             return
         with keeper:
@@ -597,8 +625,7 @@ class Store:
 
     # -- reviews -----------------------------------------------------------------------------
 
-    def states(self, keys: Iterable[Key] | None = None, *, decks: Iterable[str] | None = None
-               ) -> dict[Key, CardState]:
+    def states(self, keys: Iterable[Key] | None = None, *, decks: Iterable[str] | None = None) -> dict[Key, CardState]:
         """Stored states by key; cards never reviewed are absent (use `CardState.new(key)` for them).
 
         With neither argument: every stored state, orphans included. `keys`: only those cards.
@@ -617,8 +644,10 @@ class Store:
 
     def _state_tuples(self, decks: Iterable[str] | None) -> list[tuple]:
         """`state_rows` as the plain tuples SQLite gives (same fields, same order)."""
-        sql = ("SELECT deck, card, state, step, stability, difficulty, due_ms, last_review_ms, reps, lapses "
-               "FROM card_states")
+        sql = (
+            "SELECT deck, card, state, step, stability, difficulty, due_ms, last_review_ms, reps, lapses "
+            "FROM card_states"
+        )
         rows = self._in_decks(sql, decks)
         if not all(map(_state_row_ok, rows)):
             self._refuse_state(next(row for row in rows if not _state_row_ok(row)))
@@ -634,8 +663,11 @@ class Store:
 
     def _state_in(self, db: sqlite3.Connection, key: Key) -> CardState:
         with self._errors():
-            row = db.execute("SELECT deck, card, state, step, stability, difficulty, due_ms, last_review_ms, "
-                             "reps, lapses FROM card_states WHERE deck = ? AND card = ?", tuple(key)).fetchone()
+            row = db.execute(
+                "SELECT deck, card, state, step, stability, difficulty, due_ms, last_review_ms, "
+                "reps, lapses FROM card_states WHERE deck = ? AND card = ?",
+                tuple(key),
+            ).fetchone()
         if row and not _state_row_ok(row):
             self._refuse_state(row)
         return state_from_row(row) if row else CardState.new(key)
@@ -671,14 +703,27 @@ class Store:
             db.execute(
                 "INSERT INTO reviews (deck, card, at_ms, rating, state_before, mode, duration_ms, typed, session, "
                 "retention, fuzz, prev_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (key[0], key[1], epoch_ms(now), rating, before.state, mode, duration_ms, typed, session_id,
-                 scheduler.desired_retention, int(scheduler.enable_fuzzing), _ms_or_none(before.last_review)),
+                (
+                    key[0],
+                    key[1],
+                    epoch_ms(now),
+                    rating,
+                    before.state,
+                    mode,
+                    duration_ms,
+                    typed,
+                    session_id,
+                    scheduler.desired_retention,
+                    int(scheduler.enable_fuzzing),
+                    _ms_or_none(before.last_review),
+                ),
             )
             self._put_state(db, after)
         return after
 
-    def import_reviews(self, answers: Iterable[tuple[Key, int, datetime, str, int | None]],
-                       scheduler: fsrs.Scheduler) -> int:
+    def import_reviews(
+        self, answers: Iterable[tuple[Key, int, datetime, str, int | None]], scheduler: fsrs.Scheduler
+    ) -> int:
         """Append many answers (key, rating, time, mode, duration_ms) in ONE transaction, each card's
         state computed exactly as `record_review` would (each card's answers must come in time order,
         after its stored history). For importing history and for benchmarks; returns the count."""
@@ -690,11 +735,25 @@ class Store:
                 moment = to_ms_precision(moment)
                 before = states.get(key) or self._state_in(db, key)
                 states[key] = review(before, rating, moment, scheduler)
-                rows.append((key[0], key[1], epoch_ms(moment), rating, before.state, mode, duration_ms,
-                             scheduler.desired_retention, int(scheduler.enable_fuzzing),
-                             _ms_or_none(before.last_review)))
-            db.executemany("INSERT INTO reviews (deck, card, at_ms, rating, state_before, mode, duration_ms, "
-                           "retention, fuzz, prev_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                rows.append(
+                    (
+                        key[0],
+                        key[1],
+                        epoch_ms(moment),
+                        rating,
+                        before.state,
+                        mode,
+                        duration_ms,
+                        scheduler.desired_retention,
+                        int(scheduler.enable_fuzzing),
+                        _ms_or_none(before.last_review),
+                    )
+                )
+            db.executemany(
+                "INSERT INTO reviews (deck, card, at_ms, rating, state_before, mode, duration_ms, "
+                "retention, fuzz, prev_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
             for state in states.values():
                 self._put_state(db, state)
         return len(rows)
@@ -703,14 +762,24 @@ class Store:
         db.execute(
             "INSERT OR REPLACE INTO card_states (deck, card, state, step, stability, difficulty, due_ms, "
             "last_review_ms, reps, lapses) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (state.key[0], state.key[1], state.state, state.step, state.stability, state.difficulty,
-             None if state.due is None else epoch_ms(state.due),
-             None if state.last_review is None else epoch_ms(state.last_review), state.reps, state.lapses),
+            (
+                state.key[0],
+                state.key[1],
+                state.state,
+                state.step,
+                state.stability,
+                state.difficulty,
+                None if state.due is None else epoch_ms(state.due),
+                None if state.last_review is None else epoch_ms(state.last_review),
+                state.reps,
+                state.lapses,
+            ),
         )
 
     def _replay_in(self, db: sqlite3.Connection, key: Key) -> CardState:
-        rows = db.execute("SELECT rating, at_ms, retention, fuzz FROM reviews WHERE deck = ? AND card = ? "
-                          "ORDER BY id", tuple(key)).fetchall()
+        rows = db.execute(
+            "SELECT rating, at_ms, retention, fuzz FROM reviews WHERE deck = ? AND card = ? ORDER BY id", tuple(key)
+        ).fetchall()
         return _replay(key, rows)
 
     def undo_last(self, session_id: str) -> Key | None:
@@ -718,8 +787,9 @@ class Store:
         replaying what is left of its log (a card with no review left becomes new again).
         Durable like `record_review`. Returns the card's key, or None if the session has no answer."""
         with self.transaction() as db:
-            row = db.execute("SELECT id, deck, card FROM reviews WHERE session = ? ORDER BY id DESC LIMIT 1",
-                             (session_id,)).fetchone()
+            row = db.execute(
+                "SELECT id, deck, card FROM reviews WHERE session = ? ORDER BY id DESC LIMIT 1", (session_id,)
+            ).fetchone()
             if row is None:
                 return None
             review_id, deck, card = row
@@ -738,8 +808,9 @@ class Store:
         It equals `states()` unless the derived table was damaged by hand; with `write=True` the
         `card_states` table is replaced by the replayed states (in one transaction)."""
         with self.transaction() as db:
-            rows = db.execute("SELECT deck, card, rating, at_ms, retention, fuzz FROM reviews "
-                              "ORDER BY deck, card, id").fetchall()
+            rows = db.execute(
+                "SELECT deck, card, rating, at_ms, retention, fuzz FROM reviews ORDER BY deck, card, id"
+            ).fetchall()
             result: dict[Key, CardState] = {}
             start = 0
             for i in range(1, len(rows) + 1):
@@ -753,49 +824,68 @@ class Store:
                     self._put_state(db, state)
         return result
 
-    def reviews(self, since: datetime | None = None, *, keys: Iterable[Key] | None = None,
-                decks: Iterable[str] | None = None) -> list[ReviewRow]:
+    def reviews(
+        self, since: datetime | None = None, *, keys: Iterable[Key] | None = None, decks: Iterable[str] | None = None
+    ) -> list[ReviewRow]:
         """The review log in append order; optionally from `since` on, for some cards or decks only."""
-        sql = ("SELECT id, deck, card, at_ms, rating, state_before, mode, duration_ms, typed, session "
-               "FROM reviews WHERE at_ms >= ?")
+        sql = (
+            "SELECT id, deck, card, at_ms, rating, state_before, mode, duration_ms, typed, session "
+            "FROM reviews WHERE at_ms >= ?"
+        )
         rows = self._in_decks(sql, decks, (epoch_ms(since) if since else -(2**62),), " ORDER BY id")
         wanted = None if keys is None else {(k[0], k[1]) for k in keys}
-        return [ReviewRow(r[0], (r[1], r[2]), time_of_ms(r[3]), r[4], r[5], r[6], r[7], r[8], r[9])
-                for r in rows if wanted is None or (r[1], r[2]) in wanted]
+        return [
+            ReviewRow(r[0], (r[1], r[2]), time_of_ms(r[3]), r[4], r[5], r[6], r[7], r[8], r[9])
+            for r in rows
+            if wanted is None or (r[1], r[2]) in wanted
+        ]
 
     def decks_with_history(self) -> list[str]:
         """The decks that have at least one answer in the log, sorted (orphaned decks included).
 
         One index lookup per deck (a "loose index scan" of `reviews_by_deck_time`), not a pass
         over the log."""
-        return [deck for (deck,) in self._read(
-            "WITH RECURSIVE d(deck) AS (SELECT MIN(deck) FROM reviews UNION ALL "
-            "SELECT (SELECT MIN(deck) FROM reviews WHERE deck > d.deck) FROM d WHERE d.deck IS NOT NULL) "
-            "SELECT deck FROM d WHERE deck IS NOT NULL")]
+        return [
+            deck
+            for (deck,) in self._read(
+                "WITH RECURSIVE d(deck) AS (SELECT MIN(deck) FROM reviews UNION ALL "
+                "SELECT (SELECT MIN(deck) FROM reviews WHERE deck > d.deck) FROM d WHERE d.deck IS NOT NULL) "
+                "SELECT deck FROM d WHERE deck IS NOT NULL"
+            )
+        ]
 
     def card_ids(self, deck: str) -> set[str]:
         """Ids of the cards of `deck` with a stored state (ever answered)."""
         return {card for (card,) in self._read("SELECT card FROM card_states WHERE deck = ?", (deck,))}
 
-    def deck_counts(self, end_of_today: datetime, mature_days: int, *, decks: Iterable[str] | None = None
-                    ) -> dict[str, tuple[int, int, int, int, int]]:
+    def deck_counts(
+        self, end_of_today: datetime, mature_days: int, *, decks: Iterable[str] | None = None
+    ) -> dict[str, tuple[int, int, int, int, int]]:
         """Per deck with stored states (orphans included), of some decks or all: (cards, in review,
         mature, due before `end_of_today`, answers). Cards not in review are learning or relearning;
         mature = in review with an interval of at least `mature_days`; answers = the deck's rows in
         the log (each state holds its card's answer count). One pass over the states in key order,
         the cheap way to count tens of thousands of cards."""
-        sql = ("SELECT deck, COUNT(*), TOTAL(state = 'review'), "
-               "TOTAL(state = 'review' AND due_ms - last_review_ms >= ?), TOTAL(due_ms < ?), TOTAL(reps) "
-               "FROM card_states")
+        sql = (
+            "SELECT deck, COUNT(*), TOTAL(state = 'review'), "
+            "TOTAL(state = 'review' AND due_ms - last_review_ms >= ?), TOTAL(due_ms < ?), TOTAL(reps) "
+            "FROM card_states"
+        )
         params = (mature_days * 86_400_000, epoch_ms(end_of_today))
-        return {deck: (cards, int(review), int(mature), int(due), int(reps))
-                for deck, cards, review, mature, due, reps in self._in_decks(sql, decks, params, " GROUP BY deck")}
+        return {
+            deck: (cards, int(review), int(mature), int(due), int(reps))
+            for deck, cards, review, mature, due, reps in self._in_decks(sql, decks, params, " GROUP BY deck")
+        }
 
     def due_per_period(self, edges: list[datetime], *, decks: Iterable[str] | None = None) -> list[int]:
         """How many stored cards fall due in each period [edges[i], edges[i + 1]), of some decks or all."""
         where, names = ("", ()) if decks is None else _deck_filter(decks, "+deck")  # "+": the due index
-        return self._per_period("SELECT (SELECT COUNT(*) FROM card_states WHERE due_ms >= p.s AND due_ms < p.e"
-                                f"{where and ' AND ' + where}) FROM p", edges, names)
+        return self._per_period(
+            "SELECT (SELECT COUNT(*) FROM card_states WHERE due_ms >= p.s AND due_ms < p.e"
+            f"{where and ' AND ' + where}) FROM p",
+            edges,
+            names,
+        )
 
     def _per_period(self, select: str, edges: list[datetime], params: tuple = ()) -> list[int]:
         """`select` run over the periods p(s, e) = [edges[i], edges[i + 1]) in ms, one row each, in order:
@@ -815,8 +905,9 @@ class Store:
         joiner = " AND" if " WHERE " in sql else " WHERE"
         return self._read(f"{sql}{joiner} {where}{tail}", (*params, *names))
 
-    def recent_answers(self, edges: list[datetime], *, decks: Iterable[str] | None = None
-                       ) -> dict[str, tuple[int, int, int, int]]:
+    def recent_answers(
+        self, edges: list[datetime], *, decks: Iterable[str] | None = None
+    ) -> dict[str, tuple[int, int, int, int]]:
         """Per deck with answers in [edges[0], edges[-1]) (of some decks only if given): (passes, first
         answers, total answer ms, answers timed).
 
@@ -828,14 +919,16 @@ class Store:
         values = ",".join("(?, ?)" for _ in bounds[1:])
         spans = tuple(ms for span in zip(bounds, bounds[1:]) for ms in span)  # noqa: B905 - one shorter by design
         # First of the period = the card's previous answer came before the period began.
-        sql = (f"WITH p(s, e) AS (VALUES {values}) SELECT COUNT(*), "
-               "TOTAL(r.state_before <> 'new' AND r.prev_ms < p.s AND r.rating > 1), "
-               "TOTAL(r.state_before <> 'new' AND r.prev_ms < p.s), TOTAL(r.duration_ms), COUNT(r.duration_ms) "
-               "FROM p JOIN reviews AS r ON r.deck = ? AND r.at_ms >= p.s AND r.at_ms < p.e")
+        sql = (
+            f"WITH p(s, e) AS (VALUES {values}) SELECT COUNT(*), "
+            "TOTAL(r.state_before <> 'new' AND r.prev_ms < p.s AND r.rating > 1), "
+            "TOTAL(r.state_before <> 'new' AND r.prev_ms < p.s), TOTAL(r.duration_ms), COUNT(r.duration_ms) "
+            "FROM p JOIN reviews AS r ON r.deck = ? AND r.at_ms >= p.s AND r.at_ms < p.e"
+        )
         figures: dict[str, tuple[int, int, int, int]] = {}
         if len(bounds) < 2:
             return figures
-        for deck in (self.decks_with_history() if decks is None else sorted(set(decks))):
+        for deck in self.decks_with_history() if decks is None else sorted(set(decks)):
             answers, passes, firsts, total_ms, timed = self._read(sql, (*spans, deck))[0]
             if answers:
                 figures[deck] = (int(passes), int(firsts), int(total_ms), timed)
@@ -854,23 +947,29 @@ class Store:
         """How many answers fall in each period [edges[i], edges[i + 1]) (of some decks only if
         given): answers per study day for the heatmap, one index range counted per period."""
         if decks is None:
-            return self._per_period("SELECT (SELECT COUNT(*) FROM reviews WHERE at_ms >= p.s AND at_ms < p.e) FROM p",
-                                    edges)
+            return self._per_period(
+                "SELECT (SELECT COUNT(*) FROM reviews WHERE at_ms >= p.s AND at_ms < p.e) FROM p", edges
+            )
         where, names = _deck_filter(decks)
-        return self._per_period(f"SELECT (SELECT COUNT(*) FROM reviews WHERE {where} "
-                                "AND at_ms >= p.s AND at_ms < p.e) FROM p", edges, names)
+        return self._per_period(
+            f"SELECT (SELECT COUNT(*) FROM reviews WHERE {where} AND at_ms >= p.s AND at_ms < p.e) FROM p", edges, names
+        )
 
     def new_introduced_since(self, since: datetime) -> dict[str, int]:
         """Per deck, how many new cards got their first answer at or after `since` (for the daily
         new-card limit; pass `scheduler.day_start(now, ...)`)."""
-        rows = self._read("SELECT deck, COUNT(*) FROM reviews WHERE at_ms >= ? AND state_before = 'new' "
-                          "GROUP BY deck", (epoch_ms(since),))
+        rows = self._read(
+            "SELECT deck, COUNT(*) FROM reviews WHERE at_ms >= ? AND state_before = 'new' GROUP BY deck",
+            (epoch_ms(since),),
+        )
         return {deck: n for deck, n in rows}
 
     def answered_since(self, since: datetime) -> set[Key]:
         """Keys of the cards answered at or after `since` (for burying siblings in `build_queue`)."""
-        return {(d, c) for d, c in self._read("SELECT DISTINCT deck, card FROM reviews WHERE at_ms >= ?",
-                                              (epoch_ms(since),))}
+        return {
+            (d, c)
+            for d, c in self._read("SELECT DISTINCT deck, card FROM reviews WHERE at_ms >= ?", (epoch_ms(since),))
+        }
 
     # -- settings ----------------------------------------------------------------------------
 
@@ -912,45 +1011,90 @@ class Store:
     def start_exam(self, started_at: datetime, decks: Iterable[str], seed: int | None, total: int) -> int:
         """Record the start of an exam of `total` questions over `decks`; returns its id."""
         with self.transaction() as db:
-            cursor = db.execute("INSERT INTO exams (started_ms, decks, seed, total) VALUES (?, ?, ?, ?)",
-                                (epoch_ms(started_at), _to_json(list(decks)), seed, total))
+            cursor = db.execute(
+                "INSERT INTO exams (started_ms, decks, seed, total) VALUES (?, ?, ?, ?)",
+                (epoch_ms(started_at), _to_json(list(decks)), seed, total),
+            )
             return int(cursor.lastrowid)  # type: ignore[arg-type]
 
-    def record_exam_answer(self, exam_id: int, position: int, question_id: str, kind: str, prompt: str,
-                           given: str | None, expected: str, correct: bool, tags: Iterable[str],
-                           answered_at: datetime) -> None:
+    def record_exam_answer(
+        self,
+        exam_id: int,
+        position: int,
+        question_id: str,
+        kind: str,
+        prompt: str,
+        given: str | None,
+        expected: str,
+        correct: bool,
+        tags: Iterable[str],
+        answered_at: datetime,
+    ) -> None:
         """Store one graded answer of exam `exam_id` (`position` 1-based); committed at once.
         Answering the same position again replaces it."""
         with self.transaction() as db:
             db.execute(
                 "INSERT OR REPLACE INTO exam_answers (exam, position, question, kind, prompt, given, expected, "
                 "correct, tags, answered_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (exam_id, position, question_id, kind, prompt, given, expected, int(bool(correct)),
-                 _to_json(list(tags)), epoch_ms(answered_at)),
+                (
+                    exam_id,
+                    position,
+                    question_id,
+                    kind,
+                    prompt,
+                    given,
+                    expected,
+                    int(bool(correct)),
+                    _to_json(list(tags)),
+                    epoch_ms(answered_at),
+                ),
             )
 
     def finish_exam(self, exam_id: int, finished_at: datetime, score: int, seconds: float) -> None:
         """Mark exam `exam_id` finished with its score (questions right) and duration in seconds."""
         with self.transaction() as db:
-            db.execute("UPDATE exams SET finished_ms = ?, score = ?, seconds = ? WHERE id = ?",
-                       (epoch_ms(finished_at), score, seconds, exam_id))
+            db.execute(
+                "UPDATE exams SET finished_ms = ?, score = ?, seconds = ? WHERE id = ?",
+                (epoch_ms(finished_at), score, seconds, exam_id),
+            )
 
     def exams(self, limit: int = 10) -> list[ExamRow]:
         """The latest `limit` exams, newest first (finished or not)."""
-        rows = self._read("SELECT id, started_ms, finished_ms, decks, seed, total, score, seconds FROM exams "
-                          "ORDER BY started_ms DESC, id DESC LIMIT ?", (limit,))
-        return [ExamRow(r[0], _dt(r[1]), _dt(r[2]), _from_json(r[3]), r[4], r[5], r[6], r[7])  # type: ignore[arg-type]
-                for r in rows]
+        rows = self._read(
+            "SELECT id, started_ms, finished_ms, decks, seed, total, score, seconds FROM exams "
+            "ORDER BY started_ms DESC, id DESC LIMIT ?",
+            (limit,),
+        )
+        return [
+            ExamRow(r[0], _dt(r[1]), _dt(r[2]), _from_json(r[3]), r[4], r[5], r[6], r[7])  # type: ignore[arg-type]
+            for r in rows
+        ]
 
     def exam_answers(self, exam_id: int | None = None) -> list[dict[str, Any]]:
         """Stored exam answers (of one exam, or all), in exam and position order."""
-        sql = ("SELECT exam, position, question, kind, prompt, given, expected, correct, tags, answered_ms "
-               "FROM exam_answers")
-        rows = self._read(sql + (" WHERE exam = ?" if exam_id is not None else "") + " ORDER BY exam, position",
-                          () if exam_id is None else (exam_id,))
-        return [{"exam": r[0], "position": r[1], "question": r[2], "kind": r[3], "prompt": r[4], "given": r[5],
-                 "expected": r[6], "correct": bool(r[7]), "tags": _from_json(r[8]), "answered_at": _dt(r[9])}
-                for r in rows]
+        sql = (
+            "SELECT exam, position, question, kind, prompt, given, expected, correct, tags, answered_ms "
+            "FROM exam_answers"
+        )
+        rows = self._read(
+            sql + (" WHERE exam = ?" if exam_id is not None else "") + " ORDER BY exam, position",
+            () if exam_id is None else (exam_id,),
+        )
+        return [
+            {
+                "exam": r[0],
+                "position": r[1],
+                "question": r[2],
+                "kind": r[3],
+                "prompt": r[4],
+                "given": r[5],
+                "expected": r[6],
+                "correct": bool(r[7]),
+                "tags": _from_json(r[8]),
+                "answered_at": _dt(r[9]),
+            }
+            for r in rows
+        ]
 
     # -- checks --------------------------------------------------------------------------------
 
@@ -978,10 +1122,14 @@ def _moved_message(path: Path, moved: str) -> str:
     if moved == "database":
         what, lost = f"the review database {path} was removed or replaced", "answers saved to the old file"
     else:
-        what, lost = (f"the write-ahead log {path.name}-wal was removed",
-                      "answers saved in it and not yet copied into the database")
-    return (f"{what} while quiz was running; {lost} (this session's, and those of any quiz running meanwhile) "
-            "may be lost. Close every quiz session and start again.")
+        what, lost = (
+            f"the write-ahead log {path.name}-wal was removed",
+            "answers saved in it and not yet copied into the database",
+        )
+    return (
+        f"{what} while quiz was running; {lost} (this session's, and those of any quiz running meanwhile) "
+        "may be lost. Close every quiz session and start again."
+    )
 
 
 def _file_ids(path: Path) -> tuple[_FileId, _FileId]:
@@ -1056,8 +1204,16 @@ def _setting_problem(name: str, value: Any) -> str | None:
 
 
 # SQLite's primary result codes that have a message of their own (extended codes carry them in the low byte).
-_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN, \
-    _SQLITE_NOTADB = 5, 6, 8, 10, 11, 13, 14, 26
+(
+    _SQLITE_BUSY,
+    _SQLITE_LOCKED,
+    _SQLITE_READONLY,
+    _SQLITE_IOERR,
+    _SQLITE_CORRUPT,
+    _SQLITE_FULL,
+    _SQLITE_CANTOPEN,
+    _SQLITE_NOTADB,
+) = 5, 6, 8, 10, 11, 13, 14, 26
 
 
 def store_error_message(path: Path, exc: sqlite3.Error) -> str | None:
@@ -1071,12 +1227,16 @@ def store_error_message(path: Path, exc: sqlite3.Error) -> str | None:
     if primary == _SQLITE_FULL or "database or disk is full" in text:
         return f"cannot write to {path}: the disk is full; free some space, then try again"
     if primary == _SQLITE_IOERR or "disk I/O error" in text:
-        return (f"cannot use {path}: the disk reported an I/O error (it may be full, failing or removed); "
-                "check it, then try again")
+        return (
+            f"cannot use {path}: the disk reported an I/O error (it may be full, failing or removed); "
+            "check it, then try again"
+        )
     if primary in (_SQLITE_READONLY, _SQLITE_CANTOPEN) or any(
-            word in text for word in ("readonly", "read-only", "unable to open")):
-        return (f"cannot write to {path}: the file or its folder is read-only "
-                "(set DENSE1X1QUIZ_HOME to a writable folder)")
+        word in text for word in ("readonly", "read-only", "unable to open")
+    ):
+        return (
+            f"cannot write to {path}: the file or its folder is read-only (set DENSE1X1QUIZ_HOME to a writable folder)"
+        )
     if primary in (_SQLITE_BUSY, _SQLITE_LOCKED) or "locked" in text:
         return f"{path} stayed locked by another quiz for {BUSY_TIMEOUT_MS // 1000} s; try again"
     if primary in (_SQLITE_CORRUPT, _SQLITE_NOTADB) or _is_damage(text):
@@ -1110,10 +1270,11 @@ def list_backups(home: Path) -> list[Path]:
 
 def _damaged_message(path: Path, problem: str) -> str:
     backups = list_backups(path.parent)
-    hint = (f"the newest backup is {backups[0]}" if backups
-            else f"there is no backup in {path.parent / BACKUP_DIR}")
-    return (f"the review database {path} is damaged ({problem}); it was left untouched. "
-            f"Move it away to start afresh, or restore a backup: {hint}")
+    hint = f"the newest backup is {backups[0]}" if backups else f"there is no backup in {path.parent / BACKUP_DIR}"
+    return (
+        f"the review database {path} is damaged ({problem}); it was left untouched. "
+        f"Move it away to start afresh, or restore a backup: {hint}"
+    )
 
 
 __all__ = [

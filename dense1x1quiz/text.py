@@ -161,5 +161,17 @@ def display(text: str) -> str:
     return visible_controls(render_math(text))
 
 
-__all__ = ["MATH_RE", "display", "json_safe", "latex_to_unicode", "math_fragments", "one_line", "quoted",
-           "quoted_text", "remember_math", "render_math", "visible_controls", "visible_lines"]
+__all__ = [
+    "MATH_RE",
+    "display",
+    "json_safe",
+    "latex_to_unicode",
+    "math_fragments",
+    "one_line",
+    "quoted",
+    "quoted_text",
+    "remember_math",
+    "render_math",
+    "visible_controls",
+    "visible_lines",
+]

@@ -127,5 +127,15 @@ def is_regular_file(path: str | Path) -> bool:
         return False
 
 
-__all__ = ["LOOP", "MAX_FILE_BYTES", "UserFileError", "is_regular_file", "kind_of", "look", "open_user_file",
-           "read_user_file", "size_text", "why"]
+__all__ = [
+    "LOOP",
+    "MAX_FILE_BYTES",
+    "UserFileError",
+    "is_regular_file",
+    "kind_of",
+    "look",
+    "open_user_file",
+    "read_user_file",
+    "size_text",
+    "why",
+]

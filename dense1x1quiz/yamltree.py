@@ -128,8 +128,9 @@ def _build(get_event) -> tuple[Node | None, list[YamlError]]:
                 _marked(event, problems)
             mark = event.start_mark
             if len(stack) >= MAX_DEPTH:
-                raise YamlError(mark.line + 1, mark.column + 1,
-                                f"nesting deeper than a deck needs ({MAX_DEPTH} levels)")
+                raise YamlError(
+                    mark.line + 1, mark.column + 1, f"nesting deeper than a deck needs ({MAX_DEPTH} levels)"
+                )
             node = Node("map" if cls is map_start else "seq", mark.line + 1, mark.column + 1)
         elif cls in ends:
             parent, key = stack.pop()
@@ -156,8 +157,9 @@ def _build(get_event) -> tuple[Node | None, list[YamlError]]:
                 raise YamlError(node.line, node.col, "a key must be plain text, not " + node.describe())
             first = parent.pairs.get(node.text)
             if first is not None:
-                problems.append(YamlError(node.line, node.col,
-                                          f"duplicate key {quoted(node.text)} (first at line {first[0].line})"))
+                problems.append(
+                    YamlError(node.line, node.col, f"duplicate key {quoted(node.text)} (first at line {first[0].line})")
+                )
             key = node
         else:
             parent.pairs.setdefault(key.text, (key, node))  # a duplicate key's value is dropped

@@ -56,8 +56,9 @@ class Result:
 
 # Handlers a command may install (a study session's SIGINT/SIGTERM/SIGHUP, an exam's SIGALRM, the
 # key reader's SIGWINCH); each run puts them back, as the end of a process would.
-_SIGNALS = [getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGALRM", "SIGWINCH")
-            if hasattr(signal, name)]
+_SIGNALS = [
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGALRM", "SIGWINCH") if hasattr(signal, name)
+]
 
 
 def _fresh_process_state() -> None:
@@ -95,8 +96,14 @@ def _limits(memory_mib: int | None, timeout: float | None) -> Iterator[None]:
             faulthandler.cancel_dump_traceback_later()
 
 
-def run_in_process(*args: str | bytes, input: str | bytes | None = None, env: dict | None = None,
-                   memory_mib: int | None = None, timeout: float | None = None, text: bool = True) -> Result:
+def run_in_process(
+    *args: str | bytes,
+    input: str | bytes | None = None,
+    env: dict | None = None,
+    memory_mib: int | None = None,
+    timeout: float | None = None,
+    text: bool = True,
+) -> Result:
     """`python -m dense1x1quiz ARGS` run in this process by `cli.run`: stdin a pipe-like stream holding
     `input` (not a terminal), stdout and stderr captured as text streams over bytes (not terminals:
     the plain screens, as when piped; `sys.stdout.buffer` takes an export's bytes). `env` is applied
@@ -108,8 +115,7 @@ def run_in_process(*args: str | bytes, input: str | bytes | None = None, env: di
     stdin = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8")
     out_bytes, err_bytes = io.BytesIO(), io.BytesIO()
     stdout = io.TextIOWrapper(out_bytes, encoding="utf-8", newline="", write_through=True)
-    stderr = io.TextIOWrapper(err_bytes, encoding="utf-8", errors="backslashreplace", newline="",
-                              write_through=True)
+    stderr = io.TextIOWrapper(err_bytes, encoding="utf-8", errors="backslashreplace", newline="", write_through=True)
     handlers = {signum: signal.getsignal(signum) for signum in _SIGNALS}
     gc_enabled = gc.isenabled()
     _fresh_process_state()
@@ -147,8 +153,14 @@ def cli():
     return run_in_process
 
 
-def run_quiz(*args: str, input: str | None = None, env: dict | None = None, timeout: float = 60,
-             memory_mib: int | None = None, text: bool = True):
+def run_quiz(
+    *args: str,
+    input: str | None = None,
+    env: dict | None = None,
+    timeout: float = 60,
+    memory_mib: int | None = None,
+    text: bool = True,
+):
     """Run `python -m dense1x1quiz ARGS` as a user would; returns the CompletedProcess (text mode unless
     `text=False`). `memory_mib` caps the child's address space (RLIMIT_AS), so a run that would read a
     device to its end or hold a huge value fails fast instead of eating the machine."""
@@ -162,9 +174,15 @@ def run_quiz(*args: str, input: str | None = None, env: dict | None = None, time
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "dense1x1quiz", *args], input=input, text=text,
-                          capture_output=True, env=full_env, timeout=timeout,
-                          preexec_fn=limit_memory if memory_mib else None)
+    return subprocess.run(
+        [sys.executable, "-m", "dense1x1quiz", *args],
+        input=input,
+        text=text,
+        capture_output=True,
+        env=full_env,
+        timeout=timeout,
+        preexec_fn=limit_memory if memory_mib else None,
+    )
 
 
 @pytest.fixture

@@ -28,14 +28,17 @@ def test_the_cap_is_4096_characters():
     assert MAX_ANSWER_CHARS == 4096
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("short\nnext\n", [("short", False), ("next", False), (None, False)]),
-    ("a" * 4096 + "\nnext\n", [("a" * 4096, False), ("next", False), (None, False)]),
-    ("a" * 4096 + "\r\nnext", [("a" * 4096, False), ("next", False), (None, False)]),
-    ("a" * 4097 + "\nnext\n", [("a" * 4096, True), ("next", False), (None, False)]),
-    ("a" * 200_000 + "\n\n", [("a" * 4096, True), ("", False), (None, False)]),
-    ("a" * 5000, [("a" * 4096, True), (None, False)]),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("short\nnext\n", [("short", False), ("next", False), (None, False)]),
+        ("a" * 4096 + "\nnext\n", [("a" * 4096, False), ("next", False), (None, False)]),
+        ("a" * 4096 + "\r\nnext", [("a" * 4096, False), ("next", False), (None, False)]),
+        ("a" * 4097 + "\nnext\n", [("a" * 4096, True), ("next", False), (None, False)]),
+        ("a" * 200_000 + "\n\n", [("a" * 4096, True), ("", False), (None, False)]),
+        ("a" * 5000, [("a" * 4096, True), (None, False)]),
+    ],
+)
 def test_read_line_keeps_at_most_the_cap_and_drops_the_rest_of_the_line(text, expected):
     from dense1x1quiz.ui.keys import read_line
 
@@ -60,22 +63,25 @@ def test_a_20_mb_typed_answer_in_study_is_cut_said_and_stored_cut(typed_deck, is
     assert lines[7].startswith("Saved Good")
     with closing(sqlite3.connect(isolated_home / "quiz.sqlite3")) as db:
         assert db.execute("SELECT card, length(typed), typed = ? FROM reviews", ("x" * 4096,)).fetchall() == [
-            ("two", 4096, 1)]
+            ("two", 4096, 1)
+        ]
 
 
 def test_huge_reveal_and_rating_lines_are_not_held(typed_deck):
     """In flip mode the reveal line's text is ignored and the rating line is a word: a 20 MB one of each
     is read in bounded memory (the rating is refused and asked again)."""
-    result = run_quiz("study", str(typed_deck), "--mode", "flip", input=f"{HUGE}\n{HUGE}\n3\n", memory_mib=1024,
-                      timeout=60)
+    result = run_quiz(
+        "study", str(typed_deck), "--mode", "flip", input=f"{HUGE}\n{HUGE}\n3\n", memory_mib=1024, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert "Rate with 1–4 (again, hard, good, easy); u undo, s show me, q quit." in result.stdout.splitlines()
     assert "Saved Good" in result.stdout
 
 
 def test_a_20_mb_answer_in_an_exam_is_cut_said_and_stored_cut(typed_deck, isolated_home):
-    result = run_quiz("exam", str(typed_deck), "--no-computed", "-n", "1", input=HUGE + "\n", memory_mib=1024,
-                      timeout=60)
+    result = run_quiz(
+        "exam", str(typed_deck), "--no-computed", "-n", "1", input=HUGE + "\n", memory_mib=1024, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[lines.index("Answer: " + "x" * 4096) + 1] == NOTICE

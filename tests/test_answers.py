@@ -7,16 +7,22 @@ import pytest
 from dense1x1quiz.answers import char_diff, edit_distance, grade, parse_number, parse_shape, same_answer
 
 
-@pytest.mark.parametrize("given", ["32x32x64", "32×32×64", "(32, 32, 64)", "32 x 32 x 64", "[32,32,64]",
-                                   "32 * 32 * 64", "(32,32,64,)"])
+@pytest.mark.parametrize(
+    "given", ["32x32x64", "32×32×64", "(32, 32, 64)", "32 x 32 x 64", "[32,32,64]", "32 * 32 * 64", "(32,32,64,)"]
+)
 def test_shapes_are_compared_as_shapes(given):
     assert parse_shape(given) == (32, 32, 64)
     assert same_answer(given, "32 × 32 × 64")
 
 
-@pytest.mark.parametrize("given, expected", [
-    ("64x32x32", "32×32×64"), ("32x32", "32×32×64"), ("32x32x64x1", "32×32×64"),
-])
+@pytest.mark.parametrize(
+    "given, expected",
+    [
+        ("64x32x32", "32×32×64"),
+        ("32x32", "32×32×64"),
+        ("32x32x64x1", "32×32×64"),
+    ],
+)
 def test_different_shapes_differ(given, expected):
     assert not same_answer(given, expected)
 
@@ -27,8 +33,10 @@ def test_numbers_accept_separators(given):
     assert same_answer(given, "6,176")
 
 
-@pytest.mark.parametrize("text, value", [("4.2M", 4.2e6), ("569 million", 569e6), ("159K", 159e3), ("1/8", 0.125),
-                                         ("8.6×", 8.6), ("-3", -3.0)])
+@pytest.mark.parametrize(
+    "text, value",
+    [("4.2M", 4.2e6), ("569 million", 569e6), ("159K", 159e3), ("1/8", 0.125), ("8.6×", 8.6), ("-3", -3.0)],
+)
 def test_number_forms(text, value):
     assert parse_number(text) == pytest.approx(value)
 
@@ -49,12 +57,20 @@ def test_ratio_tolerance_is_relative():
     assert not same_answer("9", "8.63", tolerance=0.01)
 
 
-@pytest.mark.parametrize("given, expected", [
-    ("Yes!", "yes"), ("  fully   connected ", "Fully-connected"), ("H x W x C_out", "H × W × Cₒᵤₜ"),
-    ("y=Wx+b", "y = Wx + b"), ("Café", "Cafe\u0301"), ("a 3x3 conv", "a 3×3 conv"), ("1x1 conv", "1 × 1 conv"),
-    ("Cin · Cout", "Cᵢₙ ⋅ Cₒᵤₜ"),
-    ("C_in*C_out + C_out", "Cᵢₙ·Cₒᵤₜ + Cₒᵤₜ"),
-])
+@pytest.mark.parametrize(
+    "given, expected",
+    [
+        ("Yes!", "yes"),
+        ("  fully   connected ", "Fully-connected"),
+        ("H x W x C_out", "H × W × Cₒᵤₜ"),
+        ("y=Wx+b", "y = Wx + b"),
+        ("Café", "Cafe\u0301"),
+        ("a 3x3 conv", "a 3×3 conv"),
+        ("1x1 conv", "1 × 1 conv"),
+        ("Cin · Cout", "Cᵢₙ ⋅ Cₒᵤₜ"),
+        ("C_in*C_out + C_out", "Cᵢₙ·Cₒᵤₜ + Cₒᵤₜ"),
+    ],
+)
 def test_text_folding(given, expected):
     assert same_answer(given, expected)
 

@@ -18,8 +18,10 @@ def test_new_writes_a_deck_with_every_kind_that_validates(tmp_path, cli):
     path = tmp_path / "my-deck.yaml"
     result = cli("new", str(path), "--title", "Conv: my #1 deck")
     assert result.returncode == 0, result.stderr
-    assert result.stdout == (f"Wrote {path}: an example deck with every card kind.\n"
-                             f"Edit it, check it with `quiz validate {path}`, study it with `quiz study {path}`.\n")
+    assert result.stdout == (
+        f"Wrote {path}: an example deck with every card kind.\n"
+        f"Edit it, check it with `quiz validate {path}`, study it with `quiz study {path}`.\n"
+    )
     deck, problems = check_deck(path)
     assert problems == []
     assert (deck.id, deck.title) == ("my-deck", "Conv: my #1 deck")
@@ -43,11 +45,15 @@ def test_import_into_the_user_deck_folder_then_study_by_name(tmp_path, cli, isol
     result = cli("import", str(notes))
     deck_file = isolated_home / "decks" / "conv-notes.yaml"
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == [f"Wrote {deck_file}",
-                                          "  deck `conv-notes`: 11 cards and 2 tables (33 study cards)",
-                                          "Study it with `quiz study conv-notes`."]
-    assert result.stderr.splitlines() == [f"{notes}:76: code block skipped (cards hold no code)",
-                                          f"{notes}:83: code block skipped (cards hold no code)"]
+    assert result.stdout.splitlines() == [
+        f"Wrote {deck_file}",
+        "  deck `conv-notes`: 11 cards and 2 tables (33 study cards)",
+        "Study it with `quiz study conv-notes`.",
+    ]
+    assert result.stderr.splitlines() == [
+        f"{notes}:76: code block skipped (cards hold no code)",
+        f"{notes}:83: code block skipped (cards hold no code)",
+    ]
     assert load_deck(deck_file).id == "conv-notes"
     listed = cli("decks", "--json")
     assert "conv-notes" in listed.stdout
@@ -61,7 +67,10 @@ def test_import_reports_mojibake_repairs(tmp_path, cli):
     assert result.returncode == 0
     assert result.stderr.splitlines() == [
         "Repaired mojibake (UTF-8 that had been read as Windows-1252/1254) on 3 lines:",
-        "  line 1: 'â€“' → '–'", "  line 3: 'Ã—' → '×'", "  line 4: 'Ã—' → '×'"]
+        "  line 1: 'â€“' → '–'",
+        "  line 3: 'Ã—' → '×'",
+        "  line 4: 'Ã—' → '×'",
+    ]
     assert result.stdout.splitlines()[1] == "  deck `pasted`: 1 card and 0 tables (1 study card)"
     (card,) = load_deck(out).cards
     assert (card.prompt, card.answer) == ("Shape of a 1×1 kernel?", "1×1×C")
@@ -74,8 +83,9 @@ def test_import_errors_are_one_line(tmp_path, cli):
     notes.write_text("Q: a?\nA: b\n")
     bad_id = cli("import", str(notes), "--deck-id", "no spaces please")
     assert bad_id.returncode == 2
-    assert one_line(bad_id.stderr) == ("Error: --deck-id 'no spaces please' is not a valid id "
-                                       "(letters, digits, '.', '_', '-'; at most 80)")
+    assert one_line(bad_id.stderr) == (
+        "Error: --deck-id 'no spaces please' is not a valid id (letters, digits, '.', '_', '-'; at most 80)"
+    )
     other = tmp_path / "other.yaml"
     other.write_text("- a list, not a deck\n")
     refused = cli("import", str(notes), "-o", str(other))
@@ -83,7 +93,8 @@ def test_import_errors_are_one_line(tmp_path, cli):
     assert one_line(refused.stderr) == (
         f"Error: {other} exists and is not a usable deck (the top level of a deck must be a mapping "
         "(deck:, title:, cards:), not a list); not overwriting it. Use --force to replace it, "
-        "or -o to write somewhere else")
+        "or -o to write somewhere else"
+    )
     assert other.read_text() == "- a list, not a deck\n"
     assert cli("import", str(notes), "-o", str(other), "--force").returncode == 0
 
@@ -109,9 +120,11 @@ def test_import_never_replaces_a_hand_written_deck_without_force(tmp_path, cli, 
 
     result = cli("import", str(notes))
     assert result.returncode == 1
-    assert one_line(result.stderr) == (f"Error: {mine} is a deck that `quiz import` did not write; importing into it "
-                                       "would replace its cards (1 card; 1 not in the new import: newton). Use -o "
-                                       "to write somewhere else, or --force to replace it")
+    assert one_line(result.stderr) == (
+        f"Error: {mine} is a deck that `quiz import` did not write; importing into it "
+        "would replace its cards (1 card; 1 not in the new import: newton). Use -o "
+        "to write somewhere else, or --force to replace it"
+    )
     assert mine.read_text(encoding="utf-8") == hand_written
 
     assert cli("import", str(notes), "--force").returncode == 0

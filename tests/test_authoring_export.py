@@ -55,11 +55,19 @@ def test_cli_export_then_import_markdown(tmp_path, cli):
     deck_file = tmp_path / "kinds.yaml"
     result = cli("import", str(out), "-o", str(deck_file))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == [f"Wrote {deck_file}", "  deck `kinds`: 5 cards and 1 table (15 study cards)",
-                                          f"Study it with `quiz study {deck_file}`."]
+    assert result.stdout.splitlines() == [
+        f"Wrote {deck_file}",
+        "  deck `kinds`: 5 cards and 1 table (15 study cards)",
+        f"Study it with `quiz study {deck_file}`.",
+    ]
     again = cli("import", str(out), "-o", str(deck_file))
-    assert again.stdout.splitlines()[1:6] == ["  deck `kinds`: 5 cards and 1 table (15 study cards)",
-                                              "  unchanged 6", "  added 0", "  changed 0", "  removed 0"]
+    assert again.stdout.splitlines()[1:6] == [
+        "  deck `kinds`: 5 cards and 1 table (15 study cards)",
+        "  unchanged 6",
+        "  added 0",
+        "  changed 0",
+        "  removed 0",
+    ]
 
 
 def test_export_never_overwrites_a_file_it_did_not_write(tmp_path):
@@ -72,12 +80,15 @@ def test_export_never_overwrites_a_file_it_did_not_write(tmp_path):
     export_deck(load_deck(KINDS), "md", first.path)  # an earlier export is replaced
 
 
-@pytest.mark.parametrize("fmt, name, foreign", [
-    # the notes a user imports carry `<!-- deck: … -->` too: that alone is no export
-    ("md", "notes.md", b"<!-- deck: kinds -->\n# my notes\n\nQ: a?\nA: b\n"),
-    ("apkg", "thesis.apkg", None),  # a zip of something else
-    ("csv", "anki-own.txt", b"#separator:tab\n#html:false\nfront\tback\n"),  # Anki's own text export
-])
+@pytest.mark.parametrize(
+    "fmt, name, foreign",
+    [
+        # the notes a user imports carry `<!-- deck: … -->` too: that alone is no export
+        ("md", "notes.md", b"<!-- deck: kinds -->\n# my notes\n\nQ: a?\nA: b\n"),
+        ("apkg", "thesis.apkg", None),  # a zip of something else
+        ("csv", "anki-own.txt", b"#separator:tab\n#html:false\nfront\tback\n"),  # Anki's own text export
+    ],
+)
 def test_export_refuses_look_alikes_and_replaces_its_own(tmp_path, fmt, name, foreign):
     import zipfile
 
@@ -179,7 +190,7 @@ def test_a_second_export_updates_the_notes_instead_of_duplicating_them(tmp_path,
     assert (collection.note_count(), collection.card_count()) == before
 
     edited = tmp_path / "edited.yaml"
-    edited.write_text(KINDS.read_text().replace("answer: \"No\"", "answer: \"Yes\""))
+    edited.write_text(KINDS.read_text().replace('answer: "No"', 'answer: "Yes"'))
     monkeypatch.setenv("DENSE1X1QUIZ_NOW", "2026-11-27T10:00:00Z")  # a later export: Anki takes newer notes
     log = import_apkg(collection, export_deck(load_deck(edited), "apkg", tmp_path / "three.apkg").path)
     assert (len(log.new), len(log.updated)) == (0, 7)
@@ -195,24 +206,40 @@ def test_csv_has_anki_headers_and_anki_imports_it_once(tmp_path, collection):
     deck = load_deck(KINDS)
     result = export_deck(deck, "csv", tmp_path / "kinds.tsv")
     lines = result.path.read_text(encoding="utf-8").splitlines()
-    assert lines[:7] == ["#separator:Tab", "#html:true", "#columns:guid\tnotetype\tdeck\tfront\tback\ttags",
-                         "#guid column:1", "#notetype column:2", "#deck column:3", "#tags column:6"]
+    assert lines[:7] == [
+        "#separator:Tab",
+        "#html:true",
+        "#columns:guid\tnotetype\tdeck\tfront\tback\ttags",
+        "#guid column:1",
+        "#notetype column:2",
+        "#deck column:3",
+        "#tags column:6",
+    ]
     assert result.notes == len(lines) - 7 == 7
     for _ in range(2):
         metadata = collection.get_csv_metadata(path=str(result.path), delimiter=None)
         collection.import_csv(ImportCsvRequest(path=str(result.path), metadata=metadata))
         assert collection.note_count() == 7
     types = sorted(collection.get_note(i).note_type()["name"] for i in collection.find_notes(""))
-    assert types == ["Basic", "Basic", "Basic", "Basic (and reversed card)", "Basic (type in the answer)",
-                     "Basic (type in the answer)", "Cloze"]
+    assert types == [
+        "Basic",
+        "Basic",
+        "Basic",
+        "Basic (and reversed card)",
+        "Basic (type in the answer)",
+        "Basic (type in the answer)",
+        "Cloze",
+    ]
     comma = export_deck(deck, "csv", tmp_path / "kinds.csv").path.read_text(encoding="utf-8")
     assert comma.startswith("#separator:Comma\n#html:true\n")
 
 
 def test_markdown_export_warns_about_what_it_cannot_carry(tmp_path):
     deck_file = tmp_path / "br.yaml"
-    deck_file.write_text('deck: br\ntitle: Br\ncards:\n  - {id: ok, front: "a <br> b", back: x}\n'
-                         '  - {id: math, front: "$a<br>b$", back: y}\n')
+    deck_file.write_text(
+        'deck: br\ntitle: Br\ncards:\n  - {id: ok, front: "a <br> b", back: x}\n'
+        '  - {id: math, front: "$a<br>b$", back: y}\n'
+    )
     assert export_deck(load_deck(deck_file), "md", tmp_path / "br.md").problems == ["math"]
 
 

@@ -20,25 +20,32 @@ SHARED = Path(__file__).parents[2] / "shared/notes/dense-vs-1x1.md"
 NOTES = [p for p in (SHARED, FIXTURE) if p.exists()]
 
 Q_AND_A = [
-    ("What does a 1×1 convolution do?",
-     "Applies a fully connected layer across channels at every pixel location."),
+    ("What does a 1×1 convolution do?", "Applies a fully connected layer across channels at every pixel location."),
     ("How does 1×1 conv help in model design?", "Reduces channels, adds non-linearity, and mixes features."),
     ("Is spatial info preserved in 1×1 conv?", "Yes, spatial structure (H×W) is preserved."),
-    ("Dense vs 1×1 conv – main difference?",
-     "Dense operates on flattened input, 1×1 conv works on spatial tensor and maintains structure."),
+    (
+        "Dense vs 1×1 conv – main difference?",
+        "Dense operates on flattened input, 1×1 conv works on spatial tensor and maintains structure.",
+    ),
 ]
-USE_CASES = (("Purpose", "Explanation"), (
-    ("Dimensionality Reduction", "Reduces channel size"),
-    ("Feature Combination", "Merges channel info at each pixel"),
-    ("Non-linearity Addition", "Allows activation functions between layers"),
-    ("Replaces Dense Layers", "In fully conv nets (like GoogleNet, MobileNet)"),
-))
-COMPARISON = (("Feature", "Dense Layer", "1x1 Convolution"), (
-    ("Input", "Flattened vector", "3D tensor (H×W×C)"),
-    ("Connectivity", "Fully connected (global)", "Local (per pixel, across channels)"),
-    ("Spatial Info", "Lost", "Preserved"),
-    ("Use Case", "Final classification layer", "Feature transformation in CNN"),
-))
+USE_CASES = (
+    ("Purpose", "Explanation"),
+    (
+        ("Dimensionality Reduction", "Reduces channel size"),
+        ("Feature Combination", "Merges channel info at each pixel"),
+        ("Non-linearity Addition", "Allows activation functions between layers"),
+        ("Replaces Dense Layers", "In fully conv nets (like GoogleNet, MobileNet)"),
+    ),
+)
+COMPARISON = (
+    ("Feature", "Dense Layer", "1x1 Convolution"),
+    (
+        ("Input", "Flattened vector", "3D tensor (H×W×C)"),
+        ("Connectivity", "Fully connected (global)", "Local (per pixel, across channels)"),
+        ("Spatial Info", "Lost", "Preserved"),
+        ("Use Case", "Final classification layer", "Feature transformation in CNN"),
+    ),
+)
 
 # What the undefined bytes of a Windows code page become in a browser: the Latin-1 character.
 codecs.register_error("keep_byte", lambda e: (chr(e.object[e.start]), e.start + 1))
@@ -74,10 +81,12 @@ def test_headings_definitions_lists_and_math(tmp_path):
     cards = {c.id: c for c in deck.cards}
     definition = cards["definition-dense-layer-fully-connected"]
     assert definition.prompt == "Dense Layer (Fully Connected Layer) — Definition"  # 🔹 and ':' dropped
-    assert definition.answer == ("A dense layer is a fully connected layer where every input neuron is "
-                                 "connected to every output neuron.")
+    assert definition.answer == (
+        "A dense layer is a fully connected layer where every input neuron is connected to every output neuron."
+    )
     assert cards["what-is-1x1-convolution"].answer.endswith(
-        "It processes each spatial location (pixel) independently across all channels.")  # ** dropped
+        "It processes each spatial location (pixel) independently across all channels."
+    )  # ** dropped
     formula = cards["formula-dense-layer-fully-connected"].answer
     assert formula.startswith("$$\ny = Wx + b\n$$\n\n• $x$: Input vector\n")  # display math kept
     shape = [c for c in deck.cards if c.note == "input-output-shape-1x1-convolution"]
@@ -90,8 +99,10 @@ def test_headings_definitions_lists_and_math(tmp_path):
     assert summary[0] == "• 1x1 convolution = per-pixel dense layer across channels."
     assert not any("🧠" in c.prompt or "🔹" in c.prompt for c in deck.cards)
     assert not any("PyTorch" in c.answer for c in deck.cards)  # code blocks and their labels are skipped
-    assert result_warnings(FIXTURE) == ["76: code block skipped (cards hold no code)",
-                                        "83: code block skipped (cards hold no code)"]
+    assert result_warnings(FIXTURE) == [
+        "76: code block skipped (cards hold no code)",
+        "83: code block skipped (cards hold no code)",
+    ]
 
 
 def result_warnings(path: Path) -> list[str]:
@@ -122,8 +133,9 @@ def test_mojibake_with_lost_bytes_still_gives_the_same_cards(tmp_path):
     bad = tmp_path / "lossy.md"
     bad.write_text(text.encode("utf-8").decode("cp1252", errors="replace"), encoding="utf-8")
     clean, lossy = import_file(FIXTURE, tmp_path / "a"), import_file(bad, tmp_path / "b")
-    assert [(c.id, c.prompt, c.answer) for c in lossy.deck.cards] == [(c.id, c.prompt, c.answer)
-                                                                        for c in clean.deck.cards]
+    assert [(c.id, c.prompt, c.answer) for c in lossy.deck.cards] == [
+        (c.id, c.prompt, c.answer) for c in clean.deck.cards
+    ]
 
 
 NOTES_V1 = textwrap.dedent("""\
@@ -153,13 +165,14 @@ def test_reimport_keeps_ids_and_reports_added_changed_removed(tmp_path):
     assert first.deck.id == "conv" and not first.updated
 
     same = import_to_deck(notes, out)
-    assert (same.changes.added, same.changes.changed, same.changes.removed, same.changes.unchanged) == \
-        ([], [], [], 4)
+    assert (same.changes.added, same.changes.changed, same.changes.removed, same.changes.unchanged) == ([], [], [], 4)
 
-    notes.write_text(NOTES_V1.replace("What is a 1×1 convolution?", "What is a 1×1 convolution, really?")
-                     .replace("A: Yes.", "A: Yes, it keeps H × W.")
-                     .replace("Spatial info :: preserved by 1×1 conv\n", "")
-                     + "\nQ: Who used it first?\nA: Network in Network (2013).\n")
+    notes.write_text(
+        NOTES_V1.replace("What is a 1×1 convolution?", "What is a 1×1 convolution, really?")
+        .replace("A: Yes.", "A: Yes, it keeps H × W.")
+        .replace("Spatial info :: preserved by 1×1 conv\n", "")
+        + "\nQ: Who used it first?\nA: Network in Network (2013).\n"
+    )
     second = import_to_deck(notes, out)
     assert second.updated
     assert second.changes.changed == ["what-is-a-1x1-convolution", "does-it-keep-h-w"]
@@ -191,7 +204,8 @@ def test_notes_with_nothing_to_learn_are_an_error(tmp_path):
 
 def test_every_flashcard_form_and_metadata(tmp_path):
     notes = tmp_path / "forms.md"
-    notes.write_text(textwrap.dedent("""\
+    notes.write_text(
+        textwrap.dedent("""\
         # Forms
 
         <!-- deck: forms-deck
@@ -227,7 +241,8 @@ def test_every_flashcard_form_and_metadata(tmp_path):
         |---|---|
         | dense | $n_{in} n_{out}$ |
         | conv \\| 1×1 | $C_{in} C_{out}$ |
-    """))
+    """)
+    )
     result = import_to_deck(notes, tmp_path / "forms.yaml")
     deck = load_deck(result.path)
     assert deck.id == "forms-deck" and deck.tags == ("conv",)
@@ -236,22 +251,29 @@ def test_every_flashcard_form_and_metadata(tmp_path):
     typed = got["typed-question"]
     assert (typed.kind, typed.answer, typed.accept, typed.explain) == ("typed", "2048", ("2,048",), r"$64 \times 32$")
     pick = got["pick"]
-    assert (pick.kind, pick.options, pick.answer, pick.tags) == ("choice", ("wrong", "right"), "right",
-                                                                 ("conv", "quiz", "extra"))
+    assert (pick.kind, pick.options, pick.answer, pick.tags) == (
+        "choice",
+        ("wrong", "right"),
+        "right",
+        ("conv", "quiz", "extra"),
+    )
     assert pick.demo.name == "shapes" and pick.demo.params == (("cin", 64),)
     assert (got["front-text"].prompt, got["front-text"].answer) == ("Front text", "back text")
     assert [c.answer for c in deck.cards if c.kind == "cloze"] == ["1×1", "channels"]
     assert got["meta-with-problems"].demo is None
     assert [t.rows for t in deck.tables] == [(("dense", "$n_{in} n_{out}$"), ("conv | 1×1", "$C_{in} C_{out}$"))]
     warnings = [w.split(":", 2)[2].strip() for w in result.notes.warnings]
-    assert warnings == ["id 'bad id!' is not a valid id; made a new one",
-                        "demo link dropped: unknown demo 'nope'",
-                        "question 'Unanswered?' has no answer; skipped"]
+    assert warnings == [
+        "id 'bad id!' is not a valid id; made a new one",
+        "demo link dropped: unknown demo 'nope'",
+        "question 'Unanswered?' has no answer; skipped",
+    ]
 
 
 def test_a_broken_table_is_repaired_or_skipped_so_the_deck_validates(tmp_path):
     notes = tmp_path / "tables.md"
-    notes.write_text(textwrap.dedent("""\
+    notes.write_text(
+        textwrap.dedent("""\
         # T
 
         ## Odd table
@@ -267,21 +289,59 @@ def test_a_broken_table_is_repaired_or_skipped_so_the_deck_validates(tmp_path):
         | only |
         |---|
         | a |
-    """))
+    """)
+    )
     result = import_to_deck(notes, tmp_path / "t.yaml")
     (table,) = load_deck(result.path).tables
     assert table.columns == ("A", "Column 2", "A (3)")
     assert table.rows == (("x", "1", "—"), ("y", "—", "z"))
 
 
-MARKDOWN_BITS = st.sampled_from([
-    "# Title", "## Heading 🧠", "### Sub:", "Q: question?", "A: answer", "**Q1. bold?**", "A. bold answer",
-    "front :: back", " :: ", "Accept: x", "Explain: why", "Cloze: {{c1::}}", "Cloze: a {{c1::b}}",
-    "{{c2::x::hint}} text", "- [ ] a", "- [x] a", "- [x] b", "* item", "* term: def", "  * nested",
-    "| a | b |", "|---|---|", "| a | |", "| | |", "$$", "x = y", "```", "---", "<!-- id: x -->",
-    "<!-- id: bad id -->", "<!-- deck: d\ntags: a b# -->", "<!-- demo: shapes height=0 -->",
-    "<!-- title: T -->", "plain text", "", "", "**", "\\*", "$a$", "Q:", "A:",
-])
+MARKDOWN_BITS = st.sampled_from(
+    [
+        "# Title",
+        "## Heading 🧠",
+        "### Sub:",
+        "Q: question?",
+        "A: answer",
+        "**Q1. bold?**",
+        "A. bold answer",
+        "front :: back",
+        " :: ",
+        "Accept: x",
+        "Explain: why",
+        "Cloze: {{c1::}}",
+        "Cloze: a {{c1::b}}",
+        "{{c2::x::hint}} text",
+        "- [ ] a",
+        "- [x] a",
+        "- [x] b",
+        "* item",
+        "* term: def",
+        "  * nested",
+        "| a | b |",
+        "|---|---|",
+        "| a | |",
+        "| | |",
+        "$$",
+        "x = y",
+        "```",
+        "---",
+        "<!-- id: x -->",
+        "<!-- id: bad id -->",
+        "<!-- deck: d\ntags: a b# -->",
+        "<!-- demo: shapes height=0 -->",
+        "<!-- title: T -->",
+        "plain text",
+        "",
+        "",
+        "**",
+        "\\*",
+        "$a$",
+        "Q:",
+        "A:",
+    ]
+)
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -320,17 +380,30 @@ def test_keep_ids_matches_edited_cards_to_their_old_ids_in_any_order():
     def basic(card_id, front, back):
         return Item(card_id, "basic", front=front, answer=back)
 
-    old = DeckDraft("d", "D", items=(
-        basic("conv", "What does a 1×1 convolution do?", "Mixes channels at every pixel."),
-        basic("dense", "What does a dense layer do?", "Connects every input to every output."),
-        basic("gone", "An old question", "An old answer"),
-    ) + tuple(basic(f"filler-{i}", f"filler question {i}", f"filler answer {i}") for i in range(3000)))
-    new = DeckDraft("d", "D", items=(
-        basic("brand-new", "Who introduced 1×1 convolutions?", "Network in Network, 2013."),
-        basic("what-does-a-dense-layer-do-now", "What does a dense layer do, exactly?",
-              "Connects every input to every output neuron."),
-        basic("what-does-a-1x1-conv-do", "What does a 1×1 conv do?", "Mixes channels at each pixel."),
-    ) + tuple(basic(f"x{i}", f"filler question {i}", f"filler answer {i} (edited)") for i in range(3000)))
+    old = DeckDraft(
+        "d",
+        "D",
+        items=(
+            basic("conv", "What does a 1×1 convolution do?", "Mixes channels at every pixel."),
+            basic("dense", "What does a dense layer do?", "Connects every input to every output."),
+            basic("gone", "An old question", "An old answer"),
+        )
+        + tuple(basic(f"filler-{i}", f"filler question {i}", f"filler answer {i}") for i in range(3000)),
+    )
+    new = DeckDraft(
+        "d",
+        "D",
+        items=(
+            basic("brand-new", "Who introduced 1×1 convolutions?", "Network in Network, 2013."),
+            basic(
+                "what-does-a-dense-layer-do-now",
+                "What does a dense layer do, exactly?",
+                "Connects every input to every output neuron.",
+            ),
+            basic("what-does-a-1x1-conv-do", "What does a 1×1 conv do?", "Mixes channels at each pixel."),
+        )
+        + tuple(basic(f"x{i}", f"filler question {i}", f"filler answer {i} (edited)") for i in range(3000)),
+    )
     kept, changes = keep_ids(new, old)
     assert [i.id for i in kept.items[:3]] == ["brand-new", "dense", "conv"]
     assert [i.id for i in kept.items[3:6]] == ["filler-0", "filler-1", "filler-2"]
@@ -344,8 +417,10 @@ def test_an_unclosed_comment_hides_one_line_not_the_rest_of_the_notes():
 
 def test_a_cloze_line_and_a_question_in_one_paragraph_are_both_kept():
     notes = parse_notes("A {{c1::cloze}} here.\nQ: first?\nA: one\n", "t")
-    assert [(i.kind, i.front or i.cloze) for i in notes.draft.items] == [("basic", "first?"),
-                                                                         ("cloze", "A {{c1::cloze}} here.")]
+    assert [(i.kind, i.front or i.cloze) for i in notes.draft.items] == [
+        ("basic", "first?"),
+        ("cloze", "A {{c1::cloze}} here."),
+    ]
 
 
 def test_the_notes_are_never_overwritten_by_their_deck_even_with_force(tmp_path):

@@ -12,8 +12,10 @@ from dense1x1quiz.yamltree import parse
 
 # Text that is hard on YAML and Markdown: quotes, escapes, math, markers, line breaks, controls, emoji.
 TRICKY = st.lists(
-    st.sampled_from(list("ab $\\*_|<>`:#-\"'{}[],\n\t\r") + ["<br>", "**", "$$", "\x85", "\u2028", "\ufeff",
-                                                          "\x7f", "\x00", "×", "🧠", "é", "No", "0777"]),
+    st.sampled_from(
+        list("ab $\\*_|<>`:#-\"'{}[],\n\t\r")
+        + ["<br>", "**", "$$", "\x85", "\u2028", "\ufeff", "\x7f", "\x00", "×", "🧠", "é", "No", "0777"]
+    ),
     max_size=30,
 ).map("".join)
 

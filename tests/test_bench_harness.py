@@ -40,9 +40,11 @@ def test_generated_reviews_go_through_the_store(tmp_path):
 
 
 def test_table_shows_ratio_budget_and_verdict():
-    results = [run.Result("quiz --help", 0.120, 0.100, run.TYPER_FLOOR, 1.3, other_ratio=1.25),
-               run.Result("quiz decks", 0.200, 0.100, run.TYPER_FLOOR, 1.6),
-               run.Result("peak memory", 120.0, None, "", 150, unit="MiB")]
+    results = [
+        run.Result("quiz --help", 0.120, 0.100, run.TYPER_FLOOR, 1.3, other_ratio=1.25),
+        run.Result("quiz decks", 0.200, 0.100, run.TYPER_FLOOR, 1.6),
+        run.Result("peak memory", 120.0, None, "", 150, unit="MiB"),
+    ]
     lines = run.table(results).splitlines()
     assert lines[2].split() == ["quiz", "--help", "120", "ms", "100", "ms", "1.20×", "≤", "1.3×", "pass", "1.25×"]
     assert lines[3].split() == ["quiz", "decks", "200", "ms", "100", "ms", "2.00×", "≤", "1.6×", "MISS"]
@@ -50,8 +52,12 @@ def test_table_shows_ratio_budget_and_verdict():
 
 
 def test_quick_run_prints_the_table_and_exits_0():
-    result = subprocess.run([sys.executable, str(BENCHMARKS / "run.py"), "--only", "help", "--runs", "5"],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "run.py"), "--only", "help", "--runs", "5"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].split()[:4] == ["figure", "ours", "(cpu)", "floor"]
@@ -61,8 +67,9 @@ def test_quick_run_prints_the_table_and_exits_0():
 
 
 def test_unknown_figure_is_a_usage_error():
-    result = subprocess.run([sys.executable, str(BENCHMARKS / "run.py"), "--only", "nope"],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "run.py"), "--only", "nope"], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 2
     assert "unknown figure nope" in result.stderr
 

@@ -183,7 +183,10 @@ def test_every_table_cell_is_asked_by_a_generated_card(notes_deck):
 NOTES_PASSAGES = [
     "A fully connected layer where every input neuron is connected to every output neuron.",
     "y = Wx + b",
-    "Input vector", "Weight matrix", "Bias vector", "Output vector",
+    "Input vector",
+    "Weight matrix",
+    "Bias vector",
+    "Output vector",
     "Used at the end of CNN for classification.",
     "Helps in creating complex decision boundaries.",
     "Outputs logits or probabilities for prediction.",
@@ -268,9 +271,23 @@ def test_authored_choice_answers_are_not_always_in_the_same_place(all_cards):
 
 def test_practice_deck_covers_every_topic_of_the_brief(practice_deck):
     text = deck_text(practice_deck)
-    for topic in ["cross channel parametric pooling", "mlpconv", "reductions", "3×3 and 5×5",
-                  "1×1, 64", "3×3, 64", "1×1, 256", "1/n + 1/d_k²", "7×7", "nchw",
-                  "nhwc", "(64, 128, 1, 1)", "(1, 1, 128, 64)", "(64, 128)", "(128, 64)"]:
+    for topic in [
+        "cross channel parametric pooling",
+        "mlpconv",
+        "reductions",
+        "3×3 and 5×5",
+        "1×1, 64",
+        "3×3, 64",
+        "1×1, 256",
+        "1/n + 1/d_k²",
+        "7×7",
+        "nchw",
+        "nhwc",
+        "(64, 128, 1, 1)",
+        "(1, 1, 128, 64)",
+        "(64, 128)",
+        "(128, 64)",
+    ]:
         assert topic in text, topic
 
 
@@ -286,8 +303,11 @@ def number(deck, card_id: str) -> float:
 def test_parameter_counts_match_costs(practice_deck):
     assert number(practice_deck, "params-example-pool-proj") == costs.conv_params(192, 32) == 6176
     assert number(practice_deck, "params-notes-layer") == costs.conv_params(128, 64) == 8256
-    bottleneck = (costs.conv_params(256, 64, bias=False) + costs.conv_params(64, 64, 3, bias=False)
-                  + costs.conv_params(64, 256, bias=False))
+    bottleneck = (
+        costs.conv_params(256, 64, bias=False)
+        + costs.conv_params(64, 64, 3, bias=False)
+        + costs.conv_params(64, 256, bias=False)
+    )
     assert number(practice_deck, "resnet-bottleneck-weights") == bottleneck == 69_632
     assert number(practice_deck, "resnet-basic-weights") == 2 * costs.conv_params(64, 64, 3, bias=False)
     assert number(practice_deck, "resnet-plain-256-weights") == 2 * costs.conv_params(256, 256, 3, bias=False)
@@ -314,12 +334,14 @@ def test_dense_layer_on_7x7x512_equals_a_7x7_convolution(practice_deck):
 def test_inception_3a_figures_match_costs(practice_deck):
     rows = dict(next(t for t in practice_deck.tables if t.id == "inception-3a").rows)
     width = {k: int(v) for k, v in rows.items()}
-    weights = [costs.conv_params(192, width["#1×1"], bias=False),
-               costs.conv_params(192, width["#3×3 reduce"], bias=False),
-               costs.conv_params(width["#3×3 reduce"], width["#3×3"], 3, bias=False),
-               costs.conv_params(192, width["#5×5 reduce"], bias=False),
-               costs.conv_params(width["#5×5 reduce"], width["#5×5"], 5, bias=False),
-               costs.conv_params(192, width["pool proj"], bias=False)]
+    weights = [
+        costs.conv_params(192, width["#1×1"], bias=False),
+        costs.conv_params(192, width["#3×3 reduce"], bias=False),
+        costs.conv_params(width["#3×3 reduce"], width["#3×3"], 3, bias=False),
+        costs.conv_params(192, width["#5×5 reduce"], bias=False),
+        costs.conv_params(width["#5×5 reduce"], width["#5×5"], 5, bias=False),
+        costs.conv_params(192, width["pool proj"], bias=False),
+    ]
     explain = card(practice_deck, "inception-3a-figures:c1").explain
     assert f"{sum(weights):,}" in explain and f"{sum(weights) * 28 * 28:,}" in explain
     assert round(sum(weights) * 28 * 28 / 1e6) == 128  # Table 1's "128M" ops
@@ -356,12 +378,22 @@ ACCEPTED = {
     ("dense-vs-1x1", "dense-formula"): ["y = Wx + b", "y=Wx+b", "Y = WX + B"],
     ("dense-vs-1x1", "conv1x1-filter-depth"): ["C_in", "Cin", "cᵢₙ", "input channels"],
     ("dense-vs-1x1", "conv1x1-output-example"): ["32x32x64", "32 × 32 × 64", "(32, 32, 64)"],
-    ("dense-vs-1x1", "pytorch-conv1x1"): ["nn.Conv2d(in_channels=128, out_channels=64, kernel_size=1)",
-                                          "nn.Conv2d(128,64,1)", "nn.Conv2d(128, 64, kernel_size = 1)"],
-    ("dense-vs-1x1", "tensorflow-conv1x1"): ["Conv2D(filters=64, kernel_size=(1,1), strides=1, padding='same')",
-                                             'Conv2D(64, (1, 1), padding="same")', "Conv2D(64, 1, padding='same')"],
-    ("1x1-in-practice", "params-formula"): ["Cin*Cout + Cout", "C_in × C_out + C_out", "Cout*(Cin+1)",
-                                            "cin x cout + cout"],
+    ("dense-vs-1x1", "pytorch-conv1x1"): [
+        "nn.Conv2d(in_channels=128, out_channels=64, kernel_size=1)",
+        "nn.Conv2d(128,64,1)",
+        "nn.Conv2d(128, 64, kernel_size = 1)",
+    ],
+    ("dense-vs-1x1", "tensorflow-conv1x1"): [
+        "Conv2D(filters=64, kernel_size=(1,1), strides=1, padding='same')",
+        'Conv2D(64, (1, 1), padding="same")',
+        "Conv2D(64, 1, padding='same')",
+    ],
+    ("1x1-in-practice", "params-formula"): [
+        "Cin*Cout + Cout",
+        "C_in × C_out + C_out",
+        "Cout*(Cin+1)",
+        "cin x cout + cout",
+    ],
     ("1x1-in-practice", "params-example-pool-proj"): ["6176", "6,176", "6 176"],
     ("1x1-in-practice", "macs-formula"): ["H*W*Cin*Cout", "H x W x C_in x C_out", "h·w·cin·cout"],
     ("1x1-in-practice", "macs-5x5-direct"): ["120,422,400", "120422400"],
@@ -385,22 +417,28 @@ ACCEPTED = {
 }
 
 
-@pytest.mark.parametrize(("key", "given"), [(k, g) for k, gs in ACCEPTED.items() for g in gs],
-                         ids=lambda v: "/".join(v) if isinstance(v, tuple) else v)
+@pytest.mark.parametrize(
+    ("key", "given"),
+    [(k, g) for k, gs in ACCEPTED.items() for g in gs],
+    ids=lambda v: "/".join(v) if isinstance(v, tuple) else v,
+)
 def test_learner_answers_are_accepted(key, given, notes_deck, practice_deck):
     deck = notes_deck if key[0] == "dense-vs-1x1" else practice_deck
     c = card(deck, key[1])
     assert grade(given, [c.answer, *c.accept]).correct
 
 
-@pytest.mark.parametrize(("card_id", "given"), [
-    ("params-example-pool-proj", "6144"),       # weights only: the bias is asked for
-    ("params-formula", "Cin*Cout"),
-    ("macs-5x5-reduced", "120422400"),
-    ("pytorch-conv-weight-shape", "(128, 64, 1, 1)"),  # Keras order, not PyTorch's
-    ("keras-dense-kernel-shape", "(64, 128)"),
-    ("mobilenet-ratio", "1/D_K^2"),
-])
+@pytest.mark.parametrize(
+    ("card_id", "given"),
+    [
+        ("params-example-pool-proj", "6144"),  # weights only: the bias is asked for
+        ("params-formula", "Cin*Cout"),
+        ("macs-5x5-reduced", "120422400"),
+        ("pytorch-conv-weight-shape", "(128, 64, 1, 1)"),  # Keras order, not PyTorch's
+        ("keras-dense-kernel-shape", "(64, 128)"),
+        ("mobilenet-ratio", "1/D_K^2"),
+    ],
+)
 def test_wrong_answers_are_rejected(card_id, given, practice_deck):
     c = card(practice_deck, card_id)
     assert not grade(given, [c.answer, *c.accept]).correct
@@ -426,9 +464,11 @@ def test_pytorch_shapes_and_equivalences_hold_in_torch(practice_deck):
     torch = pytest.importorskip("torch")
     nn = torch.nn
     assert tuple(nn.Conv2d(128, 64, kernel_size=1).weight.shape) == parse_shape(
-        card(practice_deck, "pytorch-conv-weight-shape").answer)
+        card(practice_deck, "pytorch-conv-weight-shape").answer
+    )
     assert tuple(nn.Linear(128, 64).weight.shape) == parse_shape(
-        card(practice_deck, "pytorch-linear-weight-shape").answer)
+        card(practice_deck, "pytorch-linear-weight-shape").answer
+    )
     assert sum(p.numel() for p in nn.Conv2d(128, 64, 1).parameters()) == number(practice_deck, "params-notes-layer")
 
     torch.manual_seed(0)
@@ -456,13 +496,28 @@ def mobilenet_v1() -> list[tuple[str, int, int]]:
     (weights only, as the paper counts; the last depthwise layer keeps 7×7)."""
     layers = [("conv 3×3", costs.conv_params(3, 32, 3, bias=False), costs.conv_macs(112, 112, 3, 32, 3))]
     size = 112
-    for c_in, c_out, stride in [(32, 64, 1), (64, 128, 2), (128, 128, 1), (128, 256, 2), (256, 256, 1),
-                                (256, 512, 2), *[(512, 512, 1)] * 5, (512, 1024, 2), (1024, 1024, 1)]:
+    for c_in, c_out, stride in [
+        (32, 64, 1),
+        (64, 128, 2),
+        (128, 128, 1),
+        (128, 256, 2),
+        (256, 256, 1),
+        (256, 512, 2),
+        *[(512, 512, 1)] * 5,
+        (512, 1024, 2),
+        (1024, 1024, 1),
+    ]:
         size = costs.conv_out_size(size, 3, stride, 1)
-        layers.append(("conv dw 3×3", costs.conv_params(c_in, c_in, 3, groups=c_in, bias=False),
-                       costs.conv_macs(size, size, c_in, c_in, 3, groups=c_in)))
-        layers.append(("conv 1×1", costs.conv_params(c_in, c_out, bias=False),
-                       costs.conv_macs(size, size, c_in, c_out)))
+        layers.append(
+            (
+                "conv dw 3×3",
+                costs.conv_params(c_in, c_in, 3, groups=c_in, bias=False),
+                costs.conv_macs(size, size, c_in, c_in, 3, groups=c_in),
+            )
+        )
+        layers.append(
+            ("conv 1×1", costs.conv_params(c_in, c_out, bias=False), costs.conv_macs(size, size, c_in, c_out))
+        )
     layers.append(("fc", costs.dense_params(1024, 1000, bias=False), costs.dense_macs(1024, 1000)))
     return layers
 

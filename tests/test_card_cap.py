@@ -20,8 +20,10 @@ def _cloze_deck(path, notes: int):
 
 
 def _message(made: int) -> str:
-    return (f"a deck may make at most 100,000 cards; this one makes {made:,} — split it "
-            "(cards from here on were counted, not checked)")
+    return (
+        f"a deck may make at most 100,000 cards; this one makes {made:,} — split it "
+        "(cards from here on were counted, not checked)"
+    )
 
 
 def test_the_cap_is_100000():
@@ -47,8 +49,16 @@ def test_the_16_mib_deck_that_needed_a_gigabyte_is_refused_in_bounded_memory(qui
     big = _cloze_deck(tmp_path / "big.yaml", 286_242)
     name, *options = command
     output = ["-o", str(tmp_path / "big.apkg")] if name == "export" else []
-    result = quiz(name, str(big), *options, *output, input="q\n", memory_mib=1024, timeout=120,
-                  env={"DENSE1X1QUIZ_HOME": str(tmp_path / "home")})
+    result = quiz(
+        name,
+        str(big),
+        *options,
+        *output,
+        input="q\n",
+        memory_mib=1024,
+        timeout=120,
+        env={"DENSE1X1QUIZ_HOME": str(tmp_path / "home")},
+    )
     assert (result.returncode, result.stderr) == (1, f"Error: {big}:33337:5: {_message(858_726)}\n")
     assert not (tmp_path / "big.apkg").exists()
 
@@ -67,8 +77,10 @@ def test_cards_past_the_cap_are_counted_from_every_kind(monkeypatch, tmp_path):
         "  - {id: e, front: A, answer: B}\n"  # +1
         "tables:\n"
         "  - {id: t, title: T, columns: [K, U, V], rows: [[r1, a, b], [r2, c, d]]}\n",  # +2 rows × 2 × 2
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     deck, problems = check_deck(path)
     assert [str(p) for p in problems] == [
         f"{path}:5:5: a deck may make at most 2 cards; this one makes 16 — split it "
-        "(cards from here on were counted, not checked)"]
+        "(cards from here on were counted, not checked)"
+    ]

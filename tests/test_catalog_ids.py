@@ -24,17 +24,19 @@ def reviews_in(home) -> int:
         return connection.execute("SELECT count(*) FROM reviews").fetchone()[0]
 
 
-@pytest.mark.parametrize("command", [["study", "--mode", "flip"], ["exam", "-n", "1"], ["stats"],
-                                     ["export", "--format", "md"]])
-def test_a_deck_named_by_path_cannot_take_a_built_in_decks_id(tmp_path, cli, isolated_home, command,
-                                                               monkeypatch):
+@pytest.mark.parametrize(
+    "command", [["study", "--mode", "flip"], ["exam", "-n", "1"], ["stats"], ["export", "--format", "md"]]
+)
+def test_a_deck_named_by_path_cannot_take_a_built_in_decks_id(tmp_path, cli, isolated_home, command, monkeypatch):
     monkeypatch.chdir(tmp_path)  # where export would write
     impostor = tmp_path / "impostor.yaml"
     impostor.write_text(IMPOSTOR)
     result = cli(command[0], str(impostor), *command[1:], input="x\n4\n" * 3, **LIMITS)
     assert (result.returncode, result.stdout) == (1, "")
-    assert result.stderr == (f"Error: deck id `dense-vs-1x1` in {impostor} is already used by "
-                             f"{builtin_deck_dir() / 'dense-vs-1x1.yaml'}; give it another `deck:` id\n")
+    assert result.stderr == (
+        f"Error: deck id `dense-vs-1x1` in {impostor} is already used by "
+        f"{builtin_deck_dir() / 'dense-vs-1x1.yaml'}; give it another `deck:` id\n"
+    )
     assert reviews_in(isolated_home) == 0
     assert not (tmp_path / "dense-vs-1x1.md").exists()
 
@@ -47,7 +49,9 @@ def test_a_deck_named_by_path_cannot_take_a_user_folder_decks_id(tmp_path, cli, 
     other.write_text(SAME.format(title="Other"))
     result = cli("study", str(other), "--mode", "flip", input="x\n4\n", **LIMITS)
     assert (result.returncode, result.stderr) == (
-        1, f"Error: deck id `same` in {other} is already used by {mine}; give it another `deck:` id\n")
+        1,
+        f"Error: deck id `same` in {other} is already used by {mine}; give it another `deck:` id\n",
+    )
     assert reviews_in(isolated_home) == 0
 
 
@@ -90,8 +94,9 @@ def test_validate_warns_about_an_id_an_installed_deck_or_an_earlier_file_has(tmp
     ]
 
 
-def test_user_folder_decks_sharing_an_id_are_both_unusable_and_naming_the_id_names_both(tmp_path, cli, isolated_home,
-                                                                                       monkeypatch):
+def test_user_folder_decks_sharing_an_id_are_both_unusable_and_naming_the_id_names_both(
+    tmp_path, cli, isolated_home, monkeypatch
+):
     """A new deck in the user folder with an existing deck's id takes over neither its id nor its history,
     whichever file name sorts first: both files are broken, each naming the other."""
     monkeypatch.chdir(tmp_path)  # where export would write
@@ -112,16 +117,24 @@ def test_user_folder_decks_sharing_an_id_are_both_unusable_and_naming_the_id_nam
         str(b): f"{b}:1:1: deck id `same-id` is also used by {a}; give one of them another `deck:` id",
     }
     both = f"Error: deck id `same-id` is used by {a} and {b}; give one of them another `deck:` id\n"
-    for command in (["study", "same-id", "--mode", "flip"], ["stats", "same-id"], ["export", "same-id"],
-                    ["exam", "same-id", "-n", "1"]):
+    for command in (
+        ["study", "same-id", "--mode", "flip"],
+        ["stats", "same-id"],
+        ["export", "same-id"],
+        ["exam", "same-id", "-n", "1"],
+    ):
         result = cli(*command, input="\n3\n", **LIMITS)
         assert (result.returncode, result.stdout, result.stderr) == (1, "", both), command
     by_stem = cli("study", "a", "--mode", "flip", input="\n3\n", **LIMITS)
     assert (by_stem.returncode, by_stem.stderr) == (
-        1, f"Error: {a}:1:1: deck id `same-id` is also used by {b}; give one of them another `deck:` id\n")
+        1,
+        f"Error: {a}:1:1: deck id `same-id` is also used by {b}; give one of them another `deck:` id\n",
+    )
     by_path = cli("study", str(a), "--mode", "flip", input="\n3\n", **LIMITS)
     assert (by_path.returncode, by_path.stderr) == (
-        1, f"Error: deck id `same-id` in {a} is already used by {b}; give it another `deck:` id\n")
+        1,
+        f"Error: deck id `same-id` in {a} is already used by {b}; give it another `deck:` id\n",
+    )
     assert reviews_in(isolated_home) == 1
     assert not (tmp_path / "same-id.md").exists()
 
@@ -149,7 +162,9 @@ def test_a_user_folder_deck_with_a_built_in_decks_id_is_broken_and_the_built_in_
     impostor.write_text(IMPOSTOR)
     (entry,) = [e for e in find_decks() if e.origin == "user"]
     assert (entry.deck, str(entry.error)) == (
-        None, f"{impostor}:1:1: deck id `dense-vs-1x1` is already used by {builtin_deck_dir() / 'dense-vs-1x1.yaml'}")
+        None,
+        f"{impostor}:1:1: deck id `dense-vs-1x1` is already used by {builtin_deck_dir() / 'dense-vs-1x1.yaml'}",
+    )
     (deck,) = resolve(["dense-vs-1x1"])
     assert deck.path == str(builtin_deck_dir() / "dense-vs-1x1.yaml")
 

@@ -81,7 +81,11 @@ def test_decks_json_lists_builtin_and_user_decks_and_broken_ones(isolated_home, 
     listed = json.loads(result.stdout)
     by_path = {entry["path"]: entry for entry in listed}
     assert by_path[str(user_decks / "small.yaml")] == {
-        "deck": "small", "title": "A small deck", "path": str(user_decks / "small.yaml"), "cards": 3}
+        "deck": "small",
+        "title": "A small deck",
+        "path": str(user_decks / "small.yaml"),
+        "cards": 3,
+    }
     broken = by_path[str(user_decks / "broken.yaml")]
     assert broken["cards"] is None
     assert broken["error"] == f"{user_decks / 'broken.yaml'}:4:1: YAML syntax: did not find expected node content"
@@ -100,8 +104,12 @@ def test_decks_table_shows_broken_decks_without_crashing(isolated_home, cli):
     # Two files with one id: neither owns it (which one would must not hang on file names); each names the other.
     assert not any(line.split()[:1] == ["small"] for line in lines)
     for name, other in (("small.yaml", "copy.yaml"), ("copy.yaml", "small.yaml")):
-        assert any(line.startswith(name) and f"broken: deck id `small` is also used by {user_decks / other}; "
-                   "give one of them another `deck:` id" in line for line in lines)
+        assert any(
+            line.startswith(name)
+            and f"broken: deck id `small` is also used by {user_decks / other}; give one of them another `deck:` id"
+            in line
+            for line in lines
+        )
 
 
 def test_the_terminal_table_and_the_piped_columns_show_the_same_rows(isolated_home, monkeypatch, capsys):
@@ -148,8 +156,12 @@ def test_a_folder_named_like_a_deck_does_not_hide_it(tmp_path, isolated_home, cl
     user_decks.mkdir(parents=True)
     (user_decks / "small.yaml").write_text(SMALL)
     (tmp_path / "small").mkdir()  # a folder in the current directory with the deck's name
-    result = subprocess.run([sys.executable, "-m", "dense1x1quiz", "export", "small", "--format", "md",
-                             "-o", str(tmp_path / "out.md")], cwd=tmp_path, capture_output=True, text=True,
-                            env={**os.environ, "DENSE1X1QUIZ_HOME": str(isolated_home)})
+    result = subprocess.run(
+        [sys.executable, "-m", "dense1x1quiz", "export", "small", "--format", "md", "-o", str(tmp_path / "out.md")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DENSE1X1QUIZ_HOME": str(isolated_home)},
+    )
     assert result.returncode == 0, result.stderr
     assert "A small deck" in (tmp_path / "out.md").read_text(encoding="utf-8")

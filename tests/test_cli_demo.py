@@ -40,8 +40,14 @@ def test_no_name_json_lists_names_and_parameters(monkeypatch, capsys):
     code, out, _ = run(monkeypatch, capsys, "demo", "--json")
     document = json.loads(out)
     assert code == 0 and [d["demo"] for d in document] == list(DEMOS)
-    assert next(d for d in document if d["demo"] == "inception")["params"] == \
-        ["height", "width", "cin", "batch", "seed", "layout"]
+    assert next(d for d in document if d["demo"] == "inception")["params"] == [
+        "height",
+        "width",
+        "cin",
+        "batch",
+        "seed",
+        "layout",
+    ]
 
 
 @pytest.mark.parametrize("name", list(DEMOS))
@@ -59,11 +65,15 @@ def test_every_demo_fits_one_screen_at_80_columns(monkeypatch, capsys, name):
 
 
 def test_shapes_screen_shows_the_walkthrough_figures(monkeypatch, capsys):
-    code, out, _ = run(monkeypatch, capsys, "demo", "shapes", "--height", "4", "--width", "4", "--cin", "3",
-                       "--cout", "2")
+    code, out, _ = run(
+        monkeypatch, capsys, "demo", "shapes", "--height", "4", "--width", "4", "--cin", "3", "--cout", "2"
+    )
     assert code == 0
-    rows = {" ".join(line.split()[:2]): line.split()[2:] for line in out.splitlines()
-            if line.startswith(("dense: ", "1×1: "))}
+    rows = {
+        " ".join(line.split()[:2]): line.split()[2:]
+        for line in out.splitlines()
+        if line.startswith(("dense: ", "1×1: "))
+    }
     assert rows == {
         "dense: flatten": ["1×48", "1×48"],
         "dense: weight": ["2×48", "48×2", "98"],
@@ -80,28 +90,49 @@ def test_layout_nhwc_puts_the_keras_column_first(monkeypatch, capsys):
 
 
 def test_json_is_one_document_with_every_figure(monkeypatch, capsys):
-    code, out, err = run(monkeypatch, capsys, "demo", "equivalence", "--json", "--height", "3", "--width", "2",
-                         "--cin", "5", "--cout", "7", "--seed", "9")
+    code, out, err = run(
+        monkeypatch,
+        capsys,
+        "demo",
+        "equivalence",
+        "--json",
+        "--height",
+        "3",
+        "--width",
+        "2",
+        "--cin",
+        "5",
+        "--cout",
+        "7",
+        "--seed",
+        "9",
+    )
     assert code == 0 and err == ""
     document = json.loads(out)
     assert document["demo"] == "equivalence"
-    assert document["params"] == {"batch": 2, "seed": 9, "layout": "nchw", "height": 3, "width": 2, "cin": 5,
-                                  "cout": 7}
+    assert document["params"] == {"batch": 2, "seed": 9, "layout": "nchw", "height": 3, "width": 2, "cin": 5, "cout": 7}
     assert document["figures"]["params"] == 5 * 7 + 7 and document["figures"]["macs"] == 2 * 3 * 2 * 5 * 7
     assert set(document["figures"]["seconds"]) == {"conv1x1", "reshape_matmul"}
     assert [c["ok"] for c in document["checks"]] == [True] * 5
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["demo", "shape"], "Error: unknown demo `shape`; did you mean `shapes`?\n"),
-    (["demo", "mobilnet"], "Error: unknown demo `mobilnet`; did you mean `mobilenet`?\n"),
-    (["demo", "shapes", "--height", "0"], "Error: height must be a whole number from 1 to 100,000, not 0\n"),
-    (["demo", "shapes", "--batch", "-2"], "Error: batch must be a whole number from 1 to 100,000, not -2\n"),
-    (["demo", "spatial", "--height", "100", "--width", "100", "--json"],
-     "Error: spatial: these sizes need about 95.4 GiB of arrays (limit 512 MiB)\n"),
-    (["demo", "inception", "--cout", "3"],
-     "Error: demo inception takes no `cout` (its sizes: height, width, cin, batch)\n"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["demo", "shape"], "Error: unknown demo `shape`; did you mean `shapes`?\n"),
+        (["demo", "mobilnet"], "Error: unknown demo `mobilnet`; did you mean `mobilenet`?\n"),
+        (["demo", "shapes", "--height", "0"], "Error: height must be a whole number from 1 to 100,000, not 0\n"),
+        (["demo", "shapes", "--batch", "-2"], "Error: batch must be a whole number from 1 to 100,000, not -2\n"),
+        (
+            ["demo", "spatial", "--height", "100", "--width", "100", "--json"],
+            "Error: spatial: these sizes need about 95.4 GiB of arrays (limit 512 MiB)\n",
+        ),
+        (
+            ["demo", "inception", "--cout", "3"],
+            "Error: demo inception takes no `cout` (its sizes: height, width, cin, batch)\n",
+        ),
+    ],
+)
 def test_bad_input_exits_2_with_one_line(monkeypatch, capsys, args, message):
     code, out, err = run(monkeypatch, capsys, *args)
     assert (code, out, err) == (2, "", message)
@@ -129,8 +160,12 @@ def test_check_marks_failed_ok_and_coinciding(capsys):
     from dense1x1quiz.ui.console import make_console
     from dense1x1quiz.ui.demo import render
 
-    checks = [Check("equal", 0.5), Check("wrong copy", 0.0, expect_equal=False), Check("fine", 1e-7),
-              Check("wrong, caught", 2.0, expect_equal=False)]
+    checks = [
+        Check("equal", 0.5),
+        Check("wrong copy", 0.0, expect_equal=False),
+        Check("fine", 1e-7),
+        Check("wrong, caught", 2.0, expect_equal=False),
+    ]
     assert [c.status for c in checks] == ["failed", "coincides", "ok", "ok"]
     render(DemoResult("x", "t", {}, "c", checks), make_console())
     lines = capsys.readouterr().out.splitlines()
@@ -165,8 +200,11 @@ def _numpy_loaded(*args: str) -> bool:
 
 def test_numpy_is_imported_only_when_a_demo_runs(tmp_path):
     deck = tmp_path / "d.yaml"
-    deck.write_text("deck: d\ntitle: D\ncards:\n  - id: a\n    front: q\n    back: a\n"
-                    "    demo: {name: shapes, height: 4, cout: 3}\n", encoding="utf-8")
+    deck.write_text(
+        "deck: d\ntitle: D\ncards:\n  - id: a\n    front: q\n    back: a\n"
+        "    demo: {name: shapes, height: 4, cout: 3}\n",
+        encoding="utf-8",
+    )
     assert not _numpy_loaded("--help")
     assert not _numpy_loaded("validate", str(deck))
     assert not _numpy_loaded("demo")
@@ -178,8 +216,13 @@ def test_piped_output_has_no_escape_codes_even_with_colour_allowed(quiz):
     import os
 
     env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-    done = subprocess.run([sys.executable, "-m", "dense1x1quiz", "demo", "nonlinearity", "--height", "3"],
-                          capture_output=True, text=True, env=env, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "dense1x1quiz", "demo", "nonlinearity", "--height", "3"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert done.returncode == 0 and "\x1b" not in done.stdout and "✓" in done.stdout
 
 

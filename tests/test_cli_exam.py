@@ -152,14 +152,23 @@ def test_json_holds_exactly_the_documented_document(cli, deck):
     assert list(document) == ["score", "total", "seconds", "questions"]
     assert (document["score"], document["total"], document["seconds"]) == (2, 6, 0.0)
     assert [list(q) for q in document["questions"]] == [
-        ["id", "kind", "prompt", "options", "given", "expected", "correct"]] * 6
+        ["id", "kind", "prompt", "options", "given", "expected", "correct"]
+    ] * 6
     assert document["questions"][4] == {
-        "id": "computed:separable-ratio:320-5", "kind": "computed",
+        "id": "computed:separable-ratio:320-5",
+        "kind": "computed",
         "prompt": "How many times cheaper, in multiply-accumulates, is a depthwise-separable 5×5 layer with 320 "
-                  "output channels than a standard 5×5 convolution? (within ±2%)",
-        "options": ["23.19", "320", "25", "0.04313"], "given": "23.19", "expected": "23.19", "correct": True}
+        "output channels than a standard 5×5 convolution? (within ±2%)",
+        "options": ["23.19", "320", "25", "0.04313"],
+        "given": "23.19",
+        "expected": "23.19",
+        "correct": True,
+    }
     assert document["questions"][0]["options"] == [
-        "Neighbouring pixels", "Samples in the batch", "The channels at each pixel"]
+        "Neighbouring pixels",
+        "Samples in the batch",
+        "The channels at each pixel",
+    ]
     assert document["questions"][1]["options"] == []
     assert document["questions"][5]["given"] is None
     assert "Question 1 of 6" in result.stderr  # the questions are still shown, away from stdout
@@ -194,7 +203,9 @@ def test_a_deck_without_gradable_cards_gets_computed_problems_and_says_so(cli, t
     result = cli("exam", str(path), "-n", "3", "--seed", "1", input="", env=NOW)
     assert result.returncode == 0
     assert result.stdout.splitlines()[:2] == [
-        "Exam: 3 questions", "No choice, typed, cloze or table cards to ask: computed problems only."]
+        "Exam: 3 questions",
+        "No choice, typed, cloze or table cards to ask: computed problems only.",
+    ]
     assert result.stdout.count("  computed\n") == 1  # ended at the first question: input was empty
 
 
@@ -259,8 +270,13 @@ def test_an_unknown_deck_is_bad_usage(cli):
 
 def test_ctrl_c_mid_exam_exits_130_and_keeps_the_answers(deck, isolated_home):
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "dense1x1quiz", "exam", deck, "-n", "6", "--seed", "16"],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dense1x1quiz", "exam", deck, "-n", "6", "--seed", "16"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
     try:
         proc.stdin.write(b"3\nspatial\n")
         proc.stdin.flush()
@@ -279,12 +295,20 @@ def test_ctrl_c_mid_exam_exits_130_and_keeps_the_answers(deck, isolated_home):
         [exam] = store.exams()
         assert (exam.finished, exam.score) == (None, None)
         assert [(r["position"], r["given"], r["correct"]) for r in store.exam_answers(exam.id)] == [
-            (1, "The channels at each pixel", True), (2, "spatial", True)]
+            (1, "The channels at each pixel", True),
+            (2, "spatial", True),
+        ]
 
 
 def spawn(*args, **env):
-    child = pexpect.spawn(sys.executable, ["-m", "dense1x1quiz", "exam", *args], encoding="utf-8",
-                          env={**os.environ, **env}, dimensions=(24, 80), timeout=20)
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "dense1x1quiz", "exam", *args],
+        encoding="utf-8",
+        env={**os.environ, **env},
+        dimensions=(24, 80),
+        timeout=20,
+    )
     return child
 
 

@@ -59,15 +59,18 @@ def quiz(args, script, now=START, **env):
 
 def reviews(home):
     with closing(sqlite3.connect(home / "quiz.sqlite3")) as db:
-        return db.execute("SELECT deck, card, at_ms, rating, state_before, mode, typed, session FROM reviews "
-                          "ORDER BY id").fetchall()
+        return db.execute(
+            "SELECT deck, card, at_ms, rating, state_before, mode, typed, session FROM reviews ORDER BY id"
+        ).fetchall()
 
 
 def test_flip_takes_exactly_two_lines_per_card_and_every_answer_is_a_row(deck, isolated_home):
     result = quiz([deck, "--mode", "flip"], "\n3\nreveal\nagain\n\neasy\n")
     assert (result.exit_code, result.stderr) == (0, "")
     # 3 cards left: the cloze card, and two learning cards coming back; the next one failed a minute before
-    assert result.stdout == f"""\
+    assert (
+        result.stdout
+        == f"""\
 new 5  learning 0  review 0
 {WHAT}
 Answer: A dense layer over the channels
@@ -92,16 +95,22 @@ Studied 3 cards in 0s: 2 right, 1 wrong
 3 cards left for today.
 Next card due in 1m (09:01).
 """
+    )
     rows = reviews(isolated_home)
     assert [(r[1], r[3], r[4], r[5], r[6]) for r in rows] == [
-        ("what", 3, "new", "flip", None), ("shape", 1, "new", "flip", None), ("pick", 4, "new", "flip", None)]
+        ("what", 3, "new", "flip", None),
+        ("shape", 1, "new", "flip", None),
+        ("pick", 4, "new", "flip", None),
+    ]
     assert {r[0] for r in rows} == {"mini"} and {r[2] for r in rows} == {START_MS}
     assert len({r[7] for r in rows}) == 1 and rows[0][7]  # one session id
 
 
 def test_the_rating_buttons_show_the_fsrs_intervals(deck):
     result = quiz([deck, "--mode", "flip"], "\n")
-    assert result.stdout == f"""\
+    assert (
+        result.stdout
+        == f"""\
 new 5  learning 0  review 0
 {WHAT}
 Answer: A dense layer over the channels
@@ -109,12 +118,15 @@ Answer: A dense layer over the channels
 No cards studied.
 5 cards left for today.
 """
+    )
 
 
 def test_q_and_end_of_input_quit_with_exit_0_and_keep_the_answers(deck, isolated_home):
     result = quiz([deck, "--mode", "flip"], "\n4\nq\n")
     assert (result.exit_code, result.stderr) == (0, "")
-    assert result.stdout == f"""\
+    assert (
+        result.stdout
+        == f"""\
 new 5  learning 0  review 0
 {WHAT}
 Answer: A dense layer over the channels
@@ -127,11 +139,14 @@ Studied 1 card in 0s: 1 right, 0 wrong
 3 cards left for today.
 Next card due in 8d (Fri 04 Dec 09:00).
 """
+    )
     assert len(reviews(isolated_home)) == 1
     result = quiz([deck, "--mode", "flip"], "\n")  # ends while the answer is shown
     assert (result.exit_code, result.stderr) == (0, "")
     assert len(reviews(isolated_home)) == 1
-    assert result.stdout == f"""\
+    assert (
+        result.stdout
+        == f"""\
 new 3  learning 0  review 0
 {SHAPE}
 Answer: 32x32x16
@@ -140,13 +155,16 @@ No cards studied.
 3 cards left for today.
 Next card due in 8d (Fri 04 Dec 09:00).
 """
+    )
 
 
 def test_auto_mode_asks_each_kind_its_way(deck, isolated_home):
     # basic: reveal + rating; typed: answer + rating (empty = suggested); choice: one line; cloze: two lines
     result = quiz([deck], "\n3\n32 x 32 x 16\n\n1×1 convolution\n\n3\n")
     assert (result.exit_code, result.stderr) == (0, "")
-    assert result.stdout == f"""\
+    assert (
+        result.stdout
+        == f"""\
 new 5  learning 0  review 0
 {WHAT}
 Answer: A dense layer over the channels
@@ -181,15 +199,21 @@ Studied 4 cards in 0s: 4 right, 0 wrong
 4 cards left for today.
 Next card due in 10m (09:10).
 """
+    )
     rows = reviews(isolated_home)
     assert [(r[1], r[3], r[5], r[6]) for r in rows] == [
-        ("what", 3, "flip", None), ("shape", 3, "type", "32 x 32 x 16"), ("pick", 3, "choice", "1×1 convolution"),
-        ("cz:c1", 3, "cloze", None)]
+        ("what", 3, "flip", None),
+        ("shape", 3, "type", "32 x 32 x 16"),
+        ("pick", 3, "choice", "1×1 convolution"),
+        ("cz:c1", 3, "cloze", None),
+    ]
 
 
 def test_type_mode_grades_every_card_by_typing(deck, isolated_home):
     result = quiz([deck, "--mode", "type"], "a dense layer over the channel\n\n")
-    assert result.stdout == f"""\
+    assert (
+        result.stdout
+        == f"""\
 new 5  learning 0  review 0
 {WHAT}
 ✗ Not quite  you typed: a dense layer over the channel
@@ -204,13 +228,16 @@ Studied 1 card in 0s: 1 right, 0 wrong
 4 cards left for today.
 Next card due in 6m (09:05).
 """
+    )
     assert reviews(isolated_home)[0][3:7] == (2, "new", "type", "a dense layer over the channel")
 
 
 def test_choice_mode_gives_basic_cards_options_from_the_deck(deck, isolated_home):
     result = quiz([deck, "--mode", "choice", "--tag", "basics"], "A dense layer over the channels\n")
     assert (result.exit_code, result.stderr) == (0, "")
-    assert result.stdout == f"""\
+    assert (
+        result.stdout
+        == f"""\
 new 3  learning 0  review 0
 {WHAT}
 1. A dense layer over the channels
@@ -227,12 +254,15 @@ Studied 1 card in 0s: 1 right, 0 wrong
 2 cards left for today.
 Next card due in 10m (09:10).
 """
+    )
     assert reviews(isolated_home)[0][3:6] == (3, "new", "choice")
 
 
 def test_undo_removes_the_row_and_asks_the_card_again(deck, isolated_home):
     result = quiz([deck, "--mode", "flip"], "\n1\n\nu\n\n4\n")
-    assert result.stdout == f"""\
+    assert (
+        result.stdout
+        == f"""\
 new 5  learning 0  review 0
 {WHAT}
 Answer: A dense layer over the channels
@@ -257,12 +287,15 @@ Studied 1 card in 0s: 1 right, 0 wrong
 3 cards left for today.
 Next card due in 8d (Fri 04 Dec 09:00).
 """
+    )
     assert [(r[1], r[3]) for r in reviews(isolated_home)] == [("what", 4)]
 
 
 def test_show_me_on_a_card_without_a_demo(deck):
     result = quiz([deck, "--mode", "flip"], "\ns\n3\n")
-    assert result.stdout == f"""\
+    assert (
+        result.stdout
+        == f"""\
 new 5  learning 0  review 0
 {WHAT}
 Answer: A dense layer over the channels
@@ -276,12 +309,15 @@ Studied 1 card in 0s: 1 right, 0 wrong
 4 cards left for today.
 Next card due in 10m (09:10).
 """
+    )
 
 
 def test_cram_practises_without_touching_the_schedule(deck, isolated_home):
     result = quiz([deck, "--cram", "--mode", "flip"], "\n1\n\n3\n\n3\n")
     assert (result.exit_code, result.stderr) == (0, "")
-    assert result.stdout == f"""\
+    assert (
+        result.stdout
+        == f"""\
 cram 5 left
 {WHAT}
 Answer: A dense layer over the channels
@@ -306,6 +342,7 @@ cram 3 left
 Studied 3 cards in 0s: 2 right, 1 wrong (cram: schedule unchanged)
 3 cards left for today.
 """
+    )
     assert not (isolated_home / "quiz.sqlite3").exists()
 
 
@@ -313,7 +350,9 @@ def test_tag_new_and_limit_choose_the_cards(deck, isolated_home):
     result = quiz([deck, "--tag", "basics", "--mode", "flip"], "\n4\n\n4\n\n4\n")
     # `what` and its reverse share a note: the reverse is buried once `what` is answered
     assert [r[1] for r in reviews(isolated_home)] == ["what", "pick"]
-    assert result.stdout == f"""\
+    assert (
+        result.stdout
+        == f"""\
 new 3  learning 0  review 0
 {WHAT}
 Answer: A dense layer over the channels
@@ -328,6 +367,7 @@ Saved Easy · next in 10d (Sun 06 Dec 09:00)
 Studied 2 cards in 0s: 2 right, 0 wrong
 Next card due in 8d (Fri 04 Dec 09:00).
 """
+    )
 
 
 def test_new_cards_per_day(deck, isolated_home):
@@ -376,8 +416,10 @@ def test_a_week_of_study_brings_cards_back_when_due(deck, isolated_home):
 def test_unknown_deck_and_broken_deck(tmp_path, isolated_home):
     result = quiz(["nope-no-such-deck"], "")
     assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr == ("Error: no deck named 'nope-no-such-deck' (decks: 1x1-in-practice, dense-vs-1x1; or "
-                             "give a path to a .yaml file)\n")
+    assert result.stderr == (
+        "Error: no deck named 'nope-no-such-deck' (decks: 1x1-in-practice, dense-vs-1x1; or "
+        "give a path to a .yaml file)\n"
+    )
     broken = tmp_path / "broken.yaml"
     broken.write_text("deck: b\ncards:\n  - {id: a, front: q}\n", encoding="utf-8")
     result = quiz([str(broken)], "")
@@ -395,20 +437,34 @@ def test_no_cards_with_that_tag(deck):
 
 
 def spawn(args, home, **env):
-    environment = {**os.environ, "DENSE1X1QUIZ_HOME": str(home), "DENSE1X1QUIZ_NOW": START, "TERM": "xterm-256color",
-                   "PYTHONUNBUFFERED": "1", **env}
+    environment = {
+        **os.environ,
+        "DENSE1X1QUIZ_HOME": str(home),
+        "DENSE1X1QUIZ_NOW": START,
+        "TERM": "xterm-256color",
+        "PYTHONUNBUFFERED": "1",
+        **env,
+    }
     environment.pop("NO_COLOR", None)
     environment.pop("COLUMNS", None)
-    return subprocess.Popen([sys.executable, "-m", "dense1x1quiz", "study", *args], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment, text=True,
-                            encoding="utf-8")
+    return subprocess.Popen(
+        [sys.executable, "-m", "dense1x1quiz", "study", *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=environment,
+        text=True,
+        encoding="utf-8",
+    )
 
 
 def test_piped_output_has_no_escape_codes_even_with_colour_allowed(deck, isolated_home):
     result = quiz([deck], "\n3\nwrong\n\n2\n", NO_COLOR=None, COLUMNS=None, TERM="xterm-256color")
     assert (result.exit_code, result.stderr) == (0, "")
     assert "\x1b" not in result.stdout
-    assert result.stdout == f"""\
+    assert (
+        result.stdout
+        == f"""\
 new 5  learning 0  review 0
 {WHAT}
 Answer: A dense layer over the channels
@@ -437,6 +493,7 @@ Studied 3 cards in 0s: 1 right, 2 wrong
 4 cards left for today.
 Next card due in 1m (09:01).
 """
+    )
 
 
 def test_sigterm_saves_and_exits(deck, isolated_home):
@@ -463,13 +520,16 @@ def test_a_home_that_cannot_be_created_is_a_clear_error(deck, tmp_path):
     assert (result.exit_code, result.stdout) == (1, "")
     # (print_error wraps long messages at the terminal width; compare the words)
     assert " ".join(result.stderr.split()).startswith(
-        f"Error: cannot create the folder {blocker / 'home'}: Not a directory")
+        f"Error: cannot create the folder {blocker / 'home'}: Not a directory"
+    )
     assert "Traceback" not in result.stderr
 
 
 def test_next_due_is_shown_relative_to_the_stored_review_time(deck, isolated_home):
     result = quiz([deck, "--mode", "flip"], "\n1\n", TZ="Asia/Kolkata")  # 09:00 UTC is 14:30 there
-    assert result.stdout == f"""\
+    assert (
+        result.stdout
+        == f"""\
 new 5  learning 0  review 0
 {WHAT}
 Answer: A dense layer over the channels
@@ -482,6 +542,7 @@ Studied 1 card in 0s: 0 right, 1 wrong
 4 cards left for today.
 Next card due in 1m (14:31).
 """
+    )
 
 
 @pytest.mark.parametrize("answers", [1, 3])

@@ -14,20 +14,25 @@ from dense1x1quiz.text import display
 
 LIMITS = {"memory_mib": 1024, "timeout": 30}
 NOW = {"DENSE1X1QUIZ_NOW": "2026-11-26T10:00:00Z"}
-UNCLOSED = ("`{{c1::` has no closing `}}`: inside a deletion `{` and `}` pair up (as in `{{c1::$W_{a_{b}}$}}`) "
-            "and `\\{`, `\\}` are literal braces; close every `{`, or write a lone one as `\\{`")
+UNCLOSED = (
+    "`{{c1::` has no closing `}}`: inside a deletion `{` and `}` pair up (as in `{{c1::$W_{a_{b}}$}}`) "
+    "and `\\{`, `\\}` are literal braces; close every `{`, or write a lone one as `\\{`"
+)
 
 
-@pytest.mark.parametrize("text, prompt, answer", [
-    # braces pair up inside a deletion, so `}}` inside math does not end it
-    ("The {{c1::$W_{a_{b}}$}} is", "The […] is", "$W_{a_{b}}$"),
-    ("The {{c1::$W_{a_{b}}$::matrix}} is", "The [matrix] is", "$W_{a_{b}}$"),
-    ("$$x = {{c1::\\frac{a}{\\frac{b}{c}}}}$$", "$$x = […]$$", "\\frac{a}{\\frac{b}{c}}"),  # a deletion in math
-    ("\\(y = {{c1::x^{2}}}\\)", "\\(y = […]\\)", "x^{2}"),
-    ("literal {{c1::\\{ brace}}", "literal […]", "\\{ brace"),  # `\{` pairs with nothing
-    ("ends {{c1::x}}} here", "ends […]} here", "x"),  # a `}` that closes nothing is text, as in Anki
-    ("{{c1::std::vector}}", "[vector]", "std"),  # the hint starts at the first `::`, as in Anki
-])
+@pytest.mark.parametrize(
+    "text, prompt, answer",
+    [
+        # braces pair up inside a deletion, so `}}` inside math does not end it
+        ("The {{c1::$W_{a_{b}}$}} is", "The […] is", "$W_{a_{b}}$"),
+        ("The {{c1::$W_{a_{b}}$::matrix}} is", "The [matrix] is", "$W_{a_{b}}$"),
+        ("$$x = {{c1::\\frac{a}{\\frac{b}{c}}}}$$", "$$x = […]$$", "\\frac{a}{\\frac{b}{c}}"),  # a deletion in math
+        ("\\(y = {{c1::x^{2}}}\\)", "\\(y = […]\\)", "x^{2}"),
+        ("literal {{c1::\\{ brace}}", "literal […]", "\\{ brace"),  # `\{` pairs with nothing
+        ("ends {{c1::x}}} here", "ends […]} here", "x"),  # a `}` that closes nothing is text, as in Anki
+        ("{{c1::std::vector}}", "[vector]", "std"),  # the hint starts at the first `::`, as in Anki
+    ],
+)
 def test_braces_in_a_deletion_pair_up(text, prompt, answer):
     assert cloze_prompt(text, 1) == prompt
     assert cloze_answer(text, 1) == answer
@@ -55,8 +60,9 @@ MATH_DECK = textwrap.dedent("""\
 def test_exam_asks_the_whole_formula(cli, tmp_path):
     path = tmp_path / "math.yaml"
     path.write_text(MATH_DECK)
-    result = cli("exam", str(path), "-n", "1", "--no-computed", "--seed", "1", "--json",
-                  input="$W_{a_{b}}$\n", env=NOW, **LIMITS)
+    result = cli(
+        "exam", str(path), "-n", "1", "--no-computed", "--seed", "1", "--json", input="$W_{a_{b}}$\n", env=NOW, **LIMITS
+    )
     assert result.returncode == 0, result.stderr
     (question,) = json.loads(result.stdout)["questions"]
     assert (question["prompt"], question["expected"], question["correct"]) == ("The […] is", "$W_{a_{b}}$", True)

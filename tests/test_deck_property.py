@@ -10,9 +10,34 @@ from dense1x1quiz.errors import DeckError
 from dense1x1quiz.model import Deck
 
 # Fragments that steer random text towards YAML that nearly is a deck.
-FRAGMENTS = ["deck: d\n", "title: t\n", "cards:\n", "  - id: a\n", "    front: x\n", "    back: y\n",
-             "    options: [a, b]\n", "    answer: a\n", "    cloze: '{{c1::x}}'\n", "tables:\n", "&a ", "*a",
-             "!!python/name:os.system ", "[", "]", "{", "}", ": ", "- ", "\n", "  ", "'", '"', "#", "---\n", "\t"]
+FRAGMENTS = [
+    "deck: d\n",
+    "title: t\n",
+    "cards:\n",
+    "  - id: a\n",
+    "    front: x\n",
+    "    back: y\n",
+    "    options: [a, b]\n",
+    "    answer: a\n",
+    "    cloze: '{{c1::x}}'\n",
+    "tables:\n",
+    "&a ",
+    "*a",
+    "!!python/name:os.system ",
+    "[",
+    "]",
+    "{",
+    "}",
+    ": ",
+    "- ",
+    "\n",
+    "  ",
+    "'",
+    '"',
+    "#",
+    "---\n",
+    "\t",
+]
 
 yamlish = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=8)), max_size=40).map("".join)
 

@@ -179,12 +179,15 @@ def test_a_forged_entry_cannot_run_code(tmp_path):
     assert deck == expected
 
 
-@pytest.mark.parametrize("value", [
-    ("not a deck", []),
-    (None, [("1", 1, "x", False)]),
-    [None, []],
-    42,
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        ("not a deck", []),
+        (None, [("1", 1, "x", False)]),
+        [None, []],
+        42,
+    ],
+)
 def test_an_entry_of_the_wrong_shape_is_ignored(tmp_path, value):
     path = write(tmp_path / "d.yaml", DECK)
     expected, _ = check_deck(path)
@@ -283,8 +286,16 @@ def test_validate_from_the_cache_reports_the_same_problems_and_warnings(tmp_path
     """The first `quiz validate` of a file fills the cache; the second answers from it, word for word."""
     broken = write(tmp_path / "broken.yaml", DECK.replace("answer: No", "answer: Maybe") + "  - {id: a, x: 1}\n")
     moji = write(tmp_path / "moji.yaml", DECK.replace("title: Cached", "title: CafÃ© deck"))
-    runs = [subprocess.run([sys.executable, "-m", "dense1x1quiz", "validate", str(broken), str(moji)],
-                           capture_output=True, text=True, env=os.environ, timeout=60) for _ in range(2)]
+    runs = [
+        subprocess.run(
+            [sys.executable, "-m", "dense1x1quiz", "validate", str(broken), str(moji)],
+            capture_output=True,
+            text=True,
+            env=os.environ,
+            timeout=60,
+        )
+        for _ in range(2)
+    ]
     installed = len(list(builtin_deck_dir().glob("*.yaml")))  # outlined to check the valid deck's id against
     assert len(list((tmp_path / "home" / "cache" / "decks").iterdir())) == 2 + installed
     first, second = ((r.returncode, r.stdout, r.stderr) for r in runs)
@@ -303,11 +314,14 @@ def test_an_upgraded_library_changes_every_key(tmp_path, monkeypatch):
 def test_a_hit_does_not_import_the_yaml_loader(tmp_path):
     path = write(tmp_path / "d.yaml", DECK)
     check_deck_cached(path)
-    code = ("import sys; from dense1x1quiz.deckcache import check_deck_cached as c; "
-            f"d, p = c({str(path)!r}); print(len(d.cards), 'yaml' in sys.modules, "
-            "'dense1x1quiz.deck' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=os.environ,
-                         timeout=60, check=True).stdout
+    code = (
+        "import sys; from dense1x1quiz.deckcache import check_deck_cached as c; "
+        f"d, p = c({str(path)!r}); print(len(d.cards), 'yaml' in sys.modules, "
+        "'dense1x1quiz.deck' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=os.environ, timeout=60, check=True
+    ).stdout
     assert out.split() == ["13", "False", "False"]
 
 
@@ -331,12 +345,16 @@ def test_a_damaged_or_old_entry_gives_the_outline_of_a_fresh_check_and_is_rewrit
     check_deck_cached(path)
     entry = entry_for(path)
     blob = entry.read_bytes()
-    payload = blob[len(deckcache.MAGIC) + 12:]
-    entry.write_bytes({
-        "truncate": blob[: len(blob) // 2],
-        "flip": blob[:-10] + bytes([blob[-10] ^ 0xFF]) + blob[-9:],
-        "old format": b"dense1x1quiz-deck-cache 2\n" + blob[len(deckcache.MAGIC):len(deckcache.MAGIC) + 12] + payload,
-    }[damage])
+    payload = blob[len(deckcache.MAGIC) + 12 :]
+    entry.write_bytes(
+        {
+            "truncate": blob[: len(blob) // 2],
+            "flip": blob[:-10] + bytes([blob[-10] ^ 0xFF]) + blob[-9:],
+            "old format": b"dense1x1quiz-deck-cache 2\n"
+            + blob[len(deckcache.MAGIC) : len(deckcache.MAGIC) + 12]
+            + payload,
+        }[damage]
+    )
     head, problems = deckcache.check_deck_outline_cached(path)
     assert head == deckcache.outline(check_deck(path)[0]) and problems == []
     assert entry.read_bytes() == blob  # rewritten whole
@@ -364,6 +382,11 @@ def test_stats_and_decks_read_outlines_and_say_what_the_full_decks_say(tmp_path)
     full = {e.name: len(e.deck.cards) for e in find_decks() if e.deck}
     outlined = {e.name: len(e.deck.card_ids) for e in find_decks(outline=True) if e.deck}
     assert full == outlined and outlined["cached"] == 13
-    result = subprocess.run([sys.executable, "-m", "dense1x1quiz", "decks", "--json"], capture_output=True,
-                            text=True, env=os.environ, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "dense1x1quiz", "decks", "--json"],
+        capture_output=True,
+        text=True,
+        env=os.environ,
+        timeout=60,
+    )
     assert {d["deck"]: d["cards"] for d in json.loads(result.stdout)} == full

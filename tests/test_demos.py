@@ -61,8 +61,12 @@ def test_equivalence_right_copies_agree_and_wrong_copies_do_not():
     d = f["max_abs_diff"]
     assert d["loop"] < 1e-5 and d["reshape_matmul"] < 1e-5 and d["keras"] < 1e-5
     assert d["missing_transpose"] > 0.01 and d["nchw_read_as_nhwc"] > 0.01
-    assert f["weights"] == {"linear": [6, 4], "conv2d": [6, 4, 1, 1], "keras_dense": [4, 6],
-                            "keras_conv2d": [1, 1, 4, 6]}
+    assert f["weights"] == {
+        "linear": [6, 4],
+        "conv2d": [6, 4, 1, 1],
+        "keras_dense": [4, 6],
+        "keras_conv2d": [1, 1, 4, 6],
+    }
     assert f["matrix_rows"] == 2 * 3 * 5 and f["pixels_looped"] == 15
 
 
@@ -140,8 +144,10 @@ def test_same_seed_same_figures_other_seed_other_tensors():
     a = run_demo("spatial", {**SMALL["spatial"], "seed": 3}).figures
     b = run_demo("spatial", {**SMALL["spatial"], "seed": "3"}).figures  # card params arrive as text
     c = run_demo("spatial", {**SMALL["spatial"], "seed": 4}).figures
-    assert a["permutation"] == b["permutation"] and a["dense"]["max_abs_diff_shuffled"] == \
-        b["dense"]["max_abs_diff_shuffled"]
+    assert (
+        a["permutation"] == b["permutation"]
+        and a["dense"]["max_abs_diff_shuffled"] == b["dense"]["max_abs_diff_shuffled"]
+    )
     assert a["permutation"] != c["permutation"]
 
 
@@ -159,17 +165,20 @@ def test_paper_calculators():
 # -- refusals -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "params", "message"), [
-    ("shape", {}, "unknown demo `shape`; did you mean `shapes`?"),
-    ("zzz", {}, "unknown demo `zzz`; `quiz demo` lists them"),
-    ("shapes", {"height": 0}, "height must be a whole number from 1 to 100,000, not 0"),
-    ("shapes", {"cin": -4}, "cin must be a whole number from 1 to 100,000, not -4"),
-    ("shapes", {"cout": "2.5"}, "cout must be a whole number from 1 to 100,000, not '2.5'"),
-    ("shapes", {"layout": "chwn"}, "layout must be one of nchw, nhwc, not 'chwn'"),
-    ("inception", {"cout": 8}, "demo inception takes no `cout` (its sizes: height, width, cin, batch)"),
-    ("shapes", {"hieght": 3}, "unknown demo parameter `hieght` (did you mean `height`?)"),
-    ("fc-to-conv", {"height": 6}, "demo fc-to-conv needs height and width of at least 7 (the head's window)"),
-])
+@pytest.mark.parametrize(
+    ("name", "params", "message"),
+    [
+        ("shape", {}, "unknown demo `shape`; did you mean `shapes`?"),
+        ("zzz", {}, "unknown demo `zzz`; `quiz demo` lists them"),
+        ("shapes", {"height": 0}, "height must be a whole number from 1 to 100,000, not 0"),
+        ("shapes", {"cin": -4}, "cin must be a whole number from 1 to 100,000, not -4"),
+        ("shapes", {"cout": "2.5"}, "cout must be a whole number from 1 to 100,000, not '2.5'"),
+        ("shapes", {"layout": "chwn"}, "layout must be one of nchw, nhwc, not 'chwn'"),
+        ("inception", {"cout": 8}, "demo inception takes no `cout` (its sizes: height, width, cin, batch)"),
+        ("shapes", {"hieght": 3}, "unknown demo parameter `hieght` (did you mean `height`?)"),
+        ("fc-to-conv", {"height": 6}, "demo fc-to-conv needs height and width of at least 7 (the head's window)"),
+    ],
+)
 def test_bad_requests_are_refused_with_one_clear_message(name, params, message):
     with pytest.raises(UsageError) as caught:
         run_demo(name, params)
@@ -232,8 +241,15 @@ def test_formatting_helpers():
 
 
 @settings(max_examples=60, deadline=None)
-@given(name=st.sampled_from(sorted(demos.DEMOS)), h=st.integers(1, 9), w=st.integers(1, 9), cin=st.integers(1, 6),
-       cout=st.integers(1, 6), batch=st.integers(1, 2), seed=st.integers(0, 99))
+@given(
+    name=st.sampled_from(sorted(demos.DEMOS)),
+    h=st.integers(1, 9),
+    w=st.integers(1, 9),
+    cin=st.integers(1, 6),
+    cout=st.integers(1, 6),
+    batch=st.integers(1, 2),
+    seed=st.integers(0, 99),
+)
 def test_any_small_size_runs_and_no_check_fails(name, h, w, cin, cout, batch, seed):
     params = {"height": h, "width": w, "cin": cin, "batch": batch, "seed": seed}
     if "cout" in demos.DEMOS[name].params:

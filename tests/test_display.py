@@ -11,17 +11,22 @@ from dense1x1quiz.text import display, latex_to_unicode
 from dense1x1quiz.ui.console import deck_text
 
 
-@pytest.mark.parametrize("latex, shown", [
-    (r"$H \times W \times C_{in}$", "H × W × Cᵢₙ"),
-    (r"$y = Wx + b$", "y = Wx + b"),
-    (r"Filter: 1×1×$C_{in}$ (depth)", "Filter: 1×1×Cᵢₙ (depth)"),
-    (r"$\frac{1}{N} + \frac{1}{D_K^2}$", "1/N + 1/D_K²"),
-    (r"$$Output(i, j, k) = \sum_{c=1}^{C_{in}} W_{1,1,c,k} \cdot Input(i, j, c) + b_k$$",
-     "Output(i, j, k) = ∑_(c=1)^(Cᵢₙ) W_(1,1,c,k) ⋅ Input(i, j, c) + bₖ"),
-    (r"$C_{in} \cdot C_{out} + C_{out}$", "Cᵢₙ ⋅ Cₒᵤₜ + Cₒᵤₜ"),
-    (r"costs \$5, not $x$", "costs $5, not x"),
-    ("no math here", "no math here"),
-])
+@pytest.mark.parametrize(
+    "latex, shown",
+    [
+        (r"$H \times W \times C_{in}$", "H × W × Cᵢₙ"),
+        (r"$y = Wx + b$", "y = Wx + b"),
+        (r"Filter: 1×1×$C_{in}$ (depth)", "Filter: 1×1×Cᵢₙ (depth)"),
+        (r"$\frac{1}{N} + \frac{1}{D_K^2}$", "1/N + 1/D_K²"),
+        (
+            r"$$Output(i, j, k) = \sum_{c=1}^{C_{in}} W_{1,1,c,k} \cdot Input(i, j, c) + b_k$$",
+            "Output(i, j, k) = ∑_(c=1)^(Cᵢₙ) W_(1,1,c,k) ⋅ Input(i, j, c) + bₖ",
+        ),
+        (r"$C_{in} \cdot C_{out} + C_{out}$", "Cᵢₙ ⋅ Cₒᵤₜ + Cₒᵤₜ"),
+        (r"costs \$5, not $x$", "costs $5, not x"),
+        ("no math here", "no math here"),
+    ],
+)
 def test_latex_is_shown_as_unicode(latex, shown):
     assert display(latex) == shown
 
@@ -71,8 +76,10 @@ def test_a_cached_deck_shows_its_math_without_the_converter(tmp_path):
     import sys
 
     deck = tmp_path / "math.yaml"
-    deck.write_text("deck: m\ntitle: M\ncards:\n  - {id: a, front: 'Shape $H \\times W \\times C_{in}$?', back: y}\n",
-                    encoding="utf-8")
+    deck.write_text(
+        "deck: m\ntitle: M\ncards:\n  - {id: a, front: 'Shape $H \\times W \\times C_{in}$?', back: y}\n",
+        encoding="utf-8",
+    )
     script = (
         "import sys\n"
         "from dense1x1quiz.deckcache import check_deck_cached\n"
@@ -81,7 +88,8 @@ def test_a_cached_deck_shows_its_math_without_the_converter(tmp_path):
         "print(display(deck.cards[0].prompt), 'unicodeit' in sys.modules)\n"
     )
     env = {**os.environ, "DENSE1X1QUIZ_HOME": str(tmp_path / "home")}
-    runs = [subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True).stdout
-            for _ in range(2)]
+    runs = [
+        subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True).stdout
+        for _ in range(2)
+    ]
     assert runs == ["Shape H × W × Cᵢₙ? True\n", "Shape H × W × Cᵢₙ? False\n"]
-

@@ -46,15 +46,26 @@ def db_rows(home: Path, sql: str) -> list[tuple]:
 # -- DENSE1X1QUIZ_NOW ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("instant", ["0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "0001-01-01T00:30:00+01:00",
-                                     "1969-12-31T23:59:59Z", "9001-01-01T00:00:00Z"])
-@pytest.mark.parametrize("command", [["study", "--mode", "flip"], ["stats"], ["stats", "--json"],
-                                     ["exam", "-n", "1", "--seed", "1"]])
+@pytest.mark.parametrize(
+    "instant",
+    [
+        "0001-01-01T00:00:00Z",
+        "9999-12-31T23:59:59Z",
+        "0001-01-01T00:30:00+01:00",
+        "1969-12-31T23:59:59Z",
+        "9001-01-01T00:00:00Z",
+    ],
+)
+@pytest.mark.parametrize(
+    "command", [["study", "--mode", "flip"], ["stats"], ["stats", "--json"], ["exam", "-n", "1", "--seed", "1"]]
+)
 def test_a_clock_outside_1970_to_9000_is_bad_usage_and_nothing_is_written(deck, isolated_home, instant, command):
     result = quiz(*command[:1], str(deck), *command[1:], input="\n3\n", DENSE1X1QUIZ_NOW=instant)
     assert (result.returncode, result.stdout) == (2, "")
-    assert result.stderr == (f"Error: DENSE1X1QUIZ_NOW={instant} is outside the years 1970 to 9000 that quiz can "
-                             "schedule in; use an instant in them (e.g. 2026-11-26T09:30:00Z)\n")
+    assert result.stderr == (
+        f"Error: DENSE1X1QUIZ_NOW={instant} is outside the years 1970 to 9000 that quiz can "
+        "schedule in; use an instant in them (e.g. 2026-11-26T09:30:00Z)\n"
+    )
     assert not (isolated_home / "quiz.sqlite3").exists()
 
 
@@ -73,8 +84,13 @@ EVERY_COMMAND = [
 ]
 
 
-@pytest.mark.parametrize(("instant", "zone"), [("1970-01-01T00:00:00Z", "XXX+12"),  # local time is in 1969
-                                               ("9000-12-31T23:59:59.999999Z", "XXX-14")])  # local time in 9001
+@pytest.mark.parametrize(
+    ("instant", "zone"),
+    [
+        ("1970-01-01T00:00:00Z", "XXX+12"),  # local time is in 1969
+        ("9000-12-31T23:59:59.999999Z", "XXX-14"),
+    ],
+)  # local time in 9001
 def test_every_command_works_at_both_ends_of_the_clock_range(tmp_path, instant, zone):
     for command in EVERY_COMMAND:
         args = [arg.replace("{tmp}", str(tmp_path)) for arg in command]
@@ -89,8 +105,10 @@ def test_a_review_100_years_ahead_of_the_latest_clock_is_stored_and_shown(deck, 
     end = "9000-12-31T23:59:59Z"
     assert quiz("study", str(deck), "--mode", "flip", input="\n4\n", DENSE1X1QUIZ_NOW=end, TZ="UTC").returncode == 0
     with closing(sqlite3.connect(isolated_home / "quiz.sqlite3")) as db, db:
-        db.execute("UPDATE card_states SET stability = 1e9, due_ms = ?",  # due now
-                   (epoch_ms(datetime(9000, 12, 31, tzinfo=timezone.utc)),))
+        db.execute(
+            "UPDATE card_states SET stability = 1e9, due_ms = ?",  # due now
+            (epoch_ms(datetime(9000, 12, 31, tzinfo=timezone.utc)),),
+        )
     result = quiz("study", str(deck), "--mode", "flip", input="\n4\n", DENSE1X1QUIZ_NOW=end, TZ="UTC")
     assert result.returncode == 0, result.stderr
     assert "Saved Easy · next in 99.1y (Mon 12 Feb 23:59)" in result.stdout.splitlines()
@@ -101,10 +119,13 @@ def test_a_review_100_years_ahead_of_the_latest_clock_is_stored_and_shown(deck, 
 # -- a card due in the year 9999 and beyond ---------------------------------------------------------
 
 
-@pytest.mark.parametrize(("due_ms", "shown"), [
-    (253402300799999, "9999-12-30T00:00:00Z"),  # 9999-12-31T23:59:59.999Z, the last instant datetime has
-    (2**62, "9999-12-30T00:00:00Z"),  # beyond any datetime
-])
+@pytest.mark.parametrize(
+    ("due_ms", "shown"),
+    [
+        (253402300799999, "9999-12-30T00:00:00Z"),  # 9999-12-31T23:59:59.999Z, the last instant datetime has
+        (2**62, "9999-12-30T00:00:00Z"),  # beyond any datetime
+    ],
+)
 def test_a_card_due_in_the_year_9999_or_later_is_due_on_9999_12_30(deck, isolated_home, due_ms, shown):
     assert quiz("study", str(deck), "--mode", "flip", input="\n3\n", DENSE1X1QUIZ_NOW=NOW).returncode == 0
     with closing(sqlite3.connect(isolated_home / "quiz.sqlite3")) as db, db:
@@ -135,8 +156,10 @@ def test_a_card_due_before_the_year_1_is_due_now_and_can_be_answered(deck, isola
 
 @pytest.mark.parametrize("zone", ["UTC+25", "UTC-24", "XYZ+24:59"])
 def test_a_time_zone_a_day_or_more_off_utc_warns_once_and_uses_utc(deck, zone):
-    warning = (f"Warning: TZ={zone} puts local time a day or more off UTC, which is not a time zone; "
-               "quiz uses UTC for study days and clock times.\n")
+    warning = (
+        f"Warning: TZ={zone} puts local time a day or more off UTC, which is not a time zone; "
+        "quiz uses UTC for study days and clock times.\n"
+    )
     study = quiz("study", str(deck), "--mode", "flip", input="\n3\n", DENSE1X1QUIZ_NOW=NOW, TZ=zone)
     assert (study.returncode, study.stderr) == (0, warning)
     assert "Saved Good · next in 10m (09:10)" in study.stdout.splitlines()  # 09:10 UTC
@@ -159,9 +182,18 @@ def test_other_odd_time_zones_just_work(deck, zone):
 SEED_WORDS = "a whole number from 0 to 2⁶³ − 1 (9223372036854775807)"
 
 
-@pytest.mark.parametrize(("seed", "shown"), [(str(2**64), str(2**64)), (str(2**63), str(2**63)), ("-1", "-1"),
-                                             ("-" + str(2**64), "-" + str(2**64)), ("1.5", "1.5"),
-                                             ("9" * 5000, "9" * 40 + "…"), ("1\n\x1b[2J", "1␊␛[2J")])
+@pytest.mark.parametrize(
+    ("seed", "shown"),
+    [
+        (str(2**64), str(2**64)),
+        (str(2**63), str(2**63)),
+        ("-1", "-1"),
+        ("-" + str(2**64), "-" + str(2**64)),
+        ("1.5", "1.5"),
+        ("9" * 5000, "9" * 40 + "…"),
+        ("1\n\x1b[2J", "1␊␛[2J"),
+    ],
+)
 def test_an_exam_seed_outside_sqlites_integers_is_bad_usage(deck, isolated_home, seed, shown):
     result = quiz("exam", str(deck), "-n", "1", "--seed", seed, input="x\n")
     assert (result.returncode, result.stdout) == (2, "")
@@ -178,17 +210,29 @@ def test_the_largest_exam_seed_is_stored(deck, isolated_home):
 BIG = str(10**30)
 
 
-@pytest.mark.parametrize(("args", "code", "stderr"), [
-    (["study", "{deck}", "--new", BIG, "--mode", "flip"], 0, ""),  # more than any deck holds: no limit
-    (["study", "{deck}", "--limit", BIG, "--mode", "flip"], 0, ""),
-    (["exam", "{deck}", "-n", BIG], 2, f"Error: -n {BIG} is more questions than an exam holds (at most 500)\n"),
-    (["demo", "equivalence", "--height", BIG],
-     2, f"Error: height must be a whole number from 1 to 100,000, not {BIG}\n"),
-    (["demo", "equivalence", "--batch", BIG],
-     2, f"Error: batch must be a whole number from 1 to 100,000, not {BIG}\n"),
-    (["demo", "equivalence", "--seed", str(2**64)],
-     2, f"Error: seed must be a whole number from 0 to 100,000, not {2**64}\n"),
-])
+@pytest.mark.parametrize(
+    ("args", "code", "stderr"),
+    [
+        (["study", "{deck}", "--new", BIG, "--mode", "flip"], 0, ""),  # more than any deck holds: no limit
+        (["study", "{deck}", "--limit", BIG, "--mode", "flip"], 0, ""),
+        (["exam", "{deck}", "-n", BIG], 2, f"Error: -n {BIG} is more questions than an exam holds (at most 500)\n"),
+        (
+            ["demo", "equivalence", "--height", BIG],
+            2,
+            f"Error: height must be a whole number from 1 to 100,000, not {BIG}\n",
+        ),
+        (
+            ["demo", "equivalence", "--batch", BIG],
+            2,
+            f"Error: batch must be a whole number from 1 to 100,000, not {BIG}\n",
+        ),
+        (
+            ["demo", "equivalence", "--seed", str(2**64)],
+            2,
+            f"Error: seed must be a whole number from 0 to 100,000, not {2**64}\n",
+        ),
+    ],
+)
 def test_huge_whole_numbers_on_every_other_option_are_clear(deck, args, code, stderr):
     result = quiz(*[a.replace("{deck}", str(deck)) for a in args], input="", DENSE1X1QUIZ_NOW=NOW)
     assert (result.returncode, result.stderr) == (code, stderr)
@@ -209,9 +253,15 @@ def test_retention_must_be_a_finite_number_in_range(deck, isolated_home, value):
 def start_session(deck: Path, home: Path, **popen) -> subprocess.Popen:
     """`quiz study DECK` with its stdout a pipe, one flip card answered Good and acknowledged."""
     env = {**os.environ, "DENSE1X1QUIZ_HOME": str(home), "DENSE1X1QUIZ_NOW": NOW, "TZ": "UTC"}
-    child = subprocess.Popen([sys.executable, "-m", "dense1x1quiz", "study", str(deck), "--mode", "flip"],
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-                             text=True, **popen)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "dense1x1quiz", "study", str(deck), "--mode", "flip"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        text=True,
+        **popen,
+    )
     child.stdin.write("\n3\n")
     child.stdin.flush()
     seen = []
@@ -221,8 +271,9 @@ def start_session(deck: Path, home: Path, **popen) -> subprocess.Popen:
     return child
 
 
-TWO_CARDS = ("deck: two\ntitle: Two\ncards:\n  - {id: a, front: First?, back: One}\n"
-             "  - {id: b, front: Second?, back: Two}\n")
+TWO_CARDS = (
+    "deck: two\ntitle: Two\ncards:\n  - {id: a, front: First?, back: One}\n  - {id: b, front: Second?, back: Two}\n"
+)
 
 
 def finish_with_failure(child: subprocess.Popen) -> tuple[str, str]:
@@ -236,8 +287,7 @@ def small_disk(tmp_path):
     """A 512 KiB tmpfs (root only, else the test is skipped), unmounted afterwards."""
     mount_point = tmp_path / "disk"
     mount_point.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mount_point)],
-                          capture_output=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mount_point)], capture_output=True)
     if done.returncode != 0:
         pytest.skip("mounting a small tmpfs needs root")
     try:
@@ -258,9 +308,12 @@ def test_a_disk_that_fills_up_mid_session_is_named_on_stderr_and_saved_answers_s
     out, err = finish_with_failure(child)
     assert err == f"Error: cannot write to {home / 'quiz.sqlite3'}: the disk is full; free some space, then try again\n"
     assert "Error" not in out
-    assert out.splitlines()[-4:] == ["Stopped: the last answer was not saved; every answer marked Saved is kept.",
-                                     "Studied 1 card in 0s: 1 right, 0 wrong", "2 cards left for today.",
-                                     "Next card due in 10m (09:10)."]
+    assert out.splitlines()[-4:] == [
+        "Stopped: the last answer was not saved; every answer marked Saved is kept.",
+        "Studied 1 card in 0s: 1 right, 0 wrong",
+        "2 cards left for today.",
+        "Next card due in 10m (09:10).",
+    ]
     (small_disk / "filler").unlink()
     assert db_rows(home, "SELECT card, rating FROM reviews") == [("a", 3)]
 
@@ -275,8 +328,10 @@ def test_a_disk_write_error_mid_session_is_named_on_stderr_and_saved_answers_sta
     size = max(p.stat().st_size for p in home.glob("quiz.sqlite3*"))
     resource.prlimit(child.pid, resource.RLIMIT_FSIZE, (size, size))
     out, err = finish_with_failure(child)
-    assert err == (f"Error: cannot use {home / 'quiz.sqlite3'}: the disk reported an I/O error (it may be full, "
-                   "failing or removed); check it, then try again\n")
+    assert err == (
+        f"Error: cannot use {home / 'quiz.sqlite3'}: the disk reported an I/O error (it may be full, "
+        "failing or removed); check it, then try again\n"
+    )
     assert "Error" not in out
     assert "Stopped: the last answer was not saved; every answer marked Saved is kept." in out.splitlines()
     assert db_rows(home, "SELECT card, rating FROM reviews") == [("a", 3)]

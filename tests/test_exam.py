@@ -178,13 +178,31 @@ def test_cloze_is_asked_as_typed_with_the_other_deletions_shown(deck):
     card = next(c for c in deck.cards if c.id == "z1:c2")
     question = question_from_card(card, random.Random(0))
     assert (question.kind, question.prompt, question.expected, question.options) == (
-        "cloze", "A 1×1 conv keeps spatial structure; a dense layer […] it.", "loses", ())
+        "cloze",
+        "A 1×1 conv keeps spatial structure; a dense layer […] it.",
+        "loses",
+        (),
+    )
 
 
 # -- distractors -------------------------------------------------------------------------------
 
-LOOKALIKES = ["Lost", "lost", " Lost ", "LOST", "Preserved", "$C_{in}$", "Cᵢₙ", "Global", "global.",
-              "per pixel", "Per-pixel", "per  pixel", "H×W", "H x W"]
+LOOKALIKES = [
+    "Lost",
+    "lost",
+    " Lost ",
+    "LOST",
+    "Preserved",
+    "$C_{in}$",
+    "Cᵢₙ",
+    "Global",
+    "global.",
+    "per pixel",
+    "Per-pixel",
+    "per  pixel",
+    "H×W",
+    "H x W",
+]
 
 
 @settings(max_examples=200, deadline=None)
@@ -201,7 +219,8 @@ def test_distractors_never_repeat_the_answer_or_each_other(options, data):
 
 def test_table_distractors_are_distinct_even_with_repeated_cells(tmp_path):
     path = tmp_path / "t.yaml"
-    path.write_text(textwrap.dedent("""\
+    path.write_text(
+        textwrap.dedent("""\
         deck: t
         title: Repeats
         tables:
@@ -214,7 +233,9 @@ def test_table_distractors_are_distinct_even_with_repeated_cells(tmp_path):
               - [3×3 conv, "Yes", channels and neighbours]
               - [Pooling, "yes", nothing]
               - [Flatten, "no", nothing]
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     deck = load_deck(path)
     for seed in range(10):
         for question in build_exam([deck], 50, random.Random(seed), computed=False):
@@ -228,24 +249,33 @@ def test_table_distractors_are_distinct_even_with_repeated_cells(tmp_path):
 CHOICE = Question(id="d/c", kind="choice", prompt="?", expected="Channels", options=("Pixels", "Channels", "Batches"))
 
 
-@pytest.mark.parametrize(("line", "given", "correct"), [
-    ("2", "Channels", True),
-    (" 2 ", "Channels", True),
-    ("channels", "Channels", True),
-    ("CHANNELS.", "Channels", True),
-    ("1", "Pixels", False),
-    ("batches", "Batches", False),
-    ("4", "4", False),
-    ("0", "0", False),
-    ("chanels", "chanels", False),
-])
+@pytest.mark.parametrize(
+    ("line", "given", "correct"),
+    [
+        ("2", "Channels", True),
+        (" 2 ", "Channels", True),
+        ("channels", "Channels", True),
+        ("CHANNELS.", "Channels", True),
+        ("1", "Pixels", False),
+        ("batches", "Batches", False),
+        ("4", "4", False),
+        ("0", "0", False),
+        ("chanels", "chanels", False),
+    ],
+)
 def test_a_choice_takes_the_number_or_the_text(line, given, correct):
     assert grade(CHOICE, line) == Outcome(CHOICE, given, correct)
 
 
 def test_a_choice_also_takes_the_value_of_one_option():
-    ratio = Question(id="computed:r", kind="computed", prompt="?", expected="23.19", tolerance=0.02,
-                     options=("23.19", "320", "25", "0.04313"))
+    ratio = Question(
+        id="computed:r",
+        kind="computed",
+        prompt="?",
+        expected="23.19",
+        tolerance=0.02,
+        options=("23.19", "320", "25", "0.04313"),
+    )
     assert grade(ratio, "23.2") == Outcome(ratio, "23.19", True)
     assert grade(ratio, "24.5") == Outcome(ratio, "25", False)
     assert grade(ratio, "24") == Outcome(ratio, "24", False)  # within 2% of no option
@@ -269,7 +299,11 @@ def test_typed_answers_use_the_accepted_alternatives(deck):
     card = next(c for c in deck.cards if c.id == "t2")
     question = question_from_card(card, random.Random(0))
     assert [grade(question, g).correct for g in ("nn.Linear", "linear", "torch.nn.Linear", "nn.Dense")] == [
-        True, True, True, False]
+        True,
+        True,
+        True,
+        False,
+    ]
 
 
 # -- the loop ----------------------------------------------------------------------------------
@@ -280,29 +314,39 @@ def small_exam():
         CHOICE,
         Question(id="d/t", kind="typed", prompt="Weights of 64 → 32 with bias?", expected="2080", tags=("params",)),
         Question(id="d/z", kind="cloze", prompt="keeps […] structure", expected="spatial", tags=("idea",)),
-        Question(id="computed:x", kind="computed", prompt="ratio?", expected="8.409", tolerance=0.02,
-                 tags=("mobilenet", "params")),
+        Question(
+            id="computed:x",
+            kind="computed",
+            prompt="ratio?",
+            expected="8.409",
+            tolerance=0.02,
+            tags=("mobilenet", "params"),
+        ),
     ]
 
 
 def test_a_scripted_exam_records_every_answer_and_its_score(store):
     clock = FakeClock()
     ui = ScriptedUI(["2", "2,080", "spatal", "8.3"], clock, step=10)
-    result = run_exam(small_exam(), ui=ui, recorder=store, clock=clock, now=minutes_clock(), seed=42,
-                      decks=["d"])
+    result = run_exam(small_exam(), ui=ui, recorder=store, clock=clock, now=minutes_clock(), seed=42, decks=["d"])
     assert ui.log == [
-        "ask 1/4 d/c left=None", "right 'Channels'",
-        "ask 2/4 d/t left=None", "right '2,080'",
-        "ask 3/4 d/z left=None", "wrong 'spatal'",
-        "ask 4/4 computed:x left=None", "right '8.3'",
+        "ask 1/4 d/c left=None",
+        "right 'Channels'",
+        "ask 2/4 d/t left=None",
+        "right '2,080'",
+        "ask 3/4 d/z left=None",
+        "wrong 'spatal'",
+        "ask 4/4 computed:x left=None",
+        "right '8.3'",
     ]
     assert (result.score, result.total, result.seconds, result.ended) == (3, 4, 40.0, "done")
     [row] = store.exams()
     assert (row.id, row.decks, row.seed, row.total, row.score, row.seconds) == (result.exam_id, ["d"], 42, 4, 3, 40.0)
     assert (row.started, row.finished) == (T0, T0 + timedelta(minutes=5))
     rows = store.exam_answers(result.exam_id)
-    assert [(r["position"], r["question"], r["kind"], r["given"], r["expected"], r["correct"], r["tags"])
-            for r in rows] == [
+    assert [
+        (r["position"], r["question"], r["kind"], r["given"], r["expected"], r["correct"], r["tags"]) for r in rows
+    ] == [
         (1, "d/c", "choice", "Channels", "Channels", True, []),
         (2, "d/t", "typed", "2,080", "2080", True, ["params"]),
         (3, "d/z", "cloze", "spatal", "spatial", False, ["idea"]),
@@ -314,17 +358,30 @@ def test_a_scripted_exam_records_every_answer_and_its_score(store):
 def test_time_limit_with_a_fake_clock_counts_the_rest_wrong(store):
     clock = FakeClock()
     ui = ScriptedUI(["2", "2080", "spatial", "8.4"], clock, step=40)
-    result = run_exam(small_exam(), ui=ui, recorder=store, clock=clock, now=minutes_clock(), seed=1,
-                      time_limit=100)
+    result = run_exam(small_exam(), ui=ui, recorder=store, clock=clock, now=minutes_clock(), seed=1, time_limit=100)
     # The third answer comes at 120 s, after the bell: it is not accepted.
-    assert ui.log == ["ask 1/4 d/c left=100.0", "right 'Channels'", "ask 2/4 d/t left=60.0", "right '2080'",
-                      "ask 3/4 d/z left=20.0", "time up, 2 unanswered"]
+    assert ui.log == [
+        "ask 1/4 d/c left=100.0",
+        "right 'Channels'",
+        "ask 2/4 d/t left=60.0",
+        "right '2080'",
+        "ask 3/4 d/z left=20.0",
+        "time up, 2 unanswered",
+    ]
     assert (result.score, result.total, result.seconds, result.ended) == (2, 4, 100.0, "time")
-    assert [(o.given, o.correct) for o in result.outcomes] == [("Channels", True), ("2080", True), (None, False),
-                                                              (None, False)]
+    assert [(o.given, o.correct) for o in result.outcomes] == [
+        ("Channels", True),
+        ("2080", True),
+        (None, False),
+        (None, False),
+    ]
     rows = store.exam_answers(result.exam_id)
     assert [(r["position"], r["given"], r["correct"]) for r in rows] == [
-        (1, "Channels", True), (2, "2080", True), (3, None, False), (4, None, False)]
+        (1, "Channels", True),
+        (2, "2080", True),
+        (3, None, False),
+        (4, None, False),
+    ]
     assert store.exams()[0].score == 2
 
 
@@ -340,23 +397,28 @@ def test_no_time_left_before_a_question_asks_nothing_more(store):
     clock = FakeClock()
     ui = ScriptedUI(["2", "2080"], clock, step=30)
     result = run_exam(small_exam(), ui=ui, recorder=store, clock=clock, now=minutes_clock(), seed=1, time_limit=60)
-    assert ui.log == ["ask 1/4 d/c left=60.0", "right 'Channels'", "ask 2/4 d/t left=30.0", "right '2080'",
-                      "time up, 2 unanswered"]
+    assert ui.log == [
+        "ask 1/4 d/c left=60.0",
+        "right 'Channels'",
+        "ask 2/4 d/t left=30.0",
+        "right '2080'",
+        "time up, 2 unanswered",
+    ]
     assert (result.score, result.ended, result.seconds) == (2, "time", 60.0)
 
 
 @pytest.mark.parametrize(("lines", "ended"), [(["2"], "eof"), (["2", "q"], "quit"), (["2", " Q "], "quit")])
 def test_end_of_input_or_q_ends_the_exam_with_the_rest_wrong(store, lines, ended):
-    result = run_exam(small_exam(), ui=ScriptedUI(lines), recorder=store, clock=FakeClock(), now=minutes_clock(),
-                      seed=1)
+    result = run_exam(
+        small_exam(), ui=ScriptedUI(lines), recorder=store, clock=FakeClock(), now=minutes_clock(), seed=1
+    )
     assert (result.score, result.total, result.ended) == (1, 4, ended)
     assert [r["given"] for r in store.exam_answers(result.exam_id)] == ["Channels", None, None, None]
 
 
 def test_q_is_an_answer_when_it_is_an_option(store):
     question = Question(id="d/q", kind="choice", prompt="Letter?", expected="q", options=("p", "q"))
-    result = run_exam([question], ui=ScriptedUI(["q"]), recorder=store, clock=FakeClock(), now=minutes_clock(),
-                      seed=1)
+    result = run_exam([question], ui=ScriptedUI(["q"]), recorder=store, clock=FakeClock(), now=minutes_clock(), seed=1)
     assert (result.score, result.ended) == (1, "done")
 
 
@@ -368,8 +430,14 @@ def test_ctrl_c_keeps_the_answers_already_given(store):
             return super().ask(position, total, question, seconds_left)
 
     with pytest.raises(KeyboardInterrupt):
-        run_exam(small_exam(), ui=InterruptedUI(["2", "2080"]), recorder=store, clock=FakeClock(),
-                 now=minutes_clock(), seed=1)
+        run_exam(
+            small_exam(),
+            ui=InterruptedUI(["2", "2080"]),
+            recorder=store,
+            clock=FakeClock(),
+            now=minutes_clock(),
+            seed=1,
+        )
     [row] = store.exams()
     assert (row.finished, row.score) == (None, None)
     assert [r["given"] for r in store.exam_answers(row.id)] == ["Channels", "2080"]
@@ -379,20 +447,31 @@ def test_ctrl_c_keeps_the_answers_already_given(store):
 
 
 def outcome(tags, correct, kind="typed", deck="a"):
-    question = Question(id=str(tags), kind=kind, prompt="?", expected="x", tags=tags,
-                        deck="" if kind == "computed" else deck)
+    question = Question(
+        id=str(tags), kind=kind, prompt="?", expected="x", tags=tags, deck="" if kind == "computed" else deck
+    )
     return Outcome(question, "x", correct)
 
 
 def test_study_next_names_the_weakest_tags_then_decks():
-    decks = [Deck("a", "A", str(user_deck_dir() / "a.yaml"), tags=("deck-a",)),
-             Deck("b", "B", str(user_deck_dir() / "b.yaml"))]
-    result = ExamResult(1, 0, [
-        outcome(("deck-a", "params"), False), outcome(("deck-a", "params"), True),
-        outcome(("shapes",), False, deck="b"),
-        outcome(("deck-a", "idea"), True), outcome(("deck-a", "idea"), False), outcome(("deck-a", "idea"), False),
-        outcome(("macs",), False, kind="computed"), outcome(("macs",), True, kind="computed"),
-    ])
+    decks = [
+        Deck("a", "A", str(user_deck_dir() / "a.yaml"), tags=("deck-a",)),
+        Deck("b", "B", str(user_deck_dir() / "b.yaml")),
+    ]
+    result = ExamResult(
+        1,
+        0,
+        [
+            outcome(("deck-a", "params"), False),
+            outcome(("deck-a", "params"), True),
+            outcome(("shapes",), False, deck="b"),
+            outcome(("deck-a", "idea"), True),
+            outcome(("deck-a", "idea"), False),
+            outcome(("deck-a", "idea"), False),
+            outcome(("macs",), False, kind="computed"),
+            outcome(("macs",), True, kind="computed"),
+        ],
+    )
     hints = study_next(result, decks, most=10)
     assert [(h.label, h.right, h.asked, h.command) for h in hints] == [
         ("shapes", 0, 1, "quiz study --tag shapes"),
@@ -424,11 +503,27 @@ def test_study_next_names_a_deck_given_by_path_by_its_path():
 def test_json_document_has_exactly_the_documented_keys():
     result = ExamResult(1, 0, [Outcome(CHOICE, "Pixels", False), Outcome(small_exam()[1], None, False)], 12.34)
     assert result_json(result) == {
-        "score": 0, "total": 2, "seconds": 12.3,
+        "score": 0,
+        "total": 2,
+        "seconds": 12.3,
         "questions": [
-            {"id": "d/c", "kind": "choice", "prompt": "?", "options": ["Pixels", "Channels", "Batches"],
-             "given": "Pixels", "expected": "Channels", "correct": False},
-            {"id": "d/t", "kind": "typed", "prompt": "Weights of 64 → 32 with bias?", "options": [],
-             "given": None, "expected": "2080", "correct": False},
+            {
+                "id": "d/c",
+                "kind": "choice",
+                "prompt": "?",
+                "options": ["Pixels", "Channels", "Batches"],
+                "given": "Pixels",
+                "expected": "Channels",
+                "correct": False,
+            },
+            {
+                "id": "d/t",
+                "kind": "typed",
+                "prompt": "Weights of 64 → 32 with bias?",
+                "options": [],
+                "given": None,
+                "expected": "2080",
+                "correct": False,
+            },
         ],
     }

@@ -179,7 +179,8 @@ def test_anki_renders_the_whole_formula(tmp_path, collection, fmt):
         cards[key] = [(body(c.question()), body(c.answer()).rstrip("\n")) for c in note.cards()]
     w = cards["The "]
     assert w[0][0].startswith('The <span class="cloze" data-cloze="') and w[0][0].endswith(
-        '[...]</span> is <span class="cloze-inactive" data-ordinal="2">here</span>.')
+        '[...]</span> is <span class="cloze-inactive" data-ordinal="2">here</span>.'
+    )
     assert w[0][1].startswith(r'The <span class="cloze" data-ordinal="1">\(W_{a_{b} }\)</span> is ')
     assert w[1][0].startswith(r'The <span class="cloze-inactive" data-ordinal="1">\(W_{a_{b} }\)</span> is ')
     assert cards["\\(x = "] == [(r"\(x = [...]\)", r"\(x = \frac{a}{b} \)<br>")]

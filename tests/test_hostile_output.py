@@ -25,8 +25,16 @@ FULL = "Error: cannot write to standard output: the disk is full\n"
 HINT = " (give a file name with -o, or -o - for standard output)"
 
 # Every command that writes to stdout, in the forms the tester broke.
-WRITERS = [("decks",), ("decks", "--json"), ("stats",), ("stats", "--json"), ("validate", DECK),
-           ("export", "dense-vs-1x1", "--format", "csv", "-o", "-"), ("demo",), ("study", "--mode", "flip")]
+WRITERS = [
+    ("decks",),
+    ("decks", "--json"),
+    ("stats",),
+    ("stats", "--json"),
+    ("validate", DECK),
+    ("export", "dense-vs-1x1", "--format", "csv", "-o", "-"),
+    ("demo",),
+    ("study", "--mode", "flip"),
+]
 
 
 def _limit(memory_mib: int = 1024, close: tuple[int, ...] = ()):
@@ -40,11 +48,26 @@ def _limit(memory_mib: int = 1024, close: tuple[int, ...] = ()):
     return preexec
 
 
-def _run(args: tuple[str, ...], home: Path, *, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-         close: tuple[int, ...] = (), input: bytes = b"q\n") -> subprocess.CompletedProcess:
+def _run(
+    args: tuple[str, ...],
+    home: Path,
+    *,
+    stdout=subprocess.PIPE,
+    stderr=subprocess.PIPE,
+    close: tuple[int, ...] = (),
+    input: bytes = b"q\n",
+) -> subprocess.CompletedProcess:
     env = {**os.environ, "DENSE1X1QUIZ_HOME": str(home), "DENSE1X1QUIZ_NOW": "2026-11-26T12:00:00Z"}
-    return subprocess.run([sys.executable, "-m", "dense1x1quiz", *args], input=input, stdout=stdout, stderr=stderr,
-                          env=env, timeout=60, preexec_fn=_limit(close=close), cwd=REPO)
+    return subprocess.run(
+        [sys.executable, "-m", "dense1x1quiz", *args],
+        input=input,
+        stdout=stdout,
+        stderr=stderr,
+        env=env,
+        timeout=60,
+        preexec_fn=_limit(close=close),
+        cwd=REPO,
+    )
 
 
 # -- 1. a closed or failing standard output ----------------------------------------------------
@@ -72,8 +95,16 @@ def test_with_stderr_closed_too_the_exit_code_is_all(args, tmp_path):
     assert (closed.returncode, failing.returncode) == (1, 1)
 
 
-@pytest.mark.parametrize("args", [("decks", "--json"), ("stats", "--json"), ("validate", DECK),
-                                  ("export", "dense-vs-1x1", "--format", "md", "-o", "-")], ids=" ".join)
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("decks", "--json"),
+        ("stats", "--json"),
+        ("validate", DECK),
+        ("export", "dense-vs-1x1", "--format", "md", "-o", "-"),
+    ],
+    ids=" ".join,
+)
 def test_a_reader_that_went_away_ends_the_command_quietly(args, tmp_path):
     """`quiz … | head`: the pipe's reader is gone before a byte is written; exit 1, stderr silent (no
     `Exception ignored … BrokenPipeError` from Python's own flush at exit)."""
@@ -83,8 +114,11 @@ def test_a_reader_that_went_away_ends_the_command_quietly(args, tmp_path):
         result = _run(args, tmp_path / "home", stdout=write)
     finally:
         os.close(write)
-    status = [line for line in result.stderr.decode().splitlines() if not line.startswith("Wrote ")
-              and not line.startswith("Import it")]  # an export's status lines are stderr's by design
+    status = [
+        line
+        for line in result.stderr.decode().splitlines()
+        if not line.startswith("Wrote ") and not line.startswith("Import it")
+    ]  # an export's status lines are stderr's by design
     assert (result.returncode, status) == (1, [])
 
 
@@ -112,8 +146,10 @@ def test_running_out_of_memory_is_one_line(cli, monkeypatch):
     monkeypatch.setattr(catalog, "find_decks", too_much)
     result = cli("decks")
     assert (result.returncode, result.stdout) == (1, "")
-    assert result.stderr == ("Error: not enough memory for this command (a deck too large for this machine, or a "
-                             "memory limit set too low); close other programs or split the deck, then try again\n")
+    assert result.stderr == (
+        "Error: not enough memory for this command (a deck too large for this machine, or a "
+        "memory limit set too low); close other programs or split the deck, then try again\n"
+    )
 
 
 # -- 2. a path the user cannot reach -------------------------------------------------------------
@@ -136,11 +172,31 @@ def nobody():
         (locked / "x.md").write_text("Q: q?\nA: a\n")
 
         def run(*args: str, home: str = "home") -> subprocess.CompletedProcess:
-            env = {**os.environ, "PYTHONPATH": str(REPO), "DENSE1X1QUIZ_HOME": str(scratch / home),
-                   "DENSE1X1QUIZ_NOW": "2026-11-26T12:00:00Z"}
-            return subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable,
-                                   "-m", "dense1x1quiz", *args], input="q\n", capture_output=True, text=True,
-                                  env=env, timeout=60, cwd=scratch, preexec_fn=_limit())
+            env = {
+                **os.environ,
+                "PYTHONPATH": str(REPO),
+                "DENSE1X1QUIZ_HOME": str(scratch / home),
+                "DENSE1X1QUIZ_NOW": "2026-11-26T12:00:00Z",
+            }
+            return subprocess.run(
+                [
+                    "setpriv",
+                    "--reuid=65534",
+                    "--regid=65534",
+                    "--clear-groups",
+                    sys.executable,
+                    "-m",
+                    "dense1x1quiz",
+                    *args,
+                ],
+                input="q\n",
+                capture_output=True,
+                text=True,
+                env=env,
+                timeout=60,
+                cwd=scratch,
+                preexec_fn=_limit(),
+            )
 
         run.scratch = scratch  # type: ignore[attr-defined]
         yield run
@@ -148,18 +204,24 @@ def nobody():
         shutil.rmtree(scratch)
 
 
-@pytest.mark.parametrize("args, error", [
-    (("export", "dense-vs-1x1", "--format", "csv", "-o", "locked/x.csv"),
-     "cannot write locked/x.csv: Permission denied"),
-    (("export", "dense-vs-1x1", "-o", "locked/sub/x.apkg"), "cannot write locked/sub/x.apkg: Permission denied"),
-    (("import", "notes.md", "-o", "locked/x.yaml"), "cannot write locked/x.yaml: Permission denied"),
-    (("new", "locked/y.yaml"), "cannot write locked/y.yaml: Permission denied"),
-    (("import", "locked/x.md"), "locked/x.md cannot be read: Permission denied"),
-    (("study", "locked/x.yaml"), "locked/x.yaml:1:1: cannot be read: Permission denied"),  # as validate says
-    (("exam", "locked/x.yaml"), "locked/x.yaml:1:1: cannot be read: Permission denied"),  # as validate says
-    (("stats", "locked/x.yaml"), "locked/x.yaml:1:1: cannot be read: Permission denied"),  # as validate says
-    (("export", "locked/x.yaml"), "locked/x.yaml:1:1: cannot be read: Permission denied"),  # as validate says
-], ids=lambda v: " ".join(v) if isinstance(v, tuple) else "")
+@pytest.mark.parametrize(
+    "args, error",
+    [
+        (
+            ("export", "dense-vs-1x1", "--format", "csv", "-o", "locked/x.csv"),
+            "cannot write locked/x.csv: Permission denied",
+        ),
+        (("export", "dense-vs-1x1", "-o", "locked/sub/x.apkg"), "cannot write locked/sub/x.apkg: Permission denied"),
+        (("import", "notes.md", "-o", "locked/x.yaml"), "cannot write locked/x.yaml: Permission denied"),
+        (("new", "locked/y.yaml"), "cannot write locked/y.yaml: Permission denied"),
+        (("import", "locked/x.md"), "locked/x.md cannot be read: Permission denied"),
+        (("study", "locked/x.yaml"), "locked/x.yaml:1:1: cannot be read: Permission denied"),  # as validate says
+        (("exam", "locked/x.yaml"), "locked/x.yaml:1:1: cannot be read: Permission denied"),  # as validate says
+        (("stats", "locked/x.yaml"), "locked/x.yaml:1:1: cannot be read: Permission denied"),  # as validate says
+        (("export", "locked/x.yaml"), "locked/x.yaml:1:1: cannot be read: Permission denied"),  # as validate says
+    ],
+    ids=lambda v: " ".join(v) if isinstance(v, tuple) else "",
+)
 def test_a_path_the_user_cannot_reach_is_named_with_the_reason(nobody, args, error):
     result = nobody(*args)
     assert (result.returncode, result.stderr) == (1, f"Error: {error}\n")
@@ -217,7 +279,10 @@ def test_a_symlink_loop_as_output_is_refused(cli, tmp_path, command):
     notes.write_text("Q: q?\nA: a\n", encoding="utf-8")
     result = _export(cli, one) if command == "export" else cli("import", str(notes), "-o", str(one))
     assert (result.returncode, result.stdout, result.stderr) == (
-        1, "", f"Error: {one} is a symbolic link that leads nowhere (a loop)\n")
+        1,
+        "",
+        f"Error: {one} is a symbolic link that leads nowhere (a loop)\n",
+    )
     assert os.readlink(one) == two.name and os.readlink(two) == one.name
 
 
@@ -227,12 +292,21 @@ def test_a_symlink_to_a_fifo_is_refused(cli, tmp_path):
     link.symlink_to(fifo)
     result = _export(cli, link)
     assert (result.returncode, result.stderr) == (
-        1, f"Error: {link} is a named pipe (FIFO), not a file; not writing to it{HINT}\n")
+        1,
+        f"Error: {link} is a named pipe (FIFO), not a file; not writing to it{HINT}\n",
+    )
     assert link.is_symlink() and stat.S_ISFIFO(fifo.stat().st_mode)
 
 
-@pytest.mark.parametrize("target, words", [("/proc/self/fd/2", "standard error"), ("/dev/stderr", "standard error"),
-                                           ("/dev/fd/0", "standard input"), ("/proc/self/fd/7", "file descriptor 7")])
+@pytest.mark.parametrize(
+    "target, words",
+    [
+        ("/proc/self/fd/2", "standard error"),
+        ("/dev/stderr", "standard error"),
+        ("/dev/fd/0", "standard input"),
+        ("/proc/self/fd/7", "file descriptor 7"),
+    ],
+)
 def test_a_symlink_to_an_open_file_of_the_program_is_refused(cli, tmp_path, target, words):
     """A link (our own, in tmp_path: never the real /dev/stderr) to one of the process's open files: its
     target is a terminal, a pipe or some file of the caller's, never an output to replace."""
@@ -240,7 +314,9 @@ def test_a_symlink_to_an_open_file_of_the_program_is_refused(cli, tmp_path, targ
     link.symlink_to(target)
     result = _export(cli, link)
     assert (result.returncode, result.stderr) == (
-        1, f"Error: {link} is {words} of this program, not a file; not writing to it{HINT}\n")
+        1,
+        f"Error: {link} is {words} of this program, not a file; not writing to it{HINT}\n",
+    )
     assert link.is_symlink() and os.readlink(link) == target
 
 

@@ -54,17 +54,18 @@ def test_validate_devices_folders_and_an_oversized_file(tmp_path):
         f.truncate(17 * 2**20)  # sparse: 17 MiB without writing them
     result = run_quiz("validate", str(folder), str(big), "/dev/zero", "/dev/urandom", **LIMITS)
     assert result.returncode == 1
-    assert result.stderr.splitlines() == [f"{folder}:1:1: is a folder, not a deck",
-                                          f"{big}:1:1: is larger than a deck may be (16 MiB)",
-                                          "/dev/zero:1:1: is a character device, not a deck",
-                                          "/dev/urandom:1:1: is a character device, not a deck"]
+    assert result.stderr.splitlines() == [
+        f"{folder}:1:1: is a folder, not a deck",
+        f"{big}:1:1: is larger than a deck may be (16 MiB)",
+        "/dev/zero:1:1: is a character device, not a deck",
+        "/dev/urandom:1:1: is a character device, not a deck",
+    ]
 
 
 @pytest.mark.parametrize("command", ["study", "exam", "stats", "export"])
 def test_every_command_taking_a_deck_path_refuses_a_fifo(fifo, command):
     result = run_quiz(command, str(fifo), input="q\n", **LIMITS)
-    assert (result.returncode, one_line(result.stderr)) == (
-        1, f"Error: {fifo}:1:1: is a named pipe (FIFO), not a deck")
+    assert (result.returncode, one_line(result.stderr)) == (1, f"Error: {fifo}:1:1: is a named pipe (FIFO), not a deck")
 
 
 def test_a_folder_or_a_device_given_as_a_deck(tmp_path):
@@ -73,14 +74,18 @@ def test_a_folder_or_a_device_given_as_a_deck(tmp_path):
     result = run_quiz("study", str(folder), input="q\n", **LIMITS)
     assert (result.returncode, one_line(result.stderr)) == (1, f"Error: {folder}:1:1: is a folder, not a deck")
     result = run_quiz("stats", "/dev/zero", **LIMITS)
-    assert (result.returncode, one_line(result.stderr)) == (1, "Error: /dev/zero:1:1: is a character device, "
-                                                               "not a deck")
+    assert (result.returncode, one_line(result.stderr)) == (
+        1,
+        "Error: /dev/zero:1:1: is a character device, not a deck",
+    )
     plain = tmp_path / "plain"
     plain.mkdir()
     result = run_quiz("study", str(plain), input="q\n", **LIMITS)
     assert result.returncode == 2
-    assert one_line(result.stderr) == (f"Error: no deck named '{plain}' (decks: 1x1-in-practice, dense-vs-1x1; "
-                                       f"or give a path to a .yaml file; {plain} is a folder)")
+    assert one_line(result.stderr) == (
+        f"Error: no deck named '{plain}' (decks: 1x1-in-practice, dense-vs-1x1; "
+        f"or give a path to a .yaml file; {plain} is a folder)"
+    )
 
 
 def test_an_oversized_deck_is_refused_by_study(tmp_path):
@@ -88,8 +93,10 @@ def test_an_oversized_deck_is_refused_by_study(tmp_path):
     with open(big, "wb") as f:
         f.truncate(17 * 2**20)
     result = run_in_process("study", str(big), input="q\n", **LIMITS)
-    assert (result.returncode, one_line(result.stderr)) == (1, f"Error: {big}:1:1: is larger than a deck may be "
-                                                               "(16 MiB)")
+    assert (result.returncode, one_line(result.stderr)) == (
+        1,
+        f"Error: {big}:1:1: is larger than a deck may be (16 MiB)",
+    )
 
 
 def test_a_fifo_in_the_user_deck_folder_is_listed_as_broken_and_skipped(isolated_home):
@@ -98,8 +105,20 @@ def test_a_fifo_in_the_user_deck_folder_is_listed_as_broken_and_skipped(isolated
     os.mkfifo(folder / "x.yaml")
     listed = run_quiz("decks", **LIMITS)
     assert listed.returncode == 0
-    assert listed.stdout.splitlines()[-1].split() == ["x.yaml", "–", "broken:", "is", "a", "named", "pipe",
-                                                      "(FIFO),", "not", "a", "deck", "user"]
+    assert listed.stdout.splitlines()[-1].split() == [
+        "x.yaml",
+        "–",
+        "broken:",
+        "is",
+        "a",
+        "named",
+        "pipe",
+        "(FIFO),",
+        "not",
+        "a",
+        "deck",
+        "user",
+    ]
     as_json = run_quiz("decks", "--json", **LIMITS)
     assert f'"error": "{folder / "x.yaml"}:1:1: is a named pipe (FIFO), not a deck"' in as_json.stdout
     studied = run_quiz("study", "--mode", "flip", input="q\n", **LIMITS)  # every usable deck; the FIFO is skipped
@@ -113,13 +132,25 @@ def test_a_folder_named_like_a_deck_in_the_user_deck_folder_is_listed_as_broken_
     (folder / "x.yaml").mkdir(parents=True)
     listed = run_in_process("decks", **LIMITS)
     assert listed.returncode == 0
-    assert listed.stdout.splitlines()[-1].split() == ["x.yaml", "–", "broken:", "is", "a", "folder,", "not", "a",
-                                                      "deck", "user"]
+    assert listed.stdout.splitlines()[-1].split() == [
+        "x.yaml",
+        "–",
+        "broken:",
+        "is",
+        "a",
+        "folder,",
+        "not",
+        "a",
+        "deck",
+        "user",
+    ]
     as_json = run_in_process("decks", "--json", **LIMITS)
     assert f'"error": "{folder / "x.yaml"}:1:1: is a folder, not a deck"' in as_json.stdout
     studied = run_in_process("study", "--mode", "flip", input="q\n", **LIMITS)
     assert (studied.returncode, studied.stderr) == (
-        0, f"Warning: skipped 1 broken deck (`quiz decks` says why): {folder / 'x.yaml'}\n")
+        0,
+        f"Warning: skipped 1 broken deck (`quiz decks` says why): {folder / 'x.yaml'}\n",
+    )
 
 
 @pytest.mark.parametrize("command", [["study"], ["exam"], ["stats"], ["export"], ["validate"]])
@@ -135,11 +166,15 @@ def test_a_symlink_loop_named_as_a_deck_says_what_validate_says(tmp_path, comman
 
 def test_import_refuses_a_fifo_a_folder_and_a_device(tmp_path, fifo):
     result = run_quiz("import", str(fifo), **LIMITS)
-    assert (result.returncode, one_line(result.stderr)) == (1, f"Error: {fifo} is a named pipe (FIFO), "
-                                                               "not a notes file")
+    assert (result.returncode, one_line(result.stderr)) == (
+        1,
+        f"Error: {fifo} is a named pipe (FIFO), not a notes file",
+    )
     result = run_quiz("import", "/dev/zero", **LIMITS)
-    assert (result.returncode, one_line(result.stderr)) == (1, "Error: /dev/zero is a character device, "
-                                                               "not a notes file")
+    assert (result.returncode, one_line(result.stderr)) == (
+        1,
+        "Error: /dev/zero is a character device, not a notes file",
+    )
     result = run_quiz("import", str(tmp_path), **LIMITS)
     assert (result.returncode, one_line(result.stderr)) == (1, f"Error: {tmp_path} is a folder, not a notes file")
 
@@ -151,12 +186,16 @@ def test_import_refuses_to_write_onto_a_fifo_or_to_stdout(tmp_path, fifo):
     notes = tmp_path / "n.md"
     notes.write_text("Q: a?\nA: b\n")
     result = run_quiz("import", str(notes), "-o", str(fifo), **LIMITS)
-    assert (result.returncode, one_line(result.stderr)) == (1, f"Error: {fifo} is a named pipe (FIFO), not a file; "
-                                                               "not writing to it")
+    assert (result.returncode, one_line(result.stderr)) == (
+        1,
+        f"Error: {fifo} is a named pipe (FIFO), not a file; not writing to it",
+    )
     for name in ("-", "/dev/stdout"):
         result = run_quiz("import", str(notes), "-o", name, **LIMITS)
         assert (result.returncode, one_line(result.stderr)) == (
-            2, "Error: quiz import writes a deck file, not standard output; give a file name with -o")
+            2,
+            "Error: quiz import writes a deck file, not standard output; give a file name with -o",
+        )
     assert not Path("-").exists()
 
 
@@ -165,15 +204,19 @@ def test_import_refuses_to_write_onto_a_fifo_or_to_stdout(tmp_path, fifo):
 def test_export_refuses_a_device(deck, device, fmt):
     result = run_in_process("export", str(deck), "--format", fmt, "-o", device, **LIMITS)
     assert (result.returncode, result.stdout) == (1, "")
-    assert one_line(result.stderr) == (f"Error: {device} is a character device, not a file; not writing to it "
-                                       "(give a file name with -o, or -o - for standard output)")
+    assert one_line(result.stderr) == (
+        f"Error: {device} is a character device, not a file; not writing to it "
+        "(give a file name with -o, or -o - for standard output)"
+    )
 
 
 def test_export_refuses_a_fifo_without_opening_it(deck, fifo):
     result = run_quiz("export", str(deck), "--format", "md", "-o", str(fifo), **LIMITS)
     assert (result.returncode, one_line(result.stderr)) == (
-        1, f"Error: {fifo} is a named pipe (FIFO), not a file; not writing to it "
-           "(give a file name with -o, or -o - for standard output)")
+        1,
+        f"Error: {fifo} is a named pipe (FIFO), not a file; not writing to it "
+        "(give a file name with -o, or -o - for standard output)",
+    )
 
 
 @pytest.mark.parametrize("fmt", ["csv", "md", "apkg"])
@@ -181,8 +224,17 @@ def test_export_refuses_a_fifo_without_opening_it(deck, fifo):
 def test_export_to_stdout_writes_exactly_the_file(tmp_path, deck, fmt, name):
     as_file = tmp_path / f"tiny.{fmt}"
     assert run_in_process("export", str(deck), "--format", fmt, "-o", str(as_file), **LIMITS).returncode == 0
-    result = run_in_process("export", str(deck), "--format", fmt, "-o", name, text=False, env={"DENSE1X1QUIZ_NOW":
-                      "2025-01-01T00:00:00Z"}, **LIMITS)
+    result = run_in_process(
+        "export",
+        str(deck),
+        "--format",
+        fmt,
+        "-o",
+        name,
+        text=False,
+        env={"DENSE1X1QUIZ_NOW": "2025-01-01T00:00:00Z"},
+        **LIMITS,
+    )
     assert result.returncode == 0, result.stderr
     if fmt == "apkg":  # the package's timestamp is the clock's: compare what it holds
         import zipfile
@@ -193,8 +245,10 @@ def test_export_to_stdout_writes_exactly_the_file(tmp_path, deck, fmt, name):
         assert result.stdout == as_file.read_bytes()
     what = "1 card and table" if fmt == "md" else "1 Anki note"
     assert result.stderr.decode().splitlines()[0] == (
-        f"Wrote {what.replace('card and table', 'cards and tables')} to standard output." if fmt == "md"
-        else f"Wrote {what} to standard output.")
+        f"Wrote {what.replace('card and table', 'cards and tables')} to standard output."
+        if fmt == "md"
+        else f"Wrote {what} to standard output."
+    )
 
 
 def test_export_apkg_to_a_terminal_is_refused(deck):
@@ -248,8 +302,9 @@ def test_export_apkg_with_a_full_tmpdir(small_tmpfs, tmp_path):
     assert list(small_tmpfs.iterdir()) == []
     result = run_quiz("export", "dense-vs-1x1", "-o", "-", env=env, text=False, **LIMITS)
     assert (result.returncode, result.stdout) == (1, b"")
-    assert one_line(result.stderr.decode()) == ("Error: cannot write the export: no space left in the temporary "
-                                                f"folder TMPDIR={small_tmpfs}")
+    assert one_line(result.stderr.decode()) == (
+        f"Error: cannot write the export: no space left in the temporary folder TMPDIR={small_tmpfs}"
+    )
     assert list(small_tmpfs.iterdir()) == []
 
 
@@ -268,11 +323,18 @@ def test_export_apkg_over_a_file_size_limit_leaves_nothing(tmp_path):
     out.mkdir()
     temporary = tmp_path / "tmp"
     temporary.mkdir()
-    result = subprocess.run([sys.executable, "-m", "dense1x1quiz", "export", "dense-vs-1x1", "-o",
-                             str(out / "deck.apkg")], capture_output=True, text=True, timeout=30,
-                            env={**os.environ, "TMPDIR": str(temporary)}, preexec_fn=limit_file_size)
-    assert (result.returncode, one_line(result.stderr)) == (1, f"Error: cannot write {out / 'deck.apkg'}: "
-                                                               "disk I/O error")
+    result = subprocess.run(
+        [sys.executable, "-m", "dense1x1quiz", "export", "dense-vs-1x1", "-o", str(out / "deck.apkg")],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={**os.environ, "TMPDIR": str(temporary)},
+        preexec_fn=limit_file_size,
+    )
+    assert (result.returncode, one_line(result.stderr)) == (
+        1,
+        f"Error: cannot write {out / 'deck.apkg'}: disk I/O error",
+    )
     assert list(out.iterdir()) == [] and list(temporary.iterdir()) == []
 
 

@@ -90,7 +90,9 @@ def test_a_fifo_at_the_journal_of_a_database_not_made_yet_is_refused_and_nothing
     os.mkfifo(isolated_home / f"{DB_NAME}-journal")
     result = run_quiz("stats", **LIMITS)
     assert (result.returncode, one_line(result.stderr)) == (
-        1, f"Error: {isolated_home / DB_NAME}-journal is a named pipe (FIFO), not a file SQLite can use; move it away")
+        1,
+        f"Error: {isolated_home / DB_NAME}-journal is a named pipe (FIFO), not a file SQLite can use; move it away",
+    )
     assert not (isolated_home / DB_NAME).exists()
 
 
@@ -99,7 +101,10 @@ def test_a_folder_at_the_write_ahead_log_is_named_not_called_a_disk_error(isolat
     (isolated_home / f"{DB_NAME}-wal").mkdir()
     result = cli("stats", **LIMITS)
     assert (result.returncode, result.stdout, result.stderr) == (
-        1, "", f"Error: {isolated_home / DB_NAME}-wal is a folder, not a file SQLite can use; move it away\n")
+        1,
+        "",
+        f"Error: {isolated_home / DB_NAME}-wal is a folder, not a file SQLite can use; move it away\n",
+    )
 
 
 def test_what_is_not_a_file_in_the_backup_folder_is_no_backup(isolated_home, cli):
@@ -141,9 +146,11 @@ def test_an_impossible_stored_state_is_named_damage_not_an_internal_error(isolat
         result = cli(*command, input="show\n3\nq\n", **LIMITS)
         backup = list_backups(isolated_home)[0]  # the first run's daily backup: the values are no SQLite damage
         assert (result.returncode, result.stdout) == (1, ""), command
-        assert result.stderr == (f"Error: the review database {isolated_home / DB_NAME} is damaged ({problem}); it "
-                                 "was left untouched. Move it away to start afresh, or restore a backup: the newest "
-                                 f"backup is {backup}\n"), command
+        assert result.stderr == (
+            f"Error: the review database {isolated_home / DB_NAME} is damaged ({problem}); it "
+            "was left untouched. Move it away to start afresh, or restore a backup: the newest "
+            f"backup is {backup}\n"
+        ), command
     assert _reviews(isolated_home) == [("tiny", "a", 3)]  # nothing written
 
 
@@ -157,12 +164,37 @@ def test_a_state_damaged_under_a_running_session_stops_its_next_answer(isolated_
     assert _reviews(isolated_home) == [("tiny", "a", 3)]
 
 
-VALUES = [None, 0, -1, 3, 2**62, 0.0, -5.0, 0.5, 1.0, 5.0, 10.0, 10.5, float("inf"), float("nan"), "new",
-          "learning", "review", "bogus", "", b"\x00"]
+VALUES = [
+    None,
+    0,
+    -1,
+    3,
+    2**62,
+    0.0,
+    -5.0,
+    0.5,
+    1.0,
+    5.0,
+    10.0,
+    10.5,
+    float("inf"),
+    float("nan"),
+    "new",
+    "learning",
+    "review",
+    "bogus",
+    "",
+    b"\x00",
+]
 
 
-@given(st.tuples(st.sampled_from(["tiny", b"tiny", None]), st.sampled_from(["a", 7]),
-                 *[st.sampled_from(VALUES) for _ in range(8)]))
+@given(
+    st.tuples(
+        st.sampled_from(["tiny", b"tiny", None]),
+        st.sampled_from(["a", 7]),
+        *[st.sampled_from(VALUES) for _ in range(8)],
+    )
+)
 def test_the_quick_row_check_agrees_with_the_one_that_explains(row):
     """Every stored state row is checked by the inline `_state_row_ok` (it must stay cheap); the words
     come from the field rules of `_state_row_problem`. The two must say the same of any row."""
@@ -172,8 +204,9 @@ def test_the_quick_row_check_agrees_with_the_one_that_explains(row):
 def test_every_state_the_program_writes_passes_the_check(isolated_home):
     with Store.open(isolated_home) as store:
         for i, rating in enumerate([1, 1, 3, 4, 2, 1, 3, 3, 4, 1, 2, 3] * 3):
-            store.record_review(("tiny", "a"), rating, NOW + timedelta(hours=7 * i), mode="flip",
-                                scheduler=make_scheduler())
+            store.record_review(
+                ("tiny", "a"), rating, NOW + timedelta(hours=7 * i), mode="flip", scheduler=make_scheduler()
+            )
         rows = store.state_rows()
         assert rows and all(store_module._state_row_ok(row) for row in rows)
 
@@ -186,8 +219,10 @@ def test_a_bad_retention_setting_is_refused_before_any_card_is_shown(isolated_ho
     _sql(isolated_home, "INSERT OR REPLACE INTO settings VALUES ('retention', 'NaN')")
     result = cli("study", str(deck), "--mode", "flip", input="show\n3\nq\n", **LIMITS)
     assert (result.returncode, result.stdout, result.stderr) == (
-        1, "", f"Error: the setting 'retention' in {isolated_home / DB_NAME} must be a number from 0.7 to 0.99, "
-               "not nan\n")
+        1,
+        "",
+        f"Error: the setting 'retention' in {isolated_home / DB_NAME} must be a number from 0.7 to 0.99, not nan\n",
+    )
     assert _reviews(isolated_home) == []
     # --retention replaces it, as it always did
     result = cli("study", str(deck), "--mode", "flip", "--retention", "0.85", input="show\n3\nq\n", **LIMITS)

@@ -22,7 +22,7 @@ KEYS = "id, tags, source, demo, front, back, reverse, answer, accept, explain, o
 ID_RULE = "(letters, digits, '.', '_', '-'; at most 80)"
 
 # Every value is written with YAML double-quoted escapes: YAML refuses most controls written raw.
-HOSTILE_DECK = r'''deck: "bad\e]52;c;aGk=\a"
+HOSTILE_DECK = r"""deck: "bad\e]52;c;aGk=\a"
 title: T
 cards:
   - id: "c1\e[2J"
@@ -34,7 +34,7 @@ cards:
     back: A
     "k\x9b\u202e": 1
     demo: "sh\nap\e]0;title\aes"
-'''
+"""
 
 
 def hostile_problems(path: Path | str) -> list[str]:
@@ -51,8 +51,11 @@ def hostile_problems(path: Path | str) -> list[str]:
 def acting(text: str) -> list[str]:
     """The characters of `text` that could act on a terminal: C0 controls but the newline, DEL, C1
     controls, format characters (bidi overrides and isolates), line separators, lone surrogates."""
-    return [c for c in text if (ord(c) < 0x20 and c != "\n") or 0x7F <= ord(c) < 0xA0
-            or unicodedata.category(c) in ("Cf", "Cs", "Zl", "Zp")]
+    return [
+        c
+        for c in text
+        if (ord(c) < 0x20 and c != "\n") or 0x7F <= ord(c) < 0xA0 or unicodedata.category(c) in ("Cf", "Cs", "Zl", "Zp")
+    ]
 
 
 def assert_inert(result) -> tuple[str, str]:
@@ -145,8 +148,10 @@ def test_an_unknown_deck_name(cli):
     result = cli("stats", "no\x1b[2J\n\u202e", text=False, **LIMITS)
     out, err = assert_inert(result)
     assert (result.returncode, out) == (2, "")
-    assert err == ("Error: no deck named 'no␛[2J␊<U+202E>' (decks: 1x1-in-practice, dense-vs-1x1; "
-                   "or give a path to a .yaml file)\n")
+    assert err == (
+        "Error: no deck named 'no␛[2J␊<U+202E>' (decks: 1x1-in-practice, dense-vs-1x1; "
+        "or give a path to a .yaml file)\n"
+    )
 
 
 def test_an_exam_tag_that_no_question_has(cli):
@@ -171,35 +176,67 @@ def test_new_with_a_file_name_that_holds_controls_and_bytes_that_are_not_utf8(tm
     out, err = assert_inert(result)
     shown = f"{tmp_path}/n␛]0;t␇<U+DC9B>.yaml"
     assert (result.returncode, err) == (0, "")
-    assert out == (f"Wrote {shown}: an example deck with every card kind.\n"
-                   f"Edit it, check it with `quiz validate {shown}`, study it with `quiz study {shown}`.\n")
+    assert out == (
+        f"Wrote {shown}: an example deck with every card kind.\n"
+        f"Edit it, check it with `quiz validate {shown}`, study it with `quiz study {shown}`.\n"
+    )
     written = bytes(tmp_path) + b"/" + name + b".yaml"
     assert cli("validate", written).stdout == "1 deck OK: 17 cards\n"  # the deck holds only UTF-8
-    assert b"title: \"N\\x1b]0;t\\x07\xef\xbf\xbd\"\n" in Path(written.decode("utf-8", "surrogateescape")).read_bytes()
+    assert b'title: "N\\x1b]0;t\\x07\xef\xbf\xbd"\n' in Path(written.decode("utf-8", "surrogateescape")).read_bytes()
 
 
 USAGE = "Usage: python -m dense1x1quiz {usage}\nTry 'python -m dense1x1quiz {command}-h' for help.\n\nError: {error}\n"
 
 
-@pytest.mark.parametrize(("args", "usage", "command", "error"), [
-    (["study", "--mode", "\x1b]0;x\x07\u202e"], "study [OPTIONS] [DECK]", "study ",
-     "Invalid value for '--mode': '\\x1b]0;x\\x07\\u202e' is not one of 'auto', 'flip', 'type', 'choice'."),
-    (["study", "--new", "\x1b[2J\u2066"], "study [OPTIONS] [DECK]", "study ",
-     "Invalid value for '--new': '\\x1b[2J\\u2066' is not a valid int range."),
-    (["stats", "--z\x1b[2J\u202e"], "stats [OPTIONS] [DECK]", "stats ", "No such option: --z\\x1b[2J<U+202E>"),
-    (["st\x1b[2J\u202eudy"], "[OPTIONS] COMMAND [ARGS]...", "",
-     "No such command 'st\\x1b[2J\\u202eudy'. Did you mean 'study'?"),
-    (["export", "a", "b\u202e\x9b"], "export [OPTIONS] {DECK}", "export ",
-     "Got unexpected extra argument(s) (b<U+202E>\\x9b)"),
-])
+@pytest.mark.parametrize(
+    ("args", "usage", "command", "error"),
+    [
+        (
+            ["study", "--mode", "\x1b]0;x\x07\u202e"],
+            "study [OPTIONS] [DECK]",
+            "study ",
+            "Invalid value for '--mode': '\\x1b]0;x\\x07\\u202e' is not one of 'auto', 'flip', 'type', 'choice'.",
+        ),
+        (
+            ["study", "--new", "\x1b[2J\u2066"],
+            "study [OPTIONS] [DECK]",
+            "study ",
+            "Invalid value for '--new': '\\x1b[2J\\u2066' is not a valid int range.",
+        ),
+        (["stats", "--z\x1b[2J\u202e"], "stats [OPTIONS] [DECK]", "stats ", "No such option: --z\\x1b[2J<U+202E>"),
+        (
+            ["st\x1b[2J\u202eudy"],
+            "[OPTIONS] COMMAND [ARGS]...",
+            "",
+            "No such command 'st\\x1b[2J\\u202eudy'. Did you mean 'study'?",
+        ),
+        (
+            ["export", "a", "b\u202e\x9b"],
+            "export [OPTIONS] {DECK}",
+            "export ",
+            "Got unexpected extra argument(s) (b<U+202E>\\x9b)",
+        ),
+    ],
+)
 def test_usage_errors_keep_clicks_text_with_controls_visible(args, usage, command, error, cli):
     result = cli(*args, text=False, **LIMITS)
     assert assert_inert(result) == ("", USAGE.format(usage=usage, command=command, error=error))
     assert result.returncode == 2
 
 
-@pytest.mark.parametrize("args", [[], ["nope"], ["-x"], ["stats", "--jsn"], ["study", "--mode", "zz"],
-                                  ["exam", "-n", "0"], ["--help"], ["demo", "--help"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["nope"],
+        ["-x"],
+        ["stats", "--jsn"],
+        ["study", "--mode", "zz"],
+        ["exam", "-n", "0"],
+        ["--help"],
+        ["demo", "--help"],
+    ],
+)
 def test_ordinary_usage_errors_and_help_read_as_typer_prints_them(args, capsys, cli):
     import typer.main
 
@@ -215,12 +252,42 @@ def test_ordinary_usage_errors_and_help_read_as_typer_prints_them(args, capsys, 
 # -- the property: whatever the text and wherever it goes, nothing acts on the terminal ---------
 
 # Heavy in what acts on a terminal (ESC, BEL, C1, CR, LF, US, NUL, bidi), with some ordinary letters.
-ALPHABET = st.sampled_from(["\x1b", "\x07", "\x9b", "\x9d", "\x85", "\r", "\n", "\x1f", "\x00", "\t", "\x7f",
-                            "\u202e", "\u2066", "\u2028", "\u200f", "[", "]", "2J", ";", "'", '"', "`", ":",
-                            " ", "a", "é", "×", "-"])
+ALPHABET = st.sampled_from(
+    [
+        "\x1b",
+        "\x07",
+        "\x9b",
+        "\x9d",
+        "\x85",
+        "\r",
+        "\n",
+        "\x1f",
+        "\x00",
+        "\t",
+        "\x7f",
+        "\u202e",
+        "\u2066",
+        "\u2028",
+        "\u200f",
+        "[",
+        "]",
+        "2J",
+        ";",
+        "'",
+        '"',
+        "`",
+        ":",
+        " ",
+        "a",
+        "é",
+        "×",
+        "-",
+    ]
+)
 HOSTILE = st.sampled_from(["\x1b", "\x07", "\x9b", "\x85", "\r", "\n", "\x1f", "\x00", "\u202e", "\u2066"])
 hostile_text = st.tuples(st.lists(ALPHABET, max_size=8), HOSTILE, st.lists(ALPHABET, max_size=8)).map(
-    lambda parts: "".join(parts[0]) + parts[1] + "".join(parts[2]))
+    lambda parts: "".join(parts[0]) + parts[1] + "".join(parts[2])
+)
 
 
 def yaml_quoted(text: str) -> str:
@@ -233,14 +300,15 @@ def deck_with(slot: str, text: str) -> str:
     """A deck whose `slot` holds `text`; every such deck is broken (each slot's value is refused)."""
     value = yaml_quoted(text)
     deck_id = value if slot == "deck id" else "d"
-    card = {"card id": f"{{id: {value}, front: x, back: y}}",
-            "tag": f"{{id: a, front: x, back: y, tags: [{value}]}}",
-            "unknown key": f"{{id: a, front: x, back: y, {value}: 1}}",
-            "demo name": f"{{id: a, front: x, back: y, demo: {value}}}",
-            "answer": f"{{id: a, front: x, options: [p, q], answer: {value}}}",
-            "deck id": "{id: a, front: x, back: y}",
-            "file name": "{id: a, front: x, back: y, zz: 1}",  # the message quotes the path
-            }[slot]
+    card = {
+        "card id": f"{{id: {value}, front: x, back: y}}",
+        "tag": f"{{id: a, front: x, back: y, tags: [{value}]}}",
+        "unknown key": f"{{id: a, front: x, back: y, {value}: 1}}",
+        "demo name": f"{{id: a, front: x, back: y, demo: {value}}}",
+        "answer": f"{{id: a, front: x, options: [p, q], answer: {value}}}",
+        "deck id": "{id: a, front: x, back: y}",
+        "file name": "{id: a, front: x, back: y, zz: 1}",  # the message quotes the path
+    }[slot]
     return f"deck: {deck_id}\ntitle: T\ncards:\n  - {card}\n"
 
 
@@ -266,12 +334,14 @@ PROPERTY = settings(max_examples=100, deadline=None, suppress_health_check=[Heal
 
 
 @PROPERTY
-@given(slot=st.sampled_from(["deck id", "card id", "tag", "unknown key", "demo name", "answer", "file name"]),
-       text=hostile_text,
-       command=st.sampled_from([["validate"], ["study"], ["exam"], ["stats"], ["export"], ["decks"],
-                                ["decks", "--json"]]))
-def test_property_deck_text_never_reaches_the_terminal(slot, text, command, tmp_path, isolated_home, capsys,
-                                                       monkeypatch):
+@given(
+    slot=st.sampled_from(["deck id", "card id", "tag", "unknown key", "demo name", "answer", "file name"]),
+    text=hostile_text,
+    command=st.sampled_from([["validate"], ["study"], ["exam"], ["stats"], ["export"], ["decks"], ["decks", "--json"]]),
+)
+def test_property_deck_text_never_reaches_the_terminal(
+    slot, text, command, tmp_path, isolated_home, capsys, monkeypatch
+):
     folder = isolated_home / "decks" if command[0] == "decks" else tmp_path / "given"
     for old in folder.glob("*.yaml") if folder.is_dir() else []:
         old.unlink()
@@ -289,11 +359,25 @@ def test_property_deck_text_never_reaches_the_terminal(slot, text, command, tmp_
 
 
 @PROPERTY
-@given(text=hostile_text, where=st.sampled_from([
-    ["demo", "{}"], ["study", "--mode", "{}"], ["stats", "{}"], ["export", "{}"], ["{}"], ["stats", "--{}"],
-    ["exam", "--tag", "{}"], ["import", "{}"], ["study", "--limit", "{}"], ["exam", "--seed", "{}"],
-    ["validate", "--{}"], ["decks", "{}"],
-]))
+@given(
+    text=hostile_text,
+    where=st.sampled_from(
+        [
+            ["demo", "{}"],
+            ["study", "--mode", "{}"],
+            ["stats", "{}"],
+            ["export", "{}"],
+            ["{}"],
+            ["stats", "--{}"],
+            ["exam", "--tag", "{}"],
+            ["import", "{}"],
+            ["study", "--limit", "{}"],
+            ["exam", "--seed", "{}"],
+            ["validate", "--{}"],
+            ["decks", "{}"],
+        ]
+    ),
+)
 def test_property_command_line_text_never_reaches_the_terminal(text, where, capsys, monkeypatch):
     text = text.replace("\x00", "\x01")  # a command line cannot hold NUL: argv entries are C strings
     args = [part.replace("{}", text) for part in where]

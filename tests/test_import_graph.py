@@ -43,7 +43,7 @@ def imports_of(name: str, path: Path, is_package: bool, known: set[str]) -> set[
             named.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             if node.level:  # relative: `from . import x`, `from ..model import Card`
-                base = package.split(".")[:len(package.split(".")) - node.level + 1]
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
                 source = ".".join(base + ([node.module] if node.module else []))
             else:
                 source = node.module or ""
@@ -68,8 +68,13 @@ def is_core(name: str, top: str) -> bool:
 
 def core_to_ui(graph: dict[str, set[str]], top: str) -> list[str]:
     """`core → ui-or-cli` for every core module importing a screen (or the CLI, which imports them)."""
-    return sorted(f"{name} → {target}" for name, targets in graph.items() if is_core(name, top)
-                  for target in targets if not is_core(target, top))
+    return sorted(
+        f"{name} → {target}"
+        for name, targets in graph.items()
+        if is_core(name, top)
+        for target in targets
+        if not is_core(target, top)
+    )
 
 
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -84,7 +89,7 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
         path.append(name)
         for target in sorted(graph[name]):
             if state.get(target) == 1:
-                found.append(path[path.index(target):] + [target])
+                found.append(path[path.index(target) :] + [target])
             elif target not in state:
                 visit(target)
         path.pop()
@@ -130,24 +135,27 @@ def write(root: Path, files: dict[str, str]) -> None:
 def test_the_walk_sees_every_kind_of_import(tmp_path):
     """The control: lazy, relative, type-only and `from package import module` imports are all seen,
     and the checks fail on them with the path of the cycle."""
-    write(tmp_path, {
-        "pkg/__init__.py": "",
-        "pkg/ui/__init__.py": "",
-        "pkg/ui/screen.py": "from pkg.core import helper\n",
-        "pkg/core.py": """\
+    write(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/ui/__init__.py": "",
+            "pkg/ui/screen.py": "from pkg.core import helper\n",
+            "pkg/core.py": """\
             def helper():
                 from pkg.ui import screen  # a lazy import, and `from package import module`
                 return screen
             """,
-        "pkg/a.py": "from . import b\n",
-        "pkg/b.py": """\
+            "pkg/a.py": "from . import b\n",
+            "pkg/b.py": """\
             from typing import TYPE_CHECKING
             if TYPE_CHECKING:
                 from .c import C
             """,
-        "pkg/c.py": "import pkg.a as a\n",
-        "pkg/cli.py": "import pkg.ui.screen\n",
-    })
+            "pkg/c.py": "import pkg.a as a\n",
+            "pkg/cli.py": "import pkg.ui.screen\n",
+        },
+    )
     graph = import_graph(tmp_path / "pkg")
     assert graph["pkg.core"] == {"pkg", "pkg.ui", "pkg.ui.screen"}
     assert graph["pkg.a"] == {"pkg", "pkg.b"} and graph["pkg.b"] == {"pkg", "pkg.c"}

@@ -33,7 +33,8 @@ def test_a_hand_written_deck_starting_with_the_old_comment_is_not_replaced_witho
         f"Error: {deck} has no `imported:` mark (decks from an older `quiz import` have only a comment, which a "
         "hand-written deck may carry too); importing into it would replace its cards (10 cards; 10 not in the "
         "new import: card-0, card-1, card-2, card-3, card-4 and 5 more). Use -o to write somewhere else, or "
-        "--force to replace it")
+        "--force to replace it"
+    )
     assert deck.read_text(encoding="utf-8") == hand_written
 
 
@@ -41,8 +42,10 @@ def test_an_import_edited_since_is_not_replaced_without_force_and_the_refusal_sa
     notes, deck = tmp_path / "notes.md", tmp_path / "deck.yaml"
     notes.write_text(NOTES + "\nQ: Who used it first?\nA: Network in Network.\n", encoding="utf-8")
     assert run_in_process("import", str(notes), "-o", str(deck), **LIMITS).returncode == 0
-    edited = deck.read_text(encoding="utf-8").replace("back: No.", "back: No, never.") + \
-        "  - {id: my-own, front: Added by hand, back: here}\n"
+    edited = (
+        deck.read_text(encoding="utf-8").replace("back: No.", "back: No, never.")
+        + "  - {id: my-own, front: Added by hand, back: here}\n"
+    )
     deck.write_text(edited, encoding="utf-8")
     notes.write_text(NOTES.replace("Q: What is", "Q: What exactly is"), encoding="utf-8")
 
@@ -51,7 +54,8 @@ def test_an_import_edited_since_is_not_replaced_without_force_and_the_refusal_sa
     assert one_line(result.stderr) == (
         f"Error: {deck} was edited after `quiz import` wrote it; importing again would replace it (4 cards; "
         "2 not in the new import: who-used-it-first, my-own; 2 changed by it: what-is-a-1x1-conv, "
-        "does-it-change-hw). Use -o to write somewhere else, or --force to replace it")
+        "does-it-change-hw). Use -o to write somewhere else, or --force to replace it"
+    )
     assert deck.read_text(encoding="utf-8") == edited
 
     forced = run_in_process("import", str(notes), "-o", str(deck), "--force", **LIMITS)
@@ -86,13 +90,19 @@ def test_the_mark_holds_the_hash_of_everything_else_in_the_file():
     assert mark_state(marked + copied) == "edited"  # two marks
 
 
-@pytest.mark.parametrize(("mark_line", "message"), [
-    ("imported: notes.md", "3:11: `imported` is the mark `quiz import` writes ({from: NOTES, sha256: HASH}), "
-                           "not text; remove the line if you did not mean it"),
-    ("imported: {from: n.md, sha: 0}", "3:11: missing `sha256`|3:24: unknown key `sha`; did you mean `sha256`?"),
-    ("imported: {from: n.md, sha256: abc}", "3:32: `sha256` must be 64 hex digits (0-9, a-f)"),
-    ("imported: {sha256: " + "0" * 64 + "}", "3:11: missing `from`"),
-])
+@pytest.mark.parametrize(
+    ("mark_line", "message"),
+    [
+        (
+            "imported: notes.md",
+            "3:11: `imported` is the mark `quiz import` writes ({from: NOTES, sha256: HASH}), "
+            "not text; remove the line if you did not mean it",
+        ),
+        ("imported: {from: n.md, sha: 0}", "3:11: missing `sha256`|3:24: unknown key `sha`; did you mean `sha256`?"),
+        ("imported: {from: n.md, sha256: abc}", "3:32: `sha256` must be 64 hex digits (0-9, a-f)"),
+        ("imported: {sha256: " + "0" * 64 + "}", "3:11: missing `from`"),
+    ],
+)
 def test_a_malformed_mark_is_a_problem_with_its_place(tmp_path, mark_line, message):
     path = tmp_path / "d.yaml"
     path.write_text(f"deck: d\ntitle: D\n{mark_line}\ncards:\n  - {{id: a, front: q, back: a}}\n")

@@ -25,8 +25,10 @@ def anki_exports(folder: Path) -> dict[str, Path]:
 
     col = Collection(str(folder / "collection.anki2"))
     try:
-        for front, back in [("What does a 1×1 convolution do?", "A dense layer across channels, at every pixel."),
-                            ("Does a 1×1 conv change H×W?", "No")]:
+        for front, back in [
+            ("What does a 1×1 convolution do?", "A dense layer across channels, at every pixel."),
+            ("Does a 1×1 conv change H×W?", "No"),
+        ]:
             note = col.new_note(col.models.by_name("Basic"))
             note["Front"], note["Back"] = front, back
             note.tags = ["cnn"]
@@ -36,17 +38,37 @@ def anki_exports(folder: Path) -> dict[str, Path]:
         col.add_note(cloze, DeckId(1))
         every = ExportLimit(whole_collection={})
         paths = {name: folder / f"{name}.txt" for name in ("anki-notes", "anki-notes-bare", "anki-cards")}
-        col.export_note_csv(out_path=str(paths["anki-notes"]), limit=every, with_html=True, with_tags=True,
-                            with_deck=True, with_notetype=True, with_guid=True)
-        col.export_note_csv(out_path=str(paths["anki-notes-bare"]), limit=every, with_html=False,
-                            with_tags=False, with_deck=False, with_notetype=False, with_guid=False)
+        col.export_note_csv(
+            out_path=str(paths["anki-notes"]),
+            limit=every,
+            with_html=True,
+            with_tags=True,
+            with_deck=True,
+            with_notetype=True,
+            with_guid=True,
+        )
+        col.export_note_csv(
+            out_path=str(paths["anki-notes-bare"]),
+            limit=every,
+            with_html=False,
+            with_tags=False,
+            with_deck=False,
+            with_notetype=False,
+            with_guid=False,
+        )
         col.export_card_csv(out_path=str(paths["anki-cards"]), limit=every, with_html=False)
     finally:
         col.close()
     # Anki before 2.1.54 wrote no header lines: the same records without them.
     old = folder / "anki-old.txt"
-    old.write_text("".join(line for line in paths["anki-notes-bare"].read_text(encoding="utf-8")
-                           .splitlines(keepends=True) if not line.startswith("#")), encoding="utf-8")
+    old.write_text(
+        "".join(
+            line
+            for line in paths["anki-notes-bare"].read_text(encoding="utf-8").splitlines(keepends=True)
+            if not line.startswith("#")
+        ),
+        encoding="utf-8",
+    )
     return {**paths, "anki-old": old}
 
 
@@ -61,14 +83,29 @@ def samples(tmp_path_factory) -> dict[str, Path]:
         assert result.returncode == 0, result.stderr
     binary = folder / "image.png"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
-    return {"quiz.csv": folder / "quiz.csv", "quiz.tsv": folder / "quiz.tsv", "quiz.apkg": folder / "quiz.apkg",
-            "deck": builtin_deck_dir() / "dense-vs-1x1.yaml", "binary": binary, "notes": NOTES,
-            **anki_exports(folder)}
+    return {
+        "quiz.csv": folder / "quiz.csv",
+        "quiz.tsv": folder / "quiz.tsv",
+        "quiz.apkg": folder / "quiz.apkg",
+        "deck": builtin_deck_dir() / "dense-vs-1x1.yaml",
+        "binary": binary,
+        "notes": NOTES,
+        **anki_exports(folder),
+    }
 
 
-KINDS = {"quiz.csv": "quiz-csv", "quiz.tsv": "quiz-csv", "quiz.apkg": "anki-package", "deck": "deck",
-         "binary": "binary", "notes": "notes", "anki-notes": "anki-text", "anki-notes-bare": "anki-text",
-         "anki-cards": "anki-text", "anki-old": "anki-text"}
+KINDS = {
+    "quiz.csv": "quiz-csv",
+    "quiz.tsv": "quiz-csv",
+    "quiz.apkg": "anki-package",
+    "deck": "deck",
+    "binary": "binary",
+    "notes": "notes",
+    "anki-notes": "anki-text",
+    "anki-notes-bare": "anki-text",
+    "anki-cards": "anki-text",
+    "anki-old": "anki-text",
+}
 
 
 @pytest.mark.parametrize("sample", KINDS)
@@ -84,11 +121,11 @@ def test_notes_with_a_stray_escape_code_tabs_or_yaml_lines_are_still_notes():
 
 MESSAGES = {
     "quiz.csv": "{path} is a CSV export for Anki (written by `quiz export`); import it in Anki, "
-                "or use the deck it was made from",
+    "or use the deck it was made from",
     "anki-notes": "{path} is an Anki text export (notes or cards as separated fields); "
-                  "Anki text exports are not supported yet",
+    "Anki text exports are not supported yet",
     "anki-old": "{path} is an Anki text export (notes or cards as separated fields); "
-                "Anki text exports are not supported yet",
+    "Anki text exports are not supported yet",
     "quiz.apkg": "{path} is a zip archive (an Anki package, .apkg or .colpkg); Anki packages are not supported yet",
     "binary": "{path} is not a text file (it holds binary data); quiz import reads Markdown notes",
     "deck": "{path} is already a quiz deck; use it directly (quiz study {path}) or copy it into {home}/decks",
@@ -108,15 +145,22 @@ README = Path(__file__).parent.parent / "README.md"
 FENCED_DECK = "deck: shown\ntitle: Shown\ncards:\n  - {id: a, front: q, back: a}\n"
 
 
-@pytest.mark.parametrize("notes", [
-    pytest.param(f"# Notes\n\nA deck looks like this:\n\n```yaml\n{FENCED_DECK}```\n\nMore notes.\n", id="backticks"),
-    pytest.param(f"---\ntitle: My notes\n---\n\n~~~~\n{FENCED_DECK}~~~\n~~~~\n\nQ: what?\nA: that\n",
-                 id="front-matter-and-tildes"),
-    pytest.param(f"tags: [a]\n\n  ```\n{FENCED_DECK}", id="unclosed-indented-fence"),
-    pytest.param(f"Topic: decks\n\n{FENCED_DECK}", id="another-key-first"),
-    pytest.param("# Notes\n\n" + "".join(f"    {line}\n" for line in FENCED_DECK.splitlines()), id="indented-code"),
-    pytest.param(f"Q: is this a deck?\nA: no\n\n{FENCED_DECK}", id="yaml-lines-under-notes"),
-])
+@pytest.mark.parametrize(
+    "notes",
+    [
+        pytest.param(
+            f"# Notes\n\nA deck looks like this:\n\n```yaml\n{FENCED_DECK}```\n\nMore notes.\n", id="backticks"
+        ),
+        pytest.param(
+            f"---\ntitle: My notes\n---\n\n~~~~\n{FENCED_DECK}~~~\n~~~~\n\nQ: what?\nA: that\n",
+            id="front-matter-and-tildes",
+        ),
+        pytest.param(f"tags: [a]\n\n  ```\n{FENCED_DECK}", id="unclosed-indented-fence"),
+        pytest.param(f"Topic: decks\n\n{FENCED_DECK}", id="another-key-first"),
+        pytest.param("# Notes\n\n" + "".join(f"    {line}\n" for line in FENCED_DECK.splitlines()), id="indented-code"),
+        pytest.param(f"Q: is this a deck?\nA: no\n\n{FENCED_DECK}", id="yaml-lines-under-notes"),
+    ],
+)
 def test_notes_showing_a_deck_in_a_code_block_are_notes(notes):
     assert file_kind(notes.encode()) == "notes"
 
@@ -128,12 +172,17 @@ def test_the_readme_which_shows_decks_in_fenced_blocks_is_notes(tmp_path, isolat
     assert "is already a quiz deck" not in result.stderr
 
 
-@pytest.mark.parametrize("deck", [
-    pytest.param(FENCED_DECK, id="plain"),
-    pytest.param(f"# a comment\n#\n---\n{FENCED_DECK}", id="comments-and-document-start"),
-    pytest.param(f"%YAML 1.2\n---\ntitle: T\ndescription: |\n  ```python\n  x = 1\n  ```\n{FENCED_DECK}",
-                 id="fence-in-a-block-scalar"),
-    pytest.param("title: Tables only\ndeck: t\ntables: []\n", id="tables"),
-])
+@pytest.mark.parametrize(
+    "deck",
+    [
+        pytest.param(FENCED_DECK, id="plain"),
+        pytest.param(f"# a comment\n#\n---\n{FENCED_DECK}", id="comments-and-document-start"),
+        pytest.param(
+            f"%YAML 1.2\n---\ntitle: T\ndescription: |\n  ```python\n  x = 1\n  ```\n{FENCED_DECK}",
+            id="fence-in-a-block-scalar",
+        ),
+        pytest.param("title: Tables only\ndeck: t\ntables: []\n", id="tables"),
+    ],
+)
 def test_a_deck_is_a_deck_whatever_comes_before_its_keys(deck):
     assert file_kind(deck.encode()) == "deck"

@@ -47,10 +47,15 @@ def imported(args: list[str], home: Path, stdin: str | None = None, ok: tuple[in
 def imported_modules(args: list[str], home: Path, stdin: str | None = None, ok: tuple[int, ...] = (0,)) -> set[str]:
     """Every module `quiz ARGS` imported (and it exited with a code in `ok`)."""
     record = home.parent / "modules.txt"
-    env = {**os.environ, "QUIZ_MODULES_FILE": str(record), "DENSE1X1QUIZ_HOME": str(home),
-           "DENSE1X1QUIZ_NOW": "2026-01-05T10:00:00Z"}
-    result = subprocess.run([sys.executable, "-c", WRAPPER, *args], input=stdin, capture_output=True, text=True,
-                            env=env, timeout=120)
+    env = {
+        **os.environ,
+        "QUIZ_MODULES_FILE": str(record),
+        "DENSE1X1QUIZ_HOME": str(home),
+        "DENSE1X1QUIZ_NOW": "2026-01-05T10:00:00Z",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", WRAPPER, *args], input=stdin, capture_output=True, text=True, env=env, timeout=120
+    )
     assert result.returncode in ok, result.stdout + result.stderr
     return set(record.read_text().split())
 
@@ -75,8 +80,11 @@ CASES = [
     (["exam", "{deck}", "-n", "1", "--no-computed", "--json"], ("numpy", "genanki", "ftfy"), ()),
     (["demo"], ("numpy", "genanki", "ftfy", "fsrs", "sqlite3", "yaml"), ()),
     (["demo", "--json"], ("numpy", "genanki", "ftfy", "fsrs", "sqlite3", "yaml", "rich"), ()),
-    (["demo", "shapes", "--height", "2", "--width", "2", "--cin", "3", "--cout", "2"], ("genanki", "fsrs", "sqlite3"),
-     ("numpy",)),
+    (
+        ["demo", "shapes", "--height", "2", "--width", "2", "--cin", "3", "--cout", "2"],
+        ("genanki", "fsrs", "sqlite3"),
+        ("numpy",),
+    ),
     (["new", "{tmp}/new.yaml"], ("numpy", "genanki", "ftfy", "fsrs", "sqlite3"), ()),
     (["export", "{deck}", "--format", "csv", "-o", "{tmp}/out.csv"], ("numpy", "fsrs"), ()),  # genanki: note GUIDs
     (["export", "{deck}", "--format", "md", "-o", "{tmp}/out.md"], ("numpy", "genanki", "fsrs", "sqlite3"), ()),

@@ -15,7 +15,7 @@ def conv2d_loops(x, weight, bias=None, stride=1, padding=0, groups=1):
     n, c_in, h, w = x.shape
     c_out, c_group, kh, kw = weight.shape
     xp = np.zeros((n, c_in, h + 2 * padding, w + 2 * padding))
-    xp[:, :, padding:padding + h, padding:padding + w] = x
+    xp[:, :, padding : padding + h, padding : padding + w] = x
     h_out, w_out = (h + 2 * padding - kh) // stride + 1, (w + 2 * padding - kw) // stride + 1
     out_per_group = c_out // groups
     y = np.zeros((n, c_out, h_out, w_out))
@@ -71,8 +71,15 @@ def test_conv2d_matches_the_loop_definition(case):
 
 
 @settings(max_examples=100, deadline=None)
-@given(n=st.integers(1, 3), c_in=st.integers(1, 7), c_out=st.integers(1, 7), h=st.integers(1, 6),
-       w=st.integers(1, 6), seed=st.integers(0, 2**16), with_bias=st.booleans())
+@given(
+    n=st.integers(1, 3),
+    c_in=st.integers(1, 7),
+    c_out=st.integers(1, 7),
+    h=st.integers(1, 6),
+    w=st.integers(1, 6),
+    seed=st.integers(0, 2**16),
+    with_bias=st.booleans(),
+)
 def test_conv1x1_matches_the_loop_definition_and_conv2d(n, c_in, c_out, h, w, seed, with_bias):
     gen = np.random.default_rng(seed)
     x = gen.standard_normal((n, c_in, h, w))
@@ -86,8 +93,13 @@ def test_conv1x1_matches_the_loop_definition_and_conv2d(n, c_in, c_out, h, w, se
 
 
 @settings(max_examples=100, deadline=None)
-@given(lead=st.lists(st.integers(1, 4), min_size=1, max_size=3), n_in=st.integers(1, 6), n_out=st.integers(1, 6),
-       seed=st.integers(0, 2**16), with_bias=st.booleans())
+@given(
+    lead=st.lists(st.integers(1, 4), min_size=1, max_size=3),
+    n_in=st.integers(1, 6),
+    n_out=st.integers(1, 6),
+    seed=st.integers(0, 2**16),
+    with_bias=st.booleans(),
+)
 def test_linear_matches_the_loop_definition_on_the_last_axis(lead, n_in, n_out, seed, with_bias):
     gen = np.random.default_rng(seed)
     x = gen.standard_normal((*lead, n_in))
@@ -143,9 +155,14 @@ def test_conv2d_matches_torch(case):
     torch = pytest.importorskip("torch")
     functional = torch.nn.functional
     x, weight, bias, stride, padding, groups = case
-    want = functional.conv2d(torch.from_numpy(x), torch.from_numpy(weight),
-                             None if bias is None else torch.from_numpy(bias),
-                             stride=stride, padding=padding, groups=groups).numpy()
+    want = functional.conv2d(
+        torch.from_numpy(x),
+        torch.from_numpy(weight),
+        None if bias is None else torch.from_numpy(bias),
+        stride=stride,
+        padding=padding,
+        groups=groups,
+    ).numpy()
     np.testing.assert_allclose(ops.conv2d(x, weight, bias, stride, padding, groups), want, rtol=1e-10, atol=1e-10)
 
 
@@ -163,8 +180,10 @@ def test_float32_kernels_match_torch_on_realistic_layers():
         (ops.conv1x1(x, w1, b1), functional.conv2d(t, torch.from_numpy(w1), torch.from_numpy(b1))),
         (ops.conv2d(x, w3, padding=1, stride=2), functional.conv2d(t, torch.from_numpy(w3), padding=1, stride=2)),
         (ops.conv2d(x, wd, padding=1, groups=32), functional.conv2d(t, torch.from_numpy(wd), padding=1, groups=32)),
-        (ops.linear(ops.flatten(x), lw, lb),
-         functional.linear(torch.flatten(t, 1), torch.from_numpy(lw), torch.from_numpy(lb))),
+        (
+            ops.linear(ops.flatten(x), lw, lb),
+            functional.linear(torch.flatten(t, 1), torch.from_numpy(lw), torch.from_numpy(lb)),
+        ),
         (ops.relu(x), functional.relu(t)),
         (ops.global_avg_pool(x), functional.adaptive_avg_pool2d(t, 1).flatten(1)),
         (ops.max_pool2d(x, 3, 1, 1), functional.max_pool2d(t, 3, 1, 1)),
@@ -179,7 +198,8 @@ def test_keras_views_compute_the_same_layer_as_torch():
     gen = np.random.default_rng(2)
     x = gen.standard_normal((1, 3, 6, 5))
     weight, bias = gen.standard_normal((4, 3, 3, 3)), gen.standard_normal(4)
-    want = torch.nn.functional.conv2d(torch.from_numpy(x), torch.from_numpy(weight), torch.from_numpy(bias),
-                                      padding=1).numpy()
+    want = torch.nn.functional.conv2d(
+        torch.from_numpy(x), torch.from_numpy(weight), torch.from_numpy(bias), padding=1
+    ).numpy()
     got = ops.keras_conv2d(ops.nchw_to_nhwc(x), ops.conv_weight_to_keras(weight), bias, padding=1)
     np.testing.assert_allclose(ops.nhwc_to_nchw(got), want, rtol=1e-10, atol=1e-10)

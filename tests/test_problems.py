@@ -118,8 +118,9 @@ def test_depthwise_params(c, k):
 @settings(max_examples=60, deadline=None)
 @given(channels, channels)
 def test_bottleneck_params(c, r):
-    weights = sum(counted_conv(3, 3, a, b, k, padding=k // 2, bias=False)[1]
-                  for a, b, k in ((c, r, 1), (r, r, 3), (r, c, 1)))
+    weights = sum(
+        counted_conv(3, 3, a, b, k, padding=k // 2, bias=False)[1] for a, b, k in ((c, r, 1), (r, r, 3), (r, c, 1))
+    )
     assert_graded_right(problems.bottleneck_params(c, r), weights)
 
 
@@ -178,7 +179,7 @@ def test_every_template_once_before_any_repeats_and_no_problem_twice():
     rng = random.Random(7)
     chosen = problems.computed_problems(rng, 40)
     assert len(chosen) == 40
-    assert {p.template for p in chosen[:len(problems.PICKERS)]} == set(problems.PICKERS)
+    assert {p.template for p in chosen[: len(problems.PICKERS)]} == set(problems.PICKERS)
     assert len({p.id for p in chosen}) == 40
     assert len({p.prompt for p in chosen}) == 40
 
@@ -199,8 +200,7 @@ def test_tags_choose_the_templates():
 @pytest.mark.parametrize("typed", ["6176", "6,176", "6 176", " 6176 ", "6_176", "6176.0"])
 def test_number_answers_accept_the_usual_spellings(typed):
     problem = problems.one_by_one_params(28, 28, 192, 32)
-    assert problem.prompt == ("A 1×1 convolution maps 28×28×192 to 28×28×32. "
-                              "How many weights, bias included?")
+    assert problem.prompt == ("A 1×1 convolution maps 28×28×192 to 28×28×32. How many weights, bias included?")
     assert problem.answer == "6,176"
     assert grade(question_from_problem(problem), typed).correct
 

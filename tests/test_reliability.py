@@ -37,8 +37,7 @@ def deck(tmp_path):
 
 
 def _env(home, now=START, **extra):
-    return {**os.environ, "DENSE1X1QUIZ_HOME": str(home), "DENSE1X1QUIZ_NOW": now.isoformat(), "NO_COLOR": "1",
-            **extra}
+    return {**os.environ, "DENSE1X1QUIZ_HOME": str(home), "DENSE1X1QUIZ_NOW": now.isoformat(), "NO_COLOR": "1", **extra}
 
 
 def _count(home) -> int:
@@ -61,9 +60,13 @@ class Session:
     """A `quiz study --mode flip` process fed one answer at a time."""
 
     def __init__(self, deck, home, now):
-        self.proc = subprocess.Popen([*QUIZ, "study", str(deck), "--mode", "flip", "--new", "1000"],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     env=_env(home, now))
+        self.proc = subprocess.Popen(
+            [*QUIZ, "study", str(deck), "--mode", "flip", "--new", "1000"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=_env(home, now),
+        )
         self.out = b""
 
     def answer(self, rating: int) -> None:
@@ -123,9 +126,16 @@ def test_two_sessions_at_once_keep_every_answer(deck, tmp_path):
     home = tmp_path / "home"
     Store.open(home).close()  # the schema exists: both sessions start on equal terms
     script = "".join(f"show\n{1 + i % 4}\n" for i in range(25)) + "q\n"
-    procs = [subprocess.Popen([*QUIZ, "study", str(deck), "--mode", "flip", "--new", "1000"], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(home))
-             for _ in range(2)]
+    procs = [
+        subprocess.Popen(
+            [*QUIZ, "study", str(deck), "--mode", "flip", "--new", "1000"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=_env(home),
+        )
+        for _ in range(2)
+    ]
     with ThreadPoolExecutor(2) as pool:  # both are started before either gets input
         outputs = list(pool.map(lambda p: p.communicate(script.encode(), timeout=120), procs))
     results = [(out, err, p.returncode) for (out, err), p in zip(outputs, procs, strict=True)]
@@ -161,8 +171,15 @@ WRITER = textwrap.dedent("""
 
 def test_four_writers_hammering_the_same_cards_from_a_fresh_home(tmp_path):
     home = tmp_path / "home"  # not created yet: the four race to create the schema too
-    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(home), f"w{w}", "150"], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, env=_env(home)) for w in range(4)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(home), f"w{w}", "150"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=_env(home),
+        )
+        for w in range(4)
+    ]
     for proc in procs:
         out, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err.decode()
@@ -201,8 +218,9 @@ def test_damaged_database_is_reported_with_its_backup_and_left_alone(deck, tmp_p
     data = b"PK\x03\x04 not a database" * 300 if damage == "garbage" else data[: len(data) // 2 - 1000]
     path.write_bytes(data)
     args = [*command, str(deck)] if command[0] == "study" else command
-    result = subprocess.run([*QUIZ, *args], input="show\n3\n", capture_output=True, text=True, env=_env(home),
-                            timeout=60)
+    result = subprocess.run(
+        [*QUIZ, *args], input="show\n3\n", capture_output=True, text=True, env=_env(home), timeout=60
+    )
     assert result.returncode == 1
     assert result.stdout == ""
     message = _unwrapped(result.stderr)
@@ -241,18 +259,28 @@ def test_read_only_home_gives_a_clear_error(deck, tmp_path, with_db):
     try:
         for args in (["stats"], ["study", str(deck), "--mode", "flip"]):
             try:
-                result = subprocess.run([*QUIZ, *args], input="show\n3\n", capture_output=True, text=True,
-                                        env=_env(home, XDG_CACHE_HOME=str(tmp_path / "cache")), timeout=60,
-                                        preexec_fn=_without_root_powers())
+                result = subprocess.run(
+                    [*QUIZ, *args],
+                    input="show\n3\n",
+                    capture_output=True,
+                    text=True,
+                    env=_env(home, XDG_CACHE_HOME=str(tmp_path / "cache")),
+                    timeout=60,
+                    preexec_fn=_without_root_powers(),
+                )
             except subprocess.SubprocessError as exc:
                 pytest.skip(f"cannot drop root's file powers here: {exc}")
             assert result.returncode == 1, result.stdout + result.stderr
             if with_db:
-                expected = (f"Error: cannot write to {home / DB_NAME}: the file or its folder is read-only "
-                            "(set DENSE1X1QUIZ_HOME to a writable folder)")
+                expected = (
+                    f"Error: cannot write to {home / DB_NAME}: the file or its folder is read-only "
+                    "(set DENSE1X1QUIZ_HOME to a writable folder)"
+                )
             else:
-                expected = (f"Error: cannot create the review database in {home}: the folder is read-only "
-                            "(set DENSE1X1QUIZ_HOME to a writable folder)")
+                expected = (
+                    f"Error: cannot create the review database in {home}: the folder is read-only "
+                    "(set DENSE1X1QUIZ_HOME to a writable folder)"
+                )
             assert _unwrapped(result.stderr) == expected
             assert sorted(p.name for p in home.iterdir()) == (["backups", DB_NAME] if with_db else [])
     finally:

@@ -84,8 +84,16 @@ def test_fuzz_changes_due_only_and_is_reproducible():
 
 def test_fuzz_uses_its_seed_and_leaves_global_random_alone():
     scheduler = make_scheduler()
-    mature = CardState(key=("d", "c"), state="review", step=None, stability=100.0, difficulty=5.0,
-                       due=START, last_review=START - timedelta(days=100), reps=5)
+    mature = CardState(
+        key=("d", "c"),
+        state="review",
+        step=None,
+        stability=100.0,
+        difficulty=5.0,
+        due=START,
+        last_review=START - timedelta(days=100),
+        reps=5,
+    )
     random.seed(1234)
     expected_next = random.random()
     random.seed(1234)
@@ -101,9 +109,18 @@ def test_fuzz_uses_its_seed_and_leaves_global_random_alone():
 
 def test_reps_and_lapses():
     scheduler = make_scheduler(fuzz=False)
-    state = replay(("d", "c"), [(3, START), (3, START + timedelta(minutes=1)), (3, START + timedelta(minutes=11)),
-                                (1, START + timedelta(days=5)), (1, START + timedelta(days=5, minutes=10)),
-                                (3, START + timedelta(days=6))], scheduler)
+    state = replay(
+        ("d", "c"),
+        [
+            (3, START),
+            (3, START + timedelta(minutes=1)),
+            (3, START + timedelta(minutes=11)),
+            (1, START + timedelta(days=5)),
+            (1, START + timedelta(days=5, minutes=10)),
+            (3, START + timedelta(days=6)),
+        ],
+        scheduler,
+    )
     # Again in learning/relearning is not a lapse; Again on a review card is.
     assert (state.reps, state.lapses, state.state) == (6, 1, "review")
 
@@ -116,10 +133,15 @@ def test_review_rejects_bad_ratings():
 def test_preview_gives_the_intervals_review_would_give():
     scheduler = make_scheduler()
     new = CardState.new(("d", "c"))
-    assert preview(new, START, make_scheduler(fuzz=False)) == {1: timedelta(minutes=1), 2: timedelta(minutes=5.5),
-                                              3: timedelta(minutes=10), 4: timedelta(days=8)}
-    state = replay(("d", "c"), [(3, START), (3, START + timedelta(minutes=1)), (3, START + timedelta(minutes=11))],
-                   scheduler)
+    assert preview(new, START, make_scheduler(fuzz=False)) == {
+        1: timedelta(minutes=1),
+        2: timedelta(minutes=5.5),
+        3: timedelta(minutes=10),
+        4: timedelta(days=8),
+    }
+    state = replay(
+        ("d", "c"), [(3, START), (3, START + timedelta(minutes=1)), (3, START + timedelta(minutes=11))], scheduler
+    )
     later = state.due + timedelta(hours=3)
     intervals = preview(state, later, scheduler)
     assert intervals[1] == timedelta(minutes=10)
@@ -150,20 +172,28 @@ def _card(deck, cid, note=None):
 
 
 def _state(card, state, due, stability=10.0, last=None):
-    return CardState(key=card.key, state=state, step=None if state == "review" else 0, stability=stability,
-                     difficulty=5.0, due=due, last_review=last or due - timedelta(days=stability), reps=3)
+    return CardState(
+        key=card.key,
+        state=state,
+        step=None if state == "review" else 0,
+        stability=stability,
+        difficulty=5.0,
+        due=due,
+        last_review=last or due - timedelta(days=stability),
+        reps=3,
+    )
 
 
 def test_queue_order_learning_then_reviews_by_retrievability_then_new():
     cards = [_card("a", f"c{i}") for i in range(10)]
     states = {
-        cards[0].key: _state(cards[0], "review", NOW - timedelta(days=1), stability=50),   # R high
+        cards[0].key: _state(cards[0], "review", NOW - timedelta(days=1), stability=50),  # R high
         cards[1].key: _state(cards[1], "learning", NOW - timedelta(minutes=1)),
-        cards[2].key: _state(cards[2], "review", NOW - timedelta(days=20), stability=3),   # R lowest
+        cards[2].key: _state(cards[2], "review", NOW - timedelta(days=20), stability=3),  # R lowest
         cards[3].key: _state(cards[3], "relearning", NOW - timedelta(minutes=5)),
-        cards[4].key: _state(cards[4], "learning", NOW + timedelta(minutes=5)),             # not yet due
-        cards[5].key: _state(cards[5], "review", NOW + timedelta(hours=15), stability=8),   # due 03:00 tomorrow: today
-        cards[6].key: _state(cards[6], "review", NOW + timedelta(hours=17), stability=8),   # due after 04:00: tomorrow
+        cards[4].key: _state(cards[4], "learning", NOW + timedelta(minutes=5)),  # not yet due
+        cards[5].key: _state(cards[5], "review", NOW + timedelta(hours=15), stability=8),  # due 03:00 tomorrow: today
+        cards[6].key: _state(cards[6], "review", NOW + timedelta(hours=17), stability=8),  # due after 04:00: tomorrow
     }
     queue = build_queue(cards, states, NOW, tz=UTC)
     assert [c.id for c in queue] == ["c3", "c1", "c2", "c0", "c5", "c7", "c8", "c9"]
@@ -186,8 +216,8 @@ def test_siblings_of_a_card_answered_today_are_buried():
     cards = [front, back, c1, c2, c3, other_deck_same_note]
     states = {
         front.key: _state(front, "learning", NOW - timedelta(minutes=1)),  # answered today, still learning
-        c1.key: _state(c1, "review", NOW + timedelta(days=3)),               # answered today
-        c2.key: _state(c2, "review", NOW - timedelta(days=1)),               # sibling due: buried
+        c1.key: _state(c1, "review", NOW + timedelta(days=3)),  # answered today
+        c2.key: _state(c2, "review", NOW - timedelta(days=1)),  # sibling due: buried
     }
     queue = build_queue(cards, states, NOW, answered_today={front.key, c1.key}, tz=UTC)
     assert [c.key for c in queue] == [front.key, other_deck_same_note.key]
@@ -228,8 +258,12 @@ def test_day_start_in_the_machines_own_time_zone(monkeypatch):
     time_module.tzset()
     try:
         york = ZoneInfo("America/New_York")
-        for local in (datetime(2026, 3, 8, 3, 30), datetime(2026, 3, 8, 12, 0), datetime(2026, 11, 1, 4, 30),
-                      datetime(2026, 7, 1, 23, 59)):
+        for local in (
+            datetime(2026, 3, 8, 3, 30),
+            datetime(2026, 3, 8, 12, 0),
+            datetime(2026, 11, 1, 4, 30),
+            datetime(2026, 7, 1, 23, 59),
+        ):
             at = local.replace(tzinfo=york)
             assert day_start(at) == day_start(at, 4, york)
             assert next_day_start(at) == next_day_start(at, 4, york)
@@ -254,8 +288,16 @@ def test_fuzz_stays_seeded_if_fsrs_stops_importing_random_by_name(monkeypatch):
     monkeypatch.delattr(fsrs_scheduler, "random")
     monkeypatch.setattr(fsrs.Scheduler, "_get_fuzzed_interval", fuzz_through_the_module)
     scheduler = make_scheduler()
-    mature = CardState(key=("d", "c"), state="review", step=None, stability=100.0, difficulty=5.0,
-                       due=START, last_review=START - timedelta(days=100), reps=5)
+    mature = CardState(
+        key=("d", "c"),
+        state="review",
+        step=None,
+        stability=100.0,
+        difficulty=5.0,
+        due=START,
+        last_review=START - timedelta(days=100),
+        reps=5,
+    )
     random.seed(99)
     expected_next = random.random()
     random.seed(99)

@@ -26,21 +26,48 @@ from dense1x1quiz.ui.study import LineInput, StudyUI, format_due, format_interva
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)
 
 BASIC = Card("d", "basic", "basic", "What mixes channels at each pixel?", "A 1×1 convolution", note="basic")
-REVERSE = Card("d", "basic:reverse", "basic", "A 1×1 convolution", "What mixes channels at each pixel?",
-               note="basic")
-TYPED = Card("d", "shape", "typed", "Output shape of a 1×1 conv, 16 filters, on 32×32×64?", "32×32×16",
-             accept=("32 by 32 by 16",), explain="Channels become the number of filters.", note="shape")
-WORDS = Card("d", "name", "typed", "What is a 1×1 convolution also called?", "pointwise convolution",
-             note="name")
-CHOICE = Card("d", "pick", "choice", "Which layer keeps H × W?", "1×1 convolution",
-              options=("1×1 convolution", "flatten + dense", "global pooling"), note="pick")
+REVERSE = Card("d", "basic:reverse", "basic", "A 1×1 convolution", "What mixes channels at each pixel?", note="basic")
+TYPED = Card(
+    "d",
+    "shape",
+    "typed",
+    "Output shape of a 1×1 conv, 16 filters, on 32×32×64?",
+    "32×32×16",
+    accept=("32 by 32 by 16",),
+    explain="Channels become the number of filters.",
+    note="shape",
+)
+WORDS = Card("d", "name", "typed", "What is a 1×1 convolution also called?", "pointwise convolution", note="name")
+CHOICE = Card(
+    "d",
+    "pick",
+    "choice",
+    "Which layer keeps H × W?",
+    "1×1 convolution",
+    options=("1×1 convolution", "flatten + dense", "global pooling"),
+    note="pick",
+)
 CLOZE_TEXT = "A 1×1 conv has {{c1::Cin·Cout}} weights and keeps {{c2::H × W}}."
-CLOZE = Card("d", "cz:c1", "cloze", CLOZE_TEXT, cloze_answer(CLOZE_TEXT, 1), cloze=CLOZE_TEXT, cloze_number=1,
-             note="cz")
-TABLE = Table("cmp", "Dense vs 1×1", ("layer", "params", "keeps space"),
-              (("dense", "H·W·Cin·Cout", "no"), ("1×1 conv", "Cin·Cout", "yes"), ("3×3 conv", "9·Cin·Cout", "yes")))
-TABLE_CARD = Card("d", "cmp:1x1-conv:params", "table", "Dense vs 1×1\nlayer: 1×1 conv\nparams: ?", "Cin·Cout",
-                  options=("Cin·Cout", "9·Cin·Cout", "H·W·Cin·Cout"), note="cmp:1x1-conv", table=TABLE, row=1)
+CLOZE = Card(
+    "d", "cz:c1", "cloze", CLOZE_TEXT, cloze_answer(CLOZE_TEXT, 1), cloze=CLOZE_TEXT, cloze_number=1, note="cz"
+)
+TABLE = Table(
+    "cmp",
+    "Dense vs 1×1",
+    ("layer", "params", "keeps space"),
+    (("dense", "H·W·Cin·Cout", "no"), ("1×1 conv", "Cin·Cout", "yes"), ("3×3 conv", "9·Cin·Cout", "yes")),
+)
+TABLE_CARD = Card(
+    "d",
+    "cmp:1x1-conv:params",
+    "table",
+    "Dense vs 1×1\nlayer: 1×1 conv\nparams: ?",
+    "Cin·Cout",
+    options=("Cin·Cout", "9·Cin·Cout", "H·W·Cin·Cout"),
+    note="cmp:1x1-conv",
+    table=TABLE,
+    row=1,
+)
 
 
 class FakeStore:
@@ -64,8 +91,17 @@ class FakeStore:
         self.screen_at_commit.append(self.out.getvalue())
         if self.on_record:
             self.on_record()
-        self.rows.append(dict(key=card.key, rating=rating, now=now, mode=mode, typed=typed, session=session_id,
-                              duration_ms=duration_ms))
+        self.rows.append(
+            dict(
+                key=card.key,
+                rating=rating,
+                now=now,
+                mode=mode,
+                typed=typed,
+                session=session_id,
+                duration_ms=duration_ms,
+            )
+        )
         return after
 
     def undo_last(self, session_id):
@@ -77,8 +113,19 @@ class FakeStore:
         return mine[-1]["key"]
 
 
-def study(cards, script, *, mode="auto", clock=lambda: NOW, states=None, cram=False, limit=None,
-          new_per_day=20, on_record=None, width=100):
+def study(
+    cards,
+    script,
+    *,
+    mode="auto",
+    clock=lambda: NOW,
+    states=None,
+    cram=False,
+    limit=None,
+    new_per_day=20,
+    on_record=None,
+    width=100,
+):
     """Run a session over `cards` with `script` as its input lines; returns (summary, transcript, store)."""
     out = io.StringIO()
     console = Console(file=out, width=width, no_color=True, highlight=False, emoji=False)
@@ -88,10 +135,26 @@ def study(cards, script, *, mode="auto", clock=lambda: NOW, states=None, cram=Fa
     if cram:
         queue = CramQueue(cards, limit)
     else:
-        queue = StudyQueue(cards, dict(states or {}), scheduler=scheduler, new_per_day=new_per_day,
-                           new_done_today={}, answered_today=set(), limit=limit)
-    summary = run_study(queue, scheduler=scheduler, store=None if cram else store, ui=ui, clock=clock, mode=mode,
-                        rng=random.Random(7), session_id="s1", pool=cards)
+        queue = StudyQueue(
+            cards,
+            dict(states or {}),
+            scheduler=scheduler,
+            new_per_day=new_per_day,
+            new_done_today={},
+            answered_today=set(),
+            limit=limit,
+        )
+    summary = run_study(
+        queue,
+        scheduler=scheduler,
+        store=None if cram else store,
+        ui=ui,
+        clock=clock,
+        mode=mode,
+        rng=random.Random(7),
+        session_id="s1",
+        pool=cards,
+    )
     return summary, out.getvalue(), store
 
 
@@ -107,11 +170,20 @@ def cells(transcript: str) -> list[list[str]]:
 # -- pure pieces ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("delta, shown", [
-    (timedelta(seconds=59), "<1m"), (timedelta(minutes=1), "1m"), (timedelta(minutes=10), "10m"),
-    (timedelta(hours=3), "3h"), (timedelta(hours=1, minutes=30), "1.5h"), (timedelta(days=1), "1d"),
-    (timedelta(days=29), "29d"), (timedelta(days=46), "1.5mo"), (timedelta(days=498), "1.4y"),
-])
+@pytest.mark.parametrize(
+    "delta, shown",
+    [
+        (timedelta(seconds=59), "<1m"),
+        (timedelta(minutes=1), "1m"),
+        (timedelta(minutes=10), "10m"),
+        (timedelta(hours=3), "3h"),
+        (timedelta(hours=1, minutes=30), "1.5h"),
+        (timedelta(days=1), "1d"),
+        (timedelta(days=29), "29d"),
+        (timedelta(days=46), "1.5mo"),
+        (timedelta(days=498), "1.4y"),
+    ],
+)
 def test_intervals_are_shown_like_ankis_buttons(delta, shown):
     assert format_interval(delta) == shown
 
@@ -122,16 +194,38 @@ def test_due_times_are_relative_with_the_clock_time():
     assert format_due(NOW - timedelta(days=1), NOW) == "now"
 
 
-@pytest.mark.parametrize("text, rating", [("1", 1), ("4", 4), (" Good ", 3), ("again", 1), ("EASY", 4),
-                                          ("hard", 2), ("5", None), ("0", None), ("", None), ("g", None)])
+@pytest.mark.parametrize(
+    "text, rating",
+    [
+        ("1", 1),
+        ("4", 4),
+        (" Good ", 3),
+        ("again", 1),
+        ("EASY", 4),
+        ("hard", 2),
+        ("5", None),
+        ("0", None),
+        ("", None),
+        ("g", None),
+    ],
+)
 def test_ratings_are_numbers_or_names(text, rating):
     assert parse_rating(text) == rating
 
 
-@pytest.mark.parametrize("card, mode, style", [
-    (BASIC, "auto", "flip"), (TYPED, "auto", "type"), (CHOICE, "auto", "choice"), (TABLE_CARD, "auto", "choice"),
-    (CLOZE, "auto", "flip"), (CHOICE, "flip", "flip"), (BASIC, "type", "type"), (BASIC, "choice", "choice"),
-])
+@pytest.mark.parametrize(
+    "card, mode, style",
+    [
+        (BASIC, "auto", "flip"),
+        (TYPED, "auto", "type"),
+        (CHOICE, "auto", "choice"),
+        (TABLE_CARD, "auto", "choice"),
+        (CLOZE, "auto", "flip"),
+        (CHOICE, "flip", "flip"),
+        (BASIC, "type", "type"),
+        (BASIC, "choice", "choice"),
+    ],
+)
 def test_each_kind_is_asked_its_own_way_unless_a_mode_says_otherwise(card, mode, style):
     assert ask_style(card, mode, has_options=True) == style
 
@@ -153,7 +247,9 @@ def test_choice_mode_draws_distractors_from_other_notes_of_the_deck():
     # Answers of other notes, any kind; not the reverse card's (same note: it would give the answer away).
     assert sorted(options) == sorted(["A 1×1 convolution", "1×1 convolution", "pointwise convolution", "32×32×16"])
     assert choice_options(WORDS, random.Random(3), [TYPED, WORDS]) in (
-        ["pointwise convolution", "32×32×16"], ["32×32×16", "pointwise convolution"])
+        ["pointwise convolution", "32×32×16"],
+        ["32×32×16", "pointwise convolution"],
+    )
 
 
 def test_choice_mode_finds_no_options_when_the_deck_has_no_other_answers():
@@ -164,13 +260,16 @@ def test_cloze_question_hides_one_number_and_shows_the_others():
     assert question(CLOZE) == "A 1×1 conv has […] weights and keeps H × W."
 
 
-@pytest.mark.parametrize("given, expected, rating", [
-    ("32x32x16", "32×32×16", 3),
-    ("pointwise convolutoin", "pointwise convolution", 2),  # a slip in words: Hard
-    ("32x32x17", "32×32×16", 1),  # one digit off in a shape is wrong
-    ("1025", "1024", 1),
-    ("depthwise", "pointwise convolution", 1),
-])
+@pytest.mark.parametrize(
+    "given, expected, rating",
+    [
+        ("32x32x16", "32×32×16", 3),
+        ("pointwise convolutoin", "pointwise convolution", 2),  # a slip in words: Hard
+        ("32x32x17", "32×32×16", 1),  # one digit off in a shape is wrong
+        ("1025", "1024", 1),
+        ("depthwise", "pointwise convolution", 1),
+    ],
+)
 def test_suggested_rating(given, expected, rating):
     result = grade(given, [expected])
     assert suggested_rating(result.correct, result.near, result.closest) == rating
@@ -179,6 +278,7 @@ def test_suggested_rating(given, expected, rating):
 def test_select_cards_by_tag():
     class Deck:
         cards = (Card("d", "a", "basic", "q", "a", tags=("conv",)), Card("d", "b", "basic", "q", "a", tags=("Dense",)))
+
     assert [c.id for c in select_cards([Deck], ["dense"])] == ["b"]
     assert [c.id for c in select_cards([Deck], [])] == ["a", "b"]
 
@@ -241,7 +341,10 @@ def test_new_cards_per_day_and_limit():
     _, out, store = study([BASIC, WORDS, TYPED], "\n1\n\n3\n\n3\n\n3\n", mode="flip", limit=1)
     assert {r["key"][1] for r in store.rows} == {"basic"} and len(store.rows) == 3
     assert [line for line in lines(out) if line.startswith("new ")] == [
-        "new 1  learning 0  review 0", "new 0  learning 1  review 0", "new 0  learning 1  review 0"]
+        "new 1  learning 0  review 0",
+        "new 0  learning 1  review 0",
+        "new 0  learning 1  review 0",
+    ]
 
 
 def test_typed_answers_are_graded_and_the_suggestion_taken_on_an_empty_line():
@@ -252,7 +355,9 @@ def test_typed_answers_are_graded_and_the_suggestion_taken_on_an_empty_line():
     assert "✗ Not quite  you typed: pointwise convolutoin" in lines(out)
     assert "  diff: pointwise convolut{+i+}o[-i-]n" in lines(out)  # without colour, marked in brackets
     assert [(r["rating"], r["mode"], r["typed"]) for r in store.rows] == [
-        (3, "type", "(32, 32, 16)"), (2, "type", "pointwise convolutoin")]
+        (3, "type", "(32, 32, 16)"),
+        (2, "type", "pointwise convolutoin"),
+    ]
 
 
 def test_the_diff_ignores_case_as_grading_does():
@@ -267,17 +372,26 @@ def test_an_answer_written_in_latex_is_also_accepted_as_shown():
     assert "Answer: H × W and Cₒᵤₜ" in lines(out)
 
 
-@pytest.mark.parametrize("given, expected, runs", [
-    ("pointwise convolutoin", "pointwise convolution",
-     [("same", "pointwise convolut"), ("missing", "i"), ("same", "o"), ("extra", "i"), ("same", "n")]),
-    ("332x32x16", "32x32x16", [("extra", "3"), ("same", "32x32x16")]),
-    # what grading ignores is not marked: case, Cin for Cᵢₙ, a missing full stop, added parentheses
-    ("the Cin channels per pixl", "The $C_{in}$ channels per pixel.",
-     [("same", "the Cin channels per pix"), ("missing", "e"), ("same", "l")]),
-    ("(a) dense layer", "a dense layer", [("same", "(a) dense layer")]),
-    # deck text and typed text reach the screen harmless
-    ("x\x1b[31m", "x", [("same", "x"), ("extra", "␛[31m")]),
-])
+@pytest.mark.parametrize(
+    "given, expected, runs",
+    [
+        (
+            "pointwise convolutoin",
+            "pointwise convolution",
+            [("same", "pointwise convolut"), ("missing", "i"), ("same", "o"), ("extra", "i"), ("same", "n")],
+        ),
+        ("332x32x16", "32x32x16", [("extra", "3"), ("same", "32x32x16")]),
+        # what grading ignores is not marked: case, Cin for Cᵢₙ, a missing full stop, added parentheses
+        (
+            "the Cin channels per pixl",
+            "The $C_{in}$ channels per pixel.",
+            [("same", "the Cin channels per pix"), ("missing", "e"), ("same", "l")],
+        ),
+        ("(a) dense layer", "a dense layer", [("same", "(a) dense layer")]),
+        # deck text and typed text reach the screen harmless
+        ("x\x1b[31m", "x", [("same", "x"), ("extra", "␛[31m")]),
+    ],
+)
 def test_the_diff_marks_only_what_counts(given, expected, runs):
     assert visible_diff(given, expected) == runs
 
@@ -313,7 +427,7 @@ def test_a_table_card_shows_its_whole_row_after_the_answer():
     assert f"✓ Right: {right}. Cin·Cout" in lines(out)
     rows = cells(out)
     at = rows.index(["Dense", "vs", "1×1"], 4)  # the table's title after the verdict, then its row
-    assert rows[at + 2: at + 5] == [["layer", "1×1", "conv"], ["params", "Cin·Cout"], ["keeps", "space", "yes"]]
+    assert rows[at + 2 : at + 5] == [["layer", "1×1", "conv"], ["params", "Cin·Cout"], ["keeps", "space", "yes"]]
     assert [r["rating"] for r in store.rows] == [3]
 
 
@@ -352,7 +466,10 @@ def test_cram_writes_nothing_and_brings_failed_cards_back():
     assert store.rows == []
     assert "Saved Again · cram, schedule unchanged" in lines(out)
     assert [line for line in lines(out) if line.startswith("cram ")][:3] == [
-        "cram 5 left", "cram 5 left", "cram 4 left"]  # the failed card is still left
+        "cram 5 left",
+        "cram 5 left",
+        "cram 4 left",
+    ]  # the failed card is still left
     assert out.count("What mixes channels at each pixel?") == 2  # failed, then asked again after three cards
     assert (summary.answered, summary.right, summary.wrong, summary.next_due) == (6, 5, 1, None)
 
@@ -361,10 +478,8 @@ def flip_session(ui, out):
     """A flip session over BASIC and WORDS on `ui`; returns (summary, store)."""
     store = FakeStore(out)
     scheduler = make_scheduler(fuzz=False)
-    queue = StudyQueue([BASIC, WORDS], {}, scheduler=scheduler, new_per_day=20, new_done_today={},
-                       answered_today=set())
-    summary = run_study(queue, scheduler=scheduler, store=store, ui=ui, clock=lambda: NOW, mode="flip",
-                        session_id="s1")
+    queue = StudyQueue([BASIC, WORDS], {}, scheduler=scheduler, new_per_day=20, new_done_today={}, answered_today=set())
+    summary = run_study(queue, scheduler=scheduler, store=store, ui=ui, clock=lambda: NOW, mode="flip", session_id="s1")
     return summary, store
 
 
@@ -386,8 +501,9 @@ def test_ctrl_c_ends_the_session_with_exit_130_and_keeps_the_answers():
 
 
 def test_sigterm_during_a_commit_is_held_until_the_answer_is_saved_and_acknowledged():
-    summary, out, store = study([BASIC, WORDS], "\n3\n\n3\n", mode="flip",
-                                on_record=lambda: os.kill(os.getpid(), signal.SIGTERM))
+    summary, out, store = study(
+        [BASIC, WORDS], "\n3\n\n3\n", mode="flip", on_record=lambda: os.kill(os.getpid(), signal.SIGTERM)
+    )
     assert (summary.exit_code, summary.stopped) == (128 + signal.SIGTERM, "SIGTERM")
     assert len(store.rows) == 1 and summary.answered == 1
     assert "Saved Good" in out
@@ -425,13 +541,19 @@ def test_the_session_queue_follows_build_queue_after_every_answer(seed):
             if moment > NOW:
                 break
         states[card.key] = state
-    queue = StudyQueue(cards, dict(states), scheduler=scheduler, new_per_day=4, new_done_today={},
-                       answered_today=set())
+    queue = StudyQueue(cards, dict(states), scheduler=scheduler, new_per_day=4, new_done_today={}, answered_today=set())
     now, answered, new_done = NOW, set(), {}
     for _ in range(40):
         card = queue.next(now)
-        reference = build_queue(cards, queue.states, now, new_per_day=4, new_done_today=new_done,
-                                answered_today=answered, scheduler=scheduler)
+        reference = build_queue(
+            cards,
+            queue.states,
+            now,
+            new_per_day=4,
+            new_done_today=new_done,
+            answered_today=answered,
+            scheduler=scheduler,
+        )
         if card is None:
             assert reference == []
             break
@@ -492,10 +614,16 @@ def test_a_store_failure_ends_the_session_with_the_summary_and_keeps_what_was_sa
     assert lines(buffer.getvalue())[0] == "Stopped: the last answer was not saved; every answer marked Saved is kept."
 
 
-@pytest.mark.parametrize(("moved", "stopped"), [
-    ("WAL", "Stopped: the review log was removed; answers saved in this session may be lost."),
-    ("database", "Stopped: the review database was removed or replaced; answers saved in this session may be lost."),
-])
+@pytest.mark.parametrize(
+    ("moved", "stopped"),
+    [
+        ("WAL", "Stopped: the review log was removed; answers saved in this session may be lost."),
+        (
+            "database",
+            "Stopped: the review database was removed or replaced; answers saved in this session may be lost.",
+        ),
+    ],
+)
 def test_a_store_whose_files_were_removed_stops_without_claiming_the_saved_answers_are_kept(capsys, moved, stopped):
     """The answers marked Saved lived in the removed log (or the old database file): the summary must not
     say they are kept. The kind of error is carried as data (StoreFilesMovedError.moved), not read from text."""

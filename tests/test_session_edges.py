@@ -21,8 +21,7 @@ from dense1x1quiz.ui.study_plain import PlainStudyUI
 from dense1x1quiz.ui.study_screen import print_summary
 
 BASIC = Card("d", "basic", "basic", "What mixes channels at each pixel?", "A 1×1 convolution", note="basic")
-REVERSE = Card("d", "basic:reverse", "basic", "A 1×1 convolution", "What mixes channels at each pixel?",
-               note="basic")
+REVERSE = Card("d", "basic:reverse", "basic", "A 1×1 convolution", "What mixes channels at each pixel?", note="basic")
 WORDS = Card("d", "name", "basic", "What is a 1×1 convolution also called?", "pointwise convolution", note="name")
 
 
@@ -35,10 +34,21 @@ def session(store, clock, script: str, cards=(BASIC, REVERSE, WORDS), new_per_da
     out = io.StringIO()
     ui = PlainStudyUI(out, LineInput(io.StringIO(script)))
     scheduler = make_scheduler(fuzz=False)
-    queue = StudyQueue(list(cards), {}, scheduler=scheduler, new_per_day=new_per_day, new_done_today={},
-                       answered_today=set())
-    summary = run_study(queue, scheduler=scheduler, store=store, ui=ui, clock=clock, mode="flip",
-                        rng=random.Random(1), session_id="s", pool=list(cards), timer=lambda: 0.0)  # "in 0s"
+    queue = StudyQueue(
+        list(cards), {}, scheduler=scheduler, new_per_day=new_per_day, new_done_today={}, answered_today=set()
+    )
+    summary = run_study(
+        queue,
+        scheduler=scheduler,
+        store=store,
+        ui=ui,
+        clock=clock,
+        mode="flip",
+        rng=random.Random(1),
+        session_id="s",
+        pool=list(cards),
+        timer=lambda: 0.0,
+    )  # "in 0s"
     print_summary(ui, summary, clock(), cards_found=len(cards))
     return summary, out.getvalue().splitlines()
 
@@ -52,6 +62,7 @@ def test_a_session_that_runs_past_4_am_starts_a_new_study_day(tmp_path):
     day: a new card is allowed again, and the sibling is no longer buried."""
     now = [local(3, 50)]
     with Store.open(tmp_path) as store:
+
         def answer_then_wait(*args, **kwargs):
             after = record(*args, **kwargs)
             now[0] = local(4, 10)
@@ -73,8 +84,9 @@ def test_before_4_am_the_day_is_the_same_and_its_one_new_card_is_all(tmp_path):
     assert transcript[-2:] == ["Studied 1 card in 0s: 1 right, 0 wrong", f"Next card due in 8d ({due})."]
 
 
-def test_a_database_locked_past_the_busy_timeout_stops_the_session_with_the_answer_unsaved(tmp_path, monkeypatch,
-                                                                                           capsys):
+def test_a_database_locked_past_the_busy_timeout_stops_the_session_with_the_answer_unsaved(
+    tmp_path, monkeypatch, capsys
+):
     monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 1000)
     with Store.open(tmp_path) as store, closing(sqlite3.connect(tmp_path / "quiz.sqlite3")) as other:
         other.execute("BEGIN IMMEDIATE")  # another process holds the write lock and does not let go
@@ -99,11 +111,19 @@ def test_a_reader_that_goes_away_ends_the_session_quietly_with_the_answers_kept(
     """`quiz study | head -n 3`: the pipe closes after three lines; the session stops with exit 1
     ("output closed"), no traceback, and every answer given before is in the database."""
     deck = tmp_path / "d.yaml"
-    deck.write_text("deck: d\ntitle: D\ncards:\n" + "".join(
-        f"  - {{id: c{i}, front: Question {i}?, back: Answer {i}}}\n" for i in range(30)), encoding="utf-8")
+    deck.write_text(
+        "deck: d\ntitle: D\ncards:\n"
+        + "".join(f"  - {{id: c{i}, front: Question {i}?, back: Answer {i}}}\n" for i in range(30)),
+        encoding="utf-8",
+    )
     env = {**os.environ, "DENSE1X1QUIZ_HOME": str(tmp_path / "home"), "DENSE1X1QUIZ_NOW": "2026-11-26T12:00:00Z"}
-    study = subprocess.Popen([sys.executable, "-m", "dense1x1quiz", "study", str(deck), "--mode", "flip"],
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    study = subprocess.Popen(
+        [sys.executable, "-m", "dense1x1quiz", "study", str(deck), "--mode", "flip"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
     study.stdin.write(b"\n3\n")
     study.stdin.flush()
     seen = [study.stdout.readline() for _ in range(6)]  # the first card, its answer, buttons and `Saved`

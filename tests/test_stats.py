@@ -34,16 +34,21 @@ DECK_B = _deck("b", ["b0", "b1"])
 # (deck, card, rating, time, answer ms). First answers of a day of cards that are not new:
 # a0 day -1 Again (fail), a1 day 0 03:30 → still study day -1, Good (pass), a2 day -1 Hard (pass).
 ANSWERS = [
-    ("b", "b0", 3, at(-40, 9), 1000), ("b", "b0", 3, at(-40, 9, 11), 1000),
-    ("a", "a0", 3, at(-3, 9), 2000), ("a", "a0", 3, at(-3, 9, 10), 4000),
-    ("a", "a1", 3, at(-3, 10), 3000), ("a", "a1", 3, at(-3, 10, 10), 3000),
-    ("a", "a2", 1, at(-2, 9), 6000), ("a", "a2", 3, at(-2, 9, 5), 2000),
-    ("a", "a0", 1, at(-1, 10), 8000), ("a", "a0", 3, at(-1, 10, 10), 2000),
+    ("b", "b0", 3, at(-40, 9), 1000),
+    ("b", "b0", 3, at(-40, 9, 11), 1000),
+    ("a", "a0", 3, at(-3, 9), 2000),
+    ("a", "a0", 3, at(-3, 9, 10), 4000),
+    ("a", "a1", 3, at(-3, 10), 3000),
+    ("a", "a1", 3, at(-3, 10, 10), 3000),
+    ("a", "a2", 1, at(-2, 9), 6000),
+    ("a", "a2", 3, at(-2, 9, 5), 2000),
+    ("a", "a0", 1, at(-1, 10), 8000),
+    ("a", "a0", 3, at(-1, 10, 10), 2000),
     ("a", "a2", 2, at(-1, 8), 5000),
     ("a", "a1", 3, at(0, 3, 30), 1000),
     ("a", "a3", 1, at(0, 11), 3000),
-    ("a", "gone", 3, at(-5, 9), None),   # an id no longer in deck a
-    ("zzz", "x", 3, at(-5, 9), None),    # a deck that no longer exists
+    ("a", "gone", 3, at(-5, 9), None),  # an id no longer in deck a
+    ("zzz", "x", 3, at(-5, 9), None),  # a deck that no longer exists
 ]
 
 
@@ -54,10 +59,12 @@ def store(isolated_home):
         for deck, card, rating, moment, ms in sorted(ANSWERS, key=lambda a: a[3]):
             s.record_review((deck, card), rating, moment, mode="flip", duration_ms=ms, scheduler=scheduler)
         exam = s.start_exam(at(-1, 20), ["a"], 7, 4)
-        for position, (tags, right) in enumerate([(["shapes"], True), (["shapes", "costs"], False),
-                                                  (["costs"], False), (["history"], True)], start=1):
-            s.record_exam_answer(exam, position, f"q{position}", "typed", "?", "x", "y", right, tags,
-                                 at(-1, 20, position))
+        for position, (tags, right) in enumerate(
+            [(["shapes"], True), (["shapes", "costs"], False), (["costs"], False), (["history"], True)], start=1
+        ):
+            s.record_exam_answer(
+                exam, position, f"q{position}", "typed", "?", "x", "y", right, tags, at(-1, 20, position)
+            )
         s.finish_exam(exam, at(-1, 20, 5), 2, 300.0)
         s.start_exam(at(0, 8), ["b"], 8, 10)  # never finished
         yield s
@@ -71,8 +78,9 @@ def test_counts_due_retention_time_orphans(store):
     assert (a.deck, a.title, a.cards, a.new, a.learning, a.review) == ("a", "Deck A", 6, 2, 2, 2)
     assert (b.cards, b.new, b.learning, b.review) == (2, 1, 0, 1)
     assert a.mature == 0 and b.mature == sum(s.mature for k, s in states.items() if k[0] == "b")
-    assert a.due_today == sum(1 for c in DECK_A.cards if c.key in states
-                              and states[c.key].due < datetime(2026, 3, 11, 4, tzinfo=UTC))
+    assert a.due_today == sum(
+        1 for c in DECK_A.cards if c.key in states and states[c.key].due < datetime(2026, 3, 11, 4, tzinfo=UTC)
+    )
     assert a.due_today >= 1  # a3, in learning, due at 11:01
     assert (a.retention.passed, a.retention.total) == (2, 3)
     assert (b.retention.passed, b.retention.total) == (0, 0)
@@ -97,10 +105,11 @@ def test_forecast_and_heatmap_use_study_days(store):
     assert stats.forecast == expected and sum(expected) == 5
     assert stats.today == date(2026, 3, 10)
     assert stats.heatmap == {
-        date(2026, 1, 29): 2,                        # b0, day -40
-        date(2026, 3, 5): 2,                         # orphans, day -5
-        date(2026, 3, 7): 4, date(2026, 3, 8): 2,
-        date(2026, 3, 9): 4,                         # includes a1 at 03:30 on the 10th
+        date(2026, 1, 29): 2,  # b0, day -40
+        date(2026, 3, 5): 2,  # orphans, day -5
+        date(2026, 3, 7): 4,
+        date(2026, 3, 8): 2,
+        date(2026, 3, 9): 4,  # includes a1 at 03:30 on the 10th
         date(2026, 3, 10): 1,
     }
 
@@ -119,7 +128,9 @@ def test_one_deck_only_and_another_day_start(store):
 def test_exam_results_and_weakest_tags(store):
     stats = compute_stats([DECK_A], store, NOW, tz=UTC)
     assert [(e.decks, e.score, e.total, e.finished is not None) for e in stats.exams] == [
-        (["b"], None, 10, False), (["a"], 2, 4, True)]
+        (["b"], None, 10, False),
+        (["a"], 2, 4, True),
+    ]
     assert [(t.tag, t.correct, t.total) for t in stats.weakest_tags] == [("costs", 0, 2), ("shapes", 1, 2)]
     # A tag on every card of a deck says no more than the deck's name: left out, as in the exam report.
     deck_wide = compute_stats([dataclasses.replace(DECK_A, tags=("costs",))], store, NOW, tz=UTC)
@@ -131,14 +142,31 @@ def test_json_is_the_documented_document(store):
     assert list(doc) == ["reviews", "retention", "decks", "cards"]
     assert doc["reviews"] == 15 and doc["retention"] == pytest.approx(2 / 3)
     assert doc["decks"][0]["deck"] == "a" and doc["decks"][0]["orphans"] == ["gone"]
-    assert all(list(c) == ["deck", "id", "state", "due", "stability", "difficulty", "reps", "lapses"]
-               for c in doc["cards"])
+    assert all(
+        list(c) == ["deck", "id", "state", "due", "stability", "difficulty", "reps", "lapses"] for c in doc["cards"]
+    )
     by_id = {c["id"]: c for c in doc["cards"]}
-    assert by_id["a4"] == {"deck": "a", "id": "a4", "state": "new", "due": None, "stability": None,
-                           "difficulty": None, "reps": 0, "lapses": 0}
+    assert by_id["a4"] == {
+        "deck": "a",
+        "id": "a4",
+        "state": "new",
+        "due": None,
+        "stability": None,
+        "difficulty": None,
+        "reps": 0,
+        "lapses": 0,
+    }
     a3 = store.state(("a", "a3"))
-    assert by_id["a3"] == {"deck": "a", "id": "a3", "state": "learning", "due": "2026-03-10T11:01:00Z",
-                           "stability": a3.stability, "difficulty": a3.difficulty, "reps": 1, "lapses": 0}
+    assert by_id["a3"] == {
+        "deck": "a",
+        "id": "a3",
+        "state": "learning",
+        "due": "2026-03-10T11:01:00Z",
+        "stability": a3.stability,
+        "difficulty": a3.difficulty,
+        "reps": 1,
+        "lapses": 0,
+    }
     assert by_id["a0"]["lapses"] == 1 and by_id["a0"]["state"] == "review"
     json.dumps(doc)  # serialisable as is
 
@@ -150,23 +178,35 @@ def test_screen_shows_the_figures(store, capsys, monkeypatch):
     print_stats(stats, make_console())
     out = capsys.readouterr().out
     lines = out.splitlines()
-    assert lines[0].split() == ["deck", "cards", "new", "learn", "review", "mature", "due", "today", "retention",
-                                "answer"]
+    assert lines[0].split() == [
+        "deck",
+        "cards",
+        "new",
+        "learn",
+        "review",
+        "mature",
+        "due",
+        "today",
+        "retention",
+        "answer",
+    ]
     assert lines[1].split() == ["a", "6", "2", "2", "2", "0", str(stats.decks[0].due_today), "66.7%", "3.5", "s"]
     assert lines[3].split()[:2] == ["total", "8"]
     assert "True retention, last 30 days: 66.7% (2 of 3 first answers of the day)" in out
     assert "Orphans (history kept, card no longer in its deck): 2: a/gone, zzz/x" in out
     assert "Weakest exam tags\n  costs  0/2 right (0%)\n  shapes  1/2 right (50%)" in out
     assert "\x1b[" not in out
-    heat = out[out.index("Answers per day"):].splitlines()
+    heat = out[out.index("Answers per day") :].splitlines()
     assert heat[1].split()[:2] == ["Dec", "Jan"]  # month labels over the 16 weeks
     assert heat[2].startswith("Mon ") and len(heat[2]) <= 4 + 2 * 16
 
 
 def test_cli_stats_json_and_screen(cli, tmp_path, isolated_home):
     deck = tmp_path / "mine.yaml"
-    deck.write_text("deck: mine\ntitle: Mine\ncards:\n"
-                    "  - {id: one, front: Q1, back: A1}\n  - {id: two, front: Q2, back: A2}\n", encoding="utf-8")
+    deck.write_text(
+        "deck: mine\ntitle: Mine\ncards:\n  - {id: one, front: Q1, back: A1}\n  - {id: two, front: Q2, back: A2}\n",
+        encoding="utf-8",
+    )
     with Store.open(isolated_home) as s:
         s.record_review(("mine", "one"), 3, at(0, 9), mode="flip", scheduler=make_scheduler(fuzz=False))
     env = {"DENSE1X1QUIZ_NOW": "2026-03-10T12:00:00Z", "TZ": "UTC"}
@@ -175,10 +215,25 @@ def test_cli_stats_json_and_screen(cli, tmp_path, isolated_home):
     doc = json.loads(result.stdout)
     assert (doc["reviews"], doc["retention"]) == (1, None)
     assert [(c["id"], c["state"], c["due"], c["reps"]) for c in doc["cards"]] == [
-        ("one", "learning", "2026-03-10T09:10:00Z", 1), ("two", "new", None, 0)]
-    assert doc["decks"] == [{"deck": "mine", "title": "Mine", "cards": 2, "new": 1, "learning": 1, "review": 0,
-                             "mature": 0, "due_today": 1, "reviews": 1, "retention": None,
-                             "average_answer_seconds": None, "orphans": []}]
+        ("one", "learning", "2026-03-10T09:10:00Z", 1),
+        ("two", "new", None, 0),
+    ]
+    assert doc["decks"] == [
+        {
+            "deck": "mine",
+            "title": "Mine",
+            "cards": 2,
+            "new": 1,
+            "learning": 1,
+            "review": 0,
+            "mature": 0,
+            "due_today": 1,
+            "reviews": 1,
+            "retention": None,
+            "average_answer_seconds": None,
+            "orphans": [],
+        }
+    ]
     screen = cli("stats", str(deck), env=env)
     assert screen.returncode == 0 and screen.stderr == ""
     assert screen.stdout.splitlines()[1].split() == ["mine", "2", "1", "1", "0", "0", "1", "–", "–"]
@@ -202,7 +257,8 @@ def test_a_bad_day_start_setting_is_a_clear_error(store, isolated_home, cli):
     assert result.returncode == 1
     assert result.stderr.replace("\n", "") == (
         f"Error: the setting 'day_start_hour' in {isolated_home / 'quiz.sqlite3'} must be a whole number "
-        "from 0 to 23, not 25")
+        "from 0 to 23, not 25"
+    )
 
 
 def test_a_narrow_screen_gets_a_deck_list_and_shorter_charts(store, capsys):
@@ -227,9 +283,11 @@ def test_a_simulated_week_behaves_like_anki_and_stats_shows_it(cli, tmp_path, is
     import sqlite3
 
     deck = tmp_path / "week.yaml"
-    deck.write_text("deck: week\ntitle: Week\ncards:\n" + "".join(
-        f"  - {{id: n{i:02d}, front: Front {i}, back: Back {i}, reverse: true}}\n" for i in range(30)),
-        encoding="utf-8")
+    deck.write_text(
+        "deck: week\ntitle: Week\ncards:\n"
+        + "".join(f"  - {{id: n{i:02d}, front: Front {i}, back: Back {i}, reverse: true}}\n" for i in range(30)),
+        encoding="utf-8",
+    )
     rng = random.Random(7)
     for day in range(5):
         lines = "".join(f"\n{rng.choices('1234', weights=(15, 10, 65, 10))[0]}\n" for _ in range(60)) + "q\n"
@@ -263,17 +321,26 @@ def test_a_simulated_week_behaves_like_anki_and_stats_shows_it(cli, tmp_path, is
 def test_a_deck_edited_between_sessions_keeps_the_history_of_every_unchanged_id(cli, tmp_path):
     deck = tmp_path / "mine.yaml"
     head = "deck: mine\ntitle: Mine\ncards:\n"
-    deck.write_text(head + "  - {id: one, front: Q1, back: A1}\n  - {id: two, front: Q2, back: A2}\n"
-                    "  - {id: three, front: Q3, back: A3}\n", encoding="utf-8")
+    deck.write_text(
+        head + "  - {id: one, front: Q1, back: A1}\n  - {id: two, front: Q2, back: A2}\n"
+        "  - {id: three, front: Q3, back: A3}\n",
+        encoding="utf-8",
+    )
     env = {"DENSE1X1QUIZ_NOW": "2026-03-10T12:00:00Z", "TZ": "UTC"}
     studied = cli("study", str(deck), "--mode", "flip", input="\n3\n\n1\n\n4\nq\n", env=env)
     assert studied.returncode == 0, studied.stderr
     # Text changed for `one`, `two` removed, `four` added.
-    deck.write_text(head + "  - {id: one, front: Q1 reworded, back: A1 reworded}\n"
-                    "  - {id: three, front: Q3, back: A3}\n  - {id: four, front: Q4, back: A4}\n", encoding="utf-8")
+    deck.write_text(
+        head + "  - {id: one, front: Q1 reworded, back: A1 reworded}\n"
+        "  - {id: three, front: Q3, back: A3}\n  - {id: four, front: Q4, back: A4}\n",
+        encoding="utf-8",
+    )
     doc = json.loads(cli("stats", str(deck), "--json", env=env).stdout)
     assert [(c["id"], c["state"], c["reps"]) for c in doc["cards"]] == [
-        ("one", "learning", 1), ("three", "review", 1), ("four", "new", 0)]
+        ("one", "learning", 1),
+        ("three", "review", 1),
+        ("four", "new", 0),
+    ]
     assert doc["reviews"] == 3 and doc["decks"][0]["orphans"] == ["two"]
     screen = cli("stats", str(deck), env=env).stdout
     assert "Orphans (history kept, card no longer in its deck): 1: mine/two" in screen
@@ -345,9 +412,13 @@ def _reference(decks, store, now, hour, tz, all_decks):
     moment = lambda ms: epoch + timedelta(milliseconds=ms)  # noqa: E731
     chosen = {d.id for d in decks}
     keys = {card.key for d in decks for card in d.cards}
-    log = [(deck, card, moment(at), rating, before, ms) for deck, card, at, rating, before, ms in store._read(
-        "SELECT deck, card, at_ms, rating, state_before, duration_ms FROM reviews ORDER BY id")
-        if all_decks or deck in chosen]
+    log = [
+        (deck, card, moment(at), rating, before, ms)
+        for deck, card, at, rating, before, ms in store._read(
+            "SELECT deck, card, at_ms, rating, state_before, duration_ms FROM reviews ORDER BY id"
+        )
+        if all_decks or deck in chosen
+    ]
     states = [state_from_row(r) for r in store.state_rows() if all_decks or r.deck in chosen]
     end_of_today = next_day_start(now, hour, tz)
     ends = [end_of_today]
@@ -373,11 +444,17 @@ def _reference(decks, store, now, hour, tz, all_decks):
         review = [s for s in mine if s.state == "review"]
         timed = [row[5] for row in recent if row[0] == d.id and row[5] is not None]
         per_deck[d.id] = dict(
-            cards=len(d.cards), new=len(d.cards) - len(mine), learning=len(mine) - len(review), review=len(review),
+            cards=len(d.cards),
+            new=len(d.cards) - len(mine),
+            learning=len(mine) - len(review),
+            review=len(review),
             mature=sum(s.due - s.last_review >= timedelta(days=21) for s in review),
-            due_today=sum(s.due < end_of_today for s in mine), reviews=sum(row[0] == d.id for row in log),
-            retention=tuple(retention.get(d.id, (0, 0))), average_answer_ms=sum(timed) / len(timed) if timed else None,
-            orphans=sorted(s.key[1] for s in states if s.key[0] == d.id and s.key not in keys))
+            due_today=sum(s.due < end_of_today for s in mine),
+            reviews=sum(row[0] == d.id for row in log),
+            retention=tuple(retention.get(d.id, (0, 0))),
+            average_answer_ms=sum(timed) / len(timed) if timed else None,
+            orphans=sorted(s.key[1] for s in states if s.key[0] == d.id and s.key not in keys),
+        )
         for s in mine:
             slot = bisect.bisect_right(ends, s.due)
             if slot < 30:
@@ -389,10 +466,14 @@ def _reference(decks, store, now, hour, tz, all_decks):
             heatmap[label] = heatmap.get(label, 0) + 1
     timed = [row[5] for row in recent if row[5] is not None]
     return dict(
-        decks=per_deck, forecast=forecast, heatmap=heatmap, reviews=len(log),
+        decks=per_deck,
+        forecast=forecast,
+        heatmap=heatmap,
+        reviews=len(log),
         retention=tuple(map(sum, zip(*retention.values(), strict=True))) if retention else (0, 0),
         average_answer_ms=sum(timed) / len(timed) if timed else None,
-        orphans=sorted(s.key for s in states if s.key not in keys))
+        orphans=sorted(s.key for s in states if s.key not in keys),
+    )
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -409,17 +490,35 @@ def test_every_figure_matches_a_plain_recount_of_a_random_log(isolated_home, see
     with Store.open(isolated_home) as s:
         s._db.execute("PRAGMA synchronous = OFF")  # test data: no fsync per answer
         for moment in moments:
-            s.record_review(rng.choice(ids), rng.choice([1, 2, 3, 3, 4]), moment, mode="flip",
-                            duration_ms=rng.choice([None, rng.randrange(500, 20_000)]), scheduler=scheduler)
+            s.record_review(
+                rng.choice(ids),
+                rng.choice([1, 2, 3, 3, 4]),
+                moment,
+                mode="flip",
+                duration_ms=rng.choice([None, rng.randrange(500, 20_000)]),
+                scheduler=scheduler,
+            )
         for all_decks, chosen in ((True, decks), (False, decks[:1])):
             want = _reference(chosen, s, now, hour, tz, all_decks)
             for with_cards in (True, False):
-                got = compute_stats(chosen, s, now, all_decks=all_decks, with_cards=with_cards,
-                                    day_start_hour=hour, tz=tz)
-                assert {d.deck: dict(cards=d.cards, new=d.new, learning=d.learning, review=d.review,
-                                     mature=d.mature, due_today=d.due_today, reviews=d.reviews,
-                                     retention=tuple(d.retention), average_answer_ms=d.average_answer_ms,
-                                     orphans=d.orphans) for d in got.decks} == want["decks"]
+                got = compute_stats(
+                    chosen, s, now, all_decks=all_decks, with_cards=with_cards, day_start_hour=hour, tz=tz
+                )
+                assert {
+                    d.deck: dict(
+                        cards=d.cards,
+                        new=d.new,
+                        learning=d.learning,
+                        review=d.review,
+                        mature=d.mature,
+                        due_today=d.due_today,
+                        reviews=d.reviews,
+                        retention=tuple(d.retention),
+                        average_answer_ms=d.average_answer_ms,
+                        orphans=d.orphans,
+                    )
+                    for d in got.decks
+                } == want["decks"]
                 assert (got.forecast, got.heatmap, got.reviews) == (want["forecast"], want["heatmap"], want["reviews"])
                 assert got.average_answer_ms == pytest.approx(want["average_answer_ms"])
                 assert (got.orphans, tuple(got.retention)) == (want["orphans"], want["retention"])
@@ -453,8 +552,9 @@ def test_figures_come_from_one_state_while_another_session_answers(store, isolat
     read_heatmap = store.answers_per_period
 
     def answer_meanwhile(*args, **kwargs):
-        other.record_review(("a", "a4"), 3, NOW - timedelta(hours=1), mode="flip", duration_ms=500,
-                            scheduler=make_scheduler(fuzz=False))
+        other.record_review(
+            ("a", "a4"), 3, NOW - timedelta(hours=1), mode="flip", duration_ms=500, scheduler=make_scheduler(fuzz=False)
+        )
         return read_heatmap(*args, **kwargs)
 
     monkeypatch.setattr(store, "answers_per_period", answer_meanwhile)

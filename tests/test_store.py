@@ -57,11 +57,14 @@ def test_open_creates_the_database_with_durable_settings(home):
 def test_record_review_appends_one_row_and_stores_the_state(store, home):
     scheduler = make_scheduler(retention=0.85)
     now = datetime(2026, 3, 1, 9, 0, 0, 123_456, tzinfo=UTC)
-    state = store.record_review(("deck", "card"), 3, now, mode="type", duration_ms=4200, typed="56×56×64",
-                                session_id="s1", scheduler=scheduler)
-    assert _rows(home, "SELECT deck, card, at_ms, rating, state_before, mode, duration_ms, typed, session, "
-                       "retention, fuzz FROM reviews") == [
-        ("deck", "card", 1772355600123, 3, "new", "type", 4200, "56×56×64", "s1", 0.85, 1)]
+    state = store.record_review(
+        ("deck", "card"), 3, now, mode="type", duration_ms=4200, typed="56×56×64", session_id="s1", scheduler=scheduler
+    )
+    assert _rows(
+        home,
+        "SELECT deck, card, at_ms, rating, state_before, mode, duration_ms, typed, session, "
+        "retention, fuzz FROM reviews",
+    ) == [("deck", "card", 1772355600123, 3, "new", "type", 4200, "56×56×64", "s1", 0.85, 1)]
     # `now` was cut to the millisecond before scheduling, so the stored state is exactly the returned one.
     assert state.last_review == datetime(2026, 3, 1, 9, 0, 0, 123_000, tzinfo=UTC)
     assert store.states() == {("deck", "card"): state}
@@ -102,8 +105,7 @@ def test_undo_restores_the_previous_state_durably(home):
     scheduler = make_scheduler()
     with Store.open(home) as s:
         first = s.record_review(("d", "c"), 3, T0, mode="flip", session_id="s1", scheduler=scheduler)
-        s.record_review(("d", "other"), 1, T0 + timedelta(seconds=5), mode="flip", session_id="s2",
-                        scheduler=scheduler)
+        s.record_review(("d", "other"), 1, T0 + timedelta(seconds=5), mode="flip", session_id="s2", scheduler=scheduler)
         s.record_review(("d", "c"), 1, T0 + timedelta(minutes=10), mode="flip", session_id="s1", scheduler=scheduler)
         assert s.undo_last("s1") == ("d", "c")
     with Store.open(home) as s:  # reopened: the undo was committed
@@ -154,10 +156,17 @@ def test_stats_queries_count_per_deck_and_per_period(store):
     """The store side of `quiz stats` on a small known log (tests/test_stats.py recounts big random ones)."""
     assert store.decks_with_history() == [] and store.recent_answers([T0, T0 + timedelta(days=1)]) == {}
     scheduler = make_scheduler(fuzz=False)
-    for deck, card, rating, hours, ms in [("b", "z", 3, 0, 1000), ("a", "x", 3, 1, None), ("a", "x", 1, 25, 4000),
-                                          ("a", "x", 3, 26, 2000), ("a", "y", 3, 30, 6000), ("c", "w", 3, 50, 500)]:
-        store.record_review((deck, card), rating, T0 + timedelta(hours=hours), mode="flip", duration_ms=ms,
-                            scheduler=scheduler)
+    for deck, card, rating, hours, ms in [
+        ("b", "z", 3, 0, 1000),
+        ("a", "x", 3, 1, None),
+        ("a", "x", 1, 25, 4000),
+        ("a", "x", 3, 26, 2000),
+        ("a", "y", 3, 30, 6000),
+        ("c", "w", 3, 50, 500),
+    ]:
+        store.record_review(
+            (deck, card), rating, T0 + timedelta(hours=hours), mode="flip", duration_ms=ms, scheduler=scheduler
+        )
     assert store.decks_with_history() == ["a", "b", "c"]
     day = [T0 + timedelta(days=n) for n in range(4)]
     # Day 1 (hours 24-48): x's first answer that day is Again (a fail; its second answer is not a first);
@@ -183,7 +192,11 @@ def test_every_deck_filter_takes_a_selection_alike(store):
     assert [(r.deck, r.card) for r in store.state_rows(chosen)] == [("a", "x"), ("a", "y"), ("c", "w")]
     assert sorted(store.states(decks=chosen)) == [("a", "x"), ("a", "y"), ("c", "w")]
     assert [(r.key, r.at.hour) for r in store.reviews(decks=chosen)] == [  # in append order
-        (("a", "x"), 9), (("a", "y"), 10), (("a", "x"), 15), (("c", "w"), 12)]
+        (("a", "x"), 9),
+        (("a", "y"), 10),
+        (("a", "x"), 15),
+        (("c", "w"), 12),
+    ]
     assert store.review_count(chosen) == 4 and store.review_count([]) == 0
     assert store.answers_per_period(day, decks=chosen) == [3, 1]
     assert sorted(store.deck_counts(day[2], 21, decks=chosen)) == ["a", "c"]
@@ -193,8 +206,9 @@ def test_every_deck_filter_takes_a_selection_alike(store):
 def test_state_rows_have_named_fields_and_states_are_the_vocabulary(store, home):
     """A state row is read by name (stats.py does); a state's word is a `State`, stored as the word."""
     store.record_review(("d", "c"), Rating.Good, T0, mode="flip", scheduler=make_scheduler(fuzz=False))
-    store.record_review(("d", "c"), Rating.Good, T0 + timedelta(minutes=15), mode="flip",
-                        scheduler=make_scheduler(fuzz=False))
+    store.record_review(
+        ("d", "c"), Rating.Good, T0 + timedelta(minutes=15), mode="flip", scheduler=make_scheduler(fuzz=False)
+    )
     (row,) = store.state_rows()
     assert isinstance(row, StateRow)
     assert (row.deck, row.card, row.state, row.reps, row.lapses) == ("d", "c", "review", 2, 0)
@@ -216,8 +230,10 @@ def test_rating_and_state_are_fsrs_names_and_the_stored_values():
     assert State.Learning == "learning" and Rating.Hard == 2
 
 
-@pytest.mark.parametrize(("name", "value"), [("retention", 1.5), ("retention", "0.9"), ("day_start_hour", 4.5),
-                                             ("day_start_hour", -1), ("new_per_day", True)])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("retention", 1.5), ("retention", "0.9"), ("day_start_hour", 4.5), ("day_start_hour", -1), ("new_per_day", True)],
+)
 def test_known_settings_are_checked_both_ways(store, home, name, value):
     with pytest.raises(ValueError, match=f"^setting '{name}' must be a"):
         store.set_setting(name, value)
@@ -242,19 +258,24 @@ def test_settings_round_trip_and_pick_the_scheduler(store, home):
 
 def test_exam_results_are_stored_as_they_come(store, home):
     exam = store.start_exam(T0, ["dense-vs-1x1"], 42, 2)
-    store.record_exam_answer(exam, 1, "q1", "typed", "Output shape?", "56x56x64", "56×56×64", True, ["shapes"],
-                             T0 + timedelta(seconds=20))
+    store.record_exam_answer(
+        exam, 1, "q1", "typed", "Output shape?", "56x56x64", "56×56×64", True, ["shapes"], T0 + timedelta(seconds=20)
+    )
     # Committed at once: another connection sees it before the exam ends.
     assert _rows(home, "SELECT exam, position, question, given, correct, tags FROM exam_answers") == [
-        (exam, 1, "q1", "56x56x64", 1, '["shapes"]')]
-    store.record_exam_answer(exam, 2, "q2", "choice", "Params?", None, "4,160", False, ["costs", "shapes"],
-                             T0 + timedelta(seconds=50))
+        (exam, 1, "q1", "56x56x64", 1, '["shapes"]')
+    ]
+    store.record_exam_answer(
+        exam, 2, "q2", "choice", "Params?", None, "4,160", False, ["costs", "shapes"], T0 + timedelta(seconds=50)
+    )
     store.finish_exam(exam, T0 + timedelta(seconds=61), 1, 61.0)
     [row] = store.exams()
     assert (row.id, row.decks, row.seed, row.total, row.score, row.seconds) == (exam, ["dense-vs-1x1"], 42, 2, 1, 61.0)
     assert row.finished == T0 + timedelta(seconds=61)
     assert [(a["position"], a["correct"], a["tags"]) for a in store.exam_answers(exam)] == [
-        (1, True, ["shapes"]), (2, False, ["costs", "shapes"])]
+        (1, True, ["shapes"]),
+        (2, False, ["costs", "shapes"]),
+    ]
 
 
 # -- migrations and damaged files ----------------------------------------------------------------
@@ -270,9 +291,11 @@ def test_a_version_1_database_is_backed_up_then_migrated(home, monkeypatch):
     monkeypatch.undo()
     t0 = epoch_ms(T0)
     db = sqlite3.connect(home / DB_NAME)  # three answers as version 1 wrote them
-    db.executemany("INSERT INTO reviews (deck, card, at_ms, rating, state_before, mode, retention, fuzz) "
-                   "VALUES ('d', ?, ?, ?, ?, 'flip', 0.9, 1)",
-                   [("c", t0, 3, "new"), ("x", t0 + 60_000, 1, "new"), ("c", t0 + 540_000, 3, "learning")])
+    db.executemany(
+        "INSERT INTO reviews (deck, card, at_ms, rating, state_before, mode, retention, fuzz) "
+        "VALUES ('d', ?, ?, ?, ?, 'flip', 0.9, 1)",
+        [("c", t0, 3, "new"), ("x", t0 + 60_000, 1, "new"), ("c", t0 + 540_000, 3, "learning")],
+    )
     db.commit()
     db.close()
     scheduler = make_scheduler()
@@ -282,7 +305,11 @@ def test_a_version_1_database_is_backed_up_then_migrated(home, monkeypatch):
         assert states[("d", "c")] == replay(("d", "c"), [(3, T0), (3, T0 + timedelta(minutes=9))], scheduler)
         s.record_review(("d", "x"), 3, T0 + timedelta(minutes=20), mode="flip", scheduler=scheduler)
     assert _rows(home, "SELECT card, prev_ms FROM reviews ORDER BY id") == [
-        ("c", None), ("x", None), ("c", t0), ("x", t0 + 60_000)]
+        ("c", None),
+        ("x", None),
+        ("c", t0),
+        ("x", t0 + 60_000),
+    ]
     [backup] = list_backups(home)
     assert backup.name.endswith("-v1.sqlite3")
     db = sqlite3.connect(backup)
@@ -295,8 +322,9 @@ def test_a_version_1_database_is_backed_up_then_migrated(home, monkeypatch):
 def test_a_failed_migration_changes_nothing(home, monkeypatch):
     Store.open(home).close()
     latest = len(store_module.MIGRATIONS)
-    monkeypatch.setattr(store_module, "MIGRATIONS",
-                        [*store_module.MIGRATIONS, "CREATE TABLE extra (x); SELECT no_such_function();"])
+    monkeypatch.setattr(
+        store_module, "MIGRATIONS", [*store_module.MIGRATIONS, "CREATE TABLE extra (x); SELECT no_such_function();"]
+    )
     with pytest.raises(StoreError):
         Store.open(home)
     assert _rows(home, "PRAGMA user_version") == [(latest,)]
@@ -317,8 +345,9 @@ def test_a_database_from_a_newer_version_is_refused(home):
 def test_a_damaged_database_is_reported_and_left_untouched(home, damage):
     with Store.open(home) as s:
         for i in range(300):
-            s.record_review(("d", f"card-{i:04d}-" + "x" * 60), 3, T0, mode="flip", typed="y" * 200,
-                            scheduler=make_scheduler())
+            s.record_review(
+                ("d", f"card-{i:04d}-" + "x" * 60), 3, T0, mode="flip", typed="y" * 200, scheduler=make_scheduler()
+            )
         backup = s.backup()
     two_days_ago = backup.stat().st_mtime - 2 * 86400
     os.utime(backup, (two_days_ago, two_days_ago))  # so opening runs the daily check
@@ -331,7 +360,7 @@ def test_a_damaged_database_is_reported_and_left_untouched(home, damage):
         data = data[: len(data) // 2 // 4096 * 4096]
     else:
         middle = len(data) // 4096 // 2 * 4096  # a page of the review log, found by the daily quick_check
-        data = data[:middle] + b"\0" * 4096 + data[middle + 4096:]
+        data = data[:middle] + b"\0" * 4096 + data[middle + 4096 :]
     path.write_bytes(data)
     with pytest.raises(StoreError) as caught:
         Store.open(home)
@@ -345,8 +374,9 @@ def test_a_damaged_database_is_reported_and_left_untouched(home, damage):
 def test_a_damaged_page_found_while_reading_is_reported(home):
     with Store.open(home) as s:
         for i in range(300):
-            s.record_review(("d", f"card-{i:04d}-" + "x" * 60), 3, T0, mode="flip", typed="y" * 200,
-                            scheduler=make_scheduler())
+            s.record_review(
+                ("d", f"card-{i:04d}-" + "x" * 60), 3, T0, mode="flip", typed="y" * 200, scheduler=make_scheduler()
+            )
         s.backup()  # fresh: the next open skips the daily check
     path = home / DB_NAME
     with Store.open(home) as s:
@@ -409,8 +439,9 @@ def test_a_fifo_in_the_databases_place_is_refused_without_opening_it(home, cli):
     os.mkfifo(home / DB_NAME)  # SQLite would open it and block on its first read
     result = cli("stats", memory_mib=1024, timeout=30)
     assert (result.returncode, result.stdout) == (1, "")
-    assert result.stderr == (f"Error: cannot read the review database {home / DB_NAME}: "
-                             "it is a named pipe (FIFO), not a database file\n")
+    assert result.stderr == (
+        f"Error: cannot read the review database {home / DB_NAME}: it is a named pipe (FIFO), not a database file\n"
+    )
 
 
 def test_an_emptied_database_with_backups_is_damage_not_a_fresh_start(home):
@@ -456,7 +487,8 @@ def test_home_that_cannot_be_created(tmp_path):
 
 answers = st.lists(  # (card, rating — 0 means "undo the last answer" —, minutes later, microseconds)
     st.tuples(st.integers(0, 2), st.integers(0, 4), st.integers(0, 60 * 24 * 90), st.integers(0, 999_999)),
-    min_size=1, max_size=25,
+    min_size=1,
+    max_size=25,
 )
 
 

@@ -39,8 +39,18 @@ tables:
 """
 
 START = "2026-11-26T09:00:00Z"
-OPTIONS = [" 1. f", " 2. g", " 3. a", " 4. max pooling", " 5. e", " 6. d", " 7. 3×3 convolution",  # right-aligned
-           " 8. b", " 9. c", "10. 1×1 convolution"]
+OPTIONS = [
+    " 1. f",
+    " 2. g",
+    " 3. a",
+    " 4. max pooling",
+    " 5. e",
+    " 6. d",
+    " 7. 3×3 convolution",  # right-aligned
+    " 8. b",
+    " 9. c",
+    "10. 1×1 convolution",
+]
 
 
 def local_time(minutes: int) -> str:
@@ -156,7 +166,10 @@ def test_aligned_columns_count_wide_and_combining_characters():
     assert aligned(["a", "形状"], ["x", "y\nz"]) == ["a    x", "形状 y", "     z"]
     assert aligned(["9.", "10."], ["p", "q"], right=True) == [" 9. p", "10. q"]
     assert table_lines([["deck", "cards", "from"], ["形状", "5", "user"], ["x", "1,234", ""]], right={1}) == [
-        "deck  cards  from", "形状      5  user", "x     1,234"]
+        "deck  cards  from",
+        "形状      5  user",
+        "x     1,234",
+    ]
 
 
 def _card():

@@ -37,17 +37,19 @@ class Screen:
             text = self.text
             found = regex.search(text, self.pos)
             if found:
-                skipped, self.pos = text[self.pos:found.start()], found.end()
+                skipped, self.pos = text[self.pos : found.start()], found.end()
                 return skipped
             if time.monotonic() > deadline:
-                raise AssertionError(f"{pattern!r} not shown; after the last match: {text[self.pos:][-1500:]!r}")
+                raise AssertionError(f"{pattern!r} not shown; after the last match: {text[self.pos :][-1500:]!r}")
             try:
                 self.raw += self.child.read_nonblocking(4096, timeout=0.2)
             except pexpect.TIMEOUT:
                 pass
             except pexpect.EOF:
                 if not regex.search(self.text, self.pos):
-                    raise AssertionError(f"{pattern!r} not shown before the end: {text[self.pos:][-1500:]!r}") from None
+                    raise AssertionError(
+                        f"{pattern!r} not shown before the end: {text[self.pos :][-1500:]!r}"
+                    ) from None
 
     def end(self) -> int:
         """Wait for the program to exit; its exit status."""
@@ -55,6 +57,7 @@ class Screen:
         self.raw += self.child.before or ""
         self.child.close()
         return self.child.exitstatus
+
 
 DECK = """\
 deck: term
@@ -82,12 +85,23 @@ def deck(tmp_path):
 
 
 def spawn(deck, home, rows=24, cols=80, *extra):
-    env = {**os.environ, "DENSE1X1QUIZ_HOME": str(home), "DENSE1X1QUIZ_NOW": "2026-11-26T09:00:00Z",
-           "TERM": "xterm-256color", "NO_COLOR": "1"}
+    env = {
+        **os.environ,
+        "DENSE1X1QUIZ_HOME": str(home),
+        "DENSE1X1QUIZ_NOW": "2026-11-26T09:00:00Z",
+        "TERM": "xterm-256color",
+        "NO_COLOR": "1",
+    }
     env.pop("COLUMNS", None)
     env.pop("LINES", None)
-    return pexpect.spawn(sys.executable, ["-m", "dense1x1quiz", "study", deck, *extra], env=env,
-                         dimensions=(rows, cols), encoding="utf-8", timeout=30)
+    return pexpect.spawn(
+        sys.executable,
+        ["-m", "dense1x1quiz", "study", deck, *extra],
+        env=env,
+        dimensions=(rows, cols),
+        encoding="utf-8",
+        timeout=30,
+    )
 
 
 def rows(home):

@@ -14,9 +14,11 @@ from test_reliability import deck as deck  # the fixture
 
 from dense1x1quiz.store import DB_NAME, Store
 
-MESSAGE = ("Error: the write-ahead log quiz.sqlite3-wal was removed while quiz was running; answers saved in it and "
-           "not yet copied into the database (this session's, and those of any quiz running meanwhile) may be lost. "
-           "Close every quiz session and start again.")
+MESSAGE = (
+    "Error: the write-ahead log quiz.sqlite3-wal was removed while quiz was running; answers saved in it and "
+    "not yet copied into the database (this session's, and those of any quiz running meanwhile) may be lost. "
+    "Close every quiz session and start again."
+)
 # The summary on stdout says the same (it used to say "every answer marked Saved is kept": those were lost).
 STOPPED = "Stopped: the review log was removed; answers saved in this session may be lost."
 
@@ -28,8 +30,13 @@ def _remove_wal_and_shm(home) -> None:
 
 def _second_session(deck, home) -> bytes:
     """A whole second session, started after the deletion: three answers, then q."""
-    result = subprocess.run([*QUIZ, "study", str(deck), "--mode", "flip", "--new", "1000"],
-                            input=b"show\n3\n" * 3 + b"q\n", capture_output=True, env=_env(home), timeout=60)
+    result = subprocess.run(
+        [*QUIZ, "study", str(deck), "--mode", "flip", "--new", "1000"],
+        input=b"show\n3\n" * 3 + b"q\n",
+        capture_output=True,
+        env=_env(home),
+        timeout=60,
+    )
     assert result.returncode == 0 and result.stderr == b"", result.stderr.decode()
     assert len(SAVED.findall(result.stdout)) == 3
     return result.stdout
@@ -102,9 +109,10 @@ def test_a_database_file_replaced_under_an_open_store_stops_the_next_answer(tmp_
     os.replace(tmp_path / "copy.sqlite3", home / DB_NAME)  # e.g. a backup moved over it
     with pytest.raises(StoreError) as caught:
         store.record_review(("d", "b"), 3, now, mode="flip", scheduler=scheduler)
-    assert str(caught.value) == (f"the review database {home / DB_NAME} was removed or replaced while quiz was "
-                                 "running; answers saved to the old file (this session's, and those of any quiz "
-                                 "running meanwhile) may be lost. Close every quiz session and start again.")
+    assert str(caught.value) == (
+        f"the review database {home / DB_NAME} was removed or replaced while quiz was "
+        "running; answers saved to the old file (this session's, and those of any quiz "
+        "running meanwhile) may be lost. Close every quiz session and start again."
+    )
     assert (type(caught.value).__name__, caught.value.moved) == ("StoreFilesMovedError", "database")
     store.close()
-

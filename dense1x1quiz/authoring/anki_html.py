@@ -19,7 +19,7 @@ def to_html(text: str) -> str:
     text = neutral_controls(text)
     out, at = [], 0
     for m in MATH_RE.finditer(text):
-        out.append(_plain(text[at:m.start()]))
+        out.append(_plain(text[at : m.start()]))
         if m.group(1) is not None:
             out.append(r"\[" + html.escape(m.group(1), quote=False) + r"\]")
         else:
@@ -45,8 +45,11 @@ def cloze_to_html(text: str) -> str:
     math = [m.span() for m in _MATHJAX_RE.finditer(field)]
     out, at = [], 0
     for deletion in parse_cloze(field)[0]:
-        out += [field[at:deletion.start], f"{{{{c{deletion.number}::",
-                _separated(field, deletion.hidden_start, deletion.hidden, math, colons=True)]
+        out += [
+            field[at : deletion.start],
+            f"{{{{c{deletion.number}::",
+            _separated(field, deletion.hidden_start, deletion.hidden, math, colons=True),
+        ]
         if deletion.hint_start >= 0:
             out += ["::", _separated(field, deletion.hint_start, deletion.hint, math, colons=False)]
         out.append("}}")

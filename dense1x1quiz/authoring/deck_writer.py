@@ -45,8 +45,13 @@ def scalar(text: str, indent: int = 0, flow: bool = False) -> str:
 def _literal_ok(text: str) -> bool:
     # A literal block keeps lines verbatim, but cannot start with a space or an empty line
     # (indentation is detected from the first line) and `|-` drops trailing line breaks.
-    return ("\n" in text and not _UNSAFE_RE.search(text.replace("\n", "")) and "\t" not in text
-            and not text.startswith((" ", "\n")) and not text.endswith("\n"))
+    return (
+        "\n" in text
+        and not _UNSAFE_RE.search(text.replace("\n", ""))
+        and "\t" not in text
+        and not text.startswith((" ", "\n"))
+        and not text.endswith("\n")
+    )
 
 
 def flow_list(values: tuple[str, ...] | list[str]) -> str:
@@ -95,7 +100,9 @@ def _common(tags: tuple[str, ...], source: str, demo: DemoLink | None) -> list[t
 
 def _table_lines(table: Table) -> list[str]:
     fields: list[tuple[str, str | None]] = [
-        ("id", scalar(table.id)), ("title", scalar(table.title, 6)), ("columns", flow_list(table.columns)),
+        ("id", scalar(table.id)),
+        ("title", scalar(table.title, 6)),
+        ("columns", flow_list(table.columns)),
         ("rows", None),
     ]
     fields += _common(table.tags, table.source, table.demo)

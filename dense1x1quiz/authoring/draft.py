@@ -74,10 +74,20 @@ def draft_from_deck(deck: Deck) -> DeckDraft:
         elif card.kind == "basic" and card.id == f"{card.note}:reverse":
             items[card.note] = replace(items[card.note], reverse=True)
         else:
-            items[card.id] = Item(card.id, card.kind, front=card.prompt, answer=card.answer, accept=card.accept,
-                                  options=card.options, explain=card.explain, **common)
-    tables = tuple(Table(t.id, t.title, t.columns, t.rows, own_tags(t.tags, deck.tags), t.source, t.demo, t.line)
-                   for t in deck.tables)
+            items[card.id] = Item(
+                card.id,
+                card.kind,
+                front=card.prompt,
+                answer=card.answer,
+                accept=card.accept,
+                options=card.options,
+                explain=card.explain,
+                **common,
+            )
+    tables = tuple(
+        Table(t.id, t.title, t.columns, t.rows, own_tags(t.tags, deck.tags), t.source, t.demo, t.line)
+        for t in deck.tables
+    )
     return DeckDraft(deck.id, deck.title, deck.description, deck.tags, tuple(items.values()), tables)
 
 

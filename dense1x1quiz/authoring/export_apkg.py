@@ -32,26 +32,46 @@ def _models():
     def model(kind: str, fields: list[str], templates: list[tuple[str, str, str]], cloze: bool = False):
         name = f"{PREFIX} {kind}"
         return genanki.Model(
-            stable_id(PREFIX, "model", kind), name, fields=[{"name": f} for f in fields],
-            templates=[{"name": n, "qfmt": q, "afmt": a} for n, q, a in templates], css=CSS,
-            model_type=genanki.Model.CLOZE if cloze else genanki.Model.FRONT_BACK)
+            stable_id(PREFIX, "model", kind),
+            name,
+            fields=[{"name": f} for f in fields],
+            templates=[{"name": n, "qfmt": q, "afmt": a} for n, q, a in templates],
+            css=CSS,
+            model_type=genanki.Model.CLOZE if cloze else genanki.Model.FRONT_BACK,
+        )
 
     answer = "{{FrontSide}}<hr id=answer>"
     return {
-        "basic": model("Basic", ["Front", "Back", "Source"],
-                       [("Card 1", "{{Front}}", answer + "{{Back}}" + _SOURCE)]),
-        "reversed": model("Basic (and reversed card)", ["Front", "Back", "Source"],
-                          [("Card 1", "{{Front}}", answer + "{{Back}}" + _SOURCE),
-                           ("Card 2", "{{Back}}", answer + "{{Front}}" + _SOURCE)]),
-        "typed": model("Basic (type in the answer)", ["Front", "Back", "Explain", "Source"],
-                       [("Card 1", "{{Front}}<br><br>{{type:Back}}",
-                         "{{Front}}<hr id=answer>{{type:Back}}" + _EXTRA + _SOURCE)]),
-        "choice": model("Multiple choice", ["Front", "Options", "Back", "Explain", "Source"],
-                        [("Card 1", "{{Front}}<br><br>{{Options}}", answer + "{{Back}}" + _EXTRA + _SOURCE)]),
-        "cloze": model("Cloze", ["Text", "Back Extra", "Source"],
-                       [("Cloze", "{{cloze:Text}}", "{{cloze:Text}}<br>{{Back Extra}}" + _SOURCE)], cloze=True),
-        "table": model("Table row", ["Front", "Back", "Table", "Source"],
-                       [("Card 1", "{{Front}}", answer + "{{Back}}<br><br>{{Table}}" + _SOURCE)]),
+        "basic": model("Basic", ["Front", "Back", "Source"], [("Card 1", "{{Front}}", answer + "{{Back}}" + _SOURCE)]),
+        "reversed": model(
+            "Basic (and reversed card)",
+            ["Front", "Back", "Source"],
+            [
+                ("Card 1", "{{Front}}", answer + "{{Back}}" + _SOURCE),
+                ("Card 2", "{{Back}}", answer + "{{Front}}" + _SOURCE),
+            ],
+        ),
+        "typed": model(
+            "Basic (type in the answer)",
+            ["Front", "Back", "Explain", "Source"],
+            [("Card 1", "{{Front}}<br><br>{{type:Back}}", "{{Front}}<hr id=answer>{{type:Back}}" + _EXTRA + _SOURCE)],
+        ),
+        "choice": model(
+            "Multiple choice",
+            ["Front", "Options", "Back", "Explain", "Source"],
+            [("Card 1", "{{Front}}<br><br>{{Options}}", answer + "{{Back}}" + _EXTRA + _SOURCE)],
+        ),
+        "cloze": model(
+            "Cloze",
+            ["Text", "Back Extra", "Source"],
+            [("Cloze", "{{cloze:Text}}", "{{cloze:Text}}<br>{{Back Extra}}" + _SOURCE)],
+            cloze=True,
+        ),
+        "table": model(
+            "Table row",
+            ["Front", "Back", "Table", "Source"],
+            [("Card 1", "{{Front}}", answer + "{{Back}}<br><br>{{Table}}" + _SOURCE)],
+        ),
     }
 
 
@@ -69,9 +89,14 @@ def _item_fields(item: Item) -> tuple[str, list[str]]:
         return "cloze", [cloze_to_html(item.cloze), to_html(item.explain), src]
     if item.kind == "typed":
         back = to_html(item.answer)
-        explain = "<br>".join(x for x in (to_html(item.explain),
-                                           ("Also accepted: " + to_html(", ".join(item.accept)))
-                                           if item.accept else "") if x)
+        explain = "<br>".join(
+            x
+            for x in (
+                to_html(item.explain),
+                ("Also accepted: " + to_html(", ".join(item.accept))) if item.accept else "",
+            )
+            if x
+        )
         return "typed", [to_html(item.front), back, explain, src]
     if item.kind == "choice":
         options = "<ol>" + "".join(f"<li>{to_html(o)}</li>" for o in item.options) + "</ol>"
@@ -118,13 +143,24 @@ def export_apkg(draft: DeckDraft, path: Path, timestamp: float | None = None) ->
     deck = genanki.Deck(stable_id(PREFIX, "deck", draft.id), anki_deck_name(draft))
     for item in draft.items:
         kind, fields = _item_fields(item)
-        deck.add_note(genanki.Note(model=models[kind], fields=fields, guid=genanki.guid_for(draft.id, item.id),
-                                   tags=list(dict.fromkeys((*draft.tags, *item.tags)))))
+        deck.add_note(
+            genanki.Note(
+                model=models[kind],
+                fields=fields,
+                guid=genanki.guid_for(draft.id, item.id),
+                tags=list(dict.fromkeys((*draft.tags, *item.tags))),
+            )
+        )
     for table in draft.tables:
         for key, fields in table_notes(table):
-            deck.add_note(genanki.Note(model=models["table"], fields=fields,
-                                       guid=genanki.guid_for(draft.id, f"{table.id}:{key}"),
-                                       tags=list(dict.fromkeys((*draft.tags, *table.tags)))))
+            deck.add_note(
+                genanki.Note(
+                    model=models["table"],
+                    fields=fields,
+                    guid=genanki.guid_for(draft.id, f"{table.id}:{key}"),
+                    tags=list(dict.fromkeys((*draft.tags, *table.tags))),
+                )
+            )
     from dense1x1quiz.authoring.apkg_file import write_package  # genanki's own leaves its database in TMPDIR
 
     write_atomically(path, lambda tmp: write_package(genanki.Package(deck), tmp, timestamp=timestamp))

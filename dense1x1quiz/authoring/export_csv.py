@@ -26,8 +26,13 @@ from dense1x1quiz.authoring.draft import DeckDraft, Item
 from dense1x1quiz.authoring.export_apkg import anki_deck_name, table_notes
 from dense1x1quiz.authoring.files import write_text_atomically
 
-NOTETYPES = {"basic": "Basic", "reversed": "Basic (and reversed card)", "typed": "Basic (type in the answer)",
-             "choice": "Basic", "cloze": "Cloze"}
+NOTETYPES = {
+    "basic": "Basic",
+    "reversed": "Basic (and reversed card)",
+    "typed": "Basic (type in the answer)",
+    "choice": "Basic",
+    "cloze": "Cloze",
+}
 COLUMNS = ("guid", "notetype", "deck", "front", "back", "tags")
 # First characters that make a spreadsheet read a cell as a formula (OWASP, plus full-width forms).
 FORMULA_STARTS = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
@@ -68,8 +73,16 @@ def rows(draft: DeckDraft) -> list[tuple[str, ...]]:
     for table in draft.tables:
         tags = " ".join(dict.fromkeys((*draft.tags, *table.tags)))
         for key, (front, back, whole, _source) in table_notes(table):
-            out.append((genanki.guid_for(draft.id, f"{table.id}:{key}"), "Basic", name, inert_html(front),
-                        f"{back}<br><br>{whole}", tags))  # the back starts with `<table`
+            out.append(
+                (
+                    genanki.guid_for(draft.id, f"{table.id}:{key}"),
+                    "Basic",
+                    name,
+                    inert_html(front),
+                    f"{back}<br><br>{whole}",
+                    tags,
+                )
+            )  # the back starts with `<table`
     return out
 
 

@@ -75,8 +75,9 @@ def export_deck(deck: Deck, fmt: str, output: Path | None = None, stdout: Binary
     if target.is_dir():
         raise QuizError(f"{path} is a folder; give a file name with -o, e.g. {path / default_path(deck, fmt)}")
     if target.exists() and not _is_earlier_export(target, fmt):
-        raise QuizError(f"{path} exists and is not an earlier `quiz export --format {fmt}`; "
-                        "not overwriting it (choose another -o)")
+        raise QuizError(
+            f"{path} exists and is not an earlier `quiz export --format {fmt}`; not overwriting it (choose another -o)"
+        )
     return _export_to_file(deck, fmt, path)
 
 
@@ -117,8 +118,10 @@ def _export_to_stdout(deck: Deck, fmt: str, out: BinaryIO) -> ExportResult:
             raise
         cause = exc.why if isinstance(exc, WriteError) else why(exc)
         where = f"the temporary folder TMPDIR={temporary}"
-        raise QuizError("cannot write the export: " + (f"no space left in {where}" if cause == "the disk is full"
-                                                       else f"{cause} in {where}")) from None
+        raise QuizError(
+            "cannot write the export: "
+            + (f"no space left in {where}" if cause == "the disk is full" else f"{cause} in {where}")
+        ) from None
     result.path = Path("-")
     return result
 

@@ -50,8 +50,11 @@ def _heading(level: int, text: str) -> tuple[str, bool]:
 
 
 def _item(item: Item) -> list[str]:
-    meta = [("id", item.id), ("type", "typed" if item.kind == "typed" and not item.accept else ""),
-            ("reverse", "yes" if item.reverse else "")]  # with `Accept:` lines a card is typed anyway
+    meta = [
+        ("id", item.id),
+        ("type", "typed" if item.kind == "typed" and not item.accept else ""),
+        ("reverse", "yes" if item.reverse else ""),
+    ]  # with `Accept:` lines a card is typed anyway
     lines = [_meta(meta + _common(item))]
     if item.kind == "cloze":
         lines.append(f"Cloze: {text_to_md(item.cloze)}")
@@ -81,8 +84,12 @@ def _table(table: Table) -> list[str]:
 def deck_to_markdown(draft: DeckDraft) -> str:
     """The deck as Markdown notes."""
     heading, exact = _heading(1, draft.title)
-    deck_meta = [("deck", draft.id), ("tags", " ".join(draft.tags)),
-                 ("description", _meta_value(draft.description)), EXPORT_MARK]
+    deck_meta = [
+        ("deck", draft.id),
+        ("tags", " ".join(draft.tags)),
+        ("description", _meta_value(draft.description)),
+        EXPORT_MARK,
+    ]
     if not exact:
         deck_meta.append(("title", _meta_value(draft.title)))
     lines = [heading, "", _meta(deck_meta), ""]

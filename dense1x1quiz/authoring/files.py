@@ -84,8 +84,11 @@ class WriteError(QuizError):
         super().__init__(f"cannot write {path}: {why}")
 
 
-def write_atomically(path: Path, write: Callable[[str], None], check: Callable[[str], None] | None = None,
-                     ) -> None:
+def write_atomically(
+    path: Path,
+    write: Callable[[str], None],
+    check: Callable[[str], None] | None = None,
+) -> None:
     """`write(tmp)` fills a temporary file; `check(tmp)` may raise to keep it from replacing `path`.
 
     Either the whole new file is at `path` afterwards, or `path` is untouched; OS errors become QuizErrors.
@@ -126,5 +129,12 @@ def write_text_atomically(path: Path, text: str, check: Callable[[str], None] | 
     write_atomically(path, write, check)
 
 
-__all__ = ["STDOUT_NAMES", "WriteError", "check_output_path", "is_stdout", "why", "write_atomically",
-           "write_text_atomically"]
+__all__ = [
+    "STDOUT_NAMES",
+    "WriteError",
+    "check_output_path",
+    "is_stdout",
+    "why",
+    "write_atomically",
+    "write_text_atomically",
+]

@@ -43,8 +43,9 @@ OLD_HEADER_START = "# Imported from "  # the comment that marked import output b
 LISTED = 5  # ids named in a refusal; the rest are counted
 
 
-def import_to_deck(notes_path: Path, output: Path | None = None, deck_id: str | None = None,
-                   force: bool = False) -> ImportResult:
+def import_to_deck(
+    notes_path: Path, output: Path | None = None, deck_id: str | None = None, force: bool = False
+) -> ImportResult:
     """Import `notes_path` into the deck file `output` (default: the user deck folder, `<deck id>.yaml`).
 
     An existing deck at `output` is updated in place keeping its ids when it is import output nobody
@@ -52,8 +53,9 @@ def import_to_deck(notes_path: Path, output: Path | None = None, deck_id: str | 
     and the refusal says what would be lost.
     """
     if deck_id is not None and not ID_RE.match(deck_id):
-        raise UsageError(f"--deck-id {quoted_text(deck_id)} is not a valid id "
-                         "(letters, digits, '.', '_', '-'; at most 80)")
+        raise UsageError(
+            f"--deck-id {quoted_text(deck_id)} is not a valid id (letters, digits, '.', '_', '-'; at most 80)"
+        )
     if look(notes_path) is None:  # a path that cannot be looked at says why (UserFileError)
         raise QuizError(f"no such file: {notes_path}")
     if output is not None and is_stdout(output):
@@ -65,8 +67,10 @@ def import_to_deck(notes_path: Path, output: Path | None = None, deck_id: str | 
     default_id = make_id(notes_path.stem, set(), fallback="notes")
     notes = import_notes(notes_path, deck_id or default_id)
     if not notes.draft.items and not notes.draft.tables:
-        raise QuizError(f"found nothing to make cards from in {notes_path} (looked for Q:/A: pairs, "
-                        "`question :: answer` lines, tables, and headings over text or lists)")
+        raise QuizError(
+            f"found nothing to make cards from in {notes_path} (looked for Q:/A: pairs, "
+            "`question :: answer` lines, tables, and headings over text or lists)"
+        )
     chosen, renamed_from = deck_id or notes.draft.id, ""
     if deck_id is None and output is None:  # a free id, and its file in the user deck folder
         free = _free_id(chosen)
@@ -90,9 +94,11 @@ def import_to_deck(notes_path: Path, output: Path | None = None, deck_id: str | 
             raise QuizError(_refusal(path, state, old_draft, changes))
     else:
         changes = Changes(added=[e.id for e in draft.entries])
-    header = (f"Written by `quiz import` from {notes_path.name}. Importing the notes again updates this file and\n"
-              "keeps every card's id (and so its review history). The `imported:` line records what was\n"
-              "written: once this file is edited, a new import replaces it only with --force.")
+    header = (
+        f"Written by `quiz import` from {notes_path.name}. Importing the notes again updates this file and\n"
+        "keeps every card's id (and so its review history). The `imported:` line records what was\n"
+        "written: once this file is edited, a new import replaces it only with --force."
+    )
     deck = write_checked(draft, path, header, imported_from=notes_path.name)
     return ImportResult(path, deck, notes, changes, old is not None, notes_path, renamed_from)
 
@@ -102,8 +108,10 @@ def _refusal(path: Path, state: str, old: DeckDraft, changes: Changes) -> str:
     if state == "edited":
         why = f"{path} was edited after `quiz import` wrote it; importing again would replace it"
     elif _starts_with_old_header(path):
-        why = (f"{path} has no `imported:` mark (decks from an older `quiz import` have only a comment, "
-               "which a hand-written deck may carry too); importing into it would replace its cards")
+        why = (
+            f"{path} has no `imported:` mark (decks from an older `quiz import` have only a comment, "
+            "which a hand-written deck may carry too); importing into it would replace its cards"
+        )
     else:
         why = f"{path} is a deck that `quiz import` did not write; importing into it would replace its cards"
     tables = f" and {_plural(len(old.tables), 'table')}" if old.tables else ""
@@ -139,8 +147,10 @@ def _existing_deck(path: Path, force: bool) -> tuple[Deck | None, str]:
     if force:
         return None, "absent"
     why = errors[0].message if errors else "it cannot be read as a deck"
-    raise QuizError(f"{path} exists and is not a usable deck ({why}); not overwriting it. "
-                    "Use --force to replace it, or -o to write somewhere else")
+    raise QuizError(
+        f"{path} exists and is not a usable deck ({why}); not overwriting it. "
+        "Use --force to replace it, or -o to write somewhere else"
+    )
 
 
 def _mark_state(path: Path) -> str:
@@ -187,8 +197,10 @@ def _free_id(deck_id: str, path: Path | None = None) -> str:
 def _check_id_free(deck_id: str, path: Path) -> None:
     owner = _owner(deck_id, path)
     if owner is not None:
-        raise QuizError(f"deck id `{deck_id}` is already used by {owner}; review history is kept per deck id, "
-                        "so choose another with --deck-id")
+        raise QuizError(
+            f"deck id `{deck_id}` is already used by {owner}; review history is kept per deck id, "
+            "so choose another with --deck-id"
+        )
 
 
 def write_checked(draft: DeckDraft, path: Path, header: str = "", imported_from: str | None = None) -> Deck:
@@ -200,8 +212,9 @@ def write_checked(draft: DeckDraft, path: Path, header: str = "", imported_from:
         deck, problems = check_deck(tmp)
         errors = [p for p in problems if not p.warning]
         if deck is None or errors:  # a bug in the writer or importer: never leave a broken deck behind
-            raise QuizError("the deck written did not validate (this is a bug): "
-                            + "; ".join(p.message for p in errors[:3]))
+            raise QuizError(
+                "the deck written did not validate (this is a bug): " + "; ".join(p.message for p in errors[:3])
+            )
         checked.append(deck)
 
     text = write_deck(draft, header)

@@ -31,7 +31,7 @@ def mark(text: str, source: str) -> str:
 
 
 def mark_state(data: bytes) -> str:
-    """"intact" (the mark is there and the rest of the file hashes to it), "edited" (there is a mark,
+    """ "intact" (the mark is there and the rest of the file hashes to it), "edited" (there is a mark,
     but the file changed since), or "absent" (no mark: a hand-written deck, or an older import's)."""
     lines = _MARK_LINE_RE.findall(data)
     if not lines:
@@ -39,7 +39,7 @@ def mark_state(data: bytes) -> str:
     found = _MARK_LINE_RE.search(data)
     assert found is not None
     recorded = _HASH_RE.search(found.group())
-    body = data[:found.start()] + data[found.end():]
+    body = data[: found.start()] + data[found.end() :]
     if len(lines) > 1 or recorded is None or sha256(body).hexdigest() != recorded.group(1).decode():
         return "edited"
     return "intact"

@@ -47,12 +47,12 @@ def split_blocks(text: str) -> list[Block]:
         elif m := _FENCE_RE.match(line):
             fence = m.group(1)
             j = take_until(i + 1, lambda s, f=fence: s.strip().startswith(f))
-            blocks.append(Block("code", lines[i:j + 1], i + 1))
+            blocks.append(Block("code", lines[i : j + 1], i + 1))
             i = j + 1
         elif stripped.startswith("<!--"):
             j = take_until(i, lambda s: "-->" in s)
             j = i if j == len(lines) else j  # never closed: one line, not the rest of the notes
-            blocks.append(Block("comment", lines[i:j + 1], i + 1))
+            blocks.append(Block("comment", lines[i : j + 1], i + 1))
             i = j + 1
         elif m := _HEADING_RE.match(line):
             blocks.append(Block("heading", [m.group(2)], i + 1, len(m.group(1))))
@@ -62,10 +62,14 @@ def split_blocks(text: str) -> list[Block]:
             i += 1
         elif stripped.startswith("$$") and not (len(stripped) > 4 and stripped.endswith("$$")):
             j = take_until(i + 1, lambda s: s.strip().endswith("$$"))
-            blocks.append(Block("math", [s.strip() for s in lines[i:j + 1]], i + 1))
+            blocks.append(Block("math", [s.strip() for s in lines[i : j + 1]], i + 1))
             i = j + 1
-        elif stripped.startswith("|") and i + 1 < len(lines) and _TABLE_SEP_RE.match(lines[i + 1]) \
-                and "-" in lines[i + 1]:
+        elif (
+            stripped.startswith("|")
+            and i + 1 < len(lines)
+            and _TABLE_SEP_RE.match(lines[i + 1])
+            and "-" in lines[i + 1]
+        ):
             j = take_until(i + 2, lambda s: not s.strip().startswith("|"))
             blocks.append(Block("table", lines[i:j], i + 1))
             i = j
@@ -91,9 +95,14 @@ def split_blocks(text: str) -> list[Block]:
 
 def _interrupts(lines: list[str], j: int) -> bool:
     line = lines[j]
-    return bool(_HEADING_RE.match(line) or _FENCE_RE.match(line) or _HR_RE.match(line)
-                or LIST_RE.match(line) or line.strip().startswith(("<!--", "$$"))
-                or (line.strip().startswith("|") and j + 1 < len(lines) and _TABLE_SEP_RE.match(lines[j + 1])))
+    return bool(
+        _HEADING_RE.match(line)
+        or _FENCE_RE.match(line)
+        or _HR_RE.match(line)
+        or LIST_RE.match(line)
+        or line.strip().startswith(("<!--", "$$"))
+        or (line.strip().startswith("|") and j + 1 < len(lines) and _TABLE_SEP_RE.match(lines[j + 1]))
+    )
 
 
 def list_items(block: Block) -> list[tuple[int, str]]:

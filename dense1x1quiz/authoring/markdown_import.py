@@ -153,8 +153,12 @@ class _Builder:
                     question = question[:-2].rstrip()
                 self.open = _Open(line_no, self.take_meta(), front=[question])
                 self.open.filling = self.open.front
-            elif (m := _A_RE.fullmatch(raw.strip())) and self.open and self.open.answer is None \
-                    and self.open.cloze is None:
+            elif (
+                (m := _A_RE.fullmatch(raw.strip()))
+                and self.open
+                and self.open.answer is None
+                and self.open.cloze is None
+            ):
                 self.open.answer = [m.group(1)]
                 self.open.filling = self.open.answer
             elif m := _LABEL_RE.fullmatch(raw.strip()):
@@ -219,22 +223,38 @@ class _Builder:
             options = [md_to_text(o) for _, o in card.options]
             right = [md_to_text(o) for ok, o in card.options if ok]
             folded = {_fold(o) for o in options}
-            if len(right) != 1 or len(folded) != len(options) or len(options) < 2 or not all(o.strip()
-                                                                                          for o in options):
-                self.warn(card.line, "a multiple-choice question needs two or more different options "
-                                     "and exactly one marked [x]; skipped")
+            if (
+                len(right) != 1
+                or len(folded) != len(options)
+                or len(options) < 2
+                or not all(o.strip() for o in options)
+            ):
+                self.warn(
+                    card.line,
+                    "a multiple-choice question needs two or more different options "
+                    "and exactly one marked [x]; skipped",
+                )
                 return
-            self.add(Item("", "choice", front=front, answer=right[0], options=tuple(options), explain=explain,
-                          line=card.line), card.meta)
+            self.add(
+                Item(
+                    "", "choice", front=front, answer=right[0], options=tuple(options), explain=explain, line=card.line
+                ),
+                card.meta,
+            )
             return
         if not front or not answer:
-            self.warn(card.line, f"question {quoted_text(front[:40])} has no answer; skipped" if front
-                      else "an answer with no question; skipped")
+            self.warn(
+                card.line,
+                f"question {quoted_text(front[:40])} has no answer; skipped"
+                if front
+                else "an answer with no question; skipped",
+            )
             return
         accept = tuple(a for a in (md_to_text(a).strip() for a in card.accept) if a)
         if accept or card.meta.get("type", "").lower() == "typed":
-            self.add(Item("", "typed", front=front, answer=answer, accept=accept, explain=explain,
-                          line=card.line), card.meta)
+            self.add(
+                Item("", "typed", front=front, answer=answer, accept=accept, explain=explain, line=card.line), card.meta
+            )
         else:
             back = f"{answer}\n\n{explain}" if explain else answer
             reverse = card.meta.get("reverse", "").lower() in ("yes", "true")
@@ -273,8 +293,10 @@ class _Builder:
             self.pinned.add(wanted)
             return wanted
         if wanted:
-            self.warn(line, f"id {quoted_text(wanted)} is {'taken' if wanted in self.taken else 'not a valid id'}; "
-                            "made a new one")
+            self.warn(
+                line,
+                f"id {quoted_text(wanted)} is {'taken' if wanted in self.taken else 'not a valid id'}; made a new one",
+            )
         return make_id(cloze_reveal(text), self.taken)
 
     def tags(self, value: str, line: int) -> tuple[str, ...]:
@@ -283,8 +305,9 @@ class _Builder:
             tag = tag.lstrip("#")
             fixed = tag if ID_RE.match(tag) else slug(tag)
             if fixed != tag:
-                self.warn(line, f"tag {quoted_text(tag)} is not one word; "
-                                + (f"used {fixed!r}" if fixed else "dropped"))
+                self.warn(
+                    line, f"tag {quoted_text(tag)} is not one word; " + (f"used {fixed!r}" if fixed else "dropped")
+                )
             if fixed:
                 tags.append(fixed)
         return tuple(dict.fromkeys(tags))
@@ -294,7 +317,7 @@ class _Builder:
             return None
         name, *args = value.split()
         params = dict(a.partition("=")[::2] for a in args)
-        problems = ([f"unknown demo {quoted_text(name)}"] if name not in demos.DEMOS else [])
+        problems = [f"unknown demo {quoted_text(name)}"] if name not in demos.DEMOS else []
         problems += demos.check_params(params, name)
         if problems:
             self.warn(line, f"demo link dropped: {'; '.join(problems)}")
@@ -352,8 +375,11 @@ class _Builder:
     def term_cloze(front: str, items: list[tuple[int, str]]) -> str | None:
         """`term: definition` bullets as a cloze hiding each definition, or None if the list is not like that."""
         pairs = [md_to_text(text).partition(": ") for _, text in items]
-        if len(items) < 2 or any(d for d, _ in items) or any(not sep or not t.strip() or not d.strip()
-                                                             for t, sep, d in pairs):
+        if (
+            len(items) < 2
+            or any(d for d, _ in items)
+            or any(not sep or not t.strip() or not d.strip() for t, sep, d in pairs)
+        ):
             return None
         lines = [f"• {t}: {{{{c{n}::{d}}}}}" for n, (t, _, d) in enumerate(pairs, 1)]
         text = front + "\n" + "\n".join(lines)
@@ -396,8 +422,9 @@ class _Builder:
         for offset, line in enumerate(block.lines[2:], 2):
             cells = [md_to_text(c).strip() or "—" for c in table_cells(line)]
             if len(cells) > len(columns):
-                self.warn(block.line + offset, f"row has {len(cells)} cells, the table {len(columns)}; "
-                                               "extra cells dropped")
+                self.warn(
+                    block.line + offset, f"row has {len(cells)} cells, the table {len(columns)}; extra cells dropped"
+                )
             cells = (cells + ["—"] * len(columns))[: len(columns)]
             key = row_key(cells[0], len(rows))
             if key in keys:
@@ -409,14 +436,26 @@ class _Builder:
             self.warn(block.line, "a table with no rows; skipped")
             return
         self.section_tables += 1
-        title = md_to_text(meta.get("title", "")).strip() or (self.headings[-1][1] if self.headings else "") \
+        title = (
+            md_to_text(meta.get("title", "")).strip()
+            or (self.headings[-1][1] if self.headings else "")
             or f"Table {len(self.tables) + 1}"
+        )
         if self.section_tables > 1 and "title" not in meta:
             title = f"{title} ({self.section_tables})"
         table_id = self.item_id(meta.get("id", ""), title, block.line)
-        self.tables.append(Table(table_id, title, tuple(columns), tuple(rows), self.tags(meta.get("tags", ""),
-                                 block.line), md_to_text(meta.get("source", "")).strip(),
-                                 self.demo(meta.get("demo", ""), block.line), block.line))
+        self.tables.append(
+            Table(
+                table_id,
+                title,
+                tuple(columns),
+                tuple(rows),
+                self.tags(meta.get("tags", ""), block.line),
+                md_to_text(meta.get("source", "")).strip(),
+                self.demo(meta.get("demo", ""), block.line),
+                block.line,
+            )
+        )
 
     # -- the whole file --
 
@@ -454,8 +493,14 @@ class _Builder:
             deck = ""
         title = md_to_text(meta.get("title", "")).strip() or self.title or deck_id
         description = md_to_text(meta.get("description", "")).strip() or "\n\n".join(self.description).strip()
-        return DeckDraft(deck or deck_id, title, description, self.tags(meta.get("tags", ""), 1),
-                         tuple(self.items), tuple(self.tables))
+        return DeckDraft(
+            deck or deck_id,
+            title,
+            description,
+            self.tags(meta.get("tags", ""), 1),
+            tuple(self.items),
+            tuple(self.tables),
+        )
 
 
 def parse_notes(text: str, deck_id: str, name: str = "notes") -> Notes:

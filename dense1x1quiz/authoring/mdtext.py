@@ -24,7 +24,7 @@ def _segments(text: str) -> list[tuple[bool, str]]:
     out, at = [], 0
     for m in _OPAQUE_RE.finditer(text):
         if m.start() > at:
-            out.append((False, text[at:m.start()]))
+            out.append((False, text[at : m.start()]))
         out.append((True, m.group()))
         at = m.end()
     if at < len(text):

@@ -89,8 +89,13 @@ class _Matcher:
                 index[word].append(old_id)
         for i in self.unmatched():
             entry = self.entries[i]
-            shared = Counter(old_id for word in _words(entry) if len(index[word]) <= COMMON_WORD
-                             for old_id in index[word] if old_id in self.free)
+            shared = Counter(
+                old_id
+                for word in _words(entry)
+                if len(index[word]) <= COMMON_WORD
+                for old_id in index[word]
+                if old_id in self.free
+            )
             best, best_ratio = None, SIMILAR
             for old_id, _ in shared.most_common(CANDIDATES):
                 old = self.free[old_id]

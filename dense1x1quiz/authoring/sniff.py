@@ -16,8 +16,11 @@ from dense1x1quiz.errors import QuizError
 HEAD_BYTES = 64 * 1024  # enough lines to tell; the rest of a big file is not looked at
 
 # Anki's text-import header lines (https://docs.ankiweb.net/importing/text-files.html#file-headers).
-_ANKI_HEADER_RE = re.compile(r"#(separator|html|tags|columns|notetype|deck|guid column|notetype column|"
-                             r"deck column|tags column|if matches):", re.IGNORECASE)
+_ANKI_HEADER_RE = re.compile(
+    r"#(separator|html|tags|columns|notetype|deck|guid column|notetype column|"
+    r"deck column|tags column|if matches):",
+    re.IGNORECASE,
+)
 _DECK_ID_RE = re.compile(r"deck:[ \t]*\S")
 _DECK_BODY_RE = re.compile(r"(cards|tables):[ \t]*($|#|\[)")
 _TOP_KEY_RE = re.compile(rf"({'|'.join(TOP_KEYS)}):(\s|$)")  # a top-level key a deck has
@@ -94,17 +97,20 @@ def refuse_unless_notes(path: Path, data: bytes) -> None:
     if kind == "deck":
         from dense1x1quiz.env import user_deck_dir
 
-        raise QuizError(f"{path} is already a quiz deck; use it directly (quiz study {path}) "
-                        f"or copy it into {user_deck_dir()}")
-    raise QuizError({
-        "quiz-csv": f"{path} is a CSV export for Anki (written by `quiz export`); import it in Anki, "
-                    "or use the deck it was made from",
-        "anki-text": f"{path} is an Anki text export (notes or cards as separated fields); "
-                     "Anki text exports are not supported yet",
-        "anki-package": f"{path} is a zip archive (an Anki package, .apkg or .colpkg); "
-                        "Anki packages are not supported yet",
-        "binary": f"{path} is not a text file (it holds binary data); quiz import reads Markdown notes",
-    }[kind])
+        raise QuizError(
+            f"{path} is already a quiz deck; use it directly (quiz study {path}) or copy it into {user_deck_dir()}"
+        )
+    raise QuizError(
+        {
+            "quiz-csv": f"{path} is a CSV export for Anki (written by `quiz export`); import it in Anki, "
+            "or use the deck it was made from",
+            "anki-text": f"{path} is an Anki text export (notes or cards as separated fields); "
+            "Anki text exports are not supported yet",
+            "anki-package": f"{path} is a zip archive (an Anki package, .apkg or .colpkg); "
+            "Anki packages are not supported yet",
+            "binary": f"{path} is not a text file (it holds binary data); quiz import reads Markdown notes",
+        }[kind]
+    )
 
 
 __all__ = ["file_kind", "refuse_unless_notes"]

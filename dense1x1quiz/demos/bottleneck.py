@@ -22,8 +22,11 @@ CONVENTION = "weights only, as the paper; 1 MAC = 1 multiply + 1 add = 1 FLOP th
 def _designs(h: int, w: int, c: int, mid: int) -> dict[str, list[Layer]]:
     return {
         "plain": [Layer("conv 3×3", c, c, 3, h, w), Layer("conv 3×3", c, c, 3, h, w)],
-        "bottleneck": [Layer("conv 1×1", c, mid, 1, h, w), Layer("conv 3×3", mid, mid, 3, h, w),
-                       Layer("conv 1×1", mid, c, 1, h, w)],
+        "bottleneck": [
+            Layer("conv 1×1", c, mid, 1, h, w),
+            Layer("conv 3×3", mid, mid, 3, h, w),
+            Layer("conv 1×1", mid, c, 1, h, w),
+        ],
     }
 
 
@@ -33,9 +36,14 @@ def _nine_shifts(gen, n: int, c: int, h: int, w: int) -> float:
     weight = common.randn(gen, c, c, 3, 3, scale=(9 * c) ** -0.5)
     padded = ops.conv2d(y, weight, padding=1)
     yp = np.pad(y, ((0, 0), (0, 0), (1, 1), (1, 1)))
-    summed = functools.reduce(operator.add, (
-        ops.conv1x1(np.ascontiguousarray(yp[:, :, di:di + h, dj:dj + w]), weight[:, :, di, dj])
-        for di in range(3) for dj in range(3)))
+    summed = functools.reduce(
+        operator.add,
+        (
+            ops.conv1x1(np.ascontiguousarray(yp[:, :, di : di + h, dj : dj + w]), weight[:, :, di, dj])
+            for di in range(3)
+            for dj in range(3)
+        ),
+    )
     return common.max_diff(padded, summed)
 
 
@@ -51,8 +59,12 @@ def run(p: dict) -> DemoResult:
     gen = common.rng(p)
     x = common.randn(gen, n, c, h, w)
     designs = _designs(h, w, c, mid)
-    weights = {name: [common.randn(gen, L.c_out, L.c_in, L.kernel, L.kernel, scale=(L.c_in * L.kernel**2) ** -0.5)
-                      for L in layers] for name, layers in designs.items()}
+    weights = {
+        name: [
+            common.randn(gen, L.c_out, L.c_in, L.kernel, L.kernel, scale=(L.c_in * L.kernel**2) ** -0.5) for L in layers
+        ]
+        for name, layers in designs.items()
+    }
 
     def forward(name: str) -> np.ndarray:
         y = x
@@ -67,16 +79,22 @@ def run(p: dict) -> DemoResult:
         times[name], outputs[name] = median_time(functools.partial(forward, name))
 
     totals = {name: papers.total(layers) for name, layers in designs.items()}
-    rows = [("plain: 2 × conv 3×3", f"2 × {shape((c, c, 3, 3))}", num(totals["plain"][0]),
-             num(n * totals["plain"][1]))]
+    rows = [("plain: 2 × conv 3×3", f"2 × {shape((c, c, 3, 3))}", num(totals["plain"][0]), num(n * totals["plain"][1]))]
     figures_layers: dict[str, list[dict[str, object]]] = {name: [] for name in designs}
     for name, layers in designs.items():
         for layer in layers:
             wshape = (layer.c_out, layer.c_in, layer.kernel, layer.kernel)
             if name == "bottleneck":
                 rows.append((f"bottleneck: {layer.kind}", shape(wshape), num(layer.params), num(n * layer.macs)))
-            figures_layers[name].append({"kind": layer.kind, "weight": list(wshape), "output": [n, layer.c_out, h, w],
-                                         "params": layer.params, "macs": n * layer.macs})
+            figures_layers[name].append(
+                {
+                    "kind": layer.kind,
+                    "weight": list(wshape),
+                    "output": [n, layer.c_out, h, w],
+                    "params": layer.params,
+                    "macs": n * layer.macs,
+                }
+            )
     rows.append(("bottleneck: total", "", num(totals["bottleneck"][0]), num(n * totals["bottleneck"][1])))
     ratio_params = totals["plain"][0] / totals["bottleneck"][0]
     basic64 = 2 * Layer("conv 3×3", 64, 64, 3, h, w).params
@@ -84,21 +102,42 @@ def run(p: dict) -> DemoResult:
     paper = papers.PAPER_RESNET
     nine_shifts = Check("3×3 conv = sum of nine 1×1 convs on shifted inputs", _nine_shifts(gen, n, mid, h, w))
     blocks: list[Block] = [
-        drawing(row(tensor(h, w, c), arrow("1×1"), tensor(h, w, mid), arrow("3×3"), tensor(h, w, mid),
-                    arrow("1×1"), tensor(h, w, c))),
+        drawing(
+            row(
+                tensor(h, w, c),
+                arrow("1×1"),
+                tensor(h, w, mid),
+                arrow("3×3"),
+                tensor(h, w, mid),
+                arrow("1×1"),
+                tensor(h, w, c),
+            )
+        ),
         Text(f"In and out: NCHW {shape((n, c, h, w))} = NHWC {shape((n, h, w, c))}; ReLU between convs.", "dim"),
         Table(("layer", "weight", "params", "MACs"), tuple(rows)),
-        Text(f"Two 3×3 convs at {c} cost {ratio_params:.1f}× the bottleneck's params and MACs. Measured "
-             f"(NumPy, median of 3): plain {seconds(times['plain'])}, bottleneck {seconds(times['bottleneck'])} "
-             f"→ {times['plain'] / times['bottleneck']:.1f}× faster."),
-        Table(("figure", "ours", "paper"), (
-            ("params: bottleneck 256-d / basic block 64-d",
-             f"{num(papers.total(designs['bottleneck'])[0])} / {num(basic64)}", "similar"),
-            ("ResNet-50 mult-adds, 224×224", num(r50[1]), "3.8×10⁹"),
-            ("ResNet-34 mult-adds, 224×224", num(r34[1]), "3.6×10⁹"),
-        ), align="lrr"),
-        Text("The paper truncates (3.858 → 3.8, 3.664 → 3.6). We count every conv (stride 2 in a stage's "
-             "first 1×1, projection shortcuts) and the fc layer.", "dim"),
+        Text(
+            f"Two 3×3 convs at {c} cost {ratio_params:.1f}× the bottleneck's params and MACs. Measured "
+            f"(NumPy, median of 3): plain {seconds(times['plain'])}, bottleneck {seconds(times['bottleneck'])} "
+            f"→ {times['plain'] / times['bottleneck']:.1f}× faster."
+        ),
+        Table(
+            ("figure", "ours", "paper"),
+            (
+                (
+                    "params: bottleneck 256-d / basic block 64-d",
+                    f"{num(papers.total(designs['bottleneck'])[0])} / {num(basic64)}",
+                    "similar",
+                ),
+                ("ResNet-50 mult-adds, 224×224", num(r50[1]), "3.8×10⁹"),
+                ("ResNet-34 mult-adds, 224×224", num(r34[1]), "3.6×10⁹"),
+            ),
+            align="lrr",
+        ),
+        Text(
+            "The paper truncates (3.858 → 3.8, 3.664 → 3.6). We count every conv (stride 2 in a stage's "
+            "first 1×1, projection shortcuts) and the fc layer.",
+            "dim",
+        ),
         nine_shifts,
     ]
     figures = {

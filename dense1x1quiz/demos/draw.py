@@ -19,8 +19,8 @@ def tensor(h: int, w: int, c: int, caption: str = "") -> list[str]:
     inner = max(len(face), len(depth_label), 3) + 2
     d = _depth(c)
     lines = _slabs(inner, d)
-    lines[d] = "│" + face.center(inner) + lines[d][inner + 1:]
-    lines[d + 1] = "│" + depth_label.center(inner) + lines[d + 1][inner + 1:]
+    lines[d] = "│" + face.center(inner) + lines[d][inner + 1 :]
+    lines[d + 1] = "│" + depth_label.center(inner) + lines[d + 1][inner + 1 :]
     return _with_caption(lines, caption)
 
 
@@ -58,8 +58,7 @@ def matrix(rows: int, cols: int, caption: str = "") -> list[str]:
     """A 2-D array `rows × cols` as a plain box."""
     face = f"{rows:,}×{cols:,}"
     inner = len(face) + 2
-    lines = ["┌" + "─" * inner + "┐", "│" + face.center(inner) + "│", "│" + " " * inner + "│",
-             "└" + "─" * inner + "┘"]
+    lines = ["┌" + "─" * inner + "┐", "│" + face.center(inner) + "│", "│" + " " * inner + "│", "└" + "─" * inner + "┘"]
     return _with_caption(lines, caption)
 
 

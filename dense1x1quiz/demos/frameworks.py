@@ -55,43 +55,66 @@ def run(p: dict) -> DemoResult:
 
     k = (co // 2) * h * w + (h // 2) * w + w // 2
     c_, i_, j_ = k // (h * w), k % (h * w) // w, k % w
-    table = Table(("", "PyTorch", "Keras"), (
-        ("tensor", f"N×C×H×W  {shape(x.shape)}", f"N×H×W×C  {shape(x_k.shape)}"),
-        ("conv weight", f"Cₒᵤₜ×Cᵢₙ×kH×kW  {shape(conv_w.shape)}", f"kH×kW×Cᵢₙ×Cₒᵤₜ  {shape((3, 3, ci, co))}"),
-        ("conv output", shape(feat.shape), shape(feat_k.shape)),
-        ("flatten order", "(C, H, W)", "(H, W, C)"),
-        (f"flat element {k:,}", f"c={c_}, i={i_}, j={j_}", f"i={k // (w * co)}, j={k // co % w}, c={k % co}"),
-        ("linear/Dense", f"out×in  {shape(lin_w.shape)}", f"in×units  {shape((flat, UNITS))}"),
-        ("conversion", "", "conv: w.permute(2, 3, 1, 0)"),
-        ("", "", "dense: permute (C,H,W)→(H,W,C), .T"),
-    ), align="lll")
+    table = Table(
+        ("", "PyTorch", "Keras"),
+        (
+            ("tensor", f"N×C×H×W  {shape(x.shape)}", f"N×H×W×C  {shape(x_k.shape)}"),
+            ("conv weight", f"Cₒᵤₜ×Cᵢₙ×kH×kW  {shape(conv_w.shape)}", f"kH×kW×Cᵢₙ×Cₒᵤₜ  {shape((3, 3, ci, co))}"),
+            ("conv output", shape(feat.shape), shape(feat_k.shape)),
+            ("flatten order", "(C, H, W)", "(H, W, C)"),
+            (f"flat element {k:,}", f"c={c_}, i={i_}, j={j_}", f"i={k // (w * co)}, j={k // co % w}, c={k % co}"),
+            ("linear/Dense", f"out×in  {shape(lin_w.shape)}", f"in×units  {shape((flat, UNITS))}"),
+            ("conversion", "", "conv: w.permute(2, 3, 1, 0)"),
+            ("", "", "dense: permute (C,H,W)→(H,W,C), .T"),
+        ),
+        align="lll",
+    )
     if p["layout"] == "nhwc":  # Keras first
-        table = Table((table.columns[0], table.columns[2], table.columns[1]),
-                      tuple((r[0], r[2], r[1]) for r in table.rows), align="lll")
+        table = Table(
+            (table.columns[0], table.columns[2], table.columns[1]),
+            tuple((r[0], r[2], r[1]) for r in table.rows),
+            align="lll",
+        )
     blocks: list[Block] = [
         Drawing(_memory_order(h, w, ci, p["layout"])),
         table,
         Check("Keras conv, kernel = w.permute(2, 3, 1, 0)", common.max_diff(ops.nchw_to_nhwc(feat), feat_k)),
         Check("Keras Dense, kernel rows in (H, W, C) order", common.max_diff(logits, logits_k)),
-        Check("wrong: conv weight reshaped, not permuted", common.max_diff(ops.nchw_to_nhwc(feat), feat_copied),
-              False),
+        Check("wrong: conv weight reshaped, not permuted", common.max_diff(ops.nchw_to_nhwc(feat), feat_copied), False),
         Check("wrong: Dense = W.T, flatten order ignored", common.max_diff(logits, logits_order), False),
         Check("wrong: Dense = W.reshape(in, units)", common.max_diff(logits, logits_copied), False),
-        Text(f"The wrong copies all load without an error: the shapes fit. Params: conv "
-             f"{num(costs.conv_params(ci, co, 3))}, dense {num(costs.dense_params(flat, UNITS))} in both "
-             "frameworks. A 1×1 conv or a Dense layer after global pooling needs no permutation; a Dense "
-             "layer after Flatten does.", "dim"),
+        Text(
+            f"The wrong copies all load without an error: the shapes fit. Params: conv "
+            f"{num(costs.conv_params(ci, co, 3))}, dense {num(costs.dense_params(flat, UNITS))} in both "
+            "frameworks. A 1×1 conv or a Dense layer after global pooling needs no permutation; a Dense "
+            "layer after Flatten does.",
+            "dim",
+        ),
     ]
     checks = [b for b in blocks if isinstance(b, Check)]
     figures = {
-        "pytorch": {"input": list(x.shape), "conv_weight": list(conv_w.shape), "conv_output": list(feat.shape),
-                    "linear_weight": list(lin_w.shape), "flatten_order": "CHW"},
-        "keras": {"input": list(x_k.shape), "conv_kernel": [3, 3, ci, co], "conv_output": list(feat_k.shape),
-                  "dense_kernel": [flat, UNITS], "flatten_order": "HWC"},
+        "pytorch": {
+            "input": list(x.shape),
+            "conv_weight": list(conv_w.shape),
+            "conv_output": list(feat.shape),
+            "linear_weight": list(lin_w.shape),
+            "flatten_order": "CHW",
+        },
+        "keras": {
+            "input": list(x_k.shape),
+            "conv_kernel": [3, 3, ci, co],
+            "conv_output": list(feat_k.shape),
+            "dense_kernel": [flat, UNITS],
+            "flatten_order": "HWC",
+        },
         "params": {"conv": costs.conv_params(ci, co, 3), "dense": costs.dense_params(flat, UNITS)},
-        "max_abs_diff": {"conv_converted": checks[0].max_diff, "dense_converted": checks[1].max_diff,
-                         "conv_reshaped": checks[2].max_diff, "dense_flatten_order_ignored": checks[3].max_diff,
-                         "dense_not_transposed": checks[4].max_diff},
+        "max_abs_diff": {
+            "conv_converted": checks[0].max_diff,
+            "dense_converted": checks[1].max_diff,
+            "conv_reshaped": checks[2].max_diff,
+            "dense_flatten_order_ignored": checks[3].max_diff,
+            "dense_not_transposed": checks[4].max_diff,
+        },
     }
     return DemoResult("frameworks", "PyTorch NCHW vs Keras NHWC", p, CONVENTION, blocks, figures)
 

@@ -41,19 +41,35 @@ def run(p: dict) -> DemoResult:
     m1, m2 = n * costs.conv_macs(h, w, ci, co, 1), n * costs.conv_macs(h, w, co, co, 1)
     lay = common.layout_columns(p)
     blocks: list[Block] = [
-        drawing(row(tensor(h, w, ci), arrow("1×1"), tensor(h, w, co), arrow("ReLU"), tensor(h, w, co),
-                    arrow("1×1"), tensor(h, w, co))),
-        Table(("layer", "weight", *lay, "params", "MACs"), (
-            ("1×1 conv W₁", shape((co, ci, 1, 1)), *common.both(p, (n, co, h, w)), num(p1), num(m1)),
-            ("ReLU", "", *common.both(p, (n, co, h, w)), "", ""),
-            ("1×1 conv W₂", shape((co, co, 1, 1)), *common.both(p, (n, co, h, w)), num(p2), num(m2)),
-            ("no ReLU: W₂·W₁", shape((co, ci, 1, 1)), *common.both(p, (n, co, h, w)), num(pm), num(m1)),
-        ), align="llrrrr"),
+        drawing(
+            row(
+                tensor(h, w, ci),
+                arrow("1×1"),
+                tensor(h, w, co),
+                arrow("ReLU"),
+                tensor(h, w, co),
+                arrow("1×1"),
+                tensor(h, w, co),
+            )
+        ),
+        Table(
+            ("layer", "weight", *lay, "params", "MACs"),
+            (
+                ("1×1 conv W₁", shape((co, ci, 1, 1)), *common.both(p, (n, co, h, w)), num(p1), num(m1)),
+                ("ReLU", "", *common.both(p, (n, co, h, w)), "", ""),
+                ("1×1 conv W₂", shape((co, co, 1, 1)), *common.both(p, (n, co, h, w)), num(p2), num(m2)),
+                ("no ReLU: W₂·W₁", shape((co, ci, 1, 1)), *common.both(p, (n, co, h, w)), num(pm), num(m1)),
+            ),
+            align="llrrrr",
+        ),
         Check("1×1 → ReLU → 1×1 = an MLP run on every pixel", common.max_diff(with_relu, mlp)),
         Check("no ReLU: 1×1 → 1×1 = one 1×1 conv with W₂·W₁", common.max_diff(linear_only, merged)),
         Check("with ReLU: 1×1 → ReLU → 1×1 vs that one conv", common.max_diff(with_relu, merged), False),
-        Text(f"ReLU zeroed {zeroed:.0%} of the hidden values; that is what the merged layer cannot do. "
-             "NiN and GoogLeNet put a ReLU after every 1×1 conv: a per-pixel MLP across channels.", "dim"),
+        Text(
+            f"ReLU zeroed {zeroed:.0%} of the hidden values; that is what the merged layer cannot do. "
+            "NiN and GoogLeNet put a ReLU after every 1×1 conv: a per-pixel MLP across channels.",
+            "dim",
+        ),
     ]
     checks = [b for b in blocks if isinstance(b, Check)]
     figures = {
@@ -64,11 +80,13 @@ def run(p: dict) -> DemoResult:
             {"layer": "merged_without_relu", "weight": [co, ci, 1, 1], "params": pm, "macs": m1},
         ],
         "relu_zeroed_fraction": zeroed,
-        "max_abs_diff": {"per_pixel_mlp": checks[0].max_diff, "collapsed_without_relu": checks[1].max_diff,
-                         "with_relu_vs_collapsed": checks[2].max_diff},
+        "max_abs_diff": {
+            "per_pixel_mlp": checks[0].max_diff,
+            "collapsed_without_relu": checks[1].max_diff,
+            "with_relu_vs_collapsed": checks[2].max_diff,
+        },
     }
-    return DemoResult("nonlinearity", "1×1 conv → ReLU → 1×1 conv is a per-pixel MLP", p, CONVENTION,
-                      blocks, figures)
+    return DemoResult("nonlinearity", "1×1 conv → ReLU → 1×1 conv is a per-pixel MLP", p, CONVENTION, blocks, figures)
 
 
 __all__ = ["CONVENTION", "DEFAULTS", "estimate_bytes", "run"]

@@ -44,8 +44,11 @@ def inception_layers(c_in: int, h: int, w: int, reduce: bool = True) -> list[Lay
     full input, pooled input passed through unprojected)."""
     b = INCEPTION_3A
     if not reduce:
-        return [Layer("conv 1×1", c_in, b["1x1"], 1, h, w), Layer("conv 3×3", c_in, b["3x3"], 3, h, w),
-                Layer("conv 5×5", c_in, b["5x5"], 5, h, w)]
+        return [
+            Layer("conv 1×1", c_in, b["1x1"], 1, h, w),
+            Layer("conv 3×3", c_in, b["3x3"], 3, h, w),
+            Layer("conv 5×5", c_in, b["5x5"], 5, h, w),
+        ]
     return [
         Layer("conv 1×1", c_in, b["1x1"], 1, h, w),
         Layer("conv 1×1", c_in, b["3x3_reduce"], 1, h, w),
@@ -60,12 +63,25 @@ def inception_layers(c_in: int, h: int, w: int, reduce: bool = True) -> list[Lay
 
 # (c_in, c_out, stride) of the 13 depthwise-separable layers of Table 1 (the last has stride 1:
 # Table 1 prints "s2" there, but the output stays 7×7).
-MOBILENET_SEPARABLE = [(32, 64, 1), (64, 128, 2), (128, 128, 1), (128, 256, 2), (256, 256, 1),
-                       (256, 512, 2), *[(512, 512, 1)] * 5, (512, 1024, 2), (1024, 1024, 1)]
+MOBILENET_SEPARABLE = [
+    (32, 64, 1),
+    (64, 128, 2),
+    (128, 128, 1),
+    (128, 256, 2),
+    (256, 256, 1),
+    (256, 512, 2),
+    *[(512, 512, 1)] * 5,
+    (512, 1024, 2),
+    (1024, 1024, 1),
+]
 PAPER_MOBILENET = {"params": 4.2e6, "mult_adds": 569e6}
 # Table 2, "Resource per layer type": (% of mult-adds, % of parameters)
-PAPER_MOBILENET_SHARES = {"conv 1×1": (94.86, 74.59), "conv dw 3×3": (3.06, 1.06),
-                          "conv 3×3": (1.19, 0.02), "fc": (0.18, 24.33)}
+PAPER_MOBILENET_SHARES = {
+    "conv 1×1": (94.86, 74.59),
+    "conv dw 3×3": (3.06, 1.06),
+    "conv 3×3": (1.19, 0.02),
+    "fc": (0.18, 24.33),
+}
 
 
 def mobilenet_v1_layers(resolution: int = 224, classes: int = 1000) -> list[Layer]:
@@ -95,8 +111,11 @@ def resnet_layers(bottleneck: bool = True) -> list[Layer]:
             out = costs.conv_out_size(size, 1, 2) if stage and not block else size
             c_out = 4 * width if bottleneck else width
             if bottleneck:
-                layers += [Layer("conv 1×1", c_in, width, 1, out, out), Layer("conv 3×3", width, width, 3, out, out),
-                           Layer("conv 1×1", width, c_out, 1, out, out)]
+                layers += [
+                    Layer("conv 1×1", c_in, width, 1, out, out),
+                    Layer("conv 3×3", width, width, 3, out, out),
+                    Layer("conv 1×1", width, c_out, 1, out, out),
+                ]
             else:
                 layers += [Layer("conv 3×3", c_in, width, 3, out, out), Layer("conv 3×3", width, width, 3, out, out)]
             if c_in != c_out or out != size:
@@ -112,5 +131,16 @@ def total(layers: list[Layer], kind: str | None = None) -> tuple[int, int]:
     return sum(x.params for x in chosen), sum(x.macs for x in chosen)
 
 
-__all__ = ["INCEPTION_3A", "MOBILENET_SEPARABLE", "PAPER_3A", "PAPER_MOBILENET", "PAPER_MOBILENET_SHARES",
-           "PAPER_RESNET", "Layer", "inception_layers", "mobilenet_v1_layers", "resnet_layers", "total"]
+__all__ = [
+    "INCEPTION_3A",
+    "MOBILENET_SEPARABLE",
+    "PAPER_3A",
+    "PAPER_MOBILENET",
+    "PAPER_MOBILENET_SHARES",
+    "PAPER_RESNET",
+    "Layer",
+    "inception_layers",
+    "mobilenet_v1_layers",
+    "resnet_layers",
+    "total",
+]

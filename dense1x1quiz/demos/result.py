@@ -66,8 +66,13 @@ class Check:
         return self.status != "failed"
 
     def to_json(self) -> dict[str, Any]:
-        return {"label": self.label, "max_abs_diff": self.max_diff,
-                "expected": "equal" if self.expect_equal else "different", "status": self.status, "ok": self.ok}
+        return {
+            "label": self.label,
+            "max_abs_diff": self.max_diff,
+            "expected": "equal" if self.expect_equal else "different",
+            "status": self.status,
+            "ok": self.ok,
+        }
 
 
 Block = Text | Drawing | Table | Check
@@ -87,9 +92,14 @@ class DemoResult:
         return [b for b in self.blocks if isinstance(b, Check)]
 
     def to_json(self) -> dict[str, Any]:
-        return {"demo": self.name, "title": self.title, "params": self.params,
-                "convention": self.convention, "figures": self.figures,
-                "checks": [c.to_json() for c in self.checks]}
+        return {
+            "demo": self.name,
+            "title": self.title,
+            "params": self.params,
+            "convention": self.convention,
+            "figures": self.figures,
+            "checks": [c.to_json() for c in self.checks],
+        }
 
 
 # -- formatting shared by the demos ------------------------------------------------------------
@@ -135,5 +145,4 @@ def median_time(fn: Callable[[], Any], runs: int = 3) -> tuple[float, Any]:
     return sorted(times)[len(times) // 2], result
 
 
-__all__ = ["Block", "Check", "DemoResult", "Drawing", "Table", "Text", "median_time", "num",
-           "sci", "seconds", "shape"]
+__all__ = ["Block", "Check", "DemoResult", "Drawing", "Table", "Text", "median_time", "num", "sci", "seconds", "shape"]

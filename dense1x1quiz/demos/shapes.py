@@ -62,26 +62,46 @@ def run(p: dict) -> DemoResult:
     )
     blocks: list[Block] = [
         drawing(
-            row(label("dense"), tensor(h, w, ci), arrow("flatten"), vector(flat), arrow(f"W {shape((co, flat))}"),
-                vector(co)),
+            row(
+                label("dense"),
+                tensor(h, w, ci),
+                arrow("flatten"),
+                vector(flat),
+                arrow(f"W {shape((co, flat))}"),
+                vector(co),
+            ),
             row(label("1×1  "), tensor(h, w, ci), arrow(f"1×1 conv, W {shape((co, ci, 1, 1))}"), tensor(h, w, co)),
         ),
         table,
         Text(lost),
-        Text(f"Same MACs ({num(dense_macs)}), but the dense layer has {flat * co / (ci * co):,.0f}× the "
-             f"weights, and a dense layer that kept H×W×Cₒᵤₜ would need {num(same_size_params)} params."),
+        Text(
+            f"Same MACs ({num(dense_macs)}), but the dense layer has {flat * co / (ci * co):,.0f}× the "
+            f"weights, and a dense layer that kept H×W×Cₒᵤₜ would need {num(same_size_params)} params."
+        ),
         Check("1×1 conv (one matmul) = conv2d with a 1×1 kernel", common.max_diff(y_conv, general)),
         Check(f"pixel ({i}, {j}) changed: 1×1 output elsewhere", float(abs(conv_delta).max())),
         Text(f"That change moved {dense_changed:,} of {y_dense.size:,} dense outputs.", "dim"),
     ]
     figures = {
         "input": {"nchw": [n, ci, h, w], "nhwc": [n, h, w, ci]},
-        "dense": {"flat": [n, flat], "weight": [co, flat], "keras_kernel": [flat, co],
-                  "output": list(y_dense.shape), "params": dense_params, "macs": dense_macs,
-                  "outputs_changed_by_one_pixel": dense_changed, "seconds": t_dense},
-        "conv1x1": {"weight": [co, ci, 1, 1], "keras_kernel": [1, 1, ci, co],
-                    "output": {"nchw": list(y_conv.shape), "nhwc": [n, h, w, co]},
-                    "params": conv_params, "macs": conv_macs, "seconds": t_conv},
+        "dense": {
+            "flat": [n, flat],
+            "weight": [co, flat],
+            "keras_kernel": [flat, co],
+            "output": list(y_dense.shape),
+            "params": dense_params,
+            "macs": dense_macs,
+            "outputs_changed_by_one_pixel": dense_changed,
+            "seconds": t_dense,
+        },
+        "conv1x1": {
+            "weight": [co, ci, 1, 1],
+            "keras_kernel": [1, 1, ci, co],
+            "output": {"nchw": list(y_conv.shape), "nhwc": [n, h, w, co]},
+            "params": conv_params,
+            "macs": conv_macs,
+            "seconds": t_conv,
+        },
         "dense_same_output_size": {"params": same_size_params, "macs": n * costs.dense_macs(flat, h * w * co)},
     }
     return DemoResult("shapes", "Dense vs 1×1 conv on an H×W×Cᵢₙ tensor", p, CONVENTION, blocks, figures)

@@ -50,8 +50,16 @@ def run(p: dict) -> DemoResult:
     rows = []
     for k in range(min(SHOWN, h * w)):
         i, j, (i2, j2) = k // w, k % w, divmod(int(where[k]), w)
-        rows.append((f"({i}, {j})", f"({i2}, {j2})", f"{conv[0, 0, i, j]:+.3f}", f"{conv_s[0, 0, i2, j2]:+.3f}",
-                     f"{dense[0, 0, i, j]:+.3f}", f"{dense_s[0, 0, i2, j2]:+.3f}"))
+        rows.append(
+            (
+                f"({i}, {j})",
+                f"({i2}, {j2})",
+                f"{conv[0, 0, i, j]:+.3f}",
+                f"{conv_s[0, 0, i2, j2]:+.3f}",
+                f"{dense[0, 0, i, j]:+.3f}",
+                f"{dense_s[0, 0, i2, j2]:+.3f}",
+            )
+        )
     blocks: list = []
     if h * w <= len(SYMBOLS):
         before, after = _grid(h, w, np.arange(h * w)), _grid(h, w, perm)
@@ -63,24 +71,39 @@ def run(p: dict) -> DemoResult:
     conv_follows = Check("1×1 conv(shuffled x) = shuffled 1×1 conv(x)", common.max_diff(conv_s, shuffle(conv)))
     dense_differs = Check("dense(shuffled x) vs shuffled dense(x)", common.max_diff(dense_s, shuffle(dense)), False)
     blocks += [
-        Table(("pixel", "moved to", "1×1 before", "1×1 after", "dense before", "dense after"), tuple(rows),
-              title="output channel 0 at the pixel, before and after the shuffle", align="llrrrr"),
+        Table(
+            ("pixel", "moved to", "1×1 before", "1×1 after", "dense before", "dense after"),
+            tuple(rows),
+            title="output channel 0 at the pixel, before and after the shuffle",
+            align="llrrrr",
+        ),
         conv_follows,
         dense_differs,
-        Text(f"The 1×1 conv has {num(costs.conv_params(ci, co, 1))} params and cannot tell where a pixel is; "
-             f"the dense layer ({num(flat_in)} → {num(flat_out)}) has {num(costs.dense_params(flat_in, flat_out))}"
-             " and a separate weight for every (input position, output position) pair."),
+        Text(
+            f"The 1×1 conv has {num(costs.conv_params(ci, co, 1))} params and cannot tell where a pixel is; "
+            f"the dense layer ({num(flat_in)} → {num(flat_out)}) has {num(costs.dense_params(flat_in, flat_out))}"
+            " and a separate weight for every (input position, output position) pair."
+        ),
     ]
     figures = {
         "input": {"nchw": [n, ci, h, w], "nhwc": [n, h, w, ci]},
         "permutation": perm.tolist(),
-        "conv1x1": {"params": costs.conv_params(ci, co, 1), "macs": n * costs.conv_macs(h, w, ci, co, 1),
-                    "output": [n, co, h, w], "max_abs_diff_shuffled": conv_follows.max_diff},
-        "dense": {"weight": [flat_out, flat_in], "params": costs.dense_params(flat_in, flat_out),
-                  "macs": n * costs.dense_macs(flat_in, flat_out), "max_abs_diff_shuffled": dense_differs.max_diff},
+        "conv1x1": {
+            "params": costs.conv_params(ci, co, 1),
+            "macs": n * costs.conv_macs(h, w, ci, co, 1),
+            "output": [n, co, h, w],
+            "max_abs_diff_shuffled": conv_follows.max_diff,
+        },
+        "dense": {
+            "weight": [flat_out, flat_in],
+            "params": costs.dense_params(flat_in, flat_out),
+            "macs": n * costs.dense_macs(flat_in, flat_out),
+            "max_abs_diff_shuffled": dense_differs.max_diff,
+        },
     }
-    return DemoResult("spatial", "shuffle the pixels: 1×1 conv follows, a dense layer does not", p,
-                      CONVENTION, blocks, figures)
+    return DemoResult(
+        "spatial", "shuffle the pixels: 1×1 conv follows, a dense layer does not", p, CONVENTION, blocks, figures
+    )
 
 
 __all__ = ["CONVENTION", "DEFAULTS", "estimate_bytes", "run"]

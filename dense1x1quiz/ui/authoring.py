@@ -39,8 +39,10 @@ def print_import(result) -> None:
         _say(err, f"warning: {result.notes_path} is not UTF-8; read it as {notes.decoded_as}")
     if notes.repairs:
         plural = "s" if len(notes.repairs) != 1 else ""
-        _say(err, f"Repaired mojibake (UTF-8 that had been read as Windows-1252/1254) on {len(notes.repairs)} "
-                  f"line{plural}:")
+        _say(
+            err,
+            f"Repaired mojibake (UTF-8 that had been read as Windows-1252/1254) on {len(notes.repairs)} line{plural}:",
+        )
         for repair in notes.repairs[:SHOW]:
             _say(err, f"  line {repair.line}: {repair.before!r} → {repair.after!r}")
         if len(notes.repairs) > SHOW:
@@ -51,8 +53,11 @@ def print_import(result) -> None:
     if result.renamed_from:
         _say(out, f"Deck id `{result.renamed_from}` is taken; using `{deck.id}`.")
     _say(out, f"{'Updated' if result.updated else 'Wrote'} {result.path}")
-    _say(out, f"  deck `{deck.id}`: {_n(result.authored, 'card')} and {_n(len(deck.tables), 'table')} "
-              f"({_n(len(deck.cards), 'study card')})")
+    _say(
+        out,
+        f"  deck `{deck.id}`: {_n(result.authored, 'card')} and {_n(len(deck.tables), 'table')} "
+        f"({_n(len(deck.cards), 'study card')})",
+    )
     if result.updated:
         _say(out, f"  unchanged {changes.unchanged}")
         for label, ids in (("added", changes.added), ("changed", changes.changed), ("removed", changes.removed)):

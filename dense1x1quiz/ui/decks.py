@@ -46,8 +46,7 @@ def _row(entry: DeckEntry) -> list[str]:
     if entry.deck is not None:
         return [display(entry.deck.id), f"{len(entry.deck.card_ids):,}", display(entry.deck.title), entry.origin]
     first = entry.error.problems[0] if entry.error and entry.error.problems else None
-    return [one_line(entry.path.name), "–", one_line(f"broken: {first.message}" if first else "broken"),
-            entry.origin]
+    return [one_line(entry.path.name), "–", one_line(f"broken: {first.message}" if first else "broken"), entry.origin]
 
 
 # `quiz validate` prints plain lines (no style, never wrapped), so it writes them itself: loading

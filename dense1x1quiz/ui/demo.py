@@ -84,8 +84,15 @@ def _print_checks(console: Console, checks: list[Check]) -> None:
 
 
 def _table(block: Table) -> RichTable:
-    table = RichTable(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, padding=(0, 1),
-                      title=block.title or None, title_justify="left", title_style="bold")
+    table = RichTable(
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        show_edge=False,
+        padding=(0, 1),
+        title=block.title or None,
+        title_justify="left",
+        title_style="bold",
+    )
     for column, align in zip(block.columns, block.alignment(), strict=True):
         table.add_column(column, justify="right" if align == "r" else "left", no_wrap=True)
     for cells in block.rows:
@@ -99,8 +106,11 @@ def _checks(checks: list[Check]) -> RichTable:
     table.add_column("check", no_wrap=False)
     table.add_column("expect", no_wrap=True)
     table.add_column("max |diff|", justify="right", no_wrap=True)
-    marks = {"ok": RichText("✓", style="green"), "failed": RichText("✗", style="bold red"),
-             "coincides": RichText("=", style="yellow")}
+    marks = {
+        "ok": RichText("✓", style="green"),
+        "failed": RichText("✗", style="bold red"),
+        "coincides": RichText("=", style="yellow"),
+    }
     for check in checks:
         expect = "≈ 0" if check.expect_equal else "> 0"
         table.add_row(marks[check.status], RichText(check.label), expect, RichText(sci(check.max_diff)))

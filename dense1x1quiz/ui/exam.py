@@ -72,8 +72,7 @@ class ExamScreen:
             line.append(f" · time limit {clock_text(time_limit)}", style="")
         self._print(line)
         if all(q.kind == "computed" for q in questions):
-            self._print(Text("No choice, typed, cloze or table cards to ask: computed problems only.",
-                             style="yellow"))
+            self._print(Text("No choice, typed, cloze or table cards to ask: computed problems only.", style="yellow"))
         hint = "Answer with an option's number or text, or type the answer; q ends the exam."
         self._print(Text(hint, style="dim"))
         self._print()
@@ -119,15 +118,19 @@ class ExamScreen:
             if not text:
                 continue
             if question.options and text.lower() != "q" and chosen_option(question, text) is None:
-                self._print(Text(f"Type a number from 1 to {len(question.options)}, or the option's text.",
-                                        style="yellow"))
+                self._print(
+                    Text(f"Type a number from 1 to {len(question.options)}, or the option's text.", style="yellow")
+                )
                 continue
             return line
 
     def _read_before(self, prompt: str, seconds_left: float | None) -> str:
         """`input()` that raises TimeUp when `seconds_left` run out (where SIGALRM exists)."""
-        timed = (seconds_left is not None and hasattr(signal, "setitimer")
-                 and threading.current_thread() is threading.main_thread())
+        timed = (
+            seconds_left is not None
+            and hasattr(signal, "setitimer")
+            and threading.current_thread() is threading.main_thread()
+        )
         if not timed:
             return self.console.input(prompt)
 

@@ -20,8 +20,7 @@ def text_of(line: Line) -> str:
 
 def cell_width(text: str) -> int:
     """Terminal cells `text` takes: wide (East Asian, emoji) characters two, combining marks none."""
-    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
-               for ch in text)
+    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def pad(text: str, width: int, right: bool = False) -> str:

@@ -44,13 +44,23 @@ def deck_table(stats: Stats) -> list[Line]:
     """One line per deck and a total line under several decks; columns two spaces apart, numbers
     right-aligned."""
     headers = ["deck", "cards", "new", "learn", "review", "mature", "due today", "retention", "answer"]
-    rows = [[display(d.deck), *(f"{n:,}" for n in (d.cards, d.new, d.learning, d.review, d.mature, d.due_today)),
-             _percent(d.retention.rate), _seconds(d.average_answer_ms)] for d in stats.decks]
+    rows = [
+        [
+            display(d.deck),
+            *(f"{n:,}" for n in (d.cards, d.new, d.learning, d.review, d.mature, d.due_today)),
+            _percent(d.retention.rate),
+            _seconds(d.average_answer_ms),
+        ]
+        for d in stats.decks
+    ]
     if len(stats.decks) > 1:
-        sums = [sum(getattr(d, a) for d in stats.decks) for a in ("cards", "new", "learning", "review", "mature",
-                                                                   "due_today")]
-        rows.append(["total", *(f"{n:,}" for n in sums), _percent(stats.retention.rate),
-                     _seconds(stats.average_answer_ms)])
+        sums = [
+            sum(getattr(d, a) for d in stats.decks)
+            for a in ("cards", "new", "learning", "review", "mature", "due_today")
+        ]
+        rows.append(
+            ["total", *(f"{n:,}" for n in sums), _percent(stats.retention.rate), _seconds(stats.average_answer_ms)]
+        )
     return [[(line, "")] for line in table_lines([headers, *rows], right=range(1, len(headers)))]
 
 
@@ -59,10 +69,16 @@ def deck_list(stats: Stats) -> list[Line]:
     lines: list[Line] = []
     for d in stats.decks:
         lines.append([(display(d.deck), "bold")])
-        lines += [[(text, "")] for text in (
-            f"  {d.cards:,} cards · {d.new:,} new", f"  {d.learning:,} learning · {d.review:,} review",
-            f"  {d.mature:,} mature · {d.due_today:,} due", f"  retention {_percent(d.retention.rate)}",
-            f"  answer {_seconds(d.average_answer_ms)}")]
+        lines += [
+            [(text, "")]
+            for text in (
+                f"  {d.cards:,} cards · {d.new:,} new",
+                f"  {d.learning:,} learning · {d.review:,} review",
+                f"  {d.mature:,} mature · {d.due_today:,} due",
+                f"  retention {_percent(d.retention.rate)}",
+                f"  answer {_seconds(d.average_answer_ms)}",
+            )
+        ]
     return lines
 
 
@@ -101,7 +117,7 @@ def forecast_chart(forecast: list[int], width: int = 80) -> list[Line]:
     axis = [" "] * chart_width
     for day, label in ((0, "today"), (7, "+7d"), (14, "+14d"), (21, "+21d"), (28, "+28d")):
         if cell * day + len(label) <= chart_width and (day == 0 or cell * day >= 6):
-            axis[cell * day:cell * day + len(label)] = label
+            axis[cell * day : cell * day + len(label)] = label
     lines.append([(" " * (label_width + 2) + "".join(axis), "dim")])
     if forecast:
         lines.append([(f"{' ' * (label_width + 2)}today: {forecast[0]:,} (overdue included)", "dim")])
@@ -128,7 +144,7 @@ def heatmap_chart(heatmap: dict[date, int], today: date, width: int = 80) -> lis
     for week in range(weeks):
         monday = first_monday + timedelta(weeks=week)
         if monday.month != last_month and 2 * week >= free_from and 2 * week + 3 <= len(months):
-            months[2 * week:2 * week + 3] = monday.strftime("%b")
+            months[2 * week : 2 * week + 3] = monday.strftime("%b")
             free_from = 2 * week + 4  # a space between labels
         last_month = monday.month
     lines: list[Line] = [[("    " + "".join(months).rstrip(), "dim")]]
@@ -153,16 +169,20 @@ def heatmap_chart(heatmap: dict[date, int], today: date, width: int = 80) -> lis
 
 def summary_lines(stats: Stats) -> list[Line]:
     r = stats.retention
-    retention = (f"{r.rate:.1%} ({r.passed:,} of {r.total:,} first answers of the day)" if r.total
-                 else "– (no reviews of seen cards yet)")
-    lines = [[(f"True retention, last 30 days: {retention}", "")],
-             [(f"Average answer time, last 30 days: {_seconds(stats.average_answer_ms)}", "")],
-             [(f"Answers stored: {stats.reviews:,}", "")]]
+    retention = (
+        f"{r.rate:.1%} ({r.passed:,} of {r.total:,} first answers of the day)"
+        if r.total
+        else "– (no reviews of seen cards yet)"
+    )
+    lines = [
+        [(f"True retention, last 30 days: {retention}", "")],
+        [(f"Average answer time, last 30 days: {_seconds(stats.average_answer_ms)}", "")],
+        [(f"Answers stored: {stats.reviews:,}", "")],
+    ]
     if stats.orphans:
         shown = ", ".join(display(f"{deck}/{card}") for deck, card in stats.orphans[:ORPHANS_SHOWN])
         more = f", and {len(stats.orphans) - ORPHANS_SHOWN} more" if len(stats.orphans) > ORPHANS_SHOWN else ""
-        lines.append([(f"Orphans (history kept, card no longer in its deck): {len(stats.orphans)}: {shown}{more}",
-                       "")])
+        lines.append([(f"Orphans (history kept, card no longer in its deck): {len(stats.orphans)}: {shown}{more}", "")])
     return lines
 
 
@@ -181,8 +201,10 @@ def exam_lines(stats: Stats) -> list[Line]:
         lines.append([(f"  {when}  {result}  {display(', '.join(exam.decks))}", "")])
     if stats.weakest_tags:
         lines.append([("Weakest exam tags", "bold")])
-        lines += [[(f"  {display(tag.tag)}  {tag.correct}/{tag.total} right ({tag.rate:.0%})", "")]
-                  for tag in stats.weakest_tags]
+        lines += [
+            [(f"  {display(tag.tag)}  {tag.correct}/{tag.total} right ({tag.rate:.0%})", "")]
+            for tag in stats.weakest_tags
+        ]
     return lines
 
 
@@ -195,11 +217,17 @@ def stats_lines(stats: Stats, width: int) -> list[Line]:
     table = deck_table(stats)
     blank: list[Line] = [[]]
     lines = table if max(_line_width(line) for line in table) <= width else deck_list(stats)
-    lines = [*lines, *blank,
-             [(f"Due in the next {days} days" + (" (cards per day)" if width >= 45 else ""), "bold")],
-             *forecast_chart(stats.forecast, width), *blank,
-             [(f"Answers per day, last {weeks} weeks", "bold")], *heatmap_chart(stats.heatmap, stats.today, width),
-             *blank, *summary_lines(stats)]
+    lines = [
+        *lines,
+        *blank,
+        [(f"Due in the next {days} days" + (" (cards per day)" if width >= 45 else ""), "bold")],
+        *forecast_chart(stats.forecast, width),
+        *blank,
+        [(f"Answers per day, last {weeks} weeks", "bold")],
+        *heatmap_chart(stats.heatmap, stats.today, width),
+        *blank,
+        *summary_lines(stats),
+    ]
     exams = exam_lines(stats)
     return [*lines, *blank, *exams] if exams else lines
 

@@ -150,8 +150,9 @@ class StudyUI(StudyScreen):
             return Group(*(self._revealed or self._question))
         body = [*self._question, *([Rule(style="dim"), *self._revealed] if self._revealed else [])]
         assert self.view is not None
-        return Panel(Group(*body), title=deck_text(self.view.card.deck, style="dim"), title_align="left",
-                     padding=(0, 1))
+        return Panel(
+            Group(*body), title=deck_text(self.view.card.deck, style="dim"), title_align="left", padding=(0, 1)
+        )
 
     def _to_card(self, parts: list[RenderableType]) -> None:
         """Add to the card: inside its panel on a terminal (redrawn), printed below it otherwise."""
@@ -231,8 +232,11 @@ class StudyUI(StudyScreen):
     def read(self, step: str, *, options: int = 0, suggested: int | None = None) -> Action:
         """The learner's action at `step`: reveal, rate, answer, pick or next (see the module doc)."""
         while True:
-            action = self._read_key(step, options, suggested) if self.interactive else \
-                self._read_line(step, options, suggested)
+            action = (
+                self._read_key(step, options, suggested)
+                if self.interactive
+                else self._read_line(step, options, suggested)
+            )
             if action is not None:
                 return action
 
@@ -311,8 +315,14 @@ class TableRow:
         from rich.table import Table
 
         roomy = options.max_width >= 40
-        grid = Table(title=deck_text(self.title, style="bold"), title_justify="left", show_header=False,
-                     box=box.ROUNDED if roomy else None, padding=(0, 1), pad_edge=roomy)
+        grid = Table(
+            title=deck_text(self.title, style="bold"),
+            title_justify="left",
+            show_header=False,
+            box=box.ROUNDED if roomy else None,
+            padding=(0, 1),
+            pad_edge=roomy,
+        )
         grid.add_column(style="dim", no_wrap=roomy, overflow="fold")
         grid.add_column(overflow="fold")  # a long formula breaks anywhere rather than being cut
         for name, cell in zip(self.columns, self.cells, strict=False):

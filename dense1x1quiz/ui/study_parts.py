@@ -104,9 +104,9 @@ def visible_diff(given: str, expected: str) -> list[tuple[str, str]]:
     g = e = 0
     for op, run in char_diff(low_given, low_expected):
         if op == "missing":
-            text, e = expected[e:e + len(run)], e + len(run)
+            text, e = expected[e : e + len(run)], e + len(run)
         else:
-            text, g = given[g:g + len(run)], g + len(run)
+            text, g = given[g : g + len(run)], g + len(run)
             e += len(run) if op == "same" else 0
         if op != "same" and all(not ch.isalnum() for ch in text):
             if op == "missing":
@@ -129,8 +129,14 @@ def header_line(view: CardView, compact: bool = False) -> Line:
         return [("cram ", "bold magenta"), (str(sum(view.counts)), "bold"), ("" if compact else " left", "dim")]
     if compact:
         return [(str(new), "blue"), (" ", ""), (str(learning), "red"), (" ", ""), (str(review), "green")]
-    return [("new ", "dim"), (str(new), "bold blue"), ("  learning ", "dim"), (str(learning), "bold red"),
-            ("  review ", "dim"), (str(review), "bold green")]
+    return [
+        ("new ", "dim"),
+        (str(new), "bold blue"),
+        ("  learning ", "dim"),
+        (str(learning), "bold red"),
+        ("  review ", "dim"),
+        (str(review), "bold green"),
+    ]
 
 
 def answer_lines(card: Card, answer: str | None, context: str = "") -> list[Line]:
@@ -161,8 +167,9 @@ def typed_verdict_lines(given: str, grade: Grade, show_diff: bool, *, marked_dif
         return [[("✓ Correct", "bold green"), ("  you typed: ", "dim"), (display(given), "")]]
     if not given.strip():
         return [[("✗ No answer", "bold red")]]
-    lines: list[Line] = [[("✗ Not quite" if grade.near else "✗ Wrong", "bold red"), ("  you typed: ", "dim"),
-                          (display(given), "")]]
+    lines: list[Line] = [
+        [("✗ Not quite" if grade.near else "✗ Wrong", "bold red"), ("  you typed: ", "dim"), (display(given), "")]
+    ]
     if show_diff:
         lines.append([("  diff: ", "dim"), *diff_segments(given, grade.closest, marked=marked_diff)])
     return lines
@@ -178,8 +185,11 @@ def diff_segments(given: str, expected: str, *, marked: bool) -> Line:
         elif op == "extra":
             line += [("[-", "red"), (run, "red strike"), ("-]", "red")] if marked else [(run, "red strike")]
         else:
-            line += [("{+", "green"), (run, "green underline"), ("+}", "green")] if marked else \
-                [(run, "bold green underline")]
+            line += (
+                [("{+", "green"), (run, "green underline"), ("+}", "green")]
+                if marked
+                else [(run, "bold green underline")]
+            )
     return line
 
 
@@ -187,8 +197,10 @@ def choice_verdict_lines(options: list[str], picked: int, right: int) -> list[Li
     """The option picked, and the right one when it was another."""
     if picked == right:
         return [[("✓ Right: ", "bold green"), (f"{right + 1}. ", ""), (display(options[right]), "")]]
-    return [[("✗ Wrong: ", "bold red"), (f"{picked + 1}. ", ""), (display(options[picked]), "")],
-            [("  right: ", "bold"), (f"{right + 1}. ", ""), (display(options[right]), "")]]
+    return [
+        [("✗ Wrong: ", "bold red"), (f"{picked + 1}. ", ""), (display(options[picked]), "")],
+        [("  right: ", "bold"), (f"{right + 1}. ", ""), (display(options[right]), "")],
+    ]
 
 
 def buttons_line(intervals: dict[int, timedelta] | None, suggested: int | None, width: int | None = None) -> Line:
@@ -213,8 +225,12 @@ def button(number: int, intervals: dict[int, timedelta] | None, suggested: int |
         label.append(("▸" if number == suggested else " ", "bold"))
     if short:
         label.append((str(number), "bold " + style))
-        label.append((f"·{format_interval(intervals[number])}" if intervals is not None else
-                      f"·{RATINGS[number][0]}", RATING_STYLES[number]))
+        label.append(
+            (
+                f"·{format_interval(intervals[number])}" if intervals is not None else f"·{RATINGS[number][0]}",
+                RATING_STYLES[number],
+            )
+        )
         return label
     label += [(f"{number} ", "bold"), (RATINGS[number], style)]
     if intervals is not None:
@@ -253,8 +269,12 @@ def summary_lines(summary: Summary, now: datetime, *, cards_found: int, cram: bo
         lines.append([("No cards studied." if summary.left or cram else "Nothing to study now.", "")])
     else:
         plural = "s" if summary.answered != 1 else ""
-        line: Line = [(f"Studied {summary.answered} card{plural} in {format_duration(summary.seconds)}: ", ""),
-                      (f"{summary.right} right", "green"), (", ", ""), (f"{summary.wrong} wrong", "red")]
+        line: Line = [
+            (f"Studied {summary.answered} card{plural} in {format_duration(summary.seconds)}: ", ""),
+            (f"{summary.right} right", "green"),
+            (", ", ""),
+            (f"{summary.wrong} wrong", "red"),
+        ]
         if cram:
             line.append((" (cram: schedule unchanged)", "dim"))
         lines.append(line)

@@ -114,4 +114,3 @@ class PlainStudyUI(StudyScreen):
 
     def summary(self, lines: list[Line]) -> None:
         self._write(lines)
-

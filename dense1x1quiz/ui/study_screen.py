@@ -49,8 +49,9 @@ def open_study_ui(stdin: IO[str] | None = None) -> Iterator[StudyUI | PlainStudy
         yield StudyUI(console, keys=keys)
 
 
-def print_summary(ui: StudyUI | PlainStudyUI, summary: Summary, now: datetime, *, cards_found: int,
-                  cram: bool = False) -> None:
+def print_summary(
+    ui: StudyUI | PlainStudyUI, summary: Summary, now: datetime, *, cards_found: int, cram: bool = False
+) -> None:
     """The end of a session (`summary_lines`) on `ui`'s screen. Written even when the terminal has
     gone (SIGHUP): a failed write is ignored, the answers are saved. A store error that stopped the
     session goes to stderr as `Error: …`, like every other error, in every screen."""
