@@ -189,3 +189,18 @@ def run_quiz(
 def quiz():
     """The `quiz` command run in a subprocess: quiz("validate", "x.yaml").returncode …"""
     return run_quiz
+
+
+def mounted_tmpfs(folder, size: str):
+    """A tmpfs of `size` (`64k`) mounted at `folder` for a test that needs a full disk, unmounted after.
+    Mounting needs root: elsewhere the test is skipped. Use as `yield from mounted_tmpfs(...)` in a fixture."""
+    import subprocess
+
+    folder.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip("mounting a small tmpfs needs root")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)

@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from conftest import run_in_process
+from conftest import mounted_tmpfs, run_in_process
 
 from dense1x1quiz.store import epoch_ms
 
@@ -285,15 +285,7 @@ def finish_with_failure(child: subprocess.Popen) -> tuple[str, str]:
 @pytest.fixture
 def small_disk(tmp_path):
     """A 512 KiB tmpfs (root only, else the test is skipped), unmounted afterwards."""
-    mount_point = tmp_path / "disk"
-    mount_point.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mount_point)], capture_output=True)
-    if done.returncode != 0:
-        pytest.skip("mounting a small tmpfs needs root")
-    try:
-        yield mount_point
-    finally:
-        subprocess.run(["umount", "-l", str(mount_point)], check=False)
+    yield from mounted_tmpfs(tmp_path / "disk", "512k")
 
 
 def test_a_disk_that_fills_up_mid_session_is_named_on_stderr_and_saved_answers_stay(tmp_path, small_disk):

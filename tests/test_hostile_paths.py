@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_in_process, run_quiz
+from tests.conftest import mounted_tmpfs, run_in_process, run_quiz
 
 DECK = "deck: tiny\ntitle: Tiny\ncards:\n  - {id: a, front: one, back: two}\n"
 LIMITS = {"memory_mib": 1024, "timeout": 30}
@@ -274,15 +274,7 @@ def test_export_apkg_to_a_terminal_is_refused(deck):
 @pytest.fixture
 def small_tmpfs(tmp_path):
     """A 64 KiB tmpfs (root only; skipped where mounting is not allowed)."""
-    mount = tmp_path / "small"
-    mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True)
-    if done.returncode != 0:
-        pytest.skip("cannot mount a small tmpfs here")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", str(mount)], check=False)
+    yield from mounted_tmpfs(tmp_path / "small", "64k")
 
 
 def test_export_apkg_onto_a_full_disk_leaves_nothing(small_tmpfs):
