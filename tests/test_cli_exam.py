@@ -47,7 +47,7 @@ DECK = textwrap.dedent("""\
 NOW = {"DENSE1X1QUIZ_NOW": "2026-11-26T09:00:00Z"}
 SCRIPT = "2\nspacial\n2 080\n1\n23.2\n"  # five answers; the sixth question meets the end of input
 
-TRANSCRIPT = textwrap.dedent("""\
+ASKED = textwrap.dedent("""\
     Exam: 6 questions
     Answer with an option's number or text, or type the answer; q ends the exam.
 
@@ -95,6 +95,8 @@ TRANSCRIPT = textwrap.dedent("""\
     Which column says «H×W×C tensor»?
       1. 1×1 conv
       2. Dense
+    """)  # noqa: E501 - the transcript keeps each line whole
+TRANSCRIPT = ASKED + textwrap.dedent("""\
 
     Score 2/6 (33%) · time 0:00 · seed 16
     Ended early: 1 unanswered, counted wrong.
@@ -114,6 +116,76 @@ TRANSCRIPT = textwrap.dedent("""\
     compare  0/1 right  quiz study --tag compare
     params   1/2 right  quiz study --tag params
     """)  # noqa: E501 - the transcript keeps each line whole
+
+
+# What --json writes for SCRIPT: the document in this order, as json.dumps writes it with an indent of 2.
+DOCUMENT = {
+    "score": 2,
+    "total": 6,
+    "seconds": 0.0,
+    "questions": [
+        {
+            "id": "small/mix",
+            "kind": "choice",
+            "prompt": "What does a 1×1 convolution mix?",
+            "options": ["Neighbouring pixels", "Samples in the batch", "The channels at each pixel"],
+            "given": "Samples in the batch",
+            "expected": "The channels at each pixel",
+            "correct": False,
+        },
+        {
+            "id": "small/keeps:c1",
+            "kind": "cloze",
+            "prompt": "A 1×1 convolution keeps the […] structure of its input.",
+            "options": [],
+            "given": "spacial",
+            "expected": "spatial",
+            "correct": False,
+        },
+        {
+            "id": "small/params",
+            "kind": "typed",
+            "prompt": "Weights of a 1×1 conv from $C_{in} = 64$ to $C_{out} = 32$, bias included?",
+            "options": [],
+            "given": "2 080",
+            "expected": "2080",
+            "correct": True,
+        },
+        {
+            "id": "computed:conv-params:14-14-16-64-5",
+            "kind": "computed",
+            "prompt": "A 5×5 convolution (padding 2) maps 14×14×16 to 14×14×64. How many weights, bias included?",
+            "options": [],
+            "given": "1",
+            "expected": "25,664",
+            "correct": False,
+        },
+        {
+            "id": "computed:separable-ratio:320-5",
+            "kind": "computed",
+            "prompt": "How many times cheaper, in multiply-accumulates, is a depthwise-separable 5×5 layer with 320 "
+            "output channels than a standard 5×5 convolution? (within ±2%)",
+            "options": ["23.19", "320", "25", "0.04313"],
+            "given": "23.19",
+            "expected": "23.19",
+            "correct": True,
+        },
+        {
+            "id": "small/cmp:input:1x1-conv:which",
+            "kind": "table",
+            "prompt": "Dense vs 1×1 convolution\nFeature: Input\nWhich column says «H×W×C tensor»?",
+            "options": ["1×1 conv", "Dense"],
+            "given": None,
+            "expected": "1×1 conv",
+            "correct": False,
+        },
+    ],
+}
+
+
+def as_json(document: dict) -> str:
+    """The whole stdout of `quiz exam --json` holding `document` (UTF-8 as is, indent 2, one newline)."""
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
 @pytest.fixture
@@ -147,37 +219,32 @@ def test_a_scripted_exam_gives_this_exact_transcript_and_these_rows(cli, deck, i
 
 def test_json_holds_exactly_the_documented_document(cli, deck):
     result = cli("exam", deck, "-n", "6", "--seed", "16", "--json", input=SCRIPT, env=NOW)
-    assert result.returncode == 0
-    document = json.loads(result.stdout)
-    assert list(document) == ["score", "total", "seconds", "questions"]
-    assert (document["score"], document["total"], document["seconds"]) == (2, 6, 0.0)
-    assert [list(q) for q in document["questions"]] == [
-        ["id", "kind", "prompt", "options", "given", "expected", "correct"]
-    ] * 6
-    assert document["questions"][4] == {
-        "id": "computed:separable-ratio:320-5",
-        "kind": "computed",
-        "prompt": "How many times cheaper, in multiply-accumulates, is a depthwise-separable 5×5 layer with 320 "
-        "output channels than a standard 5×5 convolution? (within ±2%)",
-        "options": ["23.19", "320", "25", "0.04313"],
-        "given": "23.19",
-        "expected": "23.19",
-        "correct": True,
-    }
-    assert document["questions"][0]["options"] == [
-        "Neighbouring pixels",
-        "Samples in the batch",
-        "The channels at each pixel",
-    ]
-    assert document["questions"][1]["options"] == []
-    assert document["questions"][5]["given"] is None
-    assert "Question 1 of 6" in result.stderr  # the questions are still shown, away from stdout
+    assert (result.returncode, result.stdout) == (0, as_json(DOCUMENT))
+    assert result.stderr == ASKED  # the questions are still shown, away from stdout; the results are in the JSON
 
 
 def test_option_text_works_like_its_number(cli, deck):
     script = "the channels at each pixel\nspatial\n2,080\n25664\n23.4\n1×1 CONV\n"
     result = cli("exam", deck, "-n", "6", "--seed", "16", "--json", input=script, env=NOW)
-    assert json.loads(result.stdout)["score"] == 6
+    given = ["The channels at each pixel", "spatial", "2,080", "25664", "23.19", "1×1 conv"]  # a choice: the option
+    questions = [
+        {**question, "given": answer, "correct": True}
+        for question, answer in zip(DOCUMENT["questions"], given, strict=True)
+    ]
+    assert (result.returncode, result.stdout) == (0, as_json({**DOCUMENT, "score": 6, "questions": questions}))
+    assert result.stderr == (
+        ASKED.replace(
+            "Answer (1–3): 2\n✗ Wrong. Right answer: 3.", "Answer (1–3): the channels at each pixel\n✓ Right: 3."
+        )
+        .replace(
+            "Answer: spacial\n✗ Wrong. Right answer: spatial (close: check the spelling)",
+            "Answer: spatial\n✓ Right: spatial",
+        )
+        .replace("Answer: 2 080\n", "Answer: 2,080\n")
+        .replace("Answer: 1\n✗ Wrong. Right answer: 25,664", "Answer: 25664\n✓ Right: 25,664")
+        .replace("Answer (1–4): 23.2\n", "Answer (1–4): 23.4\n")
+        + "Answer (1–2): 1×1 CONV\n✓ Right: 1. 1×1 conv\n\n"
+    )
 
 
 def test_typed_escape_sequences_are_shown_not_obeyed(cli, deck):
