@@ -433,7 +433,7 @@ def test_no_cards_with_that_tag(deck):
     assert result.stdout == "No cards to study: no deck found, or no card with the tags given.\n"
 
 
-# -- real processes ---------------------------------------------------------------------------------
+# -- the environment and signals: colour, SIGTERM, an unusable home, the time zone, kill -9 (signals in `spawn`) --
 
 
 def spawn(args, home, **env):
