@@ -297,10 +297,12 @@ def test_a_time_limit_out_of_range_is_bad_usage(cli, deck, minutes):
 
 @pytest.mark.parametrize("answer", ["²", "9" * 5000])
 def test_a_choice_answered_with_odd_digits_is_wrong_not_a_crash(cli, deck, answer):
-    result = cli("exam", deck, "-n", "1", "--no-computed", "--seed", "1", "--json", input=answer + "\n", env=NOW)
+    # Seed 5 asks `small/mix`, a choice (seed 1 asked a typed question, so this tested no choice at all).
+    result = cli("exam", deck, "-n", "1", "--no-computed", "--seed", "5", "--json", input=answer + "\n", env=NOW)
     assert result.returncode == 0, result.stderr
-    document = json.loads(result.stdout)
-    assert (document["score"], document["questions"][0]["given"]) == (0, answer[:4096])  # answers are cut at 4,096
+    (question,) = json.loads(result.stdout)["questions"]
+    assert (question["id"], question["kind"], question["correct"]) == ("small/mix", "choice", False)
+    assert question["given"] == answer[:4096]  # answers are cut at 4,096
 
 
 def test_in_a_terminal_a_re_asked_answer_keeps_the_deadline(monkeypatch):
