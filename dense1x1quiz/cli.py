@@ -46,9 +46,9 @@ def _number(option: str, kind: type, low: float, high: float, words: str) -> Cal
             value = None
         if value is None or not low <= value <= high:  # written so that nan fails too
             from dense1x1quiz.errors import UsageError
-            from dense1x1quiz.text import one_line
+            from dense1x1quiz.text import clipped, one_line
 
-            shown = one_line(text if len(text) <= 40 else text[:40] + "…") if value is None else value
+            shown = one_line(clipped(text, 40))  # as typed: 1e-400 parses to 0.0
             raise UsageError(f"{option} is {words}, not {shown}")
         return value
 

@@ -31,7 +31,7 @@ from pathlib import Path
 from dense1x1quiz import demos
 from dense1x1quiz.errors import DeckError, Problem
 from dense1x1quiz.model import Card, CardFields, Deck, DemoLink, Table, cloze_answer, cloze_numbers, parse_cloze
-from dense1x1quiz.text import quoted, quoted_text
+from dense1x1quiz.text import clipped, quoted, quoted_text
 from dense1x1quiz.userfiles import MAX_FILE_BYTES, UserFileError, read_user_file, size_text
 from dense1x1quiz.yamltree import Node, YamlError, parse
 
@@ -205,7 +205,7 @@ class _DeckReader:
                     number,
                     match.start() + 1,
                     f"looks like mojibake (UTF-8 read as Windows-1252/1254): {quoted_text(match.group())}; "
-                    f"probably meant: {quoted_text(fixed[:80])}",
+                    f"probably meant: {quoted_text(clipped(fixed, 80))}",
                 )
 
     # -- tree to deck --------------------------------------------------------------------------
@@ -322,7 +322,8 @@ class _DeckReader:
         if text is not None and not ID_RE.match(text):
             self.error(
                 self.value(node, key) or node,
-                f"{quoted(f'{key}: {text[:40]}')} is not a valid id (letters, digits, '.', '_', '-'; at most 80)",
+                f"{quoted(f'{key}: {clipped(text, 40)}')} is not a valid id "
+                "(letters, digits, '.', '_', '-'; at most 80)",
             )
             return None
         return text
@@ -353,7 +354,9 @@ class _DeckReader:
             found = [t for t, _ in self.strings(node, "tags")]
         for tag in found:
             if not ID_RE.match(tag):
-                self.error(value or node, f"tag {quoted(tag[:40])} must be one word (letters, digits, '.', '_', '-')")
+                self.error(
+                    value or node, f"tag {quoted(clipped(tag, 40))} must be one word (letters, digits, '.', '_', '-')"
+                )
         return tuple(dict.fromkeys((*inherited, *found)))
 
     def flag(self, node: Node, key: str) -> bool:
@@ -362,7 +365,7 @@ class _DeckReader:
             return False
         if value.kind == "str" and value.text in ("true", "false"):
             return value.text == "true"
-        self.error(value, f"`{key}` must be true or false, not {quoted_text(value.text[:20])}")
+        self.error(value, f"`{key}` must be true or false, not {quoted_text(clipped(value.text, 20))}")
         return False
 
     def demo(self, node: Node) -> DemoLink | None:

@@ -65,6 +65,8 @@ class ReviewStore(Protocol):
 
     def undo_last(self, session_id: str) -> Key | None: ...
 
+    def files_moved(self) -> str | None: ...
+
 
 class Screen(Protocol):
     """The study screen (ui/study.py on a terminal, ui/study_plain.py on a pipe): it shows what the
@@ -316,6 +318,8 @@ def run_study(
             if exc.errno not in (errno.EIO, errno.EPIPE):
                 raise
             session.summary.stopped, session.summary.exit_code = "output closed", 1
+    if store is not None and not session.summary.files_moved:  # quit with no write failing: asked all the same
+        session.summary.files_moved = store.files_moved() or ""
     session.summary.seconds = timer() - started
     session.summary.next_due = queue.next_due()
     session.summary.left = sum(queue.counts(clock()))

@@ -484,6 +484,11 @@ class Store:
 
     # -- the files under an open connection ------------------------------------------------------
 
+    def files_moved(self) -> str | None:
+        """Which file was removed or replaced under this connection ("database" or "WAL"), or None: what a
+        session that stops without writing again asks, so its summary does not say its answers are kept."""
+        return self._files_moved() if self._files is not None else None
+
     def _files_moved(self) -> str | None:
         """Which file was removed or replaced since this connection opened it ("database" or "WAL"), or None.
 

@@ -115,6 +115,12 @@ def one_line(text: str) -> str:
     return visible_controls(text, keep="")
 
 
+def clipped(text: str, limit: int) -> str:
+    """`text`, or its first `limit` characters and `…` when it is longer: a value a message quotes only in
+    part must read as cut, not as the whole value."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def quoted(value: object) -> str:
     """A deck or user value that names something (a key, an id, a demo) as a message quotes it:
     between backticks, on one line, controls visible."""
@@ -163,6 +169,7 @@ def display(text: str) -> str:
 
 __all__ = [
     "MATH_RE",
+    "clipped",
     "display",
     "json_safe",
     "latex_to_unicode",

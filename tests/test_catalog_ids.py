@@ -183,3 +183,37 @@ def test_every_deck_commands_skip_broken_user_decks_with_one_warning(tmp_path, c
         assert result.stderr.startswith(warning) and result.stderr.count("Warning") == 1, command
         assert result.stdout, command  # the built-in decks were used
     assert reviews_in(isolated_home) == 0
+
+
+def test_import_does_not_pick_an_id_that_two_broken_user_folder_decks_share(tmp_path, cli, isolated_home):
+    """Two user-folder files sharing an id are both unusable, but the id is still theirs: `quiz import`
+    picks another one (or refuses the one given), as for a usable deck's id."""
+    folder = isolated_home / "decks"
+    folder.mkdir(parents=True)
+    a, b = folder / "a.yaml", folder / "b.yaml"
+    a.write_text(SAME.format(title="A"))
+    b.write_text(SAME.format(title="B"))
+    notes = tmp_path / "same.md"
+    notes.write_text("Q: What mixes channels?\nA: A 1×1 convolution.\n", encoding="utf-8")
+
+    into_folder = cli("import", str(notes), **LIMITS)
+    assert into_folder.returncode == 0, into_folder.stderr
+    assert into_folder.stdout.splitlines()[:2] == [
+        "Deck id `same` is taken; using `same-notes`.",
+        f"Wrote {folder / 'same-notes.yaml'}",
+    ]
+    assert not (folder / "same.yaml").exists()
+
+    out = tmp_path / "out.yaml"  # (`same-notes` is taken now, by the deck just written)
+    to_path = cli("import", str(notes), "-o", str(out), **LIMITS)
+    assert to_path.returncode == 0, to_path.stderr
+    assert to_path.stdout.splitlines()[:2] == ["Deck id `same` is taken; using `same-notes-2`.", f"Wrote {out}"]
+
+    given = cli("import", str(notes), "-o", str(tmp_path / "given.yaml"), "--deck-id", "same", **LIMITS)
+    assert (given.returncode, given.stdout, given.stderr) == (
+        1,
+        "",
+        f"Error: deck id `same` is already used by {a}; review history is kept per deck id, "
+        "so choose another with --deck-id\n",
+    )
+    assert not (tmp_path / "given.yaml").exists()

@@ -383,3 +383,57 @@ def test_property_command_line_text_never_reaches_the_terminal(text, where, caps
     args = [part.replace("{}", text) for part in where]
     code, out, err = run_in_process(args, capsys, monkeypatch)
     assert_nothing_acts(code, out, err, (1, 2))
+
+
+# -- a long value is quoted in part, and reads as cut --------------------------------------------------
+
+LONG_DECK = r"""deck: "\e]0;\e]0;\e]0;\e]0;\e]0;\e]0;\e]0;\e]0;\e]0;\e]0;\e]0;\e]0;"
+title: T
+cards:
+  - id: ok
+    front: Q
+    back: A
+    tags: ["a b\e]52;c;aGVsbG8gd29ybGQgaGVsbG8gd29ybGQ=\a\e[?1049h"]
+    reverse: "yes please, both ways round"
+"""
+
+
+def test_a_long_value_a_message_quotes_in_part_ends_with_an_ellipsis(tmp_path, cli):
+    """A value cut to its first characters ends with `…` (it used to end mid-value, looking complete:
+    ten `␛]0;` read as the whole deck id)."""
+    path = tmp_path / "long.yaml"
+    path.write_text(LONG_DECK, encoding="utf-8")
+    result = cli("validate", str(path), text=False, **LIMITS)
+    out, err = assert_inert(result)
+    assert (result.returncode, out) == (1, "")
+    assert err.splitlines() == [
+        f"{path}:1:7: `deck: {'␛]0;' * 10}…` is not a valid id {ID_RULE}",
+        f"{path}:7:11: tag `a b␛]52;c;aGVsbG8gd29ybGQgaGVsbG8gd29ybG…` must be one word "
+        "(letters, digits, '.', '_', '-')",
+        f"{path}:8:14: `reverse` must be true or false, not 'yes please, both way…'",
+    ]
+
+
+def test_a_long_mojibake_line_and_a_long_question_without_answer_read_as_cut(tmp_path, cli):
+    deck = tmp_path / "moji.yaml"
+    deck.write_text(
+        'deck: m\ntitle: T\ncards:\n  - {id: a, front: "Dense â€“ 1Ã—1 and a rather long line of text that goes '
+        'on and on past eighty characters", back: A}\n',
+        encoding="utf-8",
+    )
+    validated = cli("validate", str(deck), **LIMITS)
+    assert validated.returncode == 0, validated.stderr
+    assert validated.stderr.splitlines() == [
+        f"{deck}:4:27: warning: looks like mojibake (UTF-8 read as Windows-1252/1254): 'â€“'; probably meant: "
+        "'- {id: a, front: \"Dense – 1×1 and a rather long line of text that goes on and on…'"
+    ]
+    notes = tmp_path / "notes.md"
+    notes.write_text(
+        "Q: What does a one by one convolution do to the channels of a tensor?\n\nQ: Short?\nA: Yes.\n",
+        encoding="utf-8",
+    )
+    imported = cli("import", str(notes), "-o", str(tmp_path / "out.yaml"), **LIMITS)
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stderr.splitlines() == [
+        f"{notes}:1: question 'What does a one by one convolution do to…' has no answer; skipped"
+    ]

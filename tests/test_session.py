@@ -104,6 +104,9 @@ class FakeStore:
         )
         return after
 
+    def files_moved(self):
+        return None
+
     def undo_last(self, session_id):
         mine = [r for r in self.rows if r["session"] == session_id]
         if not mine:

@@ -9,6 +9,7 @@ Real `quiz study` processes and real files; rows counted in the database afterwa
 import os
 import subprocess
 
+import pytest
 from test_reliability import QUIZ, SAVED, START, Session, _count, _env, _integrity
 from test_reliability import deck as deck  # the fixture
 
@@ -116,3 +117,24 @@ def test_a_database_file_replaced_under_an_open_store_stops_the_next_answer(tmp_
     )
     assert (type(caught.value).__name__, caught.value.moved) == ("StoreFilesMovedError", "database")
     store.close()
+
+
+@pytest.mark.parametrize("stop", [b"q\n", b""], ids=["q", "end-of-input"])
+def test_a_session_that_quits_after_the_deletion_says_its_answers_may_be_lost(deck, tmp_path, stop):
+    """No write fails, yet the answers saved before the deletion went with the old log: the summary's stop
+    line says so (it used to end with an ordinary "Studied 1 card" summary and only a warning on stderr)."""
+    home = tmp_path / "home"
+    Store.open(home).close()
+    first = Session(deck, home, START)
+    first.answer(3)
+    first.wait_acks(1)
+    _remove_wal_and_shm(home)
+
+    first.proc.stdin.write(stop)  # q, or the end of input: it never writes again
+    out, err = first.proc.communicate(timeout=60)
+    first.out += out
+    assert first.proc.returncode == 0, err.decode()
+    assert " ".join(err.decode().split()) == MESSAGE.replace("Error: ", "Warning: ")
+    lines = first.out.decode().splitlines()
+    assert STOPPED in lines
+    assert lines[lines.index(STOPPED) + 1].startswith("Studied 1 card in ")

@@ -175,11 +175,13 @@ def _starts_with_old_header(path: Path) -> bool:
 
 
 def _owner(deck_id: str, path: Path) -> Path | None:
-    """The file of another deck (built-in or in the user folder) that already uses `deck_id`."""
+    """The file of another deck (built-in or in the user folder) that already uses `deck_id`. User-folder
+    files that share an id with each other (both unusable: `DeckEntry.clash_id`) use it too."""
     from dense1x1quiz.catalog import find_decks
 
     for entry in find_decks():
-        if entry.deck and entry.deck.id == deck_id and entry.path.resolve() != path.resolve():
+        uses = entry.deck.id if entry.deck is not None else entry.clash_id
+        if uses == deck_id and entry.path.resolve() != path.resolve():
             return entry.path
     return None
 

@@ -27,7 +27,7 @@ from dense1x1quiz.authoring.sniff import refuse_unless_notes
 from dense1x1quiz.deck import ID_RE, _fold, row_key, slug
 from dense1x1quiz.errors import QuizError
 from dense1x1quiz.model import DemoLink, Table, cloze_answer, cloze_reveal, parse_cloze
-from dense1x1quiz.text import quoted_text
+from dense1x1quiz.text import clipped, quoted_text
 
 MAX_NOTES_BYTES = 4 * 1024 * 1024
 
@@ -245,7 +245,7 @@ class _Builder:
         if not front or not answer:
             self.warn(
                 card.line,
-                f"question {quoted_text(front[:40])} has no answer; skipped"
+                f"question {quoted_text(clipped(front, 40))} has no answer; skipped"
                 if front
                 else "an answer with no question; skipped",
             )
@@ -363,7 +363,7 @@ class _Builder:
                 return
         back = "\n\n".join(str(p) if kind == "text" else self.bullets(p) for kind, p in parts)  # type: ignore[arg-type]
         if not back.strip():  # only markup (a stray `**`): a card with an empty back would not validate
-            self.warn(self.section_line, f"question {quoted_text(front[:40])} has no answer; skipped")
+            self.warn(self.section_line, f"question {quoted_text(clipped(front, 40))} has no answer; skipped")
             return
         self.add(Item("", "basic", front=front, answer=back, line=self.section_line), hint=hint)
 
