@@ -240,9 +240,11 @@ class _Signals:
     @contextmanager
     def deliverable(self) -> Iterator[None]:
         """Act on signals during the block (waiting for a key or a line), a held one first."""
-        self._deliver_held()
         self.holding = False
         try:
+            # After `holding = False`: a signal that came between a check of `held` and that line would be
+            # held and never acted on, and the wait would outlast it (a SIGHUP test hung 1 run in 6).
+            self._deliver_held()
             yield
         finally:
             self.holding = True
