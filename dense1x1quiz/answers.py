@@ -1,6 +1,16 @@
-"""Grading typed answers: text folding, shapes compared as shapes, numbers as numbers, near misses.
+"""The one grader: typed answers compared by meaning, and options picked by what a line says.
 
-Used by `quiz study` (typed cards) and `quiz exam` (typed and computed questions). Pure functions.
+Each expected answer has a kind (`answer_kind`), decided from its text or declared by the deck (`grade:`):
+- code: a Python call, compared as a call (answer_code.py);
+- shape: numbers (`32×32×64`, `(32, 32, 64)`) or symbols (`H × W × C_in`, `(C, H, W)`) in order
+  (here and answer_math.py);
+- number: a number or a range, with units, magnitudes and "about" (answer_numbers.py);
+- math: a formula, compared as a polynomial (answer_math.py);
+- text: folded text (Unicode, case, spacing, punctuation), with a character diff for near misses.
+The helper modules are imported when an answer of their kind is graded, not at start-up.
+
+Used by `quiz study` (typed answers and options picked by text), `quiz exam` (typed, computed and choice
+questions) and `problems.py`. Pure functions.
 """
 
 from __future__ import annotations
@@ -82,45 +92,162 @@ def parse_number(text: str) -> float | None:
     return float(Decimal(digits) * scale)
 
 
-def same_answer(given: str, expected: str, tolerance: float = 0.0) -> bool:
-    """Whether `given` says what `expected` says: as shapes, as numbers (within a relative
-    `tolerance`), or as folded text."""
-    shape_e = parse_shape(expected)
-    if shape_e is not None:
-        return parse_shape(given) == shape_e
-    number_e = parse_number(expected)
-    if number_e is not None:
-        number_g = parse_number(given)
-        if number_g is None:
-            return False
-        if tolerance:
-            return abs(number_g - number_e) <= tolerance * abs(number_e)
-        return number_g == number_e
-    return bool(fold(given)) and fold(given) == fold(expected)
+KINDS = ("math", "shape", "number", "code", "text")
+# What a deck may declare with `grade:` on a typed card (a shape is a kind of math there).
+DECLARED_KINDS = ("math", "number", "code", "text")
+
+
+def answer_kind(expected: str, declared: str | None = None) -> str:
+    """How `expected` is graded: `code` (a Python call), `shape` (numbers or symbols in order: `32×32×64`,
+    `H × W × C_in`, `(C, H, W)`), `number` (a number or range, with units and magnitudes), `math` (a formula)
+    or `text`. A deck's `grade:` (`declared`) chooses among code, number, math (shape or formula) and text."""
+    if declared == "text":
+        return "text"
+    if declared in (None, "", "code") and "(" in expected:
+        from dense1x1quiz.answer_code import parse_call
+
+        if parse_call(expected) is not None:
+            return "code"
+    if declared == "code":
+        return "text"  # declared code that is no call: compared as written
+    if declared in (None, "", "number"):
+        if parse_shape(expected) is not None:
+            return "shape"
+        from dense1x1quiz.answer_numbers import parse_quantity
+
+        if parse_quantity(expected) is not None:
+            return "number"
+    if declared == "number":
+        return "text"
+    from dense1x1quiz.answer_math import is_shape_answer, parse_formula
+
+    if is_shape_answer(expected):
+        return "shape"
+    return "math" if parse_formula(expected) is not None else "text"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One comparison: `correct`, and `sure` when the given answer was read in the expected answer's kind
+    (a number as a number, a call as a call), so a wrong one is clearly wrong; prose is never `sure` wrong."""
+
+    correct: bool
+    sure: bool
+    kind: str
+
+
+def judge(given: str, expected: str, tolerance: float = 0.0, declared: str | None = None) -> Verdict:
+    """Whether `given` says what `expected` says, by `expected`'s kind (see `answer_kind`): calls as calls,
+    shapes in order, numbers and ranges as quantities (within a relative `tolerance`), formulas as
+    polynomials; text (or a given answer that cannot be read in the kind) as folded text. An expected
+    answer in LaTeX (`$…$`) is read as LaTeX and, as text, also as it is shown (`Cᵢₙ`)."""
+    kind = answer_kind(expected, declared)
+    canonical = _reader(kind, expected)
+    if canonical is not None:
+        expected_form = canonical(expected)
+        given_form = canonical(given)
+        if given_form is not None and expected_form is not None:
+            if kind == "number":
+                from dense1x1quiz.answer_numbers import same_quantity
+
+                return Verdict(same_quantity(given_form, expected_form, tolerance), True, kind)
+            return Verdict(given_form == expected_form, True, kind)
+    folded = fold(given)
+    right = bool(folded) and (folded == fold(expected) or ("$" in expected and folded == fold(_shown(expected))))
+    return Verdict(right, right, kind)
+
+
+def _reader(kind: str, expected: str):  # -> Callable[[str], object | None] | None
+    """The function reading an answer of `kind` into a comparable form (None for text)."""
+    if kind == "code":
+        from dense1x1quiz.answer_code import parse_call
+
+        return parse_call
+    if kind == "number":
+        from dense1x1quiz.answer_numbers import parse_quantity
+
+        return parse_quantity
+    if kind == "shape":
+        if parse_shape(expected) is not None:
+            return parse_shape
+        from dense1x1quiz.answer_math import parse_symbolic_shape
+
+        return parse_symbolic_shape
+    if kind == "math":
+        from dense1x1quiz.answer_math import parse_formula
+
+        return parse_formula
+    return None
+
+
+def _shown(text: str) -> str:
+    """Deck text with its LaTeX as the screen shows it (`$C_{in}$` → `Cᵢₙ`)."""
+    from dense1x1quiz.text import render_math
+
+    return render_math(text)
+
+
+def same_answer(given: str, expected: str, tolerance: float = 0.0, declared: str | None = None) -> bool:
+    """Whether `given` says what `expected` says (`judge`): as a call, a shape, a number or range
+    (within a relative `tolerance`), a formula, or folded text."""
+    return judge(given, expected, tolerance, declared).correct
 
 
 @dataclass(frozen=True)
 class Grade:
-    """How a typed answer compares: `correct`, or a `near` miss (a slip of a character or two)."""
+    """How a typed answer compares: `correct`, or a `near` miss (a slip of a character or two in words).
+
+    `sure`: the grader is certain of the verdict (right by text or meaning, or a number, shape, formula or
+    call that was read and differs); a paraphrase of prose is not. `kind` is the canonical answer's kind
+    (`answer_kind`) and `similarity` the folded texts' likeness (0–1) to the closest answer."""
 
     correct: bool
     near: bool
     closest: str  # the accepted answer it was compared with most closely
+    sure: bool = True
+    kind: str = "text"
+    similarity: float = 1.0
 
 
-def grade(given: str, answers: list[str] | tuple[str, ...], tolerance: float = 0.0) -> Grade:
-    """Grade `given` against accepted `answers` (the first is the canonical one)."""
-    for answer in answers:
-        if same_answer(given, answer, tolerance):
-            return Grade(True, False, answer)
-    best, best_ratio = answers[0], 0.0
-    for answer in answers:
+def grade(
+    given: str, answers: list[str] | tuple[str, ...], tolerance: float = 0.0, declared: str | None = None
+) -> Grade:
+    """Grade `given` against accepted `answers` (the first is the canonical one; an answer in LaTeX also
+    counts as it is shown), each compared by its own kind (`judge`). `declared` is a deck's `grade:`."""
+    written = list(answers)
+    candidates = list(dict.fromkeys(written + [_shown(a) for a in written if "$" in a]))
+    sure = False
+    kind = answer_kind(written[0], declared)
+    for answer in candidates:
+        verdict = judge(given, answer, tolerance, declared)
+        if verdict.correct:
+            return Grade(True, False, answer, True, verdict.kind, 1.0)
+        sure = sure or verdict.sure
+    best, best_ratio = candidates[0], -1.0
+    for answer in candidates:
         ratio = difflib.SequenceMatcher(None, fold(given), fold(answer)).ratio()
         if ratio > best_ratio:
             best, best_ratio = answer, ratio
     distance = edit_distance(fold(given), fold(best))
-    near = bool(fold(given)) and 0 < distance <= max(1, len(fold(best)) // 8)
-    return Grade(False, near, best)
+    near = not sure and bool(fold(given)) and 0 < distance <= max(1, len(fold(best)) // 8)
+    return Grade(False, near, best, sure, kind, max(best_ratio, 0.0))
+
+
+def option_index(given: str, options: list[str] | tuple[str, ...], tolerance: float = 0.0) -> int | None:
+    """The option (0-based) a line names: its number (from 1), its text (as written or as shown), or its
+    meaning (`65536` names `65,536`, `Cᵢₙ · Cₒᵤₜ` names `$C_{in} \\cdot C_{out}$`) when exactly one option
+    has it; else None. The study screen and the exam both pick options with it."""
+    text = given.strip()
+    if text.isdecimal() and len(text) < 7 and 1 <= int(text) <= len(options):  # not "²", not 5,000 digits
+        return int(text) - 1
+    folded = fold(text)
+    if not folded:
+        return None
+    for i, option in enumerate(options):
+        if folded == fold(option) or ("$" in option and folded == fold(_shown(option))):
+            return i
+    same = [i for i, option in enumerate(options) if grade(text, [option], tolerance).correct]
+    return same[0] if len(same) == 1 else None
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -153,12 +280,18 @@ def char_diff(given: str, expected: str) -> list[tuple[str, str]]:
 
 
 __all__ = [
+    "DECLARED_KINDS",
+    "KINDS",
     "MAX_ANSWER_CHARS",
     "Grade",
+    "Verdict",
+    "answer_kind",
     "char_diff",
     "edit_distance",
     "fold",
     "grade",
+    "judge",
+    "option_index",
     "parse_number",
     "parse_shape",
     "same_answer",
