@@ -94,13 +94,11 @@ def parse_quantity(text: str) -> Quantity | None:
         if not m or not m.group():
             break
         approximate, lowered = True, lowered[m.end() :]
-    if "/" in lowered:  # a fraction (`1/8`), as `answers.parse_number` reads it
-        from dense1x1quiz.answers import parse_number
-
-        whole = parse_number(lowered)
-        if whole is None:
+    if "/" in lowered:  # a fraction: `1/8`
+        fraction = re.fullmatch(r"([+-]?\d{1,12}(?:\.\d{1,12})?)\s*/\s*(\d{1,12}(?:\.\d{1,12})?)", lowered)
+        if fraction is None or not Decimal(fraction.group(2)):
             return None
-        value = Decimal(repr(whole))
+        value = Decimal(fraction.group(1)) / Decimal(fraction.group(2))
         return Quantity(value, value, approximate, Decimal(0))
     m = _QUANTITY.fullmatch(lowered)
     if m is None or re.search(r"\d", m.group("rest")) or not _units(m.group("rest")):

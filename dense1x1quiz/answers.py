@@ -229,7 +229,7 @@ def grade(
         if ratio > best_ratio:
             best, best_ratio = answer, ratio
     distance = edit_distance(fold(given), fold(best))
-    near = not sure and bool(fold(given)) and 0 < distance <= max(1, len(fold(best)) // 8)
+    near = bool(fold(given)) and 0 < distance <= max(1, len(fold(best)) // 8)
     return Grade(False, near, best, sure, kind, max(best_ratio, 0.0))
 
 

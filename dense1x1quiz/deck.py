@@ -15,7 +15,8 @@ The format (documented in the README) in brief:
       - {id: t, title: …, columns: [...], rows: [[...], ...]}
 
 Every card may also have `tags`, `source`, `demo` (a name or {name: …, params…}), and typed,
-choice and cloze cards an `explain` shown after the answer.
+choice and cloze cards an `explain` shown after the answer; a typed card may say how it is graded
+(`grade: math|number|code|text`; by default the kind follows from the answer, see answers.py).
 """
 
 from __future__ import annotations
@@ -49,10 +50,11 @@ _SHA256_RE = re.compile(r"[0-9a-f]{64}\Z")
 COMMON_KEYS = ("id", "tags", "source", "demo")
 KIND_KEYS = {
     "basic": ("front", "back", "reverse"),
-    "typed": ("front", "answer", "accept", "explain"),
+    "typed": ("front", "answer", "accept", "explain", "grade"),
     "choice": ("front", "options", "answer", "explain"),
     "cloze": ("cloze", "explain"),
 }
+GRADE_KINDS = ("math", "number", "code", "text")  # answers.DECLARED_KINDS (not imported: the loader stays small)
 TABLE_KEYS = ("id", "title", "columns", "rows", "tags", "source", "demo")
 CARD_KEYS = tuple(dict.fromkeys(COMMON_KEYS + sum(KIND_KEYS.values(), ())))
 _KIND_KEY_SETS = {kind: frozenset(COMMON_KEYS + keys) for kind, keys in KIND_KEYS.items()}  # checked per card
@@ -368,6 +370,20 @@ class _DeckReader:
         self.error(value, f"`{key}` must be true or false, not {quoted_text(clipped(value.text, 20))}")
         return False
 
+    def grading(self, node: Node) -> str:
+        """A typed card's `grade:` (how its answer is compared), or "" (decided from the answer)."""
+        value = self.value(node, "grade")
+        if value is None:
+            return ""
+        if value.kind == "str" and value.text in GRADE_KINDS:
+            return value.text
+        self.error(
+            value,
+            f"`grade` must be one of {', '.join(GRADE_KINDS)}, not {quoted_text(clipped(value.text, 20))}"
+            " (leave it out to grade by the answer's kind)",
+        )
+        return ""
+
     def demo(self, node: Node) -> DemoLink | None:
         value = self.value(node, "demo")
         if value is None:
@@ -441,10 +457,20 @@ class _DeckReader:
         answer = self.text(node, "answer", required=True)
         if kind == "typed":
             accept = tuple(t for t, _ in self.strings(node, "accept"))
+            grading = self.grading(node)
             if card_id is None or front is None or answer is None:
                 return []
             return [
-                Card(id=card_id, kind="typed", prompt=front, answer=answer, accept=accept, explain=explain, **common)
+                Card(
+                    id=card_id,
+                    kind="typed",
+                    prompt=front,
+                    answer=answer,
+                    accept=accept,
+                    explain=explain,
+                    grade=grading,
+                    **common,
+                )
             ]
         options = self.options(node)
         if answer is not None and options and answer not in options:

@@ -46,6 +46,7 @@ class Question:
     source: str = ""
     explain: str = ""
     deck: str = ""
+    grade: str = ""  # the card's declared answer kind (`grade:` in the deck), "" when decided from the answer
 
 
 @dataclass(frozen=True)
@@ -166,7 +167,9 @@ def question_from_card(card: Card, rng: random.Random) -> Question:
         return Question(
             kind="cloze", prompt=cloze_prompt(card.cloze, card.cloze_number), expected=card.answer, **common
         )
-    return Question(kind="typed", prompt=card.prompt, expected=card.answer, accept=card.accept, **common)
+    return Question(
+        kind="typed", prompt=card.prompt, expected=card.answer, accept=card.accept, grade=card.grade, **common
+    )
 
 
 def question_from_problem(problem: ComputedProblem, rng: random.Random | None = None) -> Question:
@@ -258,29 +261,21 @@ def build_exam(
 
 def chosen_option(question: Question, given: str) -> str | None:
     """The option a line names: its number (from 1), its text, or its value (`65536` names `65,536`,
-    `23.2` names `23.19` within a ±2% tolerance) when exactly one option has it; else None."""
-    text = given.strip()
-    if text.isdecimal() and len(text) < 7 and 1 <= int(text) <= len(question.options):  # not "²", not 5,000 digits
-        return question.options[int(text) - 1]
-    folded = answers.fold(text)
-    if not folded:
-        return None
-    for option in question.options:
-        if folded in (answers.fold(option), answers.fold(display(option))):
-            return option
-    same = [o for o in question.options if answers.same_answer(text, o, question.tolerance)]
-    return same[0] if len(same) == 1 else None
+    `23.2` names `23.19` within a ±2% tolerance) when exactly one option has it; else None.
+    The study screen picks with the same `answers.option_index`."""
+    index = answers.option_index(given, question.options, question.tolerance)
+    return None if index is None else question.options[index]
 
 
 def grade(question: Question, given: str) -> Outcome:
-    """Grade one answer line: choices by number or text, typed answers with `answers.grade`
-    (numbers as numbers, shapes as shapes, a stated tolerance for ratios)."""
+    """Grade one answer line: choices by number, text or meaning, typed answers with `answers.grade`
+    (by meaning: numbers, shapes, formulas, calls; a stated tolerance for ratios)."""
     if question.options:
         option = chosen_option(question, given)
         if option is None:
             return Outcome(question, given.strip(), False)
         return Outcome(question, option, option == question.expected)
-    result = answers.grade(given, [question.expected, *question.accept], question.tolerance)
+    result = answers.grade(given, [question.expected, *question.accept], question.tolerance, question.grade or None)
     # A digit off in a number is a wrong number, not a spelling slip.
     spelled = answers.parse_number(result.closest) is None and answers.parse_shape(result.closest) is None
     return Outcome(question, given.strip(), result.correct, result.near and spelled)

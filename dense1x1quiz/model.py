@@ -67,6 +67,7 @@ class Card:
     source: str = ""
     demo: DemoLink | None = None
     line: int = 0
+    grade: str = ""  # a typed card's declared answer kind (math, number, code, text); "": from the answer
     # The review history's key: stable while the card's id is. Kept, not a property: a session's
     # start reads it ~5 times per card (100,000 reads for a 20,000-card deck, issue 7).
     key: tuple[str, str] = field(init=False, repr=False, compare=False)

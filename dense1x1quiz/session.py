@@ -78,7 +78,7 @@ class Screen(Protocol):
 
     def read(self, step: str, *, options: int = 0, suggested: int | None = None) -> Action: ...
 
-    def typed_verdict(self, given: str, grade: Grade, show_diff: bool) -> None: ...
+    def typed_verdict(self, given: str, grade: Grade, show_diff: bool, rate_yourself: bool = False) -> None: ...
 
     def choice_verdict(self, options: list[str], picked: int, right: int) -> None: ...
 
@@ -181,6 +181,15 @@ def suggested_rating(correct: bool, near: bool, expected: str) -> int:
     if near and parse_number(expected) is None and parse_shape(expected) is None:
         return HARD
     return AGAIN
+
+
+def sure_rating(result: Grade) -> int | None:
+    """The rating suggested for an answer typed on a basic card: Good when it is right (by text or meaning),
+    Again when it is clearly wrong (a number, shape, formula or call that differs), else none: a paraphrase
+    of prose is for the learner to rate, and Enter alone records nothing."""
+    if result.correct:
+        return GOOD
+    return AGAIN if result.sure else None
 
 
 # -- signals ------------------------------------------------------------------------------------
@@ -408,7 +417,12 @@ class _Session:
             if action.kind != "answer":
                 return action.kind != "quit"
             given = str(action.value)[:MAX_ANSWER_CHARS]  # the screen read at most this (and said so)
-            result = grade(given, accepted(card))
+            result = grade(given, accepted(card), declared=card.grade or None)
+            if card.kind == "basic":  # a back written as prose: the grader judges only what it is sure of
+                rate_yourself = not result.sure
+                ui.typed_verdict(given, result, show_diff=rate_yourself, rate_yourself=rate_yourself)
+                self._reveal(card)
+                return self._rate(card, view, shown, typed=given, suggested=sure_rating(result))
             ui.typed_verdict(given, result, show_diff=result.near)
             self._reveal(card)
             return self._rate(
@@ -551,4 +565,5 @@ __all__ = [
     "question",
     "run_study",
     "suggested_rating",
+    "sure_rating",
 ]

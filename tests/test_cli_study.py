@@ -210,16 +210,20 @@ Next card due in 10m (09:10).
 
 
 def test_type_mode_grades_every_card_by_typing(deck, isolated_home):
-    result = quiz([deck, "--mode", "type"], "a dense layer over the channel\n\n")
+    # A basic card's back is prose: the grader shows how alike the answers are and suggests nothing, so an
+    # empty line records nothing (it used to say "Not quite" and record the suggested Hard).
+    result = quiz([deck, "--mode", "type"], "a dense layer over the channel\n\n2\n")
     assert (
         result.stdout
         == f"""\
 new 5  learning 0  review 0
 {WHAT}
-✗ Not quite  you typed: a dense layer over the channel
+≈ Compare  you typed: a dense layer over the channel
+  similarity: 98% · rate it yourself
   diff: a dense layer over the channel{{+s+}}
 Answer: A dense layer over the channels
- 1 Again 1m ▸2 Hard 6m  3 Good 10m  4 Easy 8d
+1 Again 1m  2 Hard 6m  3 Good 10m  4 Easy 8d
+Rate with 1–4 (again, hard, good, easy); u undo, s show me, q quit.
 Saved Hard · next in 6m (09:05)
 
 new 3  learning 1  review 0

@@ -169,7 +169,7 @@ BAD = {
     ),
     "key of another kind": (
         HEAD + "cards:\n  - id: a\n    front: x\n    answer: y\n    reverse: true\n",
-        ["7:5: `reverse` does not belong on a typed card (a typed card takes front, answer, accept, explain)"],
+        ["7:5: `reverse` does not belong on a typed card (a typed card takes front, answer, accept, explain, grade)"],
     ),
     "missing fields": (
         HEAD + "cards:\n  - front: x\n    back:\n",

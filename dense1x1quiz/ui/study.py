@@ -195,11 +195,12 @@ class StudyUI(StudyScreen):
         if parts:
             self._to_card(parts)
 
-    def typed_verdict(self, given: str, grade: Grade, show_diff: bool) -> None:
+    def typed_verdict(self, given: str, grade: Grade, show_diff: bool, rate_yourself: bool = False) -> None:
         """Whether the typed answer was right; a near miss shows a character diff, marked
-        [-typed-]{+missing+} when there is no colour to show it."""
+        [-typed-]{+missing+} when there is no colour to show it; `rate_yourself`: a comparison, no verdict."""
         marked = self.console.no_color or self.console.color_system is None
-        self._to_card([styled(line) for line in typed_verdict_lines(given, grade, show_diff, marked_diff=marked)])
+        lines = typed_verdict_lines(given, grade, show_diff, marked_diff=marked, rate_yourself=rate_yourself)
+        self._to_card([styled(line) for line in lines])
 
     def choice_verdict(self, options: list[str], picked: int, right: int) -> None:
         """The option picked, and the right one when it was another."""

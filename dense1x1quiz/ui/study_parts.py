@@ -11,7 +11,6 @@ gets is ui/study_screen.py's choice. This module imports neither renderer.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -161,12 +160,28 @@ def table_row(card: Card) -> tuple[str, tuple[str, ...], tuple[str, ...]] | None
     return card.table.title, card.table.columns, card.table.rows[card.row]
 
 
-def typed_verdict_lines(given: str, grade: Grade, show_diff: bool, *, marked_diff: bool) -> list[Line]:
-    """Whether the typed answer was right; a near miss shows a character diff (`diff_segments`)."""
+# A diff of two texts less alike than this (difflib's ratio) is noise: only the likeness is shown.
+DIFF_SIMILARITY = 0.5
+
+
+def typed_verdict_lines(
+    given: str, grade: Grade, show_diff: bool, *, marked_diff: bool, rate_yourself: bool = False
+) -> list[Line]:
+    """Whether the typed answer was right; a near miss shows a character diff (`diff_segments`).
+    `rate_yourself` (a prose answer on a basic card, which the grader cannot judge): no verdict, the
+    texts' similarity and, when they are alike enough, the diff; the learner rates."""
     if grade.correct:
         return [[("✓ Correct", "bold green"), ("  you typed: ", "dim"), (display(given), "")]]
     if not given.strip():
         return [[("✗ No answer", "bold red")]]
+    if rate_yourself:
+        compared: list[Line] = [
+            [("≈ Compare", "bold yellow"), ("  you typed: ", "dim"), (display(given), "")],
+            [("  similarity: ", "dim"), (f"{grade.similarity:.0%}", "bold"), (" · rate it yourself", "dim")],
+        ]
+        if show_diff and grade.similarity >= DIFF_SIMILARITY:
+            compared.append([("  diff: ", "dim"), *diff_segments(given, grade.closest, marked=marked_diff)])
+        return compared
     lines: list[Line] = [
         [("✗ Not quite" if grade.near else "✗ Wrong", "bold red"), ("  you typed: ", "dim"), (display(given), "")]
     ]
@@ -360,11 +375,10 @@ class StudyScreen:
         if word.isdecimal() and len(word) < 7 and 1 <= int(word) <= options:  # not "²", not 5,000 digits
             return Action("pick", int(word) - 1)
         if word and self.option_texts:
-            from dense1x1quiz.answers import same_answer
+            from dense1x1quiz.answers import option_index  # the exam picks with it too
 
-            times = re.compile(r"(?<=\d)\s*[xX*]\s*(?=\d)")  # `1x1` names the option `1×1`
-            for i, option in enumerate(self.option_texts):
-                if same_answer(times.sub("×", word), times.sub("×", option)):
-                    return Action("pick", i)
+            index = option_index(word, self.option_texts)
+            if index is not None:
+                return Action("pick", index)
         self.message(f"Choose 1–{options} (or the option's text); u undo, s show me, q quit.", "yellow")
         return None

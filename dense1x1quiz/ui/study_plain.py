@@ -85,8 +85,8 @@ class PlainStudyUI(StudyScreen):
             lines += ["  " + line for line in aligned([display(c) for c in columns], [display(c) for c in cells])]
         self._write(lines)
 
-    def typed_verdict(self, given: str, grade: Grade, show_diff: bool) -> None:
-        self._write(typed_verdict_lines(given, grade, show_diff, marked_diff=True))
+    def typed_verdict(self, given: str, grade: Grade, show_diff: bool, rate_yourself: bool = False) -> None:
+        self._write(typed_verdict_lines(given, grade, show_diff, marked_diff=True, rate_yourself=rate_yourself))
 
     def choice_verdict(self, options: list[str], picked: int, right: int) -> None:
         self._write(choice_verdict_lines(options, picked, right))
