@@ -16,7 +16,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from dense1x1quiz.authoring.anki_cards import (
+    CHOICE,
     CLOZE,
+    IMAGE_OCCLUSION,
     OPTIONAL_REVERSED,
     OTHER,
     REVERSED,
@@ -26,6 +28,7 @@ from dense1x1quiz.authoring.anki_cards import (
     note_card_id,
     note_decks,
     note_kind,
+    used_fields,
 )
 from dense1x1quiz.authoring.anki_html import FieldText, from_html
 from dense1x1quiz.authoring.anki_package import AnkiCollection, AnkiNote, AnkiNotetype
@@ -223,6 +226,7 @@ def _items(
     items: dict[int, list[Item]] = {}
     images: dict[str, str] = {}
     other: Counter[int] = Counter()
+    left_out: dict[int, set[str]] = {}
     sounds, extra_images, remote, no_file = Counter[str](), 0, 0, Counter[str]()
     skipped: list[str] = []
     for note in collection.notes:
@@ -234,7 +238,9 @@ def _items(
         fields = [from_html(f, html_fields) for f in note.fields]
         for f in fields:
             sounds.update(f.sounds)
-        item, why = _item(note, notetype, kind, fields)
+        item, why = _item(note, kind, fields)
+        if item is not None:
+            item = _extra_fields(item, notetype, kind, fields, left_out)
         if item is None:
             skipped.append(f"note {note.note_id} ({why})")
             continue
@@ -259,6 +265,11 @@ def _items(
             f"note type {quoted_text(nt.name)} is not one of Anki's basic, reversed, typed or cloze types: "
             f"its {count} note{'s' if count != 1 else ''} became basic cards from the fields {used}"
         )
+    for ntid, names in left_out.items():
+        listed = ", ".join(quoted_text(n) for n in sorted(names))
+        result.warnings.append(
+            f"left out the field(s) {listed} of note type {quoted_text(collection.notetypes[ntid].name)}"
+        )
     if sounds:
         result.warnings.append(
             f"dropped {sum(sounds.values())} sound reference{'s' if sum(sounds.values()) != 1 else ''} "
@@ -278,11 +289,39 @@ def _items(
     return items, images
 
 
-def _item(note: AnkiNote, notetype: AnkiNotetype, kind: str, fields: list[FieldText]) -> tuple[Item | None, str]:
+def _extra_fields(
+    item: Item, notetype: AnkiNotetype, kind: str, fields: list[FieldText], left_out: dict[int, set[str]]
+) -> Item:
+    """The item with the note's fields past the ones its kind uses: one named Source → `source:`, Explain
+    (typed, choice) → `explain:`; any other that holds text is noted in `left_out` (note type → names)."""
+    for name, field_text in zip(notetype.field_names[used_fields(kind) :], fields[used_fields(kind) :], strict=False):
+        text = field_text.text
+        if not text:
+            continue
+        if name.casefold() == "source":
+            item = replace(item, source=text)
+        elif name.casefold() == "explain" and item.kind in ("typed", "choice") and not item.explain:
+            item = replace(item, explain=text)
+        else:
+            left_out.setdefault(notetype.id, set()).add(name)
+    return item
+
+
+def _item(note: AnkiNote, kind: str, fields: list[FieldText]) -> tuple[Item | None, str]:
     """The card entry for a note, or None and why not."""
-    texts = [f.text or ("(image)" if f.images else "") for f in fields] + ["", ""]
+    texts = [f.text or ("(image)" if f.images else "") for f in fields] + ["", "", ""]
     item_id = note_card_id(note.guid)
     tags = _tags(note.tags)
+    if kind == IMAGE_OCCLUSION:
+        return None, "image occlusion: a terminal cannot show it"
+    if kind == CHOICE:
+        options = tuple(
+            from_html(li).text for li in re.findall(r"<li>(.*?)</li>", note.fields[1], re.DOTALL | re.IGNORECASE)
+        )
+        answer = texts[2]
+        if len(options) < 2 or answer not in options or len(set(options)) != len(options):
+            return None, "its options and answer do not make a choice card"
+        return Item(item_id, "choice", front=texts[0], answer=answer, options=options, tags=tags), ""
     if kind == CLOZE:
         text = texts[0]
         deletions, problems = parse_cloze(text)
