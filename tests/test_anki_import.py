@@ -433,6 +433,7 @@ def test_html_fields_become_clean_text():
         "\\(x^2\\) and \\[a &lt; b\\] cost $5": "$x^2$ and $$a < b$$ cost \\$5",
         "<script>alert(1)</script><style>p{}</style>ok": "ok",
         "  spaced \n out  ": "spaced out",
+        "say [sound:a.mp3] it": "say it",
     }
     assert {html: from_html(html).text for html in cases} == cases
     field = from_html('Look <img src="a b.png"> [sound:x.mp3]<img src="c.jpg">')

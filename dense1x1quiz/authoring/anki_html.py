@@ -160,7 +160,9 @@ def from_html(field_html: str, html_field: bool = True) -> FieldText:
     decoded (`&nbsp;` → space), other tags dropped with their text kept, `<img src>` collected, `[sound:…]`
     dropped (and collected), MathJax `\\(…\\)` / `\\[…\\]` → `$…$` / `$$…$$`, blank lines and spaces at the
     ends of lines trimmed. `html_field=False`: the field is plain text (Anki's `#html:false`)."""
-    if html_field:
+    if html_field and "<" not in field_html and "&" not in field_html:  # no markup: what the parser would give
+        text, images = re.sub(r"[ \t\r\n\f]+", " ", field_html.replace(_BOUNDARY, "")), []
+    elif html_field:
         parser = _FieldParser()
         parser.feed(field_html)
         parser.close()
@@ -168,7 +170,10 @@ def from_html(field_html: str, html_field: bool = True) -> FieldText:
     else:
         text, images = field_html.replace("\r\n", "\n"), []
     sounds = _SOUND_RE.findall(text)
-    text = _SOUND_RE.sub("", text).replace("\xa0", " ")
+    text = _SOUND_RE.sub("", text)
+    if html_field and sounds:
+        text = re.sub("  +", " ", text)  # the spaces around a sound that was dropped (HTML shows one anyway)
+    text = text.replace("\xa0", " ")
     lines = [line.strip() for line in _math(text).split("\n")]
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
     return FieldText(text, images, sounds)
