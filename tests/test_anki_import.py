@@ -473,3 +473,41 @@ def test_an_image_never_goes_through_a_symbolic_link(samples, tmp_path):
     assert f"warning: {out}/media/x.png is a symbolic link or not a file; the image was left out\n" in result.stderr
     assert victim.read_bytes() == b"mine"
     assert "image:" not in (out / "physics.yaml").read_text(encoding="utf-8")
+
+
+def test_cards_borrowed_by_a_filtered_deck_stay_in_their_home_deck(tmp_path):
+    from anki_samples import build_collection
+
+    col = build_collection(tmp_path)
+    try:
+        filtered = col.decks.new_filtered("Cram")
+        col.sched.rebuild_filtered_deck(filtered)
+        assert col.db.scalar("select count() from cards where odid != 0") > 0
+        col.export_collection_package(str(tmp_path / "cram.colpkg"), include_media=True, legacy=False)
+    finally:
+        if col.db is not None:
+            col.close()
+    out = tmp_path / "out"
+    result = run_in_process("import", str(tmp_path / "cram.colpkg"), "-o", str(out))
+    assert result.returncode == 0
+    assert sorted(p.name for p in out.glob("*.yaml")) == ["default.yaml", "physics-optics.yaml", "physics.yaml"]
+    assert body(out / "default.yaml") == DEFAULT
+
+
+def test_deck_id_names_the_one_deck_a_text_export_makes(tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("#separator:tab\n#html:true\nfront one\tback one\nfront two\tback <b>two</b>\n", encoding="utf-8")
+    result = run_in_process("import", str(notes), "--deck-id", "mine", "-o", str(tmp_path / "mine.yaml"))
+    assert (result.returncode, result.stderr) == (0, "")
+    assert body(tmp_path / "mine.yaml") == (
+        "deck: mine\ntitle: notes\ncards:\n"
+        f"  - id: {note_card_id('front one')}\n    front: front one\n    back: back one\n"
+        f"  - id: {note_card_id('front two')}\n    front: front two\n    back: back two\n"
+    )
+
+
+def test_deck_id_with_a_package_of_several_decks_is_a_usage_error(samples, tmp_path):
+    result = run_in_process("import", str(samples["new.apkg"]), "--deck-id", "mine", "-o", str(tmp_path / "out"))
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"Error: --deck-id 'mine' names one deck, but {samples['new.apkg']} makes 3\n"
+    assert not (tmp_path / "out").exists()
