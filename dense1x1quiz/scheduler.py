@@ -230,6 +230,70 @@ def replay(key: Key, reviews: Iterable[tuple[int, datetime]], scheduler: Schedul
     return state
 
 
+class _FuzzDraw:
+    """fsrs's `random()` during one review of `replay_log`: the generator `review` would seed for it
+    (`fuzz_seed(key, reps)`), made only if fsrs draws (most reviews draw nothing)."""
+
+    __slots__ = ("key", "reps", "_random")
+
+    def __init__(self, key: Key):
+        self.key = key
+        self.reps = 0
+        self._random: Callable[[], float] | None = None
+
+    def at(self, reps: int) -> None:
+        self.reps, self._random = reps, None
+
+    def __call__(self) -> float:
+        if self._random is None:
+            import random
+
+            self._random = random.Random(fuzz_seed(self.key, self.reps)).random
+        return self._random()
+
+
+def replay_log(
+    key: Key, reviews: Iterable[tuple[int, datetime, Scheduler]], states_before: list[str] | None = None
+) -> CardState:
+    """The state a card reaches from new through `reviews` = (rating, time, scheduler) in order: exactly
+    what chaining `review` gives (the same fsrs calls, the same fuzz seeds), three times quicker: the
+    fsrs card is carried from one review to the next and fuzz is seeded only when fsrs draws. When
+    `states_before` is given, the state word before each review is appended to it."""
+    import fsrs
+    import fsrs.scheduler as _fsrs_scheduler
+
+    state = CardState.new(key)
+    if not callable(getattr(_fsrs_scheduler, "random", None)):  # an fsrs that draws otherwise: the plain way
+        for rating, moment, scheduler in reviews:
+            if states_before is not None:
+                states_before.append(state.state.value)
+            state = review(state, rating, moment, scheduler)
+        return state
+    card, word, reps, lapses = to_fsrs(state), State.New, 0, 0
+    draw = _FuzzDraw(state.key)
+    ratings: dict[int, fsrs.Rating] = {int(rating): fsrs.Rating(rating) for rating in RATINGS}
+    with _fuzz_lock:
+        saved = _fsrs_scheduler.random
+        _fsrs_scheduler.random = draw
+        try:
+            for rating, moment, scheduler in reviews:
+                if rating not in ratings:
+                    raise ValueError(f"rating must be 1–4, not {rating!r}")
+                if states_before is not None:
+                    states_before.append(word.value)
+                draw.at(reps)
+                card, _ = scheduler.review_card(card, ratings[rating], utc(moment))
+                lapses += word == State.Review and rating == Rating.Again
+                word, reps = _FROM_FSRS[card.state], reps + 1
+        finally:
+            _fsrs_scheduler.random = saved
+    if not reps:
+        return state
+    return CardState(
+        state.key, word, card.step, card.stability, card.difficulty, card.due, card.last_review, reps, lapses
+    )
+
+
 def preview(state: CardState, now: datetime, scheduler: Scheduler) -> dict[int, timedelta]:
     """For each rating 1–4, the interval it would give (new due − now): the label of each button.
 
@@ -295,6 +359,7 @@ __all__ = [
     "next_day_start",
     "preview",
     "replay",
+    "replay_log",
     "retrievability",
     "review",
     "to_fsrs",
