@@ -97,6 +97,28 @@ def rows(home: Path, sql: str, params=()):
         db.close()
 
 
+def test_replay_log_gives_what_chaining_review_gives():
+    """The quick replay the store uses (one fsrs card carried along, fuzz seeded only when drawn) against
+    `review` one answer at a time: 300 random logs, two retentions, fuzz on and off, every state word before."""
+    from dense1x1quiz.scheduler import CardState, replay_log, review
+
+    rng = random.Random(5)
+    schedulers = [make_scheduler(0.9), make_scheduler(0.8, fuzz=False), make_scheduler(0.95)]
+    for n in range(300):
+        key = ("d", f"c{n}")
+        moment, log = T0, []
+        for _ in range(rng.randint(1, 12)):
+            moment += timedelta(minutes=rng.choice((1, 7, 45, 600, 1500, 9000, 40000, 200000)))
+            log.append((rng.randint(1, 4), moment, rng.choice(schedulers)))
+        state, words = CardState.new(key), []
+        for rating, when, scheduler in log:
+            words.append(state.state.value)
+            state = review(state, rating, when, scheduler)
+        before: list[str] = []
+        assert replay_log(key, log, before) == state
+        assert before == words
+
+
 # -- the store: import_answers ----------------------------------------------------------------------------
 
 
