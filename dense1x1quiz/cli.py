@@ -159,13 +159,14 @@ def study(
 
     from dense1x1quiz import env
     from dense1x1quiz.catalog import resolve
+    from dense1x1quiz.model import with_image_paths
     from dense1x1quiz.queue import CramQueue, select_cards, study_queue
     from dense1x1quiz.scheduler import LazyScheduler
     from dense1x1quiz.session import run_study
     from dense1x1quiz.store import Store
     from dense1x1quiz.ui.study_screen import open_study_ui, print_summary
 
-    cards = select_cards(resolve(deck_names or []), tag or [])
+    cards = select_cards([with_image_paths(d) for d in resolve(deck_names or [])], tag or [])
     now = env.now()
     rng = random.Random(int(now.timestamp()))  # options and cram order: reproducible under DENSE1X1QUIZ_NOW
     store = None if cram else Store.open(env.home_dir())
@@ -356,12 +357,31 @@ def new(
 
 @app.command("import")
 def import_notes(
-    notes: Annotated[Path, typer.Argument(help="Markdown notes to turn into a deck.", show_default=False)],
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Deck file to write.")] = None,  # noqa: UP045
+    notes: Annotated[
+        Path,
+        typer.Argument(
+            help="Markdown notes, an Anki package (.apkg, .colpkg) or Anki's text export.", show_default=False
+        ),
+    ],
+    output: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("-o", "--output", help="Deck file to write (Anki: a folder for its decks)."),
+    ] = None,
     deck_id: Annotated[Optional[str], typer.Option(help="The new deck's id.")] = None,  # noqa: UP045
     force: Annotated[bool, typer.Option(help="Overwrite a file that is not a deck.")] = False,
 ) -> None:
-    """Turn Markdown notes into a deck (default: $DENSE1X1QUIZ_HOME/decks/<notes name>.yaml)."""
+    """Turn notes into decks (default: $DENSE1X1QUIZ_HOME/decks/<notes name>.yaml).
+
+    The kind of file is read from its content: an Anki package or text export makes one deck per Anki deck."""
+    from dense1x1quiz.authoring.anki_import import anki_kind
+
+    kind = anki_kind(notes)
+    if kind is not None:
+        from dense1x1quiz.authoring.anki_import import import_anki_file
+        from dense1x1quiz.ui.authoring import print_anki_import
+
+        print_anki_import(import_anki_file(notes, kind, output, deck_id, force))
+        return
     from dense1x1quiz.authoring.import_deck import import_to_deck
     from dense1x1quiz.ui.authoring import print_import
 

@@ -46,7 +46,7 @@ _LINE_BREAK_RE = re.compile("\r\n|[\n\r\x85\u2028\u2029]")  # what YAML counts a
 TOP_KEYS = ("deck", "title", "description", "tags", "imported", "cards", "tables")
 IMPORTED_KEYS = ("from", "sha256")  # the mark `quiz import` writes (authoring/import_mark.py)
 _SHA256_RE = re.compile(r"[0-9a-f]{64}\Z")
-COMMON_KEYS = ("id", "tags", "source", "demo")
+COMMON_KEYS = ("id", "tags", "source", "demo", "image")
 KIND_KEYS = {
     "basic": ("front", "back", "reverse"),
     "typed": ("front", "answer", "accept", "explain"),
@@ -368,6 +368,27 @@ class _DeckReader:
         self.error(value, f"`{key}` must be true or false, not {quoted_text(clipped(value.text, 20))}")
         return False
 
+    def image(self, node: Node) -> str:
+        """`image:`, a file beside the deck or below its folder (`media/x.png`): a relative path with `/`
+        between its parts, none of them empty, `.` or `..`, no backslash or control character."""
+        text = self.text(node, "image")
+        if text is None:
+            return ""
+        parts = text.split("/")
+        if (
+            any(part in ("", ".", "..") for part in parts)
+            or "\\" in text
+            or any(ord(ch) < 32 or ord(ch) == 127 for ch in text)
+            or len(text) > 1024
+        ):
+            self.error(
+                self.value(node, "image") or node,
+                f"{quoted(f'image: {clipped(text, 40)}')} must be a file beside the deck or in a folder below it, "
+                "written with `/` (e.g. media/diagram.png); no absolute path, `..` or backslash",
+            )
+            return ""
+        return text
+
     def demo(self, node: Node) -> DemoLink | None:
         value = self.value(node, "demo")
         if value is None:
@@ -424,6 +445,7 @@ class _DeckReader:
             demo=self.demo(node),
             line=node.line,
             note=card_id or "",
+            image=self.image(node),
         )
         explain = self.text(node, "explain") or ""
         if kind == "cloze":
@@ -583,7 +605,13 @@ class _DeckReader:
         for r, row in enumerate(table.rows):
             row_id = f"{table.id}:{row_key(row[0], r)}"
             common = CardFields(
-                deck=deck_id, note=row_id, tags=table.tags, source=table.source, demo=table.demo, line=table.line
+                deck=deck_id,
+                note=row_id,
+                tags=table.tags,
+                source=table.source,
+                demo=table.demo,
+                line=table.line,
+                image="",
             )
             header = f"{table.title}\n{key_col}: {row[0]}"
             for c in value_cols:

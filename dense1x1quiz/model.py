@@ -8,8 +8,9 @@ one text, the cards of one table row. The vocabulary (`CardKind`, `Rating`, `Sta
 
 from __future__ import annotations
 
+import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TypedDict
 
@@ -67,12 +68,23 @@ class Card:
     source: str = ""
     demo: DemoLink | None = None
     line: int = 0
+    image: str = ""  # an image file the card shows, relative to the deck file (`image:`)
     # The review history's key: stable while the card's id is. Kept, not a property: a session's
     # start reads it ~5 times per card (100,000 reads for a 20,000-card deck, issue 7).
     key: tuple[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "key", (self.deck, self.id))
+
+
+def with_image_paths(deck: Deck) -> Deck:
+    """The deck with each card's `image` as a path to the file (the deck file's folder joined with it), as
+    the study screen shows it; the deck as loaded keeps what the file says (the cache is keyed by content)."""
+    if not any(card.image for card in deck.cards):
+        return deck
+    folder = os.path.dirname(os.path.abspath(deck.path))
+    cards = tuple(replace(c, image=os.path.join(folder, c.image)) if c.image else c for c in deck.cards)
+    return replace(deck, cards=cards)
 
 
 class CardFields(TypedDict):
@@ -84,6 +96,7 @@ class CardFields(TypedDict):
     source: str
     demo: DemoLink | None
     line: int
+    image: str
 
 
 @dataclass(frozen=True)
@@ -252,4 +265,5 @@ __all__ = [
     "cloze_prompt",
     "cloze_reveal",
     "parse_cloze",
+    "with_image_paths",
 ]

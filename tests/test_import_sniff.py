@@ -1,5 +1,6 @@
 """`quiz import` reads what a file is from its content and refuses what is not Markdown notes (issue 11):
-a quiz deck, quiz's CSV export, Anki's text export, an Anki package, a binary file. The samples are
+a quiz deck, quiz's CSV export, a binary file (Anki's packages and text export are imported since issue 12:
+test_anki_import.py). The samples are
 real: made by `quiz export` and by Anki's own exporter (the `anki` package)."""
 
 from __future__ import annotations
@@ -122,11 +123,6 @@ def test_notes_with_a_stray_escape_code_tabs_or_yaml_lines_are_still_notes():
 MESSAGES = {
     "quiz.csv": "{path} is a CSV export for Anki (written by `quiz export`); import it in Anki, "
     "or use the deck it was made from",
-    "anki-notes": "{path} is an Anki text export (notes or cards as separated fields); "
-    "Anki text exports are not supported yet",
-    "anki-old": "{path} is an Anki text export (notes or cards as separated fields); "
-    "Anki text exports are not supported yet",
-    "quiz.apkg": "{path} is a zip archive (an Anki package, .apkg or .colpkg); Anki packages are not supported yet",
     "binary": "{path} is not a text file (it holds binary data); quiz import reads Markdown notes",
     "deck": "{path} is already a quiz deck; use it directly (quiz study {path}) or copy it into {home}/decks",
 }

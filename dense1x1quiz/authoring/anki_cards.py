@@ -5,7 +5,9 @@ which quiz card an Anki card becomes (`quiz_card_key`), so the notes and the rev
   cloze; one template asking `{{Field1}}` and `{{type:Field2}}` → typed; one template asking the first
   field → basic; two templates asking the first and the second field → basic with `reverse: true`, and
   with the second template shown only if a third field is filled (`{{#Field3}}…`) → reverse when that
-  field is filled. Anything else is "other": a basic card from the first two fields, with a warning.
+  field is filled. Fields past those (an "Extra", "Source") do not change the kind. Image occlusion
+  notes are left out; the multiple-choice type `quiz export` writes reads back as choice cards. Anything
+  else is "other": a basic card from the first two fields, with a warning.
 - A note becomes one card entry with an id from its GUID (`anki-` and 16 hex digits of its SHA-256),
   so importing again finds the same card whatever its text became. Its Anki cards become the entry's
   study cards: template 0 → the entry's id, template 1 of a reversed type → `<id>:reverse`, cloze card
@@ -22,14 +24,18 @@ from collections.abc import Mapping
 
 from dense1x1quiz.authoring.anki_package import AnkiCard, AnkiCollection, AnkiNotetype
 
-BASIC, REVERSED, OPTIONAL_REVERSED, TYPED, CLOZE, OTHER = (
+BASIC, REVERSED, OPTIONAL_REVERSED, TYPED, CLOZE, CHOICE, OTHER = (
     "basic",
     "reversed",
     "optional-reversed",
     "typed",
     "cloze",
+    "choice",
     "other",
 )
+IMAGE_OCCLUSION = "image-occlusion"  # Anki's image occlusion notes: left out (a terminal cannot show them)
+# The multiple-choice note type `quiz export` writes (authoring/export_apkg.py), read back as choice cards.
+OUR_CHOICE = ("dense1x1quiz Multiple choice", ("Front", "Options", "Back"))
 _REF_RE = re.compile(r"\{\{([#^/]?)([^{}]*)\}\}")  # a template's field reference: {{Front}}, {{#Add Reverse}}
 
 
@@ -46,8 +52,13 @@ def _asks(template: str) -> set[str]:
 
 def note_kind(notetype: AnkiNotetype) -> str:
     """What a note of this type becomes (see the module docstring): basic, reversed, optional-reversed,
-    typed, cloze or other."""
+    typed, cloze, choice (the note type `quiz export` writes for choice cards) or other. Fields past the
+    ones a kind uses do not change it (see `used_fields`)."""
     names, templates = notetype.field_names, notetype.templates
+    if (notetype.name, names[:3]) == OUR_CHOICE:
+        return CHOICE
+    if notetype.original_stock_kind == 6 or any("image-occlusion" in q for q, _ in templates):
+        return IMAGE_OCCLUSION
     if notetype.kind == "cloze":
         cloze = any(re.search(r"\{\{cloze:[^{}]+\}\}", q) for q, _ in templates)
         return CLOZE if cloze and names and f"{{{{cloze:{names[0]}}}}}" in "".join(q for q, _ in templates) else OTHER
@@ -58,16 +69,22 @@ def note_kind(notetype: AnkiNotetype) -> str:
     if len(templates) == 1:
         if re.search(r"\{\{type:" + re.escape(second) + r"\}\}", question) and _asks(question) == {first}:
             return TYPED
-        if _asks(question) == {first} and second in _asks(templates[0][1]) and len(names) == 2:
+        if _asks(question) == {first} and second in _asks(templates[0][1]):
             return BASIC
         return OTHER
     if len(templates) == 2 and _asks(question) == {first} and _asks(templates[1][0]) == {second}:
-        if len(names) == 2:
-            return REVERSED
         conditions = {name for sigil, name in _refs(templates[1][0]) if sigil == "#"}
-        if len(names) == 3 and conditions == {names[2]}:
+        if not conditions:
+            return REVERSED
+        if len(names) >= 3 and conditions == {names[2]}:
             return OPTIONAL_REVERSED
     return OTHER
+
+
+def used_fields(kind: str) -> int:
+    """How many of a note's first fields a kind turns into the card (the rest: `source:`/`explain:` when
+    so named, else left out with a warning)."""
+    return {OPTIONAL_REVERSED: 3, CHOICE: 3}.get(kind, 2)
 
 
 def note_card_id(guid: str) -> str:
@@ -78,6 +95,8 @@ def note_card_id(guid: str) -> str:
 def card_suffix(kind: str, ord_: int) -> str | None:
     """The part after the entry id for the Anki card `ord_` of a note of `kind` ('' for the entry's own
     card); None if that Anki card has no quiz card (e.g. a second template of an "other" note type)."""
+    if kind == IMAGE_OCCLUSION:
+        return None
     if kind == CLOZE:
         return f":c{ord_ + 1}"
     if ord_ == 0:
@@ -147,6 +166,10 @@ def quiz_card_key(
 
 
 __all__ = [
+    "CHOICE",
+    "CLOZE",
+    "IMAGE_OCCLUSION",
+    "OTHER",
     "CardKeys",
     "card_suffix",
     "deck_title",
@@ -155,4 +178,5 @@ __all__ = [
     "note_decks",
     "note_kind",
     "quiz_card_key",
+    "used_fields",
 ]

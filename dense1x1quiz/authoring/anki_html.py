@@ -1,11 +1,14 @@
 """Deck text → Anki field HTML: escaped, line breaks as <br>, `$…$` as MathJax `\\(…\\)`, controls
-neutralised (`controls.neutral_controls`), cloze deletions written so that Anki reads them as quiz does."""
+neutralised (`controls.neutral_controls`), cloze deletions written so that Anki reads them as quiz does.
+And back (`from_html`, for `quiz import` of Anki notes): field HTML → deck text."""
 
 from __future__ import annotations
 
 import hashlib
 import html
 import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
 
 from dense1x1quiz.authoring.controls import neutral_controls
 from dense1x1quiz.model import parse_cloze
@@ -69,10 +72,117 @@ def _separated(field: str, start: int, part: str, math: list[tuple[int, int]], c
     return re.sub(pattern, lambda m: m.group() + gap(m.start()), part)
 
 
+@dataclass
+class FieldText:
+    """A field as deck text, with what it referred to that text cannot hold."""
+
+    text: str
+    images: list[str] = field(default_factory=list)  # `<img src>` values, in order
+    sounds: list[str] = field(default_factory=list)  # `[sound:…]` file names (dropped from the text)
+
+
+# Tags after which (or before which) the text goes on on a new line, as a browser shows it.
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 header hr li "
+    "main nav ol p pre section table tr ul".split()
+)
+_HIDDEN_TAGS = frozenset(("script", "style", "head", "title", "template"))
+_BOUNDARY = "\x00"  # where a block starts or ends: a line break unless the text is at a line's start already
+_SOUND_RE = re.compile(r"\[sound:([^\]]*)\]")
+_DOLLAR_RE = re.compile(r"(?<!\\)\$")  # a dollar sign our `$…$` math would take for a delimiter
+
+
+class _FieldParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.images: list[str] = []
+        self.hidden = 0  # inside <script>, <style> …: text not shown
+        self.lists: list[int] = []  # open <ul> (-1) and <ol> (items so far)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _HIDDEN_TAGS:
+            self.hidden += 1
+        elif tag == "br":
+            self.parts.append("\n")
+        elif tag in _BLOCK_TAGS:
+            self.parts.append(_BOUNDARY)
+            if tag in ("ul", "ol"):
+                self.lists.append(-1 if tag == "ul" else 0)
+            elif tag == "li":
+                if self.lists and self.lists[-1] >= 0:
+                    self.lists[-1] += 1
+                self.parts.append(f"{self.lists[-1]}. " if self.lists and self.lists[-1] > 0 else "- ")
+        elif tag == "img":
+            src = dict(attrs).get("src")
+            if src:
+                self.images.append(src)
+        elif tag in ("td", "th"):
+            self.parts.append(" ")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _HIDDEN_TAGS:
+            self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HIDDEN_TAGS:
+            self.hidden = max(0, self.hidden - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append(_BOUNDARY)
+            if tag in ("ul", "ol") and self.lists:
+                self.lists.pop()
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(re.sub(r"[ \t\r\n\f]+", " ", data.replace(_BOUNDARY, "")))  # white space: one space
+
+
+def _lines(parts: list[str]) -> str:
+    """The parsed parts joined, each run of block boundaries a line break unless at a line's start."""
+    text = re.sub(" *\x00[\x00 ]*", _BOUNDARY, "".join(parts))
+    return re.sub("(^|\n)\x00", r"\1", text).replace(_BOUNDARY, "\n")
+
+
+def _math(text: str) -> str:
+    """MathJax delimiters as ours: `\\(…\\)` → `$…$`, `\\[…\\]` → `$$…$$`; a dollar sign outside them → `\\$`."""
+    out, at = [], 0
+    for m in _MATHJAX_RE.finditer(text):
+        out.append(_DOLLAR_RE.sub(r"\\$", text[at : m.start()]))
+        inner = m.group()[2:-2].strip()
+        out.append(f"$${inner}$$" if m.group().startswith("\\[") else f"${inner}$")
+        at = m.end()
+    out.append(_DOLLAR_RE.sub(r"\\$", text[at:]))
+    return "".join(out)
+
+
+def from_html(field_html: str, html_field: bool = True) -> FieldText:
+    """An Anki field as deck text: `<br>` and block tags (`<div>`, `<p>`, `<li>` …) → line breaks, entities
+    decoded (`&nbsp;` → space), other tags dropped with their text kept, `<img src>` collected, `[sound:…]`
+    dropped (and collected), MathJax `\\(…\\)` / `\\[…\\]` → `$…$` / `$$…$$`, blank lines and spaces at the
+    ends of lines trimmed. `html_field=False`: the field is plain text (Anki's `#html:false`)."""
+    if html_field and "<" not in field_html and "&" not in field_html:  # no markup: what the parser would give
+        text, images = re.sub(r"[ \t\r\n\f]+", " ", field_html.replace(_BOUNDARY, "")), []
+    elif html_field:
+        parser = _FieldParser()
+        parser.feed(field_html)
+        parser.close()
+        text, images = _lines(parser.parts), parser.images
+    else:
+        text, images = field_html.replace("\r\n", "\n"), []
+    sounds = _SOUND_RE.findall(text)
+    text = _SOUND_RE.sub("", text)
+    if html_field and sounds:
+        text = re.sub("  +", " ", text)  # the spaces around a sound that was dropped (HTML shows one anyway)
+    text = text.replace("\xa0", " ")
+    lines = [line.strip() for line in _math(text).split("\n")]
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+    return FieldText(text, images, sounds)
+
+
 def stable_id(*parts: str) -> int:
     """A stable 31-bit positive id for Anki models and decks, from names."""
     digest = hashlib.sha256("\x1f".join(parts).encode()).digest()
     return (int.from_bytes(digest[:4], "big") & 0x3FFFFFFF) + (1 << 30)
 
 
-__all__ = ["cloze_to_html", "stable_id", "to_html"]
+__all__ = ["FieldText", "cloze_to_html", "from_html", "stable_id", "to_html"]

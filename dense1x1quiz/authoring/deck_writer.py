@@ -84,6 +84,8 @@ def _item_lines(item: Item) -> list[str]:
     if item.explain and item.kind != "basic":
         fields.append(("explain", scalar(item.explain, 6)))
     fields += _common(item.tags, item.source, item.demo)
+    if item.image:
+        fields.append(("image", scalar(item.image, 6)))
     return _entry(fields)
 
 

@@ -31,6 +31,7 @@ class Item:
     source: str = ""
     demo: DemoLink | None = None
     line: int = 0  # where it came from (notes line), for messages only
+    image: str = ""  # an image file, relative to the deck file (`image:`)
 
 
 class ItemFields(TypedDict):
@@ -40,6 +41,7 @@ class ItemFields(TypedDict):
     source: str
     demo: DemoLink | None
     line: int
+    image: str
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,9 @@ def draft_from_deck(deck: Deck) -> DeckDraft:
     for card in deck.cards:
         if card.kind == "table":
             continue
-        common = ItemFields(tags=own_tags(card.tags, deck.tags), source=card.source, demo=card.demo, line=card.line)
+        common = ItemFields(
+            tags=own_tags(card.tags, deck.tags), source=card.source, demo=card.demo, line=card.line, image=card.image
+        )
         if card.kind == "cloze":
             items.setdefault(card.note, Item(card.note, "cloze", cloze=card.cloze, explain=card.explain, **common))
         elif card.kind == "basic" and card.id == f"{card.note}:reverse":

@@ -65,6 +65,50 @@ def print_import(result) -> None:
     _say(out, f"Study it with `quiz study {deck.id if result.in_user_folder else result.path}`.")
 
 
+def print_anki_import(result) -> None:
+    """The report of an Anki import (authoring/anki_import.AnkiImport): warnings on stderr, what was read and
+    written on stdout."""
+    err, out = make_console(stderr=True), make_console()
+    for warning in result.warnings:
+        _say(err, f"warning: {warning}")
+    collection = result.collection
+    what = {"anki21b": "Anki package", "anki21": "Anki package (2.1 format)", "anki2": "Anki package (2.0 format)"}
+    kind = what.get(collection.format, "Anki text export")
+    read = f"Read {result.source}: {kind}, {_n(len(collection.notes), 'note')}"
+    _say(out, read + (f", {_n(len(collection.reviews), 'review')}" if collection.format != "text" else ""))
+    for written in result.decks:
+        deck = written.deck
+        if written.renamed_from:
+            _say(out, f"Deck id `{written.renamed_from}` is taken; using `{deck.id}`.")
+        _say(
+            out,
+            f"{'Updated' if written.updated else 'Wrote'} {written.path}: deck `{deck.id}` ({deck.title}), "
+            f"{_n(written.authored, 'card')} ({_n(len(deck.cards), 'study card')})",
+        )
+    if result.images:
+        _say(out, f"Copied {_n(len(result.images), 'image')} into {result.media_folder}")
+    counts = [f"{_n(result.total('added'), 'new card')}", f"{result.total('unchanged')} unchanged"]
+    for label in ("changed", "removed"):
+        if result.total(label):
+            counts.append(f"{result.total(label)} {label}")
+    _say(out, ", ".join(counts))
+    if result.suspended:
+        _say(
+            out,
+            f"{_n(result.suspended, 'card')} {'was' if result.suspended == 1 else 'were'} suspended in Anki; "
+            "quiz cannot suspend cards yet, so study shows them",
+        )
+    in_folder = all(d.path.resolve().parent == _user_deck_dir().resolve() for d in result.decks)
+    names = " ".join(d.deck.id if in_folder else str(d.path) for d in result.decks)
+    _say(out, f"Study with `quiz study {names}`.")
+
+
+def _user_deck_dir():
+    from dense1x1quiz.env import user_deck_dir
+
+    return user_deck_dir()
+
+
 def print_export(result, fmt: str) -> None:
     err = make_console(stderr=True)
     out = err if result.to_stdout else make_console()  # stdout holds the export itself
@@ -78,4 +122,4 @@ def print_export(result, fmt: str) -> None:
         _say(err, f"warning: card `{card_id}` will not read back exactly from Markdown")
 
 
-__all__ = ["print_export", "print_import", "print_new"]
+__all__ = ["print_anki_import", "print_export", "print_import", "print_new"]

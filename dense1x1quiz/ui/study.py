@@ -39,6 +39,7 @@ from dense1x1quiz.ui.study_parts import (
     format_duration,
     format_interval,
     header_line,
+    image_line,
     parse_rating,
     table_row,
     typed_verdict_lines,
@@ -133,6 +134,9 @@ class StudyUI(StudyScreen):
         self.screen, self._hint, self.view = [], None, view
         self.option_texts = list(view.options)
         self._question = [deck_text(view.prompt)]
+        image = image_line(view.card)
+        if image is not None:
+            self._question.append(styled(image))
         if view.options:
             self._question.append(self._options(view.options))
         self._revealed = []

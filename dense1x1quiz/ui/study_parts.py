@@ -139,6 +139,13 @@ def header_line(view: CardView, compact: bool = False) -> Line:
     ]
 
 
+def image_line(card: Card) -> Line | None:
+    """`🖼 image (open it in an image viewer): PATH` for a card with an `image:`; the terminal cannot show it."""
+    if not card.image:
+        return None
+    return [("🖼 image (open it in an image viewer): ", "dim"), (display(card.image), "")]
+
+
 def answer_lines(card: Card, answer: str | None, context: str = "") -> list[Line]:
     """The revealed answer (None: already shown by the verdict), the full text of a cloze card,
     the explanation and the source. (A table card's row follows; each renderer lays it out.)"""

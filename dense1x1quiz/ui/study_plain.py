@@ -28,6 +28,7 @@ from dense1x1quiz.ui.study_parts import (
     buttons_line,
     choice_verdict_lines,
     header_line,
+    image_line,
     table_row,
     typed_verdict_lines,
 )
@@ -71,6 +72,9 @@ class PlainStudyUI(StudyScreen):
         self._cards += 1
         lines = [""] * (self._cards > 1)  # a blank line between cards
         lines += [text_of(header_line(view)), f"── {display(view.card.deck)} ──", display(view.prompt)]
+        image = image_line(view.card)
+        if image is not None:
+            lines.append(text_of(image))
         if view.options:
             numbers = [f"{n}." for n in range(1, len(view.options) + 1)]
             lines += aligned(numbers, [display(option) for option in view.options], right=True)
