@@ -502,3 +502,65 @@ def test_no_history_without_a_card(home, tmp_path):
         "5 of cards not imported, 1 dated after now.",
     ]
     assert rows(home, "SELECT COUNT(*) FROM reviews") == [(3,)]
+
+
+@needs_anki
+def test_quiz_import_of_a_package_brings_its_history_once(home, tmp_path, cli):
+    """`quiz import PACKAGE`: the decks, then the history, reported; the second run adds no review and says so."""
+    path, _ = make_package(tmp_path)
+    env = {"DENSE1X1QUIZ_NOW": "2025-03-31T09:00:00Z"}
+    first = cli("import", str(path), env=env)
+    decks = home / "decks"
+    assert (first.exit_code, first.stderr) == (0, "")
+    assert first.stdout == (
+        f"Read {path}: Anki package, 3 notes, 13 reviews\n"
+        f"Wrote {decks}/physics.yaml: deck `physics` (Physics), 3 cards (3 study cards)\n"
+        "3 new cards, 0 unchanged\n"
+        "1 card was suspended in Anki; quiz cannot suspend cards yet, so study shows them\n"
+        "Review history: 8 new reviews, 0 already imported; 3 cards with history.\n"
+        "  Skipped 5 revlog entries: 1 in a filtered deck (cram), 2 manual (set due date, forget), 1 rescheduled, "
+        "1 dated after now.\n"
+        "Study with `quiz study physics`.\n"
+    )
+    log = rows(home, "SELECT * FROM reviews ORDER BY id")
+    states = rows(home, "SELECT * FROM card_states ORDER BY deck, card")
+    assert [(r[3], r[4]) for r in rows(home, "SELECT * FROM reviews ORDER BY at_ms")] == [
+        (at(0), 3),
+        (at(MIN), 1),
+        (at(2 * MIN), 3),
+        (at(5 * MIN), 3),
+        (at(DAY), 3),
+        (at(3 * DAY + 30 * MIN), 2),
+        (at(10 * DAY), 1),
+        (at(10 * DAY + 10 * MIN), 3),
+    ]
+    again = cli("import", str(path), env=env)
+    assert (again.exit_code, again.stderr) == (0, "")
+    assert again.stdout == (
+        f"Read {path}: Anki package, 3 notes, 13 reviews\n"
+        f"Updated {decks}/physics.yaml: deck `physics` (Physics), 3 cards (3 study cards)\n"
+        "0 new cards, 3 unchanged\n"
+        "1 card was suspended in Anki; quiz cannot suspend cards yet, so study shows them\n"
+        "Review history: 0 new reviews, 8 already imported; 3 cards with history.\n"
+        "  Skipped 5 revlog entries: 1 in a filtered deck (cram), 2 manual (set due date, forget), 1 rescheduled, "
+        "1 dated after now.\n"
+        "Study with `quiz study physics`.\n"
+    )
+    assert rows(home, "SELECT * FROM reviews ORDER BY id") == log
+    assert rows(home, "SELECT * FROM card_states ORDER BY deck, card") == states
+
+
+@needs_anki
+def test_quiz_import_refuses_a_damaged_database_before_writing_a_deck(home, tmp_path, cli):
+    path, _ = make_package(tmp_path)
+    home.mkdir(parents=True)
+    (home / "quiz.sqlite3").write_bytes(b"not a database at all" * 10)
+    result = cli("import", str(path), env={"DENSE1X1QUIZ_NOW": "2025-03-31T09:00:00Z"})
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: the review database {home}/quiz.sqlite3 is damaged (is not an SQLite database (damaged or "
+        f"overwritten)); it was left untouched. Move it away to start afresh, or restore a backup: there is no "
+        f"backup in {home}/backups\n"
+    )
+    assert not (home / "decks").exists()
+    assert (home / "quiz.sqlite3").read_bytes() == b"not a database at all" * 10

@@ -21,10 +21,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dense1x1quiz.authoring.anki_package import AnkiCard, AnkiCollection
 from dense1x1quiz.scheduler import Key
 from dense1x1quiz.store import ImportedAnswer, Store
+
+if TYPE_CHECKING:
+    from dense1x1quiz.authoring.anki_import import AnkiImport
 
 SOURCE = "anki"  # the `mode` of imported answers, and with the revlog id their key
 MAX_DURATION_MS = 7_200_000  # Anki caps an answer's time at its "maximum answer seconds", at most 7,200
@@ -50,7 +55,7 @@ class HistoryImport:
     cards: int  # quiz cards with imported history in this package (new or not)
     changed_cards: int  # cards whose log grew (their states rebuilt)
     moved: int  # answers given here that went after older imported ones (Store.import_answers)
-    suspended: int  # suspended Anki cards among those imported
+    suspended: int  # suspended Anki cards among those imported (anki_import's report says how many)
     skipped: dict[str, int] = field(default_factory=dict)  # reason → revlog entries left out
 
     def lines(self) -> list[str]:
@@ -67,11 +72,6 @@ class HistoryImport:
         if self.skipped:
             parts = ", ".join(f"{n:,} {reason}" for reason, n in self.skipped.items())
             lines.append(f"  Skipped {_n(sum(self.skipped.values()), 'revlog entry', 'revlog entries')}: {parts}.")
-        if self.suspended:
-            lines.append(
-                f"  {_n(self.suspended, 'card')} {'is' if self.suspended == 1 else 'are'} suspended in Anki; "
-                f"quiz has no suspension yet, so {'it' if self.suspended == 1 else 'they'} will be shown."
-            )
         return lines
 
 
@@ -145,4 +145,27 @@ def import_history(
     )
 
 
-__all__ = ["SOURCE", "HistoryImport", "answers_of", "import_history"]
+def import_package(
+    path: Path, output: Path | None = None, deck_id: str | None = None, force: bool = False
+) -> tuple[AnkiImport, HistoryImport | None]:
+    """`quiz import` of an Anki package: its decks written (anki_import), then its review history added to
+    the review database of this home (None when the package has no review log entry). The clock and the
+    database are checked first: a bad DENSE1X1QUIZ_NOW or a damaged database stops it before any file is
+    written."""
+    from dense1x1quiz import env
+    from dense1x1quiz.authoring.anki_cards import CardKeys
+    from dense1x1quiz.authoring.anki_import import import_anki
+    from dense1x1quiz.authoring.anki_package import read_package
+    from dense1x1quiz.store import epoch_ms
+
+    now_ms = epoch_ms(env.now())
+    collection = read_package(path)
+    if not collection.reviews:
+        return import_anki(path, collection, output, deck_id, force), None
+    with Store.open(env.home_dir()) as store:
+        result = import_anki(path, collection, output, deck_id, force)
+        written = {card.key for deck in result.decks for card in deck.deck.cards}
+        return result, import_history(store, collection, CardKeys(collection, result.deck_ids), now_ms, written)
+
+
+__all__ = ["SOURCE", "HistoryImport", "answers_of", "import_history", "import_package"]
