@@ -1349,15 +1349,13 @@ def _replay(
     """Replay (rating, at_ms, retention, fuzz) rows with the scheduler each answer was made with
     (`scheduler.replay_log`: what chaining `review` gives). `schedulers` caches them across calls."""
     cache: dict[tuple[float, int], fsrs.Scheduler] = {} if schedulers is None else schedulers
-
-    def steps() -> Iterator[tuple[int, datetime, fsrs.Scheduler]]:
-        for rating, at_ms, retention, fuzz in rows:
-            scheduler = cache.get((retention, fuzz))
-            if scheduler is None:
-                scheduler = cache[(retention, fuzz)] = make_scheduler(retention, bool(fuzz))
-            yield rating, time_of_ms(at_ms), scheduler
-
-    return replay_log(key, steps(), states_before)
+    steps = []
+    for rating, at_ms, retention, fuzz in rows:
+        scheduler = cache.get((retention, fuzz))
+        if scheduler is None:
+            scheduler = cache[(retention, fuzz)] = make_scheduler(retention, bool(fuzz))
+        steps.append((rating, time_of_ms(at_ms), scheduler))
+    return replay_log(key, steps, states_before)
 
 
 def _state_values(state: CardState) -> tuple:
