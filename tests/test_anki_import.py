@@ -351,24 +351,29 @@ def test_bad_zstd_data(tmp_path):
 
 @pytest.mark.parametrize("member", ["collection.anki21", "collection.anki21b"])
 def test_a_member_that_expands_past_the_cap_is_refused(tmp_path, monkeypatch, member):
-    """A zip bomb (deflate) and a zstd bomb: 64 MiB of zeros in a few KiB, against a 16 MiB cap."""
-    zeros = bytes(64 << 20)
-    data = zeros if member.endswith("21") else _zstd_compress(zeros)
-    path = _zip(tmp_path / "bomb.apkg", {member: data})
-    assert path.stat().st_size < 200_000
+    """A zip bomb (deflate) and a zstd bomb: 512 MiB of zeros in well under 1 MiB, against a 16 MiB cap,
+    with 256 MiB of memory to spare: the member is never held whole."""
+    path = tmp_path / "bomb.apkg"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive, archive.open(member, "w") as out:
+        if member.endswith("21b"):
+            from backports import zstd
+
+            compressor = zstd.ZstdCompressor()
+            for _ in range(512):
+                out.write(compressor.compress(bytes(1 << 20)))
+            out.write(compressor.flush())
+        else:
+            for _ in range(512):
+                out.write(bytes(1 << 20))
+    assert path.stat().st_size < 1 << 20
     monkeypatch.setattr(anki_archive, "MAX_COLLECTION_BYTES", 16 << 20)
-    _refused(
-        path,
-        tmp_path,
-        f"the collection ({member}) in {path} expands to more than 16 MiB; refusing to unpack it "
-        "(a damaged or hostile package?)",
+    result = run_in_process("import", str(path), "-o", str(tmp_path / "out"), memory_mib=256, timeout=60)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"Error: the collection ({member}) in {path} expands to more than 16 MiB; refusing to unpack it "
+        "(a damaged or hostile package?)\n"
     )
-
-
-def _zstd_compress(data: bytes) -> bytes:
-    from backports import zstd
-
-    return zstd.compress(data)
+    assert not (tmp_path / "out").exists()
 
 
 def test_a_package_whose_notes_are_all_unusable(tmp_path):
@@ -489,3 +494,41 @@ def test_an_image_never_goes_through_a_symbolic_link(samples, tmp_path):
     assert f"warning: {out}/media/x.png is a symbolic link or not a file; the image was left out\n" in result.stderr
     assert victim.read_bytes() == b"mine"
     assert "image:" not in (out / "physics.yaml").read_text(encoding="utf-8")
+
+
+def test_cards_borrowed_by_a_filtered_deck_stay_in_their_home_deck(tmp_path):
+    from anki_samples import build_collection
+
+    col = build_collection(tmp_path)
+    try:
+        filtered = col.decks.new_filtered("Cram")
+        col.sched.rebuild_filtered_deck(filtered)
+        assert col.db.scalar("select count() from cards where odid != 0") > 0
+        col.export_collection_package(str(tmp_path / "cram.colpkg"), include_media=True, legacy=False)
+    finally:
+        if col.db is not None:
+            col.close()
+    out = tmp_path / "out"
+    result = run_in_process("import", str(tmp_path / "cram.colpkg"), "-o", str(out))
+    assert result.returncode == 0
+    assert sorted(p.name for p in out.glob("*.yaml")) == ["default.yaml", "physics-optics.yaml", "physics.yaml"]
+    assert body(out / "default.yaml") == DEFAULT
+
+
+def test_deck_id_names_the_one_deck_a_text_export_makes(tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("#separator:tab\n#html:true\nfront one\tback one\nfront two\tback <b>two</b>\n", encoding="utf-8")
+    result = run_in_process("import", str(notes), "--deck-id", "mine", "-o", str(tmp_path / "mine.yaml"))
+    assert (result.returncode, result.stderr) == (0, "")
+    assert body(tmp_path / "mine.yaml") == (
+        "deck: mine\ntitle: notes\ncards:\n"
+        f"  - id: {note_card_id('front one')}\n    front: front one\n    back: back one\n"
+        f"  - id: {note_card_id('front two')}\n    front: front two\n    back: back two\n"
+    )
+
+
+def test_deck_id_with_a_package_of_several_decks_is_a_usage_error(samples, tmp_path):
+    result = run_in_process("import", str(samples["new.apkg"]), "--deck-id", "mine", "-o", str(tmp_path / "out"))
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"Error: --deck-id 'mine' names one deck, but {samples['new.apkg']} makes 3\n"
+    assert not (tmp_path / "out").exists()

@@ -16,10 +16,12 @@ sizes the zip claims, so a zip bomb stops with a message instead of filling the 
 
 from __future__ import annotations
 
+import itertools
 import json
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -82,6 +84,20 @@ def _zstd_chunks(source: _Prefixed, what: str) -> Iterator[bytes]:
         raise QuizError(f"{what} is not valid zstd data ({exc})") from None
 
 
+class SharedZip:
+    """The package's zip, opened once and kept open for its members: reading 10,000 images must not parse
+    the zip's directory 10,000 times. Closed with the last reference to it (ZipFile closes on collection)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._zip: zipfile.ZipFile | None = None
+
+    def open(self, name: str) -> IO[bytes]:
+        if self._zip is None:
+            self._zip = zipfile.ZipFile(self.path)
+        return self._zip.open(name)
+
+
 @dataclass(frozen=True)
 class Member:
     """One member of the package: its name in the zip and whether it is zstd-compressed."""
@@ -89,18 +105,25 @@ class Member:
     package: Path
     name: str
     compressed: bool
+    shared: SharedZip | None = field(default=None, compare=False, repr=False)  # else opened for each read
+
+    def _open(self, stack: ExitStack) -> IO[bytes]:
+        if self.shared is not None:
+            return stack.enter_context(self.shared.open(self.name))
+        return stack.enter_context(stack.enter_context(zipfile.ZipFile(self.package)).open(self.name))
 
     def chunks(self, cap: int, what: str) -> Iterator[bytes]:
         """The member's bytes (decompressed), refused with TooBig once they pass `cap`."""
         total = 0
         try:
-            with zipfile.ZipFile(self.package) as archive, archive.open(self.name) as raw:
+            with ExitStack() as stack:
+                raw = self._open(stack)
                 head = raw.read(4)
                 source: Iterator[bytes]
                 if self.compressed and head == ZSTD_MAGIC:
                     source = _zstd_chunks(_Prefixed(head, raw), what)
-                else:
-                    source = iter([head, *iter(lambda: raw.read(CHUNK), b"")])
+                else:  # never a list: the rest is read a chunk at a time, and counted as it comes
+                    source = itertools.chain([head], iter(lambda: raw.read(CHUNK), b""))
                 for chunk in source:
                     total += len(chunk)
                     if total > cap:
@@ -211,7 +234,8 @@ def _media_index(path: Path, names: set[str], latest: bool) -> dict[str, Member]
         except (ValueError, UnicodeDecodeError):
             raise QuizError(f"{path}: its media list is damaged (not the JSON map Anki writes)") from None
         index = {str(k): v for k, v in listed.items()}
-    return {name: Member(path, member, latest) for member, name in index.items() if member in names and name}
+    shared = SharedZip(path)
+    return {name: Member(path, member, latest, shared) for member, name in index.items() if member in names and name}
 
 
 __all__ = [

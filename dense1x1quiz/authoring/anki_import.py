@@ -32,7 +32,7 @@ from dense1x1quiz.authoring.anki_cards import (
 )
 from dense1x1quiz.authoring.anki_html import FieldText, from_html
 from dense1x1quiz.authoring.anki_package import AnkiCollection, AnkiNote, AnkiNotetype
-from dense1x1quiz.authoring.draft import DeckDraft, Item, draft_from_deck
+from dense1x1quiz.authoring.draft import DeckDraft, Item, draft_from_deck, make_id
 from dense1x1quiz.authoring.reimport import Changes, keep_ids
 from dense1x1quiz.errors import QuizError, UsageError
 from dense1x1quiz.model import Deck, cloze_numbers, parse_cloze
@@ -148,6 +148,8 @@ def import_anki(
             + ("is not a valid id" if not ID_RE.match(deck_id) else f"names one deck, but {source} makes {len(items)}")
         )
     slugs = default_deck_ids(collection)
+    for anki_deck in items.keys() - slugs.keys():  # a card's home deck that the package does not hold
+        slugs[anki_deck] = make_id(f"anki deck {anki_deck}", set(slugs.values()))
     plans: list[_Planned] = []
     for anki_deck, deck_items in items.items():
         chosen = deck_id or slugs[anki_deck]
