@@ -446,7 +446,40 @@ def fig_grade(b: Bench) -> Result:
     )
 
 
-FIGURES: dict[str, tuple[Callable[[Bench], Result], bool]] = {  # name → (figure, needs generated data)
+def fig_anki_import(b: Bench) -> Result | None:
+    """`quiz import` of a 20,000-note Anki package with 200,000 reviews (decks and history, a fresh home each
+    run) against Anki's own import of it into an empty collection, in-process (benchmarks/bench_anki.py)."""
+    import bench_anki
+
+    if not bench_anki.anki_installed():
+        print("  anki-import: skipped: the anki package is not installed (pip install anki)", file=sys.stderr)
+        return None
+    print("  building the Anki package with Anki's backend (20,000 notes, 200,000 reviews)…", file=sys.stderr)
+    apkg = bench_anki.package(b.root / "anki")
+    home = b.root / "anki-import-home"
+    argv = b.quiz + ["import", str(apkg), "-o", str(home / "decks")]
+
+    def ours() -> Sample:
+        shutil.rmtree(home, ignore_errors=True)
+        return run(argv, child_env(home), expect="200,000 new reviews")
+
+    def anki() -> Sample:
+        return Sample(*bench_anki.anki_import(apkg, b.root / "anki-import-floor"))
+
+    ours()
+    mine, floor, other = paired(b.runs, ours, anki)
+    return Result(
+        "Anki package, 20,000 notes, 200,000 reviews: quiz import",
+        mine,
+        floor,
+        "Anki's import_anki_package, in-process",
+        5.0,
+        other_ratio=other,
+        note="decks written and every review imported and replayed, in a fresh home each run",
+    )
+
+
+FIGURES: dict[str, tuple[Callable[[Bench], Result | None], bool]] = {  # name → (figure, needs generated data)
     "help": (fig_help, False),
     "study": (fig_study, False),
     "decks": (fig_decks, False),
@@ -460,6 +493,7 @@ FIGURES: dict[str, tuple[Callable[[Bench], Result], bool]] = {  # name → (figu
     "stats-reviews": (fig_stats_reviews, True),
     "conv": (fig_conv, False),
     "grade": (fig_grade, False),
+    "anki-import": (fig_anki_import, True),
 }
 
 
@@ -555,7 +589,9 @@ def main(argv: list[str] | None = None) -> int:
             figure = FIGURES[name][0]
             print(f"  {name}…", file=sys.stderr)
             try:
-                results.append(figure(bench))
+                result = figure(bench)
+                if result is not None:  # None: skipped, and the figure said why
+                    results.append(result)
             except Failure as exc:
                 print(f"  {name}: {exc}", file=sys.stderr)
                 results.append(Result(name, None, None, "", 0, note=f"error: {exc}"))

@@ -376,6 +376,12 @@ def import_notes(
     from dense1x1quiz.authoring.anki_import import anki_kind
 
     kind = anki_kind(notes)
+    if kind == "anki-package":  # its decks, then its review history
+        from dense1x1quiz.authoring.anki_history import import_package
+        from dense1x1quiz.ui.authoring import print_anki_import
+
+        print_anki_import(*import_package(notes, output, deck_id, force))
+        return
     if kind is not None:
         from dense1x1quiz.authoring.anki_import import import_anki_file
         from dense1x1quiz.ui.authoring import print_anki_import

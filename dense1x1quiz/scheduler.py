@@ -230,6 +230,77 @@ def replay(key: Key, reviews: Iterable[tuple[int, datetime]], scheduler: Schedul
     return state
 
 
+class _FuzzDraw:
+    """fsrs's `random()` during one review of `replay_log`: what the generator `review` seeds for it
+    (`random.Random(fuzz_seed(key, reps))`) gives, seeded only if fsrs draws. One generator re-seeded
+    through its C `seed` (what `Random.seed` does for an int) costs a fifth less than a new one."""
+
+    __slots__ = ("key", "reps", "_seeded", "_random", "_seed")
+
+    def __init__(self, key: Key):
+        import _random
+        import random
+
+        self.key = key
+        self.reps = 0
+        self._seeded = False
+        self._random = random.Random()
+        self._seed = _random.Random.seed
+
+    def at(self, reps: int) -> None:
+        self.reps, self._seeded = reps, False
+
+    def __call__(self) -> float:
+        if not self._seeded:
+            self._seed(self._random, fuzz_seed(self.key, self.reps))
+            self._seeded = True
+        return self._random.random()
+
+
+def replay_log(
+    key: Key, reviews: Iterable[tuple[int, datetime, Scheduler]], states_before: list[str] | None = None
+) -> CardState:
+    """The state a card reaches from new through `reviews` = (rating, time, scheduler) in order: exactly
+    what chaining `review` gives (the same fsrs calls, the same fuzz seeds), three times quicker: the
+    fsrs card is carried from one review to the next and fuzz is seeded only when fsrs draws. When
+    `states_before` is given, the state word before each review is appended to it."""
+    import fsrs
+    import fsrs.scheduler as _fsrs_scheduler
+
+    state = CardState.new(key)
+    if not callable(getattr(_fsrs_scheduler, "random", None)):  # an fsrs that draws otherwise: the plain way
+        for rating, moment, scheduler in reviews:
+            if states_before is not None:
+                states_before.append(state.state.value)
+            state = review(state, rating, moment, scheduler)
+        return state
+    card, word, reps, lapses = to_fsrs(state), State.New, 0, 0
+    draw = _FuzzDraw(state.key)
+    ratings: dict[int, fsrs.Rating] = {int(rating): fsrs.Rating(rating) for rating in RATINGS}
+    with _fuzz_lock:
+        saved = _fsrs_scheduler.random
+        _fsrs_scheduler.random = draw
+        try:
+            for rating, moment, scheduler in reviews:
+                if rating not in ratings:
+                    raise ValueError(f"rating must be 1–4, not {rating!r}")
+                if states_before is not None:
+                    states_before.append(word.value)
+                draw.at(reps)
+                if moment.tzinfo is not timezone.utc:
+                    moment = utc(moment)
+                card, _ = scheduler.review_card(card, ratings[rating], moment)
+                lapses += word == State.Review and rating == Rating.Again
+                word, reps = _FROM_FSRS[card.state], reps + 1
+        finally:
+            _fsrs_scheduler.random = saved
+    if not reps:
+        return state
+    return CardState(
+        state.key, word, card.step, card.stability, card.difficulty, card.due, card.last_review, reps, lapses
+    )
+
+
 def preview(state: CardState, now: datetime, scheduler: Scheduler) -> dict[int, timedelta]:
     """For each rating 1–4, the interval it would give (new due − now): the label of each button.
 
@@ -295,6 +366,7 @@ __all__ = [
     "next_day_start",
     "preview",
     "replay",
+    "replay_log",
     "retrievability",
     "review",
     "to_fsrs",

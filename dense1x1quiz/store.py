@@ -17,6 +17,13 @@ What it guarantees:
 - The database file or its WAL removed or replaced under an open connection raises
   `StoreFilesMovedError` (answers not yet checkpointed went with the old file).
 
+Answers imported from another program (`import_answers`: Anki's review log) carry their id there in
+`imported_id` (Anki's revlog id) and the program in `mode` ("anki"); that pair is unique, so importing
+the same answers again adds none. They go into the log in time order per card: answers already logged
+later than an imported one are removed and appended again after it (same content, new ids), as the
+replay follows the log's order. A big import (`BULK_ROWS`) drops the log's indexes and makes them again
+after its inserts, inside its one transaction.
+
 Each answer also records when its card was answered before (`prev_ms`), which is how `stats`
 finds the first answer of a card in a study day without sorting the log. (An undo removes the
 session's own latest answer; should another session have answered that card since, that later
@@ -48,6 +55,7 @@ from dense1x1quiz.scheduler import (
     CardState,
     Key,
     make_scheduler,
+    replay_log,
     review,
     utc,
 )
@@ -63,6 +71,9 @@ BACKUP_DIR = "backups"
 BUSY_TIMEOUT_MS = 30_000
 BACKUPS_KEPT = 10
 BACKUP_EVERY_S = 24 * 3600
+BULK_ROWS = (
+    20_000  # an import of at least this many answers, and at least as many as the log holds, rebuilds its indexes
+)
 _SCHEMA_V1 = """
 CREATE TABLE reviews (                 -- the append-only review log: the truth
     id INTEGER PRIMARY KEY,            -- append order
@@ -141,8 +152,15 @@ CREATE TRIGGER reviews_append_only BEFORE UPDATE ON reviews
 BEGIN SELECT RAISE(ABORT, 'the review log is append-only'); END;
 """
 
+# v4: an answer imported from another program keeps its id there (Anki's revlog id), NULL for answers given
+# here; with its `mode` (the program: "anki") it is the key that makes a second import add nothing.
+_V4_IMPORTED_ID = """
+ALTER TABLE reviews ADD COLUMN imported_id INTEGER;
+CREATE UNIQUE INDEX reviews_by_imported_id ON reviews (mode, imported_id) WHERE imported_id IS NOT NULL;
+"""
+
 # Ordered migrations: MIGRATIONS[i] takes the schema from version i to i + 1.
-MIGRATIONS: list[str] = [_SCHEMA_V1, _V2_DECK_TIME_INDEX, _V3_PREVIOUS_ANSWER]
+MIGRATIONS: list[str] = [_SCHEMA_V1, _V2_DECK_TIME_INDEX, _V3_PREVIOUS_ANSWER, _V4_IMPORTED_ID]
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -208,6 +226,25 @@ class StateRow(NamedTuple):
     last_review_ms: int | None
     reps: int
     lapses: int
+
+
+class ImportedAnswer(NamedTuple):
+    """An answer given in another program, to import (`Store.import_answers`)."""
+
+    key: Key
+    imported_id: int  # its id in that program (Anki: the revlog id), unique there
+    at_ms: int  # when it was given, ms since the epoch (UTC)
+    rating: int  # 1–4
+    duration_ms: int | None
+
+
+class ImportCounts(NamedTuple):
+    """What `Store.import_answers` did."""
+
+    added: int  # answers appended to the log
+    already: int  # answers imported before (their id is in the log), left as they were
+    cards: int  # cards whose log grew (their states rebuilt by replay)
+    moved: int  # answers given here that were re-appended after older imported ones (see import_answers)
 
 
 class ExamRow(NamedTuple):
@@ -763,22 +800,176 @@ class Store:
                 self._put_state(db, state)
         return len(rows)
 
+    def import_answers(
+        self, source: str, answers: Iterable[ImportedAnswer], *, retention: float | None = None
+    ) -> ImportCounts:
+        """Add answers given in another program (`source`, e.g. "anki": their `mode` in the log) and
+        rebuild each touched card's state by replaying its whole log; ONE transaction (all or nothing).
+
+        An answer whose `imported_id` is already in the log for `source` (an earlier import) is left
+        out, as is a second one with the same id: importing the same answers again adds nothing. New
+        answers are scheduled as answered with `retention` (default: the saved setting) and fuzz,
+        like a session's. A card's log stays in time order, the order its replay follows: when a card
+        already has answers later than an imported one (studied here, or imported, before), those
+        later answers are removed and appended again after it, merged by time (same content, new ids;
+        their `state_before` and `prev_ms` say what they are in the merged log)."""
+        scheduler_key = (self.retention(retention), 1)
+        schedulers: dict[tuple[float, int], fsrs.Scheduler] = {}
+        with self.transaction() as db:
+            known = {
+                i
+                for (i,) in db.execute(
+                    "SELECT imported_id FROM reviews INDEXED BY reviews_by_imported_id "
+                    "WHERE mode = ? AND imported_id IS NOT NULL",
+                    (source,),
+                )
+            }
+            seen: set[int] = set()
+            already = 0
+            by_card: dict[Key, list[ImportedAnswer]] = {}
+            for answer in answers:
+                if answer.imported_id in known or answer.imported_id in seen:
+                    already += answer.imported_id in known
+                    continue
+                if answer.rating not in RATINGS:
+                    raise ValueError(f"rating must be 1–4, not {answer.rating!r}")
+                seen.add(answer.imported_id)
+                by_card.setdefault((answer.key[0], answer.key[1]), []).append(answer)
+            with_history = self._keys_with_history(db, {key[0] for key in by_card})
+            rows: list[tuple] = []
+            moved: list[int] = []
+            for key, new in by_card.items():
+                new.sort(key=lambda a: (a.at_ms, a.imported_id))
+                old = self._log_in(db, key) if key in with_history else []
+                rows += self._merged_rows(key, old, new, source, scheduler_key, schedulers, moved)
+            for start in range(0, len(moved), 500):
+                part = moved[start : start + 500]
+                db.execute(f"DELETE FROM reviews WHERE id IN ({','.join('?' * len(part))})", part)
+            with self._indexes_rebuilt_if(db, len(rows) >= max(BULK_ROWS, self._log_size(db))):
+                db.executemany(
+                    "INSERT INTO reviews (deck, card, at_ms, rating, state_before, mode, duration_ms, typed, "
+                    "session, retention, fuzz, prev_ms, imported_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (row[:13] for row in rows),
+                )
+            states = [row[13] for row in rows if row[13] is not None]
+            db.executemany(
+                "INSERT OR REPLACE INTO card_states (deck, card, state, step, stability, difficulty, due_ms, "
+                "last_review_ms, reps, lapses) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                map(_state_values, states),
+            )
+        return ImportCounts(sum(len(new) for new in by_card.values()), already, len(by_card), len(moved))
+
+    @staticmethod
+    def _log_size(db: sqlite3.Connection) -> int:
+        """About how many answers the log holds (its largest id: no count of a long log needed)."""
+        return int(db.execute("SELECT COALESCE(MAX(id), 0) FROM reviews").fetchone()[0])
+
+    @staticmethod
+    @contextmanager
+    def _indexes_rebuilt_if(db: sqlite3.Connection, bulk: bool) -> Iterator[None]:
+        """Inside a transaction: when `bulk`, the review log's indexes are dropped for the inserts and
+        made again after them (sorting once costs a third of 200,000 inserts into three indexes in
+        random order); all of it is rolled back with the transaction if anything fails."""
+        if not bulk:
+            yield
+            return
+        indexes = db.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'reviews' AND sql IS NOT NULL"
+        ).fetchall()
+        for name, _ in indexes:
+            db.execute(f'DROP INDEX "{name}"')
+        yield
+        for _, sql in indexes:
+            db.execute(sql)
+
+    def _keys_with_history(self, db: sqlite3.Connection, decks: set[str]) -> set[Key]:
+        """The cards of `decks` with a stored state (so with answers), each state checked: damage is refused."""
+        if not decks:
+            return set()
+        where, names = _deck_filter(decks)
+        rows = db.execute(
+            "SELECT deck, card, state, step, stability, difficulty, due_ms, last_review_ms, reps, lapses "
+            f"FROM card_states WHERE {where}",
+            names,
+        ).fetchall()
+        for row in rows:
+            if not _state_row_ok(row):
+                self._refuse_state(row)
+        return {(row[0], row[1]) for row in rows}
+
+    @staticmethod
+    def _log_in(db: sqlite3.Connection, key: Key) -> list[tuple]:
+        """A card's log in append order, as the columns `import_answers` writes back (id first)."""
+        return db.execute(
+            "SELECT id, deck, card, at_ms, rating, state_before, mode, duration_ms, typed, session, retention, "
+            "fuzz, prev_ms, imported_id FROM reviews WHERE deck = ? AND card = ? ORDER BY id",
+            tuple(key),
+        ).fetchall()
+
+    @staticmethod
+    def _merged_rows(
+        key: Key,
+        old: list[tuple],
+        new: list[ImportedAnswer],
+        mode: str,
+        scheduler_key: tuple[float, int],
+        schedulers: dict[tuple[float, int], fsrs.Scheduler],
+        moved: list[int],
+    ) -> list[tuple]:
+        """The rows to insert for one card: its new answers merged by time into its log `old` (the
+        answers after the first new one come out and go back in, their ids added to `moved`), each
+        with its `state_before` and `prev_ms` from the replay of the whole log; the card's new state
+        rides on the last row (index 13; None on the others)."""
+        deck, card = key
+        first = new[0].at_ms
+        keep = next((i for i, row in enumerate(old) if row[3] > first), len(old))
+        tail = old[keep:]
+        moved += [row[0] for row in tail]
+        merged: list[tuple] = []  # (deck, card, at_ms, rating, state_before, mode, duration, typed, session,
+        i = j = 0  # retention, fuzz, prev_ms, imported_id): the tail keeps its own order, new ones go in by time
+        while i < len(tail) or j < len(new):
+            if j == len(new) or (i < len(tail) and tail[i][3] <= new[j].at_ms):
+                merged.append(tail[i][1:])
+                i += 1
+            else:
+                a = new[j]
+                merged.append(
+                    (
+                        deck,
+                        card,
+                        a.at_ms,
+                        a.rating,
+                        "",
+                        mode,
+                        a.duration_ms,
+                        None,
+                        None,
+                        *scheduler_key,
+                        None,
+                        a.imported_id,
+                    )
+                )
+                j += 1
+        before: list[str] = []
+        state = _replay(
+            key,
+            [(r[4], r[3], r[10], r[11]) for r in old[:keep]] + [(r[3], r[2], r[9], r[10]) for r in merged],
+            schedulers,
+            before,
+        )
+        previous = old[keep - 1][3] if keep else None
+        rows = []
+        for row, state_before in zip(merged, before[keep:]):  # noqa: B905 - one state per replayed answer
+            rows.append((*row[:4], state_before, *row[5:11], previous, row[12], None))
+            previous = row[2]
+        rows[-1] = (*rows[-1][:13], state)
+        return rows
+
     def _put_state(self, db: sqlite3.Connection, state: CardState) -> None:
         db.execute(
             "INSERT OR REPLACE INTO card_states (deck, card, state, step, stability, difficulty, due_ms, "
             "last_review_ms, reps, lapses) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                state.key[0],
-                state.key[1],
-                state.state,
-                state.step,
-                state.stability,
-                state.difficulty,
-                None if state.due is None else epoch_ms(state.due),
-                None if state.last_review is None else epoch_ms(state.last_review),
-                state.reps,
-                state.lapses,
-            ),
+            _state_values(state),
         )
 
     def _replay_in(self, db: sqlite3.Connection, key: Key) -> CardState:
@@ -1149,16 +1340,38 @@ def _file_ids(path: Path) -> tuple[_FileId, _FileId]:
     return ids[0], ids[1]
 
 
-def _replay(key: Key, rows: Iterable[tuple]) -> CardState:
-    """Replay (rating, at_ms, retention, fuzz) rows with the scheduler each answer was made with."""
-    state = CardState.new(key)
-    schedulers: dict[tuple[float, int], fsrs.Scheduler] = {}
+def _replay(
+    key: Key,
+    rows: Iterable[tuple],
+    schedulers: dict[tuple[float, int], fsrs.Scheduler] | None = None,
+    states_before: list[str] | None = None,
+) -> CardState:
+    """Replay (rating, at_ms, retention, fuzz) rows with the scheduler each answer was made with
+    (`scheduler.replay_log`: what chaining `review` gives). `schedulers` caches them across calls."""
+    cache: dict[tuple[float, int], fsrs.Scheduler] = {} if schedulers is None else schedulers
+    steps = []
     for rating, at_ms, retention, fuzz in rows:
-        scheduler = schedulers.get((retention, fuzz))
+        scheduler = cache.get((retention, fuzz))
         if scheduler is None:
-            scheduler = schedulers[(retention, fuzz)] = make_scheduler(retention, bool(fuzz))
-        state = review(state, rating, _dt(at_ms), scheduler)  # type: ignore[arg-type]
-    return state
+            scheduler = cache[(retention, fuzz)] = make_scheduler(retention, bool(fuzz))
+        steps.append((rating, time_of_ms(at_ms), scheduler))
+    return replay_log(key, steps, states_before)
+
+
+def _state_values(state: CardState) -> tuple:
+    """A state as the columns of its `card_states` row."""
+    return (
+        state.key[0],
+        state.key[1],
+        state.state,
+        state.step,
+        state.stability,
+        state.difficulty,
+        None if state.due is None else epoch_ms(state.due),
+        None if state.last_review is None else epoch_ms(state.last_review),
+        state.reps,
+        state.lapses,
+    )
 
 
 def _ms_or_none(moment: datetime | None) -> int | None:

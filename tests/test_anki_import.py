@@ -115,7 +115,17 @@ WARNINGS = (
 )
 
 
-def report(source: Path, decks: Path, kind: str, verb: str = "Wrote", counts: str = "10 new cards, 0 unchanged") -> str:
+FIRST_HISTORY = "Review history: 3 new reviews, 0 already imported; 3 cards with history."
+
+
+def report(
+    source: Path,
+    decks: Path,
+    kind: str,
+    verb: str = "Wrote",
+    counts: str = "10 new cards, 0 unchanged",
+    history: str = FIRST_HISTORY,
+) -> str:
     lines = [
         f"Read {source}: {kind}, 10 notes, 3 reviews",
         f"{verb} {decks}/default.yaml: deck `default` (Default), 8 cards (11 study cards)",
@@ -127,6 +137,7 @@ def report(source: Path, decks: Path, kind: str, verb: str = "Wrote", counts: st
     lines += [
         counts,
         "1 card was suspended in Anki; quiz cannot suspend cards yet, so study shows them",
+        history,
         "Study with `quiz study default physics-optics physics`.",
     ]
     return "\n".join(lines) + "\n"
@@ -161,7 +172,12 @@ def test_a_second_import_adds_no_card_and_says_so(samples, isolated_home):
     again = run_in_process("import", str(samples["legacy.colpkg"]))
     assert (again.returncode, again.stderr) == (0, WARNINGS)
     assert again.stdout == report(
-        samples["legacy.colpkg"], decks, KIND["anki21"], verb="Updated", counts="0 new cards, 10 unchanged"
+        samples["legacy.colpkg"],
+        decks,
+        KIND["anki21"],
+        verb="Updated",
+        counts="0 new cards, 10 unchanged",
+        history="Review history: 0 new reviews, 3 already imported; 3 cards with history.",
     )
     after = {p.name: body(decks / p.name) for p in decks.glob("*.yaml")}
     assert after == {name: body_of(data) for name, data in before.items()}

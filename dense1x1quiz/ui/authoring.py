@@ -65,9 +65,9 @@ def print_import(result) -> None:
     _say(out, f"Study it with `quiz study {deck.id if result.in_user_folder else result.path}`.")
 
 
-def print_anki_import(result) -> None:
-    """The report of an Anki import (authoring/anki_import.AnkiImport): warnings on stderr, what was read and
-    written on stdout."""
+def print_anki_import(result, history=None) -> None:
+    """The report of an Anki import (authoring/anki_import.AnkiImport; `history`: anki_history.HistoryImport,
+    its review log's): warnings on stderr, what was read and written on stdout."""
     err, out = make_console(stderr=True), make_console()
     for warning in result.warnings:
         _say(err, f"warning: {warning}")
@@ -98,6 +98,8 @@ def print_anki_import(result) -> None:
             f"{_n(result.suspended, 'card')} {'was' if result.suspended == 1 else 'were'} suspended in Anki; "
             "quiz cannot suspend cards yet, so study shows them",
         )
+    for line in history.lines() if history is not None else ():
+        _say(out, line)
     in_folder = all(d.path.resolve().parent == _user_deck_dir().resolve() for d in result.decks)
     names = " ".join(d.deck.id if in_folder else str(d.path) for d in result.decks)
     _say(out, f"Study with `quiz study {names}`.")
