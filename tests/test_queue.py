@@ -217,7 +217,9 @@ def scenarios(draw, stored_new: bool):
         size = draw(st.sampled_from([1, 1, 2, 3]))  # a basic card, with its reverse, a cloze of three
         cards += [Card(deck, f"n{n}:{i}", "basic", f"q{n}.{i}", f"a{n}.{i}", note=f"n{n}") for i in range(size)]
     cards = draw(st.permutations(cards)) if draw(st.booleans()) else cards  # decks interleaved, notes apart
-    kinds = STATE_KINDS + ([("stored new", None)] if stored_new else [])
+    # Mixes of states: as many kinds as there are, mostly due reviews, mostly new cards.
+    kinds = draw(st.sampled_from([STATE_KINDS, STATE_KINDS[:1] + STATE_KINDS[3:6], STATE_KINDS[:4]]))
+    kinds = kinds + ([("stored new", None)] if stored_new else [])
     states = {}
     for card in cards:
         kind, offset = draw(st.sampled_from(kinds))
@@ -233,11 +235,13 @@ def scenarios(draw, stored_new: bool):
             st.one_of(
                 st.tuples(st.just("answer"), st.sampled_from([1, 2, 3, 3, 3, 4])),
                 st.tuples(st.just("answer"), st.sampled_from([1, 3])),
-                st.tuples(st.just("undo"), st.just(0)),
+                st.tuples(st.just("answer"), st.sampled_from([3, 4])),
+                st.tuples(st.just("undo"), st.sampled_from([1, 1, 2, 3])),  # undo, or undo several in a row
                 st.tuples(st.just("wait"), st.sampled_from([0, 1, 5, 11, 25, 61])),
                 st.tuples(st.just("wait"), st.sampled_from([60 * 6, 60 * 20, 60 * 30])),
                 st.tuples(st.just("past 4 am"), st.sampled_from([0, 1, 15])),  # minutes into the next day
             ),
+            min_size=8,
             max_size=60,
         )
     )
@@ -274,9 +278,10 @@ def follow(scenario, undo_across_days: bool) -> None:
             queue.answered_with(card, before, after, value)
             reference.answer(card, before, after)
         elif action == "undo":
-            if not undo_across_days and reference.history and reference.undo_crosses_a_day():
-                continue
-            assert key_of(queue.undo()) == key_of(reference.undo()), f"step {step}: undo"
+            for _ in range(value):
+                if not undo_across_days and reference.history and reference.undo_crosses_a_day():
+                    break
+                assert key_of(queue.undo()) == key_of(reference.undo()), f"step {step}: undo"
         elif action == "wait":
             now += timedelta(minutes=value)
         elif action == "past 4 am":
