@@ -229,9 +229,12 @@ class StudyQueue:
         )
         states, learning = self.states, self._learning
         self._reviews = []
+        chosen: dict[str, list[Card]] = {}  # the new cards build_queue took, per deck
         for card in queue:
             state = states.get(card.key)
-            if card.key not in learning and state is not None and state.state != "new":
+            if state is None or state.state == "new":
+                chosen.setdefault(card.deck, []).append(card)
+            elif card.key not in learning:
                 self._reviews.append(card)
         self._review_at = {card.key: i for i, card in enumerate(self._reviews)}
         self._review_out = bytearray(len(self._reviews))
@@ -244,19 +247,28 @@ class StudyQueue:
                 note = (card.deck, card.note)
                 self._busy[note] = self._busy.get(note, 0) + 1
         self._fresh, self._fresh_at, self._stored_new = {}, {}, False
+        fresh_at, get = self._fresh_at, states.get
         for card in self.cards:
-            state = states.get(card.key)
+            state = get(card.key)
             if state is None or state.state == "new":
-                fresh = self._fresh.setdefault(card.deck, [])
-                self._fresh_at[card.key] = len(fresh)
+                fresh = self._fresh.get(card.deck)
+                if fresh is None:
+                    fresh = self._fresh[card.deck] = []
+                fresh_at[card.key] = len(fresh)
                 fresh.append(card)
-                self._stored_new = self._stored_new or state is not None
-        self._fresh_end = dict.fromkeys(self._fresh, 0)
-        self._fresh_taken = dict.fromkeys(self._fresh, 0)
-        self._fresh_head = dict.fromkeys(self._fresh, 0)
-        self._new_total = 0
-        for deck in self._fresh:
-            self._refill(deck)
+                if state is not None:
+                    self._stored_new = True
+        # Each deck's cursor just past the last new card build_queue took (all of them when it took fewer than room).
+        self._fresh_end, self._fresh_taken, self._fresh_head = {}, {}, {}
+        for deck, fresh in self._fresh.items():
+            taken = chosen.get(deck, [])
+            room = max(0, self.new_per_day - self.new_done.get(deck, 0))
+            self._fresh_taken[deck], self._fresh_head[deck] = len(taken), 0
+            if len(taken) < room:
+                self._fresh_end[deck] = len(fresh)
+            else:
+                self._fresh_end[deck] = fresh_at[taken[-1].key] + 1 if taken else 0
+        self._new_total = sum(self._fresh_taken.values())
 
         self._due = []
         self._learning_today = 0
