@@ -2,6 +2,7 @@
 
     python benchmarks/gen.py deck OUT.yaml [--cards 20000]
     python benchmarks/gen.py reviews HOME --deck DECK.yaml [--reviews 200000]
+    python benchmarks/gen.py notes OUT.yaml [--notes 20000]
 
 The deck mixes every card kind the way a real imported collection does (basic with and without
 reverse, typed, choice, cloze, tables, tags, LaTeX, demo links) and yields exactly `cards` study
@@ -95,6 +96,18 @@ def deck_yaml(cards: int = 20_000, deck_id: str = DECK_ID) -> str:
     return "\n".join(out) + "\n"
 
 
+def notes_yaml(notes: int = 20_000, deck_id: str = "notes") -> str:
+    """A deck of `notes` basic notes, every third with `reverse: true` (so 4/3 as many cards): the
+    siblings a long study session buries as it goes."""
+    out = [f"deck: {deck_id}", "title: Generated notes deck", "cards:"]
+    for i in range(notes):
+        out += [f"  - id: n{i}", f"    front: Note {i}, what does a 1×1 conv with {i} filters keep?"]
+        out += ["    back: The spatial size H × W; only channels change."]
+        if i % 3 == 0:
+            out.append("    reverse: true")
+    return "\n".join(out) + "\n"
+
+
 def write_deck(path: Path, cards: int = 20_000) -> Path:
     path.write_text(deck_yaml(cards), encoding="utf-8")
     return path
@@ -148,6 +161,9 @@ def main(argv: list[str] | None = None) -> int:
     d = sub.add_parser("deck")
     d.add_argument("out", type=Path)
     d.add_argument("--cards", type=int, default=20_000)
+    n = sub.add_parser("notes")
+    n.add_argument("out", type=Path)
+    n.add_argument("--notes", type=int, default=20_000)
     r = sub.add_parser("reviews")
     r.add_argument("home", type=Path)
     r.add_argument("--reviews", type=int, default=200_000)
@@ -155,6 +171,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.what == "deck":
         write_deck(args.out, args.cards)
+        print(f"wrote {args.out}")
+    elif args.what == "notes":
+        args.out.write_text(notes_yaml(args.notes), encoding="utf-8")
         print(f"wrote {args.out}")
     else:
         count = write_reviews(args.home, deck_keys(args.deck), args.reviews, progress=True)

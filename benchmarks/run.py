@@ -35,6 +35,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
+import bench_session  # noqa: E402  (benchmarks/bench_session.py: a long session, and Anki's answer)
 import gen  # noqa: E402  (benchmarks/gen.py, next to this file)
 
 NOW = "2025-10-15T12:00:00Z"  # after the generated reviews: the stats have a full year to show
@@ -184,6 +185,7 @@ class Bench:
         self.quiz = quiz_command()
         self._big: Path | None = None
         self._reviews_home: Path | None = None
+        self._answers: dict[str, float | None] | None = None
         self.typer_floor()  # warm-up: the floor's byte code too
 
     def home(self, name: str) -> Path:
@@ -245,6 +247,92 @@ class Bench:
             gen.write_reviews(home, gen.deck_keys(self.big), 200_000)
             self._reviews_home = home
         return self._reviews_home
+
+
+    def answers(self) -> dict[str, float | None]:
+        """2,000 answers in one piped session on the notes deck (bench_session.py), next to Anki
+        answering as many in-process; medians of the runs, measured once for the four `answers-*` figures."""
+        if self._answers is not None:
+            return self._answers
+        home = self.home("answers")
+        deck = bench_session.notes_deck(self.root)
+        env = child_env(home)
+        argv = [*self.quiz, "study", str(deck), "--new", "20000", "--mode", "flip"]
+        many = bench_session.session_input()
+        expect = f"Studied {bench_session.ANSWERS} cards"
+        print("  building a 20,000-note Anki collection…", file=sys.stderr)
+        template = bench_session.anki_collection(self.root / "notes.anki2")
+        run(argv, env, "q\n", expect="── ")  # warm-up: byte code, deck cache
+        first: list[tuple[float, float, float]] = []
+        after: list[tuple[float, float, float]] = []
+        anki: list[tuple[float, float]] = []
+        for i in range(self.runs):
+            if template is not None and i % 2:
+                anki.append(bench_session.anki_answers(template))
+            bench_session.fresh_database(home)
+            first.append(bench_session.launched(run, argv, env, "q\n", "── "))
+            bench_session.fresh_database(home)
+            after.append(bench_session.launched(run, argv, env, many, expect))
+            if template is not None and not i % 2:
+                anki.append(bench_session.anki_answers(template))
+        n = bench_session.ANSWERS
+        self._answers = {
+            "cpu": statistics.median((a[0] - f[0]) / n for a, f in zip(after, first, strict=True)),
+            "wall": statistics.median((a[2] - f[2]) / n for a, f in zip(after, first, strict=True)),
+            "rss_first": statistics.median(f[1] for f in first),
+            "rss_after": statistics.median(a[1] for a in after),
+            "anki_cpu": statistics.median(x[0] for x in anki) if anki else None,
+            "anki_wall": statistics.median(x[1] for x in anki) if anki else None,
+        }
+        return self._answers
+
+
+ANSWERS_FIGURE = "20,000 notes, 2,000 answers in one session"
+ANKI_FLOOR = "Anki answering in-process (get_queued_cards + answer_card)"
+
+
+def fig_answers_cpu(b: Bench) -> Result:
+    return Result(
+        f"{ANSWERS_FIGURE}: CPU per answer",
+        b.answers()["cpu"],
+        None,
+        "",
+        0.003,
+        note="(CPU of the session − CPU of the same command quitting at its first card) / 2,000; "
+        "a third of the notes have a reverse card; --new 20000 --mode flip, a fresh database each run",
+    )
+
+
+def fig_answers_anki(b: Bench) -> Result:
+    a = b.answers()
+    if a["anki_cpu"] is None:
+        return Result(f"{ANSWERS_FIGURE}: vs Anki", a["cpu"], None, "", None, note="anki is not installed: no floor")
+    return Result(
+        f"{ANSWERS_FIGURE}: vs Anki",
+        a["cpu"],
+        a["anki_cpu"],
+        ANKI_FLOOR,
+        8,
+        other_ratio=a["wall"] / a["anki_wall"] if CLOCK == "cpu" else a["cpu"] / a["anki_cpu"],  # type: ignore[operator]
+        note=f"the same notes in an Anki collection (FSRS on, siblings buried, {bench_session.ANKI_NEW_PER_DAY} new "
+        "cards a day: Anki's largest limit), 2,000 answers; wall time per answer includes each commit's fsync",
+    )
+
+
+def fig_answers_memory(b: Bench) -> Result:
+    return Result(f"{ANSWERS_FIGURE}: peak memory", b.answers()["rss_after"], None, "", 150, unit="MiB")
+
+
+def fig_answers_growth(b: Bench) -> Result:
+    a = b.answers()
+    return Result(
+        f"{ANSWERS_FIGURE}: peak memory vs first card",
+        a["rss_after"],
+        a["rss_first"],
+        "peak memory of the same command quitting at its first card",
+        1.3,
+        unit="MiB",
+    )
 
 
 def fig_help(b: Bench) -> Result:
@@ -494,6 +582,10 @@ FIGURES: dict[str, tuple[Callable[[Bench], Result | None], bool]] = {  # name �
     "conv": (fig_conv, False),
     "grade": (fig_grade, False),
     "anki-import": (fig_anki_import, True),
+    "answers-cpu": (fig_answers_cpu, True),
+    "answers-anki": (fig_answers_anki, True),
+    "answers-memory": (fig_answers_memory, True),
+    "answers-growth": (fig_answers_growth, True),
 }
 
 
@@ -514,10 +606,12 @@ def table(results: list[Result]) -> str:
     for r in results:
         budget = (
             "—"
-            if r.budget is None
+            if r.budget is None or (r.ours is None and not r.budget)
             else f"≤ {r.budget:g}×"
-            if r.floor is not None or r.unit != "MiB"
+            if r.floor_name
             else f"≤ {r.budget:g} MiB"
+            if r.unit == "MiB"
+            else f"≤ {_amount(r.budget, r.unit)}"
         )
         ratio = "—" if r.ratio is None else f"{r.ratio:.2f}×"
         verdict = (
@@ -531,7 +625,7 @@ def table(results: list[Result]) -> str:
             (
                 r.figure,
                 _amount(r.ours, r.unit),
-                _amount(r.floor, "s") if r.floor else "—",
+                _amount(r.floor, r.unit) if r.floor else "—",
                 ratio,
                 budget,
                 verdict,

@@ -9,9 +9,10 @@ states come from the store through `study_queue`. The FSRS arithmetic is in sche
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta, tzinfo
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from dense1x1quiz.scheduler import (
     AGAIN,
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
 LEARN_AHEAD = timedelta(minutes=20)  # Anki's default: with nothing else left, learning cards due this soon come early
 CRAM_AGAIN_GAP = 3  # a card failed while cramming comes back after this many others
+_LEARNING = ("learning", "relearning")
 
 
 class QueueStore(Protocol):
@@ -120,13 +122,32 @@ def counts(queue: Iterable[Card], states: Mapping[Key, CardState]) -> dict[str, 
 # -- the session's queues -----------------------------------------------------------------------
 
 
+class _Answer(NamedTuple):
+    """What one answer changed, for undo: a delta, not copies of the queue (which cost 0.2–0.25 MiB
+    per answer on a 20,000-card deck, issue 16)."""
+
+    card: Card
+    previous: CardState | None  # its state before (None: it had none)
+    answers_day: datetime | None  # the study day whose `answered`/`new_done` it went into
+    order_day: datetime | None  # the day whose order it changed (None: no order was built)
+    was_answered: bool  # already answered today: `answered` and the note's busy count kept as they were
+    was_seen: bool
+    counted_new: bool  # it was new: `new_done` of its deck went up by one
+    reviews_out: tuple[int, ...]  # the day's reviews it (or a buried sibling) took out, by index
+    fresh_before: tuple[str, int, int, int] | None  # (deck, end, taken, head) of its deck's new cards before
+
+
 class StudyQueue:
     """Which card comes next in a spaced-repetition session.
 
-    `build_queue` decides the order of the day's reviews and new cards; it runs once per
-    study day (a deck of 20,000 cards takes a fraction of a second) and each answer then takes its
-    card, and the siblings it buries, out of that order. Learning cards are put in front as they
-    fall due; when nothing else is left, those due within LEARN_AHEAD come early, as in Anki.
+    `build_queue` decides the order of the day's reviews and new cards; it runs once per study day
+    (a deck of 20,000 cards takes a fraction of a second). Each answer then costs O(log n) or less
+    (issue 16): its card and the siblings it buries are marked out of that order, the day's new
+    cards are a cursor per deck (the first `new_per_day − new_done` of them that are not buried, as
+    `build_queue` would choose them), learning cards wait in a heap by due time, the header counts
+    are kept up to date as cards come and go, and undo reverses the answer's delta. Learning cards
+    are put in front as they fall due; when nothing else is left, those due within LEARN_AHEAD come
+    early, as in Anki.
     """
 
     def __init__(
@@ -156,27 +177,46 @@ class StudyQueue:
             self._notes.setdefault((card.deck, card.note), []).append(card)
         # Only a stored state can be learning (a card without one is new): one pass over the states,
         # not a CardState per card, which was ~15% of a 20,000-card session's start (issue 7).
-        self._learning = {
-            key for key, state in states.items() if state.state in ("learning", "relearning") and key in self._position
-        }
-        self._base: list[Card] = []  # build_queue's reviews and new cards, less those answered since
-        self._in_base: set[Key] = set()
-        self._day: datetime | None = None
-        self._split: tuple[datetime, list[Card], list[Card]] | None = None  # learning cards, for one `now`
-        self._history: list[tuple[Any, ...]] = []
+        self._learning = {key for key, state in states.items() if state.state in _LEARNING and key in self._position}
+        self._history: list[_Answer] = []
         self._first: Card | None = None  # the card put back by undo
+        self._answers_day: datetime | None = None  # the day `answered` and `new_done` are of
+        # The day's order, made by `_build` (the first call on each study day):
+        self._day: datetime | None = None  # the day it was built for (None: build at the next call)
+        self._end: datetime | None = None  # when that day ends
+        self._reviews: list[Card] = []  # build_queue's reviews, in its order, for the whole day
+        self._review_at: dict[Key, int] = {}
+        self._review_out = bytearray()  # 1: answered or buried since
+        self._review_head = 0  # no review before it is left
+        self._reviews_left = 0
+        self._fresh: dict[str, list[Card]] = {}  # per deck: its new cards in deck order
+        self._fresh_at: dict[Key, int] = {}  # a new card's index in its deck's list
+        self._fresh_end: dict[str, int] = {}  # the day's new cards of a deck are the eligible ones before it,
+        self._fresh_taken: dict[str, int] = {}  # ... this many (new_per_day − new_done, or all there are)
+        self._fresh_head: dict[str, int] = {}  # no eligible new card of the deck before it
+        self._new_total = 0  # sum of _fresh_taken
+        self._stored_new = False  # a stored state "new" among the new cards (the header counts those as reviews)
+        self._busy: dict[tuple[str, str], int] = {}  # per note: its cards answered today
+        self._due: list[tuple[datetime, int]] = []  # heap of (due, position) of learning cards; stale entries skipped
+        self._learning_today = 0  # learning cards due before the day ends
 
     def state(self, card: Card) -> CardState:
         return self.states.get(card.key) or CardState.new(card.key)
+
+    # -- the day's order ------------------------------------------------------------------------
 
     def _refresh(self, now: datetime) -> None:
         """Build the day's order on the first call and again when a new study day begins."""
         day = day_start(now, self.day_start_hour)
         if self._day == day:
             return
-        if self._day is not None:  # a session that runs past the day's start: a fresh day
+        if self._answers_day is not None and self._answers_day != day:  # a session that runs past the day's start
             self.new_done, self.answered = {}, set()
-        self._day = day
+        self._answers_day = day
+        self._build(now, day)
+
+    def _build(self, now: datetime, day: datetime) -> None:
+        self._day, self._end = day, next_day_start(now, self.day_start_hour)
         queue = build_queue(
             self.cards,
             self.states,
@@ -187,46 +227,241 @@ class StudyQueue:
             day_start_hour=self.day_start_hour,
             scheduler=self.scheduler,
         )
-        self._base = [c for c in queue if c.key not in self._learning]
-        self._in_base = {c.key for c in self._base}
+        states, learning = self.states, self._learning
+        self._reviews = []
+        chosen: dict[str, list[Card]] = {}  # the new cards build_queue took, per deck
+        for card in queue:
+            state = states.get(card.key)
+            if state is None or state.state == "new":
+                chosen.setdefault(card.deck, []).append(card)
+            elif card.key not in learning:
+                self._reviews.append(card)
+        self._review_at = {card.key: i for i, card in enumerate(self._reviews)}
+        self._review_out = bytearray(len(self._reviews))
+        self._review_head, self._reviews_left = 0, len(self._reviews)
 
-    def _within_limit(self, cards: list[Card]) -> list[Card]:
-        if self.limit is not None and len(self.seen) >= self.limit:
-            return [c for c in cards if c.key in self.seen]
-        return cards
+        self._busy = {}
+        for key in self.answered:
+            if key in self._position:
+                card = self.cards[self._position[key]]
+                note = (card.deck, card.note)
+                self._busy[note] = self._busy.get(note, 0) + 1
+        self._fresh, self._fresh_at, self._stored_new = {}, {}, False
+        fresh_at, get = self._fresh_at, states.get
+        for card in self.cards:
+            state = get(card.key)
+            if state is None or state.state == "new":
+                fresh = self._fresh.get(card.deck)
+                if fresh is None:
+                    fresh = self._fresh[card.deck] = []
+                fresh_at[card.key] = len(fresh)
+                fresh.append(card)
+                if state is not None:
+                    self._stored_new = True
+        # Each deck's cursor just past the last new card build_queue took (all of them when it took fewer than room).
+        self._fresh_end, self._fresh_taken, self._fresh_head = {}, {}, {}
+        for deck, fresh in self._fresh.items():
+            taken = chosen.get(deck, [])
+            room = max(0, self.new_per_day - self.new_done.get(deck, 0))
+            self._fresh_taken[deck], self._fresh_head[deck] = len(taken), 0
+            if len(taken) < room:
+                self._fresh_end[deck] = len(fresh)
+            else:
+                self._fresh_end[deck] = fresh_at[taken[-1].key] + 1 if taken else 0
+        self._new_total = sum(self._fresh_taken.values())
 
-    def _learning_cards(self, now: datetime) -> tuple[list[Card], list[Card]]:
-        """Learning cards due by `now`, and those due later today, each earliest first."""
-        if self._split is None or self._split[0] != now:
-            end = next_day_start(now, self.day_start_hour)
-            due_now: list[tuple[datetime, int]] = []
-            later: list[tuple[datetime, int]] = []
-            for key in self._learning:
+        self._due = []
+        self._learning_today = 0
+        for key in learning:
+            due = states[key].due
+            if due is not None:
+                self._due.append((due, self._position[key]))
+                self._learning_today += due < self._end
+        heapq.heapify(self._due)
+
+    def _eligible(self, card: Card) -> bool:
+        """A new card that build_queue would take today, room allowing (not buried by a sibling)."""
+        state = self.states.get(card.key)
+        return (state is None or state.state == "new") and (
+            not self._busy.get((card.deck, card.note)) or card.key in self.answered
+        )
+
+    def _refill(self, deck: str) -> None:
+        """Move the deck's cursor so that exactly its first `new_per_day − new_done` eligible new cards
+        (or all there are) are before it: what build_queue would take, without a rescan."""
+        fresh = self._fresh[deck]
+        room = max(0, self.new_per_day - self.new_done.get(deck, 0))
+        end = self._fresh_end[deck]
+        taken = before = self._fresh_taken[deck]
+        while taken < room and end < len(fresh):
+            taken += self._eligible(fresh[end])
+            end += 1
+        while taken > room:
+            end -= 1
+            taken -= self._eligible(fresh[end])
+        self._fresh_end[deck], self._fresh_taken[deck] = end, taken
+        self._new_total += taken - before
+
+    def _in_base(self, key: Key) -> bool:
+        """Whether the card is among the day's reviews and new cards still to study."""
+        at = self._review_at.get(key)
+        if at is not None:
+            return not self._review_out[at]
+        at = self._fresh_at.get(key)
+        if at is None:
+            return False
+        card = self.cards[self._position[key]]
+        return at < self._fresh_end[card.deck] and self._eligible(card)
+
+    def _base_order(self, key: Key) -> tuple[int, int]:
+        """Where a card of the base stands in it: reviews first, in the day's order, then new cards in deck order."""
+        at = self._review_at.get(key)
+        return (0, at) if at is not None else (1, self._position[key])
+
+    def _base_head(self) -> Card | None:
+        """The first of the day's reviews and new cards left (reviews first, then new in deck order)."""
+        reviews, out = self._reviews, self._review_out
+        head = self._review_head
+        while head < len(reviews) and out[head]:
+            head += 1
+        self._review_head = head
+        if head < len(reviews):
+            return reviews[head]
+        best: Card | None = None
+        for deck, taken in self._fresh_taken.items():
+            if not taken:
+                continue
+            fresh, at, end = self._fresh[deck], self._fresh_head[deck], self._fresh_end[deck]
+            while at < end and not self._eligible(fresh[at]):
+                at += 1
+            self._fresh_head[deck] = at
+            if at < end and (best is None or self._position[fresh[at].key] < self._position[best.key]):
+                best = fresh[at]
+        return best
+
+    def _base_list(self) -> list[Card]:
+        """The day's reviews and new cards left, in order (O(n): for the rare header count that needs it)."""
+        base = [c for i, c in enumerate(self._reviews) if not self._review_out[i]]
+        fresh = [c for c in self.cards if c.key in self._fresh_at and self._in_base(c.key)]
+        return base + fresh
+
+    # -- learning cards -------------------------------------------------------------------------
+
+    def _learning_top(self) -> tuple[datetime, int] | None:
+        """(due, position) of the learning card due first, stale heap entries dropped."""
+        heap, cards, states, learning = self._due, self.cards, self.states, self._learning
+        while heap:
+            due, position = heap[0]
+            key = cards[position].key
+            state = states.get(key)
+            if key in learning and state is not None and state.due == due:
+                return heap[0]
+            heapq.heappop(heap)
+        return None
+
+    def _set_state(self, card: Card, state: CardState | None) -> None:
+        """Store the card's state (None: it has none), keeping the learning cards and their count."""
+        key = card.key
+        if key in self._learning:
+            due = self.states[key].due
+            self._learning_today -= due is not None and self._end is not None and due < self._end
+            self._learning.discard(key)
+        if state is None:
+            self.states.pop(key, None)
+            return
+        self.states[key] = state
+        if state.state in _LEARNING and key in self._position:
+            self._learning.add(key)
+            if state.due is not None:
+                heapq.heappush(self._due, (state.due, self._position[key]))
+                self._learning_today += self._end is not None and state.due < self._end
+
+    def _seen_learning(self, now: datetime) -> tuple[list[Card], list[Card]]:
+        """With --limit reached: the learning cards of this session due by `now`, and later today."""
+        end = self._end
+        due_now: list[tuple[datetime, int]] = []
+        later: list[tuple[datetime, int]] = []
+        for key in self.seen:
+            if key in self._learning:
                 due = self.states[key].due
-                if due is not None and due < end:
+                if due is not None and end is not None and due < end:
                     (due_now if due <= now else later).append((due, self._position[key]))
-            self._split = (now, [self.cards[i] for _, i in sorted(due_now)], [self.cards[i] for _, i in sorted(later)])
-        return self._within_limit(self._split[1]), self._within_limit(self._split[2])
+        return [self.cards[i] for _, i in sorted(due_now)], [self.cards[i] for _, i in sorted(later)]
+
+    # -- what the session asks ------------------------------------------------------------------
+
+    def _limit_reached(self) -> bool:
+        return self.limit is not None and len(self.seen) >= self.limit
 
     def next(self, now: datetime) -> Card | None:
         """The card to show now, or None when the session is done."""
         if self._first is not None:
             return self._first
         self._refresh(now)
-        due_now, later = self._learning_cards(now)
-        queue = due_now or self._within_limit(self._base)
-        if queue:
-            return queue[0]
-        if later and self.state(later[0]).due <= now + LEARN_AHEAD:  # type: ignore[operator]
-            return later[0]
+        if self._limit_reached():  # only cards of this session from here on
+            due_now, later = self._seen_learning(now)
+            if due_now:
+                return due_now[0]
+            base = [k for k in self.seen if self._in_base(k)]
+            if base:
+                return self.cards[self._position[min(base, key=self._base_order)]]
+            if later and self.state(later[0]).due <= now + LEARN_AHEAD:  # type: ignore[operator]
+                return later[0]
+            return None
+        top = self._learning_top()
+        if top is not None and top[0] <= now:
+            return self.cards[top[1]]
+        card = self._base_head()
+        if card is not None:
+            return card
+        assert self._end is not None
+        if top is not None and top[0] < self._end and top[0] <= now + LEARN_AHEAD:
+            return self.cards[top[1]]
         return None
 
     def counts(self, now: datetime) -> tuple[int, int, int]:
         """(new, learning, review) left, as Anki's header counts them."""
         self._refresh(now)
-        due_now, later = self._learning_cards(now)
-        base = self._within_limit(self._base)
-        if self.limit is not None:  # with --limit, only as many more cards as it leaves
+        if self._stored_new:  # a stored state "new" (never written by quiz): counted as before, by a scan
+            return self._counts_by_scan(now)
+        base = self._reviews_left + self._new_total
+        if self.limit is None:
+            return self._new_total, self._learning_today, base - self._new_total
+        # With --limit, only as many more cards as it leaves: this session's cards, then others in order.
+        budget = self.limit - len(self.seen)
+        end = self._end
+        seen_learning = seen_reviews = seen_new = 0
+        for key in self.seen:
+            if key in self._learning:
+                due = self.states[key].due
+                seen_learning += due is not None and end is not None and due < end
+            elif self._in_base(key):
+                if key in self._review_at:
+                    seen_reviews += 1
+                else:
+                    seen_new += 1
+        others = max(0, min(budget, self._learning_today - seen_learning))
+        learning, budget = seen_learning + others, budget - others
+        if budget <= 0:
+            return seen_new, learning, seen_reviews
+        reviews = min(budget, self._reviews_left - seen_reviews)
+        new = min(budget - reviews, self._new_total - seen_new)
+        return seen_new + new, learning, seen_reviews + reviews
+
+    def _counts_by_scan(self, now: datetime) -> tuple[int, int, int]:
+        """`counts` over the whole order: a card with a stored state "new" counts as a review there, as it
+        always has; only a hand-edited database has one."""
+        top = self._end
+        learning = [
+            self.cards[self._position[k]]
+            for k in self._learning
+            if (due := self.states[k].due) is not None and top is not None and due < top
+        ]
+        base = self._base_list()
+        if self.limit is not None:
+            if self._limit_reached():
+                learning = [c for c in learning if c.key in self.seen]
+                base = [c for c in base if c.key in self.seen]
             budget = self.limit - len(self.seen)
 
             def take(cards: list[Card]) -> list[Card]:
@@ -240,91 +475,103 @@ class StudyQueue:
                     kept.append(card)
                 return kept
 
-            learning = take(due_now + later)
+            learning = take(learning)
             base = take(base)
             new = sum(1 for card in base if card.key not in self.states)
             return new, len(learning), len(base) - new
         new = 0
-        for card in reversed(base):  # build_queue puts the new cards last
+        for card in reversed(base):  # the new cards come last
             if card.key in self.states:
                 break
             new += 1
-        return new, len(due_now) + len(later), len(base) - new
+        return new, len(learning), len(base) - new
 
     def preview(self, card: Card, now: datetime) -> dict[int, timedelta] | None:
         return preview(self.state(card), now, self.scheduler)
 
+    # -- answers and undo -----------------------------------------------------------------------
+
     def answered_with(self, card: Card, before: CardState, after: CardState | None, rating: int) -> None:
         """Take the answer into account: the card leaves the day's order, its siblings are buried,
-        and it comes back when due if it is (still) learning."""
-        self._history.append(
-            (
-                card,
-                self.states.get(card.key),
-                set(self.answered),
-                set(self.seen),
-                dict(self.new_done),
-                list(self._base),
-                set(self._learning),
-            )
+        and it comes back when due if it is (still) learning. `after` is None only in cram."""
+        key, deck = card.key, card.deck
+        note = (deck, card.note)
+        siblings = self._notes.get(note, ())
+        built = self._day is not None
+        fresh_before = None
+        if built and deck in self._fresh:
+            fresh_before = (deck, self._fresh_end[deck], self._fresh_taken[deck], self._fresh_head[deck])
+            end = self._fresh_end[deck]
+            # The deck's new cards this answer may take out of today's: the card and its siblings.
+            was_in = [c for c in siblings if self._fresh_at.get(c.key, end) < end and self._eligible(c)]
+        entry = _Answer(
+            card,
+            self.states.get(key),
+            self._answers_day,
+            self._day,
+            key in self.answered,
+            key in self.seen,
+            before.state == "new",
+            (),
+            None,
         )
-        self._first, self._split = None, None
-        if before.state == "new":
-            self.new_done[card.deck] = self.new_done.get(card.deck, 0) + 1
+        self._first = None
+        if entry.counted_new:
+            self.new_done[deck] = self.new_done.get(deck, 0) + 1
         if after is not None:
-            self.states[card.key] = after
-            if after.state in ("learning", "relearning"):
-                self._learning.add(card.key)
-            else:
-                self._learning.discard(card.key)
-        self.answered.add(card.key)
-        self.seen.add(card.key)
-        # The card leaves the day's order, and so do its siblings not answered today (buried).
-        if card.key in self._in_base:
-            self._base.remove(card)
-            self._in_base.discard(card.key)
-        buried = [
-            c
-            for c in self._notes.get((card.deck, card.note), [])
-            if c.key in self._in_base and c.key not in self.answered
-        ]
-        for sibling in buried:
-            self._base.remove(sibling)
-            self._in_base.discard(sibling.key)
-        if any(self.state(c).state == "new" for c in buried):
-            self._refill_new(card.deck)
-
-    def _refill_new(self, deck: str) -> None:
-        """A buried new card leaves room for the deck's next new card, as build_queue would choose
-        it: the first new cards in deck order, siblings of today's answers left out."""
-        room = self.new_per_day - self.new_done.get(deck, 0)
-        busy = {(c.deck, c.note) for c in self.cards if c.key in self.answered}
-        fresh: list[Card] = []
-        for card in self.cards:
-            if len(fresh) >= room:
-                break
-            state = self.states.get(card.key)
-            if (
-                card.deck == deck
-                and (state is None or state.state == "new")
-                and ((card.deck, card.note) not in busy or card.key in self.answered)
-            ):
-                fresh.append(card)
-        reviews = [c for c in self._base if self.state(c).state != "new"]
-        others = [c for c in self._base if c.deck != deck and self.state(c).state == "new"]
-        self._base = reviews + sorted(others + fresh, key=lambda c: self._position[c.key])
-        self._in_base = {c.key for c in self._base}
+            self._set_state(card, after)
+        if not entry.was_answered:
+            self.answered.add(key)
+            self._busy[note] = self._busy.get(note, 0) + 1
+        self.seen.add(key)
+        if built:
+            # The card leaves the day's order, and so do its siblings not answered today (buried).
+            out = []
+            for c in siblings:
+                at = self._review_at.get(c.key)
+                if at is not None and not self._review_out[at] and (c is card or c.key not in self.answered):
+                    self._review_out[at] = 1
+                    out.append(at)
+            self._reviews_left -= len(out)
+            changed = False
+            if fresh_before is not None:
+                gone = sum(1 for c in was_in if not self._eligible(c))
+                changed = gone > 0 or entry.counted_new
+                if changed:
+                    self._fresh_taken[deck] -= gone
+                    self._new_total -= gone
+                    self._refill(deck)
+            entry = entry._replace(reviews_out=tuple(out), fresh_before=fresh_before if changed else None)
+        self._history.append(entry)
 
     def undo(self) -> Card | None:
         """Forget the last answer of this session; its card comes next. None if there is none."""
         if not self._history:
             return None
-        card, state, self.answered, self.seen, self.new_done, self._base, self._learning = self._history.pop()
-        self._in_base, self._split = {c.key for c in self._base}, None
-        if state is None:
-            self.states.pop(card.key, None)
-        else:
-            self.states[card.key] = state
+        entry = self._history.pop()
+        card = entry.card
+        key, note = card.key, (card.deck, card.note)
+        self._set_state(card, entry.previous)
+        if not entry.was_seen:
+            self.seen.discard(key)
+        same_day = entry.answers_day == self._answers_day
+        if same_day:
+            if not entry.was_answered:
+                self.answered.discard(key)
+                self._busy[note] -= 1
+            if entry.counted_new:
+                self.new_done[card.deck] -= 1
+        if same_day and entry.order_day is not None and entry.order_day == self._day:
+            for at in entry.reviews_out:
+                self._review_out[at] = 0
+                self._review_head = min(self._review_head, at)
+            self._reviews_left += len(entry.reviews_out)
+            if entry.fresh_before is not None:
+                deck, end, taken, head = entry.fresh_before
+                self._new_total += taken - self._fresh_taken[deck]
+                self._fresh_end[deck], self._fresh_taken[deck], self._fresh_head[deck] = end, taken, head
+        else:  # answered before the current study day began: that day's order is built afresh
+            self._day = None
         self._first = card
         return card
 

@@ -83,3 +83,22 @@ def test_readme_quotes_a_table_that_run_printed():
     assert lines[0].split()[:3] == ["figure", "ours", "(cpu)"] and set(lines[1]) <= {"-", " "}
     assert lines[-1].split(" of ")[1].startswith("11 budgets met")  # every figure of a full run
     assert {line.split("  ")[0] for line in lines[2:13]} >= {"quiz --help", "quiz decks", "quiz stats"}
+
+
+def test_table_shows_a_time_budget_in_ms_and_a_memory_floor_in_mib():
+    results = [
+        run.Result("per answer", 0.00135, None, "", 0.003),
+        run.Result("memory vs first card", 58.0, 50.0, "first card", 1.3, unit="MiB"),
+    ]
+    lines = run.table(results).splitlines()
+    assert lines[2].split() == ["per", "answer", "1.35", "ms", "—", "—", "≤", "3.00", "ms", "pass"]
+    assert lines[3].split() == ["memory", "vs", "first", "card", "58", "MiB", "50", "MiB", "1.16×", "≤", "1.3×", "pass"]
+
+
+def test_generated_notes_deck_has_a_reverse_card_on_every_third_note(tmp_path):
+    path = tmp_path / "notes.yaml"
+    path.write_text(gen.notes_yaml(30), encoding="utf-8")
+    deck, problems = check_deck(path)
+    assert problems == []
+    assert deck is not None and len(deck.cards) == 40
+    assert len({c.note for c in deck.cards}) == 30
