@@ -248,7 +248,6 @@ class Bench:
             self._reviews_home = home
         return self._reviews_home
 
-
     def answers(self) -> dict[str, float | None]:
         """2,000 answers in one piped session on the notes deck (bench_session.py), next to Anki
         answering as many in-process; medians of the runs, measured once for the four `answers-*` figures."""
