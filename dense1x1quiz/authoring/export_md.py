@@ -65,7 +65,8 @@ def _item(item: Item) -> list[str]:
             lines.append("")
         else:
             lines.append(f"A: {text_to_md(item.answer)}")
-        lines += [f"Accept: {text_to_md(a)}" for a in item.accept]
+        if item.kind != "basic":  # a basic card's other right answers: `Accept:` lines would import it as typed
+            lines += [f"Accept: {text_to_md(a)}" for a in item.accept]
     if item.explain and item.kind != "basic":
         lines.append(f"Explain: {text_to_md(item.explain)}")
     return lines + [""]
