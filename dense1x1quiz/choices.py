@@ -7,7 +7,6 @@ options follow from the card, the pool and a seeded generator, so one seed gives
 
 from __future__ import annotations
 
-import bisect
 import functools
 import random
 import re
@@ -42,7 +41,8 @@ def rough_kind(text: str) -> str:
         return "shape"
     if answers.parse_number(body) is not None or _QUANTITY.fullmatch(body):
         return "number"
-    if "$" in text or (len(body) <= 40 and _OPERATOR.search(body) and len(re.findall(r"[^\W\d]{4,}", body)) <= 1):
+    words = re.sub(r"\\[A-Za-z]+", " ", body.replace("$", " "))  # LaTeX commands are not words
+    if len(words.strip()) <= 40 and _OPERATOR.search(body) and not re.search(r"[A-Za-z]{4,}", words):
         return "math"
     return "text"
 
@@ -75,60 +75,60 @@ class OptionPool:
     A candidate is one answer per folded text; it remembers the notes (sibling groups) it answers, since
     a sibling's answer would give the card away (a reverse card's answer is its card's question)."""
 
+    PREPARED = 512  # cards whose candidates are kept ready (a session asks each card once or twice)
+
     def __init__(self, cards: Iterable[Card]):
         entries: dict[tuple[str, str], tuple[str, set[str]]] = {}  # (deck, folded) → (answer, notes)
         for card in sorted(cards, key=lambda c: (c.deck, c.answer)):
-            folded = answers.fold(card.answer)
+            folded = _fold(card.answer)
             if folded:
                 entries.setdefault((card.deck, folded), (card.answer, set()))[1].add(card.note)
-        self._notes = {(deck, folded): notes for (deck, folded), (_, notes) in entries.items()}
-        by_kind: dict[tuple[str, str], list[tuple[int, str, str]]] = {}
-        for (deck, folded), (answer, _) in entries.items():
-            by_kind.setdefault((deck, rough_kind(answer)), []).append((len(answer), answer, folded))
-        self._by_kind = {key: sorted(items) for key, items in by_kind.items()}
-        self._lengths = {key: [n for n, _, _ in items] for key, items in self._by_kind.items()}
-        self._others: dict[tuple[str, str], list[tuple[int, str, str]]] = {}
+        self._by_deck: dict[str, list[tuple[int, str, str, str, frozenset[str]]]] = {}
+        for (deck, folded), (answer, notes) in entries.items():
+            item = (len(answer), answer, folded, rough_kind(answer), frozenset(notes))
+            self._by_deck.setdefault(deck, []).append(item)
+        for items in self._by_deck.values():
+            items.sort()
+        self._prepared: dict[tuple[str, str], list[list[str]]] = {}
 
-    def _other_kinds(self, deck: str, kind: str) -> list[tuple[int, str, str]]:
-        key = (deck, kind)
-        if key not in self._others:
-            self._others[key] = sorted(
-                item for (d, k), items in self._by_kind.items() if d == deck and k != kind for item in items
-            )
-        return self._others[key]
-
-    def tiers(self, card: Card) -> Iterator[Sequence[tuple[int, str, str]]]:
-        """The candidates for `card`, best first: answers of the same kind (for text, a phrase between half
-        and twice as long first), then answers of other kinds. Lazy: the first tier is usually enough."""
-        kind = rough_kind(card.answer)
-        same = self._by_kind.get((card.deck, kind), [])
-        if kind == "text" and same:
-            lengths = self._lengths[(card.deck, kind)]
-            size = len(card.answer)
-            lo, hi = bisect.bisect_left(lengths, (size + 1) // 2), bisect.bisect_right(lengths, size * 2)
-            yield same[lo:hi]
-            yield same[:lo] + same[hi:]
-        else:
-            yield same
-        yield self._other_kinds(card.deck, kind)
+    def tiers(self, card: Card) -> list[list[str]]:
+        """The answers `card` may borrow, best first: answers of the same kind (for text, phrases from half
+        to twice as long, then from a quarter to four times, then any), then answers of other kinds; none
+        of its siblings', none that looks like its answer."""
+        if card.key in self._prepared:
+            return self._prepared[card.key]
+        kind, size, own = rough_kind(card.answer), len(card.answer), _fold(card.answer)
+        bands = (2, 4, None) if kind == "text" else (None,)
+        tiers: list[list[str]] = [[] for _ in range(len(bands) + 1)]
+        for length, answer, folded, answer_kind, notes in self._by_deck.get(card.deck, []):
+            if folded == own or card.note in notes:
+                continue
+            if answer_kind != kind:
+                tiers[-1].append(answer)
+                continue
+            for i, band in enumerate(bands):
+                if band is None or size <= length * band and length <= size * band:
+                    tiers[i].append(answer)
+                    break
+        if len(self._prepared) >= self.PREPARED:
+            self._prepared.clear()
+        self._prepared[card.key] = tiers
+        return tiers
 
     def borrow(self, card: Card, rng: random.Random, most: int = MOST_BORROWED) -> list[str]:
-        """Up to `most` answers of other notes of `card`'s deck, drawn with `rng` from the best tier first:
-        none that looks like the card's answer or another pick, none that the grader accepts for it."""
+        """Up to `most` answers of other notes of `card`'s deck (`tiers`), drawn with `rng` from the best
+        tier first, none that the grader accepts for the card."""
         picked: list[str] = []
-        seen = {_fold(card.answer)}
         for tier in self.tiers(card):
-            for _, answer, folded in _draws(tier, rng):
+            for answer in _draws(tier, rng):
                 if len(picked) == most:
                     return picked
-                if folded in seen or card.note in self._notes[(card.deck, folded)] or accepts(card, answer):
-                    continue
-                seen.add(folded)
-                picked.append(answer)
+                if not accepts(card, answer):
+                    picked.append(answer)
         return picked
 
 
-def _draws(items: Sequence[tuple[int, str, str]], rng: random.Random) -> Iterator[tuple[int, str, str]]:
+def _draws(items: Sequence[str], rng: random.Random) -> Iterator[str]:
     """The items in a random order, drawn one at a time (a few are usually enough: no full shuffle)."""
     left = len(items)
     used: set[int] = set()
