@@ -411,6 +411,41 @@ def fig_conv(b: Bench) -> Result:
     )
 
 
+def fig_grade(b: Bench) -> Result:
+    """Grading 1,000 typed answers by meaning (`answers.grade`: formulas, numbers, calls, shapes parsed)
+    against the text compare it replaced (folded text equal to an accepted answer), in-process. The
+    built-in decks' typed and cloze answers, each typed as written, as shown and with a slip."""
+    from dense1x1quiz import answers
+    from dense1x1quiz.deck import load_deck
+    from dense1x1quiz.text import display
+
+    cards = [c for p in sorted((ROOT / "decks").glob("*.yaml")) for c in load_deck(p).cards]
+    asked = [c for c in cards if c.kind in ("typed", "cloze")]
+    typed = [(form, [c.answer, *c.accept]) for c in asked for form in (c.answer, display(c.answer), c.answer + "1")]
+    work = (typed * (1000 // len(typed) + 1))[:1000]
+
+    def ours() -> None:
+        for given, accepted in work:
+            answers.grade(given, accepted)
+
+    def old() -> None:  # the floor: fold both sides and compare
+        for given, accepted in work:
+            folded = answers.fold(given)
+            any(folded == answers.fold(a) for a in accepted)
+
+    ours()  # imports and regex compilation are not what is measured
+    result, floor, other = paired(max(b.runs, 5), lambda: in_process(ours), lambda: in_process(old))
+    return Result(
+        "grade 1,000 typed answers by meaning",
+        result,
+        floor,
+        "folded-text compare, same answers",
+        None,
+        note=f"{result * 1000:.0f} µs an answer" if result else "",
+        other_ratio=other,
+    )
+
+
 FIGURES: dict[str, tuple[Callable[[Bench], Result], bool]] = {  # name → (figure, needs generated data)
     "help": (fig_help, False),
     "study": (fig_study, False),
@@ -424,6 +459,7 @@ FIGURES: dict[str, tuple[Callable[[Bench], Result], bool]] = {  # name → (figu
     "memory-cached": (fig_memory_cached, True),
     "stats-reviews": (fig_stats_reviews, True),
     "conv": (fig_conv, False),
+    "grade": (fig_grade, False),
 }
 
 

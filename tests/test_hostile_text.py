@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 LIMITS = {"memory_mib": 1024, "timeout": 30}
-KEYS = "id, tags, source, demo, front, back, reverse, answer, accept, explain, options, cloze"
+KEYS = "id, tags, source, demo, front, back, reverse, answer, accept, explain, grade, options, cloze"
 ID_RULE = "(letters, digits, '.', '_', '-'; at most 80)"
 
 # Every value is written with YAML double-quoted escapes: YAML refuses most controls written raw.

@@ -122,3 +122,13 @@ def test_a_warm_deck_cache_spares_the_yaml_parser(tmp_path, deck):
     assert "yaml" not in imported(["study", "--mode", "flip"], home, "q\n")
     assert "yaml" in imported(["study", str(deck), "--mode", "flip"], home, "q\n")  # a new file is parsed
     assert "yaml" not in imported(["study", str(deck), "--mode", "flip"], home, "q\n")  # then cached
+
+
+def test_the_grader_s_parsers_wait_for_the_first_typed_answer(tmp_path, deck):
+    """The formula, number and code readers (answer_*.py) are not on the path to the first card; grading a
+    typed answer loads them (the control)."""
+    home = tmp_path / "home"
+    parsers = {"dense1x1quiz.answer_math", "dense1x1quiz.answer_numbers", "dense1x1quiz.answer_code"}
+    assert not parsers & imported_modules(["study", str(deck), "--mode", "type"], home, "q\n")
+    graded = imported_modules(["study", str(deck), "--mode", "type"], home, "1×1\n3\nq\n")
+    assert parsers & graded == parsers - {"dense1x1quiz.answer_code"}  # code: only for an answer with a call
