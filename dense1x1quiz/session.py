@@ -358,7 +358,7 @@ class _Session:
                 return
             if card.key not in self._options:
                 self._options[card.key] = (
-                    choice_options(card, self.rng, self._option_pool())
+                    choice_options(card, self.rng, () if card.options else self._option_pool())
                     if self.mode in ("auto", "choice") and (card.options or self.mode == "choice")
                     else []
                 )
