@@ -566,6 +566,46 @@ def fig_anki_import(b: Bench) -> Result | None:
     )
 
 
+def fig_choice(b: Bench) -> Result:
+    """The options of every built-in card in `quiz study --mode choice`, a session's worth from cold
+    (`choices.OptionPool` built, `choice_options` per card: candidates of the answer's kind, each drawn
+    one graded so that no second option is right; our caches cleared before each run) against the
+    draw it replaced: three other answers of the card's deck at random, nothing graded."""
+    import random
+
+    from dense1x1quiz import choices
+    from dense1x1quiz.deck import load_deck
+
+    cards = [c for p in sorted((ROOT / "decks").glob("*.yaml")) for c in load_deck(p).cards]
+
+    def ours() -> None:
+        for cached in (choices._accepts, choices.rough_kind, choices._fold):
+            cached.cache_clear()
+        pool, rng = choices.OptionPool(cards), random.Random(0)
+        for card in cards:
+            choices.choice_options(card, rng, pool)
+
+    def floor() -> None:
+        rng, by_deck = random.Random(0), {}
+        for card in cards:
+            by_deck.setdefault(card.deck, []).append(card.answer)
+        for card in cards:
+            options = [card.answer, *rng.sample([a for a in by_deck[card.deck] if a != card.answer], 3)]
+            rng.shuffle(options)
+
+    ours()  # imports and regex compilation are not what is measured
+    result, base, other = paired(max(b.runs, 5), lambda: in_process(ours), lambda: in_process(floor))
+    return Result(
+        f"choice options for all {len(cards)} built-in cards, cold",
+        result,
+        base,
+        "3 random answers of the deck, ungraded",
+        None,
+        note=f"{result / len(cards) * 1000:.1f} ms a card" if result else "",
+        other_ratio=other,
+    )
+
+
 FIGURES: dict[str, tuple[Callable[[Bench], Result | None], bool]] = {  # name â†’ (figure, needs generated data)
     "help": (fig_help, False),
     "study": (fig_study, False),
@@ -585,6 +625,7 @@ FIGURES: dict[str, tuple[Callable[[Bench], Result | None], bool]] = {  # name â†
     "answers-anki": (fig_answers_anki, True),
     "answers-memory": (fig_answers_memory, True),
     "answers-growth": (fig_answers_growth, True),
+    "choice": (fig_choice, False),
 }
 
 

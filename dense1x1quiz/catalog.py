@@ -18,6 +18,11 @@ if TYPE_CHECKING:
     from dense1x1quiz.model import Deck
 
 
+# The built-in decks in the order a learner meets them: the notes (the basic idea) before the deck that
+# builds on them. `quiz study` introduces new cards deck by deck in the order the decks are found.
+BUILTIN_ORDER = ("dense-vs-1x1.yaml", "1x1-in-practice.yaml")
+
+
 def builtin_deck_dir() -> Path:
     """The built-in decks: inside the installed package (wheel), or the repository's `decks/` (editable)."""
     packaged = Path(__file__).parent / "decks"
@@ -52,6 +57,11 @@ def _yaml_files(folder: Path) -> list[Path]:
         raise UserFileError(folder, f"cannot be read: {why(exc)}") from None
 
 
+def _rank(name: str) -> int:
+    """A built-in deck file's place in BUILTIN_ORDER (others after them, by name)."""
+    return BUILTIN_ORDER.index(name) if name in BUILTIN_ORDER else len(BUILTIN_ORDER)
+
+
 def _entry(path: Path, origin: str, outline: bool = False) -> DeckEntry:
     deck, problems = (check_deck_outline_cached if outline else check_deck_cached)(path)  # once per content
     errors = [p for p in problems if not p.warning]
@@ -81,7 +91,8 @@ def find_decks(outline: bool = False) -> list[DeckEntry]:
     with a built-in deck's id is broken (the built-in one keeps its id), and user-folder decks sharing
     an id are all broken, each naming the others (which one would win must not hang on file names).
     """
-    found = [_entry(p, "built-in", outline) for p in _yaml_files(builtin_deck_dir())]
+    builtin = sorted(_yaml_files(builtin_deck_dir()), key=lambda p: (_rank(p.name), p.name))
+    found = [_entry(p, "built-in", outline) for p in builtin]
     found += [_entry(p, "user", outline) for p in _yaml_files(user_deck_dir())]
     users: dict[str, list[int]] = {}  # deck id → indexes of the files using it
     for i, entry in enumerate(found):
@@ -217,4 +228,4 @@ def id_clash_warnings(decks: list[tuple[Path, str]]) -> list[Problem]:
     ]
 
 
-__all__ = ["DeckEntry", "builtin_deck_dir", "find_decks", "id_clash_warnings", "resolve"]
+__all__ = ["BUILTIN_ORDER", "DeckEntry", "builtin_deck_dir", "find_decks", "id_clash_warnings", "resolve"]

@@ -7,7 +7,7 @@ The format (documented in the README) in brief:
     description: optional
     tags: [optional, applied-to-every-card]
     cards:
-      - {id: a, front: …, back: …, reverse: true}      # basic (reverse adds a second card)
+      - {id: a, front: …, back: …, reverse: true}      # basic (reverse adds a second card; accept: [...] too)
       - {id: b, front: …, answer: …, accept: [...]}    # typed
       - {id: c, front: …, options: [...], answer: …}   # choice
       - {id: d, cloze: "… {{c1::text::hint}} …"}       # cloze, one card per number
@@ -49,10 +49,10 @@ IMPORTED_KEYS = ("from", "sha256")  # the mark `quiz import` writes (authoring/i
 _SHA256_RE = re.compile(r"[0-9a-f]{64}\Z")
 COMMON_KEYS = ("id", "tags", "source", "demo", "image")
 KIND_KEYS = {
-    "basic": ("front", "back", "reverse"),
+    "basic": ("front", "back", "reverse", "accept"),
     "typed": ("front", "answer", "accept", "explain", "grade"),
     "choice": ("front", "options", "answer", "explain"),
-    "cloze": ("cloze", "explain"),
+    "cloze": ("cloze", "explain", "accept"),
 }
 GRADE_KINDS = ("math", "number", "code", "text")  # answers.DECLARED_KINDS (not imported: the loader stays small)
 TABLE_KEYS = ("id", "title", "columns", "rows", "tags", "source", "demo")
@@ -470,9 +470,12 @@ class _DeckReader:
         if kind == "basic":
             back = self.text(node, "back", required=True)
             reverse = self.flag(node, "reverse")
+            # `accept`: other right answers to the front (never offered as distractors, right when typed);
+            # the reverse card asks for the front, which they do not answer.
+            accept = tuple(t for t, _ in self.strings(node, "accept"))
             if card_id is None or front is None or back is None:
                 return []
-            cards = [Card(id=card_id, kind="basic", prompt=front, answer=back, **common)]
+            cards = [Card(id=card_id, kind="basic", prompt=front, answer=back, accept=accept, **common)]
             if reverse:
                 cards.append(Card(id=f"{card_id}:reverse", kind="basic", prompt=back, answer=front, **common))
             return cards
@@ -550,12 +553,14 @@ class _DeckReader:
         if any(not d.hidden.strip() for d in deletions):
             self.error(value, "a cloze deletion is empty: {{c1::}}")
             return []
+        accept = self.cloze_accept(node, numbers)
         return [
             Card(
                 id=f"{card_id}:c{n}",
                 kind="cloze",
                 prompt=text,
                 answer=cloze_answer(text, n),
+                accept=accept.get(n, ()),
                 cloze=text,
                 cloze_number=n,
                 explain=explain,
@@ -563,6 +568,24 @@ class _DeckReader:
             )
             for n in numbers
         ]
+
+    def cloze_accept(self, node: Node, numbers: list[int]) -> dict[int, tuple[str, ...]]:
+        """A cloze's `accept: {c1: [...], ...}`: other right answers per deletion (`1` for a kernel size `1×1`)."""
+        value = self.value(node, "accept")
+        if value is None:
+            return {}
+        if value.kind != "map":
+            self.error(value, "`accept` on a cloze card maps a deletion to its other answers, e.g. {c1: [...]}")
+            return {}
+        found = {}
+        for key, (key_node, _) in value.pairs.items():
+            number = re.fullmatch(r"c([1-9]\d{0,5})", key)
+            if number is None or int(number.group(1)) not in numbers:
+                hidden = ", ".join(f"c{n}" for n in numbers)
+                self.error(key_node, f"`accept` names {quoted(key)}, which is not a deletion of this cloze ({hidden})")
+                continue
+            found[int(number.group(1))] = tuple(t for t, _ in self.strings(value, key))
+        return found
 
     # -- tables --------------------------------------------------------------------------------
 

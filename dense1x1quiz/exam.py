@@ -7,6 +7,7 @@ a script in tests: `run_exam(questions, ui=…, recorder=…, clock=…)`.
 
 from __future__ import annotations
 
+import functools
 import random
 import shlex
 from collections import defaultdict
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Literal, Protocol, TypedDict
 
 from dense1x1quiz import answers
+from dense1x1quiz.choices import wrong_options
 from dense1x1quiz.env import timer
 from dense1x1quiz.errors import QuizError
 from dense1x1quiz.model import Card, CardKind, Deck, cloze_prompt
@@ -120,18 +122,22 @@ class Recorder(Protocol):
 # -- building questions ------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)
 def _shown(text: str) -> str:
     """Deck text as compared for sameness: as it reads on screen (math rendered only where there is
     math, which is the slow part), folded."""
     return answers.fold(display(text) if "$" in text else text)
 
 
-def _unique_options(options: Sequence[str], right: str) -> list[str]:
-    """Options as shown, with any that would look the same on screen as the right answer or an earlier
-    option dropped (the right answer is always kept)."""
+def _unique_options(
+    options: Sequence[str], right: str, accepted: Sequence[str] = (), tolerance: float = 0.0, declared: str = ""
+) -> list[str]:
+    """Options as shown, the right answer first: any other option that the grader accepts (against
+    `right` and `accepted`, within `tolerance`) or that would look the same on screen as the right answer
+    or an earlier option is dropped, so no question has two right options."""
     seen = {_shown(right)}
     kept = [right]
-    for option in options:
+    for option in wrong_options(options, right, accepted, tolerance, declared)[1:]:
         key = _shown(option)
         if key not in seen:
             seen.add(key)
@@ -155,7 +161,7 @@ def question_from_card(card: Card, rng: random.Random) -> Question:
         id=f"{card.deck}/{card.id}", tags=card.tags, source=card.source, explain=card.explain, deck=card.deck
     )
     if card.kind == "choice" or card.kind == "table":
-        options = _unique_options(card.options, card.answer)
+        options = _unique_options(card.options, card.answer, card.accept, declared=card.grade)
         return Question(
             kind=card.kind,
             prompt=card.prompt,
@@ -165,7 +171,11 @@ def question_from_card(card: Card, rng: random.Random) -> Question:
         )
     if card.kind == "cloze":
         return Question(
-            kind="cloze", prompt=cloze_prompt(card.cloze, card.cloze_number), expected=card.answer, **common
+            kind="cloze",
+            prompt=cloze_prompt(card.cloze, card.cloze_number),
+            expected=card.answer,
+            accept=card.accept,
+            **common,
         )
     return Question(
         kind="typed", prompt=card.prompt, expected=card.answer, accept=card.accept, grade=card.grade, **common
@@ -177,7 +187,8 @@ def question_from_problem(problem: ComputedProblem, rng: random.Random | None = 
     up to three answers that typical slips give (shuffled)."""
     options: tuple[str, ...] = ()
     if rng is not None:
-        shown = _unique_options(rng.sample(problem.mistakes, min(3, len(problem.mistakes))), problem.answer)
+        picks = rng.sample(problem.mistakes, min(3, len(problem.mistakes)))
+        shown = _unique_options(picks, problem.answer, tolerance=problem.tolerance)
         options = tuple(rng.sample(shown, len(shown)))
     return Question(
         id=problem.id,

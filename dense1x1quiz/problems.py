@@ -77,7 +77,7 @@ def _problem(template: str, sizes: dict[str, int], **fields) -> ComputedProblem:
     tolerance = fields.get("tolerance", 0.0)
     # A slip that lands within the tolerance would be a right answer, not a distractor.
     fields["mistakes"] = tuple(
-        m for m in dict.fromkeys(fields.get("mistakes", ())) if not answers.same_answer(m, answer, tolerance)
+        m for m in dict.fromkeys(fields.get("mistakes", ())) if not answers.grade(m, [answer], tolerance).correct
     )
     return ComputedProblem(id=f"computed:{template}:{key}", template=template, sizes=tuple(sizes.items()), **fields)
 
@@ -91,7 +91,7 @@ def one_by_one_params(h: int, w: int, c_in: int, c_out: int) -> ComputedProblem:
         "1x1-params",
         dict(h=h, w=w, c_in=c_in, c_out=c_out),
         prompt=f"A 1×1 convolution maps {_shape(h, w, c_in)} to {_shape(h, w, c_out)}. "
-        "How many weights, bias included?",
+        "How many parameters, biases included?",
         answer=_num(total),
         working=f"Cₒᵤₜ·Cᵢₙ + Cₒᵤₜ = {c_out}·{c_in} + {c_out} = {_num(total)}; H and W do not matter",
         mistakes=_nums(c_in * c_out, h * w * c_in * c_out + c_out, c_in * c_out + c_in, h * w * c_out),
@@ -149,7 +149,7 @@ def dense_flat_params(h: int, w: int, c_in: int, n_out: int) -> ComputedProblem:
         "dense-params",
         dict(h=h, w=w, c_in=c_in, n_out=n_out),
         prompt=f"A dense layer maps the flattened {_shape(h, w, c_in)} tensor to {n_out} outputs. "
-        "How many weights, bias included?",
+        "How many parameters, biases included?",
         answer=_num(total),
         working=f"(H·W·Cᵢₙ)·N + N = {_num(h * w * c_in)}·{n_out} + {n_out} = {_num(total)}",
         mistakes=_nums(h * w * c_in * n_out, c_in * n_out + n_out, h * w * c_in + n_out),
@@ -165,7 +165,7 @@ def conv_params(h: int, w: int, c_in: int, c_out: int, kernel: int) -> ComputedP
         "conv-params",
         dict(h=h, w=w, c_in=c_in, c_out=c_out, kernel=kernel),
         prompt=f"A {kernel}×{kernel} convolution (padding {pad}) maps {_shape(h, w, c_in)} to "
-        f"{_shape(h, w, c_out)}. How many weights, bias included?",
+        f"{_shape(h, w, c_out)}. How many parameters, biases included?",
         answer=_num(total),
         working=f"Cₒᵤₜ·Cᵢₙ·k² + Cₒᵤₜ = {c_out}·{c_in}·{kernel * kernel} + {c_out} = {_num(total)}",
         mistakes=_nums(

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
+from dense1x1quiz import choices
 from dense1x1quiz.answers import MAX_ANSWER_CHARS, grade, parse_number, parse_shape
 from dense1x1quiz.errors import QuizError, StoreFilesMovedError
 from dense1x1quiz.model import Card, cloze_prompt, cloze_reveal
@@ -141,36 +142,12 @@ def accepted(card: Card) -> list[str]:
     return list(dict.fromkeys(written + shown))
 
 
-def choice_options(card: Card, rng: random.Random, pool: Sequence[Card] = ()) -> list[str]:
+def choice_options(card: Card, rng: random.Random, pool: choices.OptionPool | Sequence[Card] = ()) -> list[str]:
     """The numbered options of a card, shuffled by `rng`. A card without options of its own (in
-    `--mode choice`) gets up to three other answers from its deck in `pool`, from cards of the same
-    kind first, never from its siblings (a reverse card's answer would give it away)."""
-    if card.options:
-        options = list(card.options)
-    else:
-
-        def answers(same_kind: bool) -> list[str]:
-            return sorted(
-                {
-                    c.answer
-                    for c in pool
-                    if c.deck == card.deck
-                    and (c.kind == card.kind) == same_kind
-                    and c.note != card.note
-                    and c.answer.casefold() != card.answer.casefold()
-                }
-            )
-
-        same = answers(True)
-        others = rng.sample(same, min(3, len(same)))
-        if len(others) < 3:  # a deck with few cards of this kind: borrow other answers
-            rest = [a for a in answers(False) if a not in others]
-            others += rng.sample(rest, min(3 - len(others), len(rest)))
-        if not others:
-            return []
-        options = [card.answer, *others]
-    rng.shuffle(options)
-    return options
+    `--mode choice`) gets up to three other answers from its deck in `pool`, of the same kind first
+    (numbers for a number, a phrase of similar length for a phrase), never from its siblings (a reverse
+    card's answer would give it away), and never one that the grader accepts for it (`choices`)."""
+    return choices.choice_options(card, rng, pool)
 
 
 def suggested_rating(correct: bool, near: bool, expected: str) -> int:
@@ -365,6 +342,13 @@ class _Session:
         self.summary = Summary()
         self.signals: _Signals | None = None
         self._options: dict[Key, list[str]] = {}  # a card keeps its shuffled options when it comes back
+        self._borrowable: choices.OptionPool | None = None
+
+    def _option_pool(self) -> choices.OptionPool:
+        """The session's answers indexed for borrowing, built when a card first needs options."""
+        if self._borrowable is None:
+            self._borrowable = choices.OptionPool(self.pool)
+        return self._borrowable
 
     def loop(self) -> None:
         while True:
@@ -374,7 +358,7 @@ class _Session:
                 return
             if card.key not in self._options:
                 self._options[card.key] = (
-                    choice_options(card, self.rng, self.pool)
+                    choice_options(card, self.rng, () if card.options else self._option_pool())
                     if self.mode in ("auto", "choice") and (card.options or self.mode == "choice")
                     else []
                 )

@@ -37,7 +37,10 @@ def test_markdown_round_trip_is_identity_on_every_card(path, tmp_path):
     assert notes.warnings == []
     back = load_deck(write_checked(notes.draft, tmp_path / "again.yaml").path)
     assert (back.id, back.title, back.description, back.tags) == (deck.id, deck.title, deck.description, deck.tags)
-    assert [comparable(c) for c in back.cards] == [comparable(c) for c in deck.cards]
+    # A cloze's other right answers (`accept: {c1: [...]}`) have no place in Markdown: the export leaves
+    # them out, and they are all the round trip loses. (A basic card's go as `Accept:` with `type: basic`.)
+    written = [replace(c, accept=()) if c.kind == "cloze" else c for c in deck.cards]
+    assert [comparable(c) for c in back.cards] == [comparable(c) for c in written]
     assert [replace(t, line=0) for t in back.tables] == [replace(t, line=0) for t in deck.tables]
 
 

@@ -4,7 +4,9 @@ real demos, and every number in them agrees with the cost formulas in `costs.py`
 from __future__ import annotations
 
 import re
+import sqlite3
 import unicodedata
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -68,6 +70,29 @@ def markdown_tables(text: str) -> list[list[list[str]]]:
 
 
 # -- loading -----------------------------------------------------------------------------------
+
+
+def test_a_first_session_starts_with_the_basic_idea(cli, isolated_home):
+    """`quiz study` with no deck on a new collection: the notes (what a dense layer is, then a 1×1
+    convolution) come before the practice deck built on them, each deck's new cards in deck order (less
+    the siblings of a card answered today, which wait until tomorrow)."""
+
+    def first_of_each_note(name: str) -> list[str]:
+        firsts: dict[str, str] = {}
+        for c in load_deck(DECK_DIR / name).cards:
+            firsts.setdefault(c.note, c.id)
+        return list(firsts.values())
+
+    notes, practice = first_of_each_note("dense-vs-1x1.yaml"), first_of_each_note("1x1-in-practice.yaml")
+    answers = "\n3\n" * 24  # reveal, Good: each card once (a Good on a new card comes back in 10 minutes)
+    result = cli("study", "--mode", "flip", "--new", "20", input=answers + "q\n")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout.index("Dense layer (fully connected layer)") < result.stdout.index("Answer:")
+    with closing(sqlite3.connect(isolated_home / "quiz.sqlite3")) as db:
+        answered = db.execute("SELECT deck, card FROM reviews ORDER BY id").fetchall()
+    assert answered[:20] == [("dense-vs-1x1", card_id) for card_id in notes[:20]]
+    assert answered[20:] == [("1x1-in-practice", card_id) for card_id in practice[:4]]
+    assert notes[:2] == ["dense-definition", "dense-definition-name"]
 
 
 def test_both_builtin_decks_exist():
@@ -344,9 +369,39 @@ def test_inception_3a_figures_match_costs(practice_deck):
     ]
     explain = card(practice_deck, "inception-3a-figures:c1").explain
     assert f"{sum(weights):,}" in explain and f"{sum(weights) * 28 * 28:,}" in explain
+    # Table 1's "159K" is 163,328 / 1,024 (159.5), not / 1,000 (163.3): the card says which K it is
+    assert (sum(weights), sum(weights) // 1024) == (163_328, 159)
+    assert f"$163,328 / 1,024 = {sum(weights) / 1024:.1f}$" in explain and "K is 1,024" in explain
     assert round(sum(weights) * 28 * 28 / 1e6) == 128  # Table 1's "128M" ops
     out = width["#1×1"] + width["#3×3"] + width["#5×5"] + width["pool proj"]
     assert number(practice_deck, "inception-3a-output") == out == 256
+
+
+def test_resnet_bottleneck_names_every_stage_of_table_1(practice_deck):
+    """256 → 64 → 256 is conv2_x only; ResNet Table 1's later stages keep the 4× squeeze."""
+    explain = card(practice_deck, "resnet-bottleneck:c1").explain
+    stages = [(256 * 2**k, 64 * 2**k) for k in range(4)]  # conv2_x … conv5_x
+    assert stages == [(256, 64), (512, 128), (1024, 256), (2048, 512)]
+    for (wide, narrow), name in zip(stages[1:], ("conv3_x", "conv4_x", "conv5_x"), strict=True):
+        assert f"{wide} → {narrow} → {wide} ({name})" in explain
+    row = next(r for t in practice_deck.tables if t.id == "where-1x1" for r in t.rows if r[0].startswith("ResNet"))
+    assert all(f"{wide} ↔ {narrow}" in row[1] for wide, narrow in stages[1:])
+
+
+def test_no_card_says_the_papers_count_weights_only(all_cards):
+    """Neither the GoogLeNet nor the ResNet paper says whether its counts include biases."""
+    texts = [" ".join((c.prompt, c.answer, c.explain)) for c in all_cards]
+    assert [t for t in texts if re.search(r"as (the|Table 1) (paper|does)|papers count", t)] == []
+
+
+def test_no_card_asking_for_a_name_holds_the_name_in_its_question(all_cards):
+    """A reverse card's question is its card's back: a back that names the front gives it away. No name
+    the card takes (its answer, a part of it in parentheses, an accepted form) has all its words there."""
+    for c in all_cards:
+        if c.kind == "basic" and (c.id.endswith(":reverse") or c.id.endswith("-name")):
+            asked = set(fold(c.prompt).split())
+            names = [part for a in (c.answer, *c.accept) for part in re.split(r"[()]", a) if fold(part)]
+            assert [n for n in names if set(fold(n).split()) <= asked] == [], c.id
 
 
 def test_mobilenet_ratio_matches_costs(practice_deck):
@@ -405,15 +460,25 @@ ACCEPTED = {
     # cloze cards, typed in `quiz exam` and graded against the hidden text alone
     ("dense-vs-1x1", "conv1x1-shapes:c1"): ["H x W x C_in", "H × W × Cin", "h x w x c_{in}"],
     ("dense-vs-1x1", "conv1x1-shapes:c2"): ["C_in", "Cin"],
-    ("dense-vs-1x1", "conv1x1-definition-cloze:c1"): ["1x1", "1 x 1", "1×1"],
-    ("dense-vs-1x1", "tensorflow-conv1x1-cloze:c3"): ["(1,1)", "(1, 1)", "1x1"],
+    ("dense-vs-1x1", "conv1x1-definition-cloze:c1"): ["1x1", "1 x 1", "1×1", "1", "(1, 1)"],
+    ("dense-vs-1x1", "tensorflow-conv1x1-cloze:c3"): ["(1,1)", "(1, 1)", "1x1", "1"],
+    ("dense-vs-1x1", "pytorch-conv1x1-cloze:c3"): ["1", "(1, 1)", "(1,1)", "1x1", "1×1"],
+    ("dense-vs-1x1", "summary-architectures:c2"): ["Inception", "GoogLeNet", "googlenet", "GoogleNet"],
+    ("dense-vs-1x1", "dense-definition-name"): ["Dense layer", "fully connected layer", "FC layer"],
+    ("dense-vs-1x1", "conv1x1-definition-name"): ["1x1 convolution", "1×1 conv", "pointwise convolution"],
+    ("dense-vs-1x1", "flashcard-q1"): ["A per-pixel weighted sum across all channels (plus a bias per output channel)"],
+    ("1x1-in-practice", "flatten-order:c1"): ["C, H, W", "CHW", "(C, H, W)", "C×H×W"],
+    ("1x1-in-practice", "flatten-order:c2"): ["H, W, C", "HWC", "(H, W, C)"],
+    ("1x1-in-practice", "nin-cccp:c2"): ["1×1", "1x1", "1"],
+    ("1x1-in-practice", "vgg-fc-to-conv:c2"): ["1×1", "1"],
+    ("1x1-in-practice", "fcn-kernels-cover-input:c2"): ["1×1", "1"],
     ("1x1-in-practice", "resnet-bottleneck:c3"): ["1x1, 256", "1×1,256"],
     ("1x1-in-practice", "inception-3a-figures:c1"): ["159K", "159k", "159,000"],
     ("1x1-in-practice", "inception-3a-figures:c2"): ["128M", "128 million"],
     ("1x1-in-practice", "mobilenet-totals:c2"): ["569 million", "569M", "569,000,000"],
     ("1x1-in-practice", "mobilenet-totals:c3"): ["94.86%", "94.86"],
     ("1x1-in-practice", "resnet-50:c2"): ["3.8 billion", "3.8B"],
-    ("1x1-in-practice", "vgg-fc-to-conv:c1"): ["7x7", "7 × 7"],
+    ("1x1-in-practice", "vgg-fc-to-conv:c1"): ["7x7", "7 × 7", "7", "(7, 7)"],
 }
 
 
@@ -437,6 +502,11 @@ def test_learner_answers_are_accepted(key, given, notes_deck, practice_deck):
         ("pytorch-conv-weight-shape", "(128, 64, 1, 1)"),  # Keras order, not PyTorch's
         ("keras-dense-kernel-shape", "(64, 128)"),
         ("mobilenet-ratio", "1/D_K^2"),
+        ("flatten-order:c1", "HWC"),  # the other order
+        ("flatten-order:c2", "CHW"),
+        ("vgg-fc-to-conv:c1", "1"),  # a kernel size, but not this one
+        ("vgg-fc-to-conv:c2", "7"),
+        ("nin-cccp:c2", "3"),
     ],
 )
 def test_wrong_answers_are_rejected(card_id, given, practice_deck):

@@ -10,7 +10,7 @@ import sys
 import textwrap
 import unicodedata
 
-from dense1x1quiz.catalog import builtin_deck_dir
+from dense1x1quiz.catalog import BUILTIN_ORDER, builtin_deck_dir
 from dense1x1quiz.deck import load_deck
 
 SMALL = textwrap.dedent("""\
@@ -24,8 +24,11 @@ SMALL = textwrap.dedent("""\
 
 def builtin_decks():
     """The built-in decks as their files hold them today (path, deck): the expected outputs follow
-    them, so adding a card or a deck does not break these tests."""
-    return [(path, load_deck(path)) for path in sorted(builtin_deck_dir().glob("*.yaml"))]
+    them, so adding a card or a deck does not break these tests. In study order: the files BUILTIN_ORDER
+    names in that order, then any other by name."""
+    paths = sorted(builtin_deck_dir().glob("*.yaml"))
+    ordered = [p for name in BUILTIN_ORDER for p in paths if p.name == name]
+    return [(path, load_deck(path)) for path in ordered + [p for p in paths if p not in ordered]]
 
 
 def _cells(text: str) -> int:

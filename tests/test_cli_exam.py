@@ -72,7 +72,7 @@ ASKED = textwrap.dedent("""\
       64·32 + 32
 
     Question 4 of 6  computed
-    A 5×5 convolution (padding 2) maps 14×14×16 to 14×14×64. How many weights, bias included?
+    A 5×5 convolution (padding 2) maps 14×14×16 to 14×14×64. How many parameters, biases included?
     Answer: 1
     ✗ Wrong. Right answer: 25,664
       Cₒᵤₜ·Cᵢₙ·k² + Cₒᵤₜ = 64·16·25 + 64 = 25,664
@@ -106,7 +106,7 @@ TRANSCRIPT = ASKED + textwrap.dedent("""\
        right: 3. The channels at each pixel · you: Samples in the batch
     2. A 1×1 convolution keeps the […] structure of its input.
        right: spatial · you: spacial
-    4. A 5×5 convolution (padding 2) maps 14×14×16 to 14×14×64. How many weights, bias included?
+    4. A 5×5 convolution (padding 2) maps 14×14×16 to 14×14×64. How many parameters, biases included?
        right: 25,664 · you: 1
     6. Dense vs 1×1 convolution · Feature: Input · Which column says «H×W×C tensor»?
        right: 1. 1×1 conv · not answered
@@ -154,7 +154,7 @@ DOCUMENT = {
         {
             "id": "computed:conv-params:14-14-16-64-5",
             "kind": "computed",
-            "prompt": "A 5×5 convolution (padding 2) maps 14×14×16 to 14×14×64. How many weights, bias included?",
+            "prompt": "A 5×5 convolution (padding 2) maps 14×14×16 to 14×14×64. How many parameters, biases included?",
             "options": [],
             "given": "1",
             "expected": "25,664",

@@ -88,6 +88,34 @@ def test_a_good_deck_loads_every_card_kind(tmp_path):
     assert cloze_prompt(c2.cloze, 2) == "A 1×1 conv has C_in·C_out weights and […] biases"
 
 
+def test_basic_and_cloze_cards_take_other_right_answers(tmp_path):
+    """`accept:` on a basic card is for its front (not its reverse card, which asks for the front);
+    on a cloze it maps each deletion to its own."""
+    deck = load_deck(
+        write(
+            tmp_path,
+            """\
+            deck: acc
+            title: Accepted answers
+            cards:
+              - {id: b, front: What does a 1×1 conv do?, back: Mixes channels per pixel, reverse: true,
+                 accept: [A per-pixel dense layer]}
+              - id: k
+                cloze: 'kernel size {{c1::1×1}}, stride {{c2::1}}, {{c3::same}}'
+                accept: {c1: ['1', '(1, 1)'], c2: ['one']}
+            """,
+        )
+    )
+    basic, reverse, c1, c2, c3 = deck.cards
+    assert (basic.id, basic.accept) == ("b", ("A per-pixel dense layer",))
+    assert (reverse.id, reverse.accept) == ("b:reverse", ())
+    assert [(c.id, c.answer, c.accept) for c in (c1, c2, c3)] == [
+        ("k:c1", "1×1", ("1", "(1, 1)")),
+        ("k:c2", "1", ("one",)),
+        ("k:c3", "same", ()),
+    ]
+
+
 def test_table_cards_ask_cells_and_columns_with_distinct_options(tmp_path):
     deck = load_deck(write(tmp_path, GOOD))
     cards = {c.id: c for c in deck.cards}
@@ -245,6 +273,21 @@ BAD = {
         ["5:14: nesting deeper than a deck needs (5 levels)"],
     ),
     "comments only": ("# nothing\n", ["1:1: holds no deck (the file has only comments or blank lines)"]),
+    "cloze accept as a list": (
+        HEAD + "cards:\n  - {id: a, cloze: 'k {{c1::1×1}}', accept: ['1']}\n",
+        ["4:45: `accept` on a cloze card maps a deletion to its other answers, e.g. {c1: [...]}"],
+    ),
+    "cloze accept for no deletion": (
+        HEAD + "cards:\n  - {id: a, cloze: 'k {{c1::1×1}} {{c2::x}}', accept: {c3: ['1'], one: ['1']}}\n",
+        [
+            "4:56: `accept` names `c3`, which is not a deletion of this cloze (c1, c2)",
+            "4:67: `accept` names `one`, which is not a deletion of this cloze (c1, c2)",
+        ],
+    ),
+    "empty accepted answer on a basic card": (
+        HEAD + "cards:\n  - {id: a, front: x, back: y, accept: ['']}\n",
+        ["4:41: every entry of `accept` must be non-empty text"],
+    ),
 }
 
 

@@ -200,7 +200,7 @@ def test_tags_choose_the_templates():
 @pytest.mark.parametrize("typed", ["6176", "6,176", "6 176", " 6176 ", "6_176", "6176.0"])
 def test_number_answers_accept_the_usual_spellings(typed):
     problem = problems.one_by_one_params(28, 28, 192, 32)
-    assert problem.prompt == ("A 1×1 convolution maps 28×28×192 to 28×28×32. How many weights, bias included?")
+    assert problem.prompt == ("A 1×1 convolution maps 28×28×192 to 28×28×32. How many parameters, biases included?")
     assert problem.answer == "6,176"
     assert grade(question_from_problem(problem), typed).correct
 

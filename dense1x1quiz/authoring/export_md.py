@@ -52,9 +52,9 @@ def _heading(level: int, text: str) -> tuple[str, bool]:
 def _item(item: Item) -> list[str]:
     meta = [
         ("id", item.id),
-        ("type", "typed" if item.kind == "typed" and not item.accept else ""),
+        ("type", {"typed": "" if item.accept else "typed", "basic": "basic" if item.accept else ""}.get(item.kind, "")),
         ("reverse", "yes" if item.reverse else ""),
-    ]  # with `Accept:` lines a card is typed anyway
+    ]  # with `Accept:` lines a card is typed, unless it says `type: basic`
     lines = [_meta(meta + _common(item))]
     if item.kind == "cloze":
         lines.append(f"Cloze: {text_to_md(item.cloze)}")

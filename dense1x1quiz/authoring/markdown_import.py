@@ -251,14 +251,17 @@ class _Builder:
             )
             return
         accept = tuple(a for a in (md_to_text(a).strip() for a in card.accept) if a)
-        if accept or card.meta.get("type", "").lower() == "typed":
+        kind = card.meta.get("type", "").lower()
+        if (accept or kind == "typed") and kind != "basic":  # `type: basic`: a basic card with other right answers
             self.add(
                 Item("", "typed", front=front, answer=answer, accept=accept, explain=explain, line=card.line), card.meta
             )
         else:
             back = f"{answer}\n\n{explain}" if explain else answer
             reverse = card.meta.get("reverse", "").lower() in ("yes", "true")
-            self.add(Item("", "basic", front=front, answer=back, reverse=reverse, line=card.line), card.meta)
+            self.add(
+                Item("", "basic", front=front, answer=back, reverse=reverse, accept=accept, line=card.line), card.meta
+            )
 
     def cloze_item(self, text: str, explain: str, line: int, meta: dict[str, str]) -> Item | None:
         deletions, problems = parse_cloze(text)
