@@ -783,7 +783,9 @@ class Store:
 
     def _replay_in(self, db: sqlite3.Connection, key: Key) -> CardState:
         rows = db.execute(
-            "SELECT rating, at_ms, retention, fuzz FROM reviews WHERE deck = ? AND card = ? ORDER BY id", tuple(key)
+            "SELECT rating, at_ms, retention, fuzz FROM reviews INDEXED BY reviews_by_card "
+            "WHERE deck = ? AND card = ? ORDER BY id",
+            tuple(key),
         ).fetchall()
         return _replay(key, rows)
 
@@ -793,7 +795,9 @@ class Store:
         Durable like `record_review`. Returns the card's key, or None if the session has no answer."""
         with self.transaction() as db:
             row = db.execute(
-                "SELECT id, deck, card FROM reviews WHERE session = ? ORDER BY id DESC LIMIT 1", (session_id,)
+                "SELECT id, deck, card FROM reviews INDEXED BY reviews_by_session WHERE session = ? "
+                "ORDER BY id DESC LIMIT 1",
+                (session_id,),
             ).fetchone()
             if row is None:
                 return None
@@ -853,8 +857,9 @@ class Store:
         return [
             deck
             for (deck,) in self._read(
-                "WITH RECURSIVE d(deck) AS (SELECT MIN(deck) FROM reviews UNION ALL "
-                "SELECT (SELECT MIN(deck) FROM reviews WHERE deck > d.deck) FROM d WHERE d.deck IS NOT NULL) "
+                "WITH RECURSIVE d(deck) AS (SELECT MIN(deck) FROM reviews INDEXED BY reviews_by_deck_time UNION ALL "
+                "SELECT (SELECT MIN(deck) FROM reviews INDEXED BY reviews_by_deck_time WHERE deck > d.deck) "
+                "FROM d WHERE d.deck IS NOT NULL) "
                 "SELECT deck FROM d WHERE deck IS NOT NULL"
             )
         ]
@@ -886,7 +891,7 @@ class Store:
         """How many stored cards fall due in each period [edges[i], edges[i + 1]), of some decks or all."""
         where, names = ("", ()) if decks is None else _deck_filter(decks, "+deck")  # "+": the due index
         return self._per_period(
-            "SELECT (SELECT COUNT(*) FROM card_states WHERE due_ms >= p.s AND due_ms < p.e"
+            "SELECT (SELECT COUNT(*) FROM card_states INDEXED BY card_states_by_due WHERE due_ms >= p.s AND due_ms < p.e"
             f"{where and ' AND ' + where}) FROM p",
             edges,
             names,
@@ -928,7 +933,7 @@ class Store:
             f"WITH p(s, e) AS (VALUES {values}) SELECT COUNT(*), "
             "TOTAL(r.state_before <> 'new' AND r.prev_ms < p.s AND r.rating > 1), "
             "TOTAL(r.state_before <> 'new' AND r.prev_ms < p.s), TOTAL(r.duration_ms), COUNT(r.duration_ms) "
-            "FROM p JOIN reviews AS r ON r.deck = ? AND r.at_ms >= p.s AND r.at_ms < p.e"
+            "FROM p JOIN reviews AS r INDEXED BY reviews_by_deck_time ON r.deck = ? AND r.at_ms >= p.s AND r.at_ms < p.e"
         )
         figures: dict[str, tuple[int, int, int, int]] = {}
         if len(bounds) < 2:
@@ -953,18 +958,24 @@ class Store:
         given): answers per study day for the heatmap, one index range counted per period."""
         if decks is None:
             return self._per_period(
-                "SELECT (SELECT COUNT(*) FROM reviews WHERE at_ms >= p.s AND at_ms < p.e) FROM p", edges
+                "SELECT (SELECT COUNT(*) FROM reviews INDEXED BY reviews_by_time WHERE at_ms >= p.s AND at_ms < p.e) "
+                "FROM p",
+                edges,
             )
         where, names = _deck_filter(decks)
         return self._per_period(
-            f"SELECT (SELECT COUNT(*) FROM reviews WHERE {where} AND at_ms >= p.s AND at_ms < p.e) FROM p", edges, names
+            f"SELECT (SELECT COUNT(*) FROM reviews INDEXED BY reviews_by_deck_time WHERE {where} "
+            "AND at_ms >= p.s AND at_ms < p.e) FROM p",
+            edges,
+            names,
         )
 
     def new_introduced_since(self, since: datetime) -> dict[str, int]:
         """Per deck, how many new cards got their first answer at or after `since` (for the daily
         new-card limit; pass `scheduler.day_start(now, ...)`)."""
         rows = self._read(
-            "SELECT deck, COUNT(*) FROM reviews WHERE at_ms >= ? AND state_before = 'new' GROUP BY deck",
+            "SELECT deck, COUNT(*) FROM reviews INDEXED BY reviews_by_time "
+            "WHERE at_ms >= ? AND state_before = 'new' GROUP BY deck",
             (epoch_ms(since),),
         )
         return {deck: n for deck, n in rows}
@@ -973,7 +984,9 @@ class Store:
         """Keys of the cards answered at or after `since` (for burying siblings in `build_queue`)."""
         return {
             (d, c)
-            for d, c in self._read("SELECT DISTINCT deck, card FROM reviews WHERE at_ms >= ?", (epoch_ms(since),))
+            for d, c in self._read(
+                "SELECT DISTINCT deck, card FROM reviews INDEXED BY reviews_by_time WHERE at_ms >= ?", (epoch_ms(since),)
+            )
         }
 
     # -- settings ----------------------------------------------------------------------------
