@@ -891,7 +891,8 @@ class Store:
         """How many stored cards fall due in each period [edges[i], edges[i + 1]), of some decks or all."""
         where, names = ("", ()) if decks is None else _deck_filter(decks, "+deck")  # "+": the due index
         return self._per_period(
-            "SELECT (SELECT COUNT(*) FROM card_states INDEXED BY card_states_by_due WHERE due_ms >= p.s AND due_ms < p.e"
+            "SELECT (SELECT COUNT(*) FROM card_states INDEXED BY card_states_by_due "
+            "WHERE due_ms >= p.s AND due_ms < p.e"
             f"{where and ' AND ' + where}) FROM p",
             edges,
             names,
@@ -933,7 +934,8 @@ class Store:
             f"WITH p(s, e) AS (VALUES {values}) SELECT COUNT(*), "
             "TOTAL(r.state_before <> 'new' AND r.prev_ms < p.s AND r.rating > 1), "
             "TOTAL(r.state_before <> 'new' AND r.prev_ms < p.s), TOTAL(r.duration_ms), COUNT(r.duration_ms) "
-            "FROM p JOIN reviews AS r INDEXED BY reviews_by_deck_time ON r.deck = ? AND r.at_ms >= p.s AND r.at_ms < p.e"
+            "FROM p JOIN reviews AS r INDEXED BY reviews_by_deck_time "
+            "ON r.deck = ? AND r.at_ms >= p.s AND r.at_ms < p.e"
         )
         figures: dict[str, tuple[int, int, int, int]] = {}
         if len(bounds) < 2:
@@ -985,7 +987,8 @@ class Store:
         return {
             (d, c)
             for d, c in self._read(
-                "SELECT DISTINCT deck, card FROM reviews INDEXED BY reviews_by_time WHERE at_ms >= ?", (epoch_ms(since),)
+                "SELECT DISTINCT deck, card FROM reviews INDEXED BY reviews_by_time WHERE at_ms >= ?",
+                (epoch_ms(since),),
             )
         }
 
