@@ -55,12 +55,15 @@ def _number(option: str, kind: type, low: float, high: float, words: str) -> Cal
     return parse
 
 
-def _print_json(document: object) -> None:
+def _print_json(document: object, *, indent: int | None = 2) -> None:
+    """`document` as one JSON document on stdout. `indent=None` writes it on one line through the
+    json module's C encoder (with an indent it falls back to pure Python: 0.67 s for 100,000 cards)."""
     import json  # only the --json paths need it
 
     from dense1x1quiz.text import json_safe  # C1 controls and bidi overrides as \uXXXX, like C0
 
-    sys.stdout.write(json_safe(json.dumps(document, ensure_ascii=False, indent=2)) + "\n")
+    text = json.dumps(document, ensure_ascii=False, indent=indent)
+    sys.stdout.write((text if text.isascii() else json_safe(text)) + "\n")  # isascii: one C pass, no regex
 
 
 # -- decks ------------------------------------------------------------------------------------
@@ -281,7 +284,8 @@ def stats(deck_names: DeckArgs = None, as_json: JsonOpt = False) -> None:
     with Store.open(home_dir()) as store:
         figures = compute_stats(chosen, store, moment, all_decks=not deck_names, with_cards=as_json)
     if as_json:
-        _print_json(stats_json(figures))
+        # Indented for a reader at a terminal; one line for a program (every card of a big collection).
+        _print_json(stats_json(figures), indent=2 if sys.stdout.isatty() else None)
         return
     from dense1x1quiz.ui.stats import print_stats
 
