@@ -62,7 +62,11 @@ DB_NAME = "quiz.sqlite3"
 BACKUP_DIR = "backups"
 BUSY_TIMEOUT_MS = 30_000
 BACKUPS_KEPT = 10
-BACKUP_EVERY_S = 24 * 3600
+BACKUP_BYTES_KEPT = 1 << 30  # the backups' total size: older ones go beyond it (the newest always stays)
+BACKUP_EVERY_S = 24 * 3600  # the daily check's period (real time)
+COPY_EVERY_S = 7 * 24 * 3600  # a changed database is copied at least this often …
+COPY_GROWTH = 16  # … or as soon as its log grew by 1/COPY_GROWTH since the last checked copy
+CHECKED_MARK = "last-checked-copy"  # in the backup folder: the log's last answer id at the last checked copy
 _SCHEMA_V1 = """
 CREATE TABLE reviews (                 -- the append-only review log: the truth
     id INTEGER PRIMARY KEY,            -- append order
@@ -446,24 +450,71 @@ class Store:
                 self._db.execute(f"PRAGMA user_version = {target}")
 
     def _daily_backup(self) -> None:
-        """Once a day (real time), check the database (`PRAGMA quick_check`) and back it up.
+        """Once a day (real time), check the database, and copy it when it changed enough: the cost of a
+        day's first command follows the day's answers, not the database's size.
 
-        A damaged database raises StoreError and is not copied, so backups stay good ones."""
+        - A checked copy (`PRAGMA quick_check` of the whole file, then `backup`) is made when there is no
+          backup or no record of the last checked copy, when the log grew by 1/COPY_GROWTH (at least one
+          answer) since that copy, or when it changed and the newest backup is COPY_EVERY_S old. Over a
+          year this costs a bounded multiple of the answers' own size (each copy follows a growth of a
+          sixteenth), plus one copy a week at most.
+        - Every other day: the tables an answer rewrites (card states, settings, exams) are checked in
+          full (their size is the number of cards) and every answer added since the last checked copy
+          is read (SQLite checks each page it reads).
+        A damaged database raises StoreError before anything is written to it and is never copied, so
+        backups stay good ones."""
+        folder = self.backup_dir
         backups = list_backups(self.path.parent)
+        mark = _read_mark(folder / CHECKED_MARK)
+        now = datetime.now().timestamp()
         try:
-            if backups and datetime.now().timestamp() - backups[0].stat().st_mtime < BACKUP_EVERY_S:
-                return
-        except OSError:  # removed since it was listed: no backup today, then
-            pass
-        if not self._db.execute("SELECT EXISTS (SELECT 1 FROM reviews)").fetchone()[0]:
+            newest_age = now - backups[0].stat().st_mtime if backups else None
+            checked_age = None if mark is None else now - (folder / CHECKED_MARK).stat().st_mtime
+        except OSError:  # removed since it was listed: check and copy, then
+            newest_age = checked_age = None
+        if newest_age is not None and newest_age < BACKUP_EVERY_S:
+            return
+        if checked_age is not None and checked_age < BACKUP_EVERY_S:
+            return
+        last = self._db.execute("SELECT MAX(id) FROM reviews").fetchone()[0]
+        if last is None:
             return  # nothing worth keeping yet
-        verdict = self._db.execute("PRAGMA quick_check").fetchall()
-        if verdict != [("ok",)]:
-            raise StoreError(_damaged_message(self.path, "; ".join(str(r[0]) for r in verdict[:3])))
+        if mark is None or newest_age is None:  # no record of a checked copy, or no backup at all
+            due, copied = True, -1
+        else:
+            copied = mark
+            grown = last < copied or last - copied >= copied // COPY_GROWTH  # (smaller: a restored database)
+            due = last != copied and (grown or newest_age >= COPY_EVERY_S)
+        if not due:
+            self._check_changes(copied)
+            _write_mark(folder / CHECKED_MARK, copied)
+            return
+        self._check("PRAGMA quick_check")
         try:
             self.backup(reason="daily")
         except StoreError as exc:  # a missed daily backup must not stop anyone studying: say so, go on
             sys.stderr.write(f"Warning: {exc}; no backup was made today.\n")
+            return
+        _write_mark(folder / CHECKED_MARK, last)
+
+    def _check_changes(self, since_id: int) -> None:
+        """The daily check between checked copies: the small tables in full, the log's newest answers."""
+        for table in ("card_states", "settings", "exams", "exam_answers"):
+            self._check(f"PRAGMA quick_check({table})")
+        try:  # reading every row since the last checked copy reads (and so checks) every page holding one
+            self._db.execute(
+                "SELECT COUNT(*), TOTAL(LENGTH(typed)), TOTAL(LENGTH(session)) FROM reviews WHERE id > ?", (since_id,)
+            ).fetchone()
+        except sqlite3.DatabaseError as exc:
+            if not _is_damage(str(exc)):
+                raise
+            raise StoreError(_damaged_message(self.path, str(exc))) from None
+
+    def _check(self, pragma: str) -> None:
+        """Run a `quick_check` pragma; StoreError naming what it found unless it says ok."""
+        verdict = self._db.execute(pragma).fetchall()
+        if verdict != [("ok",)]:
+            raise StoreError(_damaged_message(self.path, "; ".join(str(r[0]) for r in verdict[:3])))
 
     def _version(self) -> int:
         return int(self._db.execute("PRAGMA user_version").fetchone()[0])
@@ -618,8 +669,7 @@ class Store:
             os.replace(partial, target)
         except OSError as exc:
             raise StoreError(f"cannot write the backup {target}: {exc.strerror or exc}") from None
-        for old in list_backups(self.path.parent)[BACKUPS_KEPT:]:
-            old.unlink(missing_ok=True)
+        _prune(list_backups(self.path.parent))
         for stale in self.backup_dir.glob("*.part"):  # left by a process killed while copying
             try:
                 if datetime.now().timestamp() - stale.stat().st_mtime > 3600:
@@ -1287,6 +1337,45 @@ def list_backups(home: Path) -> list[Path]:
         if stat.S_ISREG(st.st_mode):
             found.append((st.st_mtime, candidate.name, candidate))
     return [p for _, _, p in sorted(found, reverse=True)]
+
+
+def _prune(backups: list[Path]) -> None:
+    """Keep the newest BACKUPS_KEPT backups, and of those only as many as fit in BACKUP_BYTES_KEPT
+    together (the newest is always kept, whatever its size)."""
+    total = 0
+    for n, backup in enumerate(backups):
+        try:
+            total += backup.stat().st_size
+        except OSError:
+            continue
+        if n and (n >= BACKUPS_KEPT or total > BACKUP_BYTES_KEPT):
+            backup.unlink(missing_ok=True)
+
+
+def _read_mark(path: Path) -> int | None:
+    """The log's last answer id at the last checked copy (CHECKED_MARK), or None when there is no
+    readable record (a missing file, anything but a regular file, other content): then a copy is due."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        with open(path, "rb") as f:
+            text = f.read(32).decode("ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return int(text) if text.isdigit() and len(text) < 19 else None
+
+
+def _write_mark(path: Path, last_id: int) -> None:
+    """Record the last checked copy (its mtime says when the database was last checked). Best effort:
+    without it, the next day's first command checks and copies again, which is safe."""
+    partial = path.with_name(path.name + ".part")
+    try:
+        path.parent.mkdir(exist_ok=True)
+        partial.write_text(f"{last_id}\n", encoding="ascii")
+        os.replace(partial, path)
+    except OSError:
+        if partial.is_file():
+            partial.unlink(missing_ok=True)
 
 
 def _damaged_message(path: Path, problem: str) -> str:
