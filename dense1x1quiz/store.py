@@ -685,6 +685,8 @@ class Store:
 
         With neither argument: every stored state, orphans included. `keys`: only those cards.
         `decks`: every stored state of those decks (orphans of those decks included)."""
+        if not self._read("SELECT EXISTS (SELECT 1 FROM card_states)")[0][0]:
+            return {}  # nothing answered yet: no set of a hundred thousand keys to build
         wanted = None if keys is None else {(k[0], k[1]) for k in keys}
         names = None if wanted is None else {k[0] for k in wanted}
         if decks is not None:

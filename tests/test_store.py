@@ -635,3 +635,16 @@ def test_a_setting_edited_by_hand_into_nonsense_is_a_clear_error(store, home):
     db.close()
     with pytest.raises(StoreError, match=r"^the setting 'retention' in .*quiz.sqlite3 is not a JSON value: 'ninety'$"):
         store.scheduler()
+
+
+def test_states_of_an_empty_table_do_not_look_at_the_keys(store):
+    """Nothing answered yet: `states` returns at once, without a set of every card's key (8.6% of a warm
+    start at 100,000 cards)."""
+
+    def keys():
+        raise AssertionError("the keys were read")
+        yield ("d", "c")
+
+    assert store.states(keys()) == {}
+    store.record_review(("d", "c"), 3, T0, mode="flip", scheduler=SCHED)
+    assert list(store.states(iter([("d", "c"), ("d", "x")]))) == [("d", "c")]
