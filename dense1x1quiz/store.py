@@ -17,6 +17,11 @@ What it guarantees:
 - The database file or its WAL removed or replaced under an open connection raises
   `StoreFilesMovedError` (answers not yet checkpointed went with the old file).
 
+The queries of the first card, of each answer and of `stats` that read the review log name their index
+(`INDEXED BY`): their plans never depend on statistics (`sqlite_stat1`) a database may lack, or bring
+from elsewhere (tests/test_query_plans.py). Without statistics SQLite read today's answers by scanning
+`reviews_by_card`: 1.1 s at 1,000,000 answers, against 1.4 ms through `reviews_by_time`.
+
 Each answer also records when its card was answered before (`prev_ms`), which is how `stats`
 finds the first answer of a card in a study day without sorting the log. (An undo removes the
 session's own latest answer; should another session have answered that card since, that later
