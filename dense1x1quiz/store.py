@@ -42,7 +42,7 @@ import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
@@ -173,15 +173,14 @@ _LATEST_MS = 253_402_128_000_000  # 9999-12-30T00:00:00Z
 def time_of_ms(ms: int) -> datetime:
     """Integer ms since the epoch → aware UTC datetime (exact: no float on the way), clamped to
     0001-01-02 … 9999-12-30: the one way a stored time becomes a datetime."""
-    seconds, millis = divmod(min(max(ms, _EARLIEST_MS), _LATEST_MS), 1000)
-    return _fromtimestamp(seconds, timezone.utc).replace(microsecond=millis * 1000)
+    return _EPOCH + _timedelta(0, 0, 0, min(max(ms, _EARLIEST_MS), _LATEST_MS))  # (days, s, µs, ms): exact
 
 
 def _dt(ms: int | None) -> datetime | None:
     return None if ms is None else time_of_ms(ms)
 
 
-_fromtimestamp = datetime.fromtimestamp
+_timedelta = timedelta  # a global read: half the cost of fromtimestamp + replace, 5,000 states at a time
 
 
 def to_ms_precision(moment: datetime) -> datetime:
