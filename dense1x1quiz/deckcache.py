@@ -399,7 +399,8 @@ def _math_renderings(deck: Deck | None) -> dict[str, str]:
         texts += [card.prompt, card.answer, card.explain, card.cloze, card.source, *card.accept, *card.options]
     for table in deck.tables:
         texts += [table.title, *table.columns, *(cell for row in table.rows for cell in row)]
-    fragments = {fragment for text in texts for fragment in math_fragments(text)}  # each one rendered once
+    # Each fragment rendered once; the "$" test inline, not a call per text (800,000 texts at 100,000 cards).
+    fragments = {fragment for text in texts if "$" in text for fragment in math_fragments(text)}
     return {fragment: latex_to_unicode(fragment) for fragment in fragments}
 
 
