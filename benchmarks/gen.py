@@ -148,6 +148,33 @@ def write_reviews(
         return store.review_count()
 
 
+def grow_log(home: Path, reviews: int) -> int:
+    """Make the review log of `home` hold `reviews` answers by repeating it, with SQL, further in the past
+    (each copy shifted back by the log's span, sessions renamed): seconds, not the hour that answering a
+    million times through the store API takes. The card states stay as they were (the newest answers);
+    only the log's length changes. Returns the number of answers in the log."""
+    import sqlite3
+
+    db = sqlite3.connect(home / "quiz.sqlite3")
+    try:
+        first, last, count = db.execute("SELECT MIN(at_ms), MAX(at_ms), COUNT(*) FROM reviews").fetchone()
+        span = last - first + 60_000
+        columns = "deck, card, at_ms, rating, state_before, mode, duration_ms, typed, session, retention, fuzz, prev_ms"
+        db.execute("PRAGMA synchronous = OFF")
+        with db:
+            for k in range(1, -(-reviews // count)):
+                shift = k * span
+                db.execute(
+                    f"INSERT INTO reviews ({columns}) SELECT deck, card, at_ms - ?, rating, state_before, mode, "
+                    "duration_ms, typed, ? || session, retention, fuzz, prev_ms - ? FROM reviews "
+                    "WHERE id <= ? ORDER BY id LIMIT ?",
+                    (shift, f"past{k}-", shift, count, reviews - k * count),
+                )
+        return int(db.execute("SELECT COUNT(*) FROM reviews").fetchone()[0])
+    finally:
+        db.close()
+
+
 def deck_keys(path: Path, most: int = 5_000) -> list[tuple[str, str]]:
     """The keys of the first `most` cards of the deck at `path`."""
     from dense1x1quiz.deck import load_deck

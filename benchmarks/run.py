@@ -186,6 +186,7 @@ class Bench:
         self._big: Path | None = None
         self._reviews_home: Path | None = None
         self._answers: dict[str, float | None] | None = None
+        self._big100: Path | None = None
         self.typer_floor()  # warm-up: the floor's byte code too
 
     def home(self, name: str) -> Path:
@@ -235,6 +236,13 @@ class Bench:
                 yaml.load(f, Loader=yaml.CSafeLoader)
 
         return in_process(load)
+
+    @property
+    def big100(self) -> Path:
+        """A generated 100,000-card deck."""
+        if self._big100 is None:
+            self._big100 = gen.write_deck(self.root / "big100.yaml", 100_000)
+        return self._big100
 
     @property
     def reviews_home(self) -> Path:
@@ -331,6 +339,150 @@ def fig_answers_growth(b: Bench) -> Result:
         "peak memory of the same command quitting at its first card",
         1.3,
         unit="MiB",
+    )
+
+
+# -- history, the daily check, stats --json and 100,000 cards (issue 16) -------------------------------
+
+
+def _deck_home(b: Bench, name: str, deck: Path) -> Path:
+    """A home with `deck` in its deck folder and no answers."""
+    home = b.home(name)
+    (home / "decks").mkdir(exist_ok=True)
+    shutil.copy(deck, home / "decks" / deck.name)
+    return home
+
+
+def _million_home(b: Bench) -> Path:
+    """A copy of the 200,000-review home whose log is grown to 1,000,000 answers with SQL (gen.grow_log)."""
+    home = b.root / "million"
+    if not home.exists():
+        shutil.copytree(b.reviews_home, home, ignore=shutil.ignore_patterns("backups", "cache"))
+        print("  growing the log to 1,000,000 answers with SQL…", file=sys.stderr)
+        gen.grow_log(home, 1_000_000)
+    return home
+
+
+STUDY_BIG = ["study", gen.DECK_ID, "--mode", "flip"]  # the big deck, by its id in the deck folder
+
+
+def _first_card_with_history(b: Bench, figure: str, home: Path) -> Result:
+    """The first card of the big deck with a long review log against the same deck with none (both after
+    a warm-up run, which also makes the day's backup: this is not a day's first command)."""
+    none = child_env(_deck_home(b, "no-history", b.big))
+    env = child_env(home)
+    argv = b.quiz + STUDY_BIG
+    run(argv, env, "q\n", expect="── ")
+    run(argv, none, "q\n", expect="── ")
+    ours, floor, other = paired(
+        b.runs, lambda: run(argv, env, "q\n", expect="── "), lambda: run(argv, none, "q\n", expect="── ")
+    )
+    return Result(figure, ours, floor, "the same deck, no answers", 1.5, other_ratio=other)
+
+
+def fig_history_200k(b: Bench) -> Result:
+    return _first_card_with_history(b, "200,000 reviews: quiz study, first card", b.reviews_home)
+
+
+def fig_history_1m(b: Bench) -> Result:
+    return _first_card_with_history(b, "1,000,000 reviews: quiz study, first card", _million_home(b))
+
+
+def _a_day_passes(home: Path) -> None:
+    """Every file in the backup folder one day older: the next command is the day's first."""
+    for path in (home / "backups").iterdir():
+        st = path.stat()
+        os.utime(path, (st.st_atime - 86_400, st.st_mtime - 86_400))
+
+
+def fig_first_of_day(b: Bench) -> Result:
+    """The first `quiz study` of a day (daily check, no copy due) against the second, 1,000,000 answers."""
+    home = _million_home(b)
+    env = child_env(home)
+    argv = b.quiz + STUDY_BIG
+    run(argv, env, "q\n", expect="── ")  # the checked copy: the log has no record of one yet
+
+    def first() -> Sample:
+        _a_day_passes(home)
+        return run(argv, env, "q\n", expect="── ")
+
+    ours, floor, other = paired(b.runs, first, lambda: run(argv, env, "q\n", expect="── "))
+    return Result(
+        "1,000,000 reviews: first command of a day",
+        ours,
+        floor,
+        "the day's second command",
+        1.5,
+        other_ratio=other,
+        note="no checked copy due (see the next row)",
+    )
+
+
+def fig_copy_day(b: Bench) -> Result:
+    """A day's first command that makes a checked copy (quick_check + backup of the whole file)."""
+    home = _million_home(b)
+    env = child_env(home)
+    argv = b.quiz + STUDY_BIG
+
+    def copy_day() -> Sample:
+        shutil.rmtree(home / "backups", ignore_errors=True)
+        return run(argv, env, "q\n", expect="── ")
+
+    ours, floor, other = paired(b.runs, copy_day, lambda: run(argv, env, "q\n", expect="── "))
+    return Result(
+        "1,000,000 reviews: a day with a checked copy",
+        ours,
+        floor,
+        "the day's second command",
+        None,
+        other_ratio=other,
+        note="when the log grew by a sixteenth, or changed in a week: 165 MB checked and copied",
+    )
+
+
+# The encoder `quiz stats --json` had before issue 16: indent=2 (the json module's pure-Python encoder)
+# and a regex pass over the whole text.
+OLD_JSON = """import json, sys
+from dense1x1quiz import cli
+from dense1x1quiz.text import json_safe
+cli._print_json = lambda document, indent=2: sys.stdout.write(
+    json_safe(json.dumps(document, ensure_ascii=False, indent=2)) + "\\n")
+sys.exit(cli.run(sys.argv[1:]))
+"""
+NEW_JSON = "import sys\nfrom dense1x1quiz import cli\nsys.exit(cli.run(sys.argv[1:]))\n"
+
+
+def fig_stats_json(b: Bench) -> Result:
+    """`quiz stats --json` of 100,000 cards against the same command with the encoder it had before."""
+    deck = b.big100
+    env = child_env(b.home("stats-json"))
+    args = ["stats", str(deck), "--json"]
+    ours = [sys.executable, "-c", NEW_JSON, *args]
+    before = [sys.executable, "-c", OLD_JSON, *args]
+    run(ours, env, expect='"reviews"')  # parses the deck, fills the cache
+    mine, floor, other = paired(
+        b.runs, lambda: run(ours, env, expect='"reviews"'), lambda: run(before, env, expect='"reviews"')
+    )
+    return Result(
+        "100,000 cards: quiz stats --json", mine, floor, "the same, with the indent=2 encoder", 0.5, other_ratio=other
+    )
+
+
+def fig_warm_100k(b: Bench) -> Result:
+    """The first card of a 100,000-card deck, cached (warm start): seconds, no floor."""
+    env = child_env(b.home("warm-100k"))
+    argv = b.quiz + ["study", str(b.big100), "--mode", "flip"]
+    run(argv, env, "q\n", expect="── ")
+    samples = [run(argv, env, "q\n", expect="── ") for _ in range(b.runs)]
+    other = "wall" if CLOCK == "cpu" else "cpu"
+    other_s = statistics.median(getattr(x, other) for x in samples)
+    return Result(
+        "100,000 cards: quiz study, first card, cached",
+        statistics.median(getattr(x, CLOCK) for x in samples),
+        None,
+        "",
+        0.5,
+        note=f"a budget in seconds (no floor); median {other} time {other_s:.2f} s",
     )
 
 
@@ -626,6 +778,12 @@ FIGURES: dict[str, tuple[Callable[[Bench], Result | None], bool]] = {  # name �
     "answers-memory": (fig_answers_memory, True),
     "answers-growth": (fig_answers_growth, True),
     "choice": (fig_choice, False),
+    "history-200k": (fig_history_200k, True),
+    "history-1m": (fig_history_1m, True),
+    "first-of-day": (fig_first_of_day, True),
+    "copy-day": (fig_copy_day, True),
+    "stats-json": (fig_stats_json, True),
+    "warm-100k": (fig_warm_100k, True),
 }
 
 

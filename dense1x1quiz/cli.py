@@ -9,7 +9,8 @@ Exit codes (DESIGN.md): 0 success, 1 a user-facing error, 2 bad usage, 130 Ctrl-
 import os
 import sys
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -55,12 +56,31 @@ def _number(option: str, kind: type, low: float, high: float, words: str) -> Cal
     return parse
 
 
-def _print_json(document: object) -> None:
+@contextmanager
+def _collector_paused(pause: bool = True) -> Iterator[None]:
+    """The cyclic garbage collector paused (when `pause`) while many objects, none cyclic, are made: it
+    would only rescan them again and again (a fifth of `quiz stats --json` at 100,000 cards)."""
+    import gc
+
+    was_on = pause and gc.isenabled()
+    if was_on:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def _print_json(document: object, *, indent: int | None = 2) -> None:
+    """`document` as one JSON document on stdout. `indent=None` writes it on one line through the
+    json module's C encoder (with an indent it falls back to pure Python: 0.67 s for 100,000 cards)."""
     import json  # only the --json paths need it
 
     from dense1x1quiz.text import json_safe  # C1 controls and bidi overrides as \uXXXX, like C0
 
-    sys.stdout.write(json_safe(json.dumps(document, ensure_ascii=False, indent=2)) + "\n")
+    text = json.dumps(document, ensure_ascii=False, indent=indent, check_circular=False)  # a tree, made for this
+    sys.stdout.write((text if text.isascii() else json_safe(text)) + "\n")  # isascii: one C pass, no regex
 
 
 # -- decks ------------------------------------------------------------------------------------
@@ -279,11 +299,13 @@ def stats(deck_names: DeckArgs = None, as_json: JsonOpt = False) -> None:
 
     chosen = resolve(deck_names or [], outline=True)  # ids and titles only: no Card is built
     moment = now()  # a bad DENSE1X1QUIZ_NOW is refused before the database is created
-    with Store.open(home_dir()) as store:
-        figures = compute_stats(chosen, store, moment, all_decks=not deck_names, with_cards=as_json)
-    if as_json:
-        _print_json(stats_json(figures))
-        return
+    with _collector_paused(as_json):  # --json: a row and a dict per card
+        with Store.open(home_dir()) as store:
+            figures = compute_stats(chosen, store, moment, all_decks=not deck_names, with_cards=as_json)
+        if as_json:
+            # Indented for a reader at a terminal; one line for a program (every card of a big collection).
+            _print_json(stats_json(figures), indent=2 if sys.stdout.isatty() else None)
+            return
     from dense1x1quiz.ui.stats import print_stats
 
     print_stats(figures)

@@ -356,6 +356,8 @@ def write_entry(entry: Path, deck: Deck | None, problems: list[Problem]) -> None
     """Store a check's result in `entry` (atomically: a reader sees the old file or the new one)."""
     plain = [(p.line, p.col, p.message, p.warning) for p in problems]
     buffer = io.BytesIO()
+    gc_was_on = gc.isenabled()
+    gc.disable()  # a state dict per card, none cyclic: collections only rescan the deck (a quarter of the time)
     try:
         import pickle  # writing happens after a parse, which costs far more
 
@@ -368,6 +370,9 @@ def write_entry(entry: Path, deck: Deck | None, problems: list[Problem]) -> None
         pickler.dump((deck, plain, _math_renderings(deck)))
     except Exception:  # pragma: no cover - every model value pickles; never fail a load over the cache
         return
+    finally:
+        if gc_was_on:
+            gc.enable()
     payload = buffer.getvalue()
     temp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
     try:
@@ -394,7 +399,8 @@ def _math_renderings(deck: Deck | None) -> dict[str, str]:
         texts += [card.prompt, card.answer, card.explain, card.cloze, card.source, *card.accept, *card.options]
     for table in deck.tables:
         texts += [table.title, *table.columns, *(cell for row in table.rows for cell in row)]
-    fragments = {fragment for text in texts for fragment in math_fragments(text)}  # each one rendered once
+    # Each fragment rendered once; the "$" test inline, not a call per text (800,000 texts at 100,000 cards).
+    fragments = {fragment for text in texts if "$" in text for fragment in math_fragments(text)}
     return {fragment: latex_to_unicode(fragment) for fragment in fragments}
 
 

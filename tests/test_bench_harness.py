@@ -39,16 +39,35 @@ def test_generated_reviews_go_through_the_store(tmp_path):
         assert store.rebuild_states() == states  # the log and the states agree
 
 
+def test_a_grown_log_has_that_many_answers_in_the_past_and_the_same_states(tmp_path):
+    from dense1x1quiz.store import Store
+
+    path = gen.write_deck(tmp_path / "big.yaml", 300)
+    home = tmp_path / "home"
+    gen.write_reviews(home, gen.deck_keys(path, most=40), reviews=120)
+    with Store.open(home) as store:
+        states, newest = store.states(), store.reviews()
+    assert gen.grow_log(home, 500) == 500
+    with Store.open(home) as store:
+        log = store.reviews()
+        assert store.states() == states  # the newest answers still make the states
+    assert log[:120] == newest
+    assert max(r.at for r in log[120:]) < newest[0].at  # the copies lie before the real log
+    assert [r.key for r in log[120:240]] == [r.key for r in newest]
+
+
 def test_table_shows_ratio_budget_and_verdict():
     results = [
         run.Result("quiz --help", 0.120, 0.100, run.TYPER_FLOOR, 1.3, other_ratio=1.25),
         run.Result("quiz decks", 0.200, 0.100, run.TYPER_FLOOR, 1.6),
         run.Result("peak memory", 120.0, None, "", 150, unit="MiB"),
+        run.Result("warm start", 0.6, None, "", 0.5),
     ]
     lines = run.table(results).splitlines()
     assert lines[2].split() == ["quiz", "--help", "120", "ms", "100", "ms", "1.20×", "≤", "1.3×", "pass", "1.25×"]
     assert lines[3].split() == ["quiz", "decks", "200", "ms", "100", "ms", "2.00×", "≤", "1.6×", "MISS"]
     assert lines[4].split() == ["peak", "memory", "120", "MiB", "—", "—", "≤", "150", "MiB", "pass"]
+    assert lines[5].split() == ["warm", "start", "600", "ms", "—", "—", "≤", "0.5", "s", "MISS"]  # seconds, no floor
 
 
 def test_quick_run_prints_the_table_and_exits_0():
@@ -81,7 +100,7 @@ def test_readme_quotes_a_table_that_run_printed():
     table = section.split("```\n", 3)[2]  # the second fenced block: the printed table
     lines = table.splitlines()
     assert lines[0].split()[:3] == ["figure", "ours", "(cpu)"] and set(lines[1]) <= {"-", " "}
-    assert lines[-1].split(" of ")[1].startswith("11 budgets met")  # every figure of a full run
+    assert lines[-1].split(" of ")[1].startswith("16 budgets met")  # every figure of a full run
     assert {line.split("  ")[0] for line in lines[2:13]} >= {"quiz --help", "quiz decks", "quiz stats"}
 
 

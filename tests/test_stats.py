@@ -3,7 +3,9 @@
 import bisect
 import dataclasses
 import json
+import os
 import random
+import sys
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -566,3 +568,29 @@ def test_figures_come_from_one_state_while_another_session_answers(store, isolat
     assert sum(during.heatmap.values()) == in_window and during.reviews == len(ANSWERS)
     assert sum(after.heatmap.values()) == in_window + 1 and after.reviews == len(ANSWERS) + 1
     assert store.review_count() == len(ANSWERS) + 1  # the answer was committed, not lost
+
+
+def test_cli_stats_json_to_a_program_is_one_line_and_to_a_terminal_indented(cli, tmp_path, isolated_home):
+    """Piped, the document is one line from the json module's C encoder (indent=2 would take its pure-Python
+    encoder: two thirds of `quiz stats --json` at 100,000 cards); on a terminal it stays indented."""
+    import pexpect
+
+    deck = tmp_path / "mine.yaml"
+    deck.write_text("deck: mine\ntitle: Mine ×\ncards:\n  - {id: one, front: Q1, back: A1}\n", encoding="utf-8")
+    env = {"DENSE1X1QUIZ_NOW": "2026-03-10T12:00:00Z", "TZ": "UTC"}
+    piped = cli("stats", str(deck), "--json", env=env)
+    assert (piped.returncode, piped.stderr) == (0, "")
+    doc = json.loads(piped.stdout)
+    assert piped.stdout == json.dumps(doc, ensure_ascii=False) + "\n"
+    assert doc["decks"][0]["title"] == "Mine ×" and doc["cards"][0]["id"] == "one"
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "dense1x1quiz", "stats", str(deck), "--json"],
+        env={**os.environ, **env, "DENSE1X1QUIZ_HOME": str(isolated_home)},
+        encoding="utf-8",
+        timeout=30,
+    )
+    shown = child.read().replace("\r\n", "\n")
+    child.close()
+    assert child.exitstatus == 0
+    assert shown == json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
