@@ -363,9 +363,13 @@ def parse_symbolic_shape(text: str) -> tuple[str, ...] | None:
     return tuple(parts[0]) if parts else None
 
 
+_LAYOUT = re.compile(r"[A-Z]{2,5}")
+
+
 def is_shape_answer(text: str) -> bool:
     """Whether an expected answer is written as a shape (see the module doc): single symbols or numbers,
-    at least one a symbol, separated only by `×` or only by commas."""
+    at least one a symbol, separated only by `×` or only by commas; or a run of two to five capitals with
+    nothing else (`CHW`, `NHWC`: a tensor layout, whose order is its meaning)."""
     try:
         tokens = _tokens(text)
     except _NotMath:
@@ -374,6 +378,8 @@ def is_shape_answer(text: str) -> bool:
     if parts is None:
         return False
     atoms, seps = parts
+    if _LAYOUT.fullmatch(text.strip()):  # `CHW`, `NHWC`: a layout names an order, not a product
+        return True
     return seps in ({_TIMES}, {","}) and any(not a[0].isdigit() for a in atoms)
 
 

@@ -59,6 +59,8 @@ TABLE = [
         ["WxHxCin", "HxWxCout", "HWC", "H×W", "H×W×Cin×1"],
     ),
     ("(C, H, W)", "shape", ["CHW", "C, H, W", "C×H×W", "(c, h, w)"], ["HWC", "(H, W, C)", "CWH"]),
+    ("CHW", "shape", ["(C, H, W)", "C×H×W", "chw"], ["HWC", "(H, W, C)", "C·W·H"]),  # a layout, as an accept: form
+    ("NHWC", "shape", ["N, H, W, C", "nhwc"], ["NCHW", "NHCW"]),
     (r"$1/N + 1/D_K^2$", "math", ["1/N + 1/D_K²", "1/D_K^2 + 1/N", "1/(D_K*D_K) + 1/N", "N^-1 + D_K^-2"], ["1/N"]),
     ("y = Wx + b", "math", ["y = W·x + b", "y=b+Wx", "Wx + b = y", "y = W x + b"], ["y = Wx", "y = Wx - b"]),
     (
