@@ -375,3 +375,11 @@ def test_a_wrong_number_on_a_basic_card_suggests_again(cli, tmp_path, isolated_h
         ("what", 3, "a dense layer across the channels at every pixel"),
         ("count", 1, "8,255"),
     ]
+
+
+def test_indexing_code_keeps_its_brackets_and_order():
+    expected = ["linear.weight[:, :, None, None]"]
+    assert grade("linear.weight[:,:,None,None]", expected).correct
+    assert grade("Linear.Weight[:, :, none, none]", expected).correct  # spaces and case aside
+    assert not grade("linear.weight[None, None, :, :]", expected).correct  # folded text made these equal
+    assert not grade("linear.weight", expected).correct
