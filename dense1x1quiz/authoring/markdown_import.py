@@ -130,6 +130,7 @@ class _Builder:
         self.front_title = ""
         self.last_end = 0  # the line after the last block read
         self.answer_open_to_more = False  # the open question's answer may go on in a list or table
+        self.section_links: list[str] = []  # URLs of the links in the section's text: its card's source
 
     def warn(self, line: int, message: str) -> None:
         self.warnings.append(f"{self.name}:{line}: {message}")
@@ -198,6 +199,7 @@ class _Builder:
                 self.close()
                 self.open = _Open(block.line, self.take_meta(), cloze=[text])
             else:
+                self.section_links.extend(md_links(text))
                 self.definition(block, ("text", md_to_text(text)))
 
     @staticmethod
@@ -221,7 +223,7 @@ class _Builder:
         for offset, raw in enumerate(lines):
             stripped = raw.strip()
             if (tags := sr.tag_line(stripped)) is not None:
-                self.sr_tags = [t for t in tags if t.lower().split("/")[0] == "flashcards"] or self.sr_tags
+                self.sr_tags = [t for t in tags if sr.uses_sr("", (t.lstrip("#"),))] or self.sr_tags
                 continue
             if not body:
                 card_tags, stripped = sr.leading_tags(stripped)
@@ -447,6 +449,7 @@ class _Builder:
         if self.label_heading is not None:
             self.flush_label()
         parts, self.section = self.section, []
+        links, self.section_links = self.section_links, []
         named = self.section_name()
         if not parts or named is None:
             return
@@ -460,7 +463,10 @@ class _Builder:
         if _MARKUP_ONLY_RE.fullmatch(back):  # only markup (a stray `**`): a card with an empty back would not validate
             self.warn(self.section_line, f"question {quoted_text(clipped(front, 40))} has no answer; skipped")
             return
-        self.add(Item("", "basic", front=front, answer=back, line=self.section_line), hint=hint)
+        meta = self.take_meta()
+        if links and "source" not in meta:
+            meta["source"] = " ".join(dict.fromkeys(links))
+        self.add(Item("", "basic", front=front, answer=back, line=self.section_line), meta, hint=hint)
 
     def flush_label(self) -> None:
         """A label heading's section (`### MCQ 1`): the question under it, its options, `Correct answer:`."""
@@ -597,6 +603,7 @@ class _Builder:
         title = (
             md_to_text(meta.get("title", "")).strip()
             or (self.headings[-1][1] if self.headings else "")
+            or (self.title or "" if self.in_title_section else "")
             or f"Table {len(self.tables) + 1}"
         )
         if self.section_tables > 1 and "title" not in meta:

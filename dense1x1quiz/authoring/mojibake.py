@@ -27,12 +27,40 @@ def meaningless(char: str) -> bool:
     return char == "\ufffd" or unicodedata.category(char) in ("Cn", "Co", "Cs")
 
 
+def _mojibake_char(char: str) -> bool:
+    """A character that a UTF-8 byte ≥ 0x80 becomes when read as Windows-1252 or -1254."""
+    if char.isascii():
+        return False
+    for codepage in ("cp1254", "cp1252"):
+        try:
+            char.encode(codepage)
+            return True
+        except UnicodeEncodeError:
+            pass
+    return False
+
+
+def _drop_broken(line: str) -> str:
+    """`line` without meaningless characters and the undecoded mojibake touching them (`ğŸ` + U+FFFD)."""
+    keep = [not meaningless(c) for c in line]
+    for k, char in enumerate(line):
+        if meaningless(char):
+            for step in (-1, 1):
+                j = k + step
+                while 0 <= j < len(line) and _mojibake_char(line[j]):
+                    keep[j] = False
+                    j += step
+    return "".join(c for c, kept in zip(line, keep, strict=True) if kept)
+
+
 def _fix_line(line: str) -> str:
     import ftfy
 
     fixed = ftfy.fix_encoding(line)
     if not any(meaningless(c) for c in fixed):
         return fixed
+    if fixed == line:  # nothing ftfy could decode: drop the broken run where it stands
+        return _drop_broken(line)
     out = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, line, fixed, autojunk=False).get_opcodes():
         if op == "equal":
