@@ -142,7 +142,8 @@ def split_blocks(text: str) -> list[Block]:
             j = i + 1
             while tokens[j].type != "table_close":
                 if tokens[j].type == "tr_open":
-                    row_line = tokens[j].map[0] + 1 if tokens[j].map else line
+                    row_map = tokens[j].map
+                    row_line = row_map[0] + 1 if row_map else line
                     rows.append((row_line, []))
                 elif tokens[j].type == "inline":
                     rows[-1][1].append(tokens[j].content)

@@ -244,10 +244,10 @@ class _Builder:
             return
         single = [(n, t) for n, t in body if "::" in t]
         if single:
-            for line_no, text in single:
-                reverse = ":::" in text
-                front, _, back = text.partition(":::" if reverse else "::")
-                self.open = _Open(line_no, self.take_meta(), front=[front], answer=[back.lstrip(":")], tags=tags)
+            for line_no, card_text in single:
+                reverse = ":::" in card_text
+                question, _, answer = card_text.partition(":::" if reverse else "::")
+                self.open = _Open(line_no, self.take_meta(), front=[question], answer=[answer.lstrip(":")], tags=tags)
                 self.open.reverse = reverse
                 self.close()
             return
@@ -564,8 +564,8 @@ class _Builder:
         if self.sr:
             return
         if self.open and self.open.answer is not None and self.answer_open_to_more:
-            rows = [" | ".join(md_to_text(c).strip() for c in cells) for _, cells in block.rows]
-            self.open.answer.append("\n".join(rows))  # an answer going on in a table
+            shown = [" | ".join(md_to_text(c).strip() for c in cells) for _, cells in block.rows]
+            self.open.answer.append("\n".join(shown))  # an answer going on in a table
             return
         self.close()
         meta = self.take_meta()

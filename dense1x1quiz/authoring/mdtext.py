@@ -108,7 +108,9 @@ def md_to_text(md: str) -> str:
                 pieces.append(c)
                 i += 1
     _pair_emphasis([p for p in pieces if isinstance(p, _Marker)])
-    return "".join(p if isinstance(p, str) else ("" if p.used else p.run) for p in pieces)  # type: ignore[union-attr]
+    return "".join(
+        p if isinstance(p, str) else ("" if p.used else p.run) for p in pieces if isinstance(p, str | _Marker)
+    )
 
 
 def _pair_emphasis(markers: list[_Marker]) -> None:
