@@ -122,3 +122,19 @@ def test_a_warm_deck_cache_spares_the_yaml_parser(tmp_path, deck):
     assert "yaml" not in imported(["study", "--mode", "flip"], home, "q\n")
     assert "yaml" in imported(["study", str(deck), "--mode", "flip"], home, "q\n")  # a new file is parsed
     assert "yaml" not in imported(["study", str(deck), "--mode", "flip"], home, "q\n")  # then cached
+
+
+def test_markdown_it_is_loaded_by_quiz_import_and_by_nothing_else(tmp_path, deck):
+    """markdown-it-py (and its plugins) cost tens of milliseconds to import: only reading Markdown pays it
+    (`quiz import`, and `quiz export --format md`, which reads its output back to check it)."""
+    home = tmp_path / "home"
+    notes = tmp_path / "notes.md"
+    notes.write_text("# T\n\nQ: one?\nA: two\n")
+    assert {"markdown_it", "mdit_py_plugins"} <= imported(["import", str(notes), "-o", str(tmp_path / "n.yaml")], home)
+    for args in CASES:
+        argv = [a.format(deck=deck, tmp=tmp_path) for a in args[0]]
+        if argv[:4] == ["export", str(deck), "--format", "md"]:
+            continue
+        stdin = "q\n" if argv[0] in ("study", "exam") else None
+        modules = imported(argv, home, stdin, ok=(0, 1) if argv[0] == "exam" else (0,))
+        assert not {"markdown_it", "mdit_py_plugins"} & modules, argv
