@@ -150,7 +150,10 @@ def load_expected(path: Path) -> list[Expected]:
     A malformed file raises ValueError naming the card."""
     import yaml
 
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{path.name}: not YAML: {exc}") from None
     if not isinstance(data, dict) or not isinstance(data.get("cards"), list):
         raise ValueError(f"{path.name}: expected a mapping with a `cards:` list")
     cards: list[Expected] = []
