@@ -77,7 +77,12 @@ STOPWORDS = frozenset(
     "how why when who whom do does did can could would should will with by as from into than then there "
     "their they we you your i our us not no".split()
 )
-MARKUP = ("**", "__", "[[", "](", "![", "<br", "<details", "<summary", "</", "==", "::", "<!--", "> [!", "#flashcards")
+MARKUP = (
+    *("**", "__", "[[", "](", "![", "<br", "<details", "<summary", "</", "==", "::", "<!--", "> [!", "#flashcards"),
+    *("[x]", "[X]", "[ ]"),  # task-list boxes: the options were kept as a list, not made a choice card
+)
+GENERATED_COLUMN = re.compile(r"\bColumn \d+\b")  # a table whose header row was empty or not a header
+EMPTY_CELL = re.compile(r"^\s*[—–]\s*$")  # an empty table cell, shown as a dash
 LABEL_ONLY = re.compile(r"^(question|q|mcq|exercise|problem|card)\s*\d+[.):]?$", re.IGNORECASE)
 CODE_OR_MATH = re.compile(r"`[^`]*`|\$\$.*?\$\$|\$[^$\n]+\$", re.DOTALL)
 
@@ -224,6 +229,11 @@ def card_defects(card: Produced, others: Sequence[Produced], heading_words: set[
         left = [m for m in MARKUP if m in bare]
         if left:
             reasons.append(f"markup left in the {name}: {' '.join(left)}")
+    if GENERATED_COLUMN.search(prompt) or GENERATED_COLUMN.search(answer):
+        reasons.append("a table column without a name (`Column N`)")
+    cells = [line.split(":", 1)[1] for line in prompt.splitlines() if ":" in line] if card.kind == "table" else []
+    if any(EMPTY_CELL.match(cell) for cell in cells):
+        reasons.append("an empty table cell in the prompt")
     if words(prompt) and words(prompt) == words(answer):
         reasons.append("answer repeats the prompt")
     if LABEL_ONLY.match(prompt):
@@ -328,8 +338,8 @@ def corpus_files(labels: Path, notes: Path, only: Sequence[str] = ()) -> list[tu
     return pairs
 
 
-def score_file(note: Path, label: Path) -> FileScore:
-    expected = load_expected(label)
+def score_file(note: Path, expected: Sequence[Expected]) -> FileScore:
+    """Import `note` and score what it made against `expected`."""
     with tempfile.TemporaryDirectory(prefix="import-quality-") as tmp:
         produced, error = import_note(note, Path(tmp))
     return score_cards(note.name, note.read_text(encoding="utf-8"), expected, produced, error)
@@ -419,7 +429,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not pairs:
         print(f"no labelled notes in {args.labels}", file=sys.stderr)
         return 2
-    scores = [score_file(note, label) for note, label in pairs]
+    try:  # every label file is read before any import runs: a typo there stops the run at once
+        labelled = [(note, load_expected(label)) for note, label in pairs]
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    scores = [score_file(note, expected) for note, expected in labelled]
     print(table(scores))
     if args.verbose:
         for s in scores:
