@@ -4,10 +4,15 @@
     python benchmarks/import_quality.py --verbose    # and, per file, every miss and every defect
     python benchmarks/import_quality.py --check      # exit 1 when a target is missed
     python benchmarks/import_quality.py 03 11        # only the files whose names start so
+    python benchmarks/import_quality.py --notes DIR  # the notes folder (default: $QUIZ_NOTES_CORPUS,
+                                                     # else ../shared/notes-corpus beside the checkout)
 
-The corpus is `tests/fixtures/notes-corpus/`: real notes written by others (sources and licences in
-its SOURCES.md, which also states the labelling rules), each with `NN-name.expected.yaml`, the cards a
-person studying that note would want. Each note is imported as a user does it
+The corpus: real notes written by others, each with the cards a person studying it would want. The
+labels are in this repository, `tests/fixtures/notes-corpus/NN-name.expected.yaml`, with SOURCES.md
+(where each note comes from, its licence, what was cut, and the labelling rules). The notes
+themselves, `NN-name.md`, are other people's files and are kept out of this repository's commits: they
+live in a notes folder beside it (`--notes`), and SOURCES.md says how to get each one back (repository,
+path, commit, line range). Each note is imported as a user does it
 (`python -m dense1x1quiz import NOTE -o TMP/deck.yaml` in a temporary home) and every deck the import
 wrote is loaded with the deck loader, so the produced cards are the study cards (reversed cards,
 cloze numbers and table cells expanded).
@@ -52,7 +57,14 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-CORPUS = ROOT / "tests" / "fixtures" / "notes-corpus"
+LABELS = ROOT / "tests" / "fixtures" / "notes-corpus"  # NN-name.expected.yaml + SOURCES.md
+NOTES_ENV = "QUIZ_NOTES_CORPUS"
+
+
+def default_notes() -> Path:
+    """Where the notes are when `--notes` is not given: $QUIZ_NOTES_CORPUS, else ../shared/notes-corpus."""
+    return Path(os.environ.get(NOTES_ENV) or ROOT.parent / "shared" / "notes-corpus")
+
 
 KINDS = ("basic", "cloze", "choice", "reverse")
 TARGET_RECALL = 0.90
@@ -65,7 +77,12 @@ STOPWORDS = frozenset(
     "how why when who whom do does did can could would should will with by as from into than then there "
     "their they we you your i our us not no".split()
 )
-MARKUP = ("**", "__", "[[", "](", "![", "<br", "<details", "<summary", "</", "==", "::", "<!--", "> [!", "#flashcards")
+MARKUP = (
+    *("**", "__", "[[", "](", "![", "<br", "<details", "<summary", "</", "==", "::", "<!--", "> [!", "#flashcards"),
+    *("[x]", "[X]", "[ ]"),  # task-list boxes: the options were kept as a list, not made a choice card
+)
+GENERATED_COLUMN = re.compile(r"\bColumn \d+\b")  # a table whose header row was empty or not a header
+EMPTY_CELL = re.compile(r"^\s*[—–]\s*$")  # an empty table cell, shown as a dash
 LABEL_ONLY = re.compile(r"^(question|q|mcq|exercise|problem|card)\s*\d+[.):]?$", re.IGNORECASE)
 CODE_OR_MATH = re.compile(r"`[^`]*`|\$\$.*?\$\$|\$[^$\n]+\$", re.DOTALL)
 
@@ -138,7 +155,10 @@ def load_expected(path: Path) -> list[Expected]:
     A malformed file raises ValueError naming the card."""
     import yaml
 
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{path.name}: not YAML: {exc}") from None
     if not isinstance(data, dict) or not isinstance(data.get("cards"), list):
         raise ValueError(f"{path.name}: expected a mapping with a `cards:` list")
     cards: list[Expected] = []
@@ -209,6 +229,11 @@ def card_defects(card: Produced, others: Sequence[Produced], heading_words: set[
         left = [m for m in MARKUP if m in bare]
         if left:
             reasons.append(f"markup left in the {name}: {' '.join(left)}")
+    if GENERATED_COLUMN.search(prompt) or GENERATED_COLUMN.search(answer):
+        reasons.append("a table column without a name (`Column N`)")
+    cells = [line.split(":", 1)[1] for line in prompt.splitlines() if ":" in line] if card.kind == "table" else []
+    if any(EMPTY_CELL.match(cell) for cell in cells):
+        reasons.append("an empty table cell in the prompt")
     if words(prompt) and words(prompt) == words(answer):
         reasons.append("answer repeats the prompt")
     if LABEL_ONLY.match(prompt):
@@ -296,13 +321,25 @@ def import_note(note: Path, workdir: Path) -> tuple[list[Produced], str]:
     return cards, ("" if cards else said or f"exit {done.returncode}, no deck written")
 
 
-def corpus_files(corpus: Path, only: Sequence[str] = ()) -> list[Path]:
-    notes = sorted(p for p in corpus.glob("*.md") if p.name != "SOURCES.md")
-    return [p for p in notes if not only or any(p.name.startswith(prefix) for prefix in only)]
+def corpus_files(labels: Path, notes: Path, only: Sequence[str] = ()) -> list[tuple[Path, Path]]:
+    """(note, labels) pairs for every label file whose name starts with one of `only` (all by default).
+    A labelled note missing from `notes` raises FileNotFoundError naming it."""
+    pairs = []
+    for label in sorted(labels.glob("*.expected.yaml")):
+        name = label.name.removesuffix(".expected.yaml") + ".md"
+        if only and not any(name.startswith(prefix) for prefix in only):
+            continue
+        note = notes / name
+        if not note.is_file():
+            raise FileNotFoundError(
+                f"{note} is missing (labelled in {label.name}; SOURCES.md says where it comes from)"
+            )
+        pairs.append((note, label))
+    return pairs
 
 
-def score_file(note: Path) -> FileScore:
-    expected = load_expected(note.with_suffix(".expected.yaml"))
+def score_file(note: Path, expected: Sequence[Expected]) -> FileScore:
+    """Import `note` and score what it made against `expected`."""
     with tempfile.TemporaryDirectory(prefix="import-quality-") as tmp:
         produced, error = import_note(note, Path(tmp))
     return score_cards(note.name, note.read_text(encoding="utf-8"), expected, produced, error)
@@ -376,17 +413,28 @@ def details(score: FileScore) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("only", nargs="*", help="file name prefixes (default: the whole corpus)")
-    parser.add_argument("--corpus", type=Path, default=CORPUS, help="folder of NOTE.md + NOTE.expected.yaml")
+    parser.add_argument("--notes", type=Path, default=None, help=f"folder of the notes (default: ${NOTES_ENV})")
+    parser.add_argument("--labels", type=Path, default=LABELS, help="folder of NN-name.expected.yaml")
     parser.add_argument("--verbose", "-v", action="store_true", help="list every miss and defect per file")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures and failures as JSON")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))  # this checkout's dense1x1quiz, for the deck loader
-    notes = corpus_files(args.corpus, args.only)
-    if not notes:
-        print(f"no notes in {args.corpus}", file=sys.stderr)
+    notes_dir = args.notes or default_notes()
+    try:
+        pairs = corpus_files(args.labels, notes_dir, args.only)
+    except FileNotFoundError as exc:
+        print(f"{exc}; give the notes folder with --notes or ${NOTES_ENV}", file=sys.stderr)
         return 2
-    scores = [score_file(note) for note in notes]
+    if not pairs:
+        print(f"no labelled notes in {args.labels}", file=sys.stderr)
+        return 2
+    try:  # every label file is read before any import runs: a typo there stops the run at once
+        labelled = [(note, load_expected(label)) for note, label in pairs]
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    scores = [score_file(note, expected) for note, expected in labelled]
     print(table(scores))
     if args.verbose:
         for s in scores:
