@@ -358,3 +358,39 @@ def test_the_import_report_lists_every_repaired_line(tmp_path, cli):
     listed = [line for line in result.stderr.splitlines() if line.startswith("  line ")]
     assert len(listed) == 23 and "more lines" not in result.stderr
     assert "  line 50: dropped ' ğŸ¯'" in listed
+
+
+def test_a_question_over_a_details_answer_block_is_a_card():
+    md = """\
+    Question 1.
+    A node is a what? [1]
+
+    <details><summary><b>Answer</b></summary>
+    Processing unit.
+
+    </details>
+    <br><br>
+    """
+    assert cards(md) == [("basic", "A node is a what? [1]", "Processing unit.")]
+
+
+def test_a_bold_question_paragraph_is_answered_by_the_paragraphs_below_it_up_to_a_break():
+    md = """\
+    ## Classification
+
+    **What is sigmoid? What does it do? 👶**
+
+    A squashing function.
+
+    Sigmoid(x) = 1/(1+e^{-x})
+
+    <br/>
+
+    **Is logistic regression linear? 👶**
+
+    Yes, a generalized linear model.
+    """
+    assert cards(md) == [
+        ("basic", "What is sigmoid? What does it do?", "A squashing function.\n\nSigmoid(x) = 1/(1+e^{-x})"),
+        ("basic", "Is logistic regression linear?", "Yes, a generalized linear model."),
+    ]

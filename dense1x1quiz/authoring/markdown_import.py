@@ -22,7 +22,7 @@ from dense1x1quiz import demos
 from dense1x1quiz.authoring import obsidian_sr as sr
 from dense1x1quiz.authoring.draft import DeckDraft, Item, make_id
 from dense1x1quiz.authoring.markdown_blocks import Block, ListItem, parse_meta, split_blocks
-from dense1x1quiz.authoring.mdtext import clean_heading, md_links, md_to_text
+from dense1x1quiz.authoring.mdtext import _is_emoji, clean_heading, md_links, md_to_text
 from dense1x1quiz.authoring.mojibake import Repair, repair_mojibake
 from dense1x1quiz.authoring.sniff import refuse_unless_notes
 from dense1x1quiz.deck import ID_RE, _fold, row_key, slug
@@ -46,6 +46,8 @@ _CORRECT_RE = re.compile(
     re.IGNORECASE,
 )
 _SUMMARY_RE = re.compile(r"<summary>(.*?)</summary>(.*)", re.IGNORECASE | re.DOTALL)
+_ANSWER_SUMMARY_RE = re.compile(r"(?:show |see |reveal )?(?:the )?(?:answer|solution)s?:?", re.IGNORECASE)
+_BOLD_WHOLE_RE = re.compile(r"\*\*[^*]+\*\*")
 _MARKUP_ONLY_RE = re.compile(r"[\s*_~=-]*")
 
 
@@ -99,6 +101,7 @@ class _Open:
     filling: list[str] | None = None  # the field continuation lines go to
     awaiting: bool = False  # the question is complete: the next paragraph or list is its answer
     details: bool = False  # a `<details>` block: everything up to `</details>` is the answer
+    until_break: bool = False  # a bold question: its answer runs to a `<br>`, rule or next question
     reverse: bool = False
     tags: list[str] = field(default_factory=list)
 
@@ -147,13 +150,22 @@ class _Builder:
         self.deck_tags.extend(tags)
         if not lines:
             return
-        if self.open and (self.open.awaiting or self.open.details) and not self.starts_item(lines[0]):
+        if (
+            self.open
+            and (self.open.awaiting or self.open.details or (self.open.until_break and self.open.answer))
+            and not self.starts_item(lines[0])
+            and not _bold_question(lines[0])
+        ):
             target = self.open.answer if self.open.answer is not None else []
-            target.extend(raw.strip() for raw in lines)
+            target.extend(([""] if target else []) + [raw.strip() for raw in lines])
             self.open.answer, self.open.awaiting = target, False
             self.answer_open_to_more = not self.open.details
             return
         self.answer_open_to_more = False
+        if len(lines) == 1 and (question := _bold_question(lines[0])):
+            self.close()  # a paragraph that is one bold question: the paragraphs below answer it
+            self.open = _Open(block.line, self.take_meta(), front=[question], awaiting=True, until_break=True)
+            return
         leftover: list[str] = []
         for offset, raw in enumerate(lines):
             line_no = block.line + offset
@@ -717,9 +729,16 @@ class _Builder:
         """An HTML block: `<details><summary>Q</summary>A</details>` is a card; other tags are dropped."""
         raw = "\n".join(block.lines)
         if m := _SUMMARY_RE.search(raw):
-            self.close()
             rest, closed = m.group(2), "</details>" in m.group(2).lower()
             answer = re.sub(r"</details>.*", "", rest, flags=re.IGNORECASE | re.DOTALL).strip()
+            if _ANSWER_SUMMARY_RE.fullmatch(md_to_text(m.group(1)).strip()) and self.open and self.open.answer is None:
+                # `<summary>Answer</summary>` under a question: the question above is the front
+                self.open.answer = [answer] if answer else None
+                self.open.details, self.open.awaiting = not closed, False
+                if closed:
+                    self.close()
+                return
+            self.close()
             self.open = _Open(
                 block.line, self.take_meta(), front=[m.group(1).strip()], answer=[answer] if answer else None
             )
@@ -730,9 +749,20 @@ class _Builder:
         if self.open and self.open.details and "</details>" in raw.lower():
             self.close()
             return
+        if self.open and self.open.until_break and self.open.answer:
+            self.close()
         text = md_to_text(raw).strip()
         if text and not self.sr:
             self.definition(block, ("text", text))
+
+
+def _bold_question(line: str) -> str:
+    """The question of a line that is all one bold question (`**What is X? 👶**`), else ""."""
+    text = re.sub(r"\s+\*\*$", "**", "".join(c for c in line.strip() if not _is_emoji(c)).strip())
+    if not _BOLD_WHOLE_RE.fullmatch(text):
+        return ""
+    question = clean_heading(text)
+    return question if question.endswith("?") else ""
 
 
 def parse_notes(text: str, deck_id: str, name: str = "notes") -> Notes:
