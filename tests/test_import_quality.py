@@ -164,3 +164,11 @@ def test_every_note_in_the_notes_folder_is_labelled():
     assert present == set(_sources())
     for name in present:
         assert len((notes / name).read_text(encoding="utf-8").splitlines()) <= 330, name
+
+
+def test_a_long_answer_is_a_defect_only_when_no_label_asks_for_it():
+    long = "The kernel is a small matrix of weights. " + "More detail. " * 80  # 168 words
+    wanted = [iq.Expected("What is a kernel", "small matrix of weights")]
+    card = iq.Produced("What is a kernel?", long)
+    assert iq.score_cards("n.md", "", wanted, [card]).defects == []
+    assert iq.score_cards("n.md", "", [], [card]).defects == [(card, ["answer is a section (168 words)"])]
