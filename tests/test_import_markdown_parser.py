@@ -394,3 +394,32 @@ def test_a_bold_question_paragraph_is_answered_by_the_paragraphs_below_it_up_to_
         ("basic", "What is sigmoid? What does it do?", "A squashing function.\n\nSigmoid(x) = 1/(1+e^{-x})"),
         ("basic", "Is logistic regression linear?", "Yes, a generalized linear model."),
     ]
+
+
+def test_a_note_with_cards_in_obsidian_sr_syntax_is_read_as_one_without_its_tag():
+    # A vault using "folders as decks" has no #flashcards tag: the lecture text above is not a card,
+    # the cards below are (as the plugin shows them).
+    lecture = "# Caching\n\nA cache keeps recent results close to the reader so reads are cheap.\n\n## Review\n\n"
+    assert cards(lecture + "What does a cache trade for speed?::memory\n") == [
+        ("basic", "What does a cache trade for speed?", "memory"),
+    ]
+    assert cards(lecture + "Why can a cache serve stale data\n?\nIt answers before the source changes.\n") == [
+        ("basic", "Why can a cache serve stale data", "It answers before the source changes."),
+    ]
+    assert cards(lecture + "What is a cache line::64 bytes\n<!--SR:!2025-03-01,4,250-->\n") == [
+        ("basic", "What is a cache line", "64 bytes"),
+    ]
+
+
+def test_cpp_scope_operators_and_quiz_pairs_do_not_make_a_note_obsidian_sr():
+    md = """\
+    ## Vectors
+
+    A std::vector grows by doubling its capacity.
+
+    size :: the number of elements held
+    """
+    assert cards(md) == [
+        ("basic", "size", "the number of elements held"),
+        ("basic", "Vectors", "A std::vector grows by doubling its capacity."),
+    ]

@@ -771,7 +771,9 @@ def parse_notes(text: str, deck_id: str, name: str = "notes") -> Notes:
     builder = _Builder(name)
     text, schedules = sr.strip_schedule(text)
     blocks = split_blocks(text)
-    builder.sr = sr.uses_sr(text)
+    paragraphs = [b.lines for b in blocks if b.kind == "para"]
+    paragraphs += [item.text.split("\n") for b in blocks if b.kind == "list" for item in b.items]
+    builder.sr = sr.uses_sr(text) or bool(schedules) or sr.has_card_syntax(paragraphs)
     if schedules:
         builder.warn(
             1,

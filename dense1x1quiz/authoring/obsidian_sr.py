@@ -2,7 +2,10 @@
 (https://github.com/st3v3nmw/obsidian-spaced-repetition, docs/docs/en/flashcards/):
 
 - a note holds flashcards when it is tagged `#flashcards` (or `#flashcards/deck/sub`, in its text or its
-  front matter); a tag line applies to the cards after it, a tag at the start of a card to that card;
+  front matter); a tag line applies to the cards after it, a tag at the start of a card to that card.
+  With the plugin's "folders as decks" setting a note needs no tag: a note whose text has cards in the
+  plugin's syntax (`words::answer` with no space before `::`, or a line `?`/`??` inside a paragraph) is
+  read as one too;
 - `question::answer` (one card), `question:::answer` (a card each way);
 - lines, a line `?`, lines (one card); the same with `??` (a card each way);
 - `==text==` is a cloze deletion (`==text==^[hint]` with a hint, `==text==[^2]` in group 2); bold and
@@ -29,6 +32,36 @@ def strip_schedule(text: str) -> tuple[str, int]:
 def uses_sr(text: str, front_tags: tuple[str, ...] = ()) -> bool:
     """Whether the note is one the plugin reads flashcards from (tagged #flashcards)."""
     return any(t.lower().split("/")[0] == "flashcards" for t in front_tags) or bool(_SR_TAG_RE.search(text))
+
+
+_SEPARATOR_RE = re.compile(r"(?<!:):{2,3}(?!:)")
+_CODE_SPAN_RE = re.compile(r"`[^`\n]*`|\{\{c\d+::")
+
+
+def _single_line_card(line: str) -> bool:
+    """`question::answer` or `question:::answer` as the plugin writes it: no space before the colons
+    (quiz's own `question :: answer` has one), and `::` not joining two names (C++'s `std::vector`)."""
+    line = _CODE_SPAN_RE.sub("`…`", line)
+    for m in _SEPARATOR_RE.finditer(line):
+        before, after = line[: m.start()], line[m.end() :]
+        if not before.strip() or not after.strip() or before[-1].isspace():
+            continue
+        if len(m.group()) == 2 and before[-1].isalnum() and after[0].isalnum():
+            continue
+        return True
+    return False
+
+
+def has_card_syntax(paragraphs: list[list[str]]) -> bool:
+    """Whether any paragraph (its lines, as written) holds a card in the plugin's own syntax: a
+    `question::answer` line or a `?`/`??` line between two lines of text."""
+    for lines in paragraphs:
+        for i, raw in enumerate(lines):
+            if _single_line_card(raw):
+                return True
+            if raw.strip() in ("?", "??") and 0 < i < len(lines) - 1:
+                return True
+    return False
 
 
 def deck_tag(tag: str) -> str:
@@ -65,4 +98,13 @@ def highlight_cloze(text: str) -> str | None:
     return _HIGHLIGHT_RE.sub(deletion, text)
 
 
-__all__ = ["SR_COMMENT_RE", "deck_tag", "highlight_cloze", "leading_tags", "strip_schedule", "tag_line", "uses_sr"]
+__all__ = [
+    "SR_COMMENT_RE",
+    "deck_tag",
+    "has_card_syntax",
+    "highlight_cloze",
+    "leading_tags",
+    "strip_schedule",
+    "tag_line",
+    "uses_sr",
+]
