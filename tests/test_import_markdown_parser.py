@@ -423,3 +423,47 @@ def test_cpp_scope_operators_and_quiz_pairs_do_not_make_a_note_obsidian_sr():
         ("basic", "size", "the number of elements held"),
         ("basic", "Vectors", "A std::vector grows by doubling its capacity."),
     ]
+
+
+def test_a_question_over_a_task_list_with_one_box_checked_is_a_choice_card():
+    md = """\
+    ## Sorting quiz
+
+    #### Q1. Which sort is stable?
+
+    - [ ] heap sort
+    - [x] merge sort
+
+    #### Q2. What does this plot show?
+
+    ![plot](img/q2.png)
+
+    - [X] a log scale
+    - [ ] a linear scale
+
+    Which sort needs extra memory?
+
+    - [x] merge sort
+    - [ ] insertion sort
+
+    3. Quicksort's worst case is:
+
+    - [ ] n log n
+    - [x] n squared
+    """
+    assert cards(md) == [
+        ("choice", "Which sort is stable?", "merge sort", "heap sort", "merge sort"),
+        ("choice", "What does this plot show?\n[image: plot]", "a log scale", "a log scale", "a linear scale"),
+        ("choice", "Which sort needs extra memory?", "merge sort", "merge sort", "insertion sort"),
+        ("choice", "Quicksort's worst case is:", "n squared", "n log n", "n squared"),
+    ]
+
+
+def test_a_to_do_list_under_a_plain_heading_is_no_quiz():
+    md = """\
+    ## Release
+
+    - [x] tag the version
+    - [ ] upload the wheel
+    """
+    assert cards(md) == [("basic", "Release", "• [x] tag the version\n• [ ] upload the wheel")]

@@ -134,6 +134,7 @@ class _Builder:
         self.last_end = 0  # the line after the last block read
         self.answer_open_to_more = False  # the open question's answer may go on in a list or table
         self.section_links: list[str] = []  # URLs of the links in the section's text: its card's source
+        self.heading_asked = False  # the section's heading was a multiple-choice question
 
     def warn(self, line: int, message: str) -> None:
         self.warnings.append(f"{self.name}:{line}: {message}")
@@ -463,7 +464,8 @@ class _Builder:
         parts, self.section = self.section, []
         links, self.section_links = self.section_links, []
         named = self.section_name()
-        if not parts or named is None:
+        asked, self.heading_asked = self.heading_asked, False
+        if not parts or named is None or asked:
             return
         front, hint = named
         if len(parts) == 1 and parts[0][0] == "list":
@@ -642,7 +644,19 @@ class _Builder:
             top = min(b.level for b in headings)
             if headings[0].level == top and sum(b.level == top for b in headings) == 1:
                 self.title_block = headings[0]  # a lone top heading names the deck
-        for block in blocks:
+        skip_to = 0
+        for at, block in enumerate(blocks):
+            if at < skip_to:
+                continue
+            if not self.sr and (asked := _question_over_tasks(blocks, at)):
+                question, skip_to = asked
+                if block.kind == "heading":
+                    self.heading(block)
+                    self.heading_asked = True  # the heading is the question: its section is no definition
+                else:
+                    self.close()
+                self.open = _Open(block.line, self.take_meta(), front=question)
+                continue
             if self.label_heading is not None and block.kind not in ("heading", "comment"):
                 self.label_blocks.append(block)
             elif block.kind == "heading":
@@ -754,6 +768,41 @@ class _Builder:
         text = md_to_text(raw).strip()
         if text and not self.sr:
             self.definition(block, ("text", text))
+
+
+def _is_choice_list(block: Block) -> bool:
+    """A task list with two or more boxes, exactly one of them checked: a multiple choice's options."""
+    marks = [_TASK_RE.match(item.text.strip()) for item in block.items] if block.kind == "list" else []
+    return len(marks) >= 2 and all(marks) and sum(m.group(1) != " " for m in marks if m) == 1
+
+
+def _question_over_tasks(blocks: list[Block], at: int) -> tuple[list[str], int] | None:
+    """A multiple-choice question without `Q:` starting at `blocks[at]`, directly over a task list with
+    one box checked: a heading that asks (`#### Q3. …`, or ending in `?` or `:`), a paragraph ending in
+    `?`, or a numbered question (a one-item list ending in `?` or `:`). Returns the question's lines (a
+    heading's label `Q3.` dropped; a paragraph such as an image between the heading and the options joins
+    the question) and the index of the task list, or None. A to-do list under a plain heading is no quiz."""
+    block = blocks[at]
+    if block.kind == "heading":
+        text = block.lines[0].strip()
+        if m := _Q_RE.fullmatch(text):
+            text = m.group(1)
+        elif not text.endswith(("?", ":")):
+            return None
+        between = blocks[at + 1 : at + 2] if at + 1 < len(blocks) and blocks[at + 1].kind == "para" else []
+        after = at + 1 + len(between)
+        if text and after < len(blocks) and _is_choice_list(blocks[after]):
+            return [text, *(line for b in between for line in b.lines)], after
+        return None
+    if block.kind == "para":
+        lines, ends = block.lines, ("?", "?")  # a paragraph ending in `:` is often a to-do list's title
+    elif block.kind == "list" and len(block.items) == 1 and block.items[0].marker[:1].isdigit():
+        lines, ends = block.items[0].text.strip().split("\n"), ("?", ":")
+    else:
+        return None
+    if lines and lines[-1].strip().endswith(ends) and at + 1 < len(blocks) and _is_choice_list(blocks[at + 1]):
+        return lines, at + 1
+    return None
 
 
 def _bold_question(line: str) -> str:
