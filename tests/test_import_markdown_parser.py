@@ -467,3 +467,48 @@ def test_a_to_do_list_under_a_plain_heading_is_no_quiz():
     - [ ] upload the wheel
     """
     assert cards(md) == [("basic", "Release", "• [x] tag the version\n• [ ] upload the wheel")]
+
+
+def test_a_question_heading_with_code_lettered_options_and_a_hidden_answer_is_a_choice_card():
+    md = """\
+    ##### 7. What does this print?
+
+    ```python
+    xs = [1, 2]
+    print(xs * 2)
+    ```
+
+    - A: `[2, 4]`
+    - B: `[1, 2, 1, 2]`
+
+    <details><summary><b>Answer</b></summary>
+    <p>
+
+    #### Answer: B
+
+    Multiplying a list repeats it.
+
+    </p>
+    </details>
+
+    ---
+
+    ##### 8. Which loop never ends?
+
+    - A: `while True: pass`
+    - B: `for _ in range(3): pass`
+    """
+    notes = parse_notes(textwrap.dedent(md), "t", "n.md")
+    first = notes.draft.items[0]
+    assert (first.kind, first.front, first.answer, first.options, first.explain) == (
+        "choice",
+        "What does this print?\n\nxs = [1, 2]\nprint(xs * 2)",
+        "`[1, 2, 1, 2]`",
+        ("`[2, 4]`", "`[1, 2, 1, 2]`"),
+        "Multiplying a list repeats it.",
+    )
+    # options but no answer named: nothing to study (not a cloze of the options)
+    assert len(notes.draft.items) == 1
+    assert notes.warnings == [
+        "n.md:23: question '8. Which loop never ends?' has options but no answer naming one; skipped"
+    ]

@@ -648,6 +648,15 @@ class _Builder:
         for at, block in enumerate(blocks):
             if at < skip_to:
                 continue
+            if not self.sr and block.kind == "heading" and (found := _lettered_choice(blocks, at)):
+                item, skip_to = found
+                self.heading(block)
+                self.heading_asked = True  # the heading is the question: its section is no definition
+                if item is None:
+                    name = quoted_text(clipped(clean_heading(block.lines[0]), 40))
+                    self.warn(block.line, f"question {name} has options but no answer naming one; skipped")
+                self.add(item)
+                continue
             if not self.sr and (asked := _question_over_tasks(blocks, at)):
                 question, skip_to = asked
                 if block.kind == "heading":
@@ -768,6 +777,79 @@ class _Builder:
         text = md_to_text(raw).strip()
         if text and not self.sr:
             self.definition(block, ("text", text))
+
+
+_LETTER_OPTION_RE = re.compile(r"\(?([A-Ha-h])\s*[.):]\s+(.+)$", re.DOTALL)
+_NUMBERED_RE = re.compile(r"\d{1,3}[.)]\s+(.+)$")
+
+
+def _options_of(block: Block) -> list[tuple[str, str]]:
+    """A list (or a paragraph of lines) of lettered options `A: …`, `b) …`, `(C) …` as (letter, Markdown),
+    or [] when it is not one: two or more, lettered a, b, c… in order."""
+    texts = [item.text.strip() for item in block.items] if block.kind == "list" else block.lines
+    found = [_LETTER_OPTION_RE.fullmatch(t.strip()) for t in texts] if block.kind in ("list", "para") else []
+    if len(found) < 2 or not all(found):
+        return []
+    letters = [m.group(1).lower() for m in found if m]
+    if letters != [chr(ord("a") + i) for i in range(len(letters))]:
+        return []
+    return [(m.group(1).lower(), m.group(2).strip()) for m in found if m]
+
+
+def _answer_letter(block: Block) -> str:
+    """The letter an `Answer: D` / `Correct answer: (b)` line names (a heading, a paragraph line or a
+    line of an HTML block such as `<details>`), or ""."""
+    for raw in block.lines:
+        text = md_to_text(raw).strip() if block.kind == "html" else raw.strip()
+        if (m := _CORRECT_RE.fullmatch(text)) and (letter := m.group(1).strip("().: ")):
+            if len(letter) == 1 and letter.isalpha():
+                return letter.lower()
+    return ""
+
+
+def _lettered_choice(blocks: list[Block], at: int) -> tuple[Item | None, int] | None:
+    """A heading that asks (`###### 3. What's the output?`, `Q3. …`, or ending in `?`), then the blocks a
+    question needs (code, a paragraph), lettered options (`- A: …`) and an answer naming a letter
+    (`Answer: D`, often as a heading inside `<details>`), then its explanation: a choice card whose front
+    keeps the code (the question may be the code). Returns the item (None for options without an answer:
+    nothing to study) and the index of the block after it; None when the section is no such question."""
+    heading = blocks[at]
+    text = clean_heading(heading.lines[0]) if heading.lines else ""
+    if m := (_Q_RE.fullmatch(text) or _NUMBERED_RE.fullmatch(text)):
+        text = m.group(1)
+    elif not text.endswith("?"):
+        return None
+    stem: list[str] = []
+    options: list[tuple[str, str]] = []
+    letter, explain, end = "", [], at + 1
+    while end < len(blocks):
+        block = blocks[end]
+        answer = _answer_letter(block) if block.kind in ("heading", "para", "html") else ""
+        if block.kind == "hr" or (block.kind == "heading" and not answer):
+            break
+        if answer and options and not letter:
+            letter = answer
+        elif letter and block.kind in ("para", "list", "math"):
+            explain.append(block)
+        elif not options and (found := _options_of(block)):
+            options = found
+        elif not options and block.kind == "code":
+            stem.append("\n".join(block.lines).rstrip("\n"))
+        elif not options and block.kind in ("para", "math"):
+            stem.append(md_to_text("\n".join(block.lines)).strip())
+        elif block.kind not in ("html", "comment"):
+            return None  # something a multiple choice does not hold: leave the section as it is
+        end += 1
+    shown = [md_to_text(o).strip() for _, o in options]
+    chosen = next((shown[i] for i, (mark, _) in enumerate(options) if mark == letter), "")
+    if options and not letter:
+        return None, end
+    if not chosen or len({_fold(o) for o in shown}) != len(shown) or not all(shown):
+        return None
+    notes = [md_to_text("\n".join(b.lines) if b.kind != "list" else _Builder.bullets(b.items)) for b in explain]
+    front = "\n\n".join([text, *stem])
+    explained = "\n\n".join(n.strip() for n in notes if n.strip())
+    return Item("", "choice", front, chosen, options=tuple(shown), explain=explained, line=heading.line), end
 
 
 def _is_choice_list(block: Block) -> bool:
