@@ -31,6 +31,7 @@ from dense1x1quiz.model import DemoLink, Table, cloze_answer, cloze_reveal, pars
 from dense1x1quiz.text import clipped, quoted_text
 
 MAX_NOTES_BYTES = 4 * 1024 * 1024
+ESSAY_WORDS = 150  # a heading's section longer than this is an essay or a lecture, not a definition to recall
 
 _Q_RE = re.compile(r"(?:\*\*)?(?:Q|Question)\s*\d*\s*[.:)](?:\*\*)?\s*(.*?)\s*$", re.IGNORECASE)
 _A_RE = re.compile(r"(?:\*\*)?A\d*\s*[.:)](?:\*\*)?\s*(.*?)\s*$")
@@ -474,6 +475,13 @@ class _Builder:
                 self.add(Item("", "cloze", cloze=cloze, line=self.section_line), hint=hint)
                 return
         back = "\n\n".join(str(p) if kind == "text" else self.bullets(p) for kind, p in parts)  # type: ignore[arg-type]
+        if len(back.split()) > ESSAY_WORDS:
+            self.warn(
+                self.section_line,
+                f"section {quoted_text(clipped(front, 40))} is {len(back.split())} words, "
+                "an essay rather than a definition; no card made from it",
+            )
+            return
         if _MARKUP_ONLY_RE.fullmatch(back):  # only markup (a stray `**`): a card with an empty back would not validate
             self.warn(self.section_line, f"question {quoted_text(clipped(front, 40))} has no answer; skipped")
             return
@@ -876,7 +884,7 @@ def _question_over_tasks(blocks: list[Block], at: int) -> tuple[list[str], int] 
         if text and after < len(blocks) and _is_choice_list(blocks[after]):
             return [text, *(line for b in between for line in b.lines)], after
         return None
-    if block.kind == "para":
+    if block.kind == "para" and not _Q_RE.fullmatch(block.lines[0].strip()):  # `Q: …` has its own path
         lines, ends = block.lines, ("?", "?")  # a paragraph ending in `:` is often a to-do list's title
     elif block.kind == "list" and len(block.items) == 1 and block.items[0].marker[:1].isdigit():
         lines, ends = block.items[0].text.strip().split("\n"), ("?", ":")
