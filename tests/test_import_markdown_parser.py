@@ -516,11 +516,10 @@ def test_a_question_heading_with_code_lettered_options_and_a_hidden_answer_is_a_
 
 def test_a_section_longer_than_150_words_is_an_essay_not_a_card():
     sentence = "The encoder reads the whole sentence before the decoder writes a word. "
-    md = f"## Attention\n\nA weighted sum of values, weighted by query-key similarity.\n\n## History\n\n{sentence * 13}\n"
+    short = "A weighted sum of values, weighted by query-key similarity."
+    md = f"## Attention\n\n{short}\n\n## History\n\n{sentence * 13}\n"
     notes = parse_notes(md, "t", "n.md")
-    assert [(i.front, i.answer) for i in notes.draft.items] == [
-        ("Attention", "A weighted sum of values, weighted by query-key similarity.")
-    ]
+    assert [(i.front, i.answer) for i in notes.draft.items] == [("Attention", short)]
     assert notes.warnings == [
         "n.md:5: section 'History' is 156 words, an essay rather than a definition; no card made from it"
     ]
