@@ -523,3 +523,33 @@ def test_a_section_longer_than_150_words_is_an_essay_not_a_card():
     assert notes.warnings == [
         "n.md:5: section 'History' is 156 words, an essay rather than a definition; no card made from it"
     ]
+
+
+def test_defined_terms_and_asking_bullets_in_a_list_are_cards_of_their_own():
+    md = """\
+    ## Trees
+
+    - **Pruning**: cutting back branches that fit noise.
+    - Split criterion: the impurity a split lowers most
+    - **Ensembles**
+      - Many trees vote on the answer.
+      - **Bagging** — each tree sees a bootstrap sample.
+    - Why do deep trees overfit?
+      - They can grow one leaf per sample.
+    - Depth: $3$
+    - $d$: the depth of the tree
+    - Leaf size $n = 5$: a common default
+    """
+    assert cards(md)[:5] == [
+        ("basic", "Trees — Pruning", "cutting back branches that fit noise."),
+        ("basic", "Trees — Split criterion", "the impurity a split lowers most"),
+        (
+            "basic",
+            "Trees — Ensembles",
+            "• Many trees vote on the answer.\n• Bagging — each tree sees a bootstrap sample.",
+        ),
+        ("basic", "Ensembles — Bagging", "each tree sees a bootstrap sample."),
+        ("basic", "Why do deep trees overfit?", "• They can grow one leaf per sample."),
+    ]
+    # a bare value, a symbol's legend and a formula's case define nothing: only the section's card is left
+    assert [c[1] for c in cards(md)[5:]] == ["Trees"]

@@ -474,6 +474,9 @@ class _Builder:
             if cloze:
                 self.add(Item("", "cloze", cloze=cloze, line=self.section_line), hint=hint)
                 return
+        for kind, part in parts:
+            if kind == "list":
+                self.bullet_cards(part, front)  # type: ignore[arg-type]
         back = "\n\n".join(str(p) if kind == "text" else self.bullets(p) for kind, p in parts)  # type: ignore[arg-type]
         if len(back.split()) > ESSAY_WORDS:
             self.warn(
@@ -537,6 +540,32 @@ class _Builder:
             text = md_to_text(item.text.strip()).replace("\n", "\n" + "  " * item.depth + "  ")
             lines.append("  " * item.depth + f"{item.marker} {text}")
         return "\n".join(lines)
+
+    def bullet_cards(self, items: list[ListItem], context: str) -> None:
+        """Cards inside a list of notes: a defined term (`**Term**: definition`, `term: definition`, or a
+        `**Term**` bullet over sub-bullets that define it), its front naming the heading or parent bullet
+        it is under (`Decision tree — Construction`), and a bullet that asks (`…?`) over sub-bullets that
+        answer it. A value that is only a number, formula or code (`Stride: $1$`) defines nothing."""
+        for at, item in enumerate(items):
+            children = []
+            for child in items[at + 1 :]:
+                if child.depth <= item.depth:
+                    break
+                children.append(ListItem(child.depth - item.depth - 1, child.marker, child.text, child.line))
+            below = self.bullets(children) if children else ""
+            text = item.text.strip()
+            term, definition = _defined_term(text)
+            if term and (definition or below):
+                parent = next((p for p in reversed(items[:at]) if p.depth < item.depth), None)
+                topic = (_bullet_topic(parent.text) if parent else "") or context
+                front = f"{topic} — {term}"
+                back = md_to_text(definition).strip() if definition else below
+            elif children and text.endswith("?") and "\n" not in text:
+                front, back = md_to_text(text).strip(), below
+            else:
+                continue
+            if _prose_words(back) >= 2 and len(back.split()) <= ESSAY_WORDS:
+                self.add(Item("", "basic", front=front, answer=back, line=item.line), {})
 
     @staticmethod
     def term_cloze(front: str, items: list[ListItem]) -> str | None:
@@ -858,6 +887,46 @@ def _lettered_choice(blocks: list[Block], at: int) -> tuple[Item | None, int] | 
     front = "\n\n".join([text, *stem])
     explained = "\n\n".join(n.strip() for n in notes if n.strip())
     return Item("", "choice", front, chosen, options=tuple(shown), explain=explained, line=heading.line), end
+
+
+_BOLD_TERM_RE = re.compile(r"\*\*([^*\n]+?)\*\*(.*)$", re.DOTALL)
+_PLAIN_TERM_RE = re.compile(r"([^:.;!?\n]{1,60}?)\s*:\s+(.+)$", re.DOTALL)
+_DEFINES_RE = re.compile(r"\s*(?:[:：—–]|-\s)\s*(.*)$", re.DOTALL)
+
+
+def _defined_term(text: str) -> tuple[str, str]:
+    """A bullet that names a term: (term, its definition or "" when the sub-bullets give it), else
+    ("", ""). `**Term**: def`, `**Term:** def`, `**Term** — def`, `**Term**` (with a note after it
+    ending in `:`, `**Attention**, scaled:`), and `term: def` where the term is a few words."""
+    if m := _BOLD_TERM_RE.match(text):
+        term, rest = clean_heading(m.group(1)), m.group(2).strip()
+        if m.group(1).rstrip().endswith(":") and rest:
+            return term, rest
+        if d := _DEFINES_RE.match(rest):
+            return (term, d.group(1).strip()) if d.group(1).strip() else (term, "")
+        if not rest:
+            return term, ""
+        if rest.endswith(":") and "\n" not in rest:
+            return f"{term} {md_to_text(rest).strip().rstrip(':')}".replace(" ,", ","), ""
+        return "", ""
+    if (m := _PLAIN_TERM_RE.match(text)) and len(m.group(1).split()) <= 5 and m.group(1).strip("`$ "):
+        if "=" in m.group(1) or re.fullmatch(r"\s*\$[^$]+\$\s*", m.group(1)):
+            return "", ""  # `Stride $S = 1$: …` is a case of a formula, `$W$: weights` a symbol's legend
+        return clean_heading(m.group(1)), m.group(2).strip()
+    return "", ""
+
+
+def _prose_words(text: str) -> int:
+    """How many words of letters `text` has outside math and code (a bare value or formula has none)."""
+    bare = re.sub(r"\$\$.*?\$\$|\$[^$\n]+\$|`[^`\n]*`|\[image[^\]]*\]", " ", text, flags=re.DOTALL)
+    return sum(1 for w in bare.split() if re.search(r"[^\W\d_]{2}", w))
+
+
+def _bullet_topic(text: str) -> str:
+    """What a parent bullet is about, to name its sub-bullets' terms: its term, or its first line if short."""
+    term, _ = _defined_term(text.strip())
+    first = clean_heading(text.strip().split("\n")[0])
+    return term or (first if len(first.split()) <= 8 else "")
 
 
 def _is_choice_list(block: Block) -> bool:
