@@ -553,3 +553,18 @@ def test_defined_terms_and_asking_bullets_in_a_list_are_cards_of_their_own():
     ]
     # a bare value, a symbol's legend and a formula's case define nothing: only the section's card is left
     assert [c[1] for c in cards(md)[5:]] == ["Trees"]
+
+
+def test_a_link_whose_text_is_code_keeps_the_code_and_gives_its_url_as_source():
+    md = "## Maps\n\nUse [`dict`](https://docs.python.org/3/library/stdtypes.html) for lookups.\n"
+    (item,) = parse_notes(md, "t", "n.md").draft.items
+    assert (item.front, item.answer, item.source) == (
+        "Maps",
+        "Use `dict` for lookups.",
+        "https://docs.python.org/3/library/stdtypes.html",
+    )
+
+
+def test_a_link_with_a_colon_in_its_text_is_no_defined_term():
+    md = "## Reading\n\n- Videos\n  - [Core: Hash Tables](https://example.org/hash)\n"
+    assert cards(md) == [("basic", "Reading", "• Videos\n  • Core: Hash Tables")]

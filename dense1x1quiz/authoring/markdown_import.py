@@ -890,7 +890,7 @@ def _lettered_choice(blocks: list[Block], at: int) -> tuple[Item | None, int] | 
 
 
 _BOLD_TERM_RE = re.compile(r"\*\*([^*\n]+?)\*\*(.*)$", re.DOTALL)
-_PLAIN_TERM_RE = re.compile(r"([^:.;!?\n]{1,60}?)\s*:\s+(.+)$", re.DOTALL)
+_PLAIN_TERM_RE = re.compile(r"([^:.;!?\n\[\]()<>]{1,60}?)\s*:\s+(.+)$", re.DOTALL)
 _DEFINES_RE = re.compile(r"\s*(?:[:：—–]|-\s)\s*(.*)$", re.DOTALL)
 
 

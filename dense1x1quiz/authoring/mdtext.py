@@ -67,9 +67,18 @@ class _Marker:
         self.run, self.opens, self.closes, self.used = run, opens, closes, False
 
 
+# A link whose text holds a code span (`[`dict`](https://…)`): the span would otherwise cut the link in two.
+_CODE_LINK_RE = re.compile(
+    r"(?<![!\\])\[((?:[^\[\]`\n]|`[^`\n]+`)*`[^`\n]+`(?:[^\[\]`\n]|`[^`\n]+`)*)\]"
+    r"\(\s*<?([^()\s<>]*(?:\([^()\s]*\))?)>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
+)
+
+
 def md_to_text(md: str) -> str:
     """One field of Markdown (a line or paragraph) as deck text: emphasis, links (their text kept),
     wiki-links, images (`[image: alt]`), inline HTML tags and entities undone; math and code kept."""
+    if "`](" in md:
+        md = _CODE_LINK_RE.sub(lambda m: m.group(1), md)
     pieces: list[object] = []
     for opaque, seg in _segments(md):
         if opaque:
@@ -129,6 +138,8 @@ def _pair_emphasis(markers: list[_Marker]) -> None:
 
 def md_links(md: str) -> list[str]:
     """The URLs of the links in a field of Markdown (not of images), in order."""
+    if "`](" in md:
+        return [m.group(2) or "" for m in _CODE_LINK_RE.finditer(md)] + md_links(_CODE_LINK_RE.sub("", md))
     return [
         m.group(3)
         for opaque, seg in _segments(md)
