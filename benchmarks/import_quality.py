@@ -328,8 +328,16 @@ def import_note(note: Path, workdir: Path, checkout: Path = ROOT) -> tuple[list[
         except QuizError as exc:  # the import wrote a deck its own loader refuses
             said = f"{path.name}: {exc}"
             continue
-        cards.extend(Produced(c.prompt, c.answer, c.kind, c.id, tuple(c.options)) for c in deck.cards)
+        cards.extend(Produced(shown_prompt(c), c.answer, c.kind, c.id, tuple(c.options)) for c in deck.cards)
     return cards, ("" if cards else said or f"exit {done.returncode}, no deck written")
+
+
+def shown_prompt(card) -> str:  # noqa: ANN001 (a dense1x1quiz Card, imported lazily)
+    """The question as the study screen shows it: a cloze card's text with its own deletion hidden and
+    the others filled in (as session.py does), not the raw `{{c1::…}}` text every sibling shares."""
+    from dense1x1quiz.model import cloze_prompt
+
+    return cloze_prompt(card.cloze, card.cloze_number) if card.kind == "cloze" and card.cloze else card.prompt
 
 
 def corpus_files(labels: Path, notes: Path, only: Sequence[str] = ()) -> list[tuple[Path, Path]]:
