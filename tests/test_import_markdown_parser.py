@@ -568,3 +568,16 @@ def test_a_link_whose_text_is_code_keeps_the_code_and_gives_its_url_as_source():
 def test_a_link_with_a_colon_in_its_text_is_no_defined_term():
     md = "## Reading\n\n- Videos\n  - [Core: Hash Tables](https://example.org/hash)\n"
     assert cards(md) == [("basic", "Reading", "• Videos\n  • Core: Hash Tables")]
+
+
+def test_obsidian_sr_highlights_in_a_table_make_one_cloze_of_the_table():
+    md = """\
+    #flashcards
+
+    | Port | Protocol |
+    | ---- | -------- |
+    | 22   | ==SSH==  |
+    | ==443== | HTTPS |
+    | 25   | SMTP     |
+    """
+    assert cards(md) == [("cloze", "Port | Protocol\n22 | {{c1::SSH}}\n{{c2::443}} | HTTPS\n25 | SMTP")]

@@ -271,6 +271,16 @@ class _Builder:
             self.open = _Open(body[0][0], self.take_meta(), cloze=[cloze], tags=tags)
             self.close()
 
+    def sr_table(self, block: Block) -> None:
+        """A table in an Obsidian SR note: like any block of its text, one cloze card with a deletion per
+        `==highlight==` (the whole table shown around it), or nothing when nothing is highlighted."""
+        self.close()
+        text = "\n".join(" | ".join(cell.strip() for cell in cells) for _, cells in block.rows)
+        cloze = sr.highlight_cloze(text)
+        if cloze is not None:
+            self.open = _Open(block.line, self.take_meta(), cloze=[cloze], tags=self.sr_tags)
+            self.close()
+
     def label(self, label: str, value: str, line_no: int) -> None:
         if label == "cloze":
             self.close()
@@ -613,6 +623,7 @@ class _Builder:
 
     def table(self, block: Block) -> None:
         if self.sr:
+            self.sr_table(block)
             return
         if self.open and self.open.answer is not None and self.answer_open_to_more:
             shown = [" | ".join(md_to_text(c).strip() for c in cells) for _, cells in block.rows]
