@@ -566,8 +566,8 @@ def test_a_link_whose_text_is_code_keeps_the_code_and_gives_its_url_as_source():
 
 
 def test_a_link_with_a_colon_in_its_text_is_no_defined_term():
-    md = "## Reading\n\n- Videos\n  - [Core: Hash Tables](https://example.org/hash)\n"
-    assert cards(md) == [("basic", "Reading", "• Videos\n  • Core: Hash Tables")]
+    md = "## Study plan\n\n- Videos\n  - [Core: Hash Tables](https://example.org/hash)\n- Practise daily\n"
+    assert cards(md) == [("basic", "Study plan", "• Videos\n  • Core: Hash Tables\n• Practise daily")]
 
 
 def test_obsidian_sr_highlights_in_a_table_make_one_cloze_of_the_table():
@@ -581,3 +581,27 @@ def test_obsidian_sr_highlights_in_a_table_make_one_cloze_of_the_table():
     | 25   | SMTP     |
     """
     assert cards(md) == [("cloze", "Port | Protocol\n22 | {{c1::SSH}}\n{{c2::443}} | HTTPS\n25 | SMTP")]
+
+
+def test_a_reading_list_and_the_text_beside_a_table_are_not_definitions():
+    md = """\
+    ## Further reading
+
+    _Worth an evening each._
+
+    - Articles
+      - [Hashing in practice](https://example.org/a), a blog
+    - [Open addressing explained](https://example.org/b)
+
+    ## Costs
+
+    | Operation | Average |
+    | --------- | ------- |
+    | Lookup    | O(1)    |
+    | Delete    | O(1)    |
+
+    _Amortised over many operations._
+    """
+    notes = parse_notes(textwrap.dedent(md), "t", "n.md")
+    assert notes.draft.items == ()
+    assert [(t.title, t.rows) for t in notes.draft.tables] == [("Costs", (("Lookup", "O(1)"), ("Delete", "O(1)")))]

@@ -478,6 +478,10 @@ class _Builder:
         asked, self.heading_asked = self.heading_asked, False
         if not parts or named is None or asked:
             return
+        if self.section_tables:
+            return  # text beside a table is its caption or footnote; the table is the section's cards
+        if any(kind == "list" and _is_link_list(part) for kind, part in parts):  # type: ignore[arg-type]
+            return  # a reading list (links to follow) holds nothing to recall
         front, hint = named
         if len(parts) == 1 and parts[0][0] == "list":
             cloze = self.term_cloze(front, parts[0][1])  # type: ignore[arg-type]
@@ -925,6 +929,15 @@ def _defined_term(text: str) -> tuple[str, str]:
             return "", ""  # `Stride $S = 1$: …` is a case of a formula, `$W$: weights` a symbol's legend
         return clean_heading(m.group(1)), m.group(2).strip()
     return "", ""
+
+
+def _is_link_list(items: list[ListItem]) -> bool:
+    """Whether a list is a reading list: every item without sub-items starts with a link."""
+    leaves = [item for at, item in enumerate(items) if at + 1 == len(items) or items[at + 1].depth <= item.depth]
+    return bool(leaves) and all(_LINK_START_RE.match(item.text.strip()) for item in leaves)
+
+
+_LINK_START_RE = re.compile(r"!?\[[^\]\n]+\]\([^)\s]+[^)]*\)|<https?://|https?://|\[\[")
 
 
 def _prose_words(text: str) -> int:
