@@ -605,3 +605,32 @@ def test_a_reading_list_and_the_text_beside_a_table_are_not_definitions():
     notes = parse_notes(textwrap.dedent(md), "t", "n.md")
     assert notes.draft.items == ()
     assert [(t.title, t.rows) for t in notes.draft.tables] == [("Costs", (("Lookup", "O(1)"), ("Delete", "O(1)")))]
+
+
+def test_a_bold_label_paragraph_is_a_sub_heading_of_its_section():
+    md = """\
+    ### Bagging
+
+    **How it works**
+
+    Each model trains on a bootstrap sample; their votes are averaged.
+
+    **Compared with boosting**
+
+    * bagging trains in parallel, boosting in sequence
+
+    **PyTorch**
+
+    ```python
+    model = nn.Linear(3, 1)
+    ```
+
+    #### Cost
+
+    Linear in the number of models.
+    """
+    assert cards(md) == [
+        ("basic", "Bagging — How it works", "Each model trains on a bootstrap sample; their votes are averaged."),
+        ("basic", "Bagging — Compared with boosting", "• bagging trains in parallel, boosting in sequence"),
+        ("basic", "Cost", "Linear in the number of models."),
+    ]

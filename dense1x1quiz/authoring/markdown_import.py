@@ -136,6 +136,7 @@ class _Builder:
         self.answer_open_to_more = False  # the open question's answer may go on in a list or table
         self.section_links: list[str] = []  # URLs of the links in the section's text: its card's source
         self.heading_asked = False  # the section's heading was a multiple-choice question
+        self.label_under: str | None = None  # the title a top-level bold label (`**How it works**`) is under
 
     def warn(self, line: int, message: str) -> None:
         self.warnings.append(f"{self.name}:{line}: {message}")
@@ -436,6 +437,7 @@ class _Builder:
     def heading(self, block: Block) -> None:
         self.close()
         self.flush_section()
+        self.label_under = None
         text = clean_heading(block.lines[0])
         self.in_title_section = False
         if block is self.title_block:
@@ -456,6 +458,8 @@ class _Builder:
         if not self.headings:
             return (self.title, self.title) if self.in_title_section and self.title else None
         name = self.headings[-1][1]
+        if len(self.headings) == 1 and self.label_under:
+            return f"{self.label_under} — {name}", f"{name} {self.label_under}"
         front = name if name.endswith("?") or len(self.headings) < 2 else f"{self.headings[-2][1]} — {name}"
         hint = name if front == name else f"{name} {self.headings[-2][1]}"  # specific part first: ids are cut
         return front, hint
@@ -731,6 +735,12 @@ class _Builder:
                 elif meta:
                     self.close()
                     self.meta = meta
+            elif block.kind == "para" and (label := self.bold_label(block, blocks[at + 1 : at + 2])):
+                # a paragraph that is one bold label (`**How it works**`) is a sub-heading of its section
+                # level 7, below any heading: the next heading or label ends its section
+                title = self.title if not [h for h in self.headings if h[0] < 7] else None
+                self.heading(Block("heading", [label], block.line, 7, end=block.end))
+                self.label_under = title  # a bare `How it works` needs the title it is under
             elif block.kind == "para":
                 self.paragraph(block)
             elif block.kind == "callout":
@@ -772,6 +782,19 @@ class _Builder:
             tuple(self.items),
             tuple(self.tables),
         )
+
+    def bold_label(self, block: Block, after: list[Block]) -> str:
+        """The label of a paragraph that is one bold phrase, not a question (`**How it works**`), over
+        text, a list or a quote: the notes' sub-heading. "" otherwise, or inside a question's answer."""
+        if self.sr or (self.open and (self.open.awaiting or self.open.details or self.open.until_break)):
+            return ""
+        text = re.sub(r"\s+\*\*$", "**", "".join(c for c in block.lines[0].strip() if not _is_emoji(c)).strip())
+        if len(block.lines) != 1 or _bold_question(text) or not _BOLD_WHOLE_RE.fullmatch(text.rstrip(":").strip()):
+            return ""
+        label = clean_heading(text)
+        if not label or label.endswith("?") or _Q_RE.fullmatch(label) or _CORRECT_RE.fullmatch(text):
+            return ""
+        return label if after and after[0].kind in ("para", "list", "math") else ""
 
     def front_matter(self, block: Block) -> None:
         """YAML front matter: `title` names the deck, `tags` tag it; never a card."""
