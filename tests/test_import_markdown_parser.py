@@ -634,3 +634,9 @@ def test_a_bold_label_paragraph_is_a_sub_heading_of_its_section():
         ("basic", "Bagging — Compared with boosting", "• bagging trains in parallel, boosting in sequence"),
         ("basic", "Cost", "Linear in the number of models."),
     ]
+
+
+def test_an_mkdocs_admonition_title_line_is_not_content():
+    md = '## Setup\n\n!!! warning "Before you start"\n\n    Back up your vault.\n\n## Sync\n\nCopies notes both ways.\n'
+    notes = parse_notes(md, "t", "n.md")
+    assert [(i.front, i.answer) for i in notes.draft.items] == [("Sync", "Copies notes both ways.")]

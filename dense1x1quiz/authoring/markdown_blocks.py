@@ -1,7 +1,7 @@
 """Markdown text → blocks, on markdown-it-py (CommonMark + GFM tables, front matter, `$$` math, footnotes).
 
 Blocks are headings, paragraphs, display math, lists, tables, code, rules, HTML and `<!-- … -->` comments,
-front matter and callout titles, each with the line it starts on (from markdown-it's line maps). Inline
+front matter and callout titles (Obsidian `> [!NOTE]`, MkDocs `!!! note`), each with the line it starts on (from markdown-it's line maps). Inline
 text is the source as written, without its container markers (`>`, list indent); mdtext turns it into
 deck text. Only `quiz import` imports this module (markdown-it costs its import time there alone).
 """
@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 META_KEYS = ("deck", "id", "title", "description", "tags", "source", "demo", "reverse", "type")
 _CALLOUT_RE = re.compile(r"\[!([A-Za-z][\w-]*)\][+-]?[ \t]*(.*)$")
+# Python-Markdown / MkDocs admonitions (`!!! note "Title"`, collapsible `??? tip`): the title line is no content
+_ADMONITION_RE = re.compile(r"(?:!!!|\?\?\?\+?)[ \t]+[A-Za-z][\w-]*(?:[ \t]+\"([^\"\n]*)\")?[ \t]*$")
 _OPEN_COMMENT_RE = re.compile(r"^ {0,3}<!--", re.MULTILINE)
 
 
@@ -126,6 +128,10 @@ def split_blocks(text: str) -> list[Block]:
                 content = content.split("\n", 1)[1] if "\n" in content else ""
                 line += 1
             pending_callout = False
+            if not open_items and (m := _ADMONITION_RE.match(content.split("\n", 1)[0])):
+                blocks.append(Block("callout", [(m.group(1) or "").strip()], line, level=quote_depth, end=end))
+                content = content.split("\n", 1)[1] if "\n" in content else ""
+                line += 1
             if open_items:
                 item = open_items[-1]
                 item.text = f"{item.text}\n{content}" if item.text else content
