@@ -1,9 +1,10 @@
 """Markdown text → blocks, on markdown-it-py (CommonMark + GFM tables, front matter, `$$` math, footnotes).
 
 Blocks are headings, paragraphs, display math, lists, tables, code, rules, HTML and `<!-- … -->` comments,
-front matter and callout titles (Obsidian `> [!NOTE]`, MkDocs `!!! note`), each with the line it starts on (from markdown-it's line maps). Inline
-text is the source as written, without its container markers (`>`, list indent); mdtext turns it into
-deck text. Only `quiz import` imports this module (markdown-it costs its import time there alone).
+front matter and callout titles (Obsidian `> [!NOTE]`, MkDocs `!!! note`), each with the line it starts
+on (from markdown-it's line maps). Inline text is the source as written, without its container markers
+(`>`, list indent); mdtext turns it into deck text. Only `quiz import` imports this module
+(markdown-it costs its import time there alone).
 """
 
 from __future__ import annotations
