@@ -640,3 +640,13 @@ def test_an_mkdocs_admonition_title_line_is_not_content():
     md = '## Setup\n\n!!! warning "Before you start"\n\n    Back up your vault.\n\n## Sync\n\nCopies notes both ways.\n'
     notes = parse_notes(md, "t", "n.md")
     assert [(i.front, i.answer) for i in notes.draft.items] == [("Sync", "Copies notes both ways.")]
+
+
+def test_a_term_over_long_sub_bullets_keeps_the_first_ones_that_fit_a_card():
+    detail = "more depth helps only while gradients still reach the first layers " * 9  # 99 words
+    md = f"## ResNets\n\n- **Skip connection**\n  - Adds a layer's input to its output.\n  - {detail}\n  - {detail}\n"
+    assert cards(md)[0] == (
+        "basic",
+        "ResNets — Skip connection",
+        f"• Adds a layer's input to its output.\n• {detail.strip()}\n…",
+    )

@@ -571,6 +571,9 @@ class _Builder:
                     break
                 children.append(ListItem(child.depth - item.depth - 1, child.marker, child.text, child.line))
             below = self.bullets(children) if children else ""
+            while len(below.split()) > ESSAY_WORDS and len(children) > 1:
+                children = children[: len(children) - 1]  # the first sub-bullets define it; the rest is detail
+                below = self.bullets(children) + "\n…"
             text = item.text.strip()
             term, definition = _defined_term(text)
             if term and (definition or below):
