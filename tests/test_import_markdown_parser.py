@@ -525,7 +525,7 @@ def test_a_section_longer_than_150_words_is_an_essay_not_a_card():
     ]
 
 
-def test_defined_terms_and_asking_bullets_in_a_list_are_cards_of_their_own():
+def test_defined_terms_and_asking_or_announcing_bullets_in_a_list_are_cards_of_their_own():
     md = """\
     ## Trees
 
@@ -539,8 +539,12 @@ def test_defined_terms_and_asking_bullets_in_a_list_are_cards_of_their_own():
     - Depth: $3$
     - $d$: the depth of the tree
     - Leaf size $n = 5$: a common default
+    - Shallow trees are preferred when:
+      - the data set is small and noisy
+    - Then:
+      - prune again
     """
-    assert cards(md)[:5] == [
+    assert cards(md)[:6] == [
         ("basic", "Trees — Pruning", "cutting back branches that fit noise."),
         ("basic", "Trees — Split criterion", "the impurity a split lowers most"),
         (
@@ -550,9 +554,10 @@ def test_defined_terms_and_asking_bullets_in_a_list_are_cards_of_their_own():
         ),
         ("basic", "Ensembles — Bagging", "each tree sees a bootstrap sample."),
         ("basic", "Why do deep trees overfit?", "• They can grow one leaf per sample."),
+        ("basic", "Shallow trees are preferred when", "• the data set is small and noisy"),
     ]
-    # a bare value, a symbol's legend and a formula's case define nothing: only the section's card is left
-    assert [c[1] for c in cards(md)[5:]] == ["Trees"]
+    # a bare value, a symbol's legend, a formula's case and a one-word `Then:` define nothing
+    assert [c[1] for c in cards(md)[6:]] == ["Trees"]
 
 
 def test_a_link_whose_text_is_code_keeps_the_code_and_gives_its_url_as_source():

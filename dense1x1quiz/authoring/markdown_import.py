@@ -583,6 +583,14 @@ class _Builder:
                 back = md_to_text(definition).strip() if definition else below
             elif children and text.endswith("?") and "\n" not in text:
                 front, back = md_to_text(text).strip(), below
+            elif (
+                children
+                and text.endswith(":")
+                and "\n" not in text
+                and _prose_words(md_to_text(text)) >= 4
+                and all(_prose_words(md_to_text(c.text)) >= 3 and "\n" not in c.text for c in children)
+            ):
+                front, back = md_to_text(text).strip().rstrip(":").strip(), below  # it announces its sub-bullets
             else:
                 continue
             if _prose_words(back) >= 2 and len(back.split()) <= ESSAY_WORDS:
