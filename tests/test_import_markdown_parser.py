@@ -655,3 +655,10 @@ def test_a_term_over_long_sub_bullets_keeps_the_first_ones_that_fit_a_card():
         "ResNets — Skip connection",
         f"• Adds a layer's input to its output.\n• {detail.strip()}\n…",
     )
+
+
+def test_mdx_module_lines_are_not_text():
+    mdx = "import CourseList from '../_courses/CourseList.md'\n\n<CourseList />"
+    md = f"## Courses\n\n{mdx}\n\n## Heap\n\nA tree kept in order.\n"
+    notes = parse_notes(md, "t", "n.md")
+    assert [(i.front, i.answer) for i in notes.draft.items] == [("Heap", "A tree kept in order.")]

@@ -19,6 +19,10 @@ if TYPE_CHECKING:
 
 META_KEYS = ("deck", "id", "title", "description", "tags", "source", "demo", "reverse", "type")
 _CALLOUT_RE = re.compile(r"\[!([A-Za-z][\w-]*)\][+-]?[ \t]*(.*)$")
+# MDX (Docusaurus) module lines: `import Courses from '../_courses/Courses.md'`, `export const x = 1;`
+_MDX_LINE_RE = re.compile(
+    r"(?:import\s+[\w{}\s,*]+\s+from\s+['\"][^'\"]+['\"]|export\s+(?:const|default|function)\b.*);?\s*"
+)
 # Python-Markdown / MkDocs admonitions (`!!! note "Title"`, collapsible `??? tip`): the title line is no content
 _ADMONITION_RE = re.compile(r"(?:!!!|\?\?\?\+?)[ \t]+[A-Za-z][\w-]*(?:[ \t]+\"([^\"\n]*)\")?[ \t]*$")
 _OPEN_COMMENT_RE = re.compile(r"^ {0,3}<!--", re.MULTILINE)
@@ -133,7 +137,9 @@ def split_blocks(text: str) -> list[Block]:
                 blocks.append(Block("callout", [(m.group(1) or "").strip()], line, level=quote_depth, end=end))
                 content = content.split("\n", 1)[1] if "\n" in content else ""
                 line += 1
-            if open_items:
+            if not open_items and content.strip() and all(_MDX_LINE_RE.fullmatch(x) for x in content.split("\n")):
+                pass  # MDX module lines are code, not text
+            elif open_items:
                 item = open_items[-1]
                 item.text = f"{item.text}\n{content}" if item.text else content
             elif content.strip():
