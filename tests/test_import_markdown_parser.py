@@ -662,3 +662,16 @@ def test_mdx_module_lines_are_not_text():
     md = f"## Courses\n\n{mdx}\n\n## Heap\n\nA tree kept in order.\n"
     notes = parse_notes(md, "t", "n.md")
     assert [(i.front, i.answer) for i in notes.draft.items] == [("Heap", "A tree kept in order.")]
+
+
+def test_a_bullet_saying_what_an_acronym_stands_for_is_a_card():
+    md = """\
+    ### LSTM
+
+    - Stands for **Long short-term memory**.
+    - GRU stands for gated recurrent unit
+    """
+    assert cards(md)[:2] == [
+        ("basic", "LSTM stands for", "Long short-term memory"),
+        ("basic", "GRU stands for", "gated recurrent unit"),
+    ]

@@ -576,7 +576,11 @@ class _Builder:
                 below = self.bullets(children) + "\n…"
             text = item.text.strip()
             term, definition = _defined_term(text)
-            if term and (definition or below):
+            if m := _STANDS_FOR_RE.match(md_to_text(text.split("\n")[0]).strip()):
+                parent = next((p for p in reversed(items[:at]) if p.depth < item.depth), None)
+                named = m.group(1) or (_bullet_topic(parent.text) if parent else "") or context
+                front, back = f"{named} stands for", m.group(2).strip()  # an acronym's expansion
+            elif term and (definition or below):
                 parent = next((p for p in reversed(items[:at]) if p.depth < item.depth), None)
                 topic = (_bullet_topic(parent.text) if parent else "") or context
                 front = f"{topic} — {term}"
@@ -938,6 +942,8 @@ def _lettered_choice(blocks: list[Block], at: int) -> tuple[Item | None, int] | 
     return Item("", "choice", front, chosen, options=tuple(shown), explain=explained, line=heading.line), end
 
 
+# `Stands for Root mean square prop.` (under the heading it expands) or `RMS stands for root mean square`
+_STANDS_FOR_RE = re.compile(r"(?:(\S+(?: \S+){0,2}) )?stands for (.+?)\.?$", re.IGNORECASE)
 _BOLD_TERM_RE = re.compile(r"\*\*([^*\n]+?)\*\*(.*)$", re.DOTALL)
 _PLAIN_TERM_RE = re.compile(r"([^:.;!?\n\[\]()<>]{1,60}?)\s*:\s+(.+)$", re.DOTALL)
 _DEFINES_RE = re.compile(r"\s*(?:[:：—–]|-\s)\s*(.*)$", re.DOTALL)
