@@ -35,6 +35,42 @@ def notes(cards: int, seed: int, edited: bool = False) -> str:
     return "\n".join(lines)
 
 
+def mixed_notes(size: int, seed: int = 1) -> str:
+    """Lecture-style notes of about `size` bytes: headings over definitions and lists, Q/A pairs, tables,
+    links, emphasis, math and code, as the importer meets them."""
+    rng = random.Random(seed)
+    words = lambda n: " ".join(rng.choice(WORDS) for _ in range(n))  # noqa: E731
+    parts, total, i = ["# Lecture notes", ""], 0, 0
+    while total < size:
+        i += 1
+        section = [
+            f"## {words(3)} {i}",
+            "",
+            f"A **{words(2)}** is {words(10)} with *{words(2)}* and $C_{{in}} \\times {i}$, see [the paper](https://example.org/{i}).",
+            "",
+            f"- {words(5)}",
+            f"- {words(6)}",
+            f"  1. {words(4)}",
+            "",
+            f"**Q{i}. {words(7)}?**",
+            f"A. {words(9)}",
+            "",
+            f"| {words(1)} | {words(1)} |",
+            "|---|---|",
+            f"| {words(2)} {i} | {words(3)} |",
+            f"| {words(2)} {i + 1} | {words(3)} |",
+            "",
+            "```python",
+            f"x = conv({i})",
+            "```",
+            "",
+        ]
+        chunk = "\n".join(section) + "\n"
+        total += len(chunk.encode())
+        parts.append(chunk)
+    return "\n".join(parts)[:size]
+
+
 def timed(fn) -> float:
     start = time.perf_counter()
     fn()

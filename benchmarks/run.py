@@ -758,6 +758,30 @@ def fig_choice(b: Bench) -> Result:
     )
 
 
+def fig_import_notes(b: Bench) -> Result:
+    """`quiz import` of a 4 MiB notes file (read, parse, cards, deck written and validated), in-process,
+    against markdown-it-py's parse of the same text alone (CommonMark + tables, inline parsing included)."""
+    from bench_authoring import mixed_notes
+    from markdown_it import MarkdownIt
+
+    from dense1x1quiz.authoring.import_deck import import_to_deck
+
+    os.environ["DENSE1X1QUIZ_HOME"] = str(b.home("import"))
+    notes = b.root / "lecture.md"
+    notes.write_text(mixed_notes(4 * 1024 * 1024 - 64))
+    text = notes.read_text()
+    deck = b.root / "lecture.yaml"
+    parser = MarkdownIt("commonmark").enable("table")
+
+    def ours() -> Sample:
+        deck.unlink(missing_ok=True)
+        return in_process(lambda: import_to_deck(notes, deck, deck_id="lecture"))
+
+    ours()  # warm-up: imports, caches
+    mine, floor, other = paired(max(b.runs, 5), ours, lambda: in_process(lambda: parser.parse(text)))
+    return Result("quiz import, 4 MiB of notes", mine, floor, "markdown-it-py parse, same text", 5.0, other_ratio=other)
+
+
 FIGURES: dict[str, tuple[Callable[[Bench], Result | None], bool]] = {  # name â†’ (figure, needs generated data)
     "help": (fig_help, False),
     "study": (fig_study, False),
@@ -784,6 +808,7 @@ FIGURES: dict[str, tuple[Callable[[Bench], Result | None], bool]] = {  # name â†
     "copy-day": (fig_copy_day, True),
     "stats-json": (fig_stats_json, True),
     "warm-100k": (fig_warm_100k, True),
+    "import-notes": (fig_import_notes, False),
 }
 
 

@@ -294,7 +294,12 @@ def test_a_broken_table_is_repaired_or_skipped_so_the_deck_validates(tmp_path):
     result = import_to_deck(notes, tmp_path / "t.yaml")
     (table,) = load_deck(result.path).tables
     assert table.columns == ("A", "Column 2", "A (3)")
-    assert table.rows == (("x", "1", "—"), ("y", "—", "z"))
+    # A row repeating an earlier row's first cell is kept under a name of its own (it was dropped once).
+    assert table.rows == (("x", "1", "—"), ("x (2)", "2", "3"), ("y", "—", "z"))
+    assert [w.split(":", 2)[2].strip() for w in result.notes.warnings] == [
+        "row 'x' repeats an earlier row's name; kept as 'x (2)'",
+        "a table needs at least two columns; skipped",
+    ]
 
 
 MARKDOWN_BITS = st.sampled_from(

@@ -132,3 +132,19 @@ def test_the_grader_s_parsers_wait_for_the_first_typed_answer(tmp_path, deck):
     assert not parsers & imported_modules(["study", str(deck), "--mode", "type"], home, "q\n")
     graded = imported_modules(["study", str(deck), "--mode", "type"], home, "1×1\n3\nq\n")
     assert parsers & graded == parsers - {"dense1x1quiz.answer_code"}  # code: only for an answer with a call
+
+
+def test_markdown_it_is_loaded_by_quiz_import_and_by_nothing_else(tmp_path, deck):
+    """markdown-it-py (and its plugins) cost tens of milliseconds to import: only reading Markdown pays it
+    (`quiz import`, and `quiz export --format md`, which reads its output back to check it)."""
+    home = tmp_path / "home"
+    notes = tmp_path / "notes.md"
+    notes.write_text("# T\n\nQ: one?\nA: two\n")
+    assert {"markdown_it", "mdit_py_plugins"} <= imported(["import", str(notes), "-o", str(tmp_path / "n.yaml")], home)
+    for args in CASES:
+        argv = [a.format(deck=deck, tmp=tmp_path) for a in args[0]]
+        if argv[:4] == ["export", str(deck), "--format", "md"]:
+            continue
+        stdin = "q\n" if argv[0] in ("study", "exam") else None
+        modules = imported(argv, home, stdin, ok=(0, 1) if argv[0] == "exam" else (0,))
+        assert not {"markdown_it", "mdit_py_plugins"} & modules, argv

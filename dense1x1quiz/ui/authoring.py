@@ -8,7 +8,7 @@ from rich.text import Text
 from dense1x1quiz.text import one_line
 from dense1x1quiz.ui.console import make_console
 
-SHOW = 8  # ids or repairs listed before "…"
+SHOW = 8  # ids listed before "…"
 
 
 def _say(console: Console, line: str) -> None:
@@ -43,10 +43,9 @@ def print_import(result) -> None:
             err,
             f"Repaired mojibake (UTF-8 that had been read as Windows-1252/1254) on {len(notes.repairs)} line{plural}:",
         )
-        for repair in notes.repairs[:SHOW]:
-            _say(err, f"  line {repair.line}: {repair.before!r} → {repair.after!r}")
-        if len(notes.repairs) > SHOW:
-            _say(err, f"  … and {len(notes.repairs) - SHOW} more lines")
+        for repair in notes.repairs:  # every line: a reader checks each one against the notes
+            change = f"dropped {repair.before!r}" if not repair.after else f"{repair.before!r} → {repair.after!r}"
+            _say(err, f"  line {repair.line}: {change}")
     for warning in notes.warnings:
         _say(err, warning)
     deck, changes = result.deck, result.changes
