@@ -409,7 +409,8 @@ def replay_log(
         return _replay_each(key, log, states_before)
     start = 0 if states_before is None else len(states_before)
     words = ("", State.Learning.value, State.Review.value, State.Relearning.value)
-    fsrs_state, step = 1, 0  # fsrs's new card: Learning, step 0, no memory state
+    fsrs_state = 1  # fsrs's new card: Learning, step 0, no memory state
+    step: int | None = 0
     stability: float | None = None
     difficulty: float | None = None
     last: datetime | None = None
