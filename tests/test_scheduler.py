@@ -358,7 +358,7 @@ def test_replay_log_equals_fsrs_answer_by_answer():
     gaps up to 14 years, fuzz on and off, five retentions, other learning/relearning steps (none, one,
     three), a low maximum interval and other weights (a log keeps one family of steps and weights, with
     the answers' schedulers mixed within it, as a store's history does)."""
-    from hypothesis import given, settings
+    from hypothesis import example, given, settings
 
     from dense1x1quiz.scheduler import replay_log
 
@@ -366,6 +366,11 @@ def test_replay_log_equals_fsrs_answer_by_answer():
 
     @settings(max_examples=600, deadline=None, derandomize=True)
     @given(_answers())
+    # a card past the last (re)learning step of the scheduler now answering it (which has fewer steps)
+    @example((6, [(3, 0, 1), (2, 1, 0), (3, 1440, 0)]))
+    @example((6, [(3, 0, 1), (3, 1, 0), (3, 1440, 0)]))
+    @example((6, [(4, 0, 0), (1, 9000, 0), (3, 10, 0), (2, 10, 1), (3, 9000, 1)]))
+    @example((6, [(4, 0, 0), (1, 9000, 0), (3, 10, 0), (3, 10, 1), (3, 9000, 1)]))
     def check(case):
         family, answers = case
         moment, log = START, []
