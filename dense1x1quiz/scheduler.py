@@ -13,7 +13,7 @@ Conventions every caller relies on:
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from datetime import datetime, time, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
@@ -231,30 +231,34 @@ def replay(key: Key, reviews: Iterable[tuple[int, datetime]], scheduler: Schedul
 
 
 class _FuzzDraw:
-    """fsrs's `random()` during one review of `replay_log`: what the generator `review` seeds for it
-    (`random.Random(fuzz_seed(key, reps))`) gives, seeded only if fsrs draws. One generator re-seeded
-    through its C `seed` (what `Random.seed` does for an int) costs a fifth less than a new one."""
+    """fsrs's `random()` during the last review of `replay_log`: what the generator `review` seeds for it
+    (`random.Random(fuzz_seed(key, reps))`) gives, seeded only if fsrs draws. One generator (made once:
+    `random.Random()` seeds itself from the OS) re-seeded through its C `seed` (what `Random.seed` does
+    for an int), used only under `_fuzz_lock`."""
 
     __slots__ = ("key", "reps", "_seeded", "_random", "_seed")
 
-    def __init__(self, key: Key):
+    def __init__(self) -> None:
         import _random
         import random
 
-        self.key = key
+        self.key: Key = ("", "")
         self.reps = 0
         self._seeded = False
-        self._random = random.Random()
+        self._random = random.Random(0)
         self._seed = _random.Random.seed
 
-    def at(self, reps: int) -> None:
-        self.reps, self._seeded = reps, False
+    def at(self, key: Key, reps: int) -> None:
+        self.key, self.reps, self._seeded = key, reps, False
 
     def __call__(self) -> float:
         if not self._seeded:
             self._seed(self._random, fuzz_seed(self.key, self.reps))
             self._seeded = True
         return self._random.random()
+
+
+_draws: list[_FuzzDraw] = []
 
 
 class _Memory:
@@ -398,58 +402,78 @@ def replay_log(
     answer but the last is carried by `_Memory` (fsrs's arithmetic, no interval, no fuzz), and the last
     is fsrs's own `review_card` with the fuzz `review` would seed for it. When `states_before` is
     given, the state word before each review is appended to it."""
+    return replay_log_us(
+        key, [(rating, (utc(moment) - _EPOCH) // _US, s) for rating, moment, s in reviews], states_before
+    )
+
+
+_US = timedelta(microseconds=1)
+_DAY_US = 86_400_000_000
+_RATING_VALUES = frozenset(RATINGS)
+
+
+def _time_of_us(us: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=us)
+
+
+def replay_log_us(
+    key: Key, reviews: Sequence[tuple[int, int, Scheduler]], states_before: list[str] | None = None
+) -> CardState:
+    """`replay_log` with times as integer microseconds since 1970-01-01 UTC (what the store has, times
+    1,000): only the last two answers' times become datetimes. fsrs's whole days between two answers,
+    `(b - a).days` of datetimes, are `(b - a) // 86,400,000,000` of microseconds."""
     import fsrs
     import fsrs.scheduler as _fsrs_scheduler
 
-    log = list(reviews)
     state = CardState.new(key)
-    if not log:
+    if not reviews:
         return state
     if not callable(getattr(_fsrs_scheduler, "random", None)):  # an fsrs that draws otherwise: the plain way
-        return _replay_each(key, log, states_before)
+        return _replay_each(key, reviews, states_before)
     start = 0 if states_before is None else len(states_before)
     words = ("", State.Learning.value, State.Review.value, State.Relearning.value)
     fsrs_state = 1  # fsrs's new card: Learning, step 0, no memory state
     step: int | None = 0
     stability: float | None = None
     difficulty: float | None = None
-    last: datetime | None = None
+    last: int | None = None
     word, lapses = State.New.value, 0
     latest: Scheduler | None = None
     memory: _Memory | None = None
-    for rating, moment, scheduler in log[:-1]:
-        if rating not in RATINGS:
+    for i in range(len(reviews) - 1):
+        rating, moment, scheduler = reviews[i]
+        if rating not in _RATING_VALUES:
             raise ValueError(f"rating must be 1–4, not {rating!r}")
         if scheduler is not latest:
             latest, memory = scheduler, _memory(scheduler)
         if memory is None:  # not FSRS-6: fsrs answers every review
             if states_before is not None:
                 del states_before[start:]
-            return _replay_each(key, log, states_before)
+            return _replay_each(key, reviews, states_before)
         if states_before is not None:
             states_before.append(word)
-        if moment.tzinfo is not timezone.utc:
-            moment = utc(moment)
         lapses += fsrs_state == 2 and rating == 1
-        days: int | None = None if last is None else (moment - last).days
+        days = None if last is None else (moment - last) // _DAY_US
         fsrs_state, step, stability, difficulty = memory.answer(fsrs_state, step, stability, difficulty, days, rating)
         word, last = words[fsrs_state], moment
-    rating, moment, scheduler = log[-1]
-    if rating not in RATINGS:
+    rating, moment, scheduler = reviews[-1]
+    if rating not in _RATING_VALUES:
         raise ValueError(f"rating must be 1–4, not {rating!r}")
     if states_before is not None:
         states_before.append(word)
-    if moment.tzinfo is not timezone.utc:
-        moment = utc(moment)
-    reps = len(log) - 1
-    card = fsrs.Card(0, fsrs.State(fsrs_state), step, stability, difficulty, _EPOCH, last)
-    draw = _FuzzDraw(key)
-    draw.at(reps)
+    reps = len(reviews) - 1
+    card = fsrs.Card(
+        0, fsrs.State(fsrs_state), step, stability, difficulty, _EPOCH, None if last is None else _time_of_us(last)
+    )
     with _fuzz_lock:
+        if not _draws:
+            _draws.append(_FuzzDraw())
+        draw = _draws[0]
+        draw.at(key, reps)
         saved = _fsrs_scheduler.random
         _fsrs_scheduler.random = draw
         try:
-            card, _ = scheduler.review_card(card, fsrs.Rating(rating), moment)
+            card, _ = scheduler.review_card(card, fsrs.Rating(rating), _time_of_us(moment))
         finally:
             _fsrs_scheduler.random = saved
     lapses += fsrs_state == 2 and rating == 1
@@ -469,14 +493,14 @@ def replay_log(
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)  # a due date fsrs never reads (what `to_fsrs` gives a new card)
 
 
-def _replay_each(key: Key, log: list[tuple[int, datetime, Scheduler]], states_before: list[str] | None) -> CardState:
-    """The state after `log` with `review` answering every review (for an fsrs without a module-level
-    `random`, or a scheduler `_Memory` does not know)."""
+def _replay_each(key: Key, log: Sequence[tuple[int, int, Scheduler]], states_before: list[str] | None) -> CardState:
+    """The state after `log` (times in microseconds) with `review` answering every review (for an fsrs
+    without a module-level `random`, or a scheduler `_Memory` does not know)."""
     state = CardState.new(key)
     for rating, moment, scheduler in log:
         if states_before is not None:
             states_before.append(state.state.value)
-        state = review(state, rating, moment, scheduler)
+        state = review(state, rating, _time_of_us(moment), scheduler)
     return state
 
 
@@ -546,6 +570,7 @@ __all__ = [
     "preview",
     "replay",
     "replay_log",
+    "replay_log_us",
     "retrievability",
     "review",
     "to_fsrs",

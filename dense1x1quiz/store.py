@@ -55,7 +55,7 @@ from dense1x1quiz.scheduler import (
     CardState,
     Key,
     make_scheduler,
-    replay_log,
+    replay_log_us,
     review,
     utc,
 )
@@ -1354,8 +1354,9 @@ def _replay(
         scheduler = cache.get((retention, fuzz))
         if scheduler is None:
             scheduler = cache[(retention, fuzz)] = make_scheduler(retention, bool(fuzz))
-        steps.append((rating, time_of_ms(at_ms), scheduler))
-    return replay_log(key, steps, states_before)
+        # the time `time_of_ms` reads, in microseconds
+        steps.append((rating, min(max(at_ms, _EARLIEST_MS), _LATEST_MS) * 1000, scheduler))
+    return replay_log_us(key, steps, states_before)
 
 
 def _state_values(state: CardState) -> tuple:
