@@ -921,6 +921,20 @@ class Store:
         with its `state_before` and `prev_ms` from the replay of the whole log; the card's new state
         rides on the last row (index 13; None on the others)."""
         deck, card = key
+        if not old:  # a card's first answers (what a first import is): no merge, one scheduler
+            retention, fuzz = scheduler_key
+            before: list[str] = []
+            state = _replay(key, [(a.rating, a.at_ms, retention, fuzz) for a in new], schedulers, before)
+            previous: int | None = None
+            rows: list[tuple] = []
+            for a, state_before in zip(new, before):  # noqa: B905 - one state per replayed answer
+                rows.append(
+                    (deck, card, a.at_ms, a.rating, state_before, mode, a.duration_ms, None, None, retention, fuzz)
+                    + (previous, a.imported_id, None)
+                )
+                previous = a.at_ms
+            rows[-1] = (*rows[-1][:13], state)
+            return rows
         first = new[0].at_ms
         keep = next((i for i, row in enumerate(old) if row[3] > first), len(old))
         tail = old[keep:]
@@ -950,7 +964,7 @@ class Store:
                     )
                 )
                 j += 1
-        before: list[str] = []
+        before = []
         state = _replay(
             key,
             [(r[4], r[3], r[10], r[11]) for r in old[:keep]] + [(r[3], r[2], r[9], r[10]) for r in merged],

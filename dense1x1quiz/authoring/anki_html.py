@@ -90,6 +90,10 @@ _HIDDEN_TAGS = frozenset(("script", "style", "head", "title", "template"))
 _BOUNDARY = "\x00"  # where a block starts or ends: a line break unless the text is at a line's start already
 _SOUND_RE = re.compile(r"\[sound:([^\]]*)\]")
 _DOLLAR_RE = re.compile(r"(?<!\\)\$")  # a dollar sign our `$…$` math would take for a delimiter
+_SPACES_RE = re.compile(r"[ \t\r\n\f]+")  # HTML's white space
+_BOUNDARIES_RE = re.compile(" *\x00[\x00 ]*")
+_LINE_START_BOUNDARY_RE = re.compile("(^|\n)\x00")
+_BLANK_LINES_RE = re.compile(r"\n{3,}")
 
 
 class _FieldHandler:
@@ -136,7 +140,7 @@ class _FieldHandler:
 
     def handle_data(self, data: str) -> None:
         if not self.hidden:
-            self.parts.append(re.sub(r"[ \t\r\n\f]+", " ", data.replace(_BOUNDARY, "")))  # white space: one space
+            self.parts.append(_SPACES_RE.sub(" ", data.replace(_BOUNDARY, "")))  # white space: one space
 
 
 class _FieldParser(_FieldHandler, HTMLParser):
@@ -184,8 +188,8 @@ def _simple_parts(field_html: str) -> _FieldHandler | None:
 
 def _lines(parts: list[str]) -> str:
     """The parsed parts joined, each run of block boundaries a line break unless at a line's start."""
-    text = re.sub(" *\x00[\x00 ]*", _BOUNDARY, "".join(parts))
-    return re.sub("(^|\n)\x00", r"\1", text).replace(_BOUNDARY, "\n")
+    text = _BOUNDARIES_RE.sub(_BOUNDARY, "".join(parts))
+    return _LINE_START_BOUNDARY_RE.sub(r"\1", text).replace(_BOUNDARY, "\n")
 
 
 def _math(text: str) -> str:
@@ -206,7 +210,7 @@ def from_html(field_html: str, html_field: bool = True) -> FieldText:
     dropped (and collected), MathJax `\\(…\\)` / `\\[…\\]` → `$…$` / `$$…$$`, blank lines and spaces at the
     ends of lines trimmed. `html_field=False`: the field is plain text (Anki's `#html:false`)."""
     if html_field and "<" not in field_html and "&" not in field_html:  # no markup: what the parser would give
-        text, images = re.sub(r"[ \t\r\n\f]+", " ", field_html.replace(_BOUNDARY, "")), []
+        text, images = _SPACES_RE.sub(" ", field_html.replace(_BOUNDARY, "")), []
     elif html_field:
         handler = _simple_parts(field_html)
         if handler is None:
@@ -222,7 +226,7 @@ def from_html(field_html: str, html_field: bool = True) -> FieldText:
         text = re.sub("  +", " ", text)  # the spaces around a sound that was dropped (HTML shows one anyway)
     text = text.replace("\xa0", " ")
     lines = [line.strip() for line in _math(text).split("\n")]
-    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+    text = _BLANK_LINES_RE.sub("\n\n", "\n".join(lines)).strip("\n")
     return FieldText(text, images, sounds)
 
 
