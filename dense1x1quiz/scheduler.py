@@ -1,8 +1,12 @@
 """The FSRS adapter. Pure: time and randomness come in as arguments.
 
-FSRS-6 itself lives in the `fsrs` package; this module only translates between our `CardState`
-and `fsrs.Card`, makes fuzz reproducible, and says where study days begin. The order of a day's
-cards is queue.py's.
+FSRS-6 itself lives in the `fsrs` package; this module translates between our `CardState` and
+`fsrs.Card`, makes fuzz reproducible, and says where study days begin. The order of a day's cards is
+queue.py's. fsrs schedules every answer given in quiz, and the last answer of each card replayed from
+a log. One exception, and this module is the one place that knows it: a bulk replay (`replay_log`,
+what an import and a rebuilt state use) carries a card through its earlier answers with `_Memory`, a
+re-implementation of fsrs's memory-state arithmetic (state, step, stability, difficulty; no interval,
+no fuzz), held equal to fsrs to the bit by tests/test_scheduler.py over random logs.
 
 Conventions every caller relies on:
 - All datetimes are timezone-aware; results are in UTC (`datetime.timezone.utc`).
