@@ -384,3 +384,25 @@ def test_replay_log_equals_fsrs_answer_by_answer():
         assert before == words
 
     check()
+
+
+def test_replay_log_with_a_scheduler_it_does_not_know_calls_fsrs_for_every_answer():
+    """A scheduler that is not an FSRS-6 `fsrs.Scheduler` (no 21 parameters to read): every answer is fsrs's,
+    the same states (and state words) as `review` gives, the words not doubled by the switch midway."""
+    from dense1x1quiz.scheduler import replay_log
+
+    class Wrapped:  # answers as fsrs does, shows no parameters
+        def __init__(self, inner):
+            self.inner = inner
+            self.desired_retention, self.enable_fuzzing = inner.desired_retention, inner.enable_fuzzing
+
+        def review_card(self, card, rating, review_datetime=None):
+            return self.inner.review_card(card, rating, review_datetime)
+
+    known, unknown = make_scheduler(0.9), Wrapped(make_scheduler(0.9))
+    times = [START + timedelta(days=d) for d in (0, 0.01, 1, 4, 13, 40)]
+    log = [(r, t, known if i < 3 else unknown) for i, (r, t) in enumerate(zip((3, 3, 1, 3, 4, 2), times, strict=True))]
+    expected, words = _chained(("d", "w"), log)
+    before = ["earlier"]
+    assert replay_log(("d", "w"), log, before) == expected
+    assert before == ["earlier", *words]
