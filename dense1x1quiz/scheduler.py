@@ -1,8 +1,12 @@
 """The FSRS adapter. Pure: time and randomness come in as arguments.
 
-FSRS-6 itself lives in the `fsrs` package; this module only translates between our `CardState`
-and `fsrs.Card`, makes fuzz reproducible, and says where study days begin. The order of a day's
-cards is queue.py's.
+FSRS-6 itself lives in the `fsrs` package; this module translates between our `CardState` and
+`fsrs.Card`, makes fuzz reproducible, and says where study days begin. The order of a day's cards is
+queue.py's. fsrs schedules every answer given in quiz, and the last answer of each card replayed from
+a log. One exception, and this module is the one place that knows it: a bulk replay (`replay_log`,
+what an import and a rebuilt state use) carries a card through its earlier answers with `_Memory`, a
+re-implementation of fsrs's memory-state arithmetic (state, step, stability, difficulty; no interval,
+no fuzz), held equal to fsrs to the bit by tests/test_scheduler.py over random logs.
 
 Conventions every caller relies on:
 - All datetimes are timezone-aware; results are in UTC (`datetime.timezone.utc`).
@@ -13,7 +17,7 @@ Conventions every caller relies on:
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from datetime import datetime, time, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
@@ -231,24 +235,25 @@ def replay(key: Key, reviews: Iterable[tuple[int, datetime]], scheduler: Schedul
 
 
 class _FuzzDraw:
-    """fsrs's `random()` during one review of `replay_log`: what the generator `review` seeds for it
-    (`random.Random(fuzz_seed(key, reps))`) gives, seeded only if fsrs draws. One generator re-seeded
-    through its C `seed` (what `Random.seed` does for an int) costs a fifth less than a new one."""
+    """fsrs's `random()` during the last review of `replay_log`: what the generator `review` seeds for it
+    (`random.Random(fuzz_seed(key, reps))`) gives, seeded only if fsrs draws. One generator (made once:
+    `random.Random()` seeds itself from the OS) re-seeded through its C `seed` (what `Random.seed` does
+    for an int), used only under `_fuzz_lock`."""
 
     __slots__ = ("key", "reps", "_seeded", "_random", "_seed")
 
-    def __init__(self, key: Key):
+    def __init__(self) -> None:
         import _random
         import random
 
-        self.key = key
+        self.key: Key = ("", "")
         self.reps = 0
         self._seeded = False
-        self._random = random.Random()
+        self._random = random.Random(0)
         self._seed = _random.Random.seed
 
-    def at(self, reps: int) -> None:
-        self.reps, self._seeded = reps, False
+    def at(self, key: Key, reps: int) -> None:
+        self.key, self.reps, self._seeded = key, reps, False
 
     def __call__(self) -> float:
         if not self._seeded:
@@ -257,48 +262,250 @@ class _FuzzDraw:
         return self._random.random()
 
 
+_draws: list[_FuzzDraw] = []
+
+
+class _Memory:
+    """FSRS-6's memory-state arithmetic for one scheduler's parameters and step counts: what
+    `fsrs.Scheduler.review_card` does to a card's state, step, stability and difficulty, without the
+    interval and due date (the next answer never reads them) and so without fuzz.
+
+    It re-implements fsrs's formulas expression by expression (the same operations in the same order,
+    so the floats are the same to the bit); tests/test_scheduler.py holds it equal to fsrs over random
+    logs. `replay_log` uses it for every answer of a card but the last."""
+
+    __slots__ = (
+        "w",
+        "decay",
+        "factor",
+        "learning",
+        "relearning",
+        "initial_difficulty",
+        "short_term_gain",
+        "short_term_floor",
+        "difficulty_delta",
+        "reversion",
+        "keep",
+        "recall_gain",
+        "hard_penalty",
+        "easy_bonus",
+        "forget_short_term",
+    )
+
+    def __init__(self, parameters: tuple[float, ...], learning: int, relearning: int, hard_floored: bool):
+        import math
+
+        w = self.w = parameters
+        self.decay = -w[20]  # fsrs: Scheduler._DECAY, _FACTOR
+        self.factor = 0.9 ** (1 / self.decay) - 1
+        self.learning, self.relearning = learning, relearning
+        # per rating 1–4 (index 0 unused): the rating-only subexpressions of fsrs's formulas
+        self.initial_difficulty = [0.0] + [
+            min(max(w[4] - (math.e ** (w[5] * (r - 1))) + 1, 1.0), 10.0) for r in RATINGS
+        ]
+        self.short_term_gain = [0.0] + [math.e ** (w[17] * (r - 3 + w[18])) for r in RATINGS]
+        # fsrs ≥ 6.3 keeps a same-day Hard from lowering stability as Good and Easy do; 6.2 only Good and Easy
+        self.short_term_floor = [False, False, hard_floored, True, True]
+        self.difficulty_delta = [0.0] + [-(w[6] * (r - 3)) for r in RATINGS]
+        self.reversion = w[7] * (w[4] - (math.e ** (w[5] * (4 - 1))) + 1)  # w7 · initial difficulty of Easy
+        self.keep = 1 - w[7]
+        self.recall_gain = math.e ** (w[8])
+        self.hard_penalty, self.easy_bonus = w[15], w[16]
+        self.forget_short_term = math.e ** (w[17] * w[18])
+
+    def answer(
+        self, state: int, step: int | None, s: float | None, d: float | None, days: int | None, rating: int
+    ) -> tuple[int, int | None, float, float]:
+        """(fsrs state 1–3, step, stability, difficulty) after `rating`, `days` (whole days, as fsrs
+        counts them; None for a first answer) after the previous answer."""
+        import math
+
+        w = self.w
+        if s is None or d is None:  # a new card (fsrs: Learning without a memory state)
+            s, d = max(w[rating - 1], 0.001), self.initial_difficulty[rating]
+        else:
+            if days is not None and days < 1:  # fsrs: _short_term_stability
+                gain = self.short_term_gain[rating] * (s ** -w[19])
+                if self.short_term_floor[rating]:
+                    gain = max(gain, 1.0)
+                s_next = max(s * gain, 0.001)
+            else:
+                r = (1 + self.factor * max(0, days or 0) / s) ** self.decay  # get_card_retrievability
+                if rating == 1:  # _next_forget_stability
+                    s_next = min(
+                        w[11] * (d ** -w[12]) * (((s + 1) ** (w[13])) - 1) * (math.e ** ((1 - r) * w[14])),
+                        s / self.forget_short_term,
+                    )
+                else:  # _next_recall_stability
+                    s_next = s * (
+                        1
+                        + self.recall_gain
+                        * (11 - d)
+                        * (s ** -w[9])
+                        * ((math.e ** ((1 - r) * w[10])) - 1)
+                        * (self.hard_penalty if rating == 2 else 1)
+                        * (self.easy_bonus if rating == 4 else 1)
+                    )
+                s_next = max(s_next, 0.001)
+            # _next_difficulty
+            d = min(max(self.reversion + self.keep * (d + (10.0 - d) * self.difficulty_delta[rating] / 9.0), 1.0), 10.0)
+            s = s_next
+        if state == 2:  # Review
+            if rating == 1 and self.relearning:
+                return 3, 0, s, d
+            return 2, step, s, d
+        steps = self.learning if state == 1 else self.relearning
+        assert step is not None
+        if steps == 0 or (step >= steps and rating != 1):
+            return 2, None, s, d
+        if rating == 1:
+            return state, 0, s, d
+        if rating == 2:
+            return state, step, s, d
+        if rating == 3 and step + 1 != steps:
+            return state, step + 1, s, d
+        return 2, None, s, d
+
+
+_memories: dict[tuple[tuple[float, ...], int, int], _Memory] = {}
+
+
+def _memory(scheduler: Scheduler) -> _Memory | None:
+    """The `_Memory` of `scheduler`'s parameters and steps (made once each), None for a scheduler that
+    is not FSRS-6 (21 parameters)."""
+    parameters = tuple(getattr(scheduler, "parameters", ()))
+    if len(parameters) != 21:
+        return None
+    index = (parameters, len(scheduler.learning_steps), len(scheduler.relearning_steps))  # type: ignore[attr-defined]
+    memory = _memories.get(index)
+    if memory is None:
+        memory = _memories[index] = _Memory(*index, _hard_floored(parameters))
+    return memory
+
+
+def _hard_floored(parameters: tuple[float, ...]) -> bool:
+    """Whether this fsrs keeps a same-day Hard from lowering stability (6.3 does, 6.2 does not): asked
+    of fsrs itself, with a stability so large that the unfloored gain is below 1."""
+    import fsrs
+
+    probe = fsrs.Scheduler(parameters=parameters, enable_fuzzing=False)
+    moment = datetime(2000, 1, 1, tzinfo=timezone.utc)
+    card = fsrs.Card(0, fsrs.State.Review, None, 1e6, 5.0, moment, moment)
+    after, _ = probe.review_card(card, fsrs.Rating.Hard, moment + timedelta(hours=1))
+    return after.stability == 1e6
+
+
 def replay_log(
     key: Key, reviews: Iterable[tuple[int, datetime, Scheduler]], states_before: list[str] | None = None
 ) -> CardState:
     """The state a card reaches from new through `reviews` = (rating, time, scheduler) in order: exactly
-    what chaining `review` gives (the same fsrs calls, the same fuzz seeds), three times quicker: the
-    fsrs card is carried from one review to the next and fuzz is seeded only when fsrs draws. When
-    `states_before` is given, the state word before each review is appended to it."""
+    what chaining `review` gives (the same final fsrs call, the same fuzz seed), many times quicker.
+
+    A card's state after an answer depends on the previous answer only through its state, step,
+    stability, difficulty and time, never through its due date, which is all fuzz changes. So every
+    answer but the last is carried by `_Memory` (fsrs's arithmetic, no interval, no fuzz), and the last
+    is fsrs's own `review_card` with the fuzz `review` would seed for it. When `states_before` is
+    given, the state word before each review is appended to it."""
+    return replay_log_us(
+        key, [(rating, (utc(moment) - _EPOCH) // _US, s) for rating, moment, s in reviews], states_before
+    )
+
+
+_US = timedelta(microseconds=1)
+_DAY_US = 86_400_000_000
+_RATING_VALUES = frozenset(RATINGS)
+
+
+def _time_of_us(us: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=us)
+
+
+def replay_log_us(
+    key: Key, reviews: Sequence[tuple[int, int, Scheduler]], states_before: list[str] | None = None
+) -> CardState:
+    """`replay_log` with times as integer microseconds since 1970-01-01 UTC (what the store has, times
+    1,000): only the last two answers' times become datetimes. fsrs's whole days between two answers,
+    `(b - a).days` of datetimes, are `(b - a) // 86,400,000,000` of microseconds."""
     import fsrs
     import fsrs.scheduler as _fsrs_scheduler
 
     state = CardState.new(key)
-    if not callable(getattr(_fsrs_scheduler, "random", None)):  # an fsrs that draws otherwise: the plain way
-        for rating, moment, scheduler in reviews:
-            if states_before is not None:
-                states_before.append(state.state.value)
-            state = review(state, rating, moment, scheduler)
+    if not reviews:
         return state
-    card, word, reps, lapses = to_fsrs(state), State.New, 0, 0
-    draw = _FuzzDraw(state.key)
-    ratings: dict[int, fsrs.Rating] = {int(rating): fsrs.Rating(rating) for rating in RATINGS}
+    if not callable(getattr(_fsrs_scheduler, "random", None)):  # an fsrs that draws otherwise: the plain way
+        return _replay_each(key, reviews, states_before)
+    start = 0 if states_before is None else len(states_before)
+    words = ("", State.Learning.value, State.Review.value, State.Relearning.value)
+    fsrs_state = 1  # fsrs's new card: Learning, step 0, no memory state
+    step: int | None = 0
+    stability: float | None = None
+    difficulty: float | None = None
+    last: int | None = None
+    word, lapses = State.New.value, 0
+    latest: Scheduler | None = None
+    memory: _Memory | None = None
+    for i in range(len(reviews) - 1):
+        rating, moment, scheduler = reviews[i]
+        if rating not in _RATING_VALUES:
+            raise ValueError(f"rating must be 1–4, not {rating!r}")
+        if scheduler is not latest:
+            latest, memory = scheduler, _memory(scheduler)
+        if memory is None:  # not FSRS-6: fsrs answers every review
+            if states_before is not None:
+                del states_before[start:]
+            return _replay_each(key, reviews, states_before)
+        if states_before is not None:
+            states_before.append(word)
+        lapses += fsrs_state == 2 and rating == 1
+        days = None if last is None else (moment - last) // _DAY_US
+        fsrs_state, step, stability, difficulty = memory.answer(fsrs_state, step, stability, difficulty, days, rating)
+        word, last = words[fsrs_state], moment
+    rating, moment, scheduler = reviews[-1]
+    if rating not in _RATING_VALUES:
+        raise ValueError(f"rating must be 1–4, not {rating!r}")
+    if states_before is not None:
+        states_before.append(word)
+    reps = len(reviews) - 1
+    card = fsrs.Card(
+        0, fsrs.State(fsrs_state), step, stability, difficulty, _EPOCH, None if last is None else _time_of_us(last)
+    )
     with _fuzz_lock:
+        if not _draws:
+            _draws.append(_FuzzDraw())
+        draw = _draws[0]
+        draw.at(key, reps)
         saved = _fsrs_scheduler.random
         _fsrs_scheduler.random = draw
         try:
-            for rating, moment, scheduler in reviews:
-                if rating not in ratings:
-                    raise ValueError(f"rating must be 1–4, not {rating!r}")
-                if states_before is not None:
-                    states_before.append(word.value)
-                draw.at(reps)
-                if moment.tzinfo is not timezone.utc:
-                    moment = utc(moment)
-                card, _ = scheduler.review_card(card, ratings[rating], moment)
-                lapses += word == State.Review and rating == Rating.Again
-                word, reps = _FROM_FSRS[card.state], reps + 1
+            card, _ = scheduler.review_card(card, fsrs.Rating(rating), _time_of_us(moment))
         finally:
             _fsrs_scheduler.random = saved
-    if not reps:
-        return state
+    lapses += fsrs_state == 2 and rating == 1
     return CardState(
-        state.key, word, card.step, card.stability, card.difficulty, card.due, card.last_review, reps, lapses
+        state.key,
+        _FROM_FSRS[card.state],
+        card.step,
+        card.stability,
+        card.difficulty,
+        card.due,
+        card.last_review,
+        reps + 1,
+        lapses,
     )
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)  # a due date fsrs never reads (what `to_fsrs` gives a new card)
+
+
+def _replay_each(key: Key, log: Sequence[tuple[int, int, Scheduler]], states_before: list[str] | None) -> CardState:
+    """The state after `log` (times in microseconds) with `review` answering every review (for an fsrs
+    without a module-level `random`, or a scheduler `_Memory` does not know)."""
+    state = CardState.new(key)
+    for rating, moment, scheduler in log:
+        if states_before is not None:
+            states_before.append(state.state.value)
+        state = review(state, rating, _time_of_us(moment), scheduler)
+    return state
 
 
 def preview(state: CardState, now: datetime, scheduler: Scheduler) -> dict[int, timedelta]:
@@ -367,6 +574,7 @@ __all__ = [
     "preview",
     "replay",
     "replay_log",
+    "replay_log_us",
     "retrievability",
     "review",
     "to_fsrs",

@@ -60,7 +60,7 @@ from dense1x1quiz.scheduler import (
     CardState,
     Key,
     make_scheduler,
-    replay_log,
+    replay_log_us,
     review,
     utc,
 )
@@ -977,6 +977,20 @@ class Store:
         with its `state_before` and `prev_ms` from the replay of the whole log; the card's new state
         rides on the last row (index 13; None on the others)."""
         deck, card = key
+        if not old:  # a card's first answers (what a first import is): no merge, one scheduler
+            retention, fuzz = scheduler_key
+            before: list[str] = []
+            state = _replay(key, [(a.rating, a.at_ms, retention, fuzz) for a in new], schedulers, before)
+            previous: int | None = None
+            rows: list[tuple] = []
+            for a, state_before in zip(new, before):  # noqa: B905 - one state per replayed answer
+                rows.append(
+                    (deck, card, a.at_ms, a.rating, state_before, mode, a.duration_ms, None, None, retention, fuzz)
+                    + (previous, a.imported_id, None)
+                )
+                previous = a.at_ms
+            rows[-1] = (*rows[-1][:13], state)
+            return rows
         first = new[0].at_ms
         keep = next((i for i, row in enumerate(old) if row[3] > first), len(old))
         tail = old[keep:]
@@ -1006,7 +1020,7 @@ class Store:
                     )
                 )
                 j += 1
-        before: list[str] = []
+        before = []
         state = _replay(
             key,
             [(r[4], r[3], r[10], r[11]) for r in old[:keep]] + [(r[3], r[2], r[9], r[10]) for r in merged],
@@ -1426,8 +1440,9 @@ def _replay(
         scheduler = cache.get((retention, fuzz))
         if scheduler is None:
             scheduler = cache[(retention, fuzz)] = make_scheduler(retention, bool(fuzz))
-        steps.append((rating, time_of_ms(at_ms), scheduler))
-    return replay_log(key, steps, states_before)
+        # the time `time_of_ms` reads, in microseconds
+        steps.append((rating, min(max(at_ms, _EARLIEST_MS), _LATEST_MS) * 1000, scheduler))
+    return replay_log_us(key, steps, states_before)
 
 
 def _state_values(state: CardState) -> tuple:

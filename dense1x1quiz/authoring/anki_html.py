@@ -90,11 +90,17 @@ _HIDDEN_TAGS = frozenset(("script", "style", "head", "title", "template"))
 _BOUNDARY = "\x00"  # where a block starts or ends: a line break unless the text is at a line's start already
 _SOUND_RE = re.compile(r"\[sound:([^\]]*)\]")
 _DOLLAR_RE = re.compile(r"(?<!\\)\$")  # a dollar sign our `$…$` math would take for a delimiter
+_SPACES_RE = re.compile(r"[ \t\r\n\f]+")  # HTML's white space
+_BOUNDARIES_RE = re.compile(" *\x00[\x00 ]*")
+_LINE_START_BOUNDARY_RE = re.compile("(^|\n)\x00")
+_BLANK_LINES_RE = re.compile(r"\n{3,}")
 
 
-class _FieldParser(HTMLParser):
+class _FieldHandler:
+    """What a field's tags and text become (the handlers `_FieldParser` gets from `HTMLParser`, and
+    `_simple_parts` calls itself)."""
+
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.images: list[str] = []
         self.hidden = 0  # inside <script>, <style> …: text not shown
@@ -134,13 +140,56 @@ class _FieldParser(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if not self.hidden:
-            self.parts.append(re.sub(r"[ \t\r\n\f]+", " ", data.replace(_BOUNDARY, "")))  # white space: one space
+            self.parts.append(_SPACES_RE.sub(" ", data.replace(_BOUNDARY, "")))  # white space: one space
+
+
+class _FieldParser(_FieldHandler, HTMLParser):
+    def __init__(self) -> None:
+        _FieldHandler.__init__(self)
+        HTMLParser.__init__(self, convert_charrefs=True)
+
+
+# Tags without attributes that `_simple_parts` reads itself, as `HTMLParser` would: no hidden (raw text)
+# elements, no <img> (attributes), lower case only.
+_SIMPLE_TAGS = _BLOCK_TAGS | frozenset("br b i u s em strong sub sup span small code mark td th tbody thead".split())
+_TAG_RE = re.compile(r"<(/?)([a-z][a-z0-9]*)( ?/)?>")
+
+
+def _simple_parts(field_html: str) -> _FieldHandler | None:
+    """The handler after reading `field_html`, if its markup is only tags of `_SIMPLE_TAGS` without
+    attributes (`<b>`, `</b>`, `<br/>`, `<br />`) and no character references; else None (the parser's
+    job). The same handler calls, in the same order, as `HTMLParser` makes (tests/test_anki_import.py)."""
+    if "&" in field_html:
+        return None
+    handler, at = _FieldHandler(), 0
+    for m in _TAG_RE.finditer(field_html):
+        closing, tag, empty = m.groups()
+        if tag not in _SIMPLE_TAGS or (closing and empty):
+            return None
+        if m.start() > at:
+            data = field_html[at : m.start()]
+            if "<" in data:
+                return None
+            handler.handle_data(data)
+        if closing:
+            handler.handle_endtag(tag)
+        elif empty:
+            handler.handle_startendtag(tag, [])
+        else:
+            handler.handle_starttag(tag, [])
+        at = m.end()
+    if at < len(field_html):
+        data = field_html[at:]
+        if "<" in data:
+            return None
+        handler.handle_data(data)
+    return handler
 
 
 def _lines(parts: list[str]) -> str:
     """The parsed parts joined, each run of block boundaries a line break unless at a line's start."""
-    text = re.sub(" *\x00[\x00 ]*", _BOUNDARY, "".join(parts))
-    return re.sub("(^|\n)\x00", r"\1", text).replace(_BOUNDARY, "\n")
+    text = _BOUNDARIES_RE.sub(_BOUNDARY, "".join(parts))
+    return _LINE_START_BOUNDARY_RE.sub(r"\1", text).replace(_BOUNDARY, "\n")
 
 
 def _math(text: str) -> str:
@@ -161,12 +210,14 @@ def from_html(field_html: str, html_field: bool = True) -> FieldText:
     dropped (and collected), MathJax `\\(…\\)` / `\\[…\\]` → `$…$` / `$$…$$`, blank lines and spaces at the
     ends of lines trimmed. `html_field=False`: the field is plain text (Anki's `#html:false`)."""
     if html_field and "<" not in field_html and "&" not in field_html:  # no markup: what the parser would give
-        text, images = re.sub(r"[ \t\r\n\f]+", " ", field_html.replace(_BOUNDARY, "")), []
+        text, images = _SPACES_RE.sub(" ", field_html.replace(_BOUNDARY, "")), []
     elif html_field:
-        parser = _FieldParser()
-        parser.feed(field_html)
-        parser.close()
-        text, images = _lines(parser.parts), parser.images
+        handler = _simple_parts(field_html)
+        if handler is None:
+            parser = handler = _FieldParser()
+            parser.feed(field_html)
+            parser.close()
+        text, images = _lines(handler.parts), handler.images
     else:
         text, images = field_html.replace("\r\n", "\n"), []
     sounds = _SOUND_RE.findall(text)
@@ -175,7 +226,7 @@ def from_html(field_html: str, html_field: bool = True) -> FieldText:
         text = re.sub("  +", " ", text)  # the spaces around a sound that was dropped (HTML shows one anyway)
     text = text.replace("\xa0", " ")
     lines = [line.strip() for line in _math(text).split("\n")]
-    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+    text = _BLANK_LINES_RE.sub("\n\n", "\n".join(lines)).strip("\n")
     return FieldText(text, images, sounds)
 
 
