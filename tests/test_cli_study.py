@@ -12,7 +12,7 @@ from contextlib import closing
 from datetime import datetime, timezone
 
 import pytest
-from conftest import run_in_process
+from conftest import run_in_process, run_quiz
 
 DECK = """\
 deck: mini
@@ -568,3 +568,15 @@ def test_kill_9_after_k_acknowledged_answers_keeps_exactly_k(deck, isolated_home
     assert len(reviews(isolated_home)) == answers
     with closing(sqlite3.connect(isolated_home / "quiz.sqlite3")) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_readme_quick_start_transcript_is_real_output(tmp_path):
+    """The README's first transcript is what the command prints (the clock fixed at 12:44 UTC, as it read)."""
+    from pathlib import Path
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    command = "$ printf '\\n3\\nq\\n' | quiz study dense-vs-1x1 --mode flip\n"
+    block = readme.split(command, 1)[1].split("```", 1)[0]
+    env = {"DENSE1X1QUIZ_HOME": str(tmp_path / "home"), "DENSE1X1QUIZ_NOW": "2026-12-03T12:44:00Z"}
+    done = run_quiz("study", "dense-vs-1x1", "--mode", "flip", input="\n3\nq\n", env=env)
+    assert (done.returncode, done.stdout, done.stderr) == (0, block, "")
