@@ -16,7 +16,7 @@ from dense1x1quiz.demos.papers import Layer
 from dense1x1quiz.demos.result import Block, Check, DemoResult, Table, Text, median_time, num, seconds, shape
 
 DEFAULTS = {"height": 56, "width": 56, "cin": 256, "cout": 64}  # cout: the bottleneck's width
-CONVENTION = "weights only, as the paper; 1 MAC = 1 multiply + 1 add = 1 FLOP there"
+CONVENTION = "weights only (what reproduces the paper's figures); 1 MAC = 1 multiply + 1 add = 1 FLOP there"
 
 
 def _designs(h: int, w: int, c: int, mid: int) -> dict[str, list[Layer]]:

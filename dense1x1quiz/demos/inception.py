@@ -10,7 +10,7 @@ from dense1x1quiz.demos import common, papers
 from dense1x1quiz.demos.result import Block, Check, DemoResult, Drawing, Table, Text, median_time, num, seconds, shape
 
 DEFAULTS = {"height": 28, "width": 28, "cin": 192}
-CONVENTION = "weights only, as Table 1; 1 MAC = 1 multiply + 1 add = 1 op there"
+CONVENTION = "weights only (what reproduces Table 1); 1 MAC = 1 multiply + 1 add = 1 op there"
 B = papers.INCEPTION_3A
 
 

@@ -9,7 +9,7 @@ from dense1x1quiz.demos.draw import arrow, drawing, row, tensor
 from dense1x1quiz.demos.result import Block, Check, DemoResult, Table, Text, median_time, num, seconds, shape
 
 DEFAULTS = {"height": 14, "width": 14, "cin": 512, "cout": 512}
-CONVENTION = "weights only, as the paper; 1 MAC = 1 multiply + 1 add = 1 mult-add"
+CONVENTION = "weights only (what reproduces the paper's figures); 1 MAC = 1 multiply + 1 add = 1 mult-add"
 KINDS = ("conv 1×1", "conv dw 3×3", "conv 3×3", "fc")
 
 

@@ -1,5 +1,6 @@
 """The architecture calculators: layer lists of the papers' networks and the figures they publish.
-Pure Python (no numpy), built on `costs`; weights only, as the papers count.
+Pure Python (no numpy), built on `costs`;
+weights only: neither paper says whether its tables count biases, and weights alone reproduce their figures.
 """
 
 from __future__ import annotations
