@@ -564,20 +564,7 @@ def fig_big_study(b: Bench) -> Result:
 # Linux counts in a child's peak memory the peak of the process it was forked from (the high-water
 # mark survives exec), and this process holds the big deck parsed in-process for the floors. So
 # the command is started by a small launcher, and the launcher reports its child's peak.
-LAUNCHER = """\
-import os, sys
-report, argv = sys.argv[1], sys.argv[2:]
-pid = os.fork()
-if pid == 0:
-    try:
-        os.execv(argv[0], argv)
-    finally:
-        os._exit(127)
-_, status, usage = os.wait4(pid, 0)
-with open(report, "w") as f:
-    f.write(f"{usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}")
-sys.exit(os.waitstatus_to_exitcode(status))
-"""
+LAUNCHER = bench_session.LAUNCHER  # reports "maxrss cpu status"; only the peak is read here
 
 
 def peak_memory(argv: list[str], env: dict[str, str], stdin: str, expect: str) -> float:
