@@ -78,8 +78,8 @@ def build_queue(
     """
     now = utc(now)
     end_of_day = next_day_start(now, day_start_hour, tz)
-    by_key = {card.key: card for card in cards}
     answered = set(answered_today)
+    by_key = {card.key: card for card in cards} if answered else {}  # a day's first session has no answers
     busy_notes = {(by_key[k].deck, by_key[k].note) for k in answered if k in by_key}
     new_done = dict(new_done_today or {})
 
@@ -172,9 +172,7 @@ class StudyQueue:
         self.day_start_hour = day_start_hour
         self.seen: set[Key] = set()  # cards answered in this session (for --limit)
         self._position = {card.key: i for i, card in enumerate(self.cards)}
-        self._notes: dict[tuple[str, str], list[Card]] = {}
-        for card in self.cards:
-            self._notes.setdefault((card.deck, card.note), []).append(card)
+        self._notes_index: dict[tuple[str, str], list[Card]] | None = None  # `_notes`, built at the first answer
         # Only a stored state can be learning (a card without one is new): one pass over the states,
         # not a CardState per card, which was ~15% of a 20,000-card session's start (issue 7).
         self._learning = {key for key, state in states.items() if state.state in _LEARNING and key in self._position}
@@ -199,6 +197,17 @@ class StudyQueue:
         self._busy: dict[tuple[str, str], int] = {}  # per note: its cards answered today
         self._due: list[tuple[datetime, int]] = []  # heap of (due, position) of learning cards; stale entries skipped
         self._learning_today = 0  # learning cards due before the day ends
+
+    @property
+    def _notes(self) -> dict[tuple[str, str], list[Card]]:
+        """The cards of each note (deck, note), in deck order: built at the first answer, not before the
+        first card is shown (a tenth of a 100,000-card deck's warm start, issue 16)."""
+        if self._notes_index is None:
+            notes: dict[tuple[str, str], list[Card]] = {}
+            for card in self.cards:
+                notes.setdefault((card.deck, card.note), []).append(card)
+            self._notes_index = notes
+        return self._notes_index
 
     def state(self, card: Card) -> CardState:
         return self.states.get(card.key) or CardState.new(card.key)
@@ -577,7 +586,9 @@ class StudyQueue:
 
     def next_due(self) -> datetime | None:
         """The earliest due time among the session's cards that have been reviewed."""
-        dues = [s.due for c in self.cards if (s := self.states.get(c.key)) is not None and s.due is not None]
+        # Over the stored states (only the session's cards have one), not over every card.
+        position = self._position
+        dues = [s.due for key, s in self.states.items() if s.due is not None and key in position]
         return min(dues) if dues else None
 
 
