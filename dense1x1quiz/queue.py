@@ -10,6 +10,7 @@ states come from the store through `study_queue`. The FSRS arithmetic is in sche
 from __future__ import annotations
 
 import heapq
+from operator import attrgetter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
 LEARN_AHEAD = timedelta(minutes=20)  # Anki's default: with nothing else left, learning cards due this soon come early
 CRAM_AGAIN_GAP = 3  # a card failed while cramming comes back after this many others
 _LEARNING = ("learning", "relearning")
+_deck_of = attrgetter("deck")
+_key_of = attrgetter("key")
 
 
 class QueueStore(Protocol):
@@ -87,7 +90,8 @@ def build_queue(
     reviews: list[tuple[float, int, Card]] = []
     fresh: list[Card] = []
     get = states.get
-    for position, card in enumerate(cards):
+    # No card has a state nor a buried sibling (a first session): all are new, in deck order, no pass needed.
+    for position, card in enumerate(cards) if states or busy_notes else ():
         state = get(card.key)
         # No tuple per card unless some note is busy (100,000 cards, most of them new: a fifth of the pass).
         buried = bool(busy_notes) and (card.deck, card.note) in busy_notes and card.key not in answered
@@ -102,12 +106,19 @@ def build_queue(
 
     queue = [card for _, _, card in sorted(learning, key=lambda t: (t[0], t[1]))]
     queue += [card for _, _, card in sorted(reviews, key=lambda t: (t[0], t[1]))]
+    if not (states or busy_notes):
+        fresh = list(cards)
     room = {deck: max(0, new_per_day - done) for deck, done in new_done.items()}
+    # The pass over the new cards stops when no deck has room left (at 100,000 new cards, after the first 20).
+    open_decks = sum(1 for deck in set(map(_deck_of, fresh)) if room.get(deck, new_per_day) > 0)
     for card in fresh:
+        if not open_decks:
+            break
         left = room.setdefault(card.deck, new_per_day)
         if left > 0:
             queue.append(card)
             room[card.deck] = left - 1
+            open_decks -= left == 1
     return queue
 
 
@@ -173,7 +184,7 @@ class StudyQueue:
         self.limit = limit
         self.day_start_hour = day_start_hour
         self.seen: set[Key] = set()  # cards answered in this session (for --limit)
-        self._position = {card.key: i for i, card in enumerate(self.cards)}
+        self._position = dict(zip(map(_key_of, self.cards), range(len(self.cards))))  # card.key → index, in C
         self._notes_index: dict[tuple[str, str], list[Card]] | None = None  # `_notes`, built at the first answer
         # Only a stored state can be learning (a card without one is new): one pass over the states,
         # not a CardState per card, which was ~15% of a 20,000-card session's start (issue 7).
@@ -259,7 +270,11 @@ class StudyQueue:
                 self._busy[note] = self._busy.get(note, 0) + 1
         self._fresh, self._fresh_at, self._stored_new = {}, {}, False
         fresh_at, get = self._fresh_at, states.get
-        for card in self.cards:
+        decks = set(map(_deck_of, self.cards)) if not states else set()
+        if len(decks) == 1:  # no card has a state, one deck (a first session): all new, indexed in C
+            self._fresh = {decks.pop(): list(self.cards)}
+            self._fresh_at = fresh_at = dict(zip(map(_key_of, self.cards), range(len(self.cards))))
+        for card in () if self._fresh else self.cards:
             state = get(card.key)
             if state is None or state.state == "new":
                 fresh = self._fresh.get(card.deck)
