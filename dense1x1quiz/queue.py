@@ -10,9 +10,9 @@ states come from the store through `study_queue`. The FSRS arithmetic is in sche
 from __future__ import annotations
 
 import heapq
-from operator import attrgetter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta, tzinfo
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from dense1x1quiz.scheduler import (
@@ -184,7 +184,7 @@ class StudyQueue:
         self.limit = limit
         self.day_start_hour = day_start_hour
         self.seen: set[Key] = set()  # cards answered in this session (for --limit)
-        self._position = dict(zip(map(_key_of, self.cards), range(len(self.cards))))  # card.key → index, in C
+        self._position = dict(zip(map(_key_of, self.cards), range(len(self.cards)), strict=True))  # key → index
         self._notes_index: dict[tuple[str, str], list[Card]] | None = None  # `_notes`, built at the first answer
         # Only a stored state can be learning (a card without one is new): one pass over the states,
         # not a CardState per card, which was ~15% of a 20,000-card session's start (issue 7).
@@ -273,7 +273,7 @@ class StudyQueue:
         decks = set(map(_deck_of, self.cards)) if not states else set()
         if len(decks) == 1:  # no card has a state, one deck (a first session): all new, indexed in C
             self._fresh = {decks.pop(): list(self.cards)}
-            self._fresh_at = fresh_at = dict(zip(map(_key_of, self.cards), range(len(self.cards))))
+            self._fresh_at = fresh_at = dict(zip(map(_key_of, self.cards), range(len(self.cards)), strict=True))
         for card in () if self._fresh else self.cards:
             state = get(card.key)
             if state is None or state.state == "new":
