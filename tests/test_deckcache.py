@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pickle
 import subprocess
@@ -205,6 +206,57 @@ def test_a_card_missing_fields_is_ignored(tmp_path):
     assert read_entry(entry_for(path)) is None
 
 
+def _forged_deck_entry(entry: Path, shell: object, states: object) -> None:
+    """An entry in the format `write_entry` gives (the outline, then the deck without its cards, a state
+    dict per card, problems and math), with a matching checksum."""
+    _forged_entry(entry, pickle.dumps((None, []), 5) + pickle.dumps((shell, states, [], {}), 5))
+
+
+def _states(deck) -> list[dict]:
+    return [dict(card.__dict__) for card in deck.cards]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["none", "a field missing", "a foreign field", "a non-string field name", "a state not a dict", "a Card"],
+)
+def test_card_states_are_checked_before_they_become_cards(tmp_path, damage):
+    """Each card is stored as the dict its Card's __dict__ becomes: only a dict of Card fields with
+    every field that has no default is taken (the intact forgery reads back: the checks, not the
+    format, refuse the others)."""
+    path = write(tmp_path / "d.yaml", DECK)
+    expected, _ = check_deck(path)
+    states = _states(expected)
+    shell: object = dataclasses.replace(expected, cards=())
+    if damage == "a field missing":
+        del states[3]["prompt"]
+    elif damage == "a foreign field":
+        states[3]["__class__"] = "Deck"
+    elif damage == "a non-string field name":
+        states[3][1] = "x"
+    elif damage == "a state not a dict":
+        states[3] = tuple(states[3].items())
+    elif damage == "a Card":  # a Card object anywhere in an entry: the unpickler cannot build one
+        shell = expected
+    _forged_deck_entry(entry_for(path), shell, states)
+    read = read_entry(entry_for(path))
+    if damage == "none":
+        assert read is not None and read[0] == expected and read[0].cards[3].__dict__ == expected.cards[3].__dict__
+    else:
+        assert read is None
+        assert check_deck_cached(path)[0] == expected  # checked afresh, and the entry rewritten
+        assert read_entry(entry_for(path))[0] == expected
+
+
+def test_a_cached_card_holds_only_the_fields_that_are_not_defaults(tmp_path):
+    path = write(tmp_path / "d.yaml", DECK)
+    expected, _ = check_deck_cached(path)
+    deck, _ = read_entry(entry_for(path))
+    assert deck == expected and [c.key for c in deck.cards] == [c.key for c in expected.cards]
+    assert sorted(deck.cards[0].__dict__) == ["answer", "deck", "id", "key", "kind", "line", "note", "prompt"]
+    assert deck.cards[0].explain == "" and deck.cards[0].options == ()  # the class's defaults
+
+
 def test_a_cache_that_cannot_be_written_only_means_no_caching(tmp_path, isolated_home):
     isolated_home.mkdir(parents=True)
     (isolated_home / "cache").write_text("a file where the folder should be")
@@ -332,7 +384,7 @@ def test_an_outline_is_read_from_the_entry_without_building_a_card(tmp_path, mon
     path = tmp_path / "d.yaml"
     deck, _ = check_deck_cached(write(path, DECK))  # fills the cache
     monkeypatch.setattr(deck_module, "check_deck_bytes", lambda *a: pytest.fail("parsed again"))
-    monkeypatch.delitem(deckcache._model().allowed, ("dense1x1quiz.model", "Card"))  # no Card can be built now
+    monkeypatch.delitem(deckcache._model().allowed, ("dense1x1quiz.model", "Deck"))  # no Deck can be built now
     assert read_entry(entry_for(path)) is None  # the whole deck cannot be read back…
     head, problems = deckcache.check_deck_outline_cached(path)  # …its outline can, and nothing is parsed
     assert head == deckcache.DeckOutline("cached", "Cached deck", str(path), (), deck.card_ids) and problems == []
