@@ -38,6 +38,8 @@ import io
 import os
 import sys
 from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import MISSING, fields, replace
 from itertools import chain
 from operator import attrgetter, itemgetter
@@ -65,6 +67,8 @@ PROTOCOL = 5
 _LOADER_SOURCES = ("deck.py", "yamltree.py", "model.py", "errors.py", "demos/__init__.py", "deckcache.py", "text.py")
 _LIBRARIES = ("yaml", "ftfy", "unicodeit")  # third-party code whose output an entry holds
 _loader_digest: bytes | None = None
+# Entries checked inside `deferred_writes` and not yet written: (deck, problems as an entry stores them).
+_deferred: dict[Path, tuple[Deck | None, list[tuple[int, int, str, bool]]]] | None = None
 _REQUIRED = object()  # what `_card_states` compares a field without a default to: never the field's value
 
 
@@ -133,13 +137,46 @@ def check_deck_cached(path: str | Path) -> tuple[Deck | None, list[Problem]]:
 
         return check_deck(path)
     entry = _entry_path(data)
-    cached = read_entry(entry)
+    cached = _deferred.get(entry) if _deferred is not None else None
+    if cached is None:
+        cached = read_entry(entry)
     if cached is not None:
         deck, problems = cached
         return (None if deck is None else replace(deck, path=str(path))), _problems(path, problems)
     deck, found = _check_bytes(path, data)
-    write_entry(entry, deck, found)
+    if _deferred is not None:  # written by `write_deferred`, after the first card is shown
+        _deferred[entry] = (deck, [(p.line, p.col, p.message, p.warning) for p in found])
+    else:
+        write_entry(entry, deck, found)
     return deck, found
+
+
+@contextmanager
+def deferred_writes() -> Iterator[None]:
+    """Within the block, a miss's entry is kept in memory (and served from there), not written: it is
+    written by `write_deferred` (`quiz study` calls it once its first card is on the screen), else when
+    the block ends, normally or with an error (a broken deck's problems are cached too). Writing a
+    100,000-card deck's entry takes over a second: this way a first run shows its first card that much
+    sooner (issue 16). Ctrl-C before the first card writes nothing, and a killed run leaves no entry
+    half written (`write_entry` renames a whole file)."""
+    global _deferred
+    outer, _deferred = _deferred, {}
+    try:
+        yield
+    except Exception:
+        write_deferred()
+        raise
+    else:
+        write_deferred()
+    finally:
+        _deferred = outer
+
+
+def write_deferred() -> None:
+    """Write the entries `deferred_writes` holds back (none outside it)."""
+    while _deferred:
+        entry, (deck, plain) = _deferred.popitem()
+        write_entry(entry, deck, [Problem("", line, col, message, warning) for line, col, message, warning in plain])
 
 
 def check_deck_outline_cached(path: str | Path) -> tuple[DeckOutline | None, list[Problem]]:
@@ -403,11 +440,13 @@ def write_entry(entry: Path, deck: Deck | None, problems: list[Problem]) -> None
             f.write(_frame(payload))
         os.replace(temp, entry)
         _prune(entry.parent)
-    except OSError:
+    except BaseException as exc:  # OSError: no caching; Ctrl-C during a deferred write: no temp file left
         try:
             temp.unlink(missing_ok=True)
         except OSError:
             pass
+        if not isinstance(exc, OSError):
+            raise
 
 
 def _math_renderings(deck: Deck | None) -> dict[str, str]:

@@ -442,3 +442,90 @@ def test_stats_and_decks_read_outlines_and_say_what_the_full_decks_say(tmp_path)
         timeout=60,
     )
     assert {d["deck"]: d["cards"] for d in json.loads(result.stdout)} == full
+
+
+# -- quiz study: a parsed deck's entry is written once its first card is on the screen (issue 16) ----
+
+
+def _spy_writes(monkeypatch, path: Path) -> list[str]:
+    """What `quiz study` (in-process) had printed each time the entry of `path` was written (the built-in
+    decks' entries are written too, in a fresh home)."""
+    printed_then: list[str] = []
+    real = deckcache.write_entry
+    mine = entry_for(path)
+
+    def spy(entry, deck, problems):
+        if entry == mine:
+            printed_then.append(sys.stdout.buffer.getvalue().decode())
+        real(entry, deck, problems)
+
+    monkeypatch.setattr(deckcache, "write_entry", spy)
+    return printed_then
+
+
+def test_study_writes_a_parsed_decks_entry_after_its_first_card_is_shown(tmp_path, cli, monkeypatch):
+    path = write(tmp_path / "d.yaml", DECK)
+    printed_then = _spy_writes(monkeypatch, path)
+    result = cli("study", str(path), "--mode", "flip", input="q\n")
+    assert result.exit_code == 0, result.stderr
+    assert len(printed_then) == 1 and "── cached ──\nWhat does a 1×1 conv keep?\n" in printed_then[0]
+    assert "No cards studied." not in printed_then[0]  # before the summary: while the card waits for its answer
+    assert read_entry(entry_for(path))[0] == check_deck(path)[0]
+    again = cli("study", str(path), "--mode", "flip", input="q\n")
+    assert again.stdout == result.stdout and len(printed_then) == 1  # the second run reads it
+
+
+def test_study_with_no_card_to_show_writes_the_entry_at_its_end(tmp_path, cli, monkeypatch):
+    path = write(tmp_path / "d.yaml", DECK)
+    printed_then = _spy_writes(monkeypatch, path)
+    result = cli("study", str(path), "--new", "0", input="")
+    assert result.exit_code == 0, result.stderr
+    assert len(printed_then) == 1 and read_entry(entry_for(path))[0] == check_deck(path)[0]
+
+
+def test_study_parses_a_deck_once_though_its_entry_is_not_written_yet(tmp_path, cli, monkeypatch):
+    """A deck in the deck folder is read for its outline, then whole: the second read is served from the
+    entry held back for writing, not parsed again."""
+    home = tmp_path / "home"
+    (home / "decks").mkdir(parents=True)
+    path = write(home / "decks" / "d.yaml", DECK)
+    parses = []
+    real = deck_module.check_deck_bytes
+    monkeypatch.setattr(deck_module, "check_deck_bytes", lambda *a: parses.append(str(a[0])) or real(*a))
+    result = cli("study", "cached", "--mode", "flip", input="q\n", env={"DENSE1X1QUIZ_HOME": str(home)})
+    assert result.exit_code == 0, result.stderr
+    assert "── cached ──" in result.stdout and parses.count(str(path)) == 1
+
+
+def test_a_broken_deck_studied_is_cached_with_its_problems(tmp_path, cli, monkeypatch):
+    path = write(tmp_path / "d.yaml", "deck: broken\ntitle: B\ncards:\n  - {id: a, front: Q}\n")
+    printed_then = _spy_writes(monkeypatch, path)
+    result = cli("study", str(path), input="q\n")
+    assert result.exit_code == 1 and result.stderr.startswith("Error: ")
+    cached = read_entry(entry_for(path))
+    assert len(printed_then) == 1 and cached is not None and cached[0] == check_deck(path)[0] and cached[1]
+    assert cli("study", str(path), input="q\n").stderr == result.stderr  # the same error, from the entry
+
+
+def test_a_study_killed_once_its_first_card_is_shown_leaves_no_half_written_entry(tmp_path, isolated_home):
+    """The entry is written while the first card waits for its answer: a kill then leaves the old state
+    or the whole entry (a temporary file renamed), never an entry that reads as damaged."""
+    cards = "".join(f"  - {{id: c{n}, front: Question {n} $x_{n}$, back: Answer {n}}}\n" for n in range(3000))
+    path = write(tmp_path / "big.yaml", f"deck: big\ntitle: Big\ncards:\n{cards}")
+    entry = entry_for(path)
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    argv = [sys.executable, "-m", "dense1x1quiz", "study", str(path), "--mode", "flip"]
+    pipe = subprocess.PIPE
+    with subprocess.Popen(argv, stdin=pipe, stdout=pipe, stderr=subprocess.DEVNULL, env=env) as child:
+        assert child.stdout is not None
+        seen = b""
+        while b"Question 0" not in seen:
+            line = child.stdout.readline()
+            assert line, seen  # the card came before the output ended
+            seen += line
+        child.kill()  # as the entry is being written, or just before or after
+        child.wait(timeout=30)
+    assert all(read_entry(p) is not None for p in entry.parent.glob("*.pickle"))  # whole, or not there
+    again = subprocess.run(argv, input=b"q\n", capture_output=True, env=env, timeout=60)
+    assert again.returncode == 0 and again.stdout.startswith(seen)  # the same first card
+    assert read_entry(entry) is not None
