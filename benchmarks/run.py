@@ -486,6 +486,55 @@ def fig_warm_100k(b: Bench) -> Result:
     )
 
 
+def first_card(argv: list[str], env: dict[str, str]) -> tuple[Sample, Sample]:
+    """Run `quiz study` with stdin held open: (time until its first card was printed, time of the whole
+    run once it is told `q`). CPU time until the card is read from /proc (Linux); elsewhere wall time."""
+    pipe = subprocess.PIPE
+    with subprocess.Popen(argv, stdin=pipe, stdout=pipe, stderr=subprocess.DEVNULL, env=env) as child:
+        start = time.perf_counter()
+        assert child.stdout is not None and child.stdin is not None
+        while "── ".encode() not in (line := child.stdout.readline()):
+            if not line:
+                raise Failure(f"`quiz study` printed no card (exit {child.wait()})")
+        wall = time.perf_counter() - start
+        try:
+            fields = Path(f"/proc/{child.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+        except (OSError, ValueError, IndexError):  # pragma: no cover - not Linux
+            cpu = wall
+        child.stdin.write(b"q\n")
+        child.stdin.close()
+        child.stdout.read()
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        total = Sample(time.perf_counter() - start, usage.ru_utime + usage.ru_stime)
+    return Sample(wall, cpu), total
+
+
+def fig_cold_100k(b: Bench) -> Result:
+    """The first card of a 100,000-card deck on a first run (the deck cache emptied before each run):
+    parsed, checked, shown; the cache entry is written after the card is on the screen (information)."""
+    home = b.home("cold-100k")
+    env = child_env(home)
+    argv = b.quiz + ["study", str(b.big100), "--mode", "flip"]
+    samples = []
+    for _ in range(b.runs):
+        shutil.rmtree(home / "cache", ignore_errors=True)
+        samples.append(first_card(argv, env))
+    other = "wall" if CLOCK == "cpu" else "cpu"
+    whole = statistics.median(getattr(t, CLOCK) for _, t in samples)
+    return Result(
+        "100,000 cards: quiz study, first card, first run",
+        statistics.median(getattr(s, CLOCK) for s, _ in samples),
+        None,
+        "",
+        None,
+        note=f"until the card is printed; median {other} time to it "
+        f"{statistics.median(getattr(s, other) for s, _ in samples):.2f} s; the whole run (the cache entry "
+        f"written after the card) {whole:.2f} s {CLOCK}",
+    )
+
+
 def fig_help(b: Bench) -> Result:
     return b.against_typer("quiz --help", ["--help"], 1.3, b.home("builtin"), expect="Usage")
 
@@ -796,6 +845,7 @@ FIGURES: dict[str, tuple[Callable[[Bench], Result | None], bool]] = {  # name �
     "stats-json": (fig_stats_json, True),
     "warm-100k": (fig_warm_100k, True),
     "import-notes": (fig_import_notes, False),
+    "cold-100k": (fig_cold_100k, True),
 }
 
 

