@@ -90,7 +90,9 @@ _HIDDEN_TAGS = frozenset(("script", "style", "head", "title", "template"))
 _BOUNDARY = "\x00"  # where a block starts or ends: a line break unless the text is at a line's start already
 _SOUND_RE = re.compile(r"\[sound:([^\]]*)\]")
 _DOLLAR_RE = re.compile(r"(?<!\\)\$")  # a dollar sign our `$…$` math would take for a delimiter
-_SPACES_RE = re.compile(r"[ \t\r\n\f]+")  # HTML's white space
+# A run of HTML's white space that is not already one space (what becomes one space): a lone space, the
+# commonest run, is left alone rather than replaced by itself.
+_SPACES_RE = re.compile(r"[\t\r\n\f][ \t\r\n\f]*| [ \t\r\n\f]+")
 _BOUNDARIES_RE = re.compile(" *\x00[\x00 ]*")
 _LINE_START_BOUNDARY_RE = re.compile("(^|\n)\x00")
 _BLANK_LINES_RE = re.compile(r"\n{3,}")
