@@ -272,7 +272,8 @@ class _Memory:
 
     It re-implements fsrs's formulas expression by expression (the same operations in the same order,
     so the floats are the same to the bit); tests/test_scheduler.py holds it equal to fsrs over random
-    logs. `replay_log` uses it for every answer of a card but the last."""
+    logs. It holds the rating-only subexpressions; `replay_log_us` does the arithmetic in its loop, for
+    every answer of a card but the last."""
 
     __slots__ = (
         "w",
@@ -312,59 +313,6 @@ class _Memory:
         self.recall_gain = math.e ** (w[8])
         self.hard_penalty, self.easy_bonus = w[15], w[16]
         self.forget_short_term = math.e ** (w[17] * w[18])
-
-    def answer(
-        self, state: int, step: int | None, s: float | None, d: float | None, days: int | None, rating: int
-    ) -> tuple[int, int | None, float, float]:
-        """(fsrs state 1–3, step, stability, difficulty) after `rating`, `days` (whole days, as fsrs
-        counts them; None for a first answer) after the previous answer."""
-        import math
-
-        w = self.w
-        if s is None or d is None:  # a new card (fsrs: Learning without a memory state)
-            s, d = max(w[rating - 1], 0.001), self.initial_difficulty[rating]
-        else:
-            if days is not None and days < 1:  # fsrs: _short_term_stability
-                gain = self.short_term_gain[rating] * (s ** -w[19])
-                if self.short_term_floor[rating]:
-                    gain = max(gain, 1.0)
-                s_next = max(s * gain, 0.001)
-            else:
-                r = (1 + self.factor * max(0, days or 0) / s) ** self.decay  # get_card_retrievability
-                if rating == 1:  # _next_forget_stability
-                    s_next = min(
-                        w[11] * (d ** -w[12]) * (((s + 1) ** (w[13])) - 1) * (math.e ** ((1 - r) * w[14])),
-                        s / self.forget_short_term,
-                    )
-                else:  # _next_recall_stability
-                    s_next = s * (
-                        1
-                        + self.recall_gain
-                        * (11 - d)
-                        * (s ** -w[9])
-                        * ((math.e ** ((1 - r) * w[10])) - 1)
-                        * (self.hard_penalty if rating == 2 else 1)
-                        * (self.easy_bonus if rating == 4 else 1)
-                    )
-                s_next = max(s_next, 0.001)
-            # _next_difficulty
-            d = min(max(self.reversion + self.keep * (d + (10.0 - d) * self.difficulty_delta[rating] / 9.0), 1.0), 10.0)
-            s = s_next
-        if state == 2:  # Review
-            if rating == 1 and self.relearning:
-                return 3, 0, s, d
-            return 2, step, s, d
-        steps = self.learning if state == 1 else self.relearning
-        assert step is not None
-        if steps == 0 or (step >= steps and rating != 1):
-            return 2, None, s, d
-        if rating == 1:
-            return state, 0, s, d
-        if rating == 2:
-            return state, step, s, d
-        if rating == 3 and step + 1 != steps:
-            return state, step + 1, s, d
-        return 2, None, s, d
 
 
 _memories: dict[tuple[tuple[float, ...], int, int], _Memory] = {}
@@ -426,6 +374,8 @@ def replay_log_us(
     """`replay_log` with times as integer microseconds since 1970-01-01 UTC (what the store has, times
     1,000): only the last two answers' times become datetimes. fsrs's whole days between two answers,
     `(b - a).days` of datetimes, are `(b - a) // 86,400,000,000` of microseconds."""
+    import math
+
     import fsrs
     import fsrs.scheduler as _fsrs_scheduler
 
@@ -444,21 +394,81 @@ def replay_log_us(
     word, lapses = State.New.value, 0
     latest: Scheduler | None = None
     memory: _Memory | None = None
+    e = math.e
+    w: tuple[float, ...] = ()
     for i in range(len(reviews) - 1):
         rating, moment, scheduler = reviews[i]
         if rating not in _RATING_VALUES:
             raise ValueError(f"rating must be 1–4, not {rating!r}")
         if scheduler is not latest:
             latest, memory = scheduler, _memory(scheduler)
-        if memory is None:  # not FSRS-6: fsrs answers every review
-            if states_before is not None:
-                del states_before[start:]
-            return _replay_each(key, reviews, states_before)
+            if memory is None:  # not FSRS-6: fsrs answers every review
+                if states_before is not None:
+                    del states_before[start:]
+                return _replay_each(key, reviews, states_before)
+            w, decay, factor = memory.w, memory.decay, memory.factor
+            learning, relearning = memory.learning, memory.relearning
+            initial_difficulty, difficulty_delta = memory.initial_difficulty, memory.difficulty_delta
+            short_term_gain, short_term_floor = memory.short_term_gain, memory.short_term_floor
+            reversion, keep, recall_gain = memory.reversion, memory.keep, memory.recall_gain
+            hard_penalty, easy_bonus = memory.hard_penalty, memory.easy_bonus
+            forget_short_term = memory.forget_short_term
         if states_before is not None:
             states_before.append(word)
         lapses += fsrs_state == 2 and rating == 1
         days = None if last is None else (moment - last) // _DAY_US
-        fsrs_state, step, stability, difficulty = memory.answer(fsrs_state, step, stability, difficulty, days, rating)
+        # `_Memory`'s arithmetic, written out in the loop (a method call per answer cost ~20% of a replay)
+        s, d = stability, difficulty
+        if s is None or d is None:  # a new card (fsrs: Learning without a memory state)
+            s, d = max(w[rating - 1], 0.001), initial_difficulty[rating]
+        else:
+            if days is not None and days < 1:  # fsrs: _short_term_stability
+                gain = short_term_gain[rating] * (s ** -w[19])
+                if short_term_floor[rating]:
+                    gain = max(gain, 1.0)
+                s_next = max(s * gain, 0.001)
+            else:
+                r = (1 + factor * max(0, days or 0) / s) ** decay  # get_card_retrievability
+                if rating == 1:  # _next_forget_stability
+                    s_next = min(
+                        w[11] * (d ** -w[12]) * (((s + 1) ** (w[13])) - 1) * (e ** ((1 - r) * w[14])),
+                        s / forget_short_term,
+                    )
+                else:  # _next_recall_stability
+                    s_next = s * (
+                        1
+                        + recall_gain
+                        * (11 - d)
+                        * (s ** -w[9])
+                        * ((e ** ((1 - r) * w[10])) - 1)
+                        * (hard_penalty if rating == 2 else 1)
+                        * (easy_bonus if rating == 4 else 1)
+                    )
+                s_next = max(s_next, 0.001)
+            # _next_difficulty
+            d = min(
+                max(reversion + keep * (d + (10.0 - d) * difficulty_delta[rating] / 9.0), 1.0),
+                10.0,
+            )
+            s = s_next
+        stability, difficulty = s, d
+        # the state and step fsrs moves to
+        if fsrs_state == 2:  # Review
+            if rating == 1 and relearning:
+                fsrs_state, step = 3, 0
+        else:
+            steps = learning if fsrs_state == 1 else relearning
+            assert step is not None
+            if steps == 0 or (step >= steps and rating != 1):
+                fsrs_state, step = 2, None
+            elif rating == 1:
+                step = 0
+            elif rating == 2:
+                pass
+            elif rating == 3 and step + 1 != steps:
+                step += 1
+            else:
+                fsrs_state, step = 2, None
         word, last = words[fsrs_state], moment
     rating, moment, scheduler = reviews[-1]
     if rating not in _RATING_VALUES:

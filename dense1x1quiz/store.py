@@ -50,6 +50,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
@@ -893,11 +894,15 @@ class Store:
                 by_card.setdefault((answer.key[0], answer.key[1]), []).append(answer)
             with_history = self._keys_with_history(db, {key[0] for key in by_card})
             rows: list[tuple] = []
+            states: list[CardState] = []
             moved: list[int] = []
+            in_order = attrgetter("at_ms", "imported_id")
             for key, new in by_card.items():
-                new.sort(key=lambda a: (a.at_ms, a.imported_id))
+                new.sort(key=in_order)
                 old = self._log_in(db, key) if key in with_history else []
-                rows += self._merged_rows(key, old, new, source, scheduler_key, schedulers, moved)
+                card_rows, state = self._merged_rows(key, old, new, source, scheduler_key, schedulers, moved)
+                rows += card_rows
+                states.append(state)
             for start in range(0, len(moved), 500):
                 part = moved[start : start + 500]
                 db.execute(f"DELETE FROM reviews WHERE id IN ({','.join('?' * len(part))})", part)
@@ -905,9 +910,8 @@ class Store:
                 db.executemany(
                     "INSERT INTO reviews (deck, card, at_ms, rating, state_before, mode, duration_ms, typed, "
                     "session, retention, fuzz, prev_ms, imported_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (row[:13] for row in rows),
+                    rows,
                 )
-            states = [row[13] for row in rows if row[13] is not None]
             db.executemany(
                 "INSERT OR REPLACE INTO card_states (deck, card, state, step, stability, difficulty, due_ms, "
                 "last_review_ms, reps, lapses) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -971,26 +975,28 @@ class Store:
         scheduler_key: tuple[float, int],
         schedulers: dict[tuple[float, int], fsrs.Scheduler],
         moved: list[int],
-    ) -> list[tuple]:
+    ) -> tuple[list[tuple], CardState]:
         """The rows to insert for one card: its new answers merged by time into its log `old` (the
         answers after the first new one come out and go back in, their ids added to `moved`), each
-        with its `state_before` and `prev_ms` from the replay of the whole log; the card's new state
-        rides on the last row (index 13; None on the others)."""
+        with its `state_before` and `prev_ms` from the replay of the whole log; and the card's new state."""
         deck, card = key
         if not old:  # a card's first answers (what a first import is): no merge, one scheduler
             retention, fuzz = scheduler_key
+            scheduler = _scheduler(schedulers, retention, fuzz)
             before: list[str] = []
-            state = _replay(key, [(a.rating, a.at_ms, retention, fuzz) for a in new], schedulers, before)
+            state = replay_log_us(
+                key, [(a.rating, min(max(a.at_ms, _EARLIEST_MS), _LATEST_MS) * 1000, scheduler) for a in new], before
+            )
             previous: int | None = None
             rows: list[tuple] = []
             for a, state_before in zip(new, before):  # noqa: B905 - one state per replayed answer
+                at_ms = a.at_ms
                 rows.append(
-                    (deck, card, a.at_ms, a.rating, state_before, mode, a.duration_ms, None, None, retention, fuzz)
-                    + (previous, a.imported_id, None)
+                    (deck, card, at_ms, a.rating, state_before, mode, a.duration_ms, None, None, retention, fuzz)
+                    + (previous, a.imported_id)
                 )
-                previous = a.at_ms
-            rows[-1] = (*rows[-1][:13], state)
-            return rows
+                previous = at_ms
+            return rows, state
         first = new[0].at_ms
         keep = next((i for i, row in enumerate(old) if row[3] > first), len(old))
         tail = old[keep:]
@@ -1030,10 +1036,9 @@ class Store:
         previous = old[keep - 1][3] if keep else None
         rows = []
         for row, state_before in zip(merged, before[keep:]):  # noqa: B905 - one state per replayed answer
-            rows.append((*row[:4], state_before, *row[5:11], previous, row[12], None))
+            rows.append((*row[:4], state_before, *row[5:11], previous, row[12]))
             previous = row[2]
-        rows[-1] = (*rows[-1][:13], state)
-        return rows
+        return rows, state
 
     def _put_state(self, db: sqlite3.Connection, state: CardState) -> None:
         db.execute(
@@ -1437,12 +1442,17 @@ def _replay(
     cache: dict[tuple[float, int], fsrs.Scheduler] = {} if schedulers is None else schedulers
     steps = []
     for rating, at_ms, retention, fuzz in rows:
-        scheduler = cache.get((retention, fuzz))
-        if scheduler is None:
-            scheduler = cache[(retention, fuzz)] = make_scheduler(retention, bool(fuzz))
         # the time `time_of_ms` reads, in microseconds
-        steps.append((rating, min(max(at_ms, _EARLIEST_MS), _LATEST_MS) * 1000, scheduler))
+        steps.append((rating, min(max(at_ms, _EARLIEST_MS), _LATEST_MS) * 1000, _scheduler(cache, retention, fuzz)))
     return replay_log_us(key, steps, states_before)
+
+
+def _scheduler(cache: dict[tuple[float, int], fsrs.Scheduler], retention: float, fuzz: int) -> fsrs.Scheduler:
+    """The scheduler answers with `retention` and `fuzz` were made with, from `cache` (made once)."""
+    scheduler = cache.get((retention, fuzz))
+    if scheduler is None:
+        scheduler = cache[(retention, fuzz)] = make_scheduler(retention, bool(fuzz))
+    return scheduler
 
 
 def _state_values(state: CardState) -> tuple:

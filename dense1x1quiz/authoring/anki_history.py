@@ -96,24 +96,22 @@ def answers_of(
             keys[card.card_id] = key
     answers: list[ImportedAnswer] = []
     skipped: dict[str, int] = {}
-    for entry in collection.reviews:
-        kind = entry.kind
+    for revlog_id, card_id, ease, duration, kind, _, _, _ in collection.reviews:  # AnkiReview: a named tuple
         if kind not in ANSWER_KINDS:
             reason = NOT_ANSWERS.get(kind, UNKNOWN_KIND)
-        elif not 1 <= entry.ease <= 4:
+        elif not 1 <= ease <= 4:
             reason = NO_RATING
-        elif entry.card_id not in keys:
+        elif card_id not in keys:
             reason = NO_CARD
-        elif entry.revlog_id > now_ms:
+        elif revlog_id > now_ms:
             reason = FUTURE
         else:
-            duration = entry.duration_ms
             answers.append(
                 ImportedAnswer(
-                    keys[entry.card_id],
-                    entry.revlog_id,
-                    entry.revlog_id,
-                    entry.ease,
+                    keys[card_id],
+                    revlog_id,
+                    revlog_id,
+                    ease,
                     None if duration <= 0 else min(duration, MAX_DURATION_MS),
                 )
             )

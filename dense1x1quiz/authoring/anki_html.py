@@ -90,7 +90,9 @@ _HIDDEN_TAGS = frozenset(("script", "style", "head", "title", "template"))
 _BOUNDARY = "\x00"  # where a block starts or ends: a line break unless the text is at a line's start already
 _SOUND_RE = re.compile(r"\[sound:([^\]]*)\]")
 _DOLLAR_RE = re.compile(r"(?<!\\)\$")  # a dollar sign our `$…$` math would take for a delimiter
-_SPACES_RE = re.compile(r"[ \t\r\n\f]+")  # HTML's white space
+# A run of HTML's white space that is not already one space (what becomes one space): a lone space, the
+# commonest run, is left alone rather than replaced by itself.
+_SPACES_RE = re.compile(r"[\t\r\n\f][ \t\r\n\f]*| [ \t\r\n\f]+")
 _BOUNDARIES_RE = re.compile(" *\x00[\x00 ]*")
 _LINE_START_BOUNDARY_RE = re.compile("(^|\n)\x00")
 _BLANK_LINES_RE = re.compile(r"\n{3,}")
@@ -188,12 +190,17 @@ def _simple_parts(field_html: str) -> _FieldHandler | None:
 
 def _lines(parts: list[str]) -> str:
     """The parsed parts joined, each run of block boundaries a line break unless at a line's start."""
-    text = _BOUNDARIES_RE.sub(_BOUNDARY, "".join(parts))
+    text = "".join(parts)
+    if _BOUNDARY not in text:  # no block tag: nothing to do (the patterns below all need one)
+        return text
+    text = _BOUNDARIES_RE.sub(_BOUNDARY, text)
     return _LINE_START_BOUNDARY_RE.sub(r"\1", text).replace(_BOUNDARY, "\n")
 
 
 def _math(text: str) -> str:
     """MathJax delimiters as ours: `\\(…\\)` → `$…$`, `\\[…\\]` → `$$…$$`; a dollar sign outside them → `\\$`."""
+    if "\\" not in text and "$" not in text:  # no delimiter and no dollar sign: nothing to change
+        return text
     out, at = [], 0
     for m in _MATHJAX_RE.finditer(text):
         out.append(_DOLLAR_RE.sub(r"\\$", text[at : m.start()]))
@@ -221,12 +228,15 @@ def from_html(field_html: str, html_field: bool = True) -> FieldText:
     else:
         text, images = field_html.replace("\r\n", "\n"), []
     sounds = _SOUND_RE.findall(text)
-    text = _SOUND_RE.sub("", text)
-    if html_field and sounds:
-        text = re.sub("  +", " ", text)  # the spaces around a sound that was dropped (HTML shows one anyway)
-    text = text.replace("\xa0", " ")
-    lines = [line.strip() for line in _math(text).split("\n")]
-    text = _BLANK_LINES_RE.sub("\n\n", "\n".join(lines)).strip("\n")
+    if sounds:
+        text = _SOUND_RE.sub("", text)
+        if html_field:
+            text = re.sub("  +", " ", text)  # the spaces around a sound that was dropped (HTML shows one anyway)
+    text = _math(text.replace("\xa0", " "))
+    text = "\n".join([line.strip() for line in text.split("\n")]) if "\n" in text else text.strip()
+    if "\n\n\n" in text:
+        text = _BLANK_LINES_RE.sub("\n\n", text)
+    text = text.strip("\n")
     return FieldText(text, images, sounds)
 
 
