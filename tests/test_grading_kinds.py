@@ -383,3 +383,13 @@ def test_indexing_code_keeps_its_brackets_and_order():
     assert grade("Linear.Weight[:, :, none, none]", expected).correct  # spaces and case aside
     assert not grade("linear.weight[None, None, :, :]", expected).correct  # folded text made these equal
     assert not grade("linear.weight", expected).correct
+
+
+def test_powers_of_powers_are_not_computed():
+    """`9^8^8^8…` grows as 8^k digits: past a 4,096-bit coefficient the text is no formula (the old parser
+    took 3.4 s at seven levels and hung beyond)."""
+    from dense1x1quiz.answer_math import parse_formula
+
+    assert parse_formula("x+9" + "^8" * 6) is None
+    assert parse_formula("x^8^8") is not None  # a symbol's exponent is only a number
+    assert not grade("x+9" + "^8" * 7, ["x+9"]).correct
