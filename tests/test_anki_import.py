@@ -532,3 +532,19 @@ def test_deck_id_with_a_package_of_several_decks_is_a_usage_error(samples, tmp_p
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == f"Error: --deck-id 'mine' names one deck, but {samples['new.apkg']} makes 3\n"
     assert not (tmp_path / "out").exists()
+
+
+def test_damaged_deflate_data_is_a_clear_refusal(tmp_path):
+    """Deflate data that zlib cannot read (not only a bad CRC) is refused as a damaged archive, not a bug."""
+    path = _zip(tmp_path / "damaged.apkg", {"collection.anki21": b"SQLite format 3\0" + bytes(range(256)) * 64})
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("collection.anki21")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    data[start : start + 8] = b"\xff" * 8  # an invalid deflate block type from the first byte on
+    path.write_bytes(bytes(data))
+    result = run_in_process("import", str(path), "-o", str(tmp_path / "out"))
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr.startswith(
+        f"Error: the collection (collection.anki21) in {path} cannot be read: the zip archive is damaged or encrypted ("
+    ), result.stderr

@@ -19,6 +19,7 @@ from __future__ import annotations
 import itertools
 import json
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -132,8 +133,18 @@ class Member:
                             "(a damaged or hostile package?)"
                         )
                     yield chunk
-        except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, NotImplementedError) as exc:
-            raise QuizError(f"{what} in {self.package} cannot be read: the zip archive is damaged ({exc})") from None
+        except (
+            zipfile.BadZipFile,
+            EOFError,
+            zipfile.LargeZipFile,
+            NotImplementedError,
+            zlib.error,
+            RuntimeError,
+        ) as exc:
+            # zlib.error: damaged deflate data; RuntimeError: an encrypted member
+            raise QuizError(
+                f"{what} in {self.package} cannot be read: the zip archive is damaged or encrypted ({exc})"
+            ) from None
         except OSError as exc:
             raise QuizError(f"cannot read {self.package}: {exc.strerror or exc}") from None
 

@@ -122,7 +122,7 @@ def read_package(path: Path) -> AnkiCollection:
                 f"the collection in {path} ({archive.collection.name}) is damaged or not an Anki collection "
                 f"(SQLite: {exc})"
             ) from None
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:  # NULLs, JSON of the wrong shape
             raise QuizError(f"the collection in {path} ({archive.collection.name}) is damaged ({exc})") from None
     collection.source = path
     collection.format = archive.collection.name.removeprefix("collection.")
@@ -132,7 +132,7 @@ def read_package(path: Path) -> AnkiCollection:
 
 
 def _read_collection(database: Path) -> AnkiCollection:
-    db = sqlite3.connect(f"file:{database}?immutable=1", uri=True)
+    db = sqlite3.connect(f"{database.resolve().as_uri()}?immutable=1", uri=True)  # quoted: a ? or # in TMPDIR
     try:
         db.text_factory = lambda b: b.decode("utf-8", errors="replace")
         tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
