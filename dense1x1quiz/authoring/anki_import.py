@@ -37,6 +37,7 @@ from dense1x1quiz.authoring.reimport import Changes, keep_ids
 from dense1x1quiz.errors import QuizError, UsageError
 from dense1x1quiz.model import Deck, cloze_numbers, parse_cloze
 from dense1x1quiz.text import quoted_text
+from dense1x1quiz.userfiles import why
 
 MEDIA_FOLDER = "media"
 MAX_TOTAL_MEDIA = 1 << 30  # images copied by one import
@@ -403,7 +404,12 @@ def _plan_images(collection: AnkiCollection, names: set[str], folder: Path, resu
             )
             break
         if target.exists():
-            if target.read_bytes() != data:
+            try:
+                same = target.read_bytes() == data
+            except OSError as exc:
+                result.warnings.append(f"{target} exists and cannot be read ({why(exc)}); the image was left out")
+                continue
+            if not same:
                 result.warnings.append(f"{target} exists with other content; kept it and left the image out")
                 continue
             usable[name] = False
@@ -414,7 +420,7 @@ def _plan_images(collection: AnkiCollection, names: set[str], folder: Path, resu
 
 def _copy_images(collection: AnkiCollection, names: list[str], folder: Path, result: AnkiImport) -> None:
     """Write each image into `folder` under its own name (checked by _plan_images)."""
-    from dense1x1quiz.authoring.files import write_atomically
+    from dense1x1quiz.authoring.files import WriteError, write_atomically
 
     result.media_folder = folder if names else None
     for name in names:
@@ -424,7 +430,10 @@ def _copy_images(collection: AnkiCollection, names: list[str], folder: Path, res
             with open(tmp, "wb") as out:
                 out.write(data)
 
-        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WriteError(folder, why(exc)) from None
         write_atomically(folder / name, write)
         result.images.append(folder / name)
 
