@@ -110,6 +110,20 @@ def _per_axis(value: Any, axes: int) -> Any:
     return value
 
 
+def is_code_answer(text: str) -> bool:
+    """Whether an expected answer is graded as a call: one Python call of a layer this module knows
+    (`Conv2d(…)`, `nn.Linear(…)`), of a dotted name (`torch.flatten(x, 1)`, `x.view(n, -1)`), with keyword
+    arguments, or assigned (`conv = …`). `σ(Wx + b)` or `f(x)` parses as Python too, but is a formula."""
+    try:
+        call = _call_node(text)
+        name = _dotted(call.func)
+    except (_NotCall, RecursionError):
+        return False
+    assigned = not text.lstrip().startswith(name)
+    known = name.rpartition(".")[2] in SIGNATURES
+    return (known or "." in name or bool(call.keywords) or assigned) and parse_call(text) is not None
+
+
 def parse_call(text: str) -> tuple | None:
     """The canonical form of the one Python call in `text` (hashable; equal forms are the same call), or
     None when `text` is not one."""
@@ -145,4 +159,4 @@ def parse_call(text: str) -> tuple | None:
     return (name, tuple(sorted(arguments.items(), key=lambda item: item[0])))
 
 
-__all__ = ["MODULE_PREFIXES", "SIGNATURES", "parse_call"]
+__all__ = ["is_code_answer", "MODULE_PREFIXES", "SIGNATURES", "parse_call"]

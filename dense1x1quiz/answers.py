@@ -104,9 +104,9 @@ def answer_kind(expected: str, declared: str | None = None) -> str:
     if declared == "text":
         return "text"
     if declared in (None, "", "code") and "(" in expected:
-        from dense1x1quiz.answer_code import parse_call
+        from dense1x1quiz.answer_code import is_code_answer
 
-        if parse_call(expected) is not None:
+        if is_code_answer(expected):
             return "code"
     if declared == "code":
         return "text"  # declared code that is no call: compared as written

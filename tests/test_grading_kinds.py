@@ -393,3 +393,12 @@ def test_powers_of_powers_are_not_computed():
     assert parse_formula("x+9" + "^8" * 6) is None
     assert parse_formula("x^8^8") is not None  # a symbol's exponent is only a number
     assert not grade("x+9" + "^8" * 7, ["x+9"]).correct
+
+
+def test_a_formula_written_as_a_function_is_no_python_call():
+    """`f(Wx + b)` parses as Python, but only a known layer, a dotted name, keywords or an assignment make
+    an expected answer code: a formula's sum still commutes inside it."""
+    assert answer_kind("f(Wx + b)") == "math"
+    assert grade("f(b + Wx)", ["f(Wx + b)"]).correct
+    assert answer_kind("torch.flatten(x, 1)") == "code"
+    assert answer_kind("conv = nn.Conv2d(128, 64, 1)") == "code"
