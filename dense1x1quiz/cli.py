@@ -9,8 +9,7 @@ Exit codes (DESIGN.md): 0 success, 1 a user-facing error, 2 bad usage, 130 Ctrl-
 import os
 import sys
 import typing
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -57,22 +56,6 @@ def _number(option: str, kind: type, low: float, high: float, words: str) -> Cal
         return value
 
     return parse
-
-
-@contextmanager
-def _collector_paused(pause: bool = True) -> Iterator[None]:
-    """The cyclic garbage collector paused (when `pause`) while many objects, none cyclic, are made: it
-    would only rescan them again and again (a fifth of `quiz stats --json` at 100,000 cards)."""
-    import gc
-
-    was_on = pause and gc.isenabled()
-    if was_on:
-        gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 def _print_json(document: object, *, indent: int | None = 2) -> None:
@@ -321,7 +304,9 @@ def stats(deck_names: DeckArgs = None, as_json: JsonOpt = False) -> None:
 
     chosen = resolve(deck_names or [], outline=True)  # ids and titles only: no Card is built
     moment = now()  # a bad DENSE1X1QUIZ_NOW is refused before the database is created
-    with _collector_paused(as_json):  # --json: a row and a dict per card
+    from dense1x1quiz.deckcache import collector_paused
+
+    with collector_paused(as_json):  # --json: a row and a dict per card
         with Store.open(home_dir()) as store:
             figures = compute_stats(chosen, store, moment, all_decks=not deck_names, with_cards=as_json)
         if as_json:
