@@ -675,3 +675,39 @@ def test_a_bullet_saying_what_an_acronym_stands_for_is_a_card():
         ("basic", "LSTM stands for", "Long short-term memory"),
         ("basic", "GRU stands for", "gated recurrent unit"),
     ]
+
+
+def test_a_bullet_announcing_sentences_is_a_card_even_when_their_sub_bullets_are_values():
+    md = """\
+    ## Mixed precision
+
+    - Casting weights to half precision saves memory:
+      - The activations take half the bytes:
+        - fp32: 4 bytes
+        - fp16: 2 bytes
+      - Gradients are scaled so that small values survive
+    """
+    assert cards(md)[0] == (
+        "basic",
+        "Casting weights to half precision saves memory",
+        "• The activations take half the bytes:\n  • fp32: 4 bytes\n  • fp16: 2 bytes\n"
+        "• Gradients are scaled so that small values survive",
+    )
+    # the inner bullet announces values, not sentences: no card of its own
+    assert [c[1] for c in cards(md)] == ["Casting weights to half precision saves memory", "Mixed precision"]
+
+
+def test_a_bullet_naming_a_term_is_a_cloze_hiding_the_term():
+    md = """\
+    ## Regularisation
+
+    - Adding the squared weights to the loss is called weight decay.
+    - This is called shrinkage.
+    - Dropout is called a regulariser because it adds noise while training.
+    - A layer that drops random units is known as `Dropout`
+    """
+    # "This is called …" shows nothing it names; "… because …" explains rather than names
+    assert [c for c in cards(md) if c[0] == "cloze"] == [
+        ("cloze", "Adding the squared weights to the loss is called {{c1::weight decay}}."),
+        ("cloze", "A layer that drops random units is known as {{c1::`Dropout`}}."),
+    ]

@@ -583,6 +583,9 @@ class _Builder:
                 parent = next((p for p in reversed(items[:at]) if p.depth < item.depth), None)
                 named = m.group(1) or (_bullet_topic(parent.text) if parent else "") or context
                 front, back = f"{named} stands for", m.group(2).strip()  # an acronym's expansion
+            elif not children and (named_as := _naming_cloze(text)):
+                self.add(Item("", "cloze", cloze=named_as, line=item.line), {})  # `X is called Y.`: a term to recall
+                continue
             elif term and (definition or below):
                 parent = next((p for p in reversed(items[:at]) if p.depth < item.depth), None)
                 topic = (_bullet_topic(parent.text) if parent else "") or context
@@ -595,8 +598,8 @@ class _Builder:
                 and text.endswith(":")
                 and "\n" not in text
                 and _prose_words(md_to_text(text)) >= 4
-                and all(_prose_words(md_to_text(c.text)) >= 3 and "\n" not in c.text for c in children)
-            ):
+                and all(_prose_words(md_to_text(c.text)) >= 3 and "\n" not in c.text for c in children if not c.depth)
+            ):  # its own sub-bullets are sentences; theirs may be values or steps
                 front, back = md_to_text(text).strip().rstrip(":").strip(), below  # it announces its sub-bullets
             else:
                 continue
@@ -947,6 +950,29 @@ def _lettered_choice(blocks: list[Block], at: int) -> tuple[Item | None, int] | 
 
 # `Stands for Root mean square prop.` (under the heading it expands) or `RMS stands for root mean square`
 _STANDS_FOR_RE = re.compile(r"(?:(\S+(?: \S+){0,2}) )?stands for (.+?)\.?$", re.IGNORECASE)
+# `A 1 x 1 conv used this way is called a bottleneck.`: one sentence that names a term, the term last
+_NAMING_RE = re.compile(
+    r"(?P<what>[^.!?\n]*?\b(?:is|are) (?:also |often |usually )?(?:called|known as|referred to as|named))"
+    r"\s+(?P<term>[^\s.,;:!?][^.,;:!?\n]*?)\s*\.?",
+    re.IGNORECASE,
+)
+_PRONOUN_RE = re.compile(r"(?:it|this|that|they|these|those|which|he|she)\b", re.IGNORECASE)
+
+
+def _naming_cloze(text: str) -> str:
+    """A bullet that is one sentence naming a term (`<what> is called <term>.`, also `is known as`,
+    `is referred to as`) as a cloze hiding the term, or "". The sentence must say what is named (two
+    words or more, not a pronoun: "This is called X" names nothing it shows) and end with the term
+    (four words at most: "is called X because …" explains rather than names)."""
+    m = _NAMING_RE.fullmatch(text.strip())
+    if not m or _prose_words(md_to_text(m.group("what"))) < 3 or _PRONOUN_RE.match(m.group("what").strip()):
+        return ""
+    term = m.group("term").strip()
+    if len(term.split()) > 4 or not md_to_text(term).strip():
+        return ""
+    return f"{m.group('what').strip()} {{{{c1::{term}}}}}."
+
+
 _BOLD_TERM_RE = re.compile(r"\*\*([^*\n]+?)\*\*(.*)$", re.DOTALL)
 _PLAIN_TERM_RE = re.compile(r"([^:.;!?\n\[\]()<>]{1,60}?)\s*:\s+(.+)$", re.DOTALL)
 _DEFINES_RE = re.compile(r"\s*(?:[:：—–]|-\s)\s*(.*)$", re.DOTALL)
