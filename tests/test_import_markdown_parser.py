@@ -711,3 +711,30 @@ def test_a_bullet_naming_a_term_is_a_cloze_hiding_the_term():
         ("cloze", "Adding the squared weights to the loss is called {{c1::weight decay}}."),
         ("cloze", "A layer that drops random units is known as {{c1::`Dropout`}}."),
     ]
+
+
+def test_text_announcing_what_the_lesson_will_do_is_an_introduction_not_a_card():
+    md = """\
+    # Pooling
+
+    So far we slid kernels over images and summed what they saw.
+    In this section, we will look at pooling, which summarises a window instead.
+
+    ## Max pooling
+
+    Keeps the largest value in each window.
+
+    ## Average pooling
+
+    In this lesson I'm going to show the mean of each window.
+    """
+    notes = parse_notes(textwrap.dedent(md), "t", "n.md")
+    assert [(i.front, i.answer) for i in notes.draft.items] == [
+        ("Max pooling", "Keeps the largest value in each window.")
+    ]
+    assert notes.warnings == [
+        "n.md:1: section 'Pooling' introduces the lesson ('In this section, we will'), "
+        "not a definition; no card made from it",
+        "n.md:10: section 'Average pooling' introduces the lesson (\"In this lesson I'm going to\"), "
+        "not a definition; no card made from it",
+    ]

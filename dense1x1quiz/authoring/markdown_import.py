@@ -506,6 +506,15 @@ class _Builder:
                 "an essay rather than a definition; no card made from it",
             )
             return
+        announce = next((m for kind, p in parts if kind == "text" and (m := _ANNOUNCES_RE.search(str(p)))), None)
+        if announce:
+            said = quoted_text(clipped(" ".join(announce.group(0).split()), 40))
+            self.warn(
+                self.section_line,
+                f"section {quoted_text(clipped(front, 40))} introduces the lesson ({said}), "
+                "not a definition; no card made from it",
+            )
+            return
         if _MARKUP_ONLY_RE.fullmatch(back):  # only markup (a stray `**`): a card with an empty back would not validate
             self.warn(self.section_line, f"question {quoted_text(clipped(front, 40))} has no answer; skipped")
             return
@@ -950,6 +959,14 @@ def _lettered_choice(blocks: list[Block], at: int) -> tuple[Item | None, int] | 
 
 # `Stands for Root mean square prop.` (under the heading it expands) or `RMS stands for root mean square`
 _STANDS_FOR_RE = re.compile(r"(?:(\S+(?: \S+){0,2}) )?stands for (.+?)\.?$", re.IGNORECASE)
+# `In this section, we will take a look at …`, `In this lesson I'm going to cover …`: text that announces
+# what the lesson will do introduces it; it defines nothing a card could ask
+_ANNOUNCES_RE = re.compile(
+    r"\bin this (?:section|chapter|lesson|tutorial|article|post|notebook|video|course|page),?\s+"
+    r"(?:we|I)(?:'ll|'re going to|'m going to|\s+will|\s+are going to|\s+am going to|\s+shall)\b",
+    re.IGNORECASE,
+)
+
 # `A 1 x 1 conv used this way is called a bottleneck.`: one sentence that names a term, the term last
 _NAMING_RE = re.compile(
     r"(?P<what>[^.!?\n]*?\b(?:is|are) (?:also |often |usually )?(?:called|known as|referred to as|named))"
