@@ -738,3 +738,78 @@ def test_text_announcing_what_the_lesson_will_do_is_an_introduction_not_a_card()
         "n.md:10: section 'Average pooling' introduces the lesson (\"In this lesson I'm going to\"), "
         "not a definition; no card made from it",
     ]
+
+
+# -- Obsidian SR cards as its parser (src/parser.ts) reads them: a blank line ends a card, a separator
+#    inside inline code is text, a single-line card stands alone in its paragraph --
+
+
+def test_obsidian_sr_a_card_ends_at_a_blank_line_and_goes_on_in_a_block_right_below_it():
+    md = """\
+    #flashcards
+
+    Which unit measures reads
+    ?
+
+    Not an answer: the card above ended at the blank line.
+
+    Read size per unit
+    ?
+    | unit | size |
+    |---|---|
+    | RCU | 4 KB |
+
+    Write types
+    ?
+    - standard
+    - transactional
+
+    Print hello in Python
+    ??
+    ```python
+    print("hello")
+    ```
+    """
+    notes = parse_notes(textwrap.dedent(md), "t", "n.md")
+    assert cards(md) == [
+        ("basic", "Read size per unit", "unit | size\nRCU | 4 KB"),
+        ("basic", "Write types", "• standard\n• transactional"),
+        ("basic reverse", "Print hello in Python", 'print("hello")'),
+    ]
+    assert notes.warnings == [
+        "n.md:3: card 'Which unit measures reads' has nothing after its `?` line (a blank line ends a card); skipped"
+    ]
+
+
+def test_obsidian_sr_separators_in_inline_code_are_text_and_a_single_line_card_stands_alone():
+    md = """\
+    #flashcards
+    Write a pair as `front::back` in a note.
+
+    A line before a card is not part of it
+    Capital of France::Paris
+    Largest planet
+    ?
+    Jupiter
+    """
+    assert cards(md) == [("basic", "Capital of France", "Paris"), ("basic", "Largest planet", "Jupiter")]
+
+
+def test_obsidian_sr_default_cloze_pattern_and_highlights_in_a_list():
+    md = """\
+    #flashcards
+    The capital is ==1;;Canberra;;a city==, the largest city ==2;;Sydney==, in ==1;;the ACT==.
+
+    The longest river is the ==Murray;;a river==.
+
+    - the first planet is ==Mercury==
+    - the second is ==Venus==
+    """
+    assert cards(md) == [
+        (
+            "cloze",
+            "The capital is {{c1::Canberra::a city}}, the largest city {{c2::Sydney}}, in {{c1::the ACT}}.",
+        ),
+        ("cloze", "The longest river is the {{c1::Murray::a river}}."),
+        ("cloze", "• the first planet is {{c1::Mercury}}\n• the second is {{c2::Venus}}"),
+    ]

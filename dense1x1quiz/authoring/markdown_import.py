@@ -130,6 +130,8 @@ class _Builder:
         self.label_blocks: list[Block] = []
         self.sr = False  # an Obsidian Spaced Repetition note: only its flashcards are cards
         self.sr_tags: list[str] = []  # its tags in force for the next cards
+        self.sr_until = 0  # the line an open SR card's paragraph ends before (0: no card goes on)
+        self.sr_raw: list[str] = []  # an open SR cloze's text as written, to add a block below it
         self.deck_tags: list[str] = []  # from front matter
         self.front_title = ""
         self.last_end = 0  # the line after the last block read
@@ -226,51 +228,72 @@ class _Builder:
     # -- Obsidian Spaced Repetition --
 
     def sr_paragraph(self, block: Block, lines: list[str]) -> None:
-        """A paragraph of an Obsidian SR note: tag lines, `::`/`:::` lines, `?`/`??` cards, `==clozes==`."""
-        if self.open and self.open.awaiting and lines[0].strip() not in ("?", "??"):
-            self.open.answer = [raw.strip() for raw in lines]  # the answer after a lone `?` line
-            self.open.awaiting = False
-            self.close()
-            return
+        """A paragraph of an Obsidian SR note: tag lines, `::`/`:::` lines, `?`/`??` cards, `==clozes==`,
+        found as the plugin's parser finds them (obsidian_sr.read_cards). The last card stays open for a
+        list, table, code or math block right below it (no blank line between: the plugin's card goes
+        on); `sr_next` ends it otherwise."""
         self.close()
-        body: list[tuple[int, str]] = []
-        card_tags: list[str] = []
+        body: list[tuple[int, str, list[str]]] = []  # (line, text, the tags it starts with)
         for offset, raw in enumerate(lines):
             stripped = raw.strip()
             if (tags := sr.tag_line(stripped)) is not None:
                 self.sr_tags = [t for t in tags if sr.uses_sr("", (t.lstrip("#"),))] or self.sr_tags
                 continue
-            if not body:
-                card_tags, stripped = sr.leading_tags(stripped)
-            body.append((block.line + offset, stripped))
-        if not body:
+            card_tags, stripped = sr.leading_tags(stripped)
+            body.append((block.line + offset, stripped, card_tags))
+        found = sr.read_cards([text for _, text, _ in body])
+        for n, (separator, first, card) in enumerate(found):
+            line_no, _, card_tags = body[first]
+            tags = card_tags or self.sr_tags
+            if separator == "==":
+                self.sr_raw = card
+                self.open = _Open(
+                    line_no, self.take_meta(), cloze=[sr.highlight_cloze("\n".join(card)) or ""], tags=tags
+                )
+            else:
+                front, back = sr.split_card(separator, card)
+                self.open = _Open(line_no, self.take_meta(), front=front, answer=back or None, tags=tags)
+                self.open.reverse = separator in (":::", "??")
+            if separator in ("?", "??", "==") and n == len(found) - 1:
+                self.sr_until = block.end  # the card may go on in the block right below
+            else:
+                self.sr_close()
+
+    def sr_next(self, block: Block) -> bool:
+        """A block right below an open card's paragraph: a list, table, code or math block goes on its
+        back (or its cloze text), as the plugin reads every line up to a blank one. Anything else, or a
+        blank line between, ends the card. True when `block` was taken."""
+        until, self.sr_until = self.sr_until, 0
+        card = self.open
+        if card is None or not until:
+            return False
+        if block.line != until or block.kind not in ("list", "table", "code", "math"):
+            self.sr_close()
+            return False
+        if block.kind == "list":
+            text = self.bullets(block.items)
+        elif block.kind == "table":
+            text = "\n".join(" | ".join(cell.strip() for cell in cells) for _, cells in block.rows)
+        else:
+            text = "\n".join(block.lines).strip("\n")
+        if card.cloze is not None:
+            self.sr_raw.append(text)
+            card.cloze = [sr.highlight_cloze("\n".join(self.sr_raw)) or ""]
+        else:
+            card.answer = [*(card.answer or []), text]
+        self.sr_close()
+        return True
+
+    def sr_close(self) -> None:
+        """End an Obsidian SR card: one with nothing after its `?` line is what the plugin shows with an
+        empty back, nothing to study."""
+        card, self.sr_until, self.sr_raw = self.open, 0, []
+        if card is not None and card.cloze is None and not card.answer and card.front:
+            self.open = None
+            name = quoted_text(clipped(md_to_text("\n".join(card.front)).strip(), 40))
+            self.warn(card.line, f"card {name} has nothing after its `?` line (a blank line ends a card); skipped")
             return
-        tags = card_tags or self.sr_tags
-        separators = [i for i, (_, text) in enumerate(body) if text in ("?", "??")]
-        if separators:
-            at = separators[0]
-            front = [t for _, t in body[:at]]
-            back = [t for _, t in body[at + 1 :]]
-            self.open = _Open(body[0][0], self.take_meta(), front=front, answer=back or None, tags=tags)
-            self.open.reverse = body[at][1] == "??"
-            self.open.awaiting = not back
-            if back:
-                self.close()
-            return
-        single = [(n, t) for n, t in body if "::" in t]
-        if single:
-            for line_no, card_text in single:
-                reverse = ":::" in card_text
-                question, _, answer = card_text.partition(":::" if reverse else "::")
-                self.open = _Open(line_no, self.take_meta(), front=[question], answer=[answer.lstrip(":")], tags=tags)
-                self.open.reverse = reverse
-                self.close()
-            return
-        text = "\n".join(t for _, t in body)
-        cloze = sr.highlight_cloze(text)
-        if cloze is not None:
-            self.open = _Open(body[0][0], self.take_meta(), cloze=[cloze], tags=tags)
-            self.close()
+        self.close()
 
     def sr_table(self, block: Block) -> None:
         """A table in an Obsidian SR note: like any block of its text, one cloze card with a deletion per
@@ -654,7 +677,12 @@ class _Builder:
                 self.close()
             else:
                 plain.append(item)
-        if plain:
+        if plain and self.sr:  # highlights in a list: the plugin's cloze card is the list's text
+            cloze = sr.highlight_cloze(self.bullets(plain))
+            if cloze is not None:
+                self.open = _Open(plain[0].line, self.take_meta(), cloze=[cloze], tags=self.sr_tags)
+                self.close()
+        elif plain:
             self.definition(block, ("list", plain))
 
     # -- tables --
@@ -734,6 +762,9 @@ class _Builder:
         for at, block in enumerate(blocks):
             if at < skip_to:
                 continue
+            if self.sr_until and self.sr_next(block):
+                self.last_end = block.end
+                continue
             if not self.sr and block.kind == "heading" and (found := _lettered_choice(blocks, at)):
                 item, skip_to = found
                 self.heading(block)
@@ -794,7 +825,7 @@ class _Builder:
                 self.close()
                 self.warn(block.line, "code block skipped (cards hold no code)")
             self.last_end = block.end
-        self.close()
+        self.sr_close() if self.sr else self.close()
         self.flush_section()
         meta = self.deck_meta
         deck = meta.get("deck", "")
