@@ -813,3 +813,48 @@ def test_obsidian_sr_default_cloze_pattern_and_highlights_in_a_list():
         ("cloze", "The longest river is the {{c1::Murray::a river}}."),
         ("cloze", "• the first planet is {{c1::Mercury}}\n• the second is {{c2::Venus}}"),
     ]
+
+
+def test_a_label_heading_keeps_the_text_after_its_answer_as_the_explanation_and_a_table_below_as_a_table():
+    md = """\
+    # Layers quiz
+
+    ### MCQ 1
+
+    Which layer has no weights?
+
+    A) Dense
+    B) Max pooling
+
+    Correct answer: B
+
+    Pooling only keeps the largest value of each window.
+
+    | layer | weights |
+    |---|---|
+    | Dense | many |
+    | Pooling | none |
+
+    ### Question 2
+
+    What does padding "same" keep?
+
+    Correct answer: the spatial size
+
+    Zeros go around the border.
+    """
+    notes = parse_notes(textwrap.dedent(md), "t", "n.md")
+    assert [(i.kind, i.front, i.answer, i.options, i.explain) for i in notes.draft.items] == [
+        (
+            "choice",
+            "Which layer has no weights?",
+            "Max pooling",
+            ("Dense", "Max pooling"),
+            "Pooling only keeps the largest value of each window.",
+        ),
+        ("basic", 'What does padding "same" keep?', "the spatial size\n\nZeros go around the border.", (), ""),
+    ]
+    assert [(t.columns, t.rows) for t in notes.draft.tables] == [
+        (("layer", "weights"), (("Dense", "many"), ("Pooling", "none")))
+    ]
+    assert notes.warnings == []

@@ -553,6 +553,7 @@ class _Builder:
         question: list[str] = []
         options: list[tuple[str, str]] = []  # (letter, Markdown)
         answer = ""
+        explain: list[str] = []  # what the notes say after the answer: why it is right
         for block in blocks:
             texts = [it.text for it in block.items] if block.kind == "list" else block.lines
             for raw in texts:
@@ -560,7 +561,9 @@ class _Builder:
                     stripped = _BR_END_RE.sub("", piece).strip()
                     if not stripped:
                         continue
-                    if m := _CORRECT_RE.fullmatch(stripped):
+                    if answer:
+                        explain.append(stripped)
+                    elif m := _CORRECT_RE.fullmatch(stripped):
                         answer = m.group(1)
                     elif (m := _OPTION_RE.fullmatch(stripped)) and (question or block.kind == "list"):
                         options.append((m.group(1).lower(), m.group(2)))
@@ -572,6 +575,7 @@ class _Builder:
         if _Q_RE.fullmatch(front):
             front = _Q_RE.fullmatch(front).group(1)  # type: ignore[union-attr]
         right = md_to_text(answer).strip()
+        why = md_to_text("\n".join(explain)).strip()
         shown = [md_to_text(o).strip() for _, o in options]
         pick = right.split(maxsplit=1)[0].strip("().:").lower() if right else ""
         chosen = next((shown[i] for i, (letter, _) in enumerate(options) if letter == pick and len(pick) == 1), None)
@@ -579,9 +583,13 @@ class _Builder:
         if not front:
             self.warn(line, f"{quoted_text(name)} has no question under it; skipped")
         elif chosen and len({_fold(o) for o in shown}) == len(shown) >= 2:
-            self.add(Item("", "choice", front=front, answer=chosen, options=tuple(shown), line=line), self.take_meta())
+            item = Item("", "choice", front=front, answer=chosen, options=tuple(shown), explain=why, line=line)
+            self.add(item, self.take_meta())
         elif right:
-            self.add(Item("", "basic", front=front, answer=right, line=line), self.take_meta())
+            self.add(
+                Item("", "basic", front=front, answer="\n\n".join(filter(None, [right, why])), line=line),
+                self.take_meta(),
+            )
         else:
             self.warn(line, f"question {quoted_text(clipped(front, 40))} has no answer; skipped")
 
@@ -783,6 +791,8 @@ class _Builder:
                     self.close()
                 self.open = _Open(block.line, self.take_meta(), front=question)
                 continue
+            if self.label_heading is not None and block.kind == "table":
+                self.flush_label()  # a multiple choice holds no table: its question ended above it
             if self.label_heading is not None and block.kind not in ("heading", "comment"):
                 self.label_blocks.append(block)
             elif block.kind == "heading":
