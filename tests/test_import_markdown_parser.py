@@ -858,3 +858,29 @@ def test_a_label_heading_keeps_the_text_after_its_answer_as_the_explanation_and_
         (("layer", "weights"), (("Dense", "many"), ("Pooling", "none")))
     ]
     assert notes.warnings == []
+
+
+def test_a_code_output_callout_is_skipped_with_its_code_and_an_output_topic_is_not():
+    md = """\
+    ## Reversing
+
+    > [!info]
+    > Reverses the list in place.
+    >
+    > ```python
+    > xs = [1, 2]
+    > xs.reverse()
+    > print(xs)
+    > ```
+    > > [!success]- Code Output
+    > > [2, 1]
+
+    ## Output size
+
+    > [!note] Output size
+    > Input size minus kernel size plus one.
+    """
+    assert cards(md) == [
+        ("basic", "Reversing", "Reverses the list in place."),
+        ("basic", "Output size", "Input size minus kernel size plus one."),
+    ]

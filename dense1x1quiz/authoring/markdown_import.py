@@ -130,6 +130,7 @@ class _Builder:
         self.label_blocks: list[Block] = []
         self.sr = False  # an Obsidian Spaced Repetition note: only its flashcards are cards
         self.sr_tags: list[str] = []  # its tags in force for the next cards
+        self.output_depth = 0  # the quote depth of a code output callout being skipped (0: none)
         self.sr_until = 0  # the line an open SR card's paragraph ends before (0: no card goes on)
         self.sr_raw: list[str] = []  # an open SR cloze's text as written, to add a block below it
         self.deck_tags: list[str] = []  # from front matter
@@ -770,6 +771,9 @@ class _Builder:
         for at, block in enumerate(blocks):
             if at < skip_to:
                 continue
+            if self.output_depth and block.kind == "para" and block.level >= self.output_depth:
+                continue  # what the code above printed: with the code skipped it shows nothing to recall
+            self.output_depth = 0
             if self.sr_until and self.sr_next(block):
                 self.last_end = block.end
                 continue
@@ -888,8 +892,12 @@ class _Builder:
             self.sr = self.sr or sr.uses_sr("", tuple(self.deck_tags))
 
     def callout(self, block: Block) -> None:
-        """A callout's title line (`> [!NOTE] Title`): not content; a title asking a question opens one."""
+        """A callout's title line (`> [!NOTE] Title`): not content; a title asking a question opens one;
+        a callout titled as output (`> [!success]- Code Output`) shows what code printed: skipped."""
         title = block.lines[0]
+        if _OUTPUT_TITLE_RE.fullmatch(title.strip()):
+            self.output_depth = block.level
+            return
         if title.endswith("?") and not self.sr:
             self.close()
             self.open = _Open(block.line, self.take_meta(), front=[title], awaiting=True)
@@ -1000,6 +1008,9 @@ def _lettered_choice(blocks: list[Block], at: int) -> tuple[Item | None, int] | 
 
 # `Stands for Root mean square prop.` (under the heading it expands) or `RMS stands for root mean square`
 _STANDS_FOR_RE = re.compile(r"(?:(\S+(?: \S+){0,2}) )?stands for (.+?)\.?$", re.IGNORECASE)
+# a title that is only "output" (`Code Output`, `Output:`), not a topic such as `Output size`
+_OUTPUT_TITLE_RE = re.compile(r"(?:(?:code|program|console|sample|example)\s+)?(?:output|stdout)s?\s*:?", re.IGNORECASE)
+
 # `In this section, we will take a look at …`, `In this lesson I'm going to cover …`: text that announces
 # what the lesson will do introduces it; it defines nothing a card could ask
 _ANNOUNCES_RE = re.compile(
