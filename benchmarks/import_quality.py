@@ -39,6 +39,11 @@ prompt made only of the note's heading words (a heading is not a question unless
 section is a definition). A card that matches an expected card is still counted as a defect if it
 has one: found, but not studiable as it stands.
 
+A ratio with nothing to count is "n/a", not a score: recall of a file labelled with no card (it
+measures precision only), precision of a file where the importer made no card (its recall, 0%, says
+what was missed). A file labelled with no card that gives none is right, and shows n/a twice. An n/a
+figure is left out of the per-file check; the totals count every card of every file.
+
 Targets (issue 12): recall ≥ 90% and precision ≥ 90% over the whole corpus, and no file below 70% on
 either. The exit code is 0 (this is a measurement) unless `--check` is given and a target is missed.
 """
@@ -368,7 +373,7 @@ def score_file(note: Path, expected: Sequence[Expected], checkout: Path = ROOT) 
 
 
 def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0%}"
+    return "n/a" if value is None else f"{value:.0%}"  # nothing to count: no score (module docstring)
 
 
 def table(scores: Sequence[FileScore]) -> str:
@@ -397,7 +402,7 @@ def totals(scores: Sequence[FileScore]) -> FileScore:
 def missed_targets(scores: Sequence[FileScore]) -> list[str]:
     """Each target the scores miss, in words ([] when all are met)."""
     total, problems = totals(scores), []
-    if (total.recall or 0) < TARGET_RECALL:
+    if total.recall is not None and total.recall < TARGET_RECALL:
         problems.append(f"recall {_pct(total.recall)} < {TARGET_RECALL:.0%}")
     if total.precision is not None and total.precision < TARGET_PRECISION:
         problems.append(f"precision {_pct(total.precision)} < {TARGET_PRECISION:.0%}")

@@ -675,3 +675,212 @@ def test_a_bullet_saying_what_an_acronym_stands_for_is_a_card():
         ("basic", "LSTM stands for", "Long short-term memory"),
         ("basic", "GRU stands for", "gated recurrent unit"),
     ]
+
+
+def test_a_bullet_announcing_sentences_is_a_card_even_when_their_sub_bullets_are_values():
+    md = """\
+    ## Mixed precision
+
+    - Casting weights to half precision saves memory:
+      - The activations take half the bytes:
+        - fp32: 4 bytes
+        - fp16: 2 bytes
+      - Gradients are scaled so that small values survive
+    """
+    assert cards(md)[0] == (
+        "basic",
+        "Casting weights to half precision saves memory",
+        "• The activations take half the bytes:\n  • fp32: 4 bytes\n  • fp16: 2 bytes\n"
+        "• Gradients are scaled so that small values survive",
+    )
+    # the inner bullet announces values, not sentences: no card of its own
+    assert [c[1] for c in cards(md)] == ["Casting weights to half precision saves memory", "Mixed precision"]
+
+
+def test_a_bullet_naming_a_term_is_a_cloze_hiding_the_term():
+    md = """\
+    ## Regularisation
+
+    - Adding the squared weights to the loss is called weight decay.
+    - This is called shrinkage.
+    - Dropout is called a regulariser because it adds noise while training.
+    - A layer that drops random units is known as `Dropout`
+    """
+    # "This is called …" shows nothing it names; "… because …" explains rather than names
+    assert [c for c in cards(md) if c[0] == "cloze"] == [
+        ("cloze", "Adding the squared weights to the loss is called {{c1::weight decay}}."),
+        ("cloze", "A layer that drops random units is known as {{c1::`Dropout`}}."),
+    ]
+
+
+def test_text_announcing_what_the_lesson_will_do_is_an_introduction_not_a_card():
+    md = """\
+    # Pooling
+
+    So far we slid kernels over images and summed what they saw.
+    In this section, we will look at pooling, which summarises a window instead.
+
+    ## Max pooling
+
+    Keeps the largest value in each window.
+
+    ## Average pooling
+
+    In this lesson I'm going to show the mean of each window.
+    """
+    notes = parse_notes(textwrap.dedent(md), "t", "n.md")
+    assert [(i.front, i.answer) for i in notes.draft.items] == [
+        ("Max pooling", "Keeps the largest value in each window.")
+    ]
+    assert notes.warnings == [
+        "n.md:1: section 'Pooling' introduces the lesson ('In this section, we will'), "
+        "not a definition; no card made from it",
+        "n.md:10: section 'Average pooling' introduces the lesson (\"In this lesson I'm going to\"), "
+        "not a definition; no card made from it",
+    ]
+
+
+# -- Obsidian SR cards as its parser (src/parser.ts) reads them: a blank line ends a card, a separator
+#    inside inline code is text, a single-line card stands alone in its paragraph --
+
+
+def test_obsidian_sr_a_card_ends_at_a_blank_line_and_goes_on_in_a_block_right_below_it():
+    md = """\
+    #flashcards
+
+    Which unit measures reads
+    ?
+
+    Not an answer: the card above ended at the blank line.
+
+    Read size per unit
+    ?
+    | unit | size |
+    |---|---|
+    | RCU | 4 KB |
+
+    Write types
+    ?
+    - standard
+    - transactional
+
+    Print hello in Python
+    ??
+    ```python
+    print("hello")
+    ```
+    """
+    notes = parse_notes(textwrap.dedent(md), "t", "n.md")
+    assert cards(md) == [
+        ("basic", "Read size per unit", "unit | size\nRCU | 4 KB"),
+        ("basic", "Write types", "• standard\n• transactional"),
+        ("basic reverse", "Print hello in Python", 'print("hello")'),
+    ]
+    assert notes.warnings == [
+        "n.md:3: card 'Which unit measures reads' has nothing after its `?` line (a blank line ends a card); skipped"
+    ]
+
+
+def test_obsidian_sr_separators_in_inline_code_are_text_and_a_single_line_card_stands_alone():
+    md = """\
+    #flashcards
+    Write a pair as `front::back` in a note.
+
+    A line before a card is not part of it
+    Capital of France::Paris
+    Largest planet
+    ?
+    Jupiter
+    """
+    assert cards(md) == [("basic", "Capital of France", "Paris"), ("basic", "Largest planet", "Jupiter")]
+
+
+def test_obsidian_sr_default_cloze_pattern_and_highlights_in_a_list():
+    md = """\
+    #flashcards
+    The capital is ==1;;Canberra;;a city==, the largest city ==2;;Sydney==, in ==1;;the ACT==.
+
+    The longest river is the ==Murray;;a river==.
+
+    - the first planet is ==Mercury==
+    - the second is ==Venus==
+    """
+    assert cards(md) == [
+        (
+            "cloze",
+            "The capital is {{c1::Canberra::a city}}, the largest city {{c2::Sydney}}, in {{c1::the ACT}}.",
+        ),
+        ("cloze", "The longest river is the {{c1::Murray::a river}}."),
+        ("cloze", "• the first planet is {{c1::Mercury}}\n• the second is {{c2::Venus}}"),
+    ]
+
+
+def test_a_label_heading_keeps_the_text_after_its_answer_as_the_explanation_and_a_table_below_as_a_table():
+    md = """\
+    # Layers quiz
+
+    ### MCQ 1
+
+    Which layer has no weights?
+
+    A) Dense
+    B) Max pooling
+
+    Correct answer: B
+
+    Pooling only keeps the largest value of each window.
+
+    | layer | weights |
+    |---|---|
+    | Dense | many |
+    | Pooling | none |
+
+    ### Question 2
+
+    What does padding "same" keep?
+
+    Correct answer: the spatial size
+
+    Zeros go around the border.
+    """
+    notes = parse_notes(textwrap.dedent(md), "t", "n.md")
+    assert [(i.kind, i.front, i.answer, i.options, i.explain) for i in notes.draft.items] == [
+        (
+            "choice",
+            "Which layer has no weights?",
+            "Max pooling",
+            ("Dense", "Max pooling"),
+            "Pooling only keeps the largest value of each window.",
+        ),
+        ("basic", 'What does padding "same" keep?', "the spatial size\n\nZeros go around the border.", (), ""),
+    ]
+    assert [(t.columns, t.rows) for t in notes.draft.tables] == [
+        (("layer", "weights"), (("Dense", "many"), ("Pooling", "none")))
+    ]
+    assert notes.warnings == []
+
+
+def test_a_code_output_callout_is_skipped_with_its_code_and_an_output_topic_is_not():
+    md = """\
+    ## Reversing
+
+    > [!info]
+    > Reverses the list in place.
+    >
+    > ```python
+    > xs = [1, 2]
+    > xs.reverse()
+    > print(xs)
+    > ```
+    > > [!success]- Code Output
+    > > [2, 1]
+
+    ## Output size
+
+    > [!note] Output size
+    > Input size minus kernel size plus one.
+    """
+    assert cards(md) == [
+        ("basic", "Reversing", "Reverses the list in place."),
+        ("basic", "Output size", "Input size minus kernel size plus one."),
+    ]

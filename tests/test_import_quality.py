@@ -172,3 +172,20 @@ def test_a_long_answer_is_a_defect_only_when_no_label_asks_for_it():
     card = iq.Produced("What is a kernel?", long)
     assert iq.score_cards("n.md", "", wanted, [card]).defects == []
     assert iq.score_cards("n.md", "", [], [card]).defects == [(card, ["answer is a section (168 words)"])]
+
+
+def test_a_note_labelled_with_no_card_is_right_when_it_gives_none_and_wrong_when_it_gives_one():
+    note = "## Intro\n\nIn this section, we will look at strides.\n"
+    nothing = iq.score_cards("02-prose.md", note, [], [])
+    heading = iq.score_cards("03-prose.md", note, [], [iq.Produced("Intro", "In this section, we will look.")])
+    assert iq.table([nothing, heading]).splitlines()[2:] == [
+        "| 02-prose.md | 0 | 0 | 0 | n/a | 0 | n/a |",
+        "| 03-prose.md | 0 | 1 | 0 | n/a | 0 | 0% |",
+        "| **total** | 0 | 1 | 0 | n/a | 0 | 0% |",
+    ]
+    assert iq.missed_targets([nothing]) == []
+    assert iq.missed_targets([nothing, iq.score_cards("04-qa.md", "", [iq.Expected("a b", "c")], [])]) == [
+        "recall 0% < 90%",
+        "04-qa.md: recall 0% < 70%",
+    ]
+    assert iq.missed_targets([heading])[-1] == "03-prose.md: precision 0% < 70%"

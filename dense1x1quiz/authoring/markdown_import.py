@@ -130,6 +130,9 @@ class _Builder:
         self.label_blocks: list[Block] = []
         self.sr = False  # an Obsidian Spaced Repetition note: only its flashcards are cards
         self.sr_tags: list[str] = []  # its tags in force for the next cards
+        self.output_depth = 0  # the quote depth of a code output callout being skipped (0: none)
+        self.sr_until = 0  # the line an open SR card's paragraph ends before (0: no card goes on)
+        self.sr_raw: list[str] = []  # an open SR cloze's text as written, to add a block below it
         self.deck_tags: list[str] = []  # from front matter
         self.front_title = ""
         self.last_end = 0  # the line after the last block read
@@ -226,51 +229,72 @@ class _Builder:
     # -- Obsidian Spaced Repetition --
 
     def sr_paragraph(self, block: Block, lines: list[str]) -> None:
-        """A paragraph of an Obsidian SR note: tag lines, `::`/`:::` lines, `?`/`??` cards, `==clozes==`."""
-        if self.open and self.open.awaiting and lines[0].strip() not in ("?", "??"):
-            self.open.answer = [raw.strip() for raw in lines]  # the answer after a lone `?` line
-            self.open.awaiting = False
-            self.close()
-            return
+        """A paragraph of an Obsidian SR note: tag lines, `::`/`:::` lines, `?`/`??` cards, `==clozes==`,
+        found as the plugin's parser finds them (obsidian_sr.read_cards). The last card stays open for a
+        list, table, code or math block right below it (no blank line between: the plugin's card goes
+        on); `sr_next` ends it otherwise."""
         self.close()
-        body: list[tuple[int, str]] = []
-        card_tags: list[str] = []
+        body: list[tuple[int, str, list[str]]] = []  # (line, text, the tags it starts with)
         for offset, raw in enumerate(lines):
             stripped = raw.strip()
             if (tags := sr.tag_line(stripped)) is not None:
                 self.sr_tags = [t for t in tags if sr.uses_sr("", (t.lstrip("#"),))] or self.sr_tags
                 continue
-            if not body:
-                card_tags, stripped = sr.leading_tags(stripped)
-            body.append((block.line + offset, stripped))
-        if not body:
+            card_tags, stripped = sr.leading_tags(stripped)
+            body.append((block.line + offset, stripped, card_tags))
+        found = sr.read_cards([text for _, text, _ in body])
+        for n, (separator, first, card) in enumerate(found):
+            line_no, _, card_tags = body[first]
+            tags = card_tags or self.sr_tags
+            if separator == "==":
+                self.sr_raw = card
+                self.open = _Open(
+                    line_no, self.take_meta(), cloze=[sr.highlight_cloze("\n".join(card)) or ""], tags=tags
+                )
+            else:
+                front, back = sr.split_card(separator, card)
+                self.open = _Open(line_no, self.take_meta(), front=front, answer=back or None, tags=tags)
+                self.open.reverse = separator in (":::", "??")
+            if separator in ("?", "??", "==") and n == len(found) - 1:
+                self.sr_until = block.end  # the card may go on in the block right below
+            else:
+                self.sr_close()
+
+    def sr_next(self, block: Block) -> bool:
+        """A block right below an open card's paragraph: a list, table, code or math block goes on its
+        back (or its cloze text), as the plugin reads every line up to a blank one. Anything else, or a
+        blank line between, ends the card. True when `block` was taken."""
+        until, self.sr_until = self.sr_until, 0
+        card = self.open
+        if card is None or not until:
+            return False
+        if block.line != until or block.kind not in ("list", "table", "code", "math"):
+            self.sr_close()
+            return False
+        if block.kind == "list":
+            text = self.bullets(block.items)
+        elif block.kind == "table":
+            text = "\n".join(" | ".join(cell.strip() for cell in cells) for _, cells in block.rows)
+        else:
+            text = "\n".join(block.lines).strip("\n")
+        if card.cloze is not None:
+            self.sr_raw.append(text)
+            card.cloze = [sr.highlight_cloze("\n".join(self.sr_raw)) or ""]
+        else:
+            card.answer = [*(card.answer or []), text]
+        self.sr_close()
+        return True
+
+    def sr_close(self) -> None:
+        """End an Obsidian SR card: one with nothing after its `?` line is what the plugin shows with an
+        empty back, nothing to study."""
+        card, self.sr_until, self.sr_raw = self.open, 0, []
+        if card is not None and card.cloze is None and not card.answer and card.front:
+            self.open = None
+            name = quoted_text(clipped(md_to_text("\n".join(card.front)).strip(), 40))
+            self.warn(card.line, f"card {name} has nothing after its `?` line (a blank line ends a card); skipped")
             return
-        tags = card_tags or self.sr_tags
-        separators = [i for i, (_, text) in enumerate(body) if text in ("?", "??")]
-        if separators:
-            at = separators[0]
-            front = [t for _, t in body[:at]]
-            back = [t for _, t in body[at + 1 :]]
-            self.open = _Open(body[0][0], self.take_meta(), front=front, answer=back or None, tags=tags)
-            self.open.reverse = body[at][1] == "??"
-            self.open.awaiting = not back
-            if back:
-                self.close()
-            return
-        single = [(n, t) for n, t in body if "::" in t]
-        if single:
-            for line_no, card_text in single:
-                reverse = ":::" in card_text
-                question, _, answer = card_text.partition(":::" if reverse else "::")
-                self.open = _Open(line_no, self.take_meta(), front=[question], answer=[answer.lstrip(":")], tags=tags)
-                self.open.reverse = reverse
-                self.close()
-            return
-        text = "\n".join(t for _, t in body)
-        cloze = sr.highlight_cloze(text)
-        if cloze is not None:
-            self.open = _Open(body[0][0], self.take_meta(), cloze=[cloze], tags=tags)
-            self.close()
+        self.close()
 
     def sr_table(self, block: Block) -> None:
         """A table in an Obsidian SR note: like any block of its text, one cloze card with a deletion per
@@ -506,6 +530,15 @@ class _Builder:
                 "an essay rather than a definition; no card made from it",
             )
             return
+        announce = next((m for kind, p in parts if kind == "text" and (m := _ANNOUNCES_RE.search(str(p)))), None)
+        if announce:
+            said = quoted_text(clipped(" ".join(announce.group(0).split()), 40))
+            self.warn(
+                self.section_line,
+                f"section {quoted_text(clipped(front, 40))} introduces the lesson ({said}), "
+                "not a definition; no card made from it",
+            )
+            return
         if _MARKUP_ONLY_RE.fullmatch(back):  # only markup (a stray `**`): a card with an empty back would not validate
             self.warn(self.section_line, f"question {quoted_text(clipped(front, 40))} has no answer; skipped")
             return
@@ -521,6 +554,7 @@ class _Builder:
         question: list[str] = []
         options: list[tuple[str, str]] = []  # (letter, Markdown)
         answer = ""
+        explain: list[str] = []  # what the notes say after the answer: why it is right
         for block in blocks:
             texts = [it.text for it in block.items] if block.kind == "list" else block.lines
             for raw in texts:
@@ -528,7 +562,9 @@ class _Builder:
                     stripped = _BR_END_RE.sub("", piece).strip()
                     if not stripped:
                         continue
-                    if m := _CORRECT_RE.fullmatch(stripped):
+                    if answer:
+                        explain.append(stripped)
+                    elif m := _CORRECT_RE.fullmatch(stripped):
                         answer = m.group(1)
                     elif (m := _OPTION_RE.fullmatch(stripped)) and (question or block.kind == "list"):
                         options.append((m.group(1).lower(), m.group(2)))
@@ -540,6 +576,7 @@ class _Builder:
         if _Q_RE.fullmatch(front):
             front = _Q_RE.fullmatch(front).group(1)  # type: ignore[union-attr]
         right = md_to_text(answer).strip()
+        why = md_to_text("\n".join(explain)).strip()
         shown = [md_to_text(o).strip() for _, o in options]
         pick = right.split(maxsplit=1)[0].strip("().:").lower() if right else ""
         chosen = next((shown[i] for i, (letter, _) in enumerate(options) if letter == pick and len(pick) == 1), None)
@@ -547,9 +584,13 @@ class _Builder:
         if not front:
             self.warn(line, f"{quoted_text(name)} has no question under it; skipped")
         elif chosen and len({_fold(o) for o in shown}) == len(shown) >= 2:
-            self.add(Item("", "choice", front=front, answer=chosen, options=tuple(shown), line=line), self.take_meta())
+            item = Item("", "choice", front=front, answer=chosen, options=tuple(shown), explain=why, line=line)
+            self.add(item, self.take_meta())
         elif right:
-            self.add(Item("", "basic", front=front, answer=right, line=line), self.take_meta())
+            self.add(
+                Item("", "basic", front=front, answer="\n\n".join(filter(None, [right, why])), line=line),
+                self.take_meta(),
+            )
         else:
             self.warn(line, f"question {quoted_text(clipped(front, 40))} has no answer; skipped")
 
@@ -583,6 +624,9 @@ class _Builder:
                 parent = next((p for p in reversed(items[:at]) if p.depth < item.depth), None)
                 named = m.group(1) or (_bullet_topic(parent.text) if parent else "") or context
                 front, back = f"{named} stands for", m.group(2).strip()  # an acronym's expansion
+            elif not children and (named_as := _naming_cloze(text)):
+                self.add(Item("", "cloze", cloze=named_as, line=item.line), {})  # `X is called Y.`: a term to recall
+                continue
             elif term and (definition or below):
                 parent = next((p for p in reversed(items[:at]) if p.depth < item.depth), None)
                 topic = (_bullet_topic(parent.text) if parent else "") or context
@@ -595,8 +639,8 @@ class _Builder:
                 and text.endswith(":")
                 and "\n" not in text
                 and _prose_words(md_to_text(text)) >= 4
-                and all(_prose_words(md_to_text(c.text)) >= 3 and "\n" not in c.text for c in children)
-            ):
+                and all(_prose_words(md_to_text(c.text)) >= 3 and "\n" not in c.text for c in children if not c.depth)
+            ):  # its own sub-bullets are sentences; theirs may be values or steps
                 front, back = md_to_text(text).strip().rstrip(":").strip(), below  # it announces its sub-bullets
             else:
                 continue
@@ -642,7 +686,12 @@ class _Builder:
                 self.close()
             else:
                 plain.append(item)
-        if plain:
+        if plain and self.sr:  # highlights in a list: the plugin's cloze card is the list's text
+            cloze = sr.highlight_cloze(self.bullets(plain))
+            if cloze is not None:
+                self.open = _Open(plain[0].line, self.take_meta(), cloze=[cloze], tags=self.sr_tags)
+                self.close()
+        elif plain:
             self.definition(block, ("list", plain))
 
     # -- tables --
@@ -722,6 +771,12 @@ class _Builder:
         for at, block in enumerate(blocks):
             if at < skip_to:
                 continue
+            if self.output_depth and block.kind == "para" and block.level >= self.output_depth:
+                continue  # what the code above printed: with the code skipped it shows nothing to recall
+            self.output_depth = 0
+            if self.sr_until and self.sr_next(block):
+                self.last_end = block.end
+                continue
             if not self.sr and block.kind == "heading" and (found := _lettered_choice(blocks, at)):
                 item, skip_to = found
                 self.heading(block)
@@ -740,6 +795,8 @@ class _Builder:
                     self.close()
                 self.open = _Open(block.line, self.take_meta(), front=question)
                 continue
+            if self.label_heading is not None and block.kind == "table":
+                self.flush_label()  # a multiple choice holds no table: its question ended above it
             if self.label_heading is not None and block.kind not in ("heading", "comment"):
                 self.label_blocks.append(block)
             elif block.kind == "heading":
@@ -782,7 +839,7 @@ class _Builder:
                 self.close()
                 self.warn(block.line, "code block skipped (cards hold no code)")
             self.last_end = block.end
-        self.close()
+        self.sr_close() if self.sr else self.close()
         self.flush_section()
         meta = self.deck_meta
         deck = meta.get("deck", "")
@@ -835,8 +892,12 @@ class _Builder:
             self.sr = self.sr or sr.uses_sr("", tuple(self.deck_tags))
 
     def callout(self, block: Block) -> None:
-        """A callout's title line (`> [!NOTE] Title`): not content; a title asking a question opens one."""
+        """A callout's title line (`> [!NOTE] Title`): not content; a title asking a question opens one;
+        a callout titled as output (`> [!success]- Code Output`) shows what code printed: skipped."""
         title = block.lines[0]
+        if _OUTPUT_TITLE_RE.fullmatch(title.strip()):
+            self.output_depth = block.level
+            return
         if title.endswith("?") and not self.sr:
             self.close()
             self.open = _Open(block.line, self.take_meta(), front=[title], awaiting=True)
@@ -947,6 +1008,40 @@ def _lettered_choice(blocks: list[Block], at: int) -> tuple[Item | None, int] | 
 
 # `Stands for Root mean square prop.` (under the heading it expands) or `RMS stands for root mean square`
 _STANDS_FOR_RE = re.compile(r"(?:(\S+(?: \S+){0,2}) )?stands for (.+?)\.?$", re.IGNORECASE)
+# a title that is only "output" (`Code Output`, `Output:`), not a topic such as `Output size`
+_OUTPUT_TITLE_RE = re.compile(r"(?:(?:code|program|console|sample|example)\s+)?(?:output|stdout)s?\s*:?", re.IGNORECASE)
+
+# `In this section, we will take a look at …`, `In this lesson I'm going to cover …`: text that announces
+# what the lesson will do introduces it; it defines nothing a card could ask
+_ANNOUNCES_RE = re.compile(
+    r"\bin this (?:section|chapter|lesson|tutorial|article|post|notebook|video|course|page),?\s+"
+    r"(?:we|I)(?:'ll|'re going to|'m going to|\s+will|\s+are going to|\s+am going to|\s+shall)\b",
+    re.IGNORECASE,
+)
+
+# `A 1 x 1 conv used this way is called a bottleneck.`: one sentence that names a term, the term last
+_NAMING_RE = re.compile(
+    r"(?P<what>[^.!?\n]*?\b(?:is|are) (?:also |often |usually )?(?:called|known as|referred to as|named))"
+    r"\s+(?P<term>[^\s.,;:!?][^.,;:!?\n]*?)\s*\.?",
+    re.IGNORECASE,
+)
+_PRONOUN_RE = re.compile(r"(?:it|this|that|they|these|those|which|he|she)\b", re.IGNORECASE)
+
+
+def _naming_cloze(text: str) -> str:
+    """A bullet that is one sentence naming a term (`<what> is called <term>.`, also `is known as`,
+    `is referred to as`) as a cloze hiding the term, or "". The sentence must say what is named (two
+    words or more, not a pronoun: "This is called X" names nothing it shows) and end with the term
+    (four words at most: "is called X because …" explains rather than names)."""
+    m = _NAMING_RE.fullmatch(text.strip())
+    if not m or _prose_words(md_to_text(m.group("what"))) < 3 or _PRONOUN_RE.match(m.group("what").strip()):
+        return ""
+    term = m.group("term").strip()
+    if len(term.split()) > 4 or not md_to_text(term).strip():
+        return ""
+    return f"{m.group('what').strip()} {{{{c1::{term}}}}}."
+
+
 _BOLD_TERM_RE = re.compile(r"\*\*([^*\n]+?)\*\*(.*)$", re.DOTALL)
 _PLAIN_TERM_RE = re.compile(r"([^:.;!?\n\[\]()<>]{1,60}?)\s*:\s+(.+)$", re.DOTALL)
 _DEFINES_RE = re.compile(r"\s*(?:[:：—–]|-\s)\s*(.*)$", re.DOTALL)

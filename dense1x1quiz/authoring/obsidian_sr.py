@@ -8,7 +8,9 @@
   read as one too;
 - `question::answer` (one card), `question:::answer` (a card each way);
 - lines, a line `?`, lines (one card); the same with `??` (a card each way);
-- `==text==` is a cloze deletion (`==text==^[hint]` with a hint, `==text==[^2]` in group 2); bold and
+- `==text==` is a cloze deletion: `==2;;text;;hint==` in group 2 with a hint (the plugin's default pattern
+  `==[123;;]answer[;;hint]==`), also `==text==^[hint]` and `==text==[^2]` (the footnote pattern its
+  documentation's examples use); bold and
   `{{curly}}` clozes are off by default in the plugin, so they are not clozes here either;
 - `<!--SR:!2024-01-31,3,250-->` holds the plugin's schedule (due date, interval, ease).
 """
@@ -22,6 +24,8 @@ _SR_TAG_RE = re.compile(r"(?<![\w/#])#flashcards(?:/[\w/-]+)?(?![\w/-])", re.IGN
 TAG_RE = re.compile(r"#[^\s#!\"$%&'()*+,.:;<=>?@^`{|}~\[\]\\]+")
 _LEADING_TAGS_RE = re.compile(r"((?:#[^\s#!\"$%&'()*+,.:;<=>?@^`{|}~\[\]\\]+\s+)+)")
 _HIGHLIGHT_RE = re.compile(r"==(?=\S)(.+?)(?<=\S)==(?:\^\[([^\]\n]*)\])?(?:\[\^(\d+)\])?")
+# inside a highlight, the plugin's default pattern `==[123;;]answer[;;hint]==`: `==2;;answer;;hint==`
+_DEFAULT_PARTS_RE = re.compile(r"(?:(\d+);;)?(.+?)(?:;;(.*))?", re.DOTALL)
 
 
 def strip_schedule(text: str) -> tuple[str, int]:
@@ -64,6 +68,49 @@ def has_card_syntax(paragraphs: list[list[str]]) -> bool:
     return False
 
 
+def inline_separator(line: str) -> str:
+    """`:::` or `::` when `line` is a single-line card as the plugin reads it, else "". As its parser
+    does: the longer separator first, and only when its first occurrence is outside inline code."""
+    for separator in (":::", "::"):
+        at = line.find(separator)
+        if at >= 0 and not (line[:at].count("`") % 2 and line[at + len(separator) :].count("`") % 2):
+            return separator
+    return ""
+
+
+def read_cards(lines: list[str]) -> list[tuple[str, int, list[str]]]:
+    """The flashcards in a run of lines with no blank line, as the plugin's parser (src/parser.ts) finds
+    them: (separator, index of the card's first line, the card's lines). The separator is `::`/`:::`
+    for a single-line card (its line alone: the lines before it are no card), `?`/`??` for a multi-line
+    card (the lines since the last card, split at that line), `==` for a cloze. A line holding a
+    single-line card ends the card before it, whatever it was."""
+    found: list[tuple[str, int, list[str]]] = []
+    text: list[str] = []
+    kind, first = "", 0
+    for at, line in enumerate(lines):
+        text.append(line)
+        if separator := inline_separator(line):
+            found.append((separator, at, [line]))
+            text, kind, first = [], "", at + 1
+        elif line.strip() in ("?", "??") and len("\n".join(text)) > 1:  # a front before it
+            kind = line.strip()
+        elif not kind and _HIGHLIGHT_RE.search(line):
+            kind = "=="
+    if kind:
+        found.append((kind, first, text))
+    return found
+
+
+def split_card(separator: str, lines: list[str]) -> tuple[list[str], list[str]]:
+    """A card's front and back lines: at the first `::`/`:::` of a single-line card, at the first line
+    that is the separator of a multi-line one."""
+    if separator in ("::", ":::"):
+        front, _, back = lines[0].partition(separator)
+        return [front], [back]
+    at = next(i for i, line in enumerate(lines) if line.strip() == separator)
+    return lines[:at], lines[at + 1 :]
+
+
 def deck_tag(tag: str) -> str:
     """A `#flashcards/deck/sub` tag as a quiz tag (`deck.sub`); bare `#flashcards` and other tags: ""."""
     parts = tag.lstrip("#").split("/")
@@ -91,9 +138,11 @@ def highlight_cloze(text: str) -> str | None:
     counter = iter(range(1, 10_000))
 
     def deletion(m: re.Match[str]) -> str:
-        number = m.group(3) or str(next(counter))
-        hint = f"::{m.group(2)}" if m.group(2) else ""
-        return f"{{{{c{number}::{m.group(1)}{hint}}}}}"
+        parts = _DEFAULT_PARTS_RE.fullmatch(m.group(1))
+        group, answer, inner_hint = parts.groups() if parts else (None, m.group(1), None)
+        number = m.group(3) or group or str(next(counter))
+        hint = m.group(2) or inner_hint
+        return f"{{{{c{number}::{answer}{'::' + hint if hint else ''}}}}}"
 
     return _HIGHLIGHT_RE.sub(deletion, text)
 
@@ -103,7 +152,10 @@ __all__ = [
     "deck_tag",
     "has_card_syntax",
     "highlight_cloze",
+    "inline_separator",
     "leading_tags",
+    "read_cards",
+    "split_card",
     "strip_schedule",
     "tag_line",
     "uses_sr",
