@@ -273,7 +273,7 @@ def exam(
     limit = time_limit * 60 if time_limit is not None else None
     screen = ExamScreen(make_console(stderr=as_json), interactive=sys.stdin.isatty())
     screen.intro(questions, n, limit)
-    with Store.open(env.home_dir()) as store:
+    with screen, Store.open(env.home_dir()) as store:  # screen: at the end, keys typed ahead are dropped
         try:
             result = run_exam(
                 questions,
