@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import unicodedata
 
+from dense1x1quiz.ui.plain import cell_width
+
 _ZERO_WIDTH_JOINERS = ("\u200c", "\u200d")
 
 
-def cell_width(cluster: str) -> int:
+def _width(cell: str) -> int:
     """Columns a character with its combining marks takes: 2 for wide (CJK) characters, else 1."""
-    return 2 if unicodedata.east_asian_width(cluster[0]) in ("W", "F") else 1
+    return cell_width(cell[0])
 
 
 def _joins_previous(ch: str) -> bool:
@@ -172,7 +174,7 @@ class LineEditor:
         (`cursor_at_end`: after the text, where the next output goes). The first drawing starts at
         the beginning of an empty row."""
         columns = max(1, columns)
-        widths = [cell_width(ch) for ch in self.prompt] + [cell_width(cell) for cell in self.cells]
+        widths = [_width(ch) for ch in self.prompt] + [_width(cell) for cell in self.cells]
         places = _places(widths, columns)
         out = [f"\x1b[{self._row}A" if self._row else "", "\r", self.prompt, self.text]
         end_row, end_col = places[-1]
@@ -237,4 +239,4 @@ _ACTIONS = {
 }
 
 
-__all__ = ["LineEditor", "cell_width"]
+__all__ = ["LineEditor"]
