@@ -16,9 +16,9 @@ import tty
 from contextlib import closing
 
 import pytest
+from test_terminal import Screen  # the screen as shown, escape sequences left out
 
 from dense1x1quiz.store import Store
-from test_terminal import Screen  # the screen as shown, escape sequences left out
 from dense1x1quiz.ui.keys import KeyDecoder, KeyInput
 from dense1x1quiz.ui.line_editor import LineEditor
 
@@ -300,3 +300,18 @@ def test_ctrl_c_while_typing_a_study_answer_gives_the_summary_and_restores_the_t
     child.expect(r"got:\[(.*)\]")
     assert child.match.group(1) == "after"
     child.expect(pexpect.EOF)
+
+
+def test_a_resize_while_typing_redraws_the_card_and_keeps_the_line(deck, isolated_home):
+    child = spawn(quiz("study", deck, "--mode", "type"), isolated_home, DENSE1X1QUIZ_NOW="2026-11-26T09:00:00Z")
+    screen = Screen(child)
+    screen.expect("with 16 filters")
+    screen.expect("› ")
+    send_slowly(child, "32x32", LEFT)
+    child.setwinsize(12, 40)
+    screen.expect("│ Output shape of a 1×1 conv with 16   │")  # the card again, for the new size
+    screen.expect("› 32x32")  # then the line as it was
+    send_slowly(child, END, "x16\r")
+    screen.expect("✓ Correct  you typed: 32x32x16")
+    child.sendline("q")
+    assert screen.end() == 0
