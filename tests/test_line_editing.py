@@ -56,7 +56,7 @@ def test_a_sequence_or_a_character_split_across_reads_is_completed_by_the_next_r
 
 def test_a_bracketed_paste_is_its_characters_with_line_breaks_as_spaces():
     decoder = KeyDecoder()
-    assert decoder.feed(b"\x1b[200~one\r\ntwo\x1b[D\x1b[2") == list("one  two") + ["\x1b", *"[D"]
+    assert decoder.feed(b"\x1b[200~one\r\ntwo\rthree\x1b[D\x1b[2") == list("one two three") + ["\x1b", *"[D"]
     assert decoder.feed(b"01~\r") == ["\r"]  # the end marker, split; then Enter is a key again
 
 
@@ -315,3 +315,18 @@ def test_a_resize_while_typing_redraws_the_card_and_keeps_the_line(deck, isolate
     screen.expect("✓ Correct  you typed: 32x32x16")
     child.sendline("q")
     assert screen.end() == 0
+
+
+def test_a_paste_never_submits_and_a_long_one_is_cut_and_said(deck, isolated_home):
+    child = spawn(quiz("exam", deck, "-n", "1", "--no-computed"), isolated_home)
+    child.expect("Answer: ")
+    child.send("\x1b[200~ab\r\ncd" + "x" * 5000 + "\x1b[201~")  # a bracketed paste: its line break is a space
+    child.send("\r")
+    child.expect("Your answer was cut to 4,096 characters.")
+    child.expect("✗ Wrong")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    with Store.open(isolated_home) as store:
+        [exam] = store.exams()
+        assert [r["given"] for r in store.exam_answers(exam.id)] == ["ab cd" + "x" * 4091]

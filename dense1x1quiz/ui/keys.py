@@ -17,6 +17,7 @@ import os
 import select
 import signal
 import sys
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import IO
@@ -118,7 +119,7 @@ class KeyDecoder:
                 if end < 0 and "\x1b" in chunk[-len(_PASTE_END) :]:  # perhaps the end marker, cut
                     cut = chunk.rindex("\x1b", len(chunk) - len(_PASTE_END))
                     chunk, self._rest = chunk[:cut], chunk[cut:]
-                keys += [" " if ch in "\r\n\t" else ch for ch in chunk]
+                keys += [" " if ch in "\r\n\t" else ch for ch in chunk.replace("\r\n", "\n")]
                 if end < 0:
                     break
                 self.pasting = False
@@ -204,7 +205,7 @@ class KeyInput:
         self.out = out  # where a typed line is drawn (default: sys.stdout at the time)
         self.resized = False
         self.history: list[str] = []  # this session's typed answers, oldest first
-        self._keys: list[str] = []  # keys read and not yet used (typed ahead)
+        self._keys: deque[str] = deque()  # keys read and not yet used (typed ahead)
         self._decoder = KeyDecoder()
         self.cut = False  # the last line was longer than MAX_ANSWER_CHARS
 
@@ -251,7 +252,7 @@ class KeyInput:
             while self._decoder.unfinished and self._wait(0.05):  # the rest of an escape sequence
                 self._keys += self._decoder.feed(os.read(self.fd, 4096))
             self._keys += self._decoder.finish()
-        return self._keys.pop(0)
+        return self._keys.popleft()
 
     def _wait(self, seconds: float) -> bool:
         """Whether a key can be read within `seconds` (a signal's handler may raise meanwhile)."""
@@ -270,6 +271,9 @@ class KeyInput:
         old = termios.tcgetattr(self.fd)
         try:
             tty.setcbreak(self.fd, termios.TCSANOW)
+            mode = termios.tcgetattr(self.fd)
+            mode[0] &= ~termios.ICRNL  # iflag: Enter arrives as \r, a pasted \r\n as it is (one line break)
+            termios.tcsetattr(self.fd, termios.TCSANOW, mode)
             yield
         finally:
             try:
@@ -284,14 +288,14 @@ class KeyInput:
         MAX_ANSWER_CHARS of it (`cut` says it was longer); None on Ctrl-D on an empty line.
         LineTimeout when `deadline` (time.monotonic()) passes first; `on_resize` redraws the screen
         above the line after a resize (the cursor is then at the start of an empty row)."""
-        from dense1x1quiz.ui.line_editor import LineEditor
+        from dense1x1quiz.ui.line_editor import LineEditor, is_text
 
         out = self.out or sys.stdout
         editor = LineEditor(prompt, self.history, MAX_ANSWER_CHARS)
         finished = False
         with self._cbreak():
-            self._write(out, _PASTE_ON + editor.draw(_columns(out)))
             try:
+                self._write(out, _PASTE_ON + editor.draw(_columns(out)))
                 while not finished:
                     key = self._next(deadline)
                     if key == "":
@@ -300,6 +304,11 @@ class KeyInput:
                         if on_resize is not None:
                             on_resize()
                             editor.redrawn()
+                    elif is_text(key):  # with the text typed ahead after it, in one piece (a paste)
+                        run = [key]
+                        while self._keys and is_text(self._keys[0]):
+                            run.append(self._keys.popleft())
+                        editor.insert("".join(run))
                     else:
                         finished = editor.feed(key)
                     if finished or not self._keys:  # keys typed ahead (a paste) are drawn once

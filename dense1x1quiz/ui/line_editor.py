@@ -73,14 +73,15 @@ class LineEditor:
         action = _ACTIONS.get(key)
         if action is not None:
             action(self)
-        elif len(key) == 1:
-            self.insert(" " if key == "\t" else key)
+        elif is_text(key):
+            self.insert(key)
         return False
 
     def insert(self, text: str) -> None:
-        """Type `text` at the cursor; control characters are left out, and anything past `limit`."""
+        """Type `text` at the cursor (a Tab as a space); control characters are left out, and anything
+        past `limit`. Keys typed ahead (a paste) come here in one piece: the room is counted once."""
         room = self.limit - sum(len(cell) for cell in self.cells)
-        for ch in text:
+        for ch in text.replace("\t", " "):
             if not _typable(ch):
                 continue
             if room <= 0:
@@ -211,6 +212,11 @@ def _places(widths: list[int], columns: int) -> list[tuple[int, int]]:
     return places
 
 
+def is_text(key: str) -> bool:
+    """Whether `feed` types `key` into the line (a character that is not an editing key)."""
+    return len(key) == 1 and key not in _ACTIONS and key not in "\r\n"
+
+
 _ACTIONS = {
     "left": LineEditor._left,
     "\x02": LineEditor._left,  # Ctrl-B
@@ -239,4 +245,4 @@ _ACTIONS = {
 }
 
 
-__all__ = ["LineEditor"]
+__all__ = ["LineEditor", "is_text"]
