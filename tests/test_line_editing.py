@@ -5,6 +5,7 @@ The decoder and the editor are tested as functions; then on a real pseudo-termin
 editing keys and history in `quiz study --mode type` and in the exam's typed questions, and a shell
 `read` after a session that ended (time limit, SIGTERM, Ctrl-C) gets only what was typed after it."""
 
+import io
 import os
 import select
 import signal
@@ -154,6 +155,19 @@ def test_keys_typed_and_not_read_are_discarded_when_the_session_ends():
         assert not select.select([slave], [], [], 0.2)[0]
     finally:
         os.close(master)
+        os.close(slave)
+
+
+def test_a_terminal_that_hangs_up_ends_the_line_as_ctrl_d_would():
+    master, slave = os.openpty()
+    try:
+        os.write(master, b"half")
+        time.sleep(0.1)
+        os.close(master)
+        with KeyInput(slave, out=io.StringIO()) as keys:
+            assert keys.line("› ") is None
+            assert keys.key() is None
+    finally:
         os.close(slave)
 
 

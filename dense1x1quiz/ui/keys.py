@@ -227,10 +227,11 @@ class KeyInput:
         `"resize"` when the terminal changed size; None on Ctrl-D."""
         with self._cbreak():
             key = self._next(None)
-        return None if key == "\x04" else key
+        return None if key in ("\x04", _GONE) else key
 
     def _next(self, deadline: float | None) -> str:
-        """The next key (the terminal in cbreak mode), "resize", or "" when `deadline` passed first."""
+        """The next key (the terminal in cbreak mode), "resize", "" when `deadline` passed first, or
+        `_GONE` when the terminal is (hung up: nothing more will come)."""
         import time
 
         while not self._keys:
@@ -242,17 +243,21 @@ class KeyInput:
                 return ""
             if not self._wait(wait):
                 continue
-            try:
-                data = os.read(self.fd, 4096)
-            except OSError:  # EIO: the terminal is gone (hung up)
-                data = b""
+            data = self._read()
             if not data:
-                return "\x04"  # the terminal is gone: as Ctrl-D
+                return _GONE
             self._keys += self._decoder.feed(data)
             while self._decoder.unfinished and self._wait(0.05):  # the rest of an escape sequence
-                self._keys += self._decoder.feed(os.read(self.fd, 4096))
+                self._keys += self._decoder.feed(self._read())
             self._keys += self._decoder.finish()
         return self._keys.popleft()
+
+    def _read(self) -> bytes:
+        """What the terminal has for us; b"" when it is gone (EIO after a hang-up, or end of file)."""
+        try:
+            return os.read(self.fd, 4096)
+        except OSError:
+            return b""
 
     def _wait(self, seconds: float) -> bool:
         """Whether a key can be read within `seconds` (a signal's handler may raise meanwhile)."""
@@ -268,7 +273,11 @@ class KeyInput:
         import termios
         import tty
 
-        old = termios.tcgetattr(self.fd)
+        try:
+            old = termios.tcgetattr(self.fd)
+        except termios.error:  # the terminal is gone: reading says so
+            yield
+            return
         try:
             tty.setcbreak(self.fd, termios.TCSANOW)
             mode = termios.tcgetattr(self.fd)
@@ -300,6 +309,8 @@ class KeyInput:
                     key = self._next(deadline)
                     if key == "":
                         raise LineTimeout
+                    if key == _GONE:
+                        break  # as Ctrl-D: the session ends
                     if key == "resize":
                         if on_resize is not None:
                             on_resize()
@@ -330,6 +341,7 @@ class KeyInput:
             pass
 
 
+_GONE = "terminal-gone"  # a key name: the terminal was hung up
 _PASTE_ON, _PASTE_OFF = "\x1b[?2004h", "\x1b[?2004l"  # bracketed paste, only while a line is typed
 
 
