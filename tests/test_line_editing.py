@@ -344,3 +344,26 @@ def test_a_paste_never_submits_and_a_long_one_is_cut_and_said(deck, isolated_hom
     with Store.open(isolated_home) as store:
         [exam] = store.exams()
         assert [r["given"] for r in store.exam_answers(exam.id)] == ["ab cd" + "x" * 4091]
+
+
+def test_back_from_a_stop_the_line_is_edited_as_before(deck, isolated_home):
+    """After Ctrl-Z and `fg` the shell has put the terminal back in its own mode (echo, whole lines):
+    on SIGCONT the editor takes it back and redraws."""
+    import termios
+
+    child = spawn(quiz("study", deck, "--mode", "type"), isolated_home, DENSE1X1QUIZ_NOW="2026-11-26T09:00:00Z")
+    screen = Screen(child)
+    screen.expect("with 16 filters")
+    screen.expect("› ")
+    send_slowly(child, "32x32x6")
+    os.kill(child.pid, signal.SIGSTOP)
+    mode = termios.tcgetattr(child.child_fd)
+    mode[3] |= termios.ICANON | termios.ECHO  # what a shell does when it gets the terminal back
+    termios.tcsetattr(child.child_fd, termios.TCSANOW, mode)
+    os.kill(child.pid, signal.SIGCONT)
+    screen.expect("│ Output shape of a 1×1 conv with 16 filters on 32×32×64?")  # redrawn
+    screen.expect("› 32x32x6")
+    send_slowly(child, LEFT, "1", "\r")  # one key at a time again: no Enter needed for Left to act
+    screen.expect("✓ Correct  you typed: 32x32x16")
+    child.sendline("q")
+    assert screen.end() == 0

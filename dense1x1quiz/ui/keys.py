@@ -19,7 +19,7 @@ import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import IO
 
 from dense1x1quiz.answers import MAX_ANSWER_CHARS
@@ -271,24 +271,34 @@ class KeyInput:
     def _cbreak(self) -> Iterator[None]:
         """Keys one at a time without echo while the block runs; the terminal as it was after."""
         import termios
-        import tty
 
         try:
             old = termios.tcgetattr(self.fd)
         except termios.error:  # the terminal is gone: reading says so
             yield
             return
+        mode = list(old)
+        mode[0] &= ~termios.ICRNL  # iflag: Enter arrives as \r, a pasted \r\n as it is (one line break)
+        mode[3] &= ~(termios.ECHO | termios.ICANON)  # lflag: cbreak (ISIG kept: Ctrl-C interrupts)
+        mode[6] = list(mode[6])
+        mode[6][termios.VMIN], mode[6][termios.VTIME] = 1, 0
+
+        def set_mode(*_: object) -> None:
+            with suppress(termios.error):
+                termios.tcsetattr(self.fd, termios.TCSANOW, mode)
+
+        def on_continue(signum: int, frame: object) -> None:  # back from Ctrl-Z: the shell set its own mode
+            set_mode()
+            self.resized = True  # the screen is redrawn (the shell wrote on it)
+
+        old_cont = _set_handler("SIGCONT", on_continue)
         try:
-            tty.setcbreak(self.fd, termios.TCSANOW)
-            mode = termios.tcgetattr(self.fd)
-            mode[0] &= ~termios.ICRNL  # iflag: Enter arrives as \r, a pasted \r\n as it is (one line break)
-            termios.tcsetattr(self.fd, termios.TCSANOW, mode)
+            set_mode()
             yield
         finally:
-            try:
+            _set_handler("SIGCONT", old_cont)
+            with suppress(termios.error):  # the terminal is gone (SIGHUP): nothing to restore
                 termios.tcsetattr(self.fd, termios.TCSANOW, old)
-            except termios.error:  # the terminal is gone (SIGHUP): nothing to restore
-                pass
 
     def line(
         self, prompt: str = "", *, deadline: float | None = None, on_resize: Callable[[], None] | None = None
@@ -339,6 +349,17 @@ class KeyInput:
             out.flush()
         except OSError:  # the terminal is gone (SIGHUP): the session ends with its summary
             pass
+
+
+def _set_handler(name: str, handler: object) -> object:
+    """Install `handler` for signal `name` (where it exists, from the main thread); the one it replaces."""
+    signum = getattr(signal, name, None)
+    if signum is None or handler is None:
+        return None
+    try:
+        return signal.signal(signum, handler)  # type: ignore[arg-type]
+    except ValueError:  # not the main thread
+        return None
 
 
 _GONE = "terminal-gone"  # a key name: the terminal was hung up
