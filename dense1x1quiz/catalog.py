@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, overload
@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Literal, overload
 from dense1x1quiz.deckcache import DeckOutline, check_deck_cached, check_deck_outline_cached
 from dense1x1quiz.env import user_deck_dir
 from dense1x1quiz.errors import DeckError, Problem, QuizError, UsageError
-from dense1x1quiz.text import one_line, quoted_text
+from dense1x1quiz.text import one_line, quoted, quoted_text
 from dense1x1quiz.userfiles import UserFileError, kind_of, look, why
 
 if TYPE_CHECKING:
@@ -177,10 +177,11 @@ def resolve(names: list[str], outline: bool = False) -> Sequence[Deck | DeckOutl
                 raise _clash_error(name, clashing)
             matches = [e for e in known if name in (e.name, e.path.stem)]
             if not matches:
-                names_known = ", ".join(sorted({e.name for e in known})) or "none"
+                names_known = sorted({e.name for e in known})
                 folder = f"; {one_line(name)} is a folder" if kind == "a folder" else ""
                 raise UsageError(
-                    f"no deck named {quoted_text(name)} (decks: {names_known}; or give a path to a .yaml file{folder})"
+                    f"no deck named {quoted_text(name)}{did_you_mean(name, names_known, quoted_text)} "
+                    f"(decks: {', '.join(names_known) or 'none'}; or give a path to a .yaml file{folder})"
                 )
             entry = matches[0]
         if entry.error:
@@ -192,6 +193,37 @@ def resolve(names: list[str], outline: bool = False) -> Sequence[Deck | DeckOutl
         if clashes:
             raise QuizError(clashes[0][1])
     return [e.deck for e in chosen.values() if e.deck is not None]  # (an entry without a deck has raised above)
+
+
+def did_you_mean(word: str, known: Iterable[str], quote: Callable[[object], str] = quoted) -> str:
+    """`; did you mean 'x'?` naming the one of `known` closest to a mistyped `word` (difflib, case
+    ignored), or "" when none is close."""
+    import difflib
+
+    by_folded = {k.casefold(): k for k in known}
+    close = difflib.get_close_matches(word.casefold(), list(by_folded), n=1, cutoff=0.6)
+    return f"; did you mean {quote(by_folded[close[0]])}?" if close else ""
+
+
+def tag_counts(decks: Sequence[Deck]) -> list[tuple[str, int]]:
+    """Every tag of the decks' cards (generated table cards included) with how many cards carry it,
+    by name. Tags that differ only in case are one tag, as `--tag` selects them (the first spelling
+    found is shown)."""
+    counts: dict[str, list] = {}  # folded tag → [tag as first written, cards]
+    for deck in decks:
+        for card in deck.cards:
+            for tag in {t.casefold(): t for t in card.tags}.values():
+                counts.setdefault(tag.casefold(), [tag, 0])[1] += 1
+    return [(tag, cards) for _, (tag, cards) in sorted(counts.items())]
+
+
+def unknown_tags(decks: Sequence[Deck], tags: Sequence[str]) -> list[str]:
+    """`Warning: …` lines for each of `tags` that no card of `decks` carries and that is close to one
+    that a card has (a typo: `mobilnet`), naming that tag."""
+    known = [tag for tag, _ in tag_counts(decks)]
+    folded = {t.casefold() for t in known}
+    hints = [(tag, did_you_mean(tag, known)) for tag in tags if tag.casefold() not in folded]
+    return [f"Warning: no card has the tag {quoted(tag)}{hint} (`quiz tags` lists them)" for tag, hint in hints if hint]
 
 
 def _id_clashes(named: list[tuple[Path, Path, str]], catalogue: list[DeckEntry]) -> list[tuple[Path, str]]:
@@ -228,4 +260,14 @@ def id_clash_warnings(decks: list[tuple[Path, str]]) -> list[Problem]:
     ]
 
 
-__all__ = ["BUILTIN_ORDER", "DeckEntry", "builtin_deck_dir", "find_decks", "id_clash_warnings", "resolve"]
+__all__ = [
+    "BUILTIN_ORDER",
+    "DeckEntry",
+    "builtin_deck_dir",
+    "did_you_mean",
+    "find_decks",
+    "id_clash_warnings",
+    "resolve",
+    "tag_counts",
+    "unknown_tags",
+]

@@ -23,17 +23,54 @@ app = typer.Typer(
     name="quiz",
     help="Flashcards, exams and live NumPy demos on dense layers vs 1×1 convolutions.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion, --show-completion (added in `command_group`, as typer does)
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+
+def _complete_decks(incomplete: str) -> list[str]:
+    """Shell completion of DECK: the names of the decks found (built-in, user folder) that start so."""
+    from dense1x1quiz.catalog import find_decks
+
+    return sorted({e.name for e in find_decks(outline=True) if e.name.startswith(incomplete)})
+
+
+def _complete_demos(incomplete: str) -> list[str]:
+    """Shell completion of a demo's NAME (the demo registry imports no numpy)."""
+    from dense1x1quiz.demos import DEMOS
+
+    return [name for name in DEMOS if name.startswith(incomplete)]
+
+
 DeckArgs = Annotated[
     Optional[list[str]],  # noqa: UP045 - typer needs Optional on 3.10
-    typer.Argument(metavar="DECK", help="Deck names or .yaml paths (default: every deck found).", show_default=False),
+    typer.Argument(
+        metavar="DECK",
+        help="Deck names or .yaml paths (default: every deck found).",
+        show_default=False,
+        autocompletion=_complete_decks,
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from dense1x1quiz import __version__
+
+        sys.stdout.write(f"quiz {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", is_eager=True, callback=_show_version, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Flashcards, exams and live NumPy demos on dense layers vs 1×1 convolutions."""
 
 
 def _number(option: str, kind: type, low: float, high: float, words: str) -> Callable[[str], float]:
@@ -141,7 +178,7 @@ class StudyMode(str, Enum):
 @app.command()
 def study(
     deck_names: DeckArgs = None,
-    mode: Annotated[StudyMode, typer.Option(help="How cards are asked.")] = StudyMode.auto,
+    mode: Annotated[StudyMode, typer.Option(help="How cards are asked.", case_sensitive=False)] = StudyMode.auto,
     new: Annotated[Optional[int], typer.Option("--new", min=0, help="New cards per deck per day.")] = None,  # noqa: UP045
     limit: Annotated[Optional[int], typer.Option(min=1, help="Stop after this many cards.")] = None,  # noqa: UP045
     tag: Annotated[Optional[list[str]], typer.Option(help="Only cards with this tag.")] = None,  # noqa: UP045
@@ -191,7 +228,9 @@ def _study(
     from dense1x1quiz.store import Store
     from dense1x1quiz.ui.study_screen import open_study_ui, print_summary
 
-    cards = select_cards([with_image_paths(d) for d in resolve(deck_names or [])], tag or [])
+    decks = resolve(deck_names or [])
+    _warn_unknown_tags(decks, tag)
+    cards = select_cards([with_image_paths(d) for d in decks], tag or [])
     now = env.now()
     rng = random.Random(int(now.timestamp()))  # options and cram order: reproducible under DENSE1X1QUIZ_NOW
     store = None if cram else Store.open(env.home_dir())
@@ -225,6 +264,15 @@ def _study(
         if store is not None:
             store.close()
     return summary
+
+
+def _warn_unknown_tags(decks: list, tags: list[str] | None) -> None:
+    """On stderr, each `--tag` no card of `decks` has, with the closest tag that one has (a typo)."""
+    if tags:
+        from dense1x1quiz.catalog import unknown_tags
+
+        for warning in unknown_tags(decks, tags):
+            _tell(warning + "\n")
 
 
 @app.command()
@@ -273,7 +321,7 @@ def exam(
     limit = time_limit * 60 if time_limit is not None else None
     screen = ExamScreen(make_console(stderr=as_json), interactive=sys.stdin.isatty())
     screen.intro(questions, n, limit)
-    with Store.open(env.home_dir()) as store:
+    with screen, Store.open(env.home_dir()) as store:  # screen: at the end, keys typed ahead are dropped
         try:
             result = run_exam(
                 questions,
@@ -318,6 +366,20 @@ def stats(deck_names: DeckArgs = None, as_json: JsonOpt = False) -> None:
     print_stats(figures)
 
 
+@app.command()
+def tags(deck_names: DeckArgs = None, as_json: JsonOpt = False) -> None:
+    """Tags of the decks' cards, each with how many cards carry it (for --tag)."""
+    from dense1x1quiz.catalog import resolve, tag_counts
+
+    counts = tag_counts(resolve(deck_names or []))
+    if as_json:
+        _print_json([{"tag": tag, "cards": cards} for tag, cards in counts])
+        return
+    from dense1x1quiz.ui.tags import print_tags
+
+    print_tags(counts)
+
+
 # -- demo (issue 4) ---------------------------------------------------------------------------
 
 
@@ -328,13 +390,16 @@ class Layout(str, Enum):
 
 @app.command()
 def demo(
-    name: Annotated[Optional[str], typer.Argument(help="Demo name; none lists them.", show_default=False)] = None,  # noqa: UP045
+    name: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Argument(help="Demo name; none lists them.", show_default=False, autocompletion=_complete_demos),
+    ] = None,
     height: Annotated[Optional[int], typer.Option(help="Input height H.")] = None,  # noqa: UP045
     width: Annotated[Optional[int], typer.Option(help="Input width W.")] = None,  # noqa: UP045
     cin: Annotated[Optional[int], typer.Option(help="Input channels Cᵢₙ.")] = None,  # noqa: UP045
     cout: Annotated[Optional[int], typer.Option(help="Output channels Cₒᵤₜ.")] = None,  # noqa: UP045
     batch: Annotated[Optional[int], typer.Option(help="Batch size N.")] = None,  # noqa: UP045
-    layout: Annotated[Optional[Layout], typer.Option(help="Tensor layout shown first.")] = None,  # noqa: UP045
+    layout: Annotated[Optional[Layout], typer.Option(help="Tensor layout shown first.", case_sensitive=False)] = None,  # noqa: UP045
     seed: Annotated[Optional[int], typer.Option(help="Random seed for the tensors.")] = None,  # noqa: UP045
     as_json: JsonOpt = False,
 ) -> None:
@@ -432,7 +497,9 @@ class ExportFormat(str, Enum):
 @app.command()
 def export(
     deck_name: Annotated[str, typer.Argument(metavar="DECK", help="Deck name or path.", show_default=False)],
-    fmt: Annotated[ExportFormat, typer.Option("--format", help="Output format.")] = ExportFormat.apkg,
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", help="Output format.", case_sensitive=False)
+    ] = ExportFormat.apkg,
     output: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option("-o", "--output", help="File to write; - for standard output."),
@@ -457,7 +524,8 @@ def command_group(argv: list[str]) -> typer.core.TyperGroup:
     options from its signature when it builds it, and building all nine is ~5 ms of a 100 ms start
     (issue 7). So when ARGV names a command, the group holds that one only; otherwise no command
     runs (`quiz`, `quiz --help`, a mistyped name) and the group lists every command by its name and
-    help alone, as typer would."""
+    help alone, as typer would, with typer's `--install-completion` and `--show-completion`. While the
+    shell asks for completions (`_QUIZ_COMPLETE` set), the group holds every command in full."""
     import inspect
 
     import typer.main
@@ -466,14 +534,17 @@ def command_group(argv: list[str]) -> typer.core.TyperGroup:
         c.name or typer.main.get_command_name(c.callback.__name__): c  # type: ignore[union-attr]
         for c in app.registered_commands
     }
+    completing = "_QUIZ_COMPLETE" in os.environ
     chosen = commands.get(argv[0]) if argv else None
     every = app.registered_commands
-    app.registered_commands = [chosen] if chosen else []
+    app.registered_commands = every if completing else [chosen] if chosen else []
     try:
         group = typer.main.get_group(app)
     finally:
         app.registered_commands = every
-    if chosen is None:
+    if chosen is None or completing:  # options of `quiz` itself, not of a command
+        group.params += typer.main.get_install_completion_arguments()
+    if chosen is None and not completing:
         for name, info in commands.items():
             text = inspect.cleandoc(info.help) if info.help is not None else inspect.getdoc(info.callback)
             group.add_command(
@@ -524,6 +595,8 @@ def _run_guarded(argv: list[str], prog_name: str | None) -> int:
     except typer.Abort:
         _tell("Aborted!\n")
         return 1
+    except SystemExit as exc:  # typer's --show-completion and --install-completion end with sys.exit(0)
+        return exc.code if isinstance(exc.code, int) else 0
     except typer.TyperException as exc:  # click's usage errors: a bad option, value or command name
         _show_usage_error(exc)
         return exc.exit_code

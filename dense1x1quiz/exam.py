@@ -368,7 +368,11 @@ def no_questions(decks: Sequence[Deck], tags: Sequence[str] | None, computed: bo
     """The error for an exam with nothing to ask, saying why."""
     where = ", ".join(d.id for d in decks) or "no decks found"
     if tags:
-        return QuizError(f"no question has the tag {' or '.join(quoted(t) for t in tags)} (decks: {where})")
+        from dense1x1quiz.catalog import did_you_mean, tag_counts
+
+        known = [tag for tag, _ in tag_counts(decks)]
+        hint = did_you_mean(tags[0], known) if len(tags) == 1 else ""
+        return QuizError(f"no question has the tag {' or '.join(quoted(t) for t in tags)}{hint} (decks: {where})")
     extra = "" if computed else "; leave out --no-computed for computed problems"
     return QuizError(f"the decks ({where}) have no choice, typed, cloze or table cards to ask{extra}")
 

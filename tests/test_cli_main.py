@@ -5,7 +5,7 @@ import pytest
 
 from dense1x1quiz.cli import command_group
 
-NAMES = ["decks", "validate", "study", "exam", "stats", "demo", "new", "import", "export"]
+NAMES = ["decks", "validate", "study", "exam", "stats", "tags", "demo", "new", "import", "export"]
 
 
 def run(group, args, capsys):
@@ -17,12 +17,12 @@ def run(group, args, capsys):
 
 
 def whole_app_group():
-    """The group as typer builds it from the app, every command complete."""
+    """The group as typer builds it from the app, every command complete (with typer's completion options)."""
     import typer.main
 
     from dense1x1quiz.cli import app
 
-    return typer.main.get_group(app)
+    return typer.main.get_command(app)
 
 
 def test_every_command_is_known_by_its_name():

@@ -243,7 +243,7 @@ def test_ordinary_usage_errors_and_help_read_as_typer_prints_them(args, capsys, 
     from dense1x1quiz.cli import app
 
     with pytest.raises(SystemExit) as exit:
-        typer.main.get_group(app).main(args=args, prog_name="python -m dense1x1quiz")
+        typer.main.get_command(app).main(args=args, prog_name="python -m dense1x1quiz")
     typer_out = capsys.readouterr()
     result = cli(*args, **LIMITS)
     assert (result.returncode, result.stdout, result.stderr) == (exit.value.code, typer_out.out, typer_out.err)

@@ -1,17 +1,20 @@
 """`quiz exam` on screen: questions, per-answer feedback, and the closing report.
 
-Reading is line based in both modes. With a terminal, a blank line or a choice that names no option
-is asked again, and a time limit interrupts typing when it runs out. Without one, every line is an
+Reading is line based in both modes. With a terminal, an answer is edited as any terminal line
+(ui/line_editor.py: arrows, Home/End, Up/Down for earlier answers), a blank line or a choice that
+names no option is asked again, and a time limit interrupts typing when it runs out. Without one, every line is an
 answer (so a script stays in step with the questions) and is echoed after its prompt.
 """
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import threading
 import time
 from collections.abc import Sequence
+from contextlib import suppress
 from typing import TextIO
 
 from rich.console import Console
@@ -22,7 +25,7 @@ from dense1x1quiz.exam import ExamResult, Outcome, Question, TimeUp, chosen_opti
 from dense1x1quiz.model import Deck
 from dense1x1quiz.text import visible_controls
 from dense1x1quiz.ui.console import deck_text
-from dense1x1quiz.ui.keys import CUT_NOTICE, cap_line, read_line
+from dense1x1quiz.ui.keys import CUT_NOTICE, KeyInput, LineTimeout, cap_line, discard_typed_ahead, read_line
 
 RIGHT, WRONG = "✓", "✗"
 
@@ -45,6 +48,39 @@ class ExamScreen:
         self.console = console
         self.interactive = interactive
         self.stdin = stdin if stdin is not None else sys.stdin
+        self._keys: KeyInput | None = None  # answers edited as a terminal line (inside `with`)
+        self._signals: dict[int, object] = {}
+
+    def __enter__(self) -> ExamScreen:
+        """The exam is on: with a terminal, answers are typed with line editing (ui/line_editor.py);
+        at the end, time limit, `q`, Ctrl-C or SIGTERM/SIGHUP, what was typed and not read is
+        discarded, so it never reaches the shell, and the terminal is left as it was."""
+        if self.interactive and self.console.is_terminal and os.environ.get("TERM") != "dumb":
+            try:
+                fd = self.stdin.fileno()
+            except (AttributeError, OSError, ValueError):
+                return self
+            self._keys = KeyInput(fd, out=self.console.file).__enter__()
+            for signum in _ENDING_SIGNALS:  # killed as before, but after the terminal is restored
+                try:
+                    if signal.getsignal(signum) == signal.SIG_DFL:
+                        self._signals[signum] = signal.signal(signum, _raise_signalled)
+                except ValueError:  # not the main thread
+                    pass
+        return self
+
+    def __exit__(self, kind: object, error: BaseException | None, trace: object) -> None:
+        for signum, handler in self._signals.items():
+            signal.signal(signum, handler)  # type: ignore[arg-type]
+        self._signals = {}
+        if self._keys is not None:
+            self._keys.__exit__()
+            self._keys = None
+        elif self.interactive:
+            with suppress(AttributeError, OSError, ValueError):
+                discard_typed_ahead(self.stdin.fileno())
+        if isinstance(error, _Signalled):  # die of the signal, as a program that did not catch it
+            os.kill(os.getpid(), error.signum)
 
     def _print(self, *renderables: Text | str) -> None:
         # A terminal wraps at word boundaries; a pipe or file gets each line whole (stable transcripts).
@@ -113,6 +149,7 @@ class ExamScreen:
                 line, cut = cap_line(self._read_before(self._prompt(question), left))
             except EOFError:
                 return None
+            cut = cut or (self._keys is not None and self._keys.cut)  # the editor took no more than fits
             self._say_if_cut(cut)
             text = line.strip()
             if not text:
@@ -125,6 +162,19 @@ class ExamScreen:
             return line
 
     def _read_before(self, prompt: str, seconds_left: float | None) -> str:
+        """A line typed after `prompt`; TimeUp when `seconds_left` run out, EOFError at the end of input."""
+        if self._keys is None:
+            return self._input_before(prompt, seconds_left)
+        deadline = None if seconds_left is None else time.monotonic() + seconds_left
+        try:
+            line = self._keys.line(prompt, deadline=deadline)
+        except LineTimeout:
+            raise TimeUp from None
+        if line is None:
+            raise EOFError
+        return line
+
+    def _input_before(self, prompt: str, seconds_left: float | None) -> str:
         """`input()` that raises TimeUp when `seconds_left` run out (where SIGALRM exists)."""
         timed = (
             seconds_left is not None
@@ -229,6 +279,22 @@ class ExamScreen:
                 self._print(line)
         elif result.total and result.score == result.total:
             self._print(Text("No misses. Try a longer exam or a time limit.", style="green"))
+
+
+class _Signalled(BaseException):
+    """SIGTERM or SIGHUP during the exam: unwind (the terminal restored), then die of it."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_signalled(signum: int, frame: object) -> None:
+    signal.signal(signum, signal.SIG_DFL)  # the second time, and in `__exit__`, it kills
+    raise _Signalled(signum)
+
+
+_ENDING_SIGNALS = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
 
 
 __all__ = ["ExamScreen", "clock_text"]

@@ -248,9 +248,8 @@ class StudyUI(StudyScreen):
     def _read_key(self, step: str, options: int, suggested: int | None) -> Action | None:
         assert self.keys is not None
         if step == "answer" or (step == "pick" and options > 9):
-            self._print(Text("› "), end="")
-            self._open_line = False  # input() ends the line
-            text = self.keys.line()
+            self.end_line()
+            text = self.keys.line("› ", on_resize=self._redraw_above_line)  # Enter ends the line
             if text is None:
                 return Action("quit")
             if text.strip().lower() in COMMANDS:
@@ -278,6 +277,11 @@ class StudyUI(StudyScreen):
         if step == "pick" and key.isdecimal() and 1 <= int(key) <= options:
             return Action("pick", int(key) - 1)
         return None
+
+    def _redraw_above_line(self) -> None:
+        """A resize while an answer is typed: the card again, then the line on a row of its own."""
+        self._redraw()
+        self.end_line()
 
     def pause(self) -> None:
         """After a demo: wait for a key on a terminal before the card comes back."""
