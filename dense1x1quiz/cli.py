@@ -364,7 +364,9 @@ def optimize(
         elif deck_names:
             note = "parameters of some decks only are not kept yet; run quiz optimize without DECK to save."
         elif not report.better:
-            note = "the fitted parameters do not predict the held-out reviews better (lower log loss)."
+            saved_best = report.current is not None and report.current.log_loss < report.default.log_loss
+            than = "the saved ones" if saved_best else "the defaults"
+            note = f"the fitted parameters predict the held-out reviews no better (log loss) than {than}."
         saved = not note
         cards = store.save_parameters(report.parameters) if saved else None
     if as_json:

@@ -1,0 +1,150 @@
+"""`quiz optimize` as a user runs it: the refusal on a fresh install, the report and what it saves (rows in
+the database), --json, --dry-run, DECKs, --retention, and the next study answer scheduled with the fit."""
+
+import json
+import re
+import shutil
+import sqlite3
+import sys
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from dense1x1quiz.store import DB_NAME, Store
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from learner import synthetic_log  # noqa: E402
+
+pytest.importorskip("fsrs_rs_python")
+NOW = {"DENSE1X1QUIZ_NOW": "2025-08-01T10:00:00Z"}
+KEYS = ["reviews", "answers", "train", "test", "parameters", "saved", "default", "optimized"]
+
+
+@pytest.fixture(scope="module")
+def learner_db(tmp_path_factory):
+    """A database holding a synthetic learner's 200 days (600 cards of deck "synthetic"), answered in quiz."""
+    from dense1x1quiz.scheduler import make_scheduler
+
+    home = tmp_path_factory.mktemp("learner")
+    with Store.open(home) as store:
+        store.import_reviews(((k, r, m, "flip", None) for k, r, m in synthetic_log(600, 200)), make_scheduler())
+    return home / DB_NAME
+
+
+@pytest.fixture
+def home(isolated_home, learner_db):
+    isolated_home.mkdir(exist_ok=True)
+    shutil.copy(learner_db, isolated_home / DB_NAME)
+    return isolated_home
+
+
+def rows(home, sql):
+    with closing(sqlite3.connect(home / DB_NAME)) as db:
+        return db.execute(sql).fetchall()
+
+
+def test_a_fresh_install_is_told_how_many_reviews_are_needed(cli):
+    result = cli("optimize", env=NOW)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "Error: quiz optimize needs at least 400 reviews made a day or more after the card's previous answer; "
+        "the log has 0 (of 0 answers). Keep studying and run it again.\n"
+    )
+
+
+def test_optimize_reports_the_held_out_gain_and_saves(cli, home):
+    states_before = rows(home, "SELECT * FROM card_states ORDER BY deck, card")
+    result = cli("optimize", env=NOW)
+    assert (result.exit_code, result.stderr) == (0, "")
+    lines = result.stdout.splitlines()
+    assert lines[0] == "5,121 answers; 3,371 reviews a day or more after the card's previous answer."
+    assert lines[1] == "Fitted on the earliest 2,696, judged on the latest 675 (lower is better):"
+    assert lines[3] == "  parameters  log loss  RMSE (bins)"
+    default = re.fullmatch(r"  default       (0\.\d{4})  +(\d+\.\d\d)%", lines[4])
+    optimized = re.fullmatch(r"  optimized     (0\.\d{4})  +(\d+\.\d\d)%", lines[5])
+    assert default and optimized and float(optimized[1]) < float(default[1])
+    assert lines[7].startswith("Parameters: ") and len(lines[7].split(", ")) == 21
+    assert lines[8] == "Saved: 600 cards rescheduled with them; every answer from now on uses them."
+    saved = json.loads(rows(home, "SELECT value FROM settings WHERE name = 'parameters'")[0][0])
+    assert ", ".join(f"{w:g}" for w in saved) == lines[7].removeprefix("Parameters: ")
+    # the log is untouched; every card's state is the log's replay with the saved parameters
+    assert rows(home, "SELECT COUNT(*) FROM reviews") == [(5121,)]
+    states_after = rows(home, "SELECT * FROM card_states ORDER BY deck, card")
+    assert len(states_after) == 600 and states_after != states_before
+    with Store.open(home) as store:
+        assert store.parameters() == tuple(saved)
+        assert store.rebuild_states() == store.states()
+
+
+def test_json_has_the_promised_keys_and_dry_run_saves_nothing(cli, home):
+    states_before = rows(home, "SELECT * FROM card_states ORDER BY deck, card")
+    result = cli("optimize", "--json", "--dry-run", env=NOW)
+    assert (result.exit_code, result.stderr) == (0, "")
+    document = json.loads(result.stdout)
+    assert list(document) == KEYS
+    assert (document["reviews"], document["answers"], document["train"], document["test"]) == (3371, 5121, 2696, 675)
+    assert len(document["parameters"]) == 21 and all(isinstance(w, float) for w in document["parameters"])
+    assert document["saved"] is False
+    for side in ("default", "optimized"):
+        assert list(document[side]) == ["log_loss", "rmse_bins"]
+    assert document["optimized"]["log_loss"] < document["default"]["log_loss"]
+    assert rows(home, "SELECT * FROM settings WHERE name = 'parameters'") == []
+    assert rows(home, "SELECT * FROM card_states ORDER BY deck, card") == states_before
+    # saved, then run again: the same fit is no better than what is saved, "current" says how it did
+    assert json.loads(cli("optimize", "--json", env=NOW).stdout)["saved"] is True
+    again = cli("optimize", env=NOW)
+    assert again.exit_code == 0 and re.search(r"\n  saved before +0\.\d{4} +\d+\.\d\d%\n", again.stdout)
+    assert again.stdout.endswith(
+        "Not saved: the fitted parameters predict the held-out reviews no better (log loss) than the saved ones.\n"
+    )
+    assert json.loads(cli("optimize", "--json", env=NOW).stdout)["current"] == document["optimized"]
+
+
+def test_the_next_answer_is_scheduled_with_the_saved_parameters(cli, home):
+    """After `quiz optimize`, a new card answered Good gets the fitted initial stability w[2]."""
+    assert cli("optimize", env=NOW).exit_code == 0
+    saved = json.loads(rows(home, "SELECT value FROM settings WHERE name = 'parameters'")[0][0])
+    result = cli("study", "--mode", "flip", "--limit", "1", input="\ngood\n", env=NOW)
+    assert result.exit_code == 0, result.stderr
+    answered = rows(home, "SELECT deck, card FROM reviews WHERE deck != 'synthetic'")
+    stability = rows(home, f"SELECT stability FROM card_states WHERE deck = '{answered[0][0]}'")
+    assert len(answered) == 1 and stability == [(saved[2],)] and saved[2] != 2.3065
+
+
+def test_named_decks_are_fitted_but_not_saved(cli, home):
+    deck = home / "decks" / "synthetic.yaml"
+    deck.parent.mkdir()
+    deck.write_text("deck: synthetic\ntitle: S\ncards:\n  - {id: c0, front: a, back: b}\n")
+    result = cli("optimize", "synthetic", env=NOW)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.endswith(
+        "Not saved: parameters of some decks only are not kept yet; run quiz optimize without DECK to save.\n"
+    )
+    assert rows(home, "SELECT * FROM settings WHERE name = 'parameters'") == []
+
+
+def test_retention_table_marks_the_least_time_per_card_remembered(cli):
+    result = cli("optimize", "--retention", env=NOW)
+    assert (result.exit_code, result.stderr) == (0, "")
+    lines = result.stdout.splitlines()
+    assert re.fullmatch(
+        r"Simulated 365 days of [\d,]+ cards, 20 new a day, with the default parameters \(fsrs-rs's simulator\):",
+        lines[0],
+    )
+    assert lines[2] == "  retention  answers/day  minutes/day  remembered  s per card remembered"
+    table = lines[3:]
+    assert [line.split()[0] for line in table] == ["0.70", "0.73", "0.76", "0.79", "0.82", "0.85", "0.88", "0.91"] + [
+        "0.94",
+        "0.97",
+    ]
+    assert sum("← least time per card remembered" in line for line in table) == 1
+    document = json.loads(cli("optimize", "--retention", "--json", env=NOW).stdout)
+    assert list(document) == ["cards", "new_per_day", "workload"] and len(document["workload"]) == 10
+    assert list(document["workload"][0]) == [
+        "retention",
+        "reviews_per_day",
+        "minutes_per_day",
+        "memorized",
+        "cost_per_memorized",
+    ]
