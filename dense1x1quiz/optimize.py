@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import datetime, tzinfo
 from typing import Any, NamedTuple
 
 from dense1x1quiz.errors import QuizError
@@ -50,13 +50,20 @@ class Review(NamedTuple):
 
 
 class Item(NamedTuple):
-    """fsrs-rs's FSRSItem: an answer (the last review) with the sequence's earlier answers before it."""
+    """fsrs-rs's FSRSItem: the answer `sequence[end]` with the sequence's earlier answers before it (the
+    sequence is shared by its items, not copied: a long log's items would hold its square)."""
 
-    reviews: tuple[Review, ...]
+    sequence: Sequence[Review]
+    end: int = -1  # -1: the sequence's last answer
+
+    @property
+    def reviews(self) -> tuple[Review, ...]:
+        """The item's answers, its own last."""
+        return tuple(self.sequence[: self.end + 1 if self.end >= 0 else len(self.sequence)])
 
     @property
     def at_ms(self) -> int:
-        return self.reviews[-1].at_ms
+        return self.sequence[self.end].at_ms
 
 
 class Metrics(NamedTuple):
@@ -92,8 +99,10 @@ def default_parameters() -> Parameters:
 def study_day(at_ms: int, day_start_hour: int, tz: tzinfo | None) -> int:
     """The study day of an answer at `at_ms` as a day number (fsrs-rs's `convert_to_date`: the local
     date of the moment `day_start_hour` hours earlier; `tz` None: the machine's zone, as `env.local_zone`)."""
-    moment = datetime.fromtimestamp(at_ms / 1000, timezone.utc).astimezone(tz) - timedelta(hours=day_start_hour)
-    return moment.toordinal()
+    seconds = at_ms / 1000 - day_start_hour * 3600
+    if tz is None:
+        return datetime.fromtimestamp(seconds).toordinal()  # naive local time: the machine's zone
+    return datetime.fromtimestamp(seconds, tz).toordinal()
 
 
 def sequences(rows: Iterable[LogRow], day_start_hour: int, tz: tzinfo | None) -> list[list[Review]]:
@@ -120,7 +129,7 @@ def sequences(rows: Iterable[LogRow], day_start_hour: int, tz: tzinfo | None) ->
 
 def items(seqs: Iterable[Sequence[Review]]) -> list[Item]:
     """fsrs-rs's items: one per answer after a sequence's first, kept when its `delta_t` is > 0; by time."""
-    found = [Item(tuple(seq[: i + 1])) for seq in seqs for i in range(1, len(seq)) if seq[i].delta_t > 0]
+    found = [Item(seq, i) for seq in seqs for i in range(1, len(seq)) if seq[i].delta_t > 0]
     found.sort(key=lambda item: item.at_ms)
     return found
 
@@ -178,12 +187,17 @@ def step(w: Parameters, state: tuple[float, float] | None, rating: int, delta_t:
 def _bin(item: Item) -> tuple[int, int, int]:
     """srs-benchmark's RMSE(bins) cell of an item (fsrs-rs's `r_matrix_index`): binned delta_t, number
     of long-term reviews and lapses."""
-    history = item.reviews[:-1]
-    delta_t = item.reviews[-1].delta_t
+    reviews = item.reviews
+    long_term = sum(r.delta_t > 0 for r in reviews)
+    lapses = sum(r.rating == 1 and r.delta_t > 0 for r in reviews[:-1])
+    return _cell(reviews[-1].delta_t, long_term, lapses)
+
+
+def _cell(delta_t: int, long_term: int, lapses: int) -> tuple[int, int, int]:
+    """The cell of an answer `delta_t` days on, the item's `long_term`-th review a day or more apart, after
+    `lapses` such reviews rated Again."""
     delta_bin = round(2.48 * 3.62 ** math.floor(math.log(delta_t, 3.62)) * 100)
-    length = sum(r.delta_t > 0 for r in item.reviews) + 1
-    length_bin = round(1.99 * 1.89 ** math.floor(math.log(length, 1.89)))
-    lapses = sum(r.rating == 1 and r.delta_t > 0 for r in history)
+    length_bin = round(1.99 * 1.89 ** math.floor(math.log(long_term + 1, 1.89)))
     lapse_bin = round(1.65 * 1.73 ** math.floor(math.log(lapses, 1.73))) if lapses else 0
     return delta_bin, length_bin, lapse_bin
 
@@ -191,21 +205,34 @@ def _bin(item: Item) -> tuple[int, int, int]:
 def evaluate(w: Parameters, test: Sequence[Item]) -> Metrics:
     """Log loss and RMSE (bins) of `w`'s predictions of the items' last answers (recalled: rating > 1).
 
-    RMSE (bins) as srs-benchmark defines it: items grouped by `_bin`, the root of the count-weighted
-    mean of (mean prediction − mean outcome)² over the groups."""
+    RMSE (bins) as srs-benchmark defines it: items grouped by `_cell`, the root of the count-weighted
+    mean of (mean prediction − mean outcome)² over the groups. Each sequence is walked once, predicting
+    at each of its answers that is a test item (the memory state is `memory` of the answers before)."""
+    ends: dict[int, tuple[Sequence[Review], list[int]]] = {}
+    for item in test:
+        end = item.end if item.end >= 0 else len(item.sequence) - 1
+        ends.setdefault(id(item.sequence), (item.sequence, []))[1].append(end)
     loss = 0.0
     cells: dict[tuple[int, int, int], list[float]] = {}
     eps = 1e-7
-    for item in test:
-        s, _ = memory(w, item.reviews[:-1])
-        p = min(max(forgetting_curve(w, item.reviews[-1].delta_t, s), eps), 1 - eps)
-        y = 1.0 if item.reviews[-1].rating > 1 else 0.0
-        loss -= y * math.log(p) + (1 - y) * math.log(1 - p)
-        cell = cells.setdefault(_bin(item), [0.0, 0.0, 0.0])
-        cell[0] += p
-        cell[1] += y
-        cell[2] += 1
-    n = len(test)
+    for sequence, wanted in ends.values():
+        wanted_set = set(wanted)
+        state: tuple[float, float] | None = None
+        long_term = lapses = 0
+        for i in range(max(wanted) + 1):
+            rating, delta_t, _ = sequence[i]
+            long_term += delta_t > 0
+            if i in wanted_set and state is not None:
+                p = min(max(forgetting_curve(w, delta_t, state[0]), eps), 1 - eps)
+                y = 1.0 if rating > 1 else 0.0
+                loss -= y * math.log(p) + (1 - y) * math.log(1 - p)
+                cell = cells.setdefault(_cell(delta_t, long_term, lapses), [0.0, 0.0, 0.0])
+                cell[0] += p
+                cell[1] += y
+                cell[2] += 1
+            lapses += rating == 1 and delta_t > 0
+            state = step(w, state, rating, delta_t)
+    n = sum(int(c[2]) for c in cells.values())
     if not n:
         return Metrics(math.nan, math.nan, 0)
     squares = sum((p - y) ** 2 / c for p, y, c in cells.values())  # c · (p/c − y/c)²

@@ -120,6 +120,30 @@ def test_metrics_are_log_loss_and_srs_benchmark_rmse_bins():
     assert got.rmse_bins == pytest.approx(expected_rmse, rel=1e-12) and got.size == 3
 
 
+def test_evaluate_walks_each_sequence_once_and_gets_each_item_s_prediction():
+    """Items sharing a sequence (the usual case) are predicted as if each were replayed from its start."""
+    rng = random.Random(11)
+    seqs = [
+        [Review(rng.randint(1, 4), 0, 0)]
+        + [Review(rng.randint(1, 4), rng.choice((0, 1, 2, 5, 30)), 0) for _ in range(rng.randrange(1, 15))]
+        for _ in range(60)
+    ]
+    found = [item for item in opt.items(seqs) if rng.random() < 0.7]
+    w = TRUE_PARAMETERS
+    got = opt.evaluate(w, found)
+    loss, cells = 0.0, {}
+    for item in found:
+        p = opt.forgetting_curve(w, item.reviews[-1].delta_t, opt.memory(w, item.reviews[:-1])[0])
+        y = item.reviews[-1].rating > 1
+        loss -= math.log(p) if y else math.log(1 - p)
+        cell = cells.setdefault(opt._bin(item), [0.0, 0, 0])
+        cell[0], cell[1], cell[2] = cell[0] + p, cell[1] + y, cell[2] + 1
+    rmse = math.sqrt(sum(c * (p / c - y / c) ** 2 for p, y, c in cells.values()) / len(found))
+    assert got.size == len(found) > 100
+    assert got.log_loss == pytest.approx(loss / len(found), rel=1e-12)
+    assert got.rmse_bins == pytest.approx(rmse, rel=1e-9)
+
+
 @pytest.fixture(scope="module")
 def learner_rows():
     """A synthetic learner's log: 600 cards over 200 days, recall drawn from TRUE_PARAMETERS."""
