@@ -1,6 +1,7 @@
 """`quiz optimize` as a user runs it: the refusal on a fresh install, the report and what it saves (rows in
 the database), --json, --dry-run, DECKs, --retention, and the next study answer scheduled with the fit."""
 
+import importlib.util
 import json
 import re
 import shutil
@@ -22,13 +23,19 @@ KEYS = ["reviews", "answers", "train", "test", "parameters", "saved", "default",
 
 
 @pytest.fixture(scope="module")
-def learner_db(tmp_path_factory):
-    """A database holding a synthetic learner's 200 days (600 cards of deck "synthetic"), answered in quiz."""
+def learner_log():
+    """A synthetic learner's 200 days: 600 cards of deck "synthetic" (benchmarks/learner.py)."""
+    return synthetic_log(600, 200)
+
+
+@pytest.fixture(scope="module")
+def learner_db(tmp_path_factory, learner_log):
+    """A database holding the learner's answers, given in quiz."""
     from dense1x1quiz.scheduler import make_scheduler
 
     home = tmp_path_factory.mktemp("learner")
     with Store.open(home) as store:
-        store.import_reviews(((k, r, m, "flip", None) for k, r, m in synthetic_log(600, 200)), make_scheduler())
+        store.import_reviews(((k, r, m, "flip", None) for k, r, m in learner_log), make_scheduler())
     return home / DB_NAME
 
 
@@ -170,3 +177,73 @@ def test_retention_table_marks_the_least_time_per_card_remembered(cli):
         "memorized",
         "cost_per_memorized",
     ]
+
+
+def anki_package(folder: Path, log) -> Path:
+    """An .apkg written by Anki's backend: deck Vocab, one Basic note per card of `log`, the log's answers in
+    its revlog (learn entries for a card's first day, review entries after; written with sqlite3 while the
+    collection is closed: Anki's own db proxy takes ~3 ms an insert)."""
+    from anki.collection import AddNoteRequest, Collection, ExportAnkiPackageOptions
+    from anki.decks import DeckId
+
+    file = str(folder / "collection.anki2")
+    col = Collection(file)
+    try:
+        deck = col.decks.id("Vocab")
+        basic = col.models.by_name("Basic")
+        keys = sorted({k for k, _, _ in log})
+        notes = []
+        for key in keys:
+            note = col.new_note(basic)
+            note["Front"], note["Back"] = f"Question {key[1]}", f"Answer {key[1]}"
+            notes.append(AddNoteRequest(note, DeckId(deck)))
+        col.add_notes(notes)
+        card_ids = {key: request.note.cards()[0].id for key, request in zip(keys, notes, strict=True)}
+    finally:
+        col.close()
+    first_day: dict = {}
+    entries = []
+    for i, (key, rating, moment) in enumerate(log):
+        day = first_day.setdefault(key, moment.date())
+        revlog_id = int(moment.timestamp() * 1000) + i % 1000  # revlog ids are unique
+        entries.append((revlog_id, card_ids[key], rating, 0 if moment.date() == day else 1))
+    with closing(sqlite3.connect(file)) as db, db:
+        db.executemany(
+            "INSERT INTO revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type) "
+            "VALUES (?, ?, -1, ?, 1, 0, 2500, 5000, ?)",
+            entries,
+        )
+    col = Collection(file)
+    try:
+        path = folder / "vocab.apkg"
+        col.export_anki_package(
+            out_path=str(path),
+            options=ExportAnkiPackageOptions(with_scheduling=True, with_deck_configs=True, with_media=True),
+            limit=None,
+        )
+    finally:
+        col.close()
+    return path
+
+
+@pytest.mark.skipif(importlib.util.find_spec("anki") is None, reason="the anki package (test extra) builds the package")
+def test_a_new_user_with_an_imported_anki_history_gets_parameters_of_their_own(
+    cli, isolated_home, tmp_path, learner_log
+):
+    """The issue's 'done when': `quiz import` of an Anki package with its history, then `quiz optimize` fits,
+    reports a gain on held-out reviews and saves; the imported cards are rescheduled with the fit."""
+    log = learner_log
+    path = anki_package(tmp_path, log)
+    imported = cli("import", str(path), env=NOW)
+    assert imported.exit_code == 0, imported.stderr
+    assert f"Review history: {len(log):,} new reviews" in imported.stdout
+    before = rows(isolated_home, "SELECT * FROM card_states ORDER BY deck, card")
+    result = cli("optimize", "--json", env=NOW)
+    assert (result.exit_code, result.stderr) == (0, "")
+    document = json.loads(result.stdout)
+    assert document["answers"] == len(log) and document["reviews"] >= 400
+    assert document["optimized"]["log_loss"] < document["default"]["log_loss"] and document["saved"] is True
+    after = rows(isolated_home, "SELECT * FROM card_states ORDER BY deck, card")
+    assert len(after) == 600 and after != before
+    with Store.open(isolated_home) as store:
+        assert store.parameters() == tuple(document["parameters"]) and store.rebuild_states() == store.states()
