@@ -267,11 +267,16 @@ def fit(train: Sequence[Item]) -> Parameters:
     from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 
     rs = _binding()
-    fitted = rs.FSRS(rs.DEFAULT_PARAMETERS).compute_parameters(
-        [rs.FSRSItem([rs.FSRSReview(r.rating, r.delta_t) for r in item.reviews]) for item in train],
-        enable_short_term=True,
-        num_relearning_steps=1,
-    )
+    try:
+        fitted = rs.FSRS(rs.DEFAULT_PARAMETERS).compute_parameters(
+            [rs.FSRSItem([rs.FSRSReview(r.rating, r.delta_t) for r in item.reviews]) for item in train],
+            enable_short_term=True,
+            num_relearning_steps=1,
+        )
+    except ValueError as exc:  # fsrs-rs's errors (InvalidInput, NotEnoughData, …) come as ValueError
+        raise QuizError(f"fsrs-rs could not fit parameters to this review log ({exc}); nothing was saved") from None
+    if len(fitted) != len(LOWER_BOUNDS_PARAMETERS) or not all(math.isfinite(w) for w in fitted):
+        raise QuizError(f"fsrs-rs fitted parameters quiz cannot use ({list(fitted)!r}); nothing was saved")
     return tuple(
         min(max(round(float(w), 4), low), high)
         for w, low, high in zip(fitted, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS)  # noqa: B905 - 21 each

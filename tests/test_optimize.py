@@ -196,3 +196,18 @@ def test_workload_grows_with_retention(cards):
         assert low.memorized < high.memorized
     assert min(rows, key=lambda r: r.cost_per_memorized).retention < 0.97
     assert rows[-1].memorized <= cards
+
+
+def test_a_failed_or_unusable_fit_is_a_quiz_error(monkeypatch):
+    """fsrs-rs's errors and a fit that is not 21 finite numbers end in a message, never a traceback."""
+    found = [Item((Review(3, 0, 0), Review(3, 2, i))) for i in range(10)]
+
+    def failing(self, items, **_):
+        raise ValueError("InvalidInput")
+
+    monkeypatch.setattr(rs.FSRS, "compute_parameters", failing, raising=False)
+    with pytest.raises(opt.QuizError, match=r"^fsrs-rs could not fit parameters to this review log \(InvalidInput\)"):
+        opt.fit(found)
+    monkeypatch.setattr(rs.FSRS, "compute_parameters", lambda self, items, **_: [math.nan] * 21, raising=False)
+    with pytest.raises(opt.QuizError, match=r"^fsrs-rs fitted parameters quiz cannot use \(\[nan,"):
+        opt.fit(found)
