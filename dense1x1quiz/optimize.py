@@ -5,7 +5,8 @@
   answer's (days begin at the `day_start_hour` setting, local time); one item per answer after the
   first, holding every earlier answer; only items whose last answer came a day or more later are
   trained on and judged (same-day answers stay in the history with `delta_t` 0: FSRS-6's short-term
-  stability). An answer that follows a reset (state before "new", or a reset row) starts a new sequence.
+  stability). A reset (`quiz reset`: an event outside this log, after which the card is new) starts a new
+  sequence: the card's next answer is logged with state before "new".
 - Judging is srs-benchmark's: a time split (the earliest 80% of the items, by the time of their last
   answer, train; the rest are held out) and, on the held-out items, log loss and RMSE (bins), for the
   defaults and for the fit. The prediction is FSRS-6's forgetting curve as `fsrs` computes it, on the
@@ -24,7 +25,6 @@ from dense1x1quiz.errors import QuizError
 
 MIN_REVIEWS = 400  # items (answers a day or more after the card's previous one) needed before a fit is tried
 TRAIN_FRACTION = 0.8  # the earliest 80% of the items train, the latest 20% judge
-RESET_MODES = frozenset({"reset"})  # a log row with one of these modes is a reset, not an answer
 SIMULATED_CARDS = 4000  # the fewest cards `workload` simulates (copies of a smaller collection)
 RETENTIONS = (0.70, 0.73, 0.76, 0.79, 0.82, 0.85, 0.88, 0.91, 0.94, 0.97)
 S_MIN, S_MAX, D_MIN, D_MAX = 0.001, 36500.0, 1.0, 10.0  # fsrs-rs's clamps of a memory state
@@ -106,19 +106,18 @@ def study_day(at_ms: int, day_start_hour: int, tz: tzinfo | None) -> int:
 
 
 def sequences(rows: Iterable[LogRow], day_start_hour: int, tz: tzinfo | None) -> list[list[Review]]:
-    """Each card's answers as sequences of `Review`s; a reset (a row whose mode is in RESET_MODES, or an
-    answer given to a card that was "new" again after answers) ends one sequence and starts the next."""
+    """Each card's answers as sequences of `Review`s (a card's rows together, in log order); an answer
+    logged with state before "new" after others (the card was reset in between) starts the next sequence.
+    A sequence of one answer predicts nothing and is left out."""
     result: list[list[Review]] = []
     current: list[Review] = []
     key: tuple[str, str] | None = None
     previous_day = 0
     for row in rows:
-        if (row.deck, row.card) != key or row.mode in RESET_MODES or (current and row.state_before == "new"):
+        if (row.deck, row.card) != key or (current and row.state_before == "new"):
             if len(current) > 1:
                 result.append(current)
             current, key = [], (row.deck, row.card)
-            if row.mode in RESET_MODES:
-                continue
         day = study_day(row.at_ms, day_start_hour, tz)
         current.append(Review(row.rating, max(day - previous_day, 0) if current else 0, row.at_ms))
         previous_day = day
@@ -298,7 +297,7 @@ def optimize(
     parameters, if any) on the rest. `better`: the fit's held-out log loss is below the defaults' (and
     below `current`'s). Raises `too_few(...)` below MIN_REVIEWS items."""
     rows = list(rows)
-    answers = sum(row.mode not in RESET_MODES for row in rows)
+    answers = len(rows)
     found = items(sequences(rows, day_start_hour, tz))
     if len(found) < MIN_REVIEWS:
         raise too_few(len(found), answers)

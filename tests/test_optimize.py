@@ -81,15 +81,16 @@ def test_log_becomes_fsrs_rs_items_by_study_days():
 
 
 def test_a_reset_starts_a_new_sequence():
-    """An answer to a card that is new again (after a reset), or a reset row, ends the card's sequence."""
+    """An answer to a card that is new again (`quiz reset` deletes its state: the answer is logged with state
+    before "new") ends the card's sequence; a sequence of one answer is left out."""
     rows = [
         row("2025-01-01T10:00", 3, state_before="new"),
         row("2025-01-03T10:00", 3),
         row("2025-01-04T10:00", 1, state_before="new"),  # reset before it: new again
         row("2025-01-06T10:00", 3, state_before="learning"),
-        row("2025-01-07T10:00", 3, mode="reset"),  # a reset row (cards15): not an answer
-        row("2025-01-08T10:00", 4, state_before="new"),
+        row("2025-01-08T10:00", 4, state_before="new"),  # reset again
         row("2025-01-10T10:00", 3),
+        row("2025-01-11T10:00", 2, state_before="new"),  # reset, and no answer after
     ]
     seqs = opt.sequences(rows, 4, UTC)
     assert [[(r.rating, r.delta_t) for r in s] for s in seqs] == [[(3, 0), (3, 2)], [(1, 0), (3, 2)], [(4, 0), (3, 2)]]
