@@ -818,6 +818,53 @@ def fig_import_notes(b: Bench) -> Result:
     return Result("quiz import, 4 MiB of notes", mine, floor, "markdown-it-py parse, same text", 5.0, other_ratio=other)
 
 
+def fig_optimize(b: Bench) -> Result:
+    """`quiz optimize --dry-run` on a synthetic learner's year (benchmarks/learner.py: about 100,000 answers of
+    10,000 cards, recall drawn from known parameters): read the log, make fsrs-rs's items, fit on the earliest
+    80%, judge the defaults and the fit on the rest; against fsrs-rs's own fit (`compute_parameters` of the
+    fsrs-rs-python binding) of the same training items, in-process."""
+    from learner import synthetic_log
+
+    from dense1x1quiz import optimize as opt
+    from dense1x1quiz.scheduler import make_scheduler
+    from dense1x1quiz.store import DB_NAME, Store
+
+    home = b.home("optimize")
+    if not (home / DB_NAME).exists():
+        print("  a synthetic learner's year: about 100,000 answers (about a minute)…", file=sys.stderr)
+        log = synthetic_log(10_000, 365, new_per_day=50)
+        with Store.open(home) as store:
+            store.import_reviews(((k, r, m, "flip", None) for k, r, m in log), make_scheduler())
+    with Store.open(home) as store:
+        rows = [opt.LogRow._make(row) for row in store.optimizer_log()]
+    train, _ = opt.time_split(opt.items(opt.sequences(rows, 4, None)))
+    import fsrs_rs_python as rs
+
+    fsrs_items = [rs.FSRSItem([rs.FSRSReview(r.rating, r.delta_t) for r in item.reviews]) for item in train]
+
+    def floor() -> Sample:
+        return in_process(
+            lambda: rs.FSRS(rs.DEFAULT_PARAMETERS).compute_parameters(
+                fsrs_items, enable_short_term=True, num_relearning_steps=1
+            )
+        )
+
+    argv = [*b.quiz, "optimize", "--dry-run"]
+    env = child_env(home)
+    expect = f"{len(rows):,} answers"
+    run(argv, env, expect=expect)  # warm-up: byte code
+    ours, floor_s, other = paired(b.runs, lambda: run(argv, env, expect=expect), floor)
+    return Result(
+        f"{len(rows):,} answers: quiz optimize --dry-run",
+        ours,
+        floor_s,
+        "fsrs-rs's compute_parameters, same training items, in-process",
+        None,
+        note=f"{len(train):,} training items; ours reads the log, makes the items, fits and judges both parameter sets",
+        other_ratio=other,
+    )
+
+
 FIGURES: dict[str, tuple[Callable[[Bench], Result | None], bool]] = {  # name → (figure, needs generated data)
     "help": (fig_help, False),
     "study": (fig_study, False),
@@ -846,6 +893,7 @@ FIGURES: dict[str, tuple[Callable[[Bench], Result | None], bool]] = {  # name �
     "warm-100k": (fig_warm_100k, True),
     "import-notes": (fig_import_notes, False),
     "cold-100k": (fig_cold_100k, True),
+    "optimize": (fig_optimize, True),
 }
 
 

@@ -380,6 +380,79 @@ def tags(deck_names: DeckArgs = None, as_json: JsonOpt = False) -> None:
     print_tags(counts)
 
 
+# -- optimize (issue 18) --------------------------------------------------------------------
+
+
+@app.command()
+def optimize(
+    deck_names: DeckArgs = None,
+    as_json: JsonOpt = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Fit and report; never save.")] = False,
+    retention: Annotated[
+        bool, typer.Option("--retention", help="Simulate workload and knowledge at retention 0.70–0.97 instead.")
+    ] = False,
+) -> None:
+    """Fit FSRS-6's parameters to your review log; save them when they predict held-out reviews better.
+
+    The earliest 80% of the reviews train, the latest 20% judge (log loss, RMSE in bins), for the
+    defaults and the fit. Saved parameters reschedule every card and every later answer.
+    """
+    from dense1x1quiz import optimize as opt
+    from dense1x1quiz.catalog import resolve
+    from dense1x1quiz.env import home_dir, local_zone
+    from dense1x1quiz.scheduler import DEFAULT_DAY_START_HOUR, DEFAULT_NEW_PER_DAY
+    from dense1x1quiz.store import Store
+    from dense1x1quiz.ui.optimize_report import print_lines, report_lines, workload_lines
+
+    chosen = resolve(deck_names or [], outline=True) if deck_names or retention else []
+    with Store.open(home_dir()) as store:
+        current = store.parameters()
+        if retention:
+            deck_size = sum(len(d.card_ids) for d in chosen)
+            new_per_day = int(store.get_setting("new_per_day", DEFAULT_NEW_PER_DAY))
+            rows = opt.workload(current or opt.default_parameters(), cards=deck_size, new_per_day=new_per_day)
+            if as_json:
+                _print_json({"cards": deck_size, "new_per_day": new_per_day, "workload": [r._asdict() for r in rows]})
+                return
+            source = "your saved parameters" if current else "the default parameters"
+            print_lines(workload_lines(rows, cards=deck_size, new_per_day=new_per_day, days=365, source=source))
+            return
+        hour = int(store.get_setting("day_start_hour", DEFAULT_DAY_START_HOUR))
+        log = store.optimizer_log([d.id for d in chosen] if deck_names else None)
+        report = opt.optimize(map(opt.LogRow._make, log), hour, local_zone(), current)
+        note = ""
+        if dry_run:
+            note = "--dry-run."
+        elif deck_names:
+            note = "parameters of some decks only are not kept yet; run quiz optimize without DECK to save."
+        elif not report.better:
+            saved_best = report.current is not None and report.current.log_loss < report.default.log_loss
+            than = "the saved ones" if saved_best else "the defaults"
+            note = f"the fitted parameters predict the held-out reviews no better (log loss) than {than}."
+        saved = not note
+        cards = store.save_parameters(report.parameters) if saved else None
+    if as_json:
+        _print_json(
+            {
+                "reviews": report.reviews,
+                "answers": report.answers,
+                "train": report.train,
+                "test": report.test,
+                "parameters": list(report.parameters),
+                "saved": saved,
+                "default": {"log_loss": report.default.log_loss, "rmse_bins": report.default.rmse_bins},
+                "optimized": {"log_loss": report.optimized.log_loss, "rmse_bins": report.optimized.rmse_bins},
+                **(
+                    {"current": {"log_loss": report.current.log_loss, "rmse_bins": report.current.rmse_bins}}
+                    if report.current
+                    else {}
+                ),
+            }
+        )
+        return
+    print_lines(report_lines(report, saved=saved, note=note, cards=cards))
+
+
 # -- demo (issue 4) ---------------------------------------------------------------------------
 
 

@@ -103,14 +103,19 @@ class Scheduler(Protocol):
     def get_card_retrievability(self, card: fsrs.Card, current_datetime: datetime | None = None) -> float: ...
 
 
-def make_scheduler(retention: float = DEFAULT_RETENTION, fuzz: bool = True) -> fsrs.Scheduler:
-    """An FSRS-6 scheduler with default weights, learning steps 1 m / 10 m, relearning step 10 m.
+def make_scheduler(
+    retention: float = DEFAULT_RETENTION, fuzz: bool = True, parameters: Sequence[float] | None = None
+) -> fsrs.Scheduler:
+    """An FSRS-6 scheduler with learning steps 1 m / 10 m, relearning step 10 m.
 
-    `retention` is the desired probability of recall when a card falls due (0.7–0.99).
+    `retention` is the desired probability of recall when a card falls due (0.7–0.99); `parameters`
+    the 21 FSRS-6 weights (`quiz optimize`'s), None for fsrs's defaults.
     """
     import fsrs
+    from fsrs.scheduler import DEFAULT_PARAMETERS
 
     return fsrs.Scheduler(
+        parameters=DEFAULT_PARAMETERS if parameters is None else tuple(parameters),
         desired_retention=retention,
         learning_steps=LEARNING_STEPS,
         relearning_steps=RELEARNING_STEPS,

@@ -872,6 +872,7 @@ class Store:
         their `state_before` and `prev_ms` say what they are in the merged log)."""
         scheduler_key = (self.retention(retention), 1)
         schedulers: dict[tuple[float, int], fsrs.Scheduler] = {}
+        parameters = self.parameters()
         with self.transaction() as db:
             known = {
                 i
@@ -900,7 +901,9 @@ class Store:
             for key, new in by_card.items():
                 new.sort(key=in_order)
                 old = self._log_in(db, key) if key in with_history else []
-                card_rows, state = self._merged_rows(key, old, new, source, scheduler_key, schedulers, moved)
+                card_rows, state = self._merged_rows(
+                    key, old, new, source, scheduler_key, schedulers, moved, parameters
+                )
                 rows += card_rows
                 states.append(state)
             for start in range(0, len(moved), 500):
@@ -975,6 +978,7 @@ class Store:
         scheduler_key: tuple[float, int],
         schedulers: dict[tuple[float, int], fsrs.Scheduler],
         moved: list[int],
+        parameters: tuple[float, ...] | None = None,
     ) -> tuple[list[tuple], CardState]:
         """The rows to insert for one card: its new answers merged by time into its log `old` (the
         answers after the first new one come out and go back in, their ids added to `moved`), each
@@ -982,7 +986,7 @@ class Store:
         deck, card = key
         if not old:  # a card's first answers (what a first import is): no merge, one scheduler
             retention, fuzz = scheduler_key
-            scheduler = _scheduler(schedulers, retention, fuzz)
+            scheduler = _scheduler(schedulers, retention, fuzz, parameters)
             before: list[str] = []
             state = replay_log_us(
                 key, [(a.rating, min(max(a.at_ms, _EARLIEST_MS), _LATEST_MS) * 1000, scheduler) for a in new], before
@@ -1032,6 +1036,7 @@ class Store:
             [(r[4], r[3], r[10], r[11]) for r in old[:keep]] + [(r[3], r[2], r[9], r[10]) for r in merged],
             schedulers,
             before,
+            parameters,
         )
         previous = old[keep - 1][3] if keep else None
         rows = []
@@ -1053,7 +1058,7 @@ class Store:
             "WHERE deck = ? AND card = ? ORDER BY id",
             tuple(key),
         ).fetchall()
-        return _replay(key, rows)
+        return _replay(key, rows, parameters=self._parameters_in(db))
 
     def undo_last(self, session_id: str) -> Key | None:
         """Remove the latest answer of `session_id` from the log and restore that card's state by
@@ -1078,25 +1083,32 @@ class Store:
         return key
 
     def rebuild_states(self, *, write: bool = False) -> dict[Key, CardState]:
-        """Every card's state obtained by replaying the review log from the start.
+        """Every card's state obtained by replaying the review log from the start (with the saved
+        parameters, `parameters()`).
 
         It equals `states()` unless the derived table was damaged by hand; with `write=True` the
         `card_states` table is replaced by the replayed states (in one transaction)."""
         with self.transaction() as db:
-            rows = db.execute(
-                "SELECT deck, card, rating, at_ms, retention, fuzz FROM reviews ORDER BY deck, card, id"
-            ).fetchall()
-            result: dict[Key, CardState] = {}
-            start = 0
-            for i in range(1, len(rows) + 1):
-                if i == len(rows) or rows[i][:2] != rows[start][:2]:
-                    key = (rows[start][0], rows[start][1])
-                    result[key] = _replay(key, [r[2:] for r in rows[start:i]])
-                    start = i
-            if write:
-                db.execute("DELETE FROM card_states")
-                for state in result.values():
-                    self._put_state(db, state)
+            return self._rebuild_in(db, write=write, parameters=self._parameters_in(db))
+
+    def _rebuild_in(
+        self, db: sqlite3.Connection, *, write: bool, parameters: tuple[float, ...] | None
+    ) -> dict[Key, CardState]:
+        rows = db.execute(
+            "SELECT deck, card, rating, at_ms, retention, fuzz FROM reviews ORDER BY deck, card, id"
+        ).fetchall()
+        result: dict[Key, CardState] = {}
+        schedulers: dict[tuple[float, int], fsrs.Scheduler] = {}
+        start = 0
+        for i in range(1, len(rows) + 1):
+            if i == len(rows) or rows[i][:2] != rows[start][:2]:
+                key = (rows[start][0], rows[start][1])
+                result[key] = _replay(key, [r[2:] for r in rows[start:i]], schedulers, parameters=parameters)
+                start = i
+        if write:
+            db.execute("DELETE FROM card_states")
+            for state in result.values():
+                self._put_state(db, state)
         return result
 
     def reviews(
@@ -1290,8 +1302,45 @@ class Store:
         return float(retention if retention is not None else self.get_setting("retention", DEFAULT_RETENTION))
 
     def scheduler(self, retention: float | None = None, fuzz: bool = True) -> fsrs.Scheduler:
-        """A scheduler with `retention`, else the saved "retention" setting, else 0.9."""
-        return make_scheduler(retention=self.retention(retention), fuzz=fuzz)
+        """A scheduler with `retention`, else the saved "retention" setting, else 0.9, and the saved
+        FSRS parameters (`quiz optimize`), else FSRS-6's defaults."""
+        return make_scheduler(retention=self.retention(retention), fuzz=fuzz, parameters=self.parameters())
+
+    def parameters(self) -> tuple[float, ...] | None:
+        """The FSRS-6 parameters saved by `quiz optimize` (the "parameters" setting, checked), None for
+        the defaults. Every answer is scheduled, and every replay of the log made, with them."""
+        saved = self.get_setting("parameters")
+        return None if saved is None else tuple(float(w) for w in saved)
+
+    def _parameters_in(self, db: sqlite3.Connection) -> tuple[float, ...] | None:
+        """`parameters()` read inside the transaction on `db` (the replay of an undo or rebuild uses them)."""
+        assert db is self._db
+        return self.parameters()
+
+    def save_parameters(self, parameters: Iterable[float] | None) -> int:
+        """Save FSRS parameters (None: back to the defaults) and recompute every card's state with them
+        by replaying the whole log, in ONE transaction: the log stays the truth, the states follow the
+        parameters. ValueError for parameters `fsrs` refuses. Returns the number of cards replayed."""
+        value = None if parameters is None else [float(w) for w in parameters]
+        if value is not None:
+            problem = _setting_problem("parameters", value)
+            if problem:
+                raise ValueError(f"setting 'parameters' {problem}")
+        with self.transaction() as db:
+            if value is None:
+                db.execute("DELETE FROM settings WHERE name = 'parameters'")
+            else:
+                db.execute("INSERT OR REPLACE INTO settings (name, value) VALUES ('parameters', ?)", (_to_json(value),))
+            return len(self._rebuild_in(db, write=True, parameters=None if value is None else tuple(value)))
+
+    def optimizer_log(self, decks: Iterable[str] | None = None) -> list[tuple[str, str, int, int, str, str]]:
+        """(deck, card, at_ms, rating, state_before, mode) of every answer (of `decks`), each card's together
+        in log order: what `quiz optimize` reads."""
+        return self._in_decks(
+            "SELECT deck, card, at_ms, rating, state_before, mode FROM reviews INDEXED BY reviews_by_card",
+            decks,
+            tail=" ORDER BY deck, card, id",
+        )
 
     # -- exams -------------------------------------------------------------------------------
 
@@ -1436,22 +1485,31 @@ def _replay(
     rows: Iterable[tuple],
     schedulers: dict[tuple[float, int], fsrs.Scheduler] | None = None,
     states_before: list[str] | None = None,
+    parameters: tuple[float, ...] | None = None,
 ) -> CardState:
-    """Replay (rating, at_ms, retention, fuzz) rows with the scheduler each answer was made with
-    (`scheduler.replay_log`: what chaining `review` gives). `schedulers` caches them across calls."""
+    """Replay (rating, at_ms, retention, fuzz) rows with the scheduler each answer was made with and the
+    FSRS `parameters` in force (None: the defaults) (`scheduler.replay_log`: what chaining `review`
+    gives). `schedulers` caches them across calls (one cache per set of parameters)."""
     cache: dict[tuple[float, int], fsrs.Scheduler] = {} if schedulers is None else schedulers
     steps = []
     for rating, at_ms, retention, fuzz in rows:
         # the time `time_of_ms` reads, in microseconds
-        steps.append((rating, min(max(at_ms, _EARLIEST_MS), _LATEST_MS) * 1000, _scheduler(cache, retention, fuzz)))
+        scheduler = _scheduler(cache, retention, fuzz, parameters)
+        steps.append((rating, min(max(at_ms, _EARLIEST_MS), _LATEST_MS) * 1000, scheduler))
     return replay_log_us(key, steps, states_before)
 
 
-def _scheduler(cache: dict[tuple[float, int], fsrs.Scheduler], retention: float, fuzz: int) -> fsrs.Scheduler:
-    """The scheduler answers with `retention` and `fuzz` were made with, from `cache` (made once)."""
+def _scheduler(
+    cache: dict[tuple[float, int], fsrs.Scheduler],
+    retention: float,
+    fuzz: int,
+    parameters: tuple[float, ...] | None = None,
+) -> fsrs.Scheduler:
+    """The scheduler answers with `retention` and `fuzz` were made with, from `cache` (made once; a
+    cache holds the schedulers of one set of parameters)."""
     scheduler = cache.get((retention, fuzz))
     if scheduler is None:
-        scheduler = cache[(retention, fuzz)] = make_scheduler(retention, bool(fuzz))
+        scheduler = cache[(retention, fuzz)] = make_scheduler(retention, bool(fuzz), parameters)
     return scheduler
 
 
@@ -1508,6 +1566,8 @@ SETTINGS: dict[str, tuple[type, float, float]] = {
 
 def _setting_problem(name: str, value: Any) -> str | None:
     """What is wrong with `value` for a known setting, or None."""
+    if name == "parameters":
+        return _parameters_problem(value)
     if name not in SETTINGS:
         return None
     kind, low, high = SETTINGS[name]
@@ -1515,6 +1575,20 @@ def _setting_problem(name: str, value: Any) -> str | None:
     if isinstance(value, bool) or not ok_type or not low <= value <= high:
         noun = "a number" if kind is float else "a whole number"
         return f"must be {noun} from {low:g} to {high:g}"
+    return None
+
+
+def _parameters_problem(value: Any) -> str | None:
+    """What is wrong with saved FSRS-6 parameters: 21 numbers, each within `fsrs`'s bounds."""
+    from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
+
+    if (
+        not isinstance(value, list)
+        or len(value) != len(LOWER_BOUNDS_PARAMETERS)
+        or not all(isinstance(w, (int, float)) and not isinstance(w, bool) for w in value)
+        or not all(low <= w <= high for w, low, high in zip(value, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS))  # noqa: B905
+    ):
+        return f"must be {len(LOWER_BOUNDS_PARAMETERS)} FSRS-6 parameters within fsrs's bounds"
     return None
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from dense1x1quiz.cli import command_group
 
-NAMES = ["decks", "validate", "study", "exam", "stats", "tags", "demo", "new", "import", "export"]
+NAMES = ["decks", "validate", "study", "exam", "stats", "tags", "optimize", "demo", "new", "import", "export"]
 
 
 def run(group, args, capsys):

@@ -27,7 +27,7 @@ WRAPPER = textwrap.dedent("""\
     runpy.run_module("dense1x1quiz", run_name="__main__")
 """)
 
-HEAVY = ("numpy", "genanki", "ftfy", "anki", "torch", "fsrs", "yaml", "rich", "sqlite3", "pydantic")
+HEAVY = ("numpy", "genanki", "ftfy", "anki", "torch", "fsrs", "yaml", "rich", "sqlite3", "pydantic", "fsrs_rs_python")
 NEVER = ("anki", "torch", "pydantic")  # tests and typer's optional validation layer only
 
 DECK = """\
@@ -74,7 +74,7 @@ CASES = [
     (["decks"], ("numpy", "genanki", "ftfy", "fsrs", "sqlite3", "rich"), ()),  # piped: plain columns
     (["decks", "--json"], ("numpy", "genanki", "ftfy", "fsrs", "sqlite3", "rich"), ()),
     (["validate", "{deck}"], ("numpy", "genanki", "ftfy", "fsrs", "sqlite3", "rich"), ("yaml",)),
-    (["study", "{deck}", "--mode", "flip"], ("numpy", "genanki", "ftfy", "rich"), ("sqlite3",)),  # piped: plain
+    (["study", "{deck}", "--mode", "flip"], ("numpy", "genanki", "ftfy", "rich", "fsrs_rs_python"), ("sqlite3",)),
     (["stats"], ("numpy", "genanki", "ftfy"), ("sqlite3",)),
     (["stats", "--json"], ("numpy", "genanki", "ftfy", "rich"), ()),
     (["exam", "{deck}", "-n", "1", "--no-computed", "--json"], ("numpy", "genanki", "ftfy"), ()),
@@ -89,6 +89,7 @@ CASES = [
     (["export", "{deck}", "--format", "csv", "-o", "{tmp}/out.csv"], ("numpy", "fsrs"), ()),  # genanki: note GUIDs
     (["export", "{deck}", "--format", "md", "-o", "{tmp}/out.md"], ("numpy", "genanki", "fsrs", "sqlite3"), ()),
     (["export", "{deck}", "-o", "{tmp}/out.apkg"], ("numpy", "fsrs"), ("genanki",)),
+    (["optimize", "--retention", "--json"], ("genanki", "rich", "pandas"), ("fsrs_rs_python",)),  # no torch (NEVER)
 ]
 
 

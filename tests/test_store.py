@@ -138,6 +138,51 @@ def test_rebuild_equals_stored_states_and_repairs_the_table(store, home):
     assert store.states() == stored
 
 
+FITTED = (0.6, 1.8, 4.5, 14.0, 5.8, 1.1, 2.2, 0.02, 1.55, 0.25, 1.1)
+FITTED += (1.9, 0.09, 0.35, 1.9, 0.45, 2.3, 0.4, 0.2, 0.12, 0.35)  # 21 FSRS-6 parameters, not the defaults
+
+
+def test_saved_parameters_reschedule_every_card_and_replay_equals_state(store, home):
+    """`quiz optimize` saves parameters: the states become the log's replay with them (one transaction),
+    later answers use them, and undo, rebuild and a replay with them all give the stored state."""
+    keys = [("d", f"c{i}") for i in range(4)]
+    now = T0
+    for step in range(30):
+        key = keys[step % 4]
+        state = store.record_review(key, (step * 7) % 4 + 1, now, mode="flip", scheduler=store.scheduler())
+        now = max(now + timedelta(minutes=3), state.due if step % 3 else now + timedelta(hours=7))
+    with_defaults = store.states()
+    assert store.save_parameters(FITTED) == 4
+    assert _rows(home, "SELECT value FROM settings WHERE name = 'parameters'") == [(json.dumps(list(FITTED)),)]
+    assert store.parameters() == FITTED and tuple(store.scheduler().parameters) == FITTED
+    rescheduled = store.states()
+    assert rescheduled != with_defaults
+    fitted = make_scheduler(retention=0.9, parameters=FITTED)
+    log = {k: [(r.rating, r.at) for r in store.reviews(keys=[k])] for k in keys}
+    assert rescheduled == {k: replay(k, log[k], fitted) for k in keys}  # the plain fsrs chain, parameters FITTED
+    assert {k: replay(k, log[k], make_scheduler()) for k in keys} == with_defaults
+    # later answers, undo and a rebuild use the saved parameters
+    after = store.record_review(keys[0], 3, now, mode="flip", scheduler=store.scheduler(), session_id="s")
+    assert after == review(rescheduled[keys[0]], 3, now, fitted)
+    assert store.rebuild_states() == store.states()
+    assert store.undo_last("s") == keys[0] and store.states() == rescheduled
+    assert store.save_parameters(None) == 4  # back to the defaults
+    assert store.parameters() is None and store.states() == with_defaults
+
+
+def test_saved_parameters_are_checked(store, home):
+    with pytest.raises(ValueError, match="21 FSRS-6 parameters within fsrs's bounds"):
+        store.save_parameters(FITTED[:20])
+    with pytest.raises(ValueError, match="21 FSRS-6 parameters"):
+        store.save_parameters((*FITTED[:20], 5.0))  # w20 above fsrs's 0.8
+    db = sqlite3.connect(home / DB_NAME)
+    db.execute("INSERT INTO settings VALUES ('parameters', '[1, 2]')")
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match=r"the setting 'parameters' in .* must be 21 FSRS-6 parameters"):
+        store.scheduler()
+
+
 def test_new_cards_today_and_answered_today(store):
     scheduler = make_scheduler()
     store.record_review(("a", "x"), 3, T0 - timedelta(days=1), mode="flip", scheduler=scheduler)
