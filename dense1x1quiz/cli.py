@@ -220,11 +220,22 @@ def _study(
                 timer=env.timer(),
                 after_first_card=write_deferred,
             )
-            print_summary(ui, summary, env.now(), cards_found=len(cards), cram=cram)
+            again = _study_command(deck_names, tag)
+            print_summary(ui, summary, env.now(), cards_found=len(cards), cram=cram, command=again, tags=tag or [])
     finally:
         if store is not None:
             store.close()
     return summary
+
+
+def _study_command(deck_names: list[str] | None, tags: list[str] | None) -> str:
+    """`quiz study` with the decks and tags of this session, for a message suggesting options to add."""
+    import shlex
+
+    from dense1x1quiz.text import one_line
+
+    words = ["quiz", "study", *(deck_names or []), *(w for t in tags or [] for w in ("--tag", t))]
+    return one_line(shlex.join(words))
 
 
 @app.command()
