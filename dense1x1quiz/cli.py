@@ -74,10 +74,14 @@ def _print_json(document: object, *, indent: int | None = 2) -> None:
 
 @app.command()
 def decks(as_json: JsonOpt = False) -> None:
-    """List the decks found: built-in, in the user deck folder ($DENSE1X1QUIZ_HOME/decks)."""
+    """List the decks found (built-in, in the user deck folder $DENSE1X1QUIZ_HOME/decks) with what
+    each has to study today: new, learning and due cards, as in Anki's deck list."""
     from dense1x1quiz.catalog import find_decks
+    from dense1x1quiz.deckcounts import today_counts
+    from dense1x1quiz.env import home_dir, now
 
     entries = find_decks(outline=True)  # titles and card ids: no Card is built
+    today = today_counts([e.deck for e in entries if e.deck], home_dir(), now())
     if as_json:
         _print_json(
             [
@@ -86,6 +90,8 @@ def decks(as_json: JsonOpt = False) -> None:
                     "title": e.deck.title if e.deck else None,
                     "path": str(e.path),
                     "cards": len(e.deck.card_ids) if e.deck else None,
+                    **dict.fromkeys(("new", "learning", "due")),
+                    **(today[e.deck.id]._asdict() if e.deck else {}),
                     **({"error": str(e.error.problems[0]) if e.error.problems else "broken"} if e.error else {}),
                 }
                 for e in entries
@@ -94,7 +100,7 @@ def decks(as_json: JsonOpt = False) -> None:
         return
     from dense1x1quiz.ui.decks import print_decks
 
-    print_decks(entries)
+    print_decks(entries, today)
 
 
 @app.command()

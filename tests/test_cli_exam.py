@@ -440,7 +440,7 @@ def test_each_study_next_command_studies_the_cards_it_names(cli, deck):
     assert "Studied 5 cards" in studied.stdout
     report = cli("exam", deck, "-n", "6", "--seed", "16", input=SCRIPT, env=NOW).stdout.splitlines()
     commands = [line.split("right  ")[1] for line in report[report.index("Study next") + 1 :]]
-    assert commands == ["quiz study --cram --tag idea", "quiz study --cram --tag compare", "quiz study --cram --tag params"]
+    assert commands == [f"quiz study --cram --tag {tag}" for tag in ("idea", "compare", "params")]
     plain = cli("study", "--tag", "idea", "--mode", "flip", input="", env=NOW)
     assert plain.stdout.startswith("Nothing to study now: no card is due")
     for command, cards in zip(commands, (2, 2, 1), strict=True):

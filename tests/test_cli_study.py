@@ -473,7 +473,8 @@ def test_no_cards_with_that_tag(deck):
     result = quiz([deck, "--tag", "nothing-has-this"], "")
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout == (
-        "No cards to study: no card has the tag `nothing-has-this`; study without --tag, or with a tag the cards carry.\n"
+        "No cards to study: no card has the tag `nothing-has-this`; study without --tag, or with a tag the cards "
+        "carry.\n"
     )
 
 

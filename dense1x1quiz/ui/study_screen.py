@@ -59,9 +59,10 @@ def print_summary(
     command: str = "quiz study",
     tags: Sequence[str] = (),
 ) -> None:
-    """The end of a session (`summary_lines`; `command` and `tags` as the session was asked for) on `ui`'s screen. Written even when the terminal has
-    gone (SIGHUP): a failed write is ignored, the answers are saved. A store error that stopped the
-    session goes to stderr as `Error: …`, like every other error, in every screen."""
+    """The end of a session (`summary_lines`; `command` and `tags` as the session was asked for) on
+    `ui`'s screen. Written even when the terminal has gone (SIGHUP): a failed write is ignored, the
+    answers are saved. A store error that stopped the session goes to stderr as `Error: …`, like
+    every other error, in every screen."""
     if summary.error:
         from dense1x1quiz.ui.console import print_error
 
