@@ -389,6 +389,7 @@ class _Session:
                 options if style == "choice" else [],
                 self.queue.counts(now),
                 cram=self.cram,
+                done=self.summary.answered,
             )
             if not self._ask(card, view):
                 return

@@ -123,13 +123,17 @@ def visible_diff(given: str, expected: str) -> list[tuple[str, str]]:
 # -- the words on the screen ----------------------------------------------------------------------
 
 
-def header_line(view: CardView, compact: bool = False) -> Line:
-    """`new 3  learning 1  review 5` (compact: `3 1 5`), or `cram 12 left`."""
+def header_line(view: CardView, compact: bool = False, progress: bool = False) -> Line:
+    """`new 3  learning 1  review 5` (compact: `3 1 5`), or `cram 12 left`; `progress` (a terminal, where
+    the transcript does not count the cards) adds how far the session is: `· 4 done` (compact `·4`)."""
     new, learning, review = view.counts
+    done: Line = []
+    if progress and view.done:
+        done = [(f" ·{view.done}" if compact else f"  · {view.done} done", "dim")]
     if view.cram:  # no schedule: just the cards left
-        return [("cram ", "bold magenta"), (str(sum(view.counts)), "bold"), ("" if compact else " left", "dim")]
+        return [("cram ", "bold magenta"), (str(sum(view.counts)), "bold"), ("" if compact else " left", "dim"), *done]
     if compact:
-        return [(str(new), "blue"), (" ", ""), (str(learning), "red"), (" ", ""), (str(review), "green")]
+        return [(str(new), "blue"), (" ", ""), (str(learning), "red"), (" ", ""), (str(review), "green"), *done]
     return [
         ("new ", "dim"),
         (str(new), "bold blue"),
@@ -137,6 +141,7 @@ def header_line(view: CardView, compact: bool = False) -> Line:
         (str(learning), "bold red"),
         ("  review ", "dim"),
         (str(review), "bold green"),
+        *done,
     ]
 
 
