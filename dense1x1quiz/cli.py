@@ -34,6 +34,19 @@ DeckArgs = Annotated[
     typer.Argument(metavar="DECK", help="Deck names or .yaml paths (default: every deck found).", show_default=False),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+SvgOpt = Annotated[
+    Optional[Path],  # noqa: UP045 - typer needs Optional on 3.10
+    typer.Option("--svg", metavar="FILE", help="Write the screen as an SVG picture to FILE.", show_default=False),
+]
+
+
+def _saved_svg(path: Path) -> None:
+    """Say where `--svg` wrote its picture (nothing to say when it went to standard output)."""
+    from dense1x1quiz.authoring.files import is_stdout
+    from dense1x1quiz.text import one_line
+
+    if not is_stdout(path):
+        sys.stderr.write(f"Wrote {one_line(str(path))}: the screen as an SVG picture.\n")
 
 
 def _number(option: str, kind: type, low: float, high: float, words: str) -> Callable[[str], float]:
@@ -312,7 +325,7 @@ def exam(
 
 
 @app.command()
-def stats(deck_names: DeckArgs = None, as_json: JsonOpt = False) -> None:
+def stats(deck_names: DeckArgs = None, as_json: JsonOpt = False, svg: SvgOpt = None) -> None:
     """Counts, due forecast, retention and review heatmap."""
     from dense1x1quiz.catalog import resolve
     from dense1x1quiz.env import home_dir, now
@@ -320,6 +333,10 @@ def stats(deck_names: DeckArgs = None, as_json: JsonOpt = False) -> None:
     from dense1x1quiz.store import Store
 
     chosen = resolve(deck_names or [], outline=True)  # ids and titles only: no Card is built
+    if svg is not None:
+        from dense1x1quiz.ui.demo import check_svg_path
+
+        check_svg_path(svg)  # before any figure is computed
     moment = now()  # a bad DENSE1X1QUIZ_NOW is refused before the database is created
     from dense1x1quiz.deckcache import collector_paused
 
@@ -330,6 +347,12 @@ def stats(deck_names: DeckArgs = None, as_json: JsonOpt = False) -> None:
             # Indented for a reader at a terminal; one line for a program (every card of a big collection).
             _print_json(stats_json(figures), indent=2 if sys.stdout.isatty() else None)
             return
+    if svg is not None:
+        from dense1x1quiz.ui.stats import save_stats_svg
+
+        save_stats_svg(figures, svg)
+        _saved_svg(svg)
+        return
     from dense1x1quiz.ui.stats import print_stats
 
     print_stats(figures)
@@ -354,6 +377,7 @@ def demo(
     layout: Annotated[Optional[Layout], typer.Option(help="Tensor layout shown first.")] = None,  # noqa: UP045
     seed: Annotated[Optional[int], typer.Option(help="Random seed for the tensors.")] = None,  # noqa: UP045
     as_json: JsonOpt = False,
+    svg: SvgOpt = None,
 ) -> None:
     """Live NumPy walkthroughs of dense vs 1×1 convolution; no NAME lists them."""
     given = {
@@ -380,6 +404,12 @@ def demo(
         from dense1x1quiz.demos.runner import run_demo
 
         _print_json(run_demo(name, params).to_json())
+        return
+    if svg is not None:
+        from dense1x1quiz.ui.demo import save_demo_svg
+
+        save_demo_svg(name, params, svg)
+        _saved_svg(svg)
         return
     from dense1x1quiz.ui.demo import show_demo
 

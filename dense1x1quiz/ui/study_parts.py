@@ -401,7 +401,7 @@ class StudyScreen:
         self.end_line()
         self.blank_line()
         try:
-            show_demo(card.demo.name, dict(card.demo.params))
+            show_demo(card.demo.name, dict(card.demo.params), pager=False)
         except QuizError as exc:
             self.message(f"The demo `{card.demo.name}` could not run: {exc}", "yellow")
         return True
