@@ -469,6 +469,14 @@ def test_unknown_deck_and_broken_deck(tmp_path, isolated_home):
     assert result.stderr == f"Error: {broken}:1:1: missing `title`\n{broken}:3:5: missing `back`\n"
 
 
+def test_a_deck_without_cards_says_so(tmp_path):
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("deck: e\ntitle: E\ncards: []\n", encoding="utf-8")
+    result = quiz([str(empty)], "")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == "No cards to study: the decks have no cards.\n"
+
+
 def test_no_cards_with_that_tag(deck):
     result = quiz([deck, "--tag", "nothing-has-this"], "")
     assert (result.exit_code, result.stderr) == (0, "")
