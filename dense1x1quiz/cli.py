@@ -54,6 +54,19 @@ DeckArgs = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+SvgOpt = Annotated[
+    Optional[Path],  # noqa: UP045 - typer needs Optional on 3.10
+    typer.Option("--svg", metavar="FILE", help="Write the screen as an SVG picture to FILE.", show_default=False),
+]
+
+
+def _saved_svg(path: Path) -> None:
+    """Say where `--svg` wrote its picture (nothing to say when it went to standard output)."""
+    from dense1x1quiz.authoring.files import is_stdout
+    from dense1x1quiz.text import one_line
+
+    if not is_stdout(path):
+        sys.stderr.write(f"Wrote {one_line(str(path))}: the screen as an SVG picture.\n")
 
 
 def _show_version(value: bool) -> None:
@@ -111,10 +124,14 @@ def _print_json(document: object, *, indent: int | None = 2) -> None:
 
 @app.command()
 def decks(as_json: JsonOpt = False) -> None:
-    """List the decks found: built-in, in the user deck folder ($DENSE1X1QUIZ_HOME/decks)."""
+    """List the decks found (built-in, in the user deck folder $DENSE1X1QUIZ_HOME/decks) with what
+    each has to study today: new, learning and due cards, as in Anki's deck list."""
     from dense1x1quiz.catalog import find_decks
+    from dense1x1quiz.deckcounts import today_counts
+    from dense1x1quiz.env import home_dir, now
 
     entries = find_decks(outline=True)  # titles and card ids: no Card is built
+    today = today_counts([e.deck for e in entries if e.deck], home_dir(), now())
     if as_json:
         _print_json(
             [
@@ -123,6 +140,8 @@ def decks(as_json: JsonOpt = False) -> None:
                     "title": e.deck.title if e.deck else None,
                     "path": str(e.path),
                     "cards": len(e.deck.card_ids) if e.deck else None,
+                    **dict.fromkeys(("new", "learning", "due")),
+                    **(today[e.deck.id]._asdict() if e.deck else {}),
                     **({"error": str(e.error.problems[0]) if e.error.problems else "broken"} if e.error else {}),
                 }
                 for e in entries
@@ -131,7 +150,7 @@ def decks(as_json: JsonOpt = False) -> None:
         return
     from dense1x1quiz.ui.decks import print_decks
 
-    print_decks(entries)
+    print_decks(entries, today)
 
 
 @app.command()
@@ -259,7 +278,8 @@ def _study(
                 timer=env.timer(),
                 after_first_card=write_deferred,
             )
-            print_summary(ui, summary, env.now(), cards_found=len(cards), cram=cram)
+            again = _study_command(deck_names, tag)
+            print_summary(ui, summary, env.now(), cards_found=len(cards), cram=cram, command=again, tags=tag or [])
     finally:
         if store is not None:
             store.close()
@@ -273,6 +293,16 @@ def _warn_unknown_tags(decks: list, tags: list[str] | None) -> None:
 
         for warning in unknown_tags(decks, tags):
             _tell(warning + "\n")
+
+
+def _study_command(deck_names: list[str] | None, tags: list[str] | None) -> str:
+    """`quiz study` with the decks and tags of this session, for a message suggesting options to add."""
+    import shlex
+
+    from dense1x1quiz.text import one_line
+
+    words = ["quiz", "study", *(deck_names or []), *(w for t in tags or [] for w in ("--tag", t))]
+    return one_line(shlex.join(words))
 
 
 @app.command()
@@ -343,7 +373,7 @@ def exam(
 
 
 @app.command()
-def stats(deck_names: DeckArgs = None, as_json: JsonOpt = False) -> None:
+def stats(deck_names: DeckArgs = None, as_json: JsonOpt = False, svg: SvgOpt = None) -> None:
     """Counts, due forecast, retention and review heatmap."""
     from dense1x1quiz.catalog import resolve
     from dense1x1quiz.env import home_dir, now
@@ -351,6 +381,10 @@ def stats(deck_names: DeckArgs = None, as_json: JsonOpt = False) -> None:
     from dense1x1quiz.store import Store
 
     chosen = resolve(deck_names or [], outline=True)  # ids and titles only: no Card is built
+    if svg is not None:
+        from dense1x1quiz.ui.demo import check_svg_path
+
+        check_svg_path(svg)  # before any figure is computed
     moment = now()  # a bad DENSE1X1QUIZ_NOW is refused before the database is created
     from dense1x1quiz.deckcache import collector_paused
 
@@ -361,6 +395,12 @@ def stats(deck_names: DeckArgs = None, as_json: JsonOpt = False) -> None:
             # Indented for a reader at a terminal; one line for a program (every card of a big collection).
             _print_json(stats_json(figures), indent=2 if sys.stdout.isatty() else None)
             return
+    if svg is not None:
+        from dense1x1quiz.ui.stats import save_stats_svg
+
+        save_stats_svg(figures, svg)
+        _saved_svg(svg)
+        return
     from dense1x1quiz.ui.stats import print_stats
 
     print_stats(figures)
@@ -475,6 +515,7 @@ def demo(
     layout: Annotated[Optional[Layout], typer.Option(help="Tensor layout shown first.", case_sensitive=False)] = None,  # noqa: UP045
     seed: Annotated[Optional[int], typer.Option(help="Random seed for the tensors.")] = None,  # noqa: UP045
     as_json: JsonOpt = False,
+    svg: SvgOpt = None,
 ) -> None:
     """Live NumPy walkthroughs of dense vs 1×1 convolution; no NAME lists them."""
     given = {
@@ -501,6 +542,12 @@ def demo(
         from dense1x1quiz.demos.runner import run_demo
 
         _print_json(run_demo(name, params).to_json())
+        return
+    if svg is not None:
+        from dense1x1quiz.ui.demo import save_demo_svg
+
+        save_demo_svg(name, params, svg)
+        _saved_svg(svg)
         return
     from dense1x1quiz.ui.demo import show_demo
 

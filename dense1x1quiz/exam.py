@@ -400,8 +400,9 @@ def study_next(result: ExamResult, decks: Sequence[Deck] = (), most: int = 3) ->
     """What to study next: the weakest tags, then the weakest decks, at most `most` in all.
 
     Deck-wide tags (on every card of a deck) and tags on every question say nothing a deck name
-    would not, so they are left out. A tag found on deck cards is studied with `quiz study --tag`;
-    one that only computed problems carry is practised with `quiz exam --tag`.
+    would not, so they are left out. A tag found on deck cards is practised with `quiz study --cram
+    --tag` (a plain `quiz study` would show only the cards due, often none right after an exam); one
+    that only computed problems carry is practised with `quiz exam --tag`.
     """
     deck_wide = {tag for deck in decks for tag in deck.tags}
     card_tags = {tag for deck in decks for card in deck.cards for tag in card.tags}
@@ -422,12 +423,12 @@ def study_next(result: ExamResult, decks: Sequence[Deck] = (), most: int = 3) ->
     # A deck named by its path is not found by `quiz study --tag`: name the decks then.
     scope = " ".join(refs.values()) + " " if any(ref != deck_id for deck_id, ref in refs.items()) else ""
     hints = [
-        StudyHint(tag, right, asked, f"quiz {'study' if tag in card_tags else 'exam'} {scope}--tag {tag}")
+        StudyHint(tag, right, asked, f"quiz {'study --cram' if tag in card_tags else 'exam'} {scope}--tag {tag}")
         for tag, right, asked in _worst_first(telling)
     ]
     if len(by_deck) > 1 or not hints:
         hints += [
-            StudyHint(deck, right, asked, f"quiz study {refs.get(deck, deck)}")
+            StudyHint(deck, right, asked, f"quiz study --cram {refs.get(deck, deck)}")
             for deck, right, asked in _worst_first(by_deck)
         ]
     return hints[:most]

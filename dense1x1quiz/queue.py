@@ -601,6 +601,23 @@ class StudyQueue:
         self._first = card
         return card
 
+    def waiting_new(self, now: datetime) -> tuple[int, int]:
+        """New cards not among today's: (held back by the daily limit, buried by a sibling answered
+        today). What "Nothing to study now" explains; O(new cards), so asked only then."""
+        self._refresh(now)
+        limited = buried = 0
+        for deck, fresh in self._fresh.items():
+            room = max(0, self.new_per_day - self.new_done.get(deck, 0))
+            for card in fresh:
+                state = self.states.get(card.key)
+                if state is not None and state.state != "new":  # answered in this session
+                    continue
+                if not self._eligible(card):
+                    buried += 1
+                elif not room or self._fresh_at[card.key] >= self._fresh_end[deck]:
+                    limited += 1
+        return limited, buried
+
     def next_due(self) -> datetime | None:
         """The earliest due time among the session's cards that have been reviewed."""
         # Over the stored states (only the session's cards have one), not over every card.

@@ -256,10 +256,20 @@ class Summary:
     exit_code: int = 0
     left: int = 0  # cards still to study today (learning steps later today included)
     results: list[tuple[Key, int]] = field(default_factory=list)  # every answer kept, in order: (card, rating)
+    # Why there was nothing to study (asked only then): new cards held back by the daily limit, new
+    # cards buried by a sibling answered today, and that limit (None in cram).
+    new_limited: int = 0
+    new_buried: int = 0
+    new_per_day: int | None = None
 
     @property
     def answered(self) -> int:
         return len(self.results)
+
+    @property
+    def cards(self) -> int:
+        """Distinct cards answered (a card failed comes back: more answers than cards)."""
+        return len({key for key, _ in self.results})
 
     @property
     def wrong(self) -> int:
@@ -315,6 +325,9 @@ def run_study(
     session.summary.seconds = timer() - started
     session.summary.next_due = queue.next_due()
     session.summary.left = sum(queue.counts(clock()))
+    if isinstance(queue, StudyQueue) and not session.summary.left and not session.summary.answered:
+        session.summary.new_limited, session.summary.new_buried = queue.waiting_new(clock())
+        session.summary.new_per_day = queue.new_per_day
     return session.summary
 
 
@@ -376,6 +389,7 @@ class _Session:
                 options if style == "choice" else [],
                 self.queue.counts(now),
                 cram=self.cram,
+                done=self.summary.answered,
             )
             if not self._ask(card, view):
                 return

@@ -286,9 +286,20 @@ def _figures(
         forecast=forecast,
         heatmap=dict(heatmap),
         orphans=orphans,
-        exams=store.exams(limit=5),
+        exams=_recent_exams(store, None if all_decks else set(deck_ids)),
         weakest_tags=_weakest_tags(store, deck_wide={tag for deck in decks for tag in deck.tags}),
     )
+
+
+EXAMS_SHOWN = 5
+EXAMS_SCANNED = 1000  # the latest exams looked through for those of the chosen decks
+
+
+def _recent_exams(store: Store, decks: Set[str] | None) -> list[ExamRow]:
+    """The latest EXAMS_SHOWN exams; with `decks` (`quiz stats DECK`), those that asked any of them."""
+    if decks is None:
+        return store.exams(limit=EXAMS_SHOWN)
+    return [exam for exam in store.exams(limit=EXAMS_SCANNED) if not decks.isdisjoint(exam.decks)][:EXAMS_SHOWN]
 
 
 def _weakest_tags(store: Store, deck_wide: Set[str] = frozenset()) -> list[TagResult]:

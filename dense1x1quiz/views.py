@@ -25,7 +25,8 @@ class Action:
 
 @dataclass
 class CardView:
-    """What is asked for one card: the prompt, numbered options (choice), and the header counts."""
+    """What is asked for one card: the prompt, numbered options (choice), the header counts and how
+    many answers the session has had (the terminal's header shows how far it is)."""
 
     card: Card
     prompt: str
@@ -33,6 +34,7 @@ class CardView:
     options: list[str] = field(default_factory=list)
     counts: tuple[int, int, int] = (0, 0, 0)  # new, learning, review left
     cram: bool = False
+    done: int = 0  # answers given in this session so far
 
 
 __all__ = ["Action", "CardView"]

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 import unicodedata
+from datetime import datetime, timezone
 
 from dense1x1quiz.catalog import BUILTIN_ORDER, builtin_deck_dir
 from dense1x1quiz.deck import load_deck
@@ -37,21 +38,24 @@ def _cells(text: str) -> int:
 
 
 def table(rows: list[list[str]]) -> str:
-    """`quiz decks` in a pipe: the header and `rows` in columns two spaces apart, the card counts
-    right-aligned, no trailing spaces."""
-    rows = [["deck", "cards", "title", "from"], *rows]
-    widths = [max(_cells(row[i]) for row in rows) for i in range(4)]
+    """`quiz decks` in a pipe: the header and `rows` in columns two spaces apart, the counts (cards,
+    new, learning, due today) right-aligned, no trailing spaces."""
+    rows = [["deck", "cards", "new", "learn", "due", "title", "from"], *rows]
+    widths = [max(_cells(row[i]) for row in rows) for i in range(7)]
 
     def cell(i: int, text: str) -> str:
         fill = " " * (widths[i] - _cells(text))
-        return fill + text if i == 1 else text + fill
+        return fill + text if 1 <= i <= 4 else text + fill
 
     return "".join("  ".join(cell(i, text) for i, text in enumerate(row)).rstrip() + "\n" for row in rows)
 
 
 def builtin_rows() -> list[list[str]]:
-    """The built-in decks' rows of `quiz decks`."""
-    return [[deck.id, f"{len(deck.cards):,}", deck.title, "built-in"] for _, deck in builtin_decks()]
+    """The built-in decks' rows of `quiz decks` in a new home: up to 20 new cards each today, nothing due."""
+    return [
+        [deck.id, f"{len(deck.cards):,}", str(min(20, len(deck.cards))), "0", "0", deck.title, "built-in"]
+        for _, deck in builtin_decks()
+    ]
 
 
 def test_validate_ok_prints_one_summary_line(tmp_path, cli):
@@ -128,7 +132,15 @@ def test_decks_json_lists_builtin_and_user_decks_and_broken_ones(isolated_home, 
     (user_decks / "broken.yaml").write_text("deck: broken\ntitle: B\ncards: [\n")
     result = cli("decks", "--json")
     builtin = [
-        {"deck": deck.id, "title": deck.title, "path": str(path), "cards": len(deck.cards)}
+        {
+            "deck": deck.id,
+            "title": deck.title,
+            "path": str(path),
+            "cards": len(deck.cards),
+            "new": min(20, len(deck.cards)),
+            "learning": 0,
+            "due": 0,
+        }
         for path, deck in builtin_decks()
     ]
     assert builtin and all(entry["cards"] > 0 for entry in builtin)
@@ -139,9 +151,20 @@ def test_decks_json_lists_builtin_and_user_decks_and_broken_ones(isolated_home, 
             "title": None,
             "path": str(user_decks / "broken.yaml"),
             "cards": None,
+            "new": None,
+            "learning": None,
+            "due": None,
             "error": f"{user_decks / 'broken.yaml'}:4:1: YAML syntax: did not find expected node content",
         },
-        {"deck": "small", "title": "A small deck", "path": str(user_decks / "small.yaml"), "cards": 3},
+        {
+            "deck": "small",
+            "title": "A small deck",
+            "path": str(user_decks / "small.yaml"),
+            "cards": 3,
+            "new": 3,
+            "learning": 0,
+            "due": 0,
+        },
     ]
     assert (result.returncode, result.stdout, result.stderr) == (
         0,
@@ -161,8 +184,8 @@ def test_decks_table_shows_broken_decks_without_crashing(isolated_home, cli):
     expected = table(
         [
             *builtin_rows(),
-            ["copy.yaml", "\u2013", clash.format(user_decks / "small.yaml"), "user"],
-            ["small.yaml", "\u2013", clash.format(user_decks / "copy.yaml"), "user"],
+            ["copy.yaml", *["\u2013"] * 4, clash.format(user_decks / "small.yaml"), "user"],
+            ["small.yaml", *["\u2013"] * 4, clash.format(user_decks / "copy.yaml"), "user"],
         ]
     )
     assert (result.returncode, result.stdout, result.stderr) == (0, expected, "")
@@ -172,6 +195,7 @@ def test_the_terminal_table_and_the_piped_columns_show_the_same_rows(isolated_ho
     """A pipe gets plain columns (rich is not loaded); a terminal gets rich's table: the same text,
     but for rich's trailing spaces. A title with a wide character and a control character included."""
     from dense1x1quiz.catalog import find_decks
+    from dense1x1quiz.deckcounts import today_counts
     from dense1x1quiz.ui.decks import print_decks
 
     user_decks = isolated_home / "decks"
@@ -179,10 +203,11 @@ def test_the_terminal_table_and_the_piped_columns_show_the_same_rows(isolated_ho
     (user_decks / "small.yaml").write_text(SMALL.replace("title: A small deck", 'title: "形状 \\x1b[2J deck"'))
     (user_decks / "broken.yaml").write_text("deck: b\ntitle: B\ncards: [{id: a, front: q}]\n")
     entries = find_decks()
+    today = today_counts([e.deck for e in entries if e.deck], isolated_home, datetime.now(timezone.utc))
     screens = []
     for tty in (False, True):
         monkeypatch.setattr("sys.stdout.isatty", lambda tty=tty: tty)
-        print_decks(entries)
+        print_decks(entries, today)
         screens.append(capsys.readouterr().out)
     plain, rich = screens
     rich = re.sub(r"\x1b\[[0-9;]*m", "", rich)  # on a terminal rich writes styles (bold headers, dim, red)
@@ -190,8 +215,8 @@ def test_the_terminal_table_and_the_piped_columns_show_the_same_rows(isolated_ho
     assert plain == table(
         [
             *builtin_rows(),
-            ["broken.yaml", "\u2013", "broken: missing `back`", "user"],
-            ["small", "3", "形状 ␛[2J deck", "user"],
+            ["broken.yaml", *["\u2013"] * 4, "broken: missing `back`", "user"],
+            ["small", "3", "3", "0", "0", "形状 ␛[2J deck", "user"],
         ]
     )
 
@@ -224,3 +249,52 @@ def test_a_folder_named_like_a_deck_does_not_hide_it(tmp_path, isolated_home, cl
     out = tmp_path / "out.md"
     assert (result.returncode, result.stdout, result.stderr) == (0, f"Wrote {out}: 2 cards and tables.\n", "")
     assert "A small deck" in out.read_text(encoding="utf-8")
+
+
+def test_decks_counts_what_there_is_to_study_today_as_anki_does(isolated_home, cli, monkeypatch, capsys):
+    """new (within the daily limit, less those introduced today), learning and due before the day ends,
+    in --json and in a 40-column terminal table (the counts only; a broken deck named below it)."""
+    user_decks = isolated_home / "decks"
+    user_decks.mkdir(parents=True)
+    many = "".join(f"  - {{id: c{i}, front: q{i}, back: a{i}}}\n" for i in range(25))
+    (user_decks / "many.yaml").write_text(f"deck: many\ntitle: Many\ncards:\n{many}")
+    (user_decks / "zbroken.yaml").write_text("deck: b\n")
+    day1 = {"DENSE1X1QUIZ_NOW": "2026-11-26T09:00:00Z"}
+    # Three new cards answered: c0 Again (learning, due in 1m), c1 Good (learning, 10m), c2 Easy (review in days).
+    cli("study", "many", "--mode", "flip", input="\n1\n\n3\n\n4\nq\n", env=day1)
+    result = cli("decks", "--json", env=day1)
+    [many_entry] = [e for e in json.loads(result.stdout) if e["deck"] == "many"]
+    assert {k: many_entry[k] for k in ("cards", "new", "learning", "due")} == {
+        "cards": 25,
+        "new": 17,  # 20 a day, 3 introduced today
+        "learning": 2,
+        "due": 0,
+    }
+    later = cli("decks", "--json", env={"DENSE1X1QUIZ_NOW": "2026-12-20T09:00:00Z"})  # a new day, all due
+    [many_later] = [e for e in json.loads(later.stdout) if e["deck"] == "many"]
+    assert (many_later["new"], many_later["learning"], many_later["due"]) == (20, 2, 1)
+
+    from dense1x1quiz.catalog import find_decks
+    from dense1x1quiz.deckcounts import today_counts
+    from dense1x1quiz.ui.decks import print_decks
+
+    entries = find_decks()
+    monkeypatch.setenv("COLUMNS", "40")
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    now = datetime(2026, 11, 26, 9, tzinfo=timezone.utc)
+    print_decks(entries, today_counts([e.deck for e in entries if e.deck], isolated_home, now))
+    screen = re.sub(r"\x1b\[[0-9;]*m", "", capsys.readouterr().out)
+    rows = [[deck.id, str(len(deck.cards)), str(min(20, len(deck.cards))), "0", "0"] for _, deck in builtin_decks()]
+    widths = [5, 3, 5, 3]  # after the deck column, 15 wide
+    expected = [
+        ["deck", "cards", "new", "learn", "due"],
+        *rows,
+        ["many", "25", "17", "2", "0"],
+        ["zbroken.yaml", "–", "–", "–", "–"],
+    ]
+    lines = ["  ".join([r[0].ljust(15), *(c.rjust(w) for c, w in zip(r[1:], widths, strict=True))]) for r in expected]
+    assert [line.rstrip() for line in screen.splitlines()] == [
+        *lines,
+        "zbroken.yaml: broken: missing `title`",
+    ]
+    assert max(len(line.rstrip()) for line in screen.splitlines()) <= 40

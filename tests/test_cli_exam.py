@@ -112,9 +112,9 @@ TRANSCRIPT = ASKED + textwrap.dedent("""\
        right: 1. 1×1 conv · not answered
 
     Study next
-    idea     0/2 right  quiz study --tag idea
-    compare  0/1 right  quiz study --tag compare
-    params   1/2 right  quiz study --tag params
+    idea     0/2 right  quiz study --cram --tag idea
+    compare  0/1 right  quiz study --cram --tag compare
+    params   1/2 right  quiz study --cram --tag params
     """)  # noqa: E501 - the transcript keeps each line whole
 
 
@@ -429,3 +429,23 @@ def test_in_a_terminal_the_time_limit_ends_the_exam_while_typing(deck, isolated_
         [exam] = store.exams()
         assert (exam.score, exam.total) == (0, 3)
         assert [r["given"] for r in store.exam_answers(exam.id)] == [None, None, None]
+
+
+def test_each_study_next_command_studies_the_cards_it_names(cli, deck):
+    """Right after studying every card, a plain `quiz study --tag idea` has nothing to show (no card is
+    due); each command the report suggests practises its cards (issue 14: it used to lead nowhere)."""
+    import shlex
+
+    studied = cli("study", "small", "--mode", "flip", input="\n4\n" * 8, env=NOW)
+    assert "Studied 5 cards" in studied.stdout
+    report = cli("exam", deck, "-n", "6", "--seed", "16", input=SCRIPT, env=NOW).stdout.splitlines()
+    commands = [line.split("right  ")[1] for line in report[report.index("Study next") + 1 :]]
+    assert commands == [f"quiz study --cram --tag {tag}" for tag in ("idea", "compare", "params")]
+    plain = cli("study", "--tag", "idea", "--mode", "flip", input="", env=NOW)
+    assert plain.stdout.startswith("Nothing to study now: no card is due")
+    for command, cards in zip(commands, (2, 2, 1), strict=True):
+        words = shlex.split(command)[1:]
+        result = cli(*words, "--mode", "flip", input="\n3\n" * cards, env=NOW)
+        assert (result.returncode, result.stderr) == (0, "")
+        last = f"Studied {cards} card{'s' * (cards > 1)} in 0s: {cards} right, 0 wrong (practice only; nothing saved)"
+        assert last in result.stdout.splitlines(), command

@@ -326,28 +326,37 @@ cram 5 left
 {WHAT}
 Answer: A dense layer over the channels
 1 Again  2 Hard  3 Good  4 Easy
-Saved Again · cram, schedule unchanged
+Again · practice only; nothing saved
 
 cram 5 left
 {SHAPE}
 Answer: 32x32x16
 1 Again  2 Hard  3 Good  4 Easy
-Saved Good · cram, schedule unchanged
+Good · practice only; nothing saved
 
 cram 4 left
 ── mini ──
 A dense layer over the channels
 Answer: What does a 1×1 convolution compute at each pixel?
 1 Again  2 Hard  3 Good  4 Easy
-Saved Good · cram, schedule unchanged
+Good · practice only; nothing saved
 
 cram 3 left
 {CLOZE}
-Studied 3 cards in 0s: 2 right, 1 wrong (cram: schedule unchanged)
+Studied 3 cards in 0s: 2 right, 1 wrong (practice only; nothing saved)
 3 cards left for today.
 """
     )
     assert not (isolated_home / "quiz.sqlite3").exists()
+
+
+def test_the_summary_counts_distinct_cards_and_answers(deck, isolated_home):
+    """A card failed in cram comes back: five answers to four cards, and the summary says both."""
+    result = quiz([deck, "--cram", "--mode", "flip"], "\n1\n\n3\n\n3\n\n3\n\n3\nq\n")
+    assert result.stdout.splitlines()[-2:] == [
+        "Studied 4 cards, 5 answers in 0s: 4 right, 1 wrong (practice only; nothing saved)",
+        "1 card left for today.",
+    ]
 
 
 def test_tag_new_and_limit_choose_the_cards(deck, isolated_home):
@@ -378,10 +387,34 @@ def test_new_cards_per_day(deck, isolated_home):
     quiz([deck, "--new", "1", "--mode", "flip"], "\n4\n\n4\n")
     assert [r[1] for r in reviews(isolated_home)] == ["what"]
     result = quiz([deck, "--new", "1", "--mode", "flip"], "\n4\n")
-    # the day's one new card is used up
-    assert result.stdout == "Nothing to study now.\nNext card due in 8d (Fri 04 Dec 09:00).\n"
+    # the day's one new card is used up: why, what to do (commands that work: run below), when the next is due
+    assert result.stdout == (
+        "Nothing to study now: no card is due, and the daily limit of 1 new card is reached (3 new cards left).\n"
+        f"To study more: `quiz study {deck} --new 4` (4 new cards a day) or `quiz study {deck} --cram` "
+        "(practice only; nothing saved).\n"
+        "Next card due in 8d (Fri 04 Dec 09:00).\n"
+    )
+    more = quiz([deck, "--new", "4", "--mode", "flip"], "\n4\n")
+    assert more.stdout.splitlines()[0] == "new 3  learning 0  review 0"
+    assert [r[1] for r in reviews(isolated_home)] == ["what", "shape"]
     result = quiz([deck, "--new", "1", "--mode", "flip"], "\n4\n", now="2026-11-28T09:00:00Z")
-    assert [r[1] for r in reviews(isolated_home)] == ["what", "what:reverse"]  # the next new card
+    assert [r[1] for r in reviews(isolated_home)] == ["what", "shape", "what:reverse"]  # the next new card
+
+
+def test_nothing_left_at_all_says_so_and_offers_cram_with_the_same_tags(tmp_path, isolated_home):
+    """Every card studied and none due: no new card is left; the cram suggestion keeps the session's deck and tags."""
+    one = tmp_path / "my one.yaml"
+    one.write_text("deck: one\ntitle: One\ncards:\n  - {id: a, front: q, back: b, tags: [t]}\n", encoding="utf-8")
+    quiz([str(one), "--mode", "flip"], "\n4\n")
+    result = quiz([str(one), "--tag", "t", "--mode", "flip"], "\n4\n")
+    quoted = f"'{one}'"
+    assert result.stdout == (
+        "Nothing to study now: no card is due and no new card is left.\n"
+        f"To practise anyway: `quiz study {quoted} --tag t --cram` (practice only; nothing saved).\n"
+        "Next card due in 11d (Mon 07 Dec 09:00).\n"
+    )
+    practice = quiz([str(one), "--tag", "t", "--cram", "--mode", "flip"], "\n3\n")
+    assert practice.stdout.splitlines()[-1] == "Studied 1 card in 0s: 1 right, 0 wrong (practice only; nothing saved)"
 
 
 def test_limit_stops_after_that_many_cards(deck, isolated_home):
@@ -408,7 +441,12 @@ def test_a_week_of_study_brings_cards_back_when_due(deck, isolated_home):
     assert re.search(r"Next card due in \d+d", result.stdout)
     # The same day again: nothing due
     result = quiz([deck, "--mode", "flip"], "\n3\n")
-    assert result.stdout == "Nothing to study now.\nNext card due in 2d (Sat 28 Nov 09:00).\n"
+    assert result.stdout == (
+        "Nothing to study now: no card is due, and 1 new card waits until tomorrow (a sibling card was studied "
+        "today).\n"
+        f"To practise anyway: `quiz study {deck} --cram` (practice only; nothing saved).\n"
+        "Next card due in 2d (Sat 28 Nov 09:00).\n"
+    )
     # A week later the graduated cards are reviews; the reverse card, new, is buried again by `what`
     result = quiz([deck, "--mode", "flip"], "\n3\n" * 20, now="2026-12-03T09:00:00Z")
     assert result.stdout.splitlines()[0] == "new 1  learning 0  review 4"
@@ -431,10 +469,21 @@ def test_unknown_deck_and_broken_deck(tmp_path, isolated_home):
     assert result.stderr == f"Error: {broken}:1:1: missing `title`\n{broken}:3:5: missing `back`\n"
 
 
+def test_a_deck_without_cards_says_so(tmp_path):
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("deck: e\ntitle: E\ncards: []\n", encoding="utf-8")
+    result = quiz([str(empty)], "")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == "No cards to study: the decks have no cards.\n"
+
+
 def test_no_cards_with_that_tag(deck):
     result = quiz([deck, "--tag", "nothing-has-this"], "")
     assert (result.exit_code, result.stderr) == (0, "")
-    assert result.stdout == "No cards to study: no deck found, or no card with the tags given.\n"
+    assert result.stdout == (
+        "No cards to study: no card has the tag `nothing-has-this`; study without --tag, or with a tag the cards "
+        "carry.\n"
+    )
 
 
 # -- the environment and signals: colour, SIGTERM, an unusable home, the time zone, kill -9 (signals in `spawn`) --

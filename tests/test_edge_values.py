@@ -132,7 +132,11 @@ def test_a_card_due_in_the_year_9999_or_later_is_due_on_9999_12_30(deck, isolate
         db.execute("UPDATE card_states SET state = 'review', step = NULL, stability = 1e6, due_ms = ?", (due_ms,))
     study = quiz("study", str(deck), "--mode", "flip", input="", DENSE1X1QUIZ_NOW=NOW, TZ="XXX-14")
     assert (study.returncode, study.stderr) == (0, "")
-    assert study.stdout.splitlines() == ["Nothing to study now.", "Next card due in 7972.9y (Thu 30 Dec 14:00)."]
+    assert study.stdout.splitlines() == [
+        "Nothing to study now: no card is due and no new card is left.",
+        f"To practise anyway: `quiz study {deck} --cram` (practice only; nothing saved).",
+        "Next card due in 7972.9y (Thu 30 Dec 14:00).",
+    ]
     stats = quiz("stats", str(deck), DENSE1X1QUIZ_NOW=NOW, TZ="XXX-14")
     assert (stats.returncode, stats.stderr) == (0, "")
     as_json = quiz("stats", str(deck), "--json", DENSE1X1QUIZ_NOW=NOW)

@@ -474,12 +474,12 @@ def test_study_next_names_the_weakest_tags_then_decks():
     )
     hints = study_next(result, decks, most=10)
     assert [(h.label, h.right, h.asked, h.command) for h in hints] == [
-        ("shapes", 0, 1, "quiz study --tag shapes"),
-        ("idea", 1, 3, "quiz study --tag idea"),
+        ("shapes", 0, 1, "quiz study --cram --tag shapes"),
+        ("idea", 1, 3, "quiz study --cram --tag idea"),
         ("macs", 1, 2, "quiz exam --tag macs"),  # only computed problems carry it
-        ("params", 1, 2, "quiz study --tag params"),
-        ("b", 0, 1, "quiz study b"),
-        ("a", 2, 5, "quiz study a"),
+        ("params", 1, 2, "quiz study --cram --tag params"),
+        ("b", 0, 1, "quiz study --cram b"),
+        ("a", 2, 5, "quiz study --cram a"),
     ]  # `deck-a` is on every card of deck a: it says no more than the deck's name
     assert [h.label for h in study_next(result, decks)] == ["shapes", "idea", "macs"]
 
@@ -487,7 +487,7 @@ def test_study_next_names_the_weakest_tags_then_decks():
 def test_with_untagged_cards_study_next_names_the_deck():
     result = ExamResult(1, 0, [outcome(("deck-a",), False), outcome(("deck-a",), True)])
     decks = [Deck("a", "A", str(user_deck_dir() / "a.yaml"), tags=("deck-a",))]
-    assert [(h.label, h.command) for h in study_next(result, decks)] == [("a", "quiz study a")]
+    assert [(h.label, h.command) for h in study_next(result, decks)] == [("a", "quiz study --cram a")]
     assert study_next(ExamResult(1, 0, [outcome(("t",), True)]), decks) == []
 
 
@@ -495,9 +495,9 @@ def test_study_next_names_a_deck_given_by_path_by_its_path():
     """`quiz study a` or `quiz study --tag t` would not find a deck that lives outside the deck folders."""
     result = ExamResult(1, 0, [outcome(("deck-a", "params"), False), outcome(("deck-a", "idea"), True)])
     decks = [Deck("a", "A", "/notes/my deck.yaml", tags=("deck-a",))]
-    assert [h.command for h in study_next(result, decks)] == ["quiz study '/notes/my deck.yaml' --tag params"]
+    assert [h.command for h in study_next(result, decks)] == ["quiz study --cram '/notes/my deck.yaml' --tag params"]
     only_deck = ExamResult(1, 0, [outcome(("deck-a",), False)])
-    assert [h.command for h in study_next(only_deck, decks)] == ["quiz study '/notes/my deck.yaml'"]
+    assert [h.command for h in study_next(only_deck, decks)] == ["quiz study --cram '/notes/my deck.yaml'"]
 
 
 def test_json_document_has_exactly_the_documented_keys():

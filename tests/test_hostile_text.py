@@ -103,7 +103,7 @@ def test_decks_lists_a_broken_user_deck_with_a_hostile_file_name(isolated_home, 
     out, err = assert_inert(result)
     assert (result.returncode, err) == (0, "")
     row = out.splitlines()[-1].split()
-    assert row[:4] == ["h␛]0;t␇<U+009B><U+202E>␊.yaml", "–", "broken:", "`deck:"]
+    assert row[:7] == ["h␛]0;t␇<U+009B><U+202E>␊.yaml", "–", "–", "–", "–", "broken:", "`deck:"]
     assert out.splitlines()[-1].endswith(f"is not a valid id {ID_RULE}  user")
 
 

@@ -467,7 +467,7 @@ def test_cram_writes_nothing_and_brings_failed_cards_back():
     cards = [BASIC, WORDS, TYPED, CHOICE, CLOZE]
     summary, out, store = study(cards, "\n1\n" + "\n3\n" * 6, mode="flip", cram=True)
     assert store.rows == []
-    assert "Saved Again · cram, schedule unchanged" in lines(out)
+    assert "Again · practice only; nothing saved" in lines(out)
     assert [line for line in lines(out) if line.startswith("cram ")][:3] == [
         "cram 5 left",
         "cram 5 left",

@@ -594,3 +594,22 @@ def test_cli_stats_json_to_a_program_is_one_line_and_to_a_terminal_indented(cli,
     child.close()
     assert child.exitstatus == 0
     assert shown == json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_stats_of_one_deck_shows_its_exams_only_in_aligned_columns(store, capsys):
+    """`quiz stats a`: deck b's exam is left out; score, share and time line up under their headers."""
+    from dense1x1quiz.ui.stats import exam_lines
+
+    extra = store.start_exam(at(0, 9), ["a", "b"], 9, 12)
+    store.finish_exam(extra, at(0, 9, 30), 12, 1234.0)
+    one = compute_stats([DECK_A], store, NOW, all_decks=False, tz=UTC)
+    assert [(e.decks, e.score) for e in one.exams] == [(["a", "b"], 12), (["a"], 2)]
+    every = compute_stats([DECK_A], store, NOW, tz=UTC)
+    assert [e.decks for e in every.exams] == [["a", "b"], ["b"], ["a"]]  # newest first
+    assert [text for line in exam_lines(every)[:5] for text, _ in line] == [
+        "Recent exams",
+        "  started (UTC)     score  right          time  decks",
+        "  2026-03-10 09:00  12/12   100%        1234 s  a, b",
+        "  2026-03-10 08:00   –/10      –  not finished  b",
+        "  2026-03-09 20:00    2/4    50%         300 s  a",
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from dense1x1quiz.errors import Problem
@@ -10,43 +11,71 @@ from dense1x1quiz.text import display, one_line
 
 if TYPE_CHECKING:  # `quiz validate` needs neither the catalog nor rich (issue 7: start-up time)
     from dense1x1quiz.catalog import DeckEntry
+    from dense1x1quiz.deckcounts import TodayCounts
 
 
-def print_decks(entries: list[DeckEntry]) -> None:
-    """The decks found: id, cards, title and where each is from (a broken one says why). A table
-    drawn by rich on a terminal, plain columns in a pipe or a file."""
+HEADER = ["deck", "cards", "new", "learn", "due", "title", "from"]
+RIGHT = {1, 2, 3, 4}  # the counts, right-aligned
+NARROW = 60  # below this many columns a terminal gets the counts only; broken decks are listed below them
+
+
+def print_decks(entries: list[DeckEntry], today: Mapping[str, TodayCounts] | None = None) -> None:
+    """The decks found: id, cards, what there is to study today (new, learning, due: `today`, as
+    Anki's deck list shows it), title and where each is from (a broken one says why). A table drawn
+    by rich on a terminal, plain columns in a pipe or a file."""
     if not entries:
         sys.stdout.write("No decks found.\n")
         return
-    rows = [_row(entry) for entry in entries]
+    rows = [_row(entry, (today or {}).get(entry.deck.id) if entry.deck else None) for entry in entries]
     if not sys.stdout.isatty():
         from dense1x1quiz.ui.plain import table_lines
 
-        header = ["deck", "cards", "title", "from"]
-        sys.stdout.write("".join(line + "\n" for line in table_lines([header, *rows], right={1})))
+        sys.stdout.write("".join(line + "\n" for line in table_lines([HEADER, *rows], right=RIGHT)))
         return
     from rich.table import Table
     from rich.text import Text
 
     from dense1x1quiz.ui.console import make_console
 
+    console = make_console()
+    narrow = console.width < NARROW
     table = Table(box=None, pad_edge=False, show_edge=False)
-    table.add_column("deck", no_wrap=True)
-    table.add_column("cards", justify="right")
-    table.add_column("title")
-    table.add_column("from", no_wrap=True, style="dim")
-    for entry, (name, cards, title, origin) in zip(entries, rows, strict=True):
-        table.add_row(Text(name), cards, Text(title, style="red" if entry.deck is None else ""), origin)
-    make_console().print(table)
+    table.add_column("deck", no_wrap=not narrow, overflow="fold")
+    for name in HEADER[1:5]:
+        table.add_column(name, justify="right", no_wrap=True)
+    if not narrow:
+        table.add_column("title")
+        table.add_column("from", no_wrap=True, style="dim")
+    broken = []
+    for entry, row in zip(entries, rows, strict=True):
+        name, cards, new, learning, due, title, origin = row
+        if narrow:
+            table.add_row(Text(name), cards, new, learning, due)
+            broken += [Text(f"{name}: {title}", style="red")] if entry.deck is None else []
+        else:
+            table.add_row(
+                Text(name), cards, new, learning, due, Text(title, style="red" if entry.deck is None else ""), origin
+            )
+    console.print(table)
+    for line in broken:
+        console.print(line)
 
 
-def _row(entry: DeckEntry) -> list[str]:
-    """A deck's cells, made safe for the screen (math rendered, controls visible): name, cards,
-    title, origin; a broken deck has its file name and its first problem."""
+def _row(entry: DeckEntry, today: TodayCounts | None) -> list[str]:
+    """A deck's cells, made safe for the screen (math rendered, controls visible): name, cards, new,
+    learning and due today, title, origin; a broken deck has its file name and its first problem."""
     if entry.deck is not None:
-        return [display(entry.deck.id), f"{len(entry.deck.card_ids):,}", display(entry.deck.title), entry.origin]
+        counts = [f"{n:,}" for n in today] if today is not None else ["–"] * 3
+        return [
+            display(entry.deck.id),
+            f"{len(entry.deck.card_ids):,}",
+            *counts,
+            display(entry.deck.title),
+            entry.origin,
+        ]
     first = entry.error.problems[0] if entry.error and entry.error.problems else None
-    return [one_line(entry.path.name), "–", one_line(f"broken: {first.message}" if first else "broken"), entry.origin]
+    problem = one_line(f"broken: {first.message}" if first else "broken")
+    return [one_line(entry.path.name), "–", "–", "–", "–", problem, entry.origin]
 
 
 # `quiz validate` prints plain lines (no style, never wrapped), so it writes them itself: loading

@@ -1,8 +1,16 @@
-"""`quiz demo` screens: the demo list, and one demo's blocks (drawings, tables, checks, notes)."""
+"""`quiz demo` screens: the demo list, and one demo's blocks (drawings, tables, checks, notes).
+
+On a terminal a demo that is still running after half a second shows a spinner (on stderr, erased
+after), and one taller than the terminal goes through the pager (ui/pager.py). `--svg FILE` records
+the screen as an SVG picture instead, written atomically (authoring/files.py refuses devices and FIFOs).
+"""
 
 from __future__ import annotations
 
+import io
 import re
+import sys
+from pathlib import Path
 
 from rich import box
 from rich.console import Console
@@ -30,18 +38,68 @@ def print_demo_list() -> None:
     _write_stripped(console, capture.get())
 
 
-def show_demo(name: str, params: dict[str, int | str]) -> None:
-    """Run demo `name` with `params` and draw it on stdout. UsageError for bad names or sizes."""
+SVG_WIDTH = 80  # columns of a demo's picture: every demo fits one 80-column screen (README)
+
+
+def show_demo(name: str, params: dict[str, int | str], *, pager: bool = True) -> None:
+    """Run demo `name` with `params` and draw it on stdout. UsageError for bad names or sizes.
+    `pager`: a screen taller than the terminal goes through the pager (not inside a study session,
+    whose card comes back after the demo)."""
+    render(_run(name, params), make_console(), pager=pager)
+
+
+def save_demo_svg(name: str, params: dict[str, int | str], path: Path) -> None:
+    """Run demo `name` and write its screen as an SVG picture to `path` (`-`: standard output)."""
+    check_svg_path(path)  # before the demo runs: a device or a folder is refused at once
+    console = Console(record=True, width=SVG_WIDTH, file=io.StringIO(), force_terminal=True, color_system="truecolor")
+    _render(_run(name, params), console)
+    write_svg(console, path, f"quiz demo {name}")
+
+
+def check_svg_path(path: Path) -> None:
+    """Refuse an SVG target that is not a file to write (a device, a FIFO, a folder: QuizError)."""
+    from dense1x1quiz.authoring.files import check_output_path, is_stdout
+    from dense1x1quiz.errors import QuizError
+
+    if is_stdout(path):
+        return
+    if check_output_path(path).is_dir():
+        raise QuizError(f"{path} is a folder; give the SVG file's name (--svg {path / 'screen.svg'})")
+
+
+def write_svg(console: Console, path: Path, title: str) -> None:
+    """What `console` recorded, as an SVG picture at `path` (atomically; `-` is standard output)."""
+    from dense1x1quiz.authoring.files import is_stdout, write_text_atomically
+
+    check_svg_path(path)
+    svg = console.export_svg(title=title)
+    if is_stdout(path):
+        sys.stdout.write(svg)
+        return
+    write_text_atomically(path, svg)
+
+
+def _run(name: str, params: dict[str, int | str]) -> DemoResult:
     from dense1x1quiz.demos.runner import run_demo
+    from dense1x1quiz.ui.pager import working
 
-    render(run_demo(name, params), make_console())
+    with working(f"Running quiz demo {name} …"):  # bottleneck and inception take seconds
+        return run_demo(name, params)
 
 
-def render(result: DemoResult, console: Console) -> None:
-    """Draw one demo's result; lines carry no trailing blanks (rich pads tables and wrapped text)."""
+def render(result: DemoResult, console: Console, *, pager: bool = False) -> None:
+    """Draw one demo's result; lines carry no trailing blanks (rich pads tables and wrapped text).
+    `pager`: through the pager when it is taller than the terminal `console` writes to."""
     with console.capture() as capture:
         _render(result, console)
-    _write_stripped(console, capture.get())
+    text = "".join(_TRAILING_BLANKS.sub(r"\1", line) + "\n" for line in capture.get().splitlines())
+    if pager and console.is_terminal and text.count("\n") > console.height:
+        from dense1x1quiz.ui.pager import page
+
+        page(text)
+        return
+    console.file.write(text)
+    console.file.flush()
 
 
 def _write_stripped(console: Console, text: str) -> None:
@@ -123,4 +181,4 @@ def _coincidence_note(checks: list[Check]) -> RichText | None:
     return None
 
 
-__all__ = ["print_demo_list", "render", "show_demo"]
+__all__ = ["check_svg_path", "print_demo_list", "render", "save_demo_svg", "show_demo", "write_svg"]

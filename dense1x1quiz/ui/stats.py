@@ -19,6 +19,8 @@ from dense1x1quiz.text import display
 from dense1x1quiz.ui.plain import Line, cell_width, table_lines, text_of
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from rich.console import Console
 
 
@@ -190,15 +192,17 @@ def exam_lines(stats: Stats) -> list[Line]:
     if not stats.exams:
         return []
     lines: list[Line] = [[("Recent exams", "bold")]]
+    rows = [["started (UTC)", "score", "right", "time", "decks"]]
     for exam in stats.exams:
-        when = exam.started.strftime("%Y-%m-%d %H:%M UTC")
+        when = exam.started.strftime("%Y-%m-%d %H:%M")
         if exam.finished is None or exam.score is None:
-            result = f"not finished ({exam.total} questions)"
+            score, share, time = f"–/{exam.total}", "–", "not finished"
         else:
-            result = f"{exam.score}/{exam.total} ({exam.score / exam.total:.0%})" if exam.total else "0/0"
-            if exam.seconds is not None:
-                result += f" in {exam.seconds:.0f} s"
-        lines.append([(f"  {when}  {result}  {display(', '.join(exam.decks))}", "")])
+            score = f"{exam.score}/{exam.total}"
+            share = f"{exam.score / exam.total:.0%}" if exam.total else "–"
+            time = f"{exam.seconds:.0f} s" if exam.seconds is not None else "–"
+        rows.append([when, score, share, time, display(", ".join(exam.decks))])
+    lines += [[(f"  {line}", "dim" if i == 0 else "")] for i, line in enumerate(table_lines(rows, right={1, 2, 3}))]
     if stats.weakest_tags:
         lines.append([("Weakest exam tags", "bold")])
         lines += [
@@ -248,4 +252,28 @@ def print_stats(stats: Stats, console: Console | None = None) -> None:
     console.print(screen)
 
 
-__all__ = ["deck_list", "deck_table", "forecast_chart", "heatmap_chart", "print_stats", "stats_lines"]
+SVG_WIDTH = 80  # columns of the stats picture
+
+
+def save_stats_svg(stats: Stats, path: Path) -> None:
+    """The stats screen as an SVG picture at `path` (atomically; `-`: standard output)."""
+    import io
+
+    from rich.console import Console
+
+    from dense1x1quiz.ui.demo import write_svg
+
+    console = Console(record=True, width=SVG_WIDTH, file=io.StringIO(), force_terminal=True, color_system="truecolor")
+    print_stats(stats, console)
+    write_svg(console, path, "quiz stats")
+
+
+__all__ = [
+    "deck_list",
+    "deck_table",
+    "forecast_chart",
+    "heatmap_chart",
+    "print_stats",
+    "save_stats_svg",
+    "stats_lines",
+]

@@ -48,6 +48,7 @@ from dense1x1quiz.ui.study_parts import (
 from dense1x1quiz.views import Action, CardView
 
 if TYPE_CHECKING:
+    from rich.segment import Segment
     from rich.table import Table  # imported where used: a first card rarely needs it (start-up, issue 7)
 
     from dense1x1quiz.answers import Grade
@@ -63,8 +64,10 @@ class StudyUI(StudyScreen):
     """Renders a study session and reads the learner's actions, one `Action` per step.
 
     On a terminal each card has a screen of its own, kept as a list of functions that render its
-    parts, so a resize (or the end of a demo) redraws it for the new size. A small terminal gets a
-    compact layout: no borders, the counts in the key hint, the answer in place of the question.
+    parts, so a resize (or the end of a demo) redraws it for the new size. When that screen would
+    not fit the terminal (or it is under 40 columns) it gets a compact layout: no borders, the counts
+    in the key hint, and the question clipped to what the answer, the options and the keys leave
+    (`CompactCard`), so all of them stay visible down to 20×5.
     """
 
     def __init__(self, console: Console, keys: KeyInput | None = None, lines: LineInput | None = None):
@@ -81,6 +84,8 @@ class StudyUI(StudyScreen):
         self._hint: tuple[str, str] | None = None  # the keys that work now (terminal only; not kept)
         self._last_ack: Text | None = None  # shown atop the next card on a terminal
         self._open_line = False  # the cursor is after the hint, not at the start of a line
+        self._compact: bool | None = None  # the layout of the current drawing (None: decide when asked)
+        self._budget: int | None = None  # rows the compact card may take in it (None: no limit)
 
     @property
     def interactive(self) -> bool:
@@ -89,14 +94,47 @@ class StudyUI(StudyScreen):
     @property
     def compact(self) -> bool:
         """A small terminal (or narrow output): no borders, short hints."""
+        if self._compact is None:
+            self._compact = self._needs_compact()
+        return self._compact
+
+    def _needs_compact(self) -> bool:
+        """Under 40 columns; on a terminal also when the full screen of the card would not fit its rows."""
         width, height = self.console.size
-        return width < 40 or (self.interactive and height < 12)
+        if width < 40:
+            return True
+        if not self.interactive:
+            return False
+        self._compact = False  # measure the full layout
+        rows = sum(self._rows(render()) for render in self.screen) + self._rows(self._hint_text() or Text(""))
+        return rows + self._typing_row() > height
+
+    def _rows(self, renderable: RenderableType | None) -> int:
+        """Rows `renderable` takes at the terminal's width."""
+        if renderable is None:
+            return 0
+        return len(self.console.render_lines(renderable, self.console.options.update(height=None), pad=False))
+
+    def _typing_row(self) -> int:
+        """1 while the answer (or a choice among more than 9) will be typed on a row of its own below the hint."""
+        view = self.view
+        if view is None or self._revealed:
+            return 0
+        return int(view.style == "type" or (view.style == "choice" and len(view.options) > 9))
+
+    def _plan(self) -> None:
+        """Decide the layout for a drawing of the whole screen, and the rows the compact card gets."""
+        self._compact, self._budget = None, None
+        if self.compact and self.interactive:
+            others = sum(self._rows(render()) for render in self.screen if render != self._panel)
+            hint = self._rows(self._hint_text() or Text(""))
+            self._budget = self.console.size.height - others - hint - self._typing_row()
 
     def _emit(self, part: RenderableType | Callable[[], RenderableType | None]) -> None:
         render = part if callable(part) else (lambda: part)
         self.screen.append(render)
-        if self._hint is not None:  # the hint was for the step that just ended
-            self._hint = None
+        if self.interactive:  # the whole screen again: what it holds now decides its layout
+            self._hint = None  # the hint was for the step that just ended
             self._redraw()
         else:
             self._print(render())
@@ -117,6 +155,7 @@ class StudyUI(StudyScreen):
 
     def _redraw(self) -> None:
         """The current screen again: after a resize, a demo, or when the panel grew (reveal)."""
+        self._plan()
         self.console.clear()
         self._open_line = False
         for render in self.screen:
@@ -137,23 +176,26 @@ class StudyUI(StudyScreen):
         image = image_line(view.card)
         if image is not None:
             self._question.append(styled(image))
-        if view.options:
-            self._question.append(self._options(view.options))
         self._revealed = []
-        if self.interactive:
-            self.console.clear()
-            self._open_line = False
+        if self.interactive:  # drawn whole, once the layout for this terminal is decided
             ack = self._last_ack
             if ack is not None:
-                self._emit(lambda: None if self.compact else ack)
+                self.screen.append(lambda: None if self.compact else ack)
+            self.screen += [lambda: None if self.compact else self._header(view), self._panel]
+            self._redraw()
+            return
         self._emit(lambda: None if self.compact and self.interactive else self._header(view))
         self._emit(self._panel)
 
     def _panel(self) -> RenderableType:
-        if self.compact:  # the answer takes the question's place: a small screen cannot hold both
-            return Group(*(self._revealed or self._question))
-        body = [*self._question, *([Rule(style="dim"), *self._revealed] if self._revealed else [])]
+        if self.compact:  # no borders; on a terminal the question is clipped to leave room for the rest
+            assert self.view is not None
+            prompt = self._question[:1]
+            rest = self._revealed or [*self._question[1:], *self._options(self.view.options, one_row_each=True)]
+            return CompactCard(prompt, rest, self._budget if self.interactive else None)
         assert self.view is not None
+        body = [*self._question, *self._options(self.view.options)]
+        body += [Rule(style="dim"), *self._revealed] if self._revealed else []
         return Panel(
             Group(*body), title=deck_text(self.view.card.deck, style="dim"), title_align="left", padding=(0, 1)
         )
@@ -168,7 +210,7 @@ class StudyUI(StudyScreen):
             self._emit(Group(*parts))
 
     def _header(self, view: CardView) -> Text:
-        return styled(header_line(view, self.compact))
+        return styled(header_line(view, self.compact, progress=self.interactive))
 
     def _hint_text(self) -> Text | None:
         if self._hint is None:
@@ -176,18 +218,25 @@ class StudyUI(StudyScreen):
         if not self.compact:
             return Text(self._hint[0], style="dim")
         assert self.view is not None
-        return self._header(self.view) + Text(" " + self._hint[1], style="dim")
+        line = self._header(self.view) + Text(" " + self._hint[1], style="dim")
+        if line.cell_len > self.console.size.width and self.view.done:  # the keys on one row before the progress
+            line = styled(header_line(self.view, compact=True)) + Text(" " + self._hint[1], style="dim")
+        return line
 
     @staticmethod
-    def _options(options: list[str]) -> Table:
+    def _options(options: list[str], one_row_each: bool = False) -> list[Table]:
+        """The numbered options (none: an empty list); `one_row_each` (a small screen): a long option is
+        cut with `…` rather than wrapped, so that every option keeps a row."""
+        if not options:
+            return []
         from rich.table import Table
 
         grid = Table.grid(padding=(0, 1))
-        grid.add_column(justify="right", style="bold", no_wrap=True)
-        grid.add_column()
+        grid.add_column(justify="right", style="bold", no_wrap=True, min_width=len(f"{len(options)}."))
+        grid.add_column(no_wrap=one_row_each, overflow="ellipsis" if one_row_each else "fold")
         for number, option in enumerate(options, 1):
             grid.add_row(f"{number}.", deck_text(option))
-        return grid
+        return [grid]
 
     def answer(self, card: Card, answer: str | None, context: str = "") -> None:
         """The revealed answer (None: already shown by the verdict); `context` is the full text of a
@@ -230,7 +279,7 @@ class StudyUI(StudyScreen):
         when the step ends. `short` is for small screens, where the counts come first."""
         if self.interactive:
             self._hint = (text, short)
-            self._print(self._hint_text(), end="")
+            self._redraw()  # its rows count in deciding the layout and the compact card's room
 
     # -- reading actions --
 
@@ -311,6 +360,46 @@ class StudyUI(StudyScreen):
             self.console.print()
         for line in lines:
             self.console.print(styled(line))
+
+
+class CompactCard:
+    """A card on a small terminal: the prompt's rows, then the other parts' (options before the
+    answer, the verdict and answer after it), within `budget` rows. When they do not all fit, the
+    prompt keeps at least its first row and the other parts get the rest; a part cut short ends
+    with `…`. None: no limit (output that is not a terminal)."""
+
+    def __init__(self, prompt: list[RenderableType], rest: list[RenderableType], budget: int | None):
+        self.prompt, self.rest, self.budget = prompt, rest, budget
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.segment import Segment
+
+        options = options.update(height=None)
+        width = options.max_width
+        head = console.render_lines(Group(*self.prompt), options, pad=False) if self.prompt else []
+        tail = console.render_lines(Group(*self.rest), options, pad=False) if self.rest else []
+        if self.budget is not None and len(head) + len(tail) > self.budget:
+            keep_head = max(1, self.budget - len(tail))
+            keep_tail = max(0, self.budget - keep_head)
+            head = _clipped(head, keep_head, width)
+            tail = _clipped(tail, keep_tail, width)
+        for line in head + tail:
+            yield from line
+            yield Segment.line()
+
+
+def _clipped(lines: list[list[Segment]], keep: int, width: int) -> list[list[Segment]]:
+    """The first `keep` of `lines`, the last one ending with `…` when some were left out."""
+    from rich.segment import Segment
+
+    if keep >= len(lines):
+        return lines
+    if keep <= 0:
+        return []
+    kept = lines[:keep]
+    last = Segment.adjust_line_length(kept[-1], min(Segment.get_line_length(kept[-1]), width - 1))
+    kept[-1] = [*last, Segment("…")]
+    return kept
 
 
 class TableRow:

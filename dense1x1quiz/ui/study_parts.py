@@ -12,11 +12,12 @@ gets is ui/study_screen.py's choice. This module imports neither renderer.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from dense1x1quiz.env import local_zone
-from dense1x1quiz.text import display, visible_controls
+from dense1x1quiz.text import display, quoted, visible_controls
 from dense1x1quiz.ui.plain import Line
 from dense1x1quiz.views import Action, CardView
 
@@ -31,6 +32,7 @@ RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 RATING_WORDS = {name.lower(): number for number, name in RATINGS.items()}
 RATING_STYLES = {1: "red", 2: "yellow", 3: "green", 4: "blue"}
 COMMANDS = {"q": "quit", "u": "undo", "s": "show"}
+CRAM_NOTE = "practice only; nothing saved"  # what --cram does, said where an answer would say Saved
 
 
 # -- pure formatting ------------------------------------------------------------------------------
@@ -121,13 +123,17 @@ def visible_diff(given: str, expected: str) -> list[tuple[str, str]]:
 # -- the words on the screen ----------------------------------------------------------------------
 
 
-def header_line(view: CardView, compact: bool = False) -> Line:
-    """`new 3  learning 1  review 5` (compact: `3 1 5`), or `cram 12 left`."""
+def header_line(view: CardView, compact: bool = False, progress: bool = False) -> Line:
+    """`new 3  learning 1  review 5` (compact: `3 1 5`), or `cram 12 left`; `progress` (a terminal, where
+    the transcript does not count the cards) adds how far the session is: `· 4 done` (compact `·4`)."""
     new, learning, review = view.counts
+    done: Line = []
+    if progress and view.done:
+        done = [(f" ·{view.done}" if compact else f"  · {view.done} done", "dim")]
     if view.cram:  # no schedule: just the cards left
-        return [("cram ", "bold magenta"), (str(sum(view.counts)), "bold"), ("" if compact else " left", "dim")]
+        return [("cram ", "bold magenta"), (str(sum(view.counts)), "bold"), ("" if compact else " left", "dim"), *done]
     if compact:
-        return [(str(new), "blue"), (" ", ""), (str(learning), "red"), (" ", ""), (str(review), "green")]
+        return [(str(new), "blue"), (" ", ""), (str(learning), "red"), (" ", ""), (str(review), "green"), *done]
     return [
         ("new ", "dim"),
         (str(new), "bold blue"),
@@ -135,6 +141,7 @@ def header_line(view: CardView, compact: bool = False) -> Line:
         (str(learning), "bold red"),
         ("  review ", "dim"),
         (str(review), "bold green"),
+        *done,
     ]
 
 
@@ -261,13 +268,14 @@ def button(number: int, intervals: dict[int, timedelta] | None, suggested: int |
 
 
 def ack_line(rating: int, due: datetime | None, now: datetime, *, cram: bool = False, short: bool = False) -> Line:
-    """`Saved Good · next in 10m (14:32)` once the store has committed the answer (short: `✓ Good 10m`)."""
+    """`Saved Good · next in 10m (14:32)` once the store has committed the answer (short: `✓ Good 10m`);
+    in cram, where nothing is saved, `Good · practice only; nothing saved`."""
     name = (RATINGS[rating], "bold " + RATING_STYLES[rating])
     if short:
         interval = [(f" {format_interval(due - now)}", "dim")] if due is not None and not cram else []
         return [("✓ ", "dim"), name, *interval]
     if cram:
-        return [("Saved ", "dim"), name, (" · cram, schedule unchanged", "dim")]
+        return [name, (f" · {CRAM_NOTE}", "dim")]
     return [("Saved ", "dim"), name, *([(f" · next {format_due(due, now)}", "dim")] if due is not None else [])]
 
 
@@ -275,8 +283,17 @@ def ack_line(rating: int, due: datetime | None, now: datetime, *, cram: bool = F
 _MOVED = {"database": "the review database was removed or replaced", "WAL": "the review log was removed"}
 
 
-def summary_lines(summary: Summary, now: datetime, *, cards_found: int, cram: bool = False) -> list[Line]:
-    """The end of a session: why it stopped, cards studied, right/wrong, time, next card due."""
+def summary_lines(
+    summary: Summary,
+    now: datetime,
+    *,
+    cards_found: int,
+    cram: bool = False,
+    command: str = "quiz study",
+    tags: Sequence[str] = (),
+) -> list[Line]:
+    """The end of a session: why it stopped, cards studied, right/wrong, time, next card due; with
+    nothing studied, why and what to do (`command` is the session's, ready to add options to)."""
     lines: list[Line] = []
     if summary.files_moved:  # the error itself goes to stderr (print_summary)
         moved = _MOVED[summary.files_moved]
@@ -286,25 +303,67 @@ def summary_lines(summary: Summary, now: datetime, *, cards_found: int, cram: bo
     elif summary.stopped:
         lines.append([(f"Stopped ({summary.stopped}); every answer given is saved.", "yellow")])
     if cards_found == 0:
-        lines.append([("No cards to study: no deck found, or no card with the tags given.", "")])
+        lines.append([(_no_cards(tags), "")])
     elif summary.answered == 0:
-        lines.append([("No cards studied." if summary.left or cram else "Nothing to study now.", "")])
+        if summary.left or cram:
+            lines.append([("No cards studied.", "")])
+        else:
+            lines += nothing_to_study(summary, command)
     else:
-        plural = "s" if summary.answered != 1 else ""
+        cards, answers = summary.cards, summary.answered
+        counted = f"{cards} card{_s(cards)}" + (f", {answers} answers" if answers != cards else "")
         line: Line = [
-            (f"Studied {summary.answered} card{plural} in {format_duration(summary.seconds)}: ", ""),
+            (f"Studied {counted} in {format_duration(summary.seconds)}: ", ""),
             (f"{summary.right} right", "green"),
             (", ", ""),
             (f"{summary.wrong} wrong", "red"),
         ]
         if cram:
-            line.append((" (cram: schedule unchanged)", "dim"))
+            line.append((f" ({CRAM_NOTE})", "dim"))
         lines.append(line)
     if summary.left:
-        lines.append([(f"{summary.left} card{'s' * (summary.left != 1)} left for today.", "")])
+        lines.append([(f"{summary.left} card{_s(summary.left)} left for today.", "")])
     if summary.next_due is not None and summary.next_due > now:
         lines.append([(f"Next card due {format_due(summary.next_due, now)}.", "")])
     return lines
+
+
+def _s(count: int) -> str:
+    return "s" if count != 1 else ""
+
+
+def _no_cards(tags: Sequence[str]) -> str:
+    """Why a session found no card at all: the tags matched none, or the decks have none."""
+    if not tags:
+        return "No cards to study: the decks have no cards."
+    which = " or ".join(quoted(tag) for tag in tags)
+    return f"No cards to study: no card has the tag {which}; study without --tag, or with a tag the cards carry."
+
+
+def nothing_to_study(summary: Summary, command: str) -> list[Line]:
+    """"Nothing to study now", why (no card due; the daily new-card limit reached; new cards buried
+    by a sibling studied today) and what to do: more new cards (`--new N`) or practice (`--cram`).
+    When the next card is due follows in the summary."""
+    limited, buried, per_day = summary.new_limited, summary.new_buried, summary.new_per_day
+    cram = f"`{command} --cram` ({CRAM_NOTE})"
+    if limited and per_day is not None:
+        more = per_day + min(limited, max(per_day, 10))
+        return [
+            [
+                (
+                    f"Nothing to study now: no card is due, and the daily limit of {per_day} new card{_s(per_day)} "
+                    f"is reached ({limited} new card{_s(limited)} left).",
+                    "",
+                )
+            ],
+            [(f"To study more: `{command} --new {more}` ({more} new cards a day) or {cram}.", "")],
+        ]
+    if buried:
+        why = f"no card is due, and {buried} new card{_s(buried)} wait{'s' * (buried == 1)} until tomorrow"
+        why += " (a sibling card was studied today)"
+    else:
+        why = "no card is due and no new card is left"
+    return [[(f"Nothing to study now: {why}.", "")], [(f"To practise anyway: {cram}.", "")]]
 
 
 # -- what both screens do ---------------------------------------------------------------------------
@@ -342,7 +401,7 @@ class StudyScreen:
         self.end_line()
         self.blank_line()
         try:
-            show_demo(card.demo.name, dict(card.demo.params))
+            show_demo(card.demo.name, dict(card.demo.params), pager=False)
         except QuizError as exc:
             self.message(f"The demo `{card.demo.name}` could not run: {exc}", "yellow")
         return True

@@ -9,7 +9,7 @@ the CLI, so the dependencies among the study screens run one way.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import IO, TYPE_CHECKING
@@ -50,11 +50,19 @@ def open_study_ui(stdin: IO[str] | None = None) -> Iterator[StudyUI | PlainStudy
 
 
 def print_summary(
-    ui: StudyUI | PlainStudyUI, summary: Summary, now: datetime, *, cards_found: int, cram: bool = False
+    ui: StudyUI | PlainStudyUI,
+    summary: Summary,
+    now: datetime,
+    *,
+    cards_found: int,
+    cram: bool = False,
+    command: str = "quiz study",
+    tags: Sequence[str] = (),
 ) -> None:
-    """The end of a session (`summary_lines`) on `ui`'s screen. Written even when the terminal has
-    gone (SIGHUP): a failed write is ignored, the answers are saved. A store error that stopped the
-    session goes to stderr as `Error: …`, like every other error, in every screen."""
+    """The end of a session (`summary_lines`; `command` and `tags` as the session was asked for) on
+    `ui`'s screen. Written even when the terminal has gone (SIGHUP): a failed write is ignored, the
+    answers are saved. A store error that stopped the session goes to stderr as `Error: …`, like
+    every other error, in every screen."""
     if summary.error:
         from dense1x1quiz.ui.console import print_error
 
@@ -63,7 +71,7 @@ def print_summary(
         except OSError:
             pass
     try:
-        ui.summary(summary_lines(summary, now, cards_found=cards_found, cram=cram))
+        ui.summary(summary_lines(summary, now, cards_found=cards_found, cram=cram, command=command, tags=tags))
     except OSError:
         pass
 
