@@ -71,7 +71,7 @@ def test_a_mistyped_tag_gets_the_closest_tag(cli, deck):
     result = cli("study", deck, "--tag", "mobilnet", input="")
     assert outcome(result) == (
         0,
-        "No cards to study: no deck found, or no card with the tags given.\n",
+        "No cards to study: no card has the tag `mobilnet`; study without --tag, or with a tag the cards carry.\n",
         "Warning: no card has the tag `mobilnet`; did you mean `mobilenet`? (`quiz tags` lists them)\n",
     )
     assert cli("study", deck, "--tag", "MOBILENET", "--tag", "nin", input="q\n").stderr == ""  # known, any case
