@@ -307,3 +307,17 @@ def test_forget_orphans_refuses_while_a_deck_is_broken(studied, cli):
         "or its history would be removed"
     )
     assert _rows(studied, "SELECT COUNT(*) FROM reviews") == [(6,)]
+
+
+def test_a_deck_named_by_its_path_works_too(tmp_path, cli):
+    path = tmp_path / "notes" / "other.yaml"
+    path.parent.mkdir()
+    path.write_text(DECK.replace("deck: mini", "deck: other"), encoding="utf-8")
+    result = cli("suspend", f"{path}:cz:c1", f"{path}:what", env=ENV)
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "Suspended 2 cards.\n", "")
+    assert cli("unsuspend", str(path), env=ENV).stdout == "Unsuspended 2 cards; 2 were not suspended.\n"
+    result = cli("bury", f"{path}:nope", env=ENV)
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "Error: no card `nope` in deck `other` (`quiz cards other` lists them)\n",
+    )
