@@ -321,3 +321,23 @@ def test_a_deck_named_by_its_path_works_too(tmp_path, cli):
         1,
         "Error: no card `nope` in deck `other` (`quiz cards other` lists them)\n",
     )
+
+
+@pytest.mark.parametrize(("reply", "code", "said"), [("y", 0, "Reset 1 card to new"), ("n", 1, "Cancelled")])
+def test_reset_on_a_terminal_asks_and_does_what_the_answer_says(studied, reply, code, said):
+    """A real terminal (pexpect): the question, then `y` resets and anything else cancels (exit 1)."""
+    import os
+    import sys
+
+    pexpect = pytest.importorskip("pexpect")
+    env = {**os.environ, "DENSE1X1QUIZ_HOME": str(studied), "DENSE1X1QUIZ_NOW": NOW, "NO_COLOR": "1"}
+    child = pexpect.spawn(
+        sys.executable, ["-m", "dense1x1quiz", "reset", "mini:what"], env=env, encoding="utf-8", timeout=60
+    )
+    child.expect_exact("Reset 1 card to new? The log keeps their 3 answers. [y/N] ")
+    child.sendline(reply)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == code
+    assert said in child.before
+    assert _rows(studied, "SELECT COUNT(*) FROM card_events") == [(int(reply == "y"),)]
