@@ -4,7 +4,8 @@
 retrievability, then new cards in deck order within the daily limit, siblings of today's answers
 buried). `StudyQueue` runs it once per study day and keeps its order up to date after each answer;
 `CramQueue` is `--cram`: every card once, nothing scheduled. Pure: time comes in as arguments,
-states come from the store through `study_queue`. The FSRS arithmetic is in scheduler.py.
+states come from the store through `study_queue`, which leaves out suspended and buried cards (a
+cram asks every card: it reads no store). The FSRS arithmetic is in scheduler.py.
 """
 
 from __future__ import annotations
@@ -49,6 +50,8 @@ class QueueStore(Protocol):
     def answered_since(self, since: datetime) -> set[Key]: ...
 
     def get_setting(self, name: str, default: Any = None) -> Any: ...
+
+    def set_aside(self, now: datetime) -> set[Key]: ...
 
 
 # -- the day's order ----------------------------------------------------------------------------
@@ -679,8 +682,12 @@ def study_queue(
     limit: int | None = None,
 ) -> StudyQueue:
     """A StudyQueue over `cards` with the states and today's answers read from `store`; the new-card
-    limit and the hour days start come from the store's settings unless given."""
+    limit and the hour days start come from the store's settings unless given. Suspended cards, and
+    cards buried until after `now`, are left out (`Store.set_aside`): not asked in this session."""
     hour = int(store.get_setting("day_start_hour", DEFAULT_DAY_START_HOUR))
+    aside = store.set_aside(now)
+    if aside:
+        cards = [card for card in cards if card.key not in aside]
     if new_per_day is None:
         new_per_day = int(store.get_setting("new_per_day", DEFAULT_NEW_PER_DAY))
     today = day_start(now, hour)

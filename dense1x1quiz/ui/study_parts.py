@@ -341,7 +341,7 @@ def _no_cards(tags: Sequence[str]) -> str:
 
 
 def nothing_to_study(summary: Summary, command: str) -> list[Line]:
-    """"Nothing to study now", why (no card due; the daily new-card limit reached; new cards buried
+    """The "Nothing to study now" lines: why (no card due; the daily new-card limit reached; new cards buried
     by a sibling studied today) and what to do: more new cards (`--new N`) or practice (`--cram`).
     When the next card is due follows in the summary."""
     limited, buried, per_day = summary.new_limited, summary.new_buried, summary.new_per_day
