@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from operator import attrgetter
 from typing import TypedDict
 
 from dense1x1quiz.vocabulary import KINDS, CardKind, Rating, State
@@ -79,18 +80,21 @@ class Card:
         object.__setattr__(self, "key", (self.deck, self.id))
 
 
+_image_of = attrgetter("image")
+
+
 def with_image_paths(deck: Deck) -> Deck:
     """The deck with each card's `image` as a path to the file (the deck file's folder joined with it), as
     the study screen shows it; the deck as loaded keeps what the file says (the cache is keyed by content)."""
-    from dense1x1quiz.cardlist import CardList, field_of
-
-    images = field_of(deck.cards, "image")  # a lazy deck's column: no card is built (cardlist.py)
+    # A lazy deck (cardlist.CardList, read from the deck cache) gives the column: no card is built.
+    column = getattr(deck.cards, "column", None)
+    images = column("image") if column is not None else list(map(_image_of, deck.cards))  # map: in C
     if not any(images):
         return deck
     folder = os.path.dirname(os.path.abspath(deck.path))
-    if isinstance(deck.cards, CardList):
+    if column is not None:
         joined = [os.path.join(folder, image) if image else image for image in images]
-        return replace(deck, cards=deck.cards.with_field("image", joined))
+        return replace(deck, cards=deck.cards.with_field("image", joined))  # type: ignore[attr-defined]
     cards = tuple(replace(c, image=os.path.join(folder, c.image)) if c.image else c for c in deck.cards)
     return replace(deck, cards=cards)
 
