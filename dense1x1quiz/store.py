@@ -886,13 +886,14 @@ class Store:
             already = 0
             by_card: dict[Key, list[ImportedAnswer]] = {}
             for answer in answers:
-                if answer.imported_id in known or answer.imported_id in seen:
-                    already += answer.imported_id in known
+                key, imported_id, _, rating, _ = answer  # unpacked once: 200,000 answers in a big import
+                if imported_id in known or imported_id in seen:
+                    already += imported_id in known
                     continue
-                if answer.rating not in RATINGS:
-                    raise ValueError(f"rating must be 1–4, not {answer.rating!r}")
-                seen.add(answer.imported_id)
-                by_card.setdefault((answer.key[0], answer.key[1]), []).append(answer)
+                if rating not in RATINGS:
+                    raise ValueError(f"rating must be 1–4, not {rating!r}")
+                seen.add(imported_id)
+                by_card.setdefault((key[0], key[1]), []).append(answer)
             with_history = self._keys_with_history(db, {key[0] for key in by_card})
             rows: list[tuple] = []
             states: list[CardState] = []
@@ -998,11 +999,23 @@ class Store:
             )
             previous: int | None = None
             rows: list[tuple] = []
-            for a, state_before in zip(new, before):  # noqa: B905 - one state per replayed answer
-                at_ms = a.at_ms
-                rows.append(
-                    (deck, card, at_ms, a.rating, state_before, mode, a.duration_ms, None, None, retention, fuzz)
-                    + (previous, a.imported_id)
+            for (_, imported_id, at_ms, rating, duration_ms), state_before in zip(new, before):  # noqa: B905
+                rows.append(  # one tuple: no concatenation per row
+                    (
+                        deck,
+                        card,
+                        at_ms,
+                        rating,
+                        state_before,
+                        mode,
+                        duration_ms,
+                        None,
+                        None,
+                        retention,
+                        fuzz,
+                        previous,
+                        imported_id,
+                    )
                 )
                 previous = at_ms
             return rows, state
