@@ -574,3 +574,23 @@ def test_a_study_killed_once_its_first_card_is_shown_leaves_no_half_written_entr
     again = subprocess.run(argv, input=b"q\n", capture_output=True, env=env, timeout=60)
     assert again.returncode == 0 and again.stdout.startswith(seen)  # the same first card
     assert read_entry(entry) is not None
+
+
+def test_cards_selected_from_a_cached_deck_are_those_of_the_parsed_deck(tmp_path):
+    """`quiz study` selects cards (by tag, and across decks) from a cached deck's columns: the same cards,
+    in the same order, as from the parsed decks, and none is built to select them."""
+    from dense1x1quiz.cardlist import CardList
+    from dense1x1quiz.model import with_image_paths
+    from dense1x1quiz.queue import select_cards
+
+    path = write(tmp_path / "d.yaml", DECK.replace("reverse: true}", "reverse: true, tags: [conv]}"))
+    parsed, _ = check_deck_cached(path)
+    cached, _ = read_entry(entry_for(path))
+    other = check_deck(write(tmp_path / "o.yaml", DECK.replace("deck: cached", "deck: other")))[0]
+    assert isinstance(cached.cards, CardList) and not isinstance(parsed.cards, CardList)
+    for tags in ([], ["conv"], ["CONV", "none"], ["none"]):
+        lazy = select_cards([with_image_paths(cached), other], tags)
+        from_cached = len(select_cards([parsed], tags))
+        assert isinstance(lazy, CardList) and lazy._built.count(None) == from_cached  # none of them built
+        assert list(lazy) == select_cards([parsed, other], tags)
+    assert [c.id for c in select_cards([cached], ["conv"])] == ["a", "a:reverse"]
