@@ -16,18 +16,19 @@ that can build only our model classes but Card, and plain containers (no other c
 result is checked for shape before use. Anything wrong: the entry is ignored, the deck is checked afresh
 and the entry rewritten. Failing to write (read-only folder, full disk) only means no caching.
 
-The payload is two pickles. First the deck's outline (its id, title, tags and card ids) with the
-problems: `quiz stats` and `quiz decks` need no more, and reading only it builds no Card (a
-20,000-card deck's cards take ~80 ms to unpickle). Then the deck without its cards, each card as a
-plain dict of its fields that are not their defaults, and the Unicode renderings of its LaTeX, for
-the commands that show cards.
+The payload is the length of a first pickle, and two pickles. First the deck's outline (its id,
+title, tags and card ids) with the problems: `quiz stats` and `quiz decks` need no more, and reading
+only it builds no Card. Then the deck without its cards, its cards as columns (a list per field, or a
+dict of the few cards that differ from a field's default; equal strings stored once), and the Unicode
+renderings of its LaTeX, for the commands that show cards. A full read skips the outline.
 
 On a hit nothing but `model` is imported (for an outline, not even that): not PyYAML, not the
-loader. The card dicts are checked in bulk (each a dict, of Card field names only, with every field
-that has no default), then each becomes a Card's `__dict__` as it is: no pickle BUILD per card, which
-made reading 100,000 cards a quarter slower (issue 16). So a Card read from the cache holds only the
-fields that differ from their defaults (the others are the dataclass's class attributes): attribute
-access, `==`, `hash`, `replace` and `asdict` are as usual.
+loader. The columns are checked in bulk (Card fields only, every field without a default there, one
+value per card, each of its field's type), then become a `cardlist.CardList`: a lazy deck, which
+builds a Card the first time it is asked for one (issue 16: building all 100,000 of a big deck before
+its first card was shown took a third of a warm start). Such a Card holds only the fields that differ
+from their defaults (the others are the dataclass's class attributes): attribute access, `==`,
+`hash`, `replace` and `asdict` are as usual.
 """
 
 from __future__ import annotations
@@ -37,12 +38,11 @@ import hashlib
 import io
 import os
 import sys
-from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import MISSING, fields, replace
 from itertools import chain
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 from zlib import crc32
@@ -51,7 +51,8 @@ from dense1x1quiz.errors import Problem
 from dense1x1quiz.userfiles import MAX_FILE_BYTES, UserFileError, open_user_file, read_user_file
 
 if TYPE_CHECKING:  # the classes themselves are imported at the first full read or write (`_model`)
-    from dense1x1quiz.model import Card, Deck
+    from dense1x1quiz.cardlist import CardList
+    from dense1x1quiz.model import Deck
 
 from pickle import Unpickler, UnpicklingError
 
@@ -59,17 +60,38 @@ LOADER_VERSION = 5  # bump when what a deck loads to changes in a way the source
 READ_LIMIT = MAX_FILE_BYTES  # = deck.MAX_BYTES (a test checks); bigger files are refused by the loader
 MAX_ENTRIES = 64  # the oldest entries beyond these are removed when a new one is written
 MAX_TOTAL_BYTES = 256 * 1024 * 1024  # a 20,000-card deck's entry is ~3 MiB
-MAGIC = b"dense1x1quiz-deck-cache 4\n"
+MAGIC = b"dense1x1quiz-deck-cache 5\n"
 BIG_FILE = 1 << 20  # from this size on, keys use OpenSSL's SHA-256 (3× faster than BLAKE2b on big input)
 PROTOCOL = 5
 
 # The modules whose source decides what a deck file loads to.
-_LOADER_SOURCES = ("deck.py", "yamltree.py", "model.py", "errors.py", "demos/__init__.py", "deckcache.py", "text.py")
+_LOADER_SOURCES = (
+    "deck.py",
+    "yamltree.py",
+    "model.py",
+    "errors.py",
+    "demos/__init__.py",
+    "deckcache.py",
+    "text.py",
+    "cardlist.py",
+)
 _LIBRARIES = ("yaml", "ftfy", "unicodeit")  # third-party code whose output an entry holds
 _loader_digest: bytes | None = None
 # Entries checked inside `deferred_writes` and not yet written: (deck, problems as an entry stores them).
 _deferred: dict[Path, tuple[Deck | None, list[tuple[int, int, str, bool]]]] | None = None
-_REQUIRED = object()  # what `_card_states` compares a field without a default to: never the field's value
+_REQUIRED = object()  # what `_card_columns` compares a field without a default to: never the field's value
+_OUTLINE_LENGTH = 8  # the payload starts with the outline pickle's length: a full read skips the outline
+
+# A Card field's annotation → the types its stored values may have (by name; None: NoneType), and whether
+# each value is a tuple of strings.
+_COLUMN_TYPES: dict[str, tuple[tuple[str, ...], bool]] = {
+    "str": (("str",), False),
+    "CardKind": (("str",), False),
+    "int": (("int",), False),
+    "tuple[str, ...]": (("tuple",), True),
+    "Table | None": (("Table", "None"), False),
+    "DemoLink | None": (("DemoLink", "None"), False),
+}
 
 
 class _Model:
@@ -77,19 +99,26 @@ class _Model:
     write: an outline read (`quiz stats`, `quiz decks`) needs none of it, nor the model's import."""
 
     def __init__(self) -> None:
-        from dense1x1quiz.model import Card, Deck, DemoLink, Table
+        from dense1x1quiz.model import KINDS, Card, Deck, DemoLink, Table
 
-        self.Card, self.Deck, self.Table = Card, Deck, Table
+        self.Card, self.Deck, self.Table, self.DemoLink, self.kinds = Card, Deck, Table, DemoLink, frozenset(KINDS)
         # What an entry may build (`_ModelUnpickler`): these classes, and plain containers. Not Card: an
         # entry holds each card as a plain dict, made a Card only after its checks (`_deck_of_entry`).
         self.allowed = {("dense1x1quiz.model", c.__name__): c for c in (Deck, Table, DemoLink)}
-        # A Card is stored as the dict of its fields that differ from their defaults only: the rest are
-        # read from the class (dataclass defaults are class attributes), and reading gets ~40% faster.
+        # The cards are stored as a column per field (`_card_columns`): a field without a default is a
+        # list (one value per card); one with a default is a list or, when most cards leave it at its
+        # default, a dict of the cards that do not. `key` is not stored: it is (deck, id).
         self.card_defaults = {f.name: f.default for f in fields(Card) if f.default is not MISSING}
-        self.card_fields = frozenset(f.name for f in fields(Card))
-        self.card_required = itemgetter(
-            *(f.name for f in fields(Card) if f.default is MISSING and f.default_factory is MISSING)
-        )
+        self.card_fields = tuple(f.name for f in fields(Card) if f.init)
+        self.card_required = frozenset(f.name for f in fields(Card) if f.init and f.default is MISSING)
+        # The types a stored value of each field may have, from its annotation (a new field's annotation
+        # must be added here: _COLUMN_TYPES raises KeyError, and every test of the cache fails).
+        known = {"str": str, "int": int, "tuple": tuple, "None": type(None), "Table": Table, "DemoLink": DemoLink}
+        self.card_types: dict[str, tuple[set[type], bool]] = {}
+        for f in fields(Card):
+            if f.init:
+                names, strings = _COLUMN_TYPES[str(f.type)]
+                self.card_types[f.name] = ({known[name] for name in names}, strings)
 
 
 _the_model: _Model | None = None
@@ -303,10 +332,15 @@ def read_entry(entry: Path) -> tuple[Deck | None, list[tuple[int, int, str, bool
     if payload is None:
         return None
     gc_was_on = gc.isenabled()
-    gc.disable()  # tens of thousands of new objects, none cyclic: collections would only slow it down
+    gc.disable()  # hundreds of thousands of new objects, none cyclic: collections would only slow it down
     try:
-        stream = io.BytesIO(payload)
-        _ModelUnpickler(stream).load()  # the outline (see write_entry): a pickle of its own
+        skip = _OUTLINE_LENGTH + int.from_bytes(payload[:_OUTLINE_LENGTH], "big")  # the outline (write_entry)
+        # A BytesIO of the entry's bytes object (which `_unframe` views) shares them; one of a slice
+        # would copy the payload.
+        blob = payload.obj
+        assert isinstance(blob, bytes)
+        stream = io.BytesIO(blob)
+        stream.seek(len(blob) - len(payload) + skip)
         value = _ModelUnpickler(stream).load()
     except Exception:  # any damage a matching checksum could still hide: treat as a miss
         return None
@@ -334,7 +368,8 @@ def read_outline(entry: Path) -> tuple[tuple | None, list[tuple[int, int, str, b
     if payload is None:
         return None
     try:
-        value = _ModelUnpickler(io.BytesIO(payload)).load()
+        length = int.from_bytes(payload[:_OUTLINE_LENGTH], "big")
+        value = _ModelUnpickler(io.BytesIO(payload[_OUTLINE_LENGTH : _OUTLINE_LENGTH + length])).load()
     except Exception:
         return None
     if not (type(value) is tuple and len(value) == 2 and _plain_problems(value[1])):
@@ -373,41 +408,67 @@ def _plain_problems(problems: object) -> bool:
 
 def _deck_of_entry(value: object) -> tuple[Deck | None, list[tuple[int, int, str, bool]], dict[str, str]] | None:
     """(deck, problems, math renderings) from an unpickled entry, or None when it has not the shape
-    `write_entry` gives it: (the deck without its cards, a state dict per card, problems, math)."""
+    `write_entry` gives it: (the deck without its cards, its cards' columns, problems, math)."""
     if not (
         type(value) is tuple
         and len(value) == 4
-        and type(value[1]) is list
+        and type(value[1]) is tuple
         and _plain_problems(value[2])
         and type(value[3]) is dict
         and all(type(k) is str and type(v) is str for k, v in value[3].items())
     ):
         return None
-    shell, states, problems, math = value
+    shell, columns, problems, math = value
     if shell is None:
-        return (None, problems, math) if not states else None
+        return (None, problems, math) if columns == () else None
     model = _model()
     if type(shell) is not model.Deck or type(shell.cards) is not tuple or shell.cards or type(shell.id) is not str:
         return None
     if not all(type(t) is model.Table for t in shell.tables):
         return None
-    # Each card's state checked in bulk (map and set run in C): a dict, of Card fields only, with
-    # every field that has no default. Then it becomes the Card's __dict__ as it is.
-    if states and (set(map(type, states)) != {dict} or not model.card_fields.issuperset(set().union(*states))):
+    cards = _cards_of_columns(columns)
+    if cards is None:
         return None
-    try:
-        deque(map(model.card_required, states), maxlen=0)
-    except KeyError:
-        return None
-    new, assign, card_class = object.__new__, object.__setattr__, model.Card
-    cards: list[Card] = []
-    append = cards.append
-    for state in states:  # a frozen dataclass: its __setattr__ refuses, object's does not
-        card = new(card_class)
-        assign(card, "__dict__", state)
-        append(card)
-    object.__setattr__(shell, "cards", tuple(cards))  # the shell is ours alone: made by this read
+    object.__setattr__(shell, "cards", cards)  # the shell is ours alone: made by this read
     return shell, problems, math
+
+
+def _cards_of_columns(columns: tuple) -> CardList | None:
+    """The lazy card list (cardlist.CardList) of stored columns (n, dense, sparse; `_card_columns`), or
+    None unless every column is a Card field's, the fields without a default are all there, each dense
+    column has a value per card and each sparse one only cards' positions, and every value has its
+    field's type (checked in bulk: map, set and chain run in C). No Card is built here."""
+    if not (len(columns) == 3 and type(columns[0]) is int and type(columns[1]) is dict and type(columns[2]) is dict):
+        return None
+    n, dense, sparse = columns
+    model = _model()
+    names = set(dense) | set(sparse)
+    if n < 0 or set(dense) & set(sparse) or not names.issubset(model.card_fields):
+        return None
+    if not model.card_required.issubset(dense):
+        return None
+    for name, col in dense.items():
+        if type(col) is not list or len(col) != n or not _typed(model, name, col):
+            return None
+    for name, col in sparse.items():
+        if type(col) is not dict or not _typed(model, name, list(col.values())):
+            return None
+        if col and not (set(map(type, col)) == {int} and min(col) >= 0 and max(col) < n):
+            return None
+    if not model.kinds.issuperset(dense["kind"]):
+        return None
+    from dense1x1quiz.cardlist import CardList
+
+    return CardList(n, dense, sparse)
+
+
+def _typed(model: _Model, name: str, values: list) -> bool:
+    """Whether each of `values` has a type field `name` may hold."""
+    allowed, strings = model.card_types[name]
+    if not allowed.issuperset(map(type, values)):
+        return False
+    # Tuples of strings: each distinct tuple's items (the writer made equal tuples one object).
+    return not strings or set(map(type, chain.from_iterable(set(values)))) <= {str}
 
 
 @contextmanager
@@ -434,14 +495,14 @@ def write_entry(entry: Path, deck: Deck | None, problems: list[Problem]) -> None
         try:
             import pickle  # writing happens after a parse, which costs far more
 
-            pickler = pickle.Pickler(buffer, protocol=PROTOCOL)
-            # First the outline (plain strings and tuples: `read_outline` stops after it), then the deck
-            # without its cards, and its cards as plain dicts (`_card_states`).
+            # First the outline (plain strings and tuples: `read_outline` reads only it) after its length
+            # (a full read skips it), then the deck without its cards, and its cards' columns.
             head = None if deck is None else (deck.id, deck.title, deck.tags, deck.card_ids)
-            pickler.dump((head, plain))
-            pickler.clear_memo()
+            outline_pickle = pickle.dumps((head, plain), protocol=PROTOCOL)
+            buffer.write(len(outline_pickle).to_bytes(_OUTLINE_LENGTH, "big"))
+            buffer.write(outline_pickle)
             shell = None if deck is None else replace(deck, cards=())
-            pickler.dump((shell, _card_states(deck), plain, _math_renderings(deck)))
+            pickle.Pickler(buffer, protocol=PROTOCOL).dump((shell, _card_columns(deck), plain, _math_renderings(deck)))
         except Exception:  # pragma: no cover - every model value pickles; never fail a load over the cache
             return
     payload = buffer.getvalue()
@@ -480,16 +541,32 @@ def _math_renderings(deck: Deck | None) -> dict[str, str]:
     return {fragment: latex_to_unicode(fragment) for fragment in fragments}
 
 
-def _card_states(deck: Deck | None) -> list[dict[str, object]]:
-    """Each card as the dict of its fields that are not their defaults: what its `__dict__` becomes when
-    read back. Unpickled as plain dicts, 100,000 cards read a quarter faster than as Card objects
-    (pickle's BUILD of each)."""
+def _card_columns(deck: Deck | None) -> tuple:
+    """The deck's cards as columns, (n, dense, sparse): `dense` maps a field to its values, one per card;
+    `sparse` maps a field that most cards leave at its default to {position: value} of the others; a
+    field every card leaves at its default is in neither. Equal strings and tuples are made one object,
+    which pickle stores once (a third smaller, and faster to read). `()` without a deck."""
     if deck is None:
-        return []
-    default = _model().card_defaults.get
-    # Every default is a singleton ("", (), 0, -1, None), so `is not` finds the fields that differ (an
-    # equal value that is another object would only be stored needlessly) at two thirds of the cost of `!=`.
-    return [{k: v for k, v in card.__dict__.items() if v is not default(k, _REQUIRED)} for card in deck.cards]
+        return ()
+    model = _model()
+    cards = deck.cards
+    n = len(cards)
+    dense: dict[str, list] = {}
+    sparse: dict[str, dict[int, object]] = {}
+    shared: dict[object, object] = {}
+    one = shared.setdefault
+    for name in model.card_fields:
+        values = list(map(attrgetter(name), cards))
+        if name != "table":  # a table's cards share its one Table object already
+            values = [one(v, v) for v in values]
+        default = model.card_defaults.get(name, _REQUIRED)
+        # Every default is a singleton ("", (), 0, -1, None): `is not` finds the values that differ.
+        changed = [i for i, v in enumerate(values) if v is not default] if default is not _REQUIRED else None
+        if changed is None or 2 * len(changed) > n:
+            dense[name] = values
+        elif changed:
+            sparse[name] = {i: values[i] for i in changed}
+    return (n, dense, sparse)
 
 
 def _prune(folder: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from operator import attrgetter
@@ -85,9 +86,15 @@ _image_of = attrgetter("image")
 def with_image_paths(deck: Deck) -> Deck:
     """The deck with each card's `image` as a path to the file (the deck file's folder joined with it), as
     the study screen shows it; the deck as loaded keeps what the file says (the cache is keyed by content)."""
-    if not any(map(_image_of, deck.cards)):  # map: in C (a generator took 40 ms at 100,000 cards)
+    # A lazy deck (cardlist.CardList, read from the deck cache) gives the column: no card is built.
+    column = getattr(deck.cards, "column", None)
+    images = column("image") if column is not None else list(map(_image_of, deck.cards))  # map: in C
+    if not any(images):
         return deck
     folder = os.path.dirname(os.path.abspath(deck.path))
+    if column is not None:
+        joined = [os.path.join(folder, image) if image else image for image in images]
+        return replace(deck, cards=deck.cards.with_field("image", joined))  # type: ignore[attr-defined]
     cards = tuple(replace(c, image=os.path.join(folder, c.image)) if c.image else c for c in deck.cards)
     return replace(deck, cards=cards)
 
@@ -112,7 +119,7 @@ class Deck:
     title: str
     path: str
     description: str = ""
-    cards: tuple[Card, ...] = ()
+    cards: Sequence[Card] = ()  # a tuple, or a cardlist.CardList (read from the deck cache: built as used)
     tables: tuple[Table, ...] = ()
     tags: tuple[str, ...] = field(default=())
 

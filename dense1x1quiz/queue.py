@@ -11,11 +11,11 @@ cram asks every card: it reads no store). The FSRS arithmetic is in scheduler.py
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta, tzinfo
-from operator import attrgetter
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
+from dense1x1quiz.cardlist import CardList, field_of, keys_of
 from dense1x1quiz.scheduler import (
     AGAIN,
     DEFAULT_DAY_START_HOUR,
@@ -36,8 +36,6 @@ if TYPE_CHECKING:
 LEARN_AHEAD = timedelta(minutes=20)  # Anki's default: with nothing else left, learning cards due this soon come early
 CRAM_AGAIN_GAP = 3  # a card failed while cramming comes back after this many others
 _LEARNING = ("learning", "relearning")
-_deck_of = attrgetter("deck")
-_key_of = attrgetter("key")
 
 
 class QueueStore(Protocol):
@@ -82,45 +80,79 @@ def build_queue(
     the new cards already introduced today (`Store.new_introduced_since`). Cards in learning whose
     due is later today are not in the queue: call again after each answer to pick them up.
     """
+    positions = _queue_positions(
+        cards,
+        states,
+        now,
+        new_per_day=new_per_day,
+        new_done_today=new_done_today,
+        answered_today=answered_today,
+        day_start_hour=day_start_hour,
+        tz=tz,
+        scheduler=scheduler,
+    )
+    return [cards[position] for position in positions]
+
+
+def _queue_positions(
+    cards: Sequence[Card],
+    states: Mapping[Key, CardState],
+    now: datetime,
+    *,
+    new_per_day: int,
+    new_done_today: Mapping[str, int] | None,
+    answered_today: Iterable[Key],
+    day_start_hour: int,
+    tz: tzinfo | None,
+    scheduler: Scheduler | None,
+) -> list[int]:
+    """`build_queue`, giving the cards' positions in `cards`."""
     now = utc(now)
     end_of_day = next_day_start(now, day_start_hour, tz)
     answered = set(answered_today)
-    by_key = {card.key: card for card in cards} if answered else {}  # a day's first session has no answers
-    busy_notes = {(by_key[k].deck, by_key[k].note) for k in answered if k in by_key}
+    # The passes read the cards' keys, decks and notes (a CardList's columns: no Card is built) and keep
+    # positions; only the cards queued are taken from `cards`.
+    decks = field_of(cards, "deck")
+    keys = keys_of(cards) if states or answered else []  # a first session's order needs no key
+    notes = field_of(cards, "note") if answered else []
+    by_key = dict(zip(keys, range(len(keys)), strict=True)) if answered else {}  # a day's first session: none
+    busy_notes = {(decks[by_key[k]], notes[by_key[k]]) for k in answered if k in by_key}
     new_done = dict(new_done_today or {})
 
-    learning: list[tuple[datetime, int, Card]] = []
-    reviews: list[tuple[float, int, Card]] = []
-    fresh: list[Card] = []
+    learning: list[tuple[datetime, int]] = []
+    reviews: list[tuple[float, int]] = []
+    fresh_positions: list[int] = []
+    add_fresh = fresh_positions.append
     get = states.get
     # No card has a state nor a buried sibling (a first session): all are new, in deck order, no pass needed.
-    for position, card in enumerate(cards) if states or busy_notes else ():
-        state = get(card.key)
+    for position, key in enumerate(keys) if states or busy_notes else ():
+        state = get(key)
         # No tuple per card unless some note is busy (100,000 cards, most of them new: a fifth of the pass).
-        buried = bool(busy_notes) and (card.deck, card.note) in busy_notes and card.key not in answered
+        buried = bool(busy_notes) and (decks[position], notes[position]) in busy_notes and key not in answered
         if state is None or state.state == "new":
             if not buried:
-                fresh.append(card)
+                add_fresh(position)
         elif state.state in ("learning", "relearning"):
             if state.due is not None and state.due <= now:
-                learning.append((state.due, position, card))
+                learning.append((state.due, position))
         elif state.due is not None and state.due < end_of_day and not buried:
-            reviews.append((retrievability(state, now, scheduler), position, card))
+            reviews.append((retrievability(state, now, scheduler), position))
 
-    queue = [card for _, _, card in sorted(learning, key=lambda t: (t[0], t[1]))]
-    queue += [card for _, _, card in sorted(reviews, key=lambda t: (t[0], t[1]))]
-    if not (states or busy_notes):
-        fresh = list(cards)
+    queue = [position for _, position in sorted(learning)]
+    queue += [position for _, position in sorted(reviews)]
+    fresh: Sequence[int] = fresh_positions if states or busy_notes else range(len(cards))
     room = {deck: max(0, new_per_day - done) for deck, done in new_done.items()}
     # The pass over the new cards stops when no deck has room left (at 100,000 new cards, after the first 20).
-    open_decks = sum(1 for deck in set(map(_deck_of, fresh)) if room.get(deck, new_per_day) > 0)
-    for card in fresh:
+    fresh_decks = set(decks) if isinstance(fresh, range) else {decks[p] for p in fresh}
+    open_decks = sum(1 for deck in fresh_decks if room.get(deck, new_per_day) > 0)
+    for position in fresh:
         if not open_decks:
             break
-        left = room.setdefault(card.deck, new_per_day)
+        deck = decks[position]
+        left = room.setdefault(deck, new_per_day)
         if left > 0:
-            queue.append(card)
-            room[card.deck] = left - 1
+            queue.append(position)
+            room[deck] = left - 1
             open_decks -= left == 1
     return queue
 
@@ -178,7 +210,8 @@ class StudyQueue:
         limit: int | None = None,
         day_start_hour: int = 4,
     ):
-        self.cards = list(cards)
+        # A CardList (a deck from the cache) is kept as it is: its cards are built as they are shown.
+        self.cards: Sequence[Card] = cards if isinstance(cards, CardList) else list(cards)
         self.states = states
         self.scheduler = scheduler
         self.new_per_day = new_per_day
@@ -187,8 +220,9 @@ class StudyQueue:
         self.limit = limit
         self.day_start_hour = day_start_hour
         self.seen: set[Key] = set()  # cards answered in this session (for --limit)
-        self._position = dict(zip(map(_key_of, self.cards), range(len(self.cards)), strict=True))  # key → index
-        self._notes_index: dict[tuple[str, str], list[Card]] | None = None  # `_notes`, built at the first answer
+        self._key_list: list[Key] | None = None  # `_keys`, made when first needed
+        self._position_index: dict[Key, int] | None = None  # `_position`, built when first needed
+        self._notes_index: dict[tuple[str, str], list[int]] | None = None  # `_siblings`, built at the first answer
         # Only a stored state can be learning (a card without one is new): one pass over the states,
         # not a CardState per card, which was ~15% of a 20,000-card session's start (issue 7).
         self._learning = {key for key, state in states.items() if state.state in _LEARNING and key in self._position}
@@ -203,8 +237,9 @@ class StudyQueue:
         self._review_out = bytearray()  # 1: answered or buried since
         self._review_head = 0  # no review before it is left
         self._reviews_left = 0
-        self._fresh: dict[str, list[Card]] = {}  # per deck: its new cards in deck order
+        self._fresh: dict[str, Sequence[int]] = {}  # per deck: the positions of its new cards, in deck order
         self._fresh_at: dict[Key, int] = {}  # a new card's index in its deck's list
+        self._fresh_all = False  # all cards are new, of one deck: `_fresh_at` is `_position` (not built twice)
         self._fresh_end: dict[str, int] = {}  # the day's new cards of a deck are the eligible ones before it,
         self._fresh_taken: dict[str, int] = {}  # ... this many (new_per_day − new_done, or all there are)
         self._fresh_head: dict[str, int] = {}  # no eligible new card of the deck before it
@@ -215,15 +250,36 @@ class StudyQueue:
         self._learning_today = 0  # learning cards due before the day ends
 
     @property
-    def _notes(self) -> dict[tuple[str, str], list[Card]]:
-        """The cards of each note (deck, note), in deck order: built at the first answer, not before the
-        first card is shown (a tenth of a 100,000-card deck's warm start, issue 16)."""
+    def _keys(self) -> list[Key]:
+        """Each card's key, in order (made when first needed, then kept)."""
+        if self._key_list is None:
+            self._key_list = keys_of(self.cards)
+        return self._key_list
+
+    @property
+    def _position(self) -> dict[Key, int]:
+        """Each card's index in `cards` by key. Built when first used: not before a first session's first
+        card is shown (with no stored state, the day's order needs no key; issue 16)."""
+        if self._position_index is None:
+            self._position_index = dict(zip(self._keys, range(len(self.cards)), strict=True))
+        return self._position_index
+
+    def _fresh_index(self, key: Key) -> int | None:
+        """A new card's index among its deck's new cards (None: not a new card of the day's order)."""
+        return (self._position if self._fresh_all else self._fresh_at).get(key)
+
+    def _siblings(self, note: tuple[str, str]) -> list[Card]:
+        """The cards of a note (deck, note), in deck order. The index of notes is built at the first
+        answer, not before the first card is shown (a tenth of a 100,000-card deck's warm start, issue 16)."""
         if self._notes_index is None:
-            notes: dict[tuple[str, str], list[Card]] = {}
-            for card in self.cards:
-                notes.setdefault((card.deck, card.note), []).append(card)
+            notes: dict[tuple[str, str], list[int]] = {}
+            for position, deck_note in enumerate(
+                zip(field_of(self.cards, "deck"), field_of(self.cards, "note"), strict=True)
+            ):
+                notes.setdefault(deck_note, []).append(position)
             self._notes_index = notes
-        return self._notes_index
+        cards = self.cards
+        return [cards[position] for position in self._notes_index.get(note, ())]
 
     def state(self, card: Card) -> CardState:
         return self.states.get(card.key) or CardState.new(card.key)
@@ -242,7 +298,7 @@ class StudyQueue:
 
     def _build(self, now: datetime, day: datetime) -> None:
         self._day, self._end = day, next_day_start(now, self.day_start_hour)
-        queue = build_queue(
+        queue = _queue_positions(
             self.cards,
             self.states,
             now,
@@ -250,15 +306,17 @@ class StudyQueue:
             new_done_today=self.new_done,
             answered_today=self.answered,
             day_start_hour=self.day_start_hour,
+            tz=None,
             scheduler=self.scheduler,
         )
         states, learning = self.states, self._learning
         self._reviews = []
-        chosen: dict[str, list[Card]] = {}  # the new cards build_queue took, per deck
-        for card in queue:
+        chosen: dict[str, list[int]] = {}  # the new cards build_queue took, per deck: their positions
+        for position in queue:
+            card = self.cards[position]
             state = states.get(card.key)
             if state is None or state.state == "new":
-                chosen.setdefault(card.deck, []).append(card)
+                chosen.setdefault(card.deck, []).append(position)
             elif card.key not in learning:
                 self._reviews.append(card)
         self._review_at = {card.key: i for i, card in enumerate(self._reviews)}
@@ -271,22 +329,27 @@ class StudyQueue:
                 card = self.cards[self._position[key]]
                 note = (card.deck, card.note)
                 self._busy[note] = self._busy.get(note, 0) + 1
-        self._fresh, self._fresh_at, self._stored_new = {}, {}, False
+        self._fresh, self._fresh_at, self._fresh_all, self._stored_new = {}, {}, False, False
         fresh_at, get = self._fresh_at, states.get
-        decks = set(map(_deck_of, self.cards)) if not states else set()
-        if len(decks) == 1:  # no card has a state, one deck (a first session): all new, indexed in C
-            self._fresh = {decks.pop(): list(self.cards)}
-            self._fresh_at = fresh_at = dict(zip(map(_key_of, self.cards), range(len(self.cards)), strict=True))
-        for card in () if self._fresh else self.cards:
-            state = get(card.key)
+        deck_of = field_of(self.cards, "deck")
+        decks = set(deck_of) if not states else set()
+        if len(decks) == 1:  # no card has a state, one deck (a first session): all new, in deck order
+            self._fresh = {decks.pop(): range(len(self.cards))}
+            self._fresh_all = True  # each card's index among its deck's new cards: its position
+        lists: dict[str, list[int]] = {}
+        for position, key in () if self._fresh else enumerate(self._keys):
+            state = get(key)
             if state is None or state.state == "new":
-                fresh = self._fresh.get(card.deck)
-                if fresh is None:
-                    fresh = self._fresh[card.deck] = []
-                fresh_at[card.key] = len(fresh)
-                fresh.append(card)
+                deck = deck_of[position]
+                positions = lists.get(deck)
+                if positions is None:
+                    positions = lists[deck] = []
+                fresh_at[key] = len(positions)
+                positions.append(position)
                 if state is not None:
                     self._stored_new = True
+        if lists:
+            self._fresh = dict(lists)
         # Each deck's cursor just past the last new card build_queue took (all of them when it took fewer than room).
         self._fresh_end, self._fresh_taken, self._fresh_head = {}, {}, {}
         for deck, fresh in self._fresh.items():
@@ -295,8 +358,10 @@ class StudyQueue:
             self._fresh_taken[deck], self._fresh_head[deck] = len(taken), 0
             if len(taken) < room:
                 self._fresh_end[deck] = len(fresh)
-            else:
-                self._fresh_end[deck] = fresh_at[taken[-1].key] + 1 if taken else 0
+            elif not taken:
+                self._fresh_end[deck] = 0
+            else:  # just past the last one taken
+                self._fresh_end[deck] = taken[-1] + 1 if self._fresh_all else fresh_at[self._keys[taken[-1]]] + 1
         self._new_total = sum(self._fresh_taken.values())
 
         self._due = []
@@ -322,12 +387,13 @@ class StudyQueue:
         room = max(0, self.new_per_day - self.new_done.get(deck, 0))
         end = self._fresh_end[deck]
         taken = before = self._fresh_taken[deck]
+        cards = self.cards
         while taken < room and end < len(fresh):
-            taken += self._eligible(fresh[end])
+            taken += self._eligible(cards[fresh[end]])
             end += 1
         while taken > room:
             end -= 1
-            taken -= self._eligible(fresh[end])
+            taken -= self._eligible(cards[fresh[end]])
         self._fresh_end[deck], self._fresh_taken[deck] = end, taken
         self._new_total += taken - before
 
@@ -336,7 +402,7 @@ class StudyQueue:
         at = self._review_at.get(key)
         if at is not None:
             return not self._review_out[at]
-        at = self._fresh_at.get(key)
+        at = self._fresh_index(key)
         if at is None:
             return False
         card = self.cards[self._position[key]]
@@ -361,17 +427,21 @@ class StudyQueue:
             if not taken:
                 continue
             fresh, at, end = self._fresh[deck], self._fresh_head[deck], self._fresh_end[deck]
-            while at < end and not self._eligible(fresh[at]):
+            while at < end and not self._eligible(self.cards[fresh[at]]):
                 at += 1
             self._fresh_head[deck] = at
-            if at < end and (best is None or self._position[fresh[at].key] < self._position[best.key]):
-                best = fresh[at]
+            if at < end and (best is None or fresh[at] < self._position[best.key]):
+                best = self.cards[fresh[at]]
         return best
 
     def _base_list(self) -> list[Card]:
         """The day's reviews and new cards left, in order (O(n): for the rare header count that needs it)."""
         base = [c for i, c in enumerate(self._reviews) if not self._review_out[i]]
-        fresh = [c for c in self.cards if c.key in self._fresh_at and self._in_base(c.key)]
+        fresh = [
+            self.cards[i]
+            for i, key in enumerate(self._keys)
+            if self._fresh_index(key) is not None and self._in_base(key)
+        ]
         return base + fresh
 
     # -- learning cards -------------------------------------------------------------------------
@@ -525,14 +595,14 @@ class StudyQueue:
         and it comes back when due if it is (still) learning. `after` is None only in cram."""
         key, deck = card.key, card.deck
         note = (deck, card.note)
-        siblings = self._notes.get(note, ())
+        siblings = self._siblings(note)
         built = self._day is not None
         fresh_before = None
         if built and deck in self._fresh:
             fresh_before = (deck, self._fresh_end[deck], self._fresh_taken[deck], self._fresh_head[deck])
             end = self._fresh_end[deck]
             # The deck's new cards this answer may take out of today's: the card and its siblings.
-            was_in = [c for c in siblings if self._fresh_at.get(c.key, end) < end and self._eligible(c)]
+            was_in = [c for c in siblings if _below(self._fresh_index(c.key), end) and self._eligible(c)]
         entry = _Answer(
             card,
             self.states.get(key),
@@ -611,13 +681,14 @@ class StudyQueue:
         limited = buried = 0
         for deck, fresh in self._fresh.items():
             room = max(0, self.new_per_day - self.new_done.get(deck, 0))
-            for card in fresh:
+            for index, position in enumerate(fresh):  # index: the card's place among its deck's new cards
+                card = self.cards[position]
                 state = self.states.get(card.key)
                 if state is not None and state.state != "new":  # answered in this session
                     continue
                 if not self._eligible(card):
                     buried += 1
-                elif not room or self._fresh_at[card.key] >= self._fresh_end[deck]:
+                elif not room or index >= self._fresh_end[deck]:
                     limited += 1
         return limited, buried
 
@@ -627,6 +698,10 @@ class StudyQueue:
         position = self._position
         dues = [s.due for key, s in self.states.items() if s.due is not None and key in position]
         return min(dues) if dues else None
+
+
+def _below(index: int | None, end: int) -> bool:
+    return index is not None and index < end
 
 
 class CramQueue:
@@ -663,13 +738,36 @@ class CramQueue:
         return None
 
 
-def select_cards(decks: Sequence[Deck], tags: Sequence[str] = ()) -> list[Card]:
-    """The cards of `decks` in deck order; with `tags`, only cards carrying at least one of them."""
+def select_cards(decks: Sequence[Deck], tags: Sequence[str] = ()) -> Sequence[Card]:
+    """The cards of `decks` in deck order; with `tags`, only cards carrying at least one of them.
+
+    When a deck's cards are a CardList (read from the deck cache), so is the result, and no card is
+    built here: the tags are read from its column."""
+    if any(isinstance(deck.cards, CardList) for deck in decks):
+        every = CardList.concat([deck.cards for deck in decks])
+        if not tags:
+            return every
+        wanted = {t.casefold() for t in tags}
+        return every.take([i for i, card_tags in enumerate(every.column("tags")) if _tagged(card_tags, wanted)])
     cards = [card for deck in decks for card in deck.cards]
     if tags:
         wanted = {t.casefold() for t in tags}
-        cards = [card for card in cards if wanted & {t.casefold() for t in card.tags}]
+        cards = [card for card in cards if _tagged(card.tags, wanted)]
     return cards
+
+
+def _tagged(card_tags: tuple[str, ...], wanted: set[str]) -> bool:
+    return bool(wanted & {t.casefold() for t in card_tags})
+
+
+class _Keys:
+    """The cards' keys, made only if iterated: `Store.states` does not, when nothing is stored yet."""
+
+    def __init__(self, cards: Sequence[Card]):
+        self.cards = cards
+
+    def __iter__(self) -> Iterator[Key]:
+        return iter(keys_of(self.cards))
 
 
 def study_queue(
@@ -693,7 +791,7 @@ def study_queue(
     today = day_start(now, hour)
     return StudyQueue(
         cards,
-        store.states([c.key for c in cards]),
+        store.states(_Keys(cards)),
         scheduler=scheduler,
         new_per_day=new_per_day,
         new_done_today=store.new_introduced_since(today),

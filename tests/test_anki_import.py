@@ -14,7 +14,7 @@ from conftest import run_in_process
 
 from dense1x1quiz.authoring import anki_archive
 from dense1x1quiz.authoring.anki_cards import CardKeys, note_card_id
-from dense1x1quiz.authoring.anki_package import read_package
+from dense1x1quiz.authoring.anki_package import AnkiReview, read_package
 from dense1x1quiz.deck import load_deck
 
 pytest.importorskip("anki")
@@ -266,7 +266,8 @@ def test_read_package_reads_what_anki_wrote(samples, tmp_path):
         collection = read_package(samples[name])
         assert collection.format == FORMAT[name]
         assert {n.guid: n.fields for n in collection.notes} == expected_notes
-        assert [(r.revlog_id, r.ease, r.duration_ms, r.kind) for r in collection.reviews] == [
+        reviews = [AnkiReview._make(row) for row in collection.reviews]  # plain tuples of its fields
+        assert [(r.revlog_id, r.ease, r.duration_ms, r.kind) for r in reviews] == [
             (row[0], row[2], row[3], row[4]) for row in revlog
         ]
         assert sum(c.suspended for c in collection.cards) == suspended == 1
@@ -289,7 +290,7 @@ def test_every_reviewed_anki_card_keys_a_card_in_the_decks_written(samples, tmp_
     collection = read_package(samples["new.apkg"])
     keys = CardKeys(collection)
     by_id = {card.card_id: card for card in collection.cards}
-    assert {keys(by_id[review.card_id]) for review in collection.reviews} <= written
+    assert {keys(by_id[AnkiReview._make(review).card_id]) for review in collection.reviews} <= written
     assert {keys(card) for card in collection.cards} == written  # one Anki card, one quiz card
 
 

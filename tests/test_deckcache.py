@@ -206,46 +206,91 @@ def test_a_card_missing_fields_is_ignored(tmp_path):
     assert read_entry(entry_for(path)) is None
 
 
-def _forged_deck_entry(entry: Path, shell: object, states: object) -> None:
-    """An entry in the format `write_entry` gives (the outline, then the deck without its cards, a state
-    dict per card, problems and math), with a matching checksum."""
-    _forged_entry(entry, pickle.dumps((None, []), 5) + pickle.dumps((shell, states, [], {}), 5))
+def _forged_deck_entry(entry: Path, shell: object, columns: object) -> None:
+    """An entry in the format `write_entry` gives (the outline's length and the outline, then the deck
+    without its cards, its cards' columns, problems and math), with a matching checksum."""
+    outline = pickle.dumps((None, []), 5)
+    _forged_entry(entry, len(outline).to_bytes(8, "big") + outline + pickle.dumps((shell, columns, [], {}), 5))
 
 
-def _states(deck) -> list[dict]:
-    return [dict(card.__dict__) for card in deck.cards]
+def _damage_columns(columns: tuple, damage: str) -> tuple:
+    """The columns `_card_columns` gives, with one thing wrong (see the test below)."""
+    n, dense, sparse = columns[0], dict(columns[1]), dict(columns[2])
+    if damage == "a field missing":
+        del dense["prompt"]
+    elif damage == "a foreign field":
+        dense["__class__"] = dense["id"]
+    elif damage == "a non-string field name":
+        dense[1] = dense["id"]
+    elif damage == "a column one value short":
+        dense["prompt"] = dense["prompt"][:-1]
+    elif damage == "a column not a list":
+        dense["prompt"] = tuple(dense["prompt"])
+    elif damage == "a value of another type":
+        dense["prompt"] = [*dense["prompt"][:3], 7, *dense["prompt"][4:]]
+    elif damage == "a tag not a string":
+        sparse.pop("tags", None)
+        dense["tags"] = [("x",)] * 3 + [("x", 7)] + [("x",)] * (n - 4)
+    elif damage == "an unknown kind":
+        dense["kind"] = [*dense["kind"][:3], "script", *dense["kind"][4:]]
+    elif damage == "a card past the end":
+        sparse["explain"] = {**sparse.get("explain", {}), n: "why"}
+    elif damage == "a position not a number":
+        sparse["explain"] = {**sparse.get("explain", {}), "3": "why"}
+    return (n, dense, sparse)
 
 
 @pytest.mark.parametrize(
     "damage",
-    ["none", "a field missing", "a foreign field", "a non-string field name", "a state not a dict", "a Card"],
+    [
+        "none",
+        "a field missing",
+        "a foreign field",
+        "a non-string field name",
+        "a column one value short",
+        "a column not a list",
+        "a value of another type",
+        "a tag not a string",
+        "an unknown kind",
+        "a card past the end",
+        "a position not a number",
+        "a Card",
+    ],
 )
-def test_card_states_are_checked_before_they_become_cards(tmp_path, damage):
-    """Each card is stored as the dict its Card's __dict__ becomes: only a dict of Card fields with
-    every field that has no default is taken (the intact forgery reads back: the checks, not the
-    format, refuse the others)."""
+def test_card_columns_are_checked_before_they_become_cards(tmp_path, damage):
+    """The cards are stored as columns (a list of values per Card field): only Card fields are taken,
+    with every field that has no default, one value per card, each of its field's type (the intact
+    forgery reads back: the checks, not the format, refuse the others)."""
     path = write(tmp_path / "d.yaml", DECK)
     expected, _ = check_deck(path)
-    states = _states(expected)
     shell: object = dataclasses.replace(expected, cards=())
-    if damage == "a field missing":
-        del states[3]["prompt"]
-    elif damage == "a foreign field":
-        states[3]["__class__"] = "Deck"
-    elif damage == "a non-string field name":
-        states[3][1] = "x"
-    elif damage == "a state not a dict":
-        states[3] = tuple(states[3].items())
-    elif damage == "a Card":  # a Card object anywhere in an entry: the unpickler cannot build one
+    if damage == "a Card":  # a Card object anywhere in an entry: the unpickler cannot build one
         shell = expected
-    _forged_deck_entry(entry_for(path), shell, states)
+    columns = _damage_columns(deckcache._card_columns(expected), damage)
+    _forged_deck_entry(entry_for(path), shell, columns)
     read = read_entry(entry_for(path))
     if damage == "none":
-        assert read is not None and read[0] == expected and read[0].cards[3].__dict__ == expected.cards[3].__dict__
+        assert read is not None and read[0] == expected and read[0].cards[3] == expected.cards[3]
     else:
         assert read is None
         assert check_deck_cached(path)[0] == expected  # checked afresh, and the entry rewritten
         assert read_entry(entry_for(path))[0] == expected
+
+
+def test_a_deck_read_from_the_cache_builds_each_card_when_first_used(tmp_path):
+    """A lazy deck: no Card exists until one is asked for, then the same object each time."""
+    from dense1x1quiz.cardlist import CardList
+
+    path = write(tmp_path / "d.yaml", DECK)
+    expected, _ = check_deck_cached(path)
+    deck, _ = read_entry(entry_for(path))
+    cards = deck.cards
+    assert isinstance(cards, CardList) and cards._built == [None] * 13
+    assert cards.keys() == [c.key for c in expected.cards] and cards._built == [None] * 13
+    assert cards.column("tags") == [c.tags for c in expected.cards] and cards._built == [None] * 13
+    assert cards[4] is cards[4] and cards[4] == expected.cards[4] and cards[-1] == expected.cards[-1]
+    assert sum(card is not None for card in cards._built) == 2
+    assert list(cards) == list(expected.cards) and cards == expected.cards and hash(cards) == hash(expected.cards)
 
 
 def test_a_cached_card_holds_only_the_fields_that_are_not_defaults(tmp_path):
@@ -529,3 +574,23 @@ def test_a_study_killed_once_its_first_card_is_shown_leaves_no_half_written_entr
     again = subprocess.run(argv, input=b"q\n", capture_output=True, env=env, timeout=60)
     assert again.returncode == 0 and again.stdout.startswith(seen)  # the same first card
     assert read_entry(entry) is not None
+
+
+def test_cards_selected_from_a_cached_deck_are_those_of_the_parsed_deck(tmp_path):
+    """`quiz study` selects cards (by tag, and across decks) from a cached deck's columns: the same cards,
+    in the same order, as from the parsed decks, and none is built to select them."""
+    from dense1x1quiz.cardlist import CardList
+    from dense1x1quiz.model import with_image_paths
+    from dense1x1quiz.queue import select_cards
+
+    path = write(tmp_path / "d.yaml", DECK.replace("reverse: true}", "reverse: true, tags: [conv]}"))
+    parsed, _ = check_deck_cached(path)
+    cached, _ = read_entry(entry_for(path))
+    other = check_deck(write(tmp_path / "o.yaml", DECK.replace("deck: cached", "deck: other")))[0]
+    assert isinstance(cached.cards, CardList) and not isinstance(parsed.cards, CardList)
+    for tags in ([], ["conv"], ["CONV", "none"], ["none"]):
+        lazy = select_cards([with_image_paths(cached), other], tags)
+        from_cached = len(select_cards([parsed], tags))
+        assert isinstance(lazy, CardList) and lazy._built.count(None) == from_cached  # none of them built
+        assert list(lazy) == select_cards([parsed, other], tags)
+    assert [c.id for c in select_cards([cached], ["conv"])] == ["a", "a:reverse"]

@@ -245,7 +245,19 @@ def scenarios(draw, stored_new: bool):
             max_size=60,
         )
     )
-    return cards, states, answered, new_done, new_per_day, limit, start, actions
+    lazy = draw(st.booleans())  # the queue's cards a lazy deck (a CardList, as read from the deck cache)
+    return cards, states, answered, new_done, new_per_day, limit, start, actions, lazy
+
+
+def lazy_deck(cards: list[Card]):
+    """`cards` as the deck cache gives them back: columns written and read, no Card built yet."""
+    from dense1x1quiz import deckcache
+    from dense1x1quiz.cardlist import CardList
+    from dense1x1quiz.model import Deck
+
+    lazy = deckcache._cards_of_columns(deckcache._card_columns(Deck("d", "D", "d.yaml", cards=tuple(cards))))
+    assert isinstance(lazy, CardList) and lazy._built == [None] * len(cards)
+    return lazy
 
 
 def key_of(card):
@@ -255,9 +267,9 @@ def key_of(card):
 def follow(scenario, undo_across_days: bool) -> None:
     """Run one scenario on StudyQueue and on the reference; after every step they must agree on the
     card shown, the header counts and what undo gives back."""
-    cards, states, answered, new_done, new_per_day, limit, now, actions = scenario
+    cards, states, answered, new_done, new_per_day, limit, now, actions, lazy = scenario
     queue = StudyQueue(
-        cards,
+        lazy_deck(cards) if lazy else cards,
         dict(states),
         scheduler=SCHEDULER,
         new_per_day=new_per_day,

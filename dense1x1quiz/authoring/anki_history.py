@@ -96,7 +96,7 @@ def answers_of(
             keys[card.card_id] = key
     answers: list[ImportedAnswer] = []
     skipped: dict[str, int] = {}
-    for revlog_id, card_id, ease, duration, kind, _, _, _ in collection.reviews:  # AnkiReview: a named tuple
+    for revlog_id, card_id, ease, duration, kind in collection.reviews:  # AnkiReview's fields
         if kind not in ANSWER_KINDS:
             reason = NOT_ANSWERS.get(kind, UNKNOWN_KIND)
         elif not 1 <= ease <= 4:

@@ -25,16 +25,15 @@ from dense1x1quiz.errors import QuizError
 
 
 class AnkiReview(NamedTuple):
-    """One revlog row (a named tuple: a package holds 100,000s, made ~3× quicker than a frozen dataclass)."""
+    """One revlog row, what `anki_history` reads of it. `AnkiCollection.reviews` holds plain tuples of
+    these fields in this order, as SQLite gives them: a package holds 100,000s, and a named tuple made
+    of each row cost a tenth of a 200,000-review import (issue 12)."""
 
     revlog_id: int  # Anki's key: ms since epoch when answered
     card_id: int  # Anki card id
     ease: int  # button 1-4 (0 for manual entries)
     duration_ms: int  # revlog.time
     kind: int  # revlog.type: 0 learn, 1 review, 2 relearn, 3 filtered/cram, 4 manual, 5 rescheduled
-    interval: int = 0  # revlog.ivl: days if positive, seconds if negative
-    last_interval: int = 0  # revlog.lastIvl
-    factor: int = 0  # revlog.factor: ease ×1000 (SM-2), or difficulty for FSRS entries
 
 
 @dataclass(frozen=True)
@@ -97,7 +96,7 @@ class AnkiCollection:
     cards: list[AnkiCard]
     decks: dict[int, AnkiDeck]
     notetypes: dict[int, AnkiNotetype]
-    reviews: list[AnkiReview]
+    reviews: list[tuple[int, int, int, int, int]]  # AnkiReview's fields, a plain tuple per revlog row
     media: dict[str, MediaLoader] = field(default_factory=dict)  # file name → its bytes (capped, QuizError)
     source: Path | None = None
     format: str = ""  # "anki21b", "anki21", "anki2" (packages) or "text" (Anki's text export)
@@ -157,8 +156,7 @@ def _read_collection(database: Path) -> AnkiCollection:
         ]
         reviews = []
         if "revlog" in tables:
-            rows = db.execute("SELECT id, cid, ease, time, type, ivl, lastIvl, factor FROM revlog ORDER BY id")
-            reviews = list(map(AnkiReview._make, rows))
+            reviews = db.execute("SELECT id, cid, ease, time, type FROM revlog ORDER BY id").fetchall()
     finally:
         db.close()
     return AnkiCollection(notes, cards, decks, notetypes, reviews, created=created)
