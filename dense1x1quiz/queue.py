@@ -13,7 +13,7 @@ import heapq
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta, tzinfo
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from dense1x1quiz.scheduler import (
     AGAIN,
@@ -22,6 +22,7 @@ from dense1x1quiz.scheduler import (
     CardState,
     Key,
     day_start,
+    deck_scheduler,
     next_day_start,
     preview,
     retrievability,
@@ -31,6 +32,7 @@ from dense1x1quiz.scheduler import (
 if TYPE_CHECKING:
     from dense1x1quiz.model import Card, Deck
     from dense1x1quiz.scheduler import Scheduler
+    from dense1x1quiz.settings import Settings
 
 LEARN_AHEAD = timedelta(minutes=20)  # Anki's default: with nothing else left, learning cards due this soon come early
 CRAM_AGAIN_GAP = 3  # a card failed while cramming comes back after this many others
@@ -48,7 +50,9 @@ class QueueStore(Protocol):
 
     def answered_since(self, since: datetime) -> set[Key]: ...
 
-    def get_setting(self, name: str, default: Any = None) -> Any: ...
+    def reviews_done_since(self, since: datetime) -> dict[str, int]: ...
+
+    def settings(self) -> Settings: ...
 
 
 # -- the day's order ----------------------------------------------------------------------------
@@ -65,13 +69,18 @@ def build_queue(
     day_start_hour: int = DEFAULT_DAY_START_HOUR,
     tz: tzinfo | None = None,
     scheduler: Scheduler | None = None,
+    new_limits: Mapping[str, int] | None = None,
+    review_room: Mapping[str, int] | None = None,
 ) -> list[Card]:
     """The cards to study now, in order:
 
     1. learning/relearning cards due by `now`, earliest due first;
-    2. review cards due before the next day start, lowest retrievability first;
+    2. review cards due before the next day start, lowest retrievability (the most overdue for their
+       interval) first; at most `review_room[deck]` of a deck that has an entry there (the reviews its
+       `reviews_per_day` leaves today), the most overdue ones;
     3. new cards (no entry in `states`, or state "new"), in deck order, at most
-       `new_per_day − new_done_today[deck]` per deck.
+       `new_per_day − new_done_today[deck]` per deck (`new_limits[deck]` instead of `new_per_day` for
+       a deck there).
 
     `answered_today` holds the keys of cards answered since the day start (see
     `Store.answered_since`); their siblings (same deck and `card.note`) that are new or in review
@@ -102,19 +111,33 @@ def build_queue(
             if state.due is not None and state.due <= now:
                 learning.append((state.due, position, card))
         elif state.due is not None and state.due < end_of_day and not buried:
-            reviews.append((retrievability(state, now, scheduler), position, card))
+            deck_sched = None if scheduler is None else deck_scheduler(scheduler, card.deck)
+            reviews.append((retrievability(state, now, deck_sched), position, card))
 
     queue = [card for _, _, card in sorted(learning, key=lambda t: (t[0], t[1]))]
-    queue += [card for _, _, card in sorted(reviews, key=lambda t: (t[0], t[1]))]
+    ordered = [card for _, _, card in sorted(reviews, key=lambda t: (t[0], t[1]))]
+    if review_room:
+        reviews_left = dict(review_room)
+        for card in ordered:
+            if card.deck not in reviews_left:
+                queue.append(card)
+            elif reviews_left[card.deck] > 0:
+                queue.append(card)
+                reviews_left[card.deck] -= 1
+    else:
+        queue += ordered
     if not (states or busy_notes):
         fresh = list(cards)
-    room = {deck: max(0, new_per_day - done) for deck, done in new_done.items()}
+    limits = new_limits or {}
+    room = {deck: max(0, limits.get(deck, new_per_day) - done) for deck, done in new_done.items()}
     # The pass over the new cards stops when no deck has room left (at 100,000 new cards, after the first 20).
-    open_decks = sum(1 for deck in set(map(_deck_of, fresh)) if room.get(deck, new_per_day) > 0)
+    open_decks = sum(1 for deck in set(map(_deck_of, fresh)) if room.get(deck, limits.get(deck, new_per_day)) > 0)
     for card in fresh:
         if not open_decks:
             break
-        left = room.setdefault(card.deck, new_per_day)
+        left = room.get(card.deck)
+        if left is None:
+            left = room[card.deck] = limits.get(card.deck, new_per_day)
         if left > 0:
             queue.append(card)
             room[card.deck] = left - 1
@@ -146,6 +169,7 @@ class _Answer(NamedTuple):
     was_answered: bool  # already answered today: `answered` and the note's busy count kept as they were
     was_seen: bool
     counted_new: bool  # it was new: `new_done` of its deck went up by one
+    counted_review: bool  # it was a review: `reviews_done` of its deck went up by one
     reviews_out: tuple[int, ...]  # the day's reviews it (or a buried sibling) took out, by index
     fresh_before: tuple[str, int, int, int] | None  # (deck, end, taken, head) of its deck's new cards before
 
@@ -174,11 +198,17 @@ class StudyQueue:
         answered_today: set[Key],
         limit: int | None = None,
         day_start_hour: int = 4,
+        new_limits: Mapping[str, int] | None = None,
+        review_limits: Mapping[str, int] | None = None,
+        reviews_done_today: Mapping[str, int] | None = None,
     ):
         self.cards = list(cards)
         self.states = states
         self.scheduler = scheduler
         self.new_per_day = new_per_day
+        self.new_limits = dict(new_limits or {})  # per deck, instead of new_per_day
+        self.review_limits = dict(review_limits or {})  # per deck: reviews a day (no entry: no limit)
+        self.reviews_done = dict(reviews_done_today or {})  # per deck: reviews answered today
         self.new_done = dict(new_done_today)
         self.answered = set(answered_today)
         self.limit = limit
@@ -233,7 +263,7 @@ class StudyQueue:
         if self._day == day:
             return
         if self._answers_day is not None and self._answers_day != day:  # a session that runs past the day's start
-            self.new_done, self.answered = {}, set()
+            self.new_done, self.answered, self.reviews_done = {}, set(), {}
         self._answers_day = day
         self._build(now, day)
 
@@ -248,6 +278,10 @@ class StudyQueue:
             answered_today=self.answered,
             day_start_hour=self.day_start_hour,
             scheduler=self.scheduler,
+            new_limits=self.new_limits,
+            review_room={
+                deck: max(0, limit - self.reviews_done.get(deck, 0)) for deck, limit in self.review_limits.items()
+            },
         )
         states, learning = self.states, self._learning
         self._reviews = []
@@ -288,7 +322,7 @@ class StudyQueue:
         self._fresh_end, self._fresh_taken, self._fresh_head = {}, {}, {}
         for deck, fresh in self._fresh.items():
             taken = chosen.get(deck, [])
-            room = max(0, self.new_per_day - self.new_done.get(deck, 0))
+            room = max(0, self._new_limit(deck) - self.new_done.get(deck, 0))
             self._fresh_taken[deck], self._fresh_head[deck] = len(taken), 0
             if len(taken) < room:
                 self._fresh_end[deck] = len(fresh)
@@ -305,6 +339,10 @@ class StudyQueue:
                 self._learning_today += due < self._end
         heapq.heapify(self._due)
 
+    def _new_limit(self, deck: str) -> int:
+        """The deck's new cards a day: its own setting, else the session's."""
+        return self.new_limits.get(deck, self.new_per_day)
+
     def _eligible(self, card: Card) -> bool:
         """A new card that build_queue would take today, room allowing (not buried by a sibling)."""
         state = self.states.get(card.key)
@@ -316,7 +354,7 @@ class StudyQueue:
         """Move the deck's cursor so that exactly its first `new_per_day − new_done` eligible new cards
         (or all there are) are before it: what build_queue would take, without a rescan."""
         fresh = self._fresh[deck]
-        room = max(0, self.new_per_day - self.new_done.get(deck, 0))
+        room = max(0, self._new_limit(deck) - self.new_done.get(deck, 0))
         end = self._fresh_end[deck]
         taken = before = self._fresh_taken[deck]
         while taken < room and end < len(fresh):
@@ -513,7 +551,7 @@ class StudyQueue:
         return new, len(learning), len(base) - new
 
     def preview(self, card: Card, now: datetime) -> dict[int, timedelta] | None:
-        return preview(self.state(card), now, self.scheduler)
+        return preview(self.state(card), now, deck_scheduler(self.scheduler, card.deck))
 
     # -- answers and undo -----------------------------------------------------------------------
 
@@ -538,12 +576,15 @@ class StudyQueue:
             key in self.answered,
             key in self.seen,
             before.state == "new",
+            before.state == "review",
             (),
             None,
         )
         self._first = None
         if entry.counted_new:
             self.new_done[deck] = self.new_done.get(deck, 0) + 1
+        if entry.counted_review:
+            self.reviews_done[deck] = self.reviews_done.get(deck, 0) + 1
         if after is not None:
             self._set_state(card, after)
         if not entry.was_answered:
@@ -587,6 +628,8 @@ class StudyQueue:
                 self._busy[note] -= 1
             if entry.counted_new:
                 self.new_done[card.deck] -= 1
+            if entry.counted_review:
+                self.reviews_done[card.deck] -= 1
         if same_day and entry.order_day is not None and entry.order_day == self._day:
             for at in entry.reviews_out:
                 self._review_out[at] = 0
@@ -660,12 +703,22 @@ def study_queue(
     *,
     new_per_day: int | None = None,
     limit: int | None = None,
+    settings: Settings | None = None,
 ) -> StudyQueue:
-    """A StudyQueue over `cards` with the states and today's answers read from `store`; the new-card
-    limit and the hour days start come from the store's settings unless given."""
-    hour = int(store.get_setting("day_start_hour", DEFAULT_DAY_START_HOUR))
+    """A StudyQueue over `cards` with the states and today's answers read from `store`; the hour days
+    start, each deck's new cards a day and its reviews a day come from the store's settings (`settings`
+    when given), a deck's own value before the global one. `new_per_day` (`quiz study --new`) replaces
+    every deck's new cards a day for this session."""
+    settings = settings or store.settings()
+    hour = int(settings.value("day_start_hour"))
+    decks = list(dict.fromkeys(map(_deck_of, cards)))
     if new_per_day is None:
-        new_per_day = int(store.get_setting("new_per_day", DEFAULT_NEW_PER_DAY))
+        new_per_day = int(settings.value("new_per_day"))
+        new_limits = {deck: int(settings.value("new_per_day", deck)) for deck in decks}
+    else:
+        new_limits = {}
+    review_limits = {deck: settings.value("reviews_per_day", deck) for deck in decks}
+    review_limits = {deck: int(n) for deck, n in review_limits.items() if n is not None}
     today = day_start(now, hour)
     return StudyQueue(
         cards,
@@ -676,6 +729,9 @@ def study_queue(
         answered_today=store.answered_since(today),
         limit=limit,
         day_start_hour=hour,
+        new_limits=new_limits,
+        review_limits=review_limits,
+        reviews_done_today=store.reviews_done_since(today) if review_limits else {},
     )
 
 

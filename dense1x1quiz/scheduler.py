@@ -103,19 +103,93 @@ class Scheduler(Protocol):
     def get_card_retrievability(self, card: fsrs.Card, current_datetime: datetime | None = None) -> float: ...
 
 
-def make_scheduler(retention: float = DEFAULT_RETENTION, fuzz: bool = True) -> fsrs.Scheduler:
-    """An FSRS-6 scheduler with default weights, learning steps 1 m / 10 m, relearning step 10 m.
+def make_scheduler(
+    retention: float = DEFAULT_RETENTION,
+    fuzz: bool = True,
+    *,
+    learning_steps: Sequence[timedelta] = LEARNING_STEPS,
+    relearning_steps: Sequence[timedelta] = RELEARNING_STEPS,
+    parameters: Sequence[float] | None = None,
+) -> fsrs.Scheduler:
+    """An FSRS-6 scheduler: default weights unless `parameters` are given, learning steps 1 m / 10 m and
+    relearning step 10 m unless given (the settings of the same names).
 
     `retention` is the desired probability of recall when a card falls due (0.7–0.99).
     """
     import fsrs
 
     return fsrs.Scheduler(
+        parameters=fsrs.scheduler.DEFAULT_PARAMETERS if parameters is None else tuple(parameters),
         desired_retention=retention,
-        learning_steps=LEARNING_STEPS,
-        relearning_steps=RELEARNING_STEPS,
+        learning_steps=tuple(learning_steps),
+        relearning_steps=tuple(relearning_steps),
         enable_fuzzing=fuzz,
     )
+
+
+def scheduler_config(scheduler: Scheduler) -> str | None:
+    """What a replay needs of `scheduler` besides its retention and fuzz, as the review log keeps it:
+    JSON of its learning and relearning steps (seconds) and weights where they differ from the defaults,
+    None when none does (every answer logged before settings had steps)."""
+    import fsrs
+
+    config: dict[str, Any] = {}
+    learning = tuple(getattr(scheduler, "learning_steps", LEARNING_STEPS))
+    relearning = tuple(getattr(scheduler, "relearning_steps", RELEARNING_STEPS))
+    parameters = tuple(getattr(scheduler, "parameters", fsrs.scheduler.DEFAULT_PARAMETERS))
+    if learning != LEARNING_STEPS:
+        config["learning_steps"] = [step.total_seconds() for step in learning]
+    if relearning != RELEARNING_STEPS:
+        config["relearning_steps"] = [step.total_seconds() for step in relearning]
+    if parameters != tuple(fsrs.scheduler.DEFAULT_PARAMETERS):
+        config["parameters"] = list(parameters)
+    if not config:
+        return None
+    import json
+
+    return json.dumps(config, sort_keys=True)
+
+
+def scheduler_from_config(retention: float, fuzz: bool, config: str | None) -> fsrs.Scheduler:
+    """The scheduler an answer logged with `retention`, `fuzz` and `config` (`scheduler_config`) had."""
+    if config is None:
+        return make_scheduler(retention, fuzz)
+    import json
+
+    values = json.loads(config)
+    return make_scheduler(
+        retention,
+        fuzz,
+        learning_steps=[timedelta(seconds=s) for s in values.get("learning_steps", [60, 600])],
+        relearning_steps=[timedelta(seconds=s) for s in values.get("relearning_steps", [600])],
+        parameters=values.get("parameters"),
+    )
+
+
+class DeckSchedulers:
+    """A scheduler per deck, each built by `build(deck)` at its first use (and `build(None)`, the global
+    settings' one, for what is not about one deck): `deck_scheduler(self, deck)` picks one. It stands in
+    for the global one itself, so code that knows one scheduler only keeps working."""
+
+    def __init__(self, build: Callable[[str | None], fsrs.Scheduler]):
+        self._build = build
+        self._made: dict[str | None, fsrs.Scheduler] = {}
+
+    def for_deck(self, deck: str | None) -> fsrs.Scheduler:
+        scheduler = self._made.get(deck)
+        if scheduler is None:
+            scheduler = self._made[deck] = self._build(deck)
+        return scheduler
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.for_deck(None), name)
+
+
+def deck_scheduler(scheduler: Scheduler, deck: str) -> Scheduler:
+    """The scheduler of `deck`: `scheduler` itself unless it is a `DeckSchedulers`."""
+    return scheduler.for_deck(deck) if isinstance(scheduler, DeckSchedulers) else scheduler
 
 
 class LazyScheduler:
@@ -563,6 +637,7 @@ def _default_scheduler() -> fsrs.Scheduler:
 
 __all__ = [
     "AGAIN",
+    "DeckSchedulers",
     "LazyScheduler",
     "DEFAULT_DAY_START_HOUR",
     "DEFAULT_NEW_PER_DAY",
@@ -578,6 +653,7 @@ __all__ = [
     "CardState",
     "Key",
     "day_start",
+    "deck_scheduler",
     "fuzz_seed",
     "make_scheduler",
     "next_day_start",
@@ -587,6 +663,8 @@ __all__ = [
     "replay_log_us",
     "retrievability",
     "review",
+    "scheduler_config",
+    "scheduler_from_config",
     "to_fsrs",
     "utc",
 ]

@@ -29,7 +29,7 @@ from dense1x1quiz.answers import MAX_ANSWER_CHARS, grade, parse_number, parse_sh
 from dense1x1quiz.errors import QuizError, StoreFilesMovedError
 from dense1x1quiz.model import Card, cloze_prompt, cloze_reveal
 from dense1x1quiz.queue import CramQueue, StudyQueue
-from dense1x1quiz.scheduler import AGAIN, GOOD, HARD, RATING_NAMES, CardState, Key
+from dense1x1quiz.scheduler import AGAIN, GOOD, HARD, RATING_NAMES, CardState, Key, deck_scheduler
 from dense1x1quiz.views import Action, CardView
 
 if TYPE_CHECKING:
@@ -535,7 +535,7 @@ class _Session:
                     duration_ms=duration_ms,
                     typed=typed,
                     session_id=self.session_id,
-                    scheduler=self.scheduler,
+                    scheduler=deck_scheduler(self.scheduler, card.deck),
                 )
                 self.queue.answered_with(card, before, after, rating)
             self.summary.results.append((card.key, rating))

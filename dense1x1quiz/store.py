@@ -56,15 +56,17 @@ from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 from dense1x1quiz.errors import StoreError, StoreFilesMovedError
 from dense1x1quiz.scheduler import (
-    DEFAULT_RETENTION,
     RATINGS,
     CardState,
     Key,
     make_scheduler,
     replay_log_us,
     review,
+    scheduler_config,
+    scheduler_from_config,
     utc,
 )
+from dense1x1quiz.settings import SETTINGS, Settings, setting_problem, split_stored_name, steps_of, stored_name
 from dense1x1quiz.vocabulary import State
 
 if TYPE_CHECKING:
@@ -169,8 +171,12 @@ ALTER TABLE reviews ADD COLUMN imported_id INTEGER;
 CREATE UNIQUE INDEX reviews_by_imported_id ON reviews (mode, imported_id) WHERE imported_id IS NOT NULL;
 """
 
+# v5: the learning steps, relearning steps and FSRS weights an answer was scheduled with, as JSON
+# (`scheduler_config`), NULL for the defaults: with retention and fuzz, what a replay needs to give the same state.
+_V5_SCHEDULER_CONFIG = "ALTER TABLE reviews ADD COLUMN scheduler TEXT;"
+
 # Ordered migrations: MIGRATIONS[i] takes the schema from version i to i + 1.
-MIGRATIONS: list[str] = [_SCHEMA_V1, _V2_DECK_TIME_INDEX, _V3_PREVIOUS_ANSWER, _V4_IMPORTED_ID]
+MIGRATIONS: list[str] = [_SCHEMA_V1, _V2_DECK_TIME_INDEX, _V3_PREVIOUS_ANSWER, _V4_IMPORTED_ID, _V5_SCHEDULER_CONFIG]
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -801,7 +807,7 @@ class Store:
             after = review(before, rating, now, scheduler)
             db.execute(
                 "INSERT INTO reviews (deck, card, at_ms, rating, state_before, mode, duration_ms, typed, session, "
-                "retention, fuzz, prev_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "retention, fuzz, prev_ms, scheduler) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     key[0],
                     key[1],
@@ -815,6 +821,7 @@ class Store:
                     scheduler.desired_retention,
                     int(scheduler.enable_fuzzing),
                     _ms_or_none(before.last_review),
+                    scheduler_config(scheduler),
                 ),
             )
             self._put_state(db, after)
@@ -828,6 +835,7 @@ class Store:
         after its stored history). For importing history and for benchmarks; returns the count."""
         rows: list[tuple] = []
         states: dict[Key, CardState] = {}
+        config = scheduler_config(scheduler)
         with self.transaction() as db:
             for key, rating, moment, mode, duration_ms in answers:
                 key = (key[0], key[1])
@@ -846,11 +854,12 @@ class Store:
                         scheduler.desired_retention,
                         int(scheduler.enable_fuzzing),
                         _ms_or_none(before.last_review),
+                        config,
                     )
                 )
             db.executemany(
                 "INSERT INTO reviews (deck, card, at_ms, rating, state_before, mode, duration_ms, "
-                "retention, fuzz, prev_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "retention, fuzz, prev_ms, scheduler) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
             for state in states.values():
@@ -871,7 +880,7 @@ class Store:
         later answers are removed and appended again after it, merged by time (same content, new ids;
         their `state_before` and `prev_ms` say what they are in the merged log)."""
         scheduler_key = (self.retention(retention), 1)
-        schedulers: dict[tuple[float, int], fsrs.Scheduler] = {}
+        schedulers: _SchedulerCache = {}
         with self.transaction() as db:
             known = {
                 i
@@ -909,7 +918,8 @@ class Store:
             with self._indexes_rebuilt_if(db, len(rows) >= max(BULK_ROWS, self._log_size(db))):
                 db.executemany(
                     "INSERT INTO reviews (deck, card, at_ms, rating, state_before, mode, duration_ms, typed, "
-                    "session, retention, fuzz, prev_ms, imported_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "session, retention, fuzz, prev_ms, imported_id, scheduler) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     rows,
                 )
             db.executemany(
@@ -962,7 +972,7 @@ class Store:
         """A card's log in append order, as the columns `import_answers` writes back (id first)."""
         return db.execute(
             "SELECT id, deck, card, at_ms, rating, state_before, mode, duration_ms, typed, session, retention, "
-            "fuzz, prev_ms, imported_id FROM reviews WHERE deck = ? AND card = ? ORDER BY id",
+            "fuzz, prev_ms, imported_id, scheduler FROM reviews WHERE deck = ? AND card = ? ORDER BY id",
             tuple(key),
         ).fetchall()
 
@@ -973,7 +983,7 @@ class Store:
         new: list[ImportedAnswer],
         mode: str,
         scheduler_key: tuple[float, int],
-        schedulers: dict[tuple[float, int], fsrs.Scheduler],
+        schedulers: _SchedulerCache,
         moved: list[int],
     ) -> tuple[list[tuple], CardState]:
         """The rows to insert for one card: its new answers merged by time into its log `old` (the
@@ -993,7 +1003,7 @@ class Store:
                 at_ms = a.at_ms
                 rows.append(
                     (deck, card, at_ms, a.rating, state_before, mode, a.duration_ms, None, None, retention, fuzz)
-                    + (previous, a.imported_id)
+                    + (previous, a.imported_id, None)
                 )
                 previous = at_ms
             return rows, state
@@ -1001,8 +1011,8 @@ class Store:
         keep = next((i for i, row in enumerate(old) if row[3] > first), len(old))
         tail = old[keep:]
         moved += [row[0] for row in tail]
-        merged: list[tuple] = []  # (deck, card, at_ms, rating, state_before, mode, duration, typed, session,
-        i = j = 0  # retention, fuzz, prev_ms, imported_id): the tail keeps its own order, new ones go in by time
+        merged: list[tuple] = []  # (deck, card, at_ms, rating, state_before, mode, duration, typed, session, retention,
+        i = j = 0  # fuzz, prev_ms, imported_id, scheduler): the tail keeps its own order, new ones go in by time
         while i < len(tail) or j < len(new):
             if j == len(new) or (i < len(tail) and tail[i][3] <= new[j].at_ms):
                 merged.append(tail[i][1:])
@@ -1023,20 +1033,22 @@ class Store:
                         *scheduler_key,
                         None,
                         a.imported_id,
+                        None,
                     )
                 )
                 j += 1
         before = []
         state = _replay(
             key,
-            [(r[4], r[3], r[10], r[11]) for r in old[:keep]] + [(r[3], r[2], r[9], r[10]) for r in merged],
+            [(r[4], r[3], r[10], r[11], r[14]) for r in old[:keep]]
+            + [(r[3], r[2], r[9], r[10], r[13]) for r in merged],
             schedulers,
             before,
         )
         previous = old[keep - 1][3] if keep else None
         rows = []
         for row, state_before in zip(merged, before[keep:]):  # noqa: B905 - one state per replayed answer
-            rows.append((*row[:4], state_before, *row[5:11], previous, row[12]))
+            rows.append((*row[:4], state_before, *row[5:11], previous, row[12], row[13]))
             previous = row[2]
         return rows, state
 
@@ -1049,7 +1061,7 @@ class Store:
 
     def _replay_in(self, db: sqlite3.Connection, key: Key) -> CardState:
         rows = db.execute(
-            "SELECT rating, at_ms, retention, fuzz FROM reviews INDEXED BY reviews_by_card "
+            "SELECT rating, at_ms, retention, fuzz, scheduler FROM reviews INDEXED BY reviews_by_card "
             "WHERE deck = ? AND card = ? ORDER BY id",
             tuple(key),
         ).fetchall()
@@ -1084,7 +1096,7 @@ class Store:
         `card_states` table is replaced by the replayed states (in one transaction)."""
         with self.transaction() as db:
             rows = db.execute(
-                "SELECT deck, card, rating, at_ms, retention, fuzz FROM reviews ORDER BY deck, card, id"
+                "SELECT deck, card, rating, at_ms, retention, fuzz, scheduler FROM reviews ORDER BY deck, card, id"
             ).fetchall()
             result: dict[Key, CardState] = {}
             start = 0
@@ -1248,6 +1260,16 @@ class Store:
         )
         return {deck: n for deck, n in rows}
 
+    def reviews_done_since(self, since: datetime) -> dict[str, int]:
+        """Per deck, how many answers at or after `since` were to cards in review (for the daily review
+        limit, `reviews_per_day`, counted as Anki does: a review card failed and relearned counts once)."""
+        rows = self._read(
+            "SELECT deck, COUNT(*) FROM reviews INDEXED BY reviews_by_time "
+            "WHERE at_ms >= ? AND state_before = 'review' GROUP BY deck",
+            (epoch_ms(since),),
+        )
+        return {deck: n for deck, n in rows}
+
     def answered_since(self, since: datetime) -> set[Key]:
         """Keys of the cards answered at or after `since` (for burying siblings in `build_queue`)."""
         return {
@@ -1260,38 +1282,71 @@ class Store:
 
     # -- settings ----------------------------------------------------------------------------
 
-    def get_setting(self, name: str, default: Any = None) -> Any:
-        """A saved setting, or `default` when unset. The known ones come back checked (see
-        SETTINGS: "retention" a float 0.7–0.99, "day_start_hour" an int 0–23, "new_per_day" an
-        int ≥ 0); a value edited by hand into something else raises StoreError naming it."""
-        rows = self._read("SELECT value FROM settings WHERE name = ?", (name,))
-        if not rows:
-            return default
+    def get_setting(self, name: str, default: Any = None, *, deck: str | None = None) -> Any:
+        """A saved setting (global, or `deck`'s own), or `default` when unset. The known ones
+        (settings.SETTINGS) come back checked; a value edited by hand into something else raises
+        StoreError naming it."""
+        stored = stored_name(name, deck)
+        rows = self._read("SELECT value FROM settings WHERE name = ?", (stored,))
+        return self._setting_value(stored, rows[0][0]) if rows else default
+
+    def _setting_value(self, stored: str, text: str) -> Any:
+        """The JSON value of the settings row `stored`, checked if it is a known setting."""
         try:
-            value = _from_json(rows[0][0])
+            value = _from_json(text)
         except ValueError:
-            raise StoreError(f"the setting {name!r} in {self.path} is not a JSON value: {rows[0][0]!r}") from None
-        problem = _setting_problem(name, value)
+            raise StoreError(f"the setting {stored!r} in {self.path} is not a JSON value: {text!r}") from None
+        deck, name = split_stored_name(stored)
+        problem = setting_problem(name, value)
         if problem:
-            raise StoreError(f"the setting {name!r} in {self.path} {problem}, not {value!r}")
+            where = f" --deck {deck}" if deck is not None else ""
+            raise StoreError(
+                f"the setting {stored!r} in {self.path} {problem}, not {value!r} "
+                f"(to forget it: quiz config {name} --unset{where})"
+            )
         return value
 
-    def set_setting(self, name: str, value: Any) -> None:
-        """Save a setting (any JSON value; known names are checked: ValueError); committed at once."""
-        problem = _setting_problem(name, value)
+    def set_setting(self, name: str, value: Any, *, deck: str | None = None) -> None:
+        """Save a setting, global or for `deck` (any JSON value; known names are checked: ValueError);
+        committed at once."""
+        problem = setting_problem(name, value)
         if problem:
             raise ValueError(f"setting {name!r} {problem}, not {value!r}")
         with self.transaction() as db:
-            db.execute("INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)", (name, _to_json(value)))
+            db.execute(
+                "INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)",
+                (stored_name(name, deck), _to_json(value)),
+            )
 
-    def retention(self, retention: float | None = None) -> float:
-        """The desired retention: `retention` if given, else the saved setting (checked: StoreError), else 0.9.
-        A study session reads it before showing a card, like every setting it uses."""
-        return float(retention if retention is not None else self.get_setting("retention", DEFAULT_RETENTION))
+    def unset_setting(self, name: str, *, deck: str | None = None) -> bool:
+        """Remove a saved setting (global, or `deck`'s own); whether there was one. Committed at once."""
+        with self.transaction() as db:
+            return db.execute("DELETE FROM settings WHERE name = ?", (stored_name(name, deck),)).rowcount > 0
 
-    def scheduler(self, retention: float | None = None, fuzz: bool = True) -> fsrs.Scheduler:
-        """A scheduler with `retention`, else the saved "retention" setting, else 0.9."""
-        return make_scheduler(retention=self.retention(retention), fuzz=fuzz)
+    def settings(self) -> Settings:
+        """Every saved setting of settings.SETTINGS, global and per deck, each checked (StoreError)."""
+        saved: dict[str, Any] = {}
+        decks: dict[str, dict[str, Any]] = {}
+        for stored, text in self._read("SELECT name, value FROM settings ORDER BY name"):
+            deck, name = split_stored_name(stored)
+            if name not in SETTINGS:
+                continue
+            value = self._setting_value(stored, text)
+            (saved if deck is None else decks.setdefault(deck, {}))[name] = value
+        return Settings(saved, decks)
+
+    def retention(self, retention: float | None = None, *, deck: str | None = None) -> float:
+        """The desired retention: `retention` if given, else the saved setting of `deck` or the global one
+        (checked: StoreError), else 0.9. A study session reads it before showing a card, like every
+        setting it uses."""
+        return float(retention if retention is not None else self.settings().value("retention", deck))
+
+    def scheduler(
+        self, retention: float | None = None, fuzz: bool = True, *, deck: str | None = None
+    ) -> fsrs.Scheduler:
+        """A scheduler with the settings in force for `deck` (None: the global ones): retention (`retention`
+        when given), learning and relearning steps, and FSRS weights."""
+        return scheduler_for_settings(self.settings(), deck, retention, fuzz)
 
     # -- exams -------------------------------------------------------------------------------
 
@@ -1431,27 +1486,32 @@ def _file_ids(path: Path) -> tuple[_FileId, _FileId]:
     return ids[0], ids[1]
 
 
+_SchedulerCache = dict[tuple[float, int, "str | None"], "fsrs.Scheduler"]
+
+
 def _replay(
     key: Key,
     rows: Iterable[tuple],
-    schedulers: dict[tuple[float, int], fsrs.Scheduler] | None = None,
+    schedulers: _SchedulerCache | None = None,
     states_before: list[str] | None = None,
 ) -> CardState:
-    """Replay (rating, at_ms, retention, fuzz) rows with the scheduler each answer was made with
-    (`scheduler.replay_log`: what chaining `review` gives). `schedulers` caches them across calls."""
-    cache: dict[tuple[float, int], fsrs.Scheduler] = {} if schedulers is None else schedulers
+    """Replay (rating, at_ms, retention, fuzz[, scheduler config]) rows with the scheduler each answer was
+    made with (`scheduler.replay_log`: what chaining `review` gives). `schedulers` caches them across calls."""
+    cache: _SchedulerCache = {} if schedulers is None else schedulers
     steps = []
-    for rating, at_ms, retention, fuzz in rows:
+    for rating, at_ms, retention, fuzz, *config in rows:
         # the time `time_of_ms` reads, in microseconds
-        steps.append((rating, min(max(at_ms, _EARLIEST_MS), _LATEST_MS) * 1000, _scheduler(cache, retention, fuzz)))
+        scheduler = _scheduler(cache, retention, fuzz, config[0] if config else None)
+        steps.append((rating, min(max(at_ms, _EARLIEST_MS), _LATEST_MS) * 1000, scheduler))
     return replay_log_us(key, steps, states_before)
 
 
-def _scheduler(cache: dict[tuple[float, int], fsrs.Scheduler], retention: float, fuzz: int) -> fsrs.Scheduler:
-    """The scheduler answers with `retention` and `fuzz` were made with, from `cache` (made once)."""
-    scheduler = cache.get((retention, fuzz))
+def _scheduler(cache: _SchedulerCache, retention: float, fuzz: int, config: str | None = None) -> fsrs.Scheduler:
+    """The scheduler answers with `retention`, `fuzz` and `config` (steps and weights: `scheduler_config`)
+    were made with, from `cache` (made once)."""
+    scheduler = cache.get((retention, fuzz, config))
     if scheduler is None:
-        scheduler = cache[(retention, fuzz)] = make_scheduler(retention, bool(fuzz))
+        scheduler = cache[(retention, fuzz, config)] = scheduler_from_config(retention, bool(fuzz), config)
     return scheduler
 
 
@@ -1498,24 +1558,18 @@ def _statements(script: str) -> list[str]:
     return [s for s in statements if s.strip(" \n;")]
 
 
-# The settings the program reads: name → (type, lowest, highest).
-SETTINGS: dict[str, tuple[type, float, float]] = {
-    "retention": (float, 0.7, 0.99),
-    "day_start_hour": (int, 0, 23),
-    "new_per_day": (int, 0, 100_000),
-}
-
-
-def _setting_problem(name: str, value: Any) -> str | None:
-    """What is wrong with `value` for a known setting, or None."""
-    if name not in SETTINGS:
-        return None
-    kind, low, high = SETTINGS[name]
-    ok_type = isinstance(value, (int, float)) if kind is float else isinstance(value, int)
-    if isinstance(value, bool) or not ok_type or not low <= value <= high:
-        noun = "a number" if kind is float else "a whole number"
-        return f"must be {noun} from {low:g} to {high:g}"
-    return None
+def scheduler_for_settings(
+    settings: Settings, deck: str | None, retention: float | None = None, fuzz: bool = True
+) -> fsrs.Scheduler:
+    """The scheduler of `deck` under `settings` (retention overridden by `retention` when given)."""
+    parameters = settings.value("parameters", deck)
+    return make_scheduler(
+        retention=float(retention if retention is not None else settings.value("retention", deck)),
+        fuzz=fuzz,
+        learning_steps=steps_of(settings.value("learning_steps", deck)),
+        relearning_steps=steps_of(settings.value("relearning_steps", deck)),
+        parameters=None if parameters is None else tuple(parameters),
+    )
 
 
 # SQLite's primary result codes that have a message of their own (extended codes carry them in the low byte).
@@ -1635,6 +1689,7 @@ __all__ = [
     "DB_NAME",
     "MIGRATIONS",
     "SETTINGS",
+    "scheduler_for_settings",
     "ExamRow",
     "ReviewRow",
     "StateRow",

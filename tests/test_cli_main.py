@@ -5,7 +5,7 @@ import pytest
 
 from dense1x1quiz.cli import command_group
 
-NAMES = ["decks", "validate", "study", "exam", "stats", "demo", "new", "import", "export"]
+NAMES = ["decks", "validate", "study", "exam", "stats", "demo", "new", "import", "export", "config"]
 
 
 def run(group, args, capsys):

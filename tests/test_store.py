@@ -241,7 +241,8 @@ def test_known_settings_are_checked_both_ways(store, home, name, value):
     db.execute("INSERT INTO settings VALUES (?, ?)", (name, json.dumps(value)))
     db.commit()
     db.close()
-    with pytest.raises(StoreError, match=f"^the setting '{name}' in .* must be a .*, not {re.escape(repr(value))}$"):
+    tail = f", not {re.escape(repr(value))} \\(to forget it: quiz config {name} --unset\\)$"
+    with pytest.raises(StoreError, match=f"^the setting '{name}' in .* must be a .*{tail}"):
         store.get_setting(name)
 
 
@@ -283,9 +284,10 @@ def test_exam_results_are_stored_as_they_come(store, home):
 
 def test_a_version_1_database_is_backed_up_then_migrated(home, monkeypatch):
     """The real migrations from version 1 on (an index; each answer's previous answer time, filled
-    in for the old answers; the imported id, empty for them): a backup of the old file first, the answers kept."""
+    in for the old answers; the imported id, empty for them; the scheduler's steps and weights, NULL: the
+    defaults): a backup of the old file first, the answers kept."""
     latest = len(store_module.MIGRATIONS)
-    assert latest == 4
+    assert latest == 5
     monkeypatch.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:1])
     Store.open(home).close()
     monkeypatch.undo()
@@ -304,11 +306,11 @@ def test_a_version_1_database_is_backed_up_then_migrated(home, monkeypatch):
         states = s.rebuild_states(write=True)
         assert states[("d", "c")] == replay(("d", "c"), [(3, T0), (3, T0 + timedelta(minutes=9))], scheduler)
         s.record_review(("d", "x"), 3, T0 + timedelta(minutes=20), mode="flip", scheduler=scheduler)
-    assert _rows(home, "SELECT card, prev_ms, imported_id FROM reviews ORDER BY id") == [
-        ("c", None, None),
-        ("x", None, None),
-        ("c", t0, None),
-        ("x", t0 + 60_000, None),
+    assert _rows(home, "SELECT card, prev_ms, imported_id, scheduler FROM reviews ORDER BY id") == [
+        ("c", None, None, None),
+        ("x", None, None, None),
+        ("c", t0, None, None),
+        ("x", t0 + 60_000, None, None),
     ]
     [backup] = list_backups(home)
     assert backup.name.endswith("-v1.sqlite3")
