@@ -4,7 +4,8 @@
 retrievability, then new cards in deck order within the daily limit, siblings of today's answers
 buried). `StudyQueue` runs it once per study day and keeps its order up to date after each answer;
 `CramQueue` is `--cram`: every card once, nothing scheduled. Pure: time comes in as arguments,
-states come from the store through `study_queue`. The FSRS arithmetic is in scheduler.py.
+states come from the store through `study_queue`, which leaves out suspended and buried cards (a
+cram asks every card: it reads no store). The FSRS arithmetic is in scheduler.py.
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ class QueueStore(Protocol):
     def reviews_done_since(self, since: datetime) -> dict[str, int]: ...
 
     def settings(self) -> Settings: ...
+
+    def set_aside(self, now: datetime) -> set[Key]: ...
 
 
 # -- the day's order ----------------------------------------------------------------------------
@@ -708,9 +711,13 @@ def study_queue(
     """A StudyQueue over `cards` with the states and today's answers read from `store`; the hour days
     start, each deck's new cards a day and its reviews a day come from the store's settings (`settings`
     when given), a deck's own value before the global one. `new_per_day` (`quiz study --new`) replaces
-    every deck's new cards a day for this session."""
+    every deck's new cards a day for this session. Suspended cards, and cards buried until after `now`,
+    are left out (`Store.set_aside`): not asked in this session."""
     settings = settings or store.settings()
     hour = int(settings.value("day_start_hour"))
+    aside = store.set_aside(now)
+    if aside:
+        cards = [card for card in cards if card.key not in aside]
     decks = list(dict.fromkeys(map(_deck_of, cards)))
     if new_per_day is None:
         new_per_day = int(settings.value("new_per_day"))

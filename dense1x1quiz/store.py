@@ -17,6 +17,14 @@ What it guarantees:
 - The database file or its WAL removed or replaced under an open connection raises
   `StoreFilesMovedError` (answers not yet checkpointed went with the old file).
 
+What a user does to a card besides answering it (issue 15: suspend, bury, flag, leech, reset) is an event
+in a second append-only log, `card_events`, one `BEGIN IMMEDIATE` transaction per command; `card_marks`
+is derived from it (`rebuild_marks`). A reset event holds its card's last answer id at that moment: the
+card's replay (`rebuild_states`, `undo_last`, `import_answers`) starts after it, so the card is new again
+and every earlier answer stays in the log (and in the answer counts). An undo in study deletes its own
+event (`undo_mark`), as `undo_last` deletes its own answer; an answer given before a reset of its card
+cannot be undone (the reset's place in the log is that answer's id).
+
 Answers imported from another program (`import_answers`: Anki's review log) carry their id there in
 `imported_id` (Anki's revlog id) and the program in `mode` ("anki"); that pair is unique, so importing
 the same answers again adds none. They go into the log in time order per card: answers already logged
@@ -171,12 +179,51 @@ ALTER TABLE reviews ADD COLUMN imported_id INTEGER;
 CREATE UNIQUE INDEX reviews_by_imported_id ON reviews (mode, imported_id) WHERE imported_id IS NOT NULL;
 """
 
-# v5: the learning steps, relearning steps and FSRS weights an answer was scheduled with, as JSON
+# v5 (issue 15): what a user does to a card besides answering it. `card_events` is an append-only log like
+# `reviews` (the truth: an undo deletes its own event, as `undo_last` deletes its answer); `card_marks` is
+# derived from it, one row per card with an event (`rebuild_marks`). A reset is an event whose value is the
+# card's last answer id at that moment: its replay starts after it, and every earlier answer stays in the log.
+_V5_CARD_EVENTS = """
+CREATE TABLE card_events (
+    id INTEGER PRIMARY KEY,            -- append order
+    deck TEXT NOT NULL,
+    card TEXT NOT NULL,
+    at_ms INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('suspend', 'bury', 'flag', 'leech', 'reset')),
+    value INTEGER,                     -- suspend, leech: 1 set, 0 cleared; bury: until (ms), NULL unburied;
+                                       -- flag: 0-7 (0 none); reset: the card's last answer id then (0: none)
+    session TEXT
+);
+CREATE INDEX card_events_by_card ON card_events (deck, card, id);
+CREATE TRIGGER card_events_append_only BEFORE UPDATE ON card_events
+BEGIN SELECT RAISE(ABORT, 'the card event log is append-only'); END;
+
+CREATE TABLE card_marks (              -- derived from card_events; one row per card with an event
+    deck TEXT NOT NULL,
+    card TEXT NOT NULL,
+    suspended INTEGER NOT NULL,
+    buried_until_ms INTEGER,
+    flag INTEGER NOT NULL,
+    leech INTEGER NOT NULL,
+    reset_after INTEGER NOT NULL,      -- the card's answers with an id up to this one came before its last reset
+    reset_answers INTEGER NOT NULL,    -- how many they are
+    PRIMARY KEY (deck, card)
+) WITHOUT ROWID;
+"""
+
+# v6: the learning steps, relearning steps and FSRS weights an answer was scheduled with, as JSON
 # (`scheduler_config`), NULL for the defaults: with retention and fuzz, what a replay needs to give the same state.
-_V5_SCHEDULER_CONFIG = "ALTER TABLE reviews ADD COLUMN scheduler TEXT;"
+_V6_SCHEDULER_CONFIG = "ALTER TABLE reviews ADD COLUMN scheduler TEXT;"
 
 # Ordered migrations: MIGRATIONS[i] takes the schema from version i to i + 1.
-MIGRATIONS: list[str] = [_SCHEMA_V1, _V2_DECK_TIME_INDEX, _V3_PREVIOUS_ANSWER, _V4_IMPORTED_ID, _V5_SCHEDULER_CONFIG]
+MIGRATIONS: list[str] = [
+    _SCHEMA_V1,
+    _V2_DECK_TIME_INDEX,
+    _V3_PREVIOUS_ANSWER,
+    _V4_IMPORTED_ID,
+    _V5_CARD_EVENTS,
+    _V6_SCHEDULER_CONFIG,
+]
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -260,6 +307,33 @@ class ImportCounts(NamedTuple):
     already: int  # answers imported before (their id is in the log), left as they were
     cards: int  # cards whose log grew (their states rebuilt by replay)
     moved: int  # answers given here that were re-appended after older imported ones (see import_answers)
+
+
+FLAGS = range(8)  # a card's flag: 0 none, 1-7 as Anki's (red, orange, green, blue, pink, turquoise, purple)
+MARK_KINDS = ("suspend", "bury", "flag", "leech", "reset")
+
+
+class Marks(NamedTuple):
+    """What a user set on a card besides answering it (`Store.marks`); a card without any has `Marks()`."""
+
+    suspended: bool = False
+    buried_until: datetime | None = None  # not asked in study before this time (None: not buried)
+    flag: int = 0  # 0 none, 1-7
+    leech: bool = False
+
+    def buried(self, now: datetime) -> bool:
+        """Buried at `now` (a bury ends at the time it was given)."""
+        return self.buried_until is not None and utc(now) < self.buried_until
+
+
+class MarkEvent(NamedTuple):
+    """One event appended to the card event log, as a marking method returns it (for messages and undo)."""
+
+    id: int  # its id in the log: `Store.undo_mark(id)` takes it back
+    key: Key
+    kind: str  # one of MARK_KINDS
+    value: int | None  # as stored (see card_events); a bury's until time in ms
+    before: int | None  # the mark's value before (reset: None)
 
 
 class ExamRow(NamedTuple):
@@ -547,7 +621,7 @@ class Store:
 
     def _check_changes(self, since_id: int) -> None:
         """The daily check between checked copies: the small tables in full, the log's newest answers."""
-        for table in ("card_states", "settings", "exams", "exam_answers"):
+        for table in ("card_states", "settings", "exams", "exam_answers", "card_events", "card_marks"):
             self._check(f"PRAGMA quick_check({table})")
         try:  # reading every row since the last checked copy reads (and so checks) every page holding one
             self._db.execute(
@@ -969,11 +1043,12 @@ class Store:
 
     @staticmethod
     def _log_in(db: sqlite3.Connection, key: Key) -> list[tuple]:
-        """A card's log in append order, as the columns `import_answers` writes back (id first)."""
+        """A card's log since its last reset in append order, as the columns `import_answers` writes
+        back (id first): imported answers go after the reset, as answers given after it do."""
         return db.execute(
             "SELECT id, deck, card, at_ms, rating, state_before, mode, duration_ms, typed, session, retention, "
-            "fuzz, prev_ms, imported_id, scheduler FROM reviews WHERE deck = ? AND card = ? ORDER BY id",
-            tuple(key),
+            "fuzz, prev_ms, imported_id, scheduler FROM reviews WHERE deck = ? AND card = ? AND id > ? ORDER BY id",
+            (key[0], key[1], _reset_after(db, key)),
         ).fetchall()
 
     @staticmethod
@@ -1060,17 +1135,28 @@ class Store:
         )
 
     def _replay_in(self, db: sqlite3.Connection, key: Key) -> CardState:
+        """The card's state replayed from its answers since its last reset (all of them if never reset)."""
         rows = db.execute(
             "SELECT rating, at_ms, retention, fuzz, scheduler FROM reviews INDEXED BY reviews_by_card "
-            "WHERE deck = ? AND card = ? ORDER BY id",
-            tuple(key),
+            "WHERE deck = ? AND card = ? AND id > ? ORDER BY id",
+            (key[0], key[1], _reset_after(db, key)),
         ).fetchall()
         return _replay(key, rows)
 
+    def _put_replayed(self, db: sqlite3.Connection, key: Key) -> None:
+        """Store the card's replayed state; a card with no answer since its last reset has no row (new)."""
+        state = self._replay_in(db, key)
+        if state.reps:
+            self._put_state(db, state)
+        else:
+            db.execute("DELETE FROM card_states WHERE deck = ? AND card = ?", tuple(key))
+
     def undo_last(self, session_id: str) -> Key | None:
         """Remove the latest answer of `session_id` from the log and restore that card's state by
-        replaying what is left of its log (a card with no review left becomes new again).
-        Durable like `record_review`. Returns the card's key, or None if the session has no answer."""
+        replaying what is left of its log since its last reset (a card with no review left becomes new again).
+        Durable like `record_review`. Returns the card's key, or None if the session has no answer, or
+        if its latest answer came before a reset of its card (by another quiz meanwhile): a reset's place
+        in the log is its card's last answer id, which must stay in the log."""
         with self.transaction() as db:
             row = db.execute(
                 "SELECT id, deck, card FROM reviews INDEXED BY reviews_by_session WHERE session = ? "
@@ -1081,35 +1167,232 @@ class Store:
                 return None
             review_id, deck, card = row
             key = (deck, card)
+            if review_id <= _reset_after(db, key):
+                return None
             db.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
-            state = self._replay_in(db, key)
-            if state.reps:
-                self._put_state(db, state)
-            else:
-                db.execute("DELETE FROM card_states WHERE deck = ? AND card = ?", key)
+            self._put_replayed(db, key)
         return key
 
     def rebuild_states(self, *, write: bool = False) -> dict[Key, CardState]:
         """Every card's state obtained by replaying the review log from the start.
 
-        It equals `states()` unless the derived table was damaged by hand; with `write=True` the
-        `card_states` table is replaced by the replayed states (in one transaction)."""
+        Each card's replay starts after its last reset (the card event log says where); a card with no
+        answer since is new, so absent. It equals `states()` unless the derived table was damaged by hand;
+        with `write=True` the `card_states` table is replaced by the replayed states (in one transaction)."""
         with self.transaction() as db:
+            # Where each card's replay starts comes from the event log itself, not from the derived marks.
+            after = {key: folded[4] for key, folded in _fold_events(db).items() if folded[4]}
             rows = db.execute(
-                "SELECT deck, card, rating, at_ms, retention, fuzz, scheduler FROM reviews ORDER BY deck, card, id"
+                "SELECT deck, card, rating, at_ms, retention, fuzz, scheduler, id FROM reviews ORDER BY deck, card, id"
             ).fetchall()
             result: dict[Key, CardState] = {}
             start = 0
             for i in range(1, len(rows) + 1):
                 if i == len(rows) or rows[i][:2] != rows[start][:2]:
                     key = (rows[start][0], rows[start][1])
-                    result[key] = _replay(key, [r[2:] for r in rows[start:i]])
+                    boundary = after.get(key, 0)
+                    kept = [r[2:7] for r in rows[start:i] if r[7] > boundary]
+                    if kept:
+                        result[key] = _replay(key, kept)
                     start = i
             if write:
                 db.execute("DELETE FROM card_states")
                 for state in result.values():
                     self._put_state(db, state)
         return result
+
+    # -- card marks: suspend, bury, flag, leech, reset (issue 15) ---------------------------------
+
+    def suspend(self, keys: Iterable[Key], now: datetime, *, session_id: str | None = None) -> list[MarkEvent]:
+        """Suspend cards (never asked in study, history kept); one transaction. Returns the events
+        appended: one per card that was not suspended yet, in the order given."""
+        return self._mark("suspend", keys, lambda _: 1, now, session_id)
+
+    def unsuspend(self, keys: Iterable[Key], now: datetime, *, session_id: str | None = None) -> list[MarkEvent]:
+        """Undo `suspend` for cards (one event per card that was suspended)."""
+        return self._mark("suspend", keys, lambda _: 0, now, session_id)
+
+    def bury(
+        self, keys: Iterable[Key], until: datetime, now: datetime, *, session_id: str | None = None
+    ) -> list[MarkEvent]:
+        """Bury cards until `until` (the next study day's start: `scheduler.next_day_start`); one event per
+        card whose bury changes."""
+        until_ms = epoch_ms(until)
+        return self._mark("bury", keys, lambda _: until_ms, now, session_id)
+
+    def unbury(self, keys: Iterable[Key], now: datetime, *, session_id: str | None = None) -> list[MarkEvent]:
+        """End the bury of cards buried at `now` (one event per such card)."""
+        now_ms = epoch_ms(now)
+        return self._mark("bury", keys, lambda m: None if m[1] is not None and m[1] > now_ms else m[1], now, session_id)
+
+    def set_flag(
+        self, keys: Iterable[Key], flag: int, now: datetime, *, session_id: str | None = None
+    ) -> list[MarkEvent]:
+        """Set cards' flag (0 clears it, 1-7 as Anki's); one event per card whose flag changes.
+        ValueError for a flag outside 0-7."""
+        if type(flag) is not int or flag not in FLAGS:
+            raise ValueError(f"a flag is a whole number from 0 to 7, not {flag!r}")
+        return self._mark("flag", keys, lambda _: flag, now, session_id)
+
+    def mark_leech(
+        self, key: Key, now: datetime, *, leech: bool = True, session_id: str | None = None
+    ) -> MarkEvent | None:
+        """Mark a card a leech (or not, `leech=False`); the event, or None when it already was (wasn't)."""
+        events = self._mark("leech", [key], lambda _: int(leech), now, session_id)
+        return events[0] if events else None
+
+    def reset(self, keys: Iterable[Key], now: datetime, *, session_id: str | None = None) -> list[MarkEvent]:
+        """Make cards new again; one transaction. Every answer stays in the review log; each card gets a
+        reset event holding its last answer id, after which its replay starts. Cards with no answer since
+        their last reset (new already) get none. Marks (suspended, flag, leech, bury) are kept."""
+        now_ms = epoch_ms(to_ms_precision(now))
+        events: list[MarkEvent] = []
+        with self.transaction() as db:
+            for key in dict.fromkeys((k[0], k[1]) for k in keys):
+                if self._state_in(db, key).reps == 0:
+                    continue
+                last = db.execute(
+                    "SELECT MAX(id) FROM reviews INDEXED BY reviews_by_card WHERE deck = ? AND card = ?", key
+                ).fetchone()[0]
+                events.append(self._append_event(db, key, now_ms, "reset", int(last or 0), None, session_id))
+                db.execute("DELETE FROM card_states WHERE deck = ? AND card = ?", key)
+                self._refresh_marks(db, key)
+        return events
+
+    def undo_mark(self, event_id: int) -> Key | None:
+        """Take back one event (what `u` does after `@`, `-` or `*` in study): it leaves the log and its
+        card's marks (and, for a reset, its state) are made again from what is left; later events of the
+        card (another session's) keep their effect. Returns the card's key, or None if no such event."""
+        with self.transaction() as db:
+            row = db.execute("SELECT deck, card, kind FROM card_events WHERE id = ?", (event_id,)).fetchone()
+            if row is None:
+                return None
+            key = (row[0], row[1])
+            db.execute("DELETE FROM card_events WHERE id = ?", (event_id,))
+            self._refresh_marks(db, key)
+            if row[2] == "reset":
+                self._put_replayed(db, key)
+        return key
+
+    def marks(self, keys: Iterable[Key] | None = None, *, decks: Iterable[str] | None = None) -> dict[Key, Marks]:
+        """Cards' marks by key: only cards that have some event (others have `Marks()`). With neither
+        argument every card's, orphans included."""
+        sql = "SELECT deck, card, suspended, buried_until_ms, flag, leech FROM card_marks"
+        wanted = None if keys is None else {(k[0], k[1]) for k in keys}
+        if wanted is not None:
+            decks = {k[0] for k in wanted} if decks is None else set(decks) & {k[0] for k in wanted}
+        return {
+            (d, c): Marks(bool(s), _dt(b), f, bool(lc))
+            for d, c, s, b, f, lc in self._in_decks(sql, decks)
+            if wanted is None or (d, c) in wanted
+        }
+
+    def set_aside(self, now: datetime, decks: Iterable[str] | None = None) -> set[Key]:
+        """Keys of the cards a study session must not ask at `now`: suspended, or buried until later."""
+        sql = "SELECT deck, card FROM card_marks WHERE (suspended OR buried_until_ms > ?)"
+        return {(d, c) for d, c in self._in_decks(sql, decks, (epoch_ms(now),))}
+
+    def mark_events(self, keys: Iterable[Key] | None = None) -> list[MarkEvent]:
+        """The card event log in append order (of some cards only, if given); `before` is left None."""
+        wanted = None if keys is None else {(k[0], k[1]) for k in keys}
+        return [
+            MarkEvent(i, (d, c), kind, value, None)
+            for i, d, c, kind, value in self._read("SELECT id, deck, card, kind, value FROM card_events ORDER BY id")
+            if wanted is None or (d, c) in wanted
+        ]
+
+    def rebuild_marks(self, *, write: bool = False) -> dict[Key, Marks]:
+        """Every card's marks made again from the card event log: equal to `marks()` unless the derived
+        table was damaged by hand; `write=True` replaces the `card_marks` table with them."""
+        with self.transaction() as db:
+            folded = _fold_events(db)
+            if write:
+                db.execute("DELETE FROM card_marks")
+                for key in folded:
+                    self._refresh_marks(db, key)
+        return {key: Marks(bool(f[0]), _dt(f[1]), f[2], bool(f[3])) for key, f in folded.items()}
+
+    def history(self, decks: Iterable[str] | None = None) -> dict[Key, int]:
+        """Every card the database holds something for (answers, marks), with its answers in the log:
+        what `quiz cards --orphans` compares with the decks found."""
+        sql = (
+            "SELECT deck, card, SUM(n) FROM (SELECT deck, card, reps AS n FROM card_states "
+            "UNION ALL SELECT deck, card, reset_answers FROM card_marks)"
+        )
+        return {(d, c): int(n) for d, c, n in self._in_decks(sql, decks, (), " GROUP BY deck, card")}
+
+    def forget(self, keys: Iterable[Key], *, reason: str = "forget") -> tuple[int, Path | None]:
+        """Remove every trace of cards (answers, events, state, marks) after a backup (`backup(reason)`),
+        in one transaction. Returns (answers removed, the backup made; None when there was nothing)."""
+        wanted = sorted({(k[0], k[1]) for k in keys})
+        if not wanted:
+            return 0, None
+        target = self.backup(reason=reason)
+        removed = 0
+        with self.transaction() as db:
+            for key in wanted:
+                removed += db.execute("DELETE FROM reviews WHERE deck = ? AND card = ?", key).rowcount
+                for table in ("card_events", "card_states", "card_marks"):
+                    db.execute(f"DELETE FROM {table} WHERE deck = ? AND card = ?", key)
+        return removed, target
+
+    def _mark(
+        self,
+        kind: str,
+        keys: Iterable[Key],
+        value_of: Callable[[tuple], int | None],
+        now: datetime,
+        session_id: str | None,
+    ) -> list[MarkEvent]:
+        """Append a `kind` event for each card whose mark `value_of(folded marks)` changes; one transaction."""
+        column = {"suspend": 0, "bury": 1, "flag": 2, "leech": 3}[kind]
+        now_ms = epoch_ms(to_ms_precision(now))
+        events: list[MarkEvent] = []
+        with self.transaction() as db:
+            for key in dict.fromkeys((k[0], k[1]) for k in keys):
+                current = _fold_events(db, key).get(key, _NO_MARKS)
+                value = value_of(current)
+                if value == current[column]:
+                    continue
+                events.append(self._append_event(db, key, now_ms, kind, value, current[column], session_id))
+                self._refresh_marks(db, key)
+        return events
+
+    @staticmethod
+    def _append_event(
+        db: sqlite3.Connection,
+        key: Key,
+        at_ms: int,
+        kind: str,
+        value: int | None,
+        before: int | None,
+        session_id: str | None,
+    ) -> MarkEvent:
+        cursor = db.execute(
+            "INSERT INTO card_events (deck, card, at_ms, kind, value, session) VALUES (?, ?, ?, ?, ?, ?)",
+            (key[0], key[1], at_ms, kind, value, session_id),
+        )
+        return MarkEvent(int(cursor.lastrowid), key, kind, value, before)  # type: ignore[arg-type]
+
+    @staticmethod
+    def _refresh_marks(db: sqlite3.Connection, key: Key) -> None:
+        """Make the card's `card_marks` row again from its events (no event: no row)."""
+        folded = _fold_events(db, key).get(key)
+        if folded is None:
+            db.execute("DELETE FROM card_marks WHERE deck = ? AND card = ?", tuple(key))
+            return
+        suspended, buried_ms, flag, leech, after = folded
+        before = 0
+        if after:
+            before = db.execute(
+                "SELECT COUNT(*) FROM reviews INDEXED BY reviews_by_card WHERE deck = ? AND card = ? AND id <= ?",
+                (key[0], key[1], after),
+            ).fetchone()[0]
+        db.execute(
+            "INSERT OR REPLACE INTO card_marks (deck, card, suspended, buried_until_ms, flag, leech, reset_after, "
+            "reset_answers) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (key[0], key[1], suspended, buried_ms, flag, leech, after, before),
+        )
 
     def reviews(
         self, since: datetime | None = None, *, keys: Iterable[Key] | None = None, decks: Iterable[str] | None = None
@@ -1160,10 +1443,19 @@ class Store:
             "FROM card_states"
         )
         params = (mature_days * 86_400_000, epoch_ms(end_of_today))
-        return {
+        counts = {
             deck: (cards, int(review), int(mature), int(due), int(reps))
             for deck, cards, review, mature, due, reps in self._in_decks(sql, decks, params, " GROUP BY deck")
         }
+        for deck, before in self._answers_before_resets(decks).items():  # answers in the log before a reset
+            cards, review, mature, due, reps = counts.get(deck, (0, 0, 0, 0, 0))
+            counts[deck] = (cards, review, mature, due, reps + before)
+        return counts
+
+    def _answers_before_resets(self, decks: Iterable[str] | None = None) -> dict[str, int]:
+        """Per deck: the answers its cards' states no longer count, given before their last reset."""
+        sql = "SELECT deck, SUM(reset_answers) FROM card_marks WHERE reset_answers > 0"
+        return {deck: int(n) for deck, n in self._in_decks(sql, decks, (), " GROUP BY deck")}
 
     def due_per_period(self, edges: list[datetime], *, decks: Iterable[str] | None = None) -> list[int]:
         """How many stored cards fall due in each period [edges[i], edges[i + 1]), of some decks or all."""
@@ -1230,8 +1522,12 @@ class Store:
 
     def review_counts_by_deck(self) -> dict[str, int]:
         """Number of answers per deck, orphans included. Read from the card states (each holds its
-        card's answer count, which equals its rows in the log), so it stays quick however long the log."""
-        return {deck: n for deck, n in self._read("SELECT deck, SUM(reps) FROM card_states GROUP BY deck")}
+        card's answer count since its last reset; the marks hold the count before), so it stays quick
+        however long the log."""
+        counts = {deck: n for deck, n in self._read("SELECT deck, SUM(reps) FROM card_states GROUP BY deck")}
+        for deck, before in self._answers_before_resets().items():
+            counts[deck] = counts.get(deck, 0) + before
+        return counts
 
     def answers_per_period(self, edges: list[datetime], *, decks: Iterable[str] | None = None) -> list[int]:
         """How many answers fall in each period [edges[i], edges[i + 1]) (of some decks only if
@@ -1506,6 +1802,36 @@ def _replay(
     return replay_log_us(key, steps, states_before)
 
 
+_NO_MARKS = (0, None, 0, 0, 0)  # (suspended, buried_until_ms, flag, leech, reset_after) of a card without events
+_FOLD_COLUMN = {"suspend": 0, "bury": 1, "flag": 2, "leech": 3, "reset": 4}
+
+
+def _fold_events(db: sqlite3.Connection, key: Key | None = None) -> dict[Key, tuple]:
+    """The card event log (of one card, or all) folded in append order: per card, the latest value of each
+    kind, as (suspended, buried_until_ms, flag, leech, reset_after)."""
+    if key is None:
+        rows = db.execute("SELECT deck, card, kind, value FROM card_events ORDER BY id").fetchall()
+    else:
+        rows = db.execute(
+            "SELECT deck, card, kind, value FROM card_events INDEXED BY card_events_by_card "
+            "WHERE deck = ? AND card = ? ORDER BY id",
+            tuple(key),
+        ).fetchall()
+    folded: dict[Key, list] = {}
+    for deck, card, kind, value in rows:
+        marks = folded.get((deck, card))
+        if marks is None:
+            marks = folded[(deck, card)] = list(_NO_MARKS)
+        marks[_FOLD_COLUMN[kind]] = value
+    return {k: tuple(v) for k, v in folded.items()}
+
+
+def _reset_after(db: sqlite3.Connection, key: Key) -> int:
+    """The card's last answer id at its last reset (0: never reset): its replay starts after it."""
+    row = db.execute("SELECT reset_after FROM card_marks WHERE deck = ? AND card = ?", (key[0], key[1])).fetchone()
+    return int(row[0]) if row else 0
+
+
 def _scheduler(cache: _SchedulerCache, retention: float, fuzz: int, config: str | None = None) -> fsrs.Scheduler:
     """The scheduler answers with `retention`, `fuzz` and `config` (steps and weights: `scheduler_config`)
     were made with, from `cache` (made once)."""
@@ -1689,8 +2015,12 @@ __all__ = [
     "DB_NAME",
     "MIGRATIONS",
     "SETTINGS",
+    "FLAGS",
+    "MARK_KINDS",
     "scheduler_for_settings",
     "ExamRow",
+    "MarkEvent",
+    "Marks",
     "ReviewRow",
     "StateRow",
     "Store",

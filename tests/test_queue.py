@@ -352,3 +352,30 @@ def test_memory_per_answer_stays_small_on_a_big_deck():
     finally:
         tracemalloc.stop()
     assert grown / 100 < 2048
+
+
+def test_study_leaves_out_suspended_cards_and_buried_ones_until_the_next_day(tmp_path):
+    """Issue 15: a suspended card is never asked in study; a buried one comes back at the next day's start."""
+    from dense1x1quiz.queue import study_queue
+    from dense1x1quiz.store import Store
+
+    cards = [Card("d", f"c{i}", "basic", f"front {i}", f"back {i}", note=f"c{i}") for i in range(4)]
+    keys = [card.key for card in cards]
+    end_of_day = next_day_start(NOW, HOUR)
+
+    def asked(store, now):
+        queue = study_queue(cards, store, SCHEDULER, now)
+        order = []
+        while (card := queue.next(now)) is not None:
+            order.append(card.key)
+            queue.answered_with(card, queue.state(card), review(queue.state(card), 4, now, SCHEDULER), 4)
+        return order
+
+    with Store.open(tmp_path) as store:
+        store.suspend([keys[1]], NOW)
+        store.bury([keys[2]], end_of_day, NOW)
+        assert asked(store, NOW) == [keys[0], keys[3]]
+        assert asked(store, end_of_day - timedelta(milliseconds=1)) == [keys[0], keys[3]]
+        assert asked(store, end_of_day) == [keys[0], keys[2], keys[3]]
+        store.unsuspend([keys[1]], NOW)
+        assert asked(store, NOW) == [keys[0], keys[1], keys[3]]

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from dense1x1quiz import store as store_module
 from dense1x1quiz.errors import StoreError
 from dense1x1quiz.scheduler import CardState, make_scheduler, replay, review
-from dense1x1quiz.store import DB_NAME, StateRow, Store, epoch_ms, list_backups
+from dense1x1quiz.store import DB_NAME, Marks, StateRow, Store, epoch_ms, list_backups
 from dense1x1quiz.vocabulary import Rating, State
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
@@ -50,7 +50,7 @@ def test_open_creates_the_database_with_durable_settings(home):
         assert s._db.execute("PRAGMA busy_timeout").fetchone()[0] == 30_000
     assert _rows(home, "PRAGMA user_version") == [(len(store_module.MIGRATIONS),)]
     tables = {r[0] for r in _rows(home, "SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert tables == {"reviews", "card_states", "settings", "exams", "exam_answers"}
+    assert tables == {"reviews", "card_states", "settings", "exams", "exam_answers", "card_events", "card_marks"}
     assert list_backups(home) == []  # nothing to back up in a new database
 
 
@@ -287,7 +287,7 @@ def test_a_version_1_database_is_backed_up_then_migrated(home, monkeypatch):
     in for the old answers; the imported id, empty for them; the scheduler's steps and weights, NULL: the
     defaults): a backup of the old file first, the answers kept."""
     latest = len(store_module.MIGRATIONS)
-    assert latest == 5
+    assert latest == 6
     monkeypatch.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:1])
     Store.open(home).close()
     monkeypatch.undo()
@@ -381,8 +381,10 @@ def test_a_damaged_page_found_while_reading_is_reported(home):
             )
         s.backup()  # fresh: the next open skips the daily check
     path = home / DB_NAME
+    # A page in the middle of the log's table (not whichever the file's middle is: the layout follows the schema).
+    pages = [n for (n,) in _rows(home, "SELECT pageno FROM dbstat WHERE name = 'reviews' AND pagetype = 'leaf'")]
     with Store.open(home) as s:
-        middle = path.stat().st_size // 4096 // 2 * 4096
+        middle = (pages[len(pages) // 2] - 1) * 4096
         with path.open("r+b") as f:
             f.seek(middle)
             f.write(b"\0" * 4096)
@@ -585,8 +587,8 @@ def test_home_that_cannot_be_created(tmp_path):
 
 # -- property: any answers at any times ---------------------------------------------------------
 
-answers = st.lists(  # (card, rating — 0 means "undo the last answer" —, minutes later, microseconds)
-    st.tuples(st.integers(0, 2), st.integers(0, 4), st.integers(0, 60 * 24 * 90), st.integers(0, 999_999)),
+answers = st.lists(  # (card, rating — 0 "undo the last answer", 5 "reset the card", 6 "(un)suspend it" —, minutes
+    st.tuples(st.integers(0, 2), st.integers(0, 6), st.integers(0, 60 * 24 * 90), st.integers(0, 999_999)),
     min_size=1,
     max_size=25,
 )
@@ -598,19 +600,37 @@ def test_any_answer_sequence_keeps_the_invariants(sequence, fuzz):
     scheduler = make_scheduler(retention=0.9, fuzz=fuzz)
     with tempfile.TemporaryDirectory() as folder, Store.open(Path(folder)) as s:
         now = T0
-        log: list[tuple] = []  # what the log should hold: (key, state after)
+        log: list[tuple] = []  # what the log should hold: (key, state after, the card's resets before it)
+        resets: dict[tuple, int] = {}  # resets per card
+        suspended: set[tuple] = set()
         for card, rating, minutes, micros in sequence:
             now += timedelta(minutes=minutes, microseconds=micros)
+            key = ("d", f"c{card}")
             if rating == 0:
                 undone = s.undo_last("s")
+                if log and resets.get(log[-1][0], 0) > log[-1][2]:  # reset since: that answer stays
+                    assert undone is None
+                    continue
                 assert undone == (log.pop()[0] if log else None)
-                earlier = [after for key, after in log if key == undone]
+                earlier = [after for k, after, n in log if k == undone and n == resets.get(k, 0)]
                 assert s.state(undone) == earlier[-1] if earlier else undone is None or undone not in s.states()
                 continue
-            key = ("d", f"c{card}")
+            if rating == 5:
+                events = s.reset([key], now)
+                answered = any(k == key and n == resets.get(key, 0) for k, _, n in log)  # since its last reset
+                assert [(e.key, e.kind) for e in events] == ([(key, "reset")] if answered else [])
+                resets[key] = resets.get(key, 0) + len(events)
+                assert key not in s.states()
+                continue
+            if rating == 6:
+                events = (s.unsuspend if key in suspended else s.suspend)([key], now, session_id="s")
+                assert len(events) == 1 and events[0].before == (key in suspended)
+                suspended ^= {key}
+                assert s.set_aside(now) == suspended
+                continue
             before = s.state(key)
             after = s.record_review(key, rating, now, mode="flip", session_id="s", scheduler=scheduler)
-            log.append((key, after))
+            log.append((key, after, resets.get(key, 0)))
             assert after.due >= after.last_review >= now - timedelta(milliseconds=1)
             assert after.reps == before.reps + 1
             assert after.lapses == before.lapses + (before.state == "review" and rating == 1)
@@ -618,12 +638,15 @@ def test_any_answer_sequence_keeps_the_invariants(sequence, fuzz):
             assert (after.step is None) == (after.state == "review")
             assert 1 <= after.difficulty <= 10 and after.stability >= fsrs.scheduler.STABILITY_MIN
         stored = s.states()
-        reps = {}
-        for key, _ in log:
-            reps[key] = reps.get(key, 0) + 1
+        reps: dict[tuple, int] = {}
+        for key, _, n in log:
+            if n == resets.get(key, 0):  # answered since the card's last reset
+                reps[key] = reps.get(key, 0) + 1
         assert {k: v.reps for k, v in stored.items()} == reps
-        assert sum(v.reps for v in stored.values()) == s.review_count() == len(log)
-        assert s.rebuild_states() == stored
+        assert s.review_count() == len(log) == sum(s.review_counts_by_deck().values())
+        assert s.rebuild_states() == stored  # the replay sees every reset
+        assert s.rebuild_marks() == s.marks()
+        assert {k for k, m in s.marks().items() if m.suspended} == suspended
         last_answer: dict[str, int] = {}  # each answer's prev_ms is its card's previous answer time
         for card, at_ms, prev_ms in _rows(Path(folder), "SELECT card, at_ms, prev_ms FROM reviews ORDER BY id"):
             assert prev_ms == last_answer.get(card)
@@ -650,3 +673,107 @@ def test_states_of_an_empty_table_do_not_look_at_the_keys(store):
     assert store.states(keys()) == {}
     store.record_review(("d", "c"), 3, T0, mode="flip", scheduler=SCHED)
     assert list(store.states(iter([("d", "c"), ("d", "x")]))) == [("d", "c")]
+
+
+# -- card marks and resets (issue 15) ------------------------------------------------------------
+
+
+def test_marks_are_events_in_the_log_and_their_undo_takes_one_back(home):
+    key, other = ("d", "c"), ("d", "x")
+    with Store.open(home) as s:
+        [suspended] = s.suspend([key, key], T0, session_id="s1")  # the same card twice: one event
+        assert suspended == (1, key, "suspend", 1, 0)
+        assert s.suspend([key], T0) == []  # already suspended: nothing appended
+        until = T0 + timedelta(hours=19)
+        [buried] = s.bury([other], until, T0)
+        [flagged] = s.set_flag([key], 3, T0)
+        leech = s.mark_leech(other, T0)
+        assert s.mark_leech(other, T0) is None
+        with pytest.raises(ValueError, match="from 0 to 7"):
+            s.set_flag([key], 8, T0)
+    assert _rows(home, "SELECT id, deck, card, at_ms, kind, value, session FROM card_events") == [
+        (1, "d", "c", epoch_ms(T0), "suspend", 1, "s1"),
+        (2, "d", "x", epoch_ms(T0), "bury", epoch_ms(until), None),
+        (3, "d", "c", epoch_ms(T0), "flag", 3, None),
+        (4, "d", "x", epoch_ms(T0), "leech", 1, None),
+    ]
+    with Store.open(home) as s:
+        assert s.marks() == {key: Marks(True, None, 3, False), other: Marks(False, until, 0, True)}
+        assert s.set_aside(T0) == {key, other}
+        assert s.set_aside(until) == {key}  # a bury ends at its time
+        assert s.marks()[other].buried(until - timedelta(milliseconds=1))
+        assert s.undo_mark(suspended.id) == key  # `u` after `@`
+        assert s.undo_mark(suspended.id) is None
+        assert s.marks([key]) == {key: Marks(False, None, 3, False)}
+        assert [e.id for e in s.unbury([other, key], T0)] == [5]
+        assert s.undo_mark(flagged.id) == key and s.undo_mark(leech.id) == other  # type: ignore[union-attr]
+        assert s.marks() == {other: Marks()}  # its bury and unbury are still in the log
+        assert s.rebuild_marks() == s.marks()
+        db = sqlite3.connect(home / DB_NAME)
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            db.execute("UPDATE card_events SET value = 0")
+        db.execute("DELETE FROM card_marks")
+        db.commit()
+        db.close()
+        assert s.marks() == {}
+        assert s.rebuild_marks(write=True) == {other: Marks()} == s.marks()
+    assert buried.before is None and flagged.before == 0
+
+
+def test_reset_keeps_every_answer_and_the_replay_starts_after_it(home):
+    key = ("d", "c")
+    scheduler = make_scheduler(fuzz=False)
+    with Store.open(home) as s:
+        for minutes in (0, 10, 60 * 24 * 3):
+            s.record_review(key, 3, T0 + timedelta(minutes=minutes), mode="flip", session_id="s", scheduler=scheduler)
+        s.suspend([key], T0)
+        [event] = s.reset([key, ("d", "never")], T0 + timedelta(days=5))
+        assert event == (2, key, "reset", 3, None)  # its value: the card's last answer id
+        assert s.states() == {} and s.state(key) == CardState.new(key)
+        assert s.reset([key], T0 + timedelta(days=5)) == []  # new already
+        assert s.review_count() == 3 and s.review_counts_by_deck() == {"d": 3}
+        assert s.marks() == {key: Marks(suspended=True)}  # the reset keeps marks
+        t1 = T0 + timedelta(days=6)
+        after = s.record_review(key, 1, t1, mode="flip", session_id="s", scheduler=scheduler)
+        assert after == review(CardState.new(key), 1, t1, scheduler)  # a new card's first answer
+        assert s.rebuild_states() == s.states() == {key: after}
+        assert s.review_counts_by_deck() == {"d": 4}
+        assert s.deck_counts(t1, 21)["d"][4] == 4
+        assert s.history() == {key: 4}
+        assert s.undo_last("s") == key and s.states() == {}
+        assert s.undo_last("s") is None  # its answers before the reset stay: the reset's place in the log
+        assert s.undo_mark(event.id) == key  # the reset taken back: all three answers count again
+        assert s.states() == s.rebuild_states() and s.state(key).reps == 3
+    assert _rows(home, "SELECT card, state_before, prev_ms FROM reviews ORDER BY id") == [
+        ("c", "new", None),
+        ("c", "learning", epoch_ms(T0)),
+        ("c", "review", epoch_ms(T0 + timedelta(minutes=10))),
+    ]
+
+
+def test_an_answer_after_a_reset_starts_from_new_in_the_log(home):
+    key = ("d", "c")
+    scheduler = make_scheduler(fuzz=False)
+    with Store.open(home) as s:
+        s.record_review(key, 3, T0, mode="flip", scheduler=scheduler)
+        s.reset([key], T0 + timedelta(hours=1))
+        s.record_review(key, 3, T0 + timedelta(hours=2), mode="flip", scheduler=scheduler)
+    assert _rows(home, "SELECT state_before, prev_ms FROM reviews ORDER BY id") == [("new", None), ("new", None)]
+    assert _rows(home, "SELECT reset_after, reset_answers FROM card_marks") == [(1, 1)]
+
+
+def test_forget_removes_every_trace_after_a_backup(home):
+    with Store.open(home) as s:
+        for card in ("a", "b"):
+            s.record_review(("gone", card), 3, T0, mode="flip", scheduler=make_scheduler())
+        s.set_flag([("gone", "a")], 1, T0)
+        s.reset([("gone", "b")], T0)
+        assert s.history() == {("gone", "a"): 1, ("gone", "b"): 1}
+        removed, backup = s.forget([("gone", "a"), ("gone", "b")], reason="forget-orphans")
+        assert removed == 2 and backup is not None and backup.name.endswith("-forget-orphans.sqlite3")
+        assert s.history() == {} and s.marks() == {} and s.review_count() == 0
+        assert s.forget([]) == (0, None)
+    db = sqlite3.connect(backup)
+    assert db.execute("SELECT COUNT(*) FROM reviews").fetchone() == (2,)
+    assert db.execute("SELECT COUNT(*) FROM card_events").fetchone() == (2,)
+    db.close()
