@@ -535,6 +535,214 @@ def export(
     print_export(export_deck(resolve([deck_name])[0], fmt.value, output), fmt.value)
 
 
+# -- card management (issue 15): logic in cards.py, output in ui/cards.py ----------------------
+
+CardArgs = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Argument(metavar="CARD", help="Cards as DECK:ID, or a deck (all its cards).", show_default=False),
+]
+TagOpt = Annotated[
+    Optional[list[str]], typer.Option("--tag", metavar="TAG", help="Only cards with this tag (repeatable).")
+]  # noqa: UP045
+SearchOpt = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--search", metavar="TEXT", help="Only cards whose text holds TEXT (case and accents ignored)."),
+]
+YesOpt = Annotated[
+    bool, typer.Option("--yes", "-y", help="Do it without asking (needed when stdin is not a terminal).")
+]
+
+
+class CardStateChoice(str, Enum):
+    new = "new"
+    learning = "learning"
+    review = "review"
+    relearning = "relearning"
+    suspended = "suspended"
+
+
+@app.command("cards")
+def cards_command(
+    deck_names: DeckArgs = None,
+    due: Annotated[bool, typer.Option("--due", help="Only cards due before the current study day ends.")] = False,
+    state: Annotated[Optional[CardStateChoice], typer.Option(help="Only cards in this state.")] = None,  # noqa: UP045
+    tag: TagOpt = None,
+    search: SearchOpt = None,
+    leech: Annotated[bool, typer.Option("--leech", help="Only leeches.")] = False,
+    flag: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(
+            parser=_number("--flag", int, 1, 7, "a flag from 1 to 7"), metavar="N", help="Only cards with flag N."
+        ),
+    ] = None,
+    orphans: Annotated[bool, typer.Option("--orphans", help="List history whose card no deck holds any more.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Browse and search cards: state, due time, interval, answers, lapses, flags and prompt, one line each."""
+    from dense1x1quiz import env
+    from dense1x1quiz.cards import card_rows, matches, orphans_json, row_json
+    from dense1x1quiz.cards import orphans as find_orphans
+    from dense1x1quiz.catalog import resolve
+    from dense1x1quiz.scheduler import DEFAULT_DAY_START_HOUR, next_day_start
+    from dense1x1quiz.store import Store
+
+    chosen = resolve(deck_names or [])
+    moment = env.now()
+    with Store.open(env.home_dir()) as store:
+        if orphans:
+            found = find_orphans(chosen, store, all_decks=not deck_names)
+        else:
+            hour = int(store.get_setting("day_start_hour", DEFAULT_DAY_START_HOUR))
+            rows = matches(
+                card_rows(chosen, store),
+                due_by=next_day_start(moment, hour) if due else None,
+                state=state.value if state else None,
+                tags=tag or (),
+                search=search,
+                leech=leech,
+                flag=flag,
+            )
+    if orphans:
+        if as_json:
+            _print_json(orphans_json(found))
+            return
+        from dense1x1quiz.ui.cards import print_orphans
+
+        print_orphans(found)
+        return
+    if as_json:
+        _print_json([row_json(row, moment) for row in rows], indent=2 if sys.stdout.isatty() else None)
+        return
+    from dense1x1quiz.ui.cards import print_cards
+
+    print_cards(rows, moment, env.local_zone())
+
+
+def _picked(words: list[str] | None, tag: list[str] | None, search: str | None) -> list:
+    """The cards CARD words and --tag/--search name, among every deck found."""
+    from dense1x1quiz.cards import pick
+    from dense1x1quiz.catalog import resolve
+
+    return pick(words or [], resolve([]), tags=tag or (), search=search)
+
+
+def _mark(kind: str, words: list[str] | None, tag: list[str] | None, search: str | None) -> None:
+    """suspend, unsuspend, bury: one transaction, one line saying what changed."""
+    from dense1x1quiz import env
+    from dense1x1quiz.scheduler import DEFAULT_DAY_START_HOUR, next_day_start
+    from dense1x1quiz.store import Store
+    from dense1x1quiz.ui.cards import marked_line
+
+    picked = _picked(words, tag, search)
+    keys = [card.key for card in picked]
+    moment = env.now()
+    with Store.open(env.home_dir()) as store:
+        if kind == "suspend":
+            line = marked_line("Suspended", len(store.suspend(keys, moment)), len(keys), "already suspended")
+        elif kind == "unsuspend":
+            line = marked_line("Unsuspended", len(store.unsuspend(keys, moment)), len(keys), "not suspended")
+        else:
+            hour = int(store.get_setting("day_start_hour", DEFAULT_DAY_START_HOUR))
+            until = next_day_start(moment, hour)
+            shown = until.astimezone(env.local_zone()).strftime("%Y-%m-%d %H:%M")
+            tail = f" until {shown} (the next study day)"
+            line = marked_line("Buried", len(store.bury(keys, until, moment)), len(keys), "already buried", tail)
+    sys.stdout.write(line)
+
+
+@app.command()
+def suspend(card_words: CardArgs = None, tag: TagOpt = None, search: SearchOpt = None) -> None:
+    """Suspend cards: study never asks them (their history is kept) until unsuspended."""
+    _mark("suspend", card_words, tag, search)
+
+
+@app.command()
+def unsuspend(card_words: CardArgs = None, tag: TagOpt = None, search: SearchOpt = None) -> None:
+    """Unsuspend cards: study asks them again when due."""
+    _mark("unsuspend", card_words, tag, search)
+
+
+@app.command()
+def bury(card_words: CardArgs = None, tag: TagOpt = None, search: SearchOpt = None) -> None:
+    """Bury cards until the next study day starts (setting day_start_hour)."""
+    _mark("bury", card_words, tag, search)
+
+
+def _confirmed(question: str, yes: bool, refused: str) -> bool:
+    """--yes, or the answer `y` to `question` on a terminal; without a terminal and --yes, a UsageError."""
+    if yes:
+        return True
+    if not sys.stdin.isatty():
+        from dense1x1quiz.errors import UsageError
+
+        raise UsageError(f"{refused} asks before it changes anything; stdin is not a terminal: add --yes")
+    sys.stdout.write(f"{question} [y/N] ")
+    sys.stdout.flush()
+    answer = sys.stdin.readline().strip().casefold()
+    return answer in ("y", "yes")
+
+
+@app.command()
+def reset(card_words: CardArgs = None, tag: TagOpt = None, search: SearchOpt = None, yes: YesOpt = False) -> None:
+    """Make cards new again (CARD is DECK:ID, or a deck for all its cards); the review log keeps every answer."""
+    from dense1x1quiz import env
+    from dense1x1quiz.store import Store
+
+    picked = _picked(card_words, tag, search)
+    with Store.open(env.home_dir()) as store:
+        states = store.states([card.key for card in picked])
+        keys = [card.key for card in picked if card.key in states]
+        if not keys:
+            sys.stdout.write(f"Nothing to reset: {_count(len(picked), 'card')} new already.\n")
+            return
+        answers = sum(states[key].reps for key in keys)
+        question = f"Reset {_count(len(keys), 'card')} to new? The log keeps their {_count(answers, 'answer')}."
+        if not _confirmed(question, yes, "quiz reset"):
+            sys.stdout.write("Cancelled: nothing was reset.\n")
+            raise typer.Exit(1)
+        done = store.reset(keys, env.now())
+    sys.stdout.write(
+        f"Reset {_count(len(done), 'card')} to new; the review log keeps their {_count(answers, 'answer')}.\n"
+    )
+
+
+@app.command("forget-orphans")
+def forget_orphans(yes: YesOpt = False) -> None:
+    """Remove the history (answers, marks) of cards no deck holds any more, after a backup."""
+    from dense1x1quiz import env
+    from dense1x1quiz.cards import orphans
+    from dense1x1quiz.catalog import find_decks, resolve
+    from dense1x1quiz.errors import QuizError
+    from dense1x1quiz.store import Store
+    from dense1x1quiz.text import one_line
+
+    broken = [entry for entry in find_decks(outline=True) if entry.deck is None]
+    if broken:  # its cards' history would look orphaned
+        names = ", ".join(one_line(str(entry.path)) for entry in broken)
+        raise QuizError(
+            f"a deck cannot be read ({names}); fix it first (`quiz decks` says why), or its history would be removed"
+        )
+    chosen = resolve([])
+    with Store.open(env.home_dir()) as store:
+        found = orphans(chosen, store, all_decks=True)
+        if not found:
+            sys.stdout.write("No orphaned history: every card with history is in a deck found.\n")
+            return
+        answers = sum(o.answers for o in found)
+        question = f"Remove the history of {_count(len(found), 'card')} ({_count(answers, 'answer')}) no deck holds?"
+        if not _confirmed(question, yes, "quiz forget-orphans"):
+            sys.stdout.write("Cancelled: nothing was removed.\n")
+            raise typer.Exit(1)
+        removed, backup = store.forget([o.key for o in found], reason="forget-orphans")
+    sys.stdout.write(
+        f"Removed the history of {_count(len(found), 'card')} ({_count(removed, 'answer')}); backup: {backup}\n"
+    )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'s' * (n != 1)}"
+
+
 # -- entry point ------------------------------------------------------------------------------
 
 
