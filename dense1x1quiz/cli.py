@@ -404,6 +404,24 @@ def _settings_deck(name: str, store: "typing.Any") -> str:
     return resolve([name], outline=True)[0].id
 
 
+@app.command()
+def edit(
+    card: Annotated[str, typer.Argument(metavar="CARD", help="The card, as DECK:ID.", show_default=False)],
+) -> None:
+    """Open a card's deck file in $VISUAL or $EDITOR (else vi) at the card's line; check the deck after.
+
+    A deck with problems is not saved: they are shown and the editor reopens on request. A built-in deck
+    is saved to the user deck folder, where it replaces the built-in one."""
+    from dense1x1quiz.edit import edit_card, find_card
+    from dense1x1quiz.ui.edit import ask_stdin, tell_stderr
+
+    deck, found = find_card(card)
+    result = edit_card(deck, found, ask=ask_stdin, tell=tell_stderr)
+    from dense1x1quiz.text import one_line
+
+    sys.stdout.write("".join(one_line(m) + "\n" for m in result.messages))
+
+
 # -- demo (issue 4) ---------------------------------------------------------------------------
 
 
