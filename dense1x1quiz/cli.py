@@ -194,7 +194,8 @@ def _study(
     from dense1x1quiz.store import Store, scheduler_for_settings
     from dense1x1quiz.ui.study_screen import open_study_ui, print_summary
 
-    cards = select_cards([with_image_paths(d) for d in resolve(deck_names or [])], tag or [])
+    decks = resolve(deck_names or [])
+    cards = select_cards([with_image_paths(d) for d in decks], tag or [])
     now = env.now()
     rng = random.Random(int(now.timestamp()))  # options and cram order: reproducible under DENSE1X1QUIZ_NOW
     store = None if cram else Store.open(env.home_dir())
@@ -225,12 +226,44 @@ def _study(
                 pool=cards,
                 timer=env.timer(),
                 after_first_card=write_deferred,
+                settings=settings,
+                **_study_editor(ui, decks),
             )
             print_summary(ui, summary, env.now(), cards_found=len(cards), cram=cram)
     finally:
         if store is not None:
             store.close()
     return summary
+
+
+def _study_editor(ui: typing.Any, decks: list) -> dict[str, typing.Any]:
+    """The study key `e` (edit.edit_card on the card's deck, questions on the study screen) and its undo,
+    for run_study; the session's decks follow the edits."""
+    from dataclasses import replace
+
+    from dense1x1quiz.edit import edit_card, revert
+    from dense1x1quiz.model import with_image_paths
+    from dense1x1quiz.ui.edit import screen_ask
+
+    by_id = {deck.id: deck for deck in decks}
+
+    def edit(card: typing.Any) -> typing.Any:
+        deck = by_id[card.deck]
+        current = next((c for c in deck.cards if c.key == card.key), card)  # its line in the file as it is now
+        edited = edit_card(deck, current, ask=screen_ask(ui), tell=lambda text: ui.message(text, "yellow"))
+        if not edited.saved or edited.deck is None:
+            return edited
+        by_id[card.deck] = edited.deck
+        shown = with_image_paths(edited.deck)  # as the session's cards are
+        return replace(edited, card=next((c for c in shown.cards if c.key == card.key), None))
+
+    def undo(edited: typing.Any) -> str | None:
+        problem = revert(edited)
+        if problem is None and edited.before is not None:
+            by_id[edited.before.id] = edited.before
+        return problem
+
+    return {"editor": edit, "undo_edit": undo}
 
 
 @app.command()

@@ -20,7 +20,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -60,6 +60,27 @@ class Edited:
     card: Card | None
     copied_from: Path | None
     messages: tuple[str, ...]
+    deck: Deck | None = None  # the deck as saved
+    before: Deck | None = None  # the deck edited
+    previous: bytes | None = None  # the file's bytes before (None: there was no file: a built-in deck's copy)
+    data: bytes = b""  # the bytes saved
+
+
+def revert(edited: Edited) -> str | None:
+    """Put the deck file back as it was before `edited` (a built-in deck's copy is removed); what stops it
+    (the file changed since), or None when done."""
+    from dense1x1quiz.userfiles import read_user_file
+
+    try:
+        if read_user_file(edited.path, what="a deck file") != edited.data:
+            return f"{edited.path} changed since"
+    except QuizError:
+        return f"{edited.path} cannot be read"
+    if edited.previous is None:
+        edited.path.unlink()
+    else:
+        _write_atomically(edited.path, edited.previous)
+    return None
 
 
 def editor_command(path: str, line: int, environ: Mapping[str, str] | None = None) -> list[str]:
@@ -166,7 +187,8 @@ def edit_card(
         raise QuizError(f"{source} changed while you edited it; nothing was saved (your edit is kept in {copy})")
     _write_atomically(target, data)
     shutil.rmtree(folder, ignore_errors=True)
-    return _outcome(deck, card, new_deck, target, copied_from)
+    result = _outcome(deck, card, new_deck, target, copied_from)
+    return replace(result, deck=new_deck, before=deck, previous=None if copied_from else original, data=data)
 
 
 def _outcome(deck: Deck, card: Card, new_deck: Deck, target: Path, copied_from: Path | None) -> Edited:
@@ -217,4 +239,4 @@ def _write_atomically(path: Path, data: bytes) -> None:
         raise QuizError(f"cannot write {path}: {why(exc)}") from None
 
 
-__all__ = ["Edited", "edit_card", "editor_command", "find_card", "run_editor"]
+__all__ = ["Edited", "edit_card", "editor_command", "find_card", "revert", "run_editor"]

@@ -177,6 +177,16 @@ class _Answer(NamedTuple):
     fresh_before: tuple[str, int, int, int] | None  # (deck, end, taken, head) of its deck's new cards before
 
 
+class _Aside(NamedTuple):
+    """What setting a card aside (suspend, bury in a session) changed, for `restore`."""
+
+    card: Card
+    order_day: datetime | None
+    learning_due: datetime | None  # it was a learning card due then (None: it was not)
+    review_at: int | None  # its index among the day's reviews it left
+    fresh_before: tuple[str, int, int, int] | None  # (deck, end, taken, head) of its deck's new cards before
+
+
 class StudyQueue:
     """Which card comes next in a spaced-repetition session.
 
@@ -223,6 +233,8 @@ class StudyQueue:
         # not a CardState per card, which was ~15% of a 20,000-card session's start (issue 7).
         self._learning = {key for key, state in states.items() if state.state in _LEARNING and key in self._position}
         self._history: list[_Answer] = []
+        self._aside: set[Key] = set()  # cards suspended or buried in this session: never asked again in it
+        self._asides: list[_Aside] = []  # what each `set_aside` changed, for `restore`
         self._first: Card | None = None  # the card put back by undo
         self._answers_day: datetime | None = None  # the day `answered` and `new_done` are of
         # The day's order, made by `_build` (the first call on each study day):
@@ -273,7 +285,7 @@ class StudyQueue:
     def _build(self, now: datetime, day: datetime) -> None:
         self._day, self._end = day, next_day_start(now, self.day_start_hour)
         queue = build_queue(
-            self.cards,
+            [c for c in self.cards if c.key not in self._aside] if self._aside else self.cards,
             self.states,
             now,
             new_per_day=self.new_per_day,
@@ -349,8 +361,10 @@ class StudyQueue:
     def _eligible(self, card: Card) -> bool:
         """A new card that build_queue would take today, room allowing (not buried by a sibling)."""
         state = self.states.get(card.key)
-        return (state is None or state.state == "new") and (
-            not self._busy.get((card.deck, card.note)) or card.key in self.answered
+        return (
+            (state is None or state.state == "new")
+            and (not self._busy.get((card.deck, card.note)) or card.key in self.answered)
+            and (not self._aside or card.key not in self._aside)
         )
 
     def _refill(self, deck: str) -> None:
@@ -647,6 +661,78 @@ class StudyQueue:
         self._first = card
         return card
 
+    # -- cards set aside, cards edited -----------------------------------------------------------
+
+    def set_aside(self, card: Card) -> None:
+        """The card leaves this session unanswered (suspended or buried): it is not asked again, and a new
+        card takes its place among the day's new cards if it was one. `restore` takes it back."""
+        key = card.key
+        learning_due = None
+        if key in self._learning:
+            learning_due = self.states[key].due
+            self._learning_today -= learning_due is not None and self._end is not None and learning_due < self._end
+            self._learning.discard(key)
+        review_at = self._review_at.get(key) if self._day is not None else None
+        if review_at is not None and self._review_out[review_at]:
+            review_at = None
+        if review_at is not None:
+            self._review_out[review_at] = 1
+            self._reviews_left -= 1
+        fresh_before = None
+        if self._day is not None and key in self._fresh_at and card.deck in self._fresh_end:
+            deck = card.deck
+            fresh_before = (deck, self._fresh_end[deck], self._fresh_taken[deck], self._fresh_head[deck])
+            was_in = self._fresh_at[key] < self._fresh_end[deck] and self._eligible(card)
+        self._aside.add(key)
+        if fresh_before is not None and was_in:
+            self._fresh_taken[card.deck] -= 1
+            self._new_total -= 1
+            self._refill(card.deck)
+        if self._first is not None and self._first.key == key:
+            self._first = None
+        self._asides.append(_Aside(card, self._day, learning_due, review_at, fresh_before))
+
+    def restore(self) -> Card | None:
+        """Take back the latest `set_aside` (undo): the card comes next. None if there is none."""
+        if not self._asides:
+            return None
+        entry = self._asides.pop()
+        card = entry.card
+        key = card.key
+        self._aside.discard(key)
+        if entry.learning_due is not None:
+            self._learning.add(key)
+            heapq.heappush(self._due, (entry.learning_due, self._position[key]))
+            self._learning_today += self._end is not None and entry.learning_due < self._end
+        if entry.order_day is not None and entry.order_day == self._day:
+            if entry.review_at is not None:
+                self._review_out[entry.review_at] = 0
+                self._review_head = min(self._review_head, entry.review_at)
+                self._reviews_left += 1
+            if entry.fresh_before is not None:
+                deck, end, taken, head = entry.fresh_before
+                self._new_total += taken - self._fresh_taken[deck]
+                self._fresh_end[deck], self._fresh_taken[deck], self._fresh_head[deck] = end, taken, head
+        else:
+            self._day = None  # set aside in an order since rebuilt: build it afresh
+        self._first = card
+        return card
+
+    def replace_card(self, old: Card, new: Card) -> None:
+        """`new` (the same key: the card edited) stands for `old` from now on, and is asked next."""
+        key = old.key
+        self.cards[self._position[key]] = new
+        at = self._review_at.get(key)
+        if at is not None:
+            self._reviews[at] = new
+        at = self._fresh_at.get(key)
+        if at is not None and old.deck in self._fresh:
+            self._fresh[old.deck][at] = new
+        if self._notes_index is not None:
+            siblings = self._notes_index.get((old.deck, old.note), [])
+            self._notes_index[(old.deck, old.note)] = [new if c.key == key else c for c in siblings]
+        self._first = new
+
     def next_due(self) -> datetime | None:
         """The earliest due time among the session's cards that have been reviewed."""
         # Over the stored states (only the session's cards have one), not over every card.
@@ -684,6 +770,19 @@ class CramQueue:
             return None
         self._left = self._history.pop()
         return self._left[0]
+
+    def set_aside(self, card: Card) -> None:
+        self._history.append(list(self._left))
+        self._left = [c for c in self._left if c.key != card.key]
+
+    def restore(self) -> Card | None:
+        return self.undo()
+
+    def replace_card(self, old: Card, new: Card) -> None:
+        self._left = [new if c.key == old.key else c for c in self._left]
+        if new in self._left:
+            self._left.remove(new)
+        self._left.insert(0, new)
 
     def next_due(self) -> datetime | None:
         return None

@@ -43,4 +43,19 @@ def ask_stdin(question: str) -> bool:
     return yes_or_no(question, read, show)
 
 
-__all__ = ["ask_stdin", "tell_stderr", "yes_or_no"]
+def screen_ask(ui: object) -> Callable[[str], bool]:
+    """`yes_or_no` on a study screen: the question as a line of it, the answer read from its input (a
+    typed line on a terminal, the next line of a script)."""
+
+    def read() -> str | None:
+        keys, lines = getattr(ui, "keys", None), getattr(ui, "lines", None)
+        source = keys if keys is not None else lines
+        return source.line() if source is not None else None
+
+    def show(text: str) -> None:
+        ui.message(text.rstrip(), "yellow")  # type: ignore[attr-defined]
+
+    return lambda question: yes_or_no(question, read, show)
+
+
+__all__ = ["ask_stdin", "screen_ask", "tell_stderr", "yes_or_no"]

@@ -31,6 +31,8 @@ RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 RATING_WORDS = {name.lower(): number for number, name in RATINGS.items()}
 RATING_STYLES = {1: "red", 2: "yellow", 3: "green", 4: "blue"}
 COMMANDS = {"q": "quit", "u": "undo", "s": "show"}
+# The keys that act on the card shown, as in Anki (a terminal: any step but a typed line; a script: a rating line).
+CARD_KEYS = {"@": "suspend", "-": "bury", "*": "flag", "e": "edit"}
 
 
 # -- pure formatting ------------------------------------------------------------------------------
@@ -368,6 +370,8 @@ class StudyScreen:
                 self.message(CUT_NOTICE, "yellow")
             return Action("answer", text)
         if step == "rate":
+            if word in CARD_KEYS:
+                return Action(CARD_KEYS[word])
             rating = parse_rating(word) if word else suggested
             if rating is not None:
                 return Action("rate", rating)
