@@ -160,9 +160,9 @@ def study(
 ) -> None:
     """Study due and new cards with spaced repetition (FSRS-6).
 
-    Keys: space reveals, 1–4 rate (Again, Hard, Good, Easy), s shows the card's demo, u undoes the
-    last answer, q quits. Without a terminal, one line per step (README: quiz study).
-    """
+    Keys: space reveals, 1–4 rate (Again, Hard, Good, Easy), s shows the card's demo, @ suspends the
+    card, - buries it until tomorrow, * flags it, e edits it, u undoes the last answer or key, q quits.
+    Without a terminal, one line per step (README: quiz study). Settings: quiz config."""
     from dense1x1quiz.deckcache import deferred_writes
 
     with deferred_writes():  # a deck parsed now is cached once its first card is on the screen
