@@ -237,6 +237,7 @@ def test_a_card_set_aside_leaves_the_days_order_and_a_new_card_takes_a_new_ones_
 )
 @pytest.mark.parametrize("step", ["reveal", "rate", "pick", "next"])
 def test_on_a_terminal_the_card_keys_act_at_every_step(key, kind, step):
+    pressed = [key]
     import io
 
     from rich.console import Console
@@ -244,11 +245,13 @@ def test_on_a_terminal_the_card_keys_act_at_every_step(key, kind, step):
     from dense1x1quiz.ui.study import StudyUI
 
     class Keys:
+        """The key, then Ctrl-D (quit): a key the screen does not take ends the read instead of looping."""
+
         interactive = True
         cut = False
 
         def key(self):
-            return key
+            return pressed.pop() if pressed else None
 
     ui = StudyUI(Console(file=io.StringIO()), keys=Keys())  # type: ignore[arg-type]
     assert ui.read(step, options=3).kind == kind
