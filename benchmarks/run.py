@@ -558,6 +558,20 @@ def fig_stats(b: Bench) -> Result:
     return b.against_typer("quiz stats", ["stats"], 1.6, b.home("builtin"))
 
 
+def fig_cards(b: Bench) -> Result:
+    """`quiz cards`: every built-in card with its state, marks and prompt as shown (issue 15)."""
+    return b.against_typer("quiz cards", ["cards"], 2.0, b.home("builtin"), expect="dense-vs-1x1")
+
+
+def fig_big_cards(b: Bench) -> Result:
+    """`quiz cards --due` over the 20,000-card deck with 200,000 answers: every card's row read, filtered."""
+    env = child_env(b.reviews_home)
+    argv = b.quiz + ["cards", "big", "--due", "--json"]
+    run(argv, env, expect="[")  # the first run fills the deck cache
+    ours, floor, other = paired(b.runs, lambda: run(argv, env, expect="["), b.yaml_floor)
+    return Result("200,000 reviews: quiz cards --due --json", ours, floor, YAML_FLOOR, 0.3, other_ratio=other)
+
+
 def fig_validate(b: Bench) -> Result:
     decks = sorted(str(p) for p in (ROOT / "decks").glob("*.yaml"))
     return b.against_typer("quiz validate decks/*.yaml", ["validate", *decks], 1.6, b.home("builtin"), expect="OK")
@@ -824,6 +838,8 @@ FIGURES: dict[str, tuple[Callable[[Bench], Result | None], bool]] = {  # name â†
     "decks": (fig_decks, False),
     "stats": (fig_stats, False),
     "validate": (fig_validate, False),
+    "cards": (fig_cards, False),
+    "big-cards": (fig_big_cards, True),
     "validate-uncached": (fig_validate_uncached, False),
     "big-validate": (fig_big_validate, True),
     "big-study": (fig_big_study, True),

@@ -10,8 +10,9 @@ read; rendering is ui/cards.py's.
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from dense1x1quiz.model import Card, Deck
     from dense1x1quiz.store import Store
 
+_PATH_RE = re.compile(r"(.+?\.ya?ml)(:.+)?\Z")  # a deck file's path, and maybe `:ID`
 STATE_CHOICES = ("new", "learning", "review", "relearning", "suspended")
 
 
@@ -128,18 +130,25 @@ def pick(
     tags: Sequence[str] = (),
     search: str | None = None,
     allow_deck: bool = True,
+    load: Callable[[str], Deck] | None = None,
 ) -> list[Card]:
     """The cards that command-line words name, in the order named, each once.
 
     A word is `DECK:ID` (a card; a card id may hold colons too: `d:cmp:row:col`) or, with `allow_deck`,
     a bare deck id (all its cards). `--tag`/`--search` keep the cards that match; with no word they
-    choose among every deck of `decks`. A word naming nothing is a QuizError with the closest names;
-    no word and no filter is a UsageError; filters that keep nothing are a QuizError."""
+    choose among every deck of `decks`. With `load`, the DECK of a word may also be a deck file's path
+    (`notes/deck.yaml:ID`, `notes/deck.yaml`), which `load` reads. A word naming nothing is a QuizError
+    with the closest names; no word and no filter is a UsageError; filters that keep nothing are a QuizError."""
     by_id = {deck.id: deck for deck in decks}
     if not words and not tags and search is None:
         raise UsageError("name the cards (DECK:ID), a deck, or choose them with --tag or --search")
     chosen: dict[Key, Card] = {}
     for word in words:
+        path = _PATH_RE.match(word)
+        if path and load is not None and not any(word.startswith(f"{name}:") for name in by_id):
+            deck = load(path.group(1))
+            by_id.setdefault(deck.id, deck)
+            word = deck.id + (path.group(2) or "")
         for card in _named(word, by_id, allow_deck):
             chosen.setdefault(card.key, card)
     pool = list(chosen.values()) if words else [card for deck in decks for card in deck.cards]

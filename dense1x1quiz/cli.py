@@ -670,11 +670,11 @@ def cards_command(
 
 
 def _picked(words: list[str] | None, tag: list[str] | None, search: str | None) -> list:
-    """The cards CARD words and --tag/--search name, among every deck found."""
+    """The cards CARD words and --tag/--search name, among every deck found (or a deck file named by path)."""
     from dense1x1quiz.cards import pick
     from dense1x1quiz.catalog import resolve
 
-    return pick(words or [], resolve([]), tags=tag or (), search=search)
+    return pick(words or [], resolve([]), tags=tag or (), search=search, load=lambda path: resolve([path])[0])
 
 
 def _mark(kind: str, words: list[str] | None, tag: list[str] | None, search: str | None) -> None:

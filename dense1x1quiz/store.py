@@ -37,7 +37,8 @@ The queries of the first card, of each answer and of `stats` that read the revie
 from elsewhere (tests/test_query_plans.py). Without statistics SQLite read today's answers by scanning
 `reviews_by_card`: 1.1 s at 1,000,000 answers, against 1.4 ms through `reviews_by_time`.
 
-Each answer also records when its card was answered before (`prev_ms`), which is how `stats`
+Each answer also records when its card was answered before (`prev_ms`; none for the first answer after a
+reset, as for a new card's), which is how `stats`
 finds the first answer of a card in a study day without sorting the log. (An undo removes the
 session's own latest answer; should another session have answered that card since, that later
 answer keeps the removed time as its previous one, and true retention may leave it out.)

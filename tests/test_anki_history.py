@@ -5,6 +5,7 @@ revlog table; our rows asserted exactly, our card states against a replay from s
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import random
 import signal
@@ -516,7 +517,7 @@ def test_quiz_import_of_a_package_brings_its_history_once(home, tmp_path, cli):
         f"Read {path}: Anki package, 3 notes, 13 reviews\n"
         f"Wrote {decks}/physics.yaml: deck `physics` (Physics), 3 cards (3 study cards)\n"
         "3 new cards, 0 unchanged\n"
-        "1 card was suspended in Anki; quiz cannot suspend cards yet, so study shows them\n"
+        "1 card was suspended in Anki: 1 suspended here too\n"
         "Review history: 8 new reviews, 0 already imported; 3 cards with history.\n"
         "  Skipped 5 revlog entries: 1 in a filtered deck (cram), 2 manual (set due date, forget), 1 rescheduled, "
         "1 dated after now.\n"
@@ -540,7 +541,7 @@ def test_quiz_import_of_a_package_brings_its_history_once(home, tmp_path, cli):
         f"Read {path}: Anki package, 3 notes, 13 reviews\n"
         f"Updated {decks}/physics.yaml: deck `physics` (Physics), 3 cards (3 study cards)\n"
         "0 new cards, 3 unchanged\n"
-        "1 card was suspended in Anki; quiz cannot suspend cards yet, so study shows them\n"
+        "1 card was suspended in Anki: 1 left as set here\n"
         "Review history: 0 new reviews, 8 already imported; 3 cards with history.\n"
         "  Skipped 5 revlog entries: 1 in a filtered deck (cram), 2 manual (set due date, forget), 1 rescheduled, "
         "1 dated after now.\n"
@@ -548,6 +549,23 @@ def test_quiz_import_of_a_package_brings_its_history_once(home, tmp_path, cli):
     )
     assert rows(home, "SELECT * FROM reviews ORDER BY id") == log
     assert rows(home, "SELECT * FROM card_states ORDER BY deck, card") == states
+
+
+@needs_anki
+def test_a_card_suspended_in_anki_is_suspended_here_until_the_user_says_otherwise(home, tmp_path, cli):
+    """Issue 12/15: Anki's suspended card B is suspended after the import (study never asks it); once
+    unsuspended here, importing the package again leaves it unsuspended."""
+    path, _ = make_package(tmp_path)
+    env = {"DENSE1X1QUIZ_NOW": "2025-03-31T09:00:00Z"}
+    assert cli("import", str(path), env=env).exit_code == 0
+    suspended = json.loads(cli("cards", "physics", "--state", "suspended", "--json", env=env).stdout)
+    assert [card["prompt"] for card in suspended] == ["Question B"]
+    [(card, kind, value)] = rows(home, "SELECT card, kind, value FROM card_events")
+    assert (card, kind, value) == (suspended[0]["id"], "suspend", 1)
+    assert cli("unsuspend", f"physics:{card}", env=env).stdout == "Unsuspended 1 card.\n"
+    again = cli("import", str(path), env=env)
+    assert "1 card was suspended in Anki: 1 left as set here\n" in again.stdout
+    assert cli("cards", "physics", "--state", "suspended", env=env).stdout == "No cards match.\n"
 
 
 @needs_anki

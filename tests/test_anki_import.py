@@ -125,6 +125,7 @@ def report(
     verb: str = "Wrote",
     counts: str = "10 new cards, 0 unchanged",
     history: str = FIRST_HISTORY,
+    suspended: str = "1 suspended here too",
 ) -> str:
     lines = [
         f"Read {source}: {kind}, 10 notes, 3 reviews",
@@ -136,7 +137,7 @@ def report(
         lines.append(f"Copied 1 image into {decks}/media")
     lines += [
         counts,
-        "1 card was suspended in Anki; quiz cannot suspend cards yet, so study shows them",
+        f"1 card was suspended in Anki: {suspended}",
         history,
         "Study with `quiz study default physics-optics physics`.",
     ]
@@ -178,6 +179,7 @@ def test_a_second_import_adds_no_card_and_says_so(samples, isolated_home):
         verb="Updated",
         counts="0 new cards, 10 unchanged",
         history="Review history: 0 new reviews, 3 already imported; 3 cards with history.",
+        suspended="1 left as set here",  # suspended by the first import: the choice made here stands
     )
     after = {p.name: body(decks / p.name) for p in decks.glob("*.yaml")}
     assert after == {name: body_of(data) for name, data in before.items()}

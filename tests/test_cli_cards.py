@@ -307,3 +307,37 @@ def test_forget_orphans_refuses_while_a_deck_is_broken(studied, cli):
         "or its history would be removed"
     )
     assert _rows(studied, "SELECT COUNT(*) FROM reviews") == [(6,)]
+
+
+def test_a_deck_named_by_its_path_works_too(tmp_path, cli):
+    path = tmp_path / "notes" / "other.yaml"
+    path.parent.mkdir()
+    path.write_text(DECK.replace("deck: mini", "deck: other"), encoding="utf-8")
+    result = cli("suspend", f"{path}:cz:c1", f"{path}:what", env=ENV)
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "Suspended 2 cards.\n", "")
+    assert cli("unsuspend", str(path), env=ENV).stdout == "Unsuspended 2 cards; 2 were not suspended.\n"
+    result = cli("bury", f"{path}:nope", env=ENV)
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "Error: no card `nope` in deck `other` (`quiz cards other` lists them)\n",
+    )
+
+
+@pytest.mark.parametrize(("reply", "code", "said"), [("y", 0, "Reset 1 card to new"), ("n", 1, "Cancelled")])
+def test_reset_on_a_terminal_asks_and_does_what_the_answer_says(studied, reply, code, said):
+    """A real terminal (pexpect): the question, then `y` resets and anything else cancels (exit 1)."""
+    import os
+    import sys
+
+    pexpect = pytest.importorskip("pexpect")
+    env = {**os.environ, "DENSE1X1QUIZ_HOME": str(studied), "DENSE1X1QUIZ_NOW": NOW, "NO_COLOR": "1"}
+    child = pexpect.spawn(
+        sys.executable, ["-m", "dense1x1quiz", "reset", "mini:what"], env=env, encoding="utf-8", timeout=60
+    )
+    child.expect_exact("Reset 1 card to new? The log keeps their 3 answers. [y/N] ")
+    child.sendline(reply)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == code
+    assert said in child.before
+    assert _rows(studied, "SELECT COUNT(*) FROM card_events") == [(int(reply == "y"),)]

@@ -286,3 +286,130 @@ def test_read_only_home_gives_a_clear_error(deck, tmp_path, with_db):
     finally:
         for path in [home, *home.rglob("*")]:
             os.chmod(path, 0o700)
+
+
+# -- card events (issue 15): suspend, bury, flag, reset beside answers -----------------------------
+
+MARKER = textwrap.dedent("""
+    import sys
+    from datetime import datetime, timedelta, timezone
+    from pathlib import Path
+    from dense1x1quiz.scheduler import make_scheduler
+    from dense1x1quiz.store import Store
+    home, name, n = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+    start = datetime(2026, 5, 4, 9, 0, tzinfo=timezone.utc)
+    with Store.open(home) as store:
+        scheduler = make_scheduler()
+        rows = 0  # rows this writer added to the two logs (a step that changes nothing adds none)
+        for i in range(n):
+            card = ("stress", f"c{i % 5}")  # every writer hits the same five cards
+            now = start + timedelta(minutes=i)
+            step = i % 4
+            if step == 0:
+                store.record_review(card, 3, now, mode="flip", session_id=name, scheduler=scheduler)
+                rows += 1
+            elif step == 1:
+                rows += len(store.suspend([card], now, session_id=name) or store.unsuspend([card], now))
+            elif step == 2:
+                rows += len(store.reset([card], now, session_id=name) or store.set_flag([card], 1 + i % 7, now))
+            else:
+                rows += len(store.bury([card], now + timedelta(hours=i), now, session_id=name))
+            print(i + 1, rows, flush=True)  # after the commit: acknowledged
+""")
+
+
+def _events(home) -> int:
+    db = sqlite3.connect(home / DB_NAME)
+    try:
+        return db.execute("SELECT COUNT(*) FROM card_events").fetchone()[0]
+    finally:
+        db.close()
+
+
+def _consistent(home) -> None:
+    """The derived tables equal what replaying both logs gives, and the file is sound."""
+    with Store.open(home) as s:
+        assert s.rebuild_states() == s.states()
+        assert s.rebuild_marks() == s.marks()
+        assert s.integrity_check() == "ok"
+
+
+def test_four_processes_marking_and_answering_the_same_cards_keep_every_event(tmp_path):
+    home = tmp_path / "home"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", MARKER, str(home), f"w{w}", "120"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=_env(home),
+        )
+        for w in range(4)
+    ]
+    written = 0
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err.decode()
+        steps, rows = map(int, out.split()[-2:])
+        assert steps == 120 and rows >= 30 + 30  # its answers and buries at least (each bury changes the time)
+        written += rows
+    assert _count(home) == 4 * 30  # every answer kept
+    assert _count(home) + _events(home) == written  # and every event each writer was told it made
+    _consistent(home)
+
+
+def test_kill_9_never_loses_an_acknowledged_card_event(tmp_path):
+    """Marking processes killed with SIGKILL at random moments: every event they printed is stored
+    (each print follows its commit), at most one more; the derived tables stay equal to the replay."""
+    home = tmp_path / "home"
+    Store.open(home).close()
+    rng = random.Random(15)
+    for _ in range(8):
+        before = _count(home) + _events(home)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", MARKER, str(home), "k", "100000"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=_env(home),
+        )
+        wanted, steps, acked = rng.randint(1, 40), 0, 0
+        while steps < wanted:
+            line = proc.stdout.readline()
+            assert line, proc.stderr.read().decode()
+            steps, acked = map(int, line.split())
+        time.sleep(rng.uniform(0, 0.02))
+        proc.send_signal(signal.SIGKILL)
+        rest, _ = proc.communicate(timeout=30)
+        lines = [line.split() for line in rest.decode().splitlines() if len(line.split()) == 2]
+        acked = int(lines[-1][1]) if lines else acked
+        added = _count(home) + _events(home) - before
+        assert added in (acked, acked + 1), (acked, added)
+        assert _integrity(home) == "ok"
+    _consistent(home)
+
+
+def test_cards_marked_and_reset_from_the_command_line_while_a_session_answers(deck, tmp_path):
+    home = tmp_path / "home"
+    session = Session(deck, home, START)
+    for i in range(3):
+        session.answer(3)
+        session.wait_acks(i + 1)
+    env = _env(home)
+    for args in (
+        ["suspend", f"{deck}:c100", f"{deck}:c101"],
+        ["bury", f"{deck}:c102"],
+        ["reset", f"{deck}:c000", "-y"],
+    ):
+        done = subprocess.run([*QUIZ, *args], capture_output=True, text=True, env=env, timeout=60)
+        assert (done.returncode, done.stderr) == (0, ""), args
+    for i in range(3, 6):
+        session.answer(3)
+        session.wait_acks(i + 1)
+    session.proc.stdin.write(b"q\n")
+    session.proc.stdin.flush()
+    out, err = session.proc.communicate(timeout=60)
+    assert session.proc.returncode == 0, err.decode()
+    assert _count(home) == 6 and _events(home) == 4
+    with Store.open(home) as s:
+        assert s.state(("big", "c000")).reps == 0  # reset after its one answer
+        assert s.set_aside(START) == {("big", "c100"), ("big", "c101"), ("big", "c102")}
+    _consistent(home)

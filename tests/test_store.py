@@ -647,10 +647,17 @@ def test_any_answer_sequence_keeps_the_invariants(sequence, fuzz):
         assert s.rebuild_states() == stored  # the replay sees every reset
         assert s.rebuild_marks() == s.marks()
         assert {k for k, m in s.marks().items() if m.suspended} == suspended
-        last_answer: dict[str, int] = {}  # each answer's prev_ms is its card's previous answer time
-        for card, at_ms, prev_ms in _rows(Path(folder), "SELECT card, at_ms, prev_ms FROM reviews ORDER BY id"):
-            assert prev_ms == last_answer.get(card)
-            last_answer[card] = at_ms
+        # Each answer's prev_ms is its card's previous answer time, none after a reset (the card is new again;
+        # a reset's value is the card's last answer id then).
+        boundaries = _rows(Path(folder), "SELECT card, value FROM card_events WHERE kind = 'reset'")
+        last_answer: dict[str, tuple[int, int]] = {}  # card → (id, at_ms)
+        for rid, card, at_ms, prev_ms in _rows(
+            Path(folder), "SELECT id, card, at_ms, prev_ms FROM reviews ORDER BY id"
+        ):
+            last = last_answer.get(card)
+            reset_since = last is not None and any(c == card and last[0] <= b < rid for c, b in boundaries)
+            assert prev_ms == (None if last is None or reset_since else last[1])
+            last_answer[card] = (rid, at_ms)
 
 
 def test_a_setting_edited_by_hand_into_nonsense_is_a_clear_error(store, home):

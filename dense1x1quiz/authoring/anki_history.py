@@ -143,6 +143,30 @@ def import_history(
     )
 
 
+def suspend_imported(
+    store: Store,
+    collection: AnkiCollection,
+    card_key: Callable[[AnkiCard], Key | None],
+    now_ms: int,
+    written: Collection[Key],
+) -> tuple[int, int]:
+    """Suspend here the cards suspended in Anki (one transaction), except those whose suspension was set
+    here before (suspended or unsuspended with `quiz`: the user's choice stands, also on a second import).
+    Returns (cards suspended now, suspended cards left as set here)."""
+    from dense1x1quiz.store import time_of_ms
+
+    keys: list[Key] = []
+    for card in collection.cards:
+        key = card_key(card) if card.suspended else None
+        if key is not None and key in written:
+            keys.append(key)
+    if not keys:
+        return 0, 0
+    set_here = {event.key for event in store.mark_events(keys) if event.kind == "suspend"}
+    fresh = [key for key in dict.fromkeys(keys) if key not in set_here]
+    return len(store.suspend(fresh, time_of_ms(now_ms))), len(set(keys) & set_here)
+
+
 def import_package(
     path: Path, output: Path | None = None, deck_id: str | None = None, force: bool = False
 ) -> tuple[AnkiImport, HistoryImport | None]:
@@ -158,12 +182,14 @@ def import_package(
 
     now_ms = epoch_ms(env.now())
     collection = read_package(path)
-    if not collection.reviews:
+    if not collection.reviews and not any(card.suspended for card in collection.cards):
         return import_anki(path, collection, output, deck_id, force), None
     with Store.open(env.home_dir()) as store:
         result = import_anki(path, collection, output, deck_id, force)
         written = {card.key for deck in result.decks for card in deck.deck.cards}
-        return result, import_history(store, collection, CardKeys(collection, result.deck_ids), now_ms, written)
+        keys = CardKeys(collection, result.deck_ids)
+        result.suspended_here = suspend_imported(store, collection, keys, now_ms, written)
+        return result, import_history(store, collection, keys, now_ms, written) if collection.reviews else None
 
 
-__all__ = ["SOURCE", "HistoryImport", "answers_of", "import_history", "import_package"]
+__all__ = ["SOURCE", "HistoryImport", "answers_of", "import_history", "import_package", "suspend_imported"]

@@ -73,6 +73,7 @@ class AnkiImport:
     images: list[Path] = field(default_factory=list)  # files written into the media folder
     media_folder: Path | None = None
     skipped: int = 0  # notes with nothing to ask
+    suspended_here: tuple[int, int] = (0, 0)  # (suspended now, left as set here): anki_history.suspend_imported
 
     @property
     def suspended(self) -> int:

@@ -92,11 +92,10 @@ def print_anki_import(result, history=None) -> None:
             counts.append(f"{result.total(label)} {label}")
     _say(out, ", ".join(counts))
     if result.suspended:
-        _say(
-            out,
-            f"{_n(result.suspended, 'card')} {'was' if result.suspended == 1 else 'were'} suspended in Anki; "
-            "quiz cannot suspend cards yet, so study shows them",
-        )
+        now, kept = result.suspended_here  # a suspension set here before (either way) is the user's: kept
+        parts = ([f"{now:,} suspended here too"] if now else []) + ([f"{kept:,} left as set here"] if kept else [])
+        line = f"{_n(result.suspended, 'card')} {'was' if result.suspended == 1 else 'were'} suspended in Anki"
+        _say(out, line + (": " + ", ".join(parts) if parts else ""))
     for line in history.lines() if history is not None else ():
         _say(out, line)
     in_folder = all(d.path.resolve().parent == _user_deck_dir().resolve() for d in result.decks)
