@@ -428,13 +428,7 @@ class _Session:
         shown = self.timer()
         if view.style == "flip":
             action = self._read(
-                card,
-                view,
-                "reveal",
-                hint=(
-                    "space: show answer · s show me · @ suspend · - bury · * flag · e edit · u undo · q quit",
-                    "spc s@-*e u q",
-                ),
+                card, view, "reveal", hint=("space: show answer · s show me · u undo · q quit", "spc s u q")
             )
             if action.kind != "reveal":
                 return action.kind != "quit"
@@ -469,10 +463,7 @@ class _Session:
             view,
             "pick",
             options=len(view.options),
-            hint=(
-                f"1–{len(view.options)}: choose · s show me · @ - * e · u undo · q quit",
-                f"1–{len(view.options)} s@-*e u q",
-            ),
+            hint=(f"1–{len(view.options)}: choose · s show me · u undo · q quit", f"1–{len(view.options)} s u q"),
         )
         if action.kind != "pick":
             return action.kind != "quit"
@@ -482,9 +473,7 @@ class _Session:
         ui.answer(card, None)
         rating = GOOD if picked == right else AGAIN
         self._record(card, rating, shown, typed=view.options[picked], mode="choice")
-        action = self._read(
-            card, view, "next", hint=("any key: next card · s show me · @ - * e · u undo · q quit", "key s@-*e u q")
-        )
+        action = self._read(card, view, "next", hint=("any key: next card · s show me · u undo · q quit", "key s u q"))
         return action.kind != "quit"
 
     def _reveal(self, card: Card) -> None:
@@ -501,8 +490,8 @@ class _Session:
             "rate",
             suggested=suggested,
             hint=(
-                "1–4: rate" + (" (Enter: suggested)" if suggested else "") + " · s show me · @ - * e · u undo · q quit",
-                "1–4 s@-*e u q",
+                "1–4: rate" + (" (Enter: suggested)" if suggested else "") + " · s show me · u undo · q quit",
+                "1–4 s u q",
             ),
         )
         if action.kind != "rate":
