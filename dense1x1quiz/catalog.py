@@ -87,9 +87,10 @@ def _kind(path: Path) -> str | None:
 def find_decks(outline: bool = False) -> list[DeckEntry]:
     """Every built-in deck and every deck in the user deck folder, broken ones included.
 
-    Review history is keyed by deck id, so no two of these files may use one id: a user-folder deck
-    with a built-in deck's id is broken (the built-in one keeps its id), and user-folder decks sharing
-    an id are all broken, each naming the others (which one would win must not hang on file names).
+    Review history is keyed by deck id, so no two of these files may be used under one id: a user-folder
+    deck with a built-in deck's id replaces that built-in deck, in its place (what `quiz edit` makes of a
+    built-in deck: an edited copy that keeps the deck's history), and user-folder decks sharing an id are
+    all broken, each naming the others (which one would win must not hang on file names).
     """
     builtin = sorted(_yaml_files(builtin_deck_dir()), key=lambda p: (_rank(p.name), p.name))
     found = [_entry(p, "built-in", outline) for p in builtin]
@@ -102,14 +103,22 @@ def find_decks(outline: bool = False) -> list[DeckEntry]:
         if len(indexes) < 2:
             continue
         owner = found[indexes[0]]
-        if owner.origin == "built-in":  # built-in decks come first: the first of them keeps the id
-            for i in indexes[1:]:
-                found[i] = _broken(found[i], f"deck id `{deck_id}` is already used by {owner.path}")
+        builtin_ids = [i for i in indexes if found[i].origin == "built-in"]
+        users_of_id = [i for i in indexes if found[i].origin != "built-in"]
+        if owner.origin == "built-in" and len(users_of_id) == 1:  # the user's copy takes the built-in's place
+            found[indexes[0]] = found[users_of_id[0]]
+            for i in [*builtin_ids[1:], users_of_id[0]]:
+                found[i] = _GONE
             continue
+        if owner.origin == "built-in":  # several user files claim a built-in deck's id: none of them wins
+            indexes = users_of_id
         for i in indexes:
             others = _and([str(found[j].path) for j in indexes if j != i])
             found[i] = _broken(found[i], f"deck id `{deck_id}` is also used by {others}; {_RENAME_ONE}", deck_id)
-    return found
+    return [entry for entry in found if entry is not _GONE]
+
+
+_GONE = DeckEntry(Path(), "", None, None)  # a place emptied in `find_decks`: a built-in deck the user's replaces
 
 
 def _broken(entry: DeckEntry, message: str, clash_id: str | None = None) -> DeckEntry:

@@ -198,7 +198,10 @@ class StudyMode(str, Enum):
 def study(
     deck_names: DeckArgs = None,
     mode: Annotated[StudyMode, typer.Option(help="How cards are asked.", case_sensitive=False)] = StudyMode.auto,
-    new: Annotated[Optional[int], typer.Option("--new", min=0, help="New cards per deck per day.")] = None,  # noqa: UP045
+    new: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option("--new", min=0, help="New cards per deck today, this session only (to save: quiz config)."),
+    ] = None,
     limit: Annotated[Optional[int], typer.Option(min=1, help="Stop after this many cards.")] = None,  # noqa: UP045
     tag: Annotated[Optional[list[str]], typer.Option(help="Only cards with this tag.")] = None,  # noqa: UP045
     cram: Annotated[bool, typer.Option(help="Practise any cards; the schedule is not changed.")] = False,
@@ -207,15 +210,15 @@ def study(
         typer.Option(
             parser=_number("--retention", float, 0.7, 0.99, "the desired retention, from 0.7 to 0.99"),
             metavar="FLOAT",
-            help="Desired retention, 0.7–0.99 (default 0.9 or the saved setting).",
+            help="Desired retention, 0.7–0.99, this session only (default: the setting; to save: quiz config).",
         ),
     ] = None,
 ) -> None:
     """Study due and new cards with spaced repetition (FSRS-6).
 
-    Keys: space reveals, 1–4 rate (Again, Hard, Good, Easy), s shows the card's demo, u undoes the
-    last answer, q quits. Without a terminal, one line per step (README: quiz study).
-    """
+    Keys: space reveals, 1–4 rate (Again, Hard, Good, Easy), s shows the card's demo, @ suspends the
+    card, - buries it until tomorrow, * flags it, e edits it, u undoes the last answer or key, q quits.
+    Without a terminal, one line per step (README: quiz study). Settings: quiz config."""
     from dense1x1quiz.deckcache import deferred_writes
 
     with deferred_writes():  # a deck parsed now is cached once its first card is on the screen
@@ -242,9 +245,9 @@ def _study(
     from dense1x1quiz.deckcache import write_deferred
     from dense1x1quiz.model import with_image_paths
     from dense1x1quiz.queue import CramQueue, select_cards, study_queue
-    from dense1x1quiz.scheduler import LazyScheduler
+    from dense1x1quiz.scheduler import DeckSchedulers
     from dense1x1quiz.session import run_study
-    from dense1x1quiz.store import Store
+    from dense1x1quiz.store import Store, scheduler_for_settings
     from dense1x1quiz.ui.study_screen import open_study_ui, print_summary
 
     decks = resolve(deck_names or [])
@@ -254,15 +257,18 @@ def _study(
     rng = random.Random(int(now.timestamp()))  # options and cram order: reproducible under DENSE1X1QUIZ_NOW
     store = None if cram else Store.open(env.home_dir())
     try:
-        if store is not None and retention is not None:
-            store.set_setting("retention", retention)
-        if store is not None:  # every saved setting the session uses is checked before a card is shown
-            retention = store.retention(retention)
-        scheduler = LazyScheduler(lambda: store.scheduler(retention)) if store else None
+        # Every saved setting the session uses is checked before a card is shown; --new and --retention
+        # replace the settings for this session only. A deck's scheduler (steps, weights) is built at its first use.
+        settings = store.settings() if store is not None else None
+        scheduler = (
+            DeckSchedulers(lambda deck: scheduler_for_settings(settings, deck, retention))
+            if settings is not None
+            else None
+        )
         queue = (
             CramQueue(rng.sample(cards, len(cards)), limit)
             if store is None or scheduler is None
-            else study_queue(cards, store, scheduler, now, new_per_day=new, limit=limit)
+            else study_queue(cards, store, scheduler, now, new_per_day=new, limit=limit, settings=settings)
         )
         with open_study_ui() as ui:
             summary = run_study(
@@ -277,6 +283,8 @@ def _study(
                 pool=cards,
                 timer=env.timer(),
                 after_first_card=write_deferred,
+                settings=settings,
+                **_study_editor(ui, decks),
             )
             again = _study_command(deck_names, tag)
             print_summary(ui, summary, env.now(), cards_found=len(cards), cram=cram, command=again, tags=tag or [])
@@ -303,6 +311,36 @@ def _study_command(deck_names: list[str] | None, tags: list[str] | None) -> str:
 
     words = ["quiz", "study", *(deck_names or []), *(w for t in tags or [] for w in ("--tag", t))]
     return one_line(shlex.join(words))
+
+
+def _study_editor(ui: typing.Any, decks: list) -> dict[str, typing.Any]:
+    """The study key `e` (edit.edit_card on the card's deck, questions on the study screen) and its undo,
+    for run_study; the session's decks follow the edits."""
+    from dataclasses import replace
+
+    from dense1x1quiz.edit import edit_card, revert
+    from dense1x1quiz.model import with_image_paths
+    from dense1x1quiz.ui.edit import screen_ask
+
+    by_id = {deck.id: deck for deck in decks}
+
+    def edit(card: typing.Any) -> typing.Any:
+        deck = by_id[card.deck]
+        current = next((c for c in deck.cards if c.key == card.key), card)  # its line in the file as it is now
+        edited = edit_card(deck, current, ask=screen_ask(ui), tell=lambda text: ui.message(text, "yellow"))
+        if not edited.saved or edited.deck is None:
+            return edited
+        by_id[card.deck] = edited.deck
+        shown = with_image_paths(edited.deck)  # as the session's cards are
+        return replace(edited, card=next((c for c in shown.cards if c.key == card.key), None))
+
+    def undo(edited: typing.Any) -> str | None:
+        problem = revert(edited)
+        if problem is None and edited.before is not None:
+            by_id[edited.before.id] = edited.before
+        return problem
+
+    return {"editor": edit, "undo_edit": undo}
 
 
 @app.command()
@@ -491,6 +529,104 @@ def optimize(
         )
         return
     print_lines(report_lines(report, saved=saved, note=note, cards=cards))
+
+
+# -- settings (issue 15) ----------------------------------------------------------------------
+
+
+@app.command()
+def config(
+    key: Annotated[Optional[str], typer.Argument(metavar="[KEY]", help="A setting.", show_default=False)] = None,  # noqa: UP045
+    value: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Argument(metavar="[VALUE]...", help="Its new value (steps, weights: several words).", show_default=False),
+    ] = None,
+    deck: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--deck", metavar="DECK", help="The deck's own value, which overrides the global one."),
+    ] = None,
+    unset: Annotated[bool, typer.Option("--unset", help="Forget the saved value (the deck's, with --deck).")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show or change settings: new_per_day, reviews_per_day, day_start_hour, retention, learning_steps,
+    relearning_steps, leech_lapses, leech_action, parameters.
+
+    No KEY: every setting, its value and where it comes from (default, global, deck). KEY: its value.
+    KEY VALUE: save it. KEY --unset: back to the global value or the default."""
+    from dense1x1quiz.env import home_dir
+    from dense1x1quiz.errors import UsageError
+    from dense1x1quiz.settings import SETTINGS, parse_value, unknown_key_message
+    from dense1x1quiz.store import Store
+
+    if key is not None and key not in SETTINGS:
+        raise UsageError(unknown_key_message(key))
+    if unset and (key is None or value):
+        raise UsageError("--unset takes a KEY and no VALUE: quiz config KEY --unset [--deck DECK]")
+    if deck is not None and key is not None and not SETTINGS[key].per_deck:
+        raise UsageError(f"{key} is global only: a study day starts at the same hour for every deck (no --deck)")
+    new_value = None
+    if value:
+        text = " ".join(value)
+        try:
+            new_value = parse_value(key, text)  # type: ignore[arg-type]  # a VALUE comes after a KEY
+        except ValueError as exc:
+            from dense1x1quiz.text import clipped, quoted
+
+            raise UsageError(f"{key} must be {exc}, not {quoted(clipped(text, 60))}") from None
+    with Store.open(home_dir()) as store:
+        deck_id = _settings_deck(deck, store) if deck is not None else None
+        if unset:
+            existed = store.unset_setting(key, deck=deck_id)  # type: ignore[arg-type]
+        elif value:
+            store.set_setting(key, new_value, deck=deck_id)  # type: ignore[arg-type]
+        settings = store.settings()
+    from dense1x1quiz.ui import config as shown
+
+    if as_json:
+        if key is not None:
+            _print_json(settings.value(key, deck_id))
+            return
+        document: dict[str, object] = {name: settings.value(name, deck_id) for name in SETTINGS}
+        document["decks"] = {
+            name: dict(values) for name, values in settings.decks.items() if deck_id is None or name == deck_id
+        }
+        _print_json(document)
+    elif key is None:
+        shown.print_settings(settings, deck_id)
+    elif unset:
+        shown.print_unset(key, deck_id, existed, *settings.value_and_source(key, deck_id))
+    elif value:
+        shown.print_changed(key, new_value, deck_id)
+    else:
+        shown.print_value(settings.value(key, deck_id))
+
+
+def _settings_deck(name: str, store: "typing.Any") -> str:
+    """The deck id `--deck NAME` means: a deck found (by id, file name or path), or a deck that has
+    settings saved already (so a deck's settings can be changed or unset after its file is gone)."""
+    if name in store.settings().decks:
+        return name
+    from dense1x1quiz.catalog import resolve
+
+    return resolve([name], outline=True)[0].id
+
+
+@app.command()
+def edit(
+    card: Annotated[str, typer.Argument(metavar="CARD", help="The card, as DECK:ID.", show_default=False)],
+) -> None:
+    """Open a card's deck file in $VISUAL or $EDITOR (else vi) at the card's line; check the deck after.
+
+    A deck with problems is not saved: they are shown and the editor reopens on request. A built-in deck
+    is saved to the user deck folder, where it replaces the built-in one."""
+    from dense1x1quiz.edit import edit_card, find_card
+    from dense1x1quiz.ui.edit import ask_stdin, tell_stderr
+
+    deck, found = find_card(card)
+    result = edit_card(deck, found, ask=ask_stdin, tell=tell_stderr)
+    from dense1x1quiz.text import one_line
+
+    sys.stdout.write("".join(one_line(m) + "\n" for m in result.messages))
 
 
 # -- demo (issue 4) ---------------------------------------------------------------------------

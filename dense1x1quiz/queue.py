@@ -11,9 +11,9 @@ cram asks every card: it reads no store). The FSRS arithmetic is in scheduler.py
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta, tzinfo
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from dense1x1quiz.cardlist import CardList, field_of, keys_of
 from dense1x1quiz.scheduler import (
@@ -23,6 +23,7 @@ from dense1x1quiz.scheduler import (
     CardState,
     Key,
     day_start,
+    deck_scheduler,
     next_day_start,
     preview,
     retrievability,
@@ -32,6 +33,7 @@ from dense1x1quiz.scheduler import (
 if TYPE_CHECKING:
     from dense1x1quiz.model import Card, Deck
     from dense1x1quiz.scheduler import Scheduler
+    from dense1x1quiz.settings import Settings
 
 LEARN_AHEAD = timedelta(minutes=20)  # Anki's default: with nothing else left, learning cards due this soon come early
 CRAM_AGAIN_GAP = 3  # a card failed while cramming comes back after this many others
@@ -47,7 +49,9 @@ class QueueStore(Protocol):
 
     def answered_since(self, since: datetime) -> set[Key]: ...
 
-    def get_setting(self, name: str, default: Any = None) -> Any: ...
+    def reviews_done_since(self, since: datetime) -> dict[str, int]: ...
+
+    def settings(self) -> Settings: ...
 
     def set_aside(self, now: datetime) -> set[Key]: ...
 
@@ -66,13 +70,18 @@ def build_queue(
     day_start_hour: int = DEFAULT_DAY_START_HOUR,
     tz: tzinfo | None = None,
     scheduler: Scheduler | None = None,
+    new_limits: Mapping[str, int] | None = None,
+    review_room: Mapping[str, int] | None = None,
 ) -> list[Card]:
     """The cards to study now, in order:
 
     1. learning/relearning cards due by `now`, earliest due first;
-    2. review cards due before the next day start, lowest retrievability first;
+    2. review cards due before the next day start, lowest retrievability (the most overdue for their
+       interval) first; at most `review_room[deck]` of a deck that has an entry there (the reviews its
+       `reviews_per_day` leaves today), the most overdue ones;
     3. new cards (no entry in `states`, or state "new"), in deck order, at most
-       `new_per_day − new_done_today[deck]` per deck.
+       `new_per_day − new_done_today[deck]` per deck (`new_limits[deck]` instead of `new_per_day` for
+       a deck there).
 
     `answered_today` holds the keys of cards answered since the day start (see
     `Store.answered_since`); their siblings (same deck and `card.note`) that are new or in review
@@ -90,6 +99,8 @@ def build_queue(
         day_start_hour=day_start_hour,
         tz=tz,
         scheduler=scheduler,
+        new_limits=new_limits,
+        review_room=review_room,
     )
     return [cards[position] for position in positions]
 
@@ -105,15 +116,19 @@ def _queue_positions(
     day_start_hour: int,
     tz: tzinfo | None,
     scheduler: Scheduler | None,
+    new_limits: Mapping[str, int] | None,
+    review_room: Mapping[str, int] | None,
+    aside: Collection[Key] = (),
 ) -> list[int]:
-    """`build_queue`, giving the cards' positions in `cards`."""
+    """`build_queue`, giving the cards' positions in `cards`; the cards whose key is in `aside` (set aside
+    in a session) are left out."""
     now = utc(now)
     end_of_day = next_day_start(now, day_start_hour, tz)
     answered = set(answered_today)
     # The passes read the cards' keys, decks and notes (a CardList's columns: no Card is built) and keep
     # positions; only the cards queued are taken from `cards`.
     decks = field_of(cards, "deck")
-    keys = keys_of(cards) if states or answered else []  # a first session's order needs no key
+    keys = keys_of(cards) if states or answered or aside else []  # a first session's order needs no key
     notes = field_of(cards, "note") if answered else []
     by_key = dict(zip(keys, range(len(keys)), strict=True)) if answered else {}  # a day's first session: none
     busy_notes = {(decks[by_key[k]], notes[by_key[k]]) for k in answered if k in by_key}
@@ -125,7 +140,10 @@ def _queue_positions(
     add_fresh = fresh_positions.append
     get = states.get
     # No card has a state nor a buried sibling (a first session): all are new, in deck order, no pass needed.
-    for position, key in enumerate(keys) if states or busy_notes else ():
+    pass_needed = bool(states or busy_notes or aside)
+    for position, key in enumerate(keys) if pass_needed else ():
+        if aside and key in aside:
+            continue
         state = get(key)
         # No tuple per card unless some note is busy (100,000 cards, most of them new: a fifth of the pass).
         buried = bool(busy_notes) and (decks[position], notes[position]) in busy_notes and key not in answered
@@ -136,20 +154,36 @@ def _queue_positions(
             if state.due is not None and state.due <= now:
                 learning.append((state.due, position))
         elif state.due is not None and state.due < end_of_day and not buried:
-            reviews.append((retrievability(state, now, scheduler), position))
+            deck_sched = None if scheduler is None else deck_scheduler(scheduler, decks[position])
+            reviews.append((retrievability(state, now, deck_sched), position))
 
     queue = [position for _, position in sorted(learning)]
-    queue += [position for _, position in sorted(reviews)]
-    fresh: Sequence[int] = fresh_positions if states or busy_notes else range(len(cards))
-    room = {deck: max(0, new_per_day - done) for deck, done in new_done.items()}
+    ordered = [position for _, position in sorted(reviews)]
+    if review_room:  # a deck's reviews a day: its most overdue ones, as many as it has room for
+        reviews_left = dict(review_room)
+        for position in ordered:
+            deck = decks[position]
+            left = reviews_left.get(deck)
+            if left is None:
+                queue.append(position)
+            elif left > 0:
+                queue.append(position)
+                reviews_left[deck] = left - 1
+    else:
+        queue += ordered
+    fresh: Sequence[int] = fresh_positions if pass_needed else range(len(cards))
+    limits = new_limits or {}
+    room = {deck: max(0, limits.get(deck, new_per_day) - done) for deck, done in new_done.items()}
     # The pass over the new cards stops when no deck has room left (at 100,000 new cards, after the first 20).
     fresh_decks = set(decks) if isinstance(fresh, range) else {decks[p] for p in fresh}
-    open_decks = sum(1 for deck in fresh_decks if room.get(deck, new_per_day) > 0)
+    open_decks = sum(1 for deck in fresh_decks if room.get(deck, limits.get(deck, new_per_day)) > 0)
     for position in fresh:
         if not open_decks:
             break
         deck = decks[position]
-        left = room.setdefault(deck, new_per_day)
+        left = room.get(deck)
+        if left is None:
+            left = room[deck] = limits.get(deck, new_per_day)
         if left > 0:
             queue.append(position)
             room[deck] = left - 1
@@ -181,7 +215,18 @@ class _Answer(NamedTuple):
     was_answered: bool  # already answered today: `answered` and the note's busy count kept as they were
     was_seen: bool
     counted_new: bool  # it was new: `new_done` of its deck went up by one
+    counted_review: bool  # it was a review: `reviews_done` of its deck went up by one
     reviews_out: tuple[int, ...]  # the day's reviews it (or a buried sibling) took out, by index
+    fresh_before: tuple[str, int, int, int] | None  # (deck, end, taken, head) of its deck's new cards before
+
+
+class _Aside(NamedTuple):
+    """What setting a card aside (suspend, bury in a session) changed, for `restore`."""
+
+    card: Card
+    order_day: datetime | None
+    learning_due: datetime | None  # it was a learning card due then (None: it was not)
+    review_at: int | None  # its index among the day's reviews it left
     fresh_before: tuple[str, int, int, int] | None  # (deck, end, taken, head) of its deck's new cards before
 
 
@@ -209,12 +254,18 @@ class StudyQueue:
         answered_today: set[Key],
         limit: int | None = None,
         day_start_hour: int = 4,
+        new_limits: Mapping[str, int] | None = None,
+        review_limits: Mapping[str, int] | None = None,
+        reviews_done_today: Mapping[str, int] | None = None,
     ):
         # A CardList (a deck from the cache) is kept as it is: its cards are built as they are shown.
         self.cards: Sequence[Card] = cards if isinstance(cards, CardList) else list(cards)
         self.states = states
         self.scheduler = scheduler
         self.new_per_day = new_per_day
+        self.new_limits = dict(new_limits or {})  # per deck, instead of new_per_day
+        self.review_limits = dict(review_limits or {})  # per deck: reviews a day (no entry: no limit)
+        self.reviews_done = dict(reviews_done_today or {})  # per deck: reviews answered today
         self.new_done = dict(new_done_today)
         self.answered = set(answered_today)
         self.limit = limit
@@ -227,6 +278,8 @@ class StudyQueue:
         # not a CardState per card, which was ~15% of a 20,000-card session's start (issue 7).
         self._learning = {key for key, state in states.items() if state.state in _LEARNING and key in self._position}
         self._history: list[_Answer] = []
+        self._aside: set[Key] = set()  # cards suspended or buried in this session: never asked again in it
+        self._asides: list[_Aside] = []  # what each `set_aside` changed, for `restore`
         self._first: Card | None = None  # the card put back by undo
         self._answers_day: datetime | None = None  # the day `answered` and `new_done` are of
         # The day's order, made by `_build` (the first call on each study day):
@@ -292,7 +345,7 @@ class StudyQueue:
         if self._day == day:
             return
         if self._answers_day is not None and self._answers_day != day:  # a session that runs past the day's start
-            self.new_done, self.answered = {}, set()
+            self.new_done, self.answered, self.reviews_done = {}, set(), {}
         self._answers_day = day
         self._build(now, day)
 
@@ -308,6 +361,11 @@ class StudyQueue:
             day_start_hour=self.day_start_hour,
             tz=None,
             scheduler=self.scheduler,
+            new_limits=self.new_limits,
+            review_room={
+                deck: max(0, limit - self.reviews_done.get(deck, 0)) for deck, limit in self.review_limits.items()
+            },
+            aside=self._aside,
         )
         states, learning = self.states, self._learning
         self._reviews = []
@@ -354,7 +412,7 @@ class StudyQueue:
         self._fresh_end, self._fresh_taken, self._fresh_head = {}, {}, {}
         for deck, fresh in self._fresh.items():
             taken = chosen.get(deck, [])
-            room = max(0, self.new_per_day - self.new_done.get(deck, 0))
+            room = max(0, self._new_limit(deck) - self.new_done.get(deck, 0))
             self._fresh_taken[deck], self._fresh_head[deck] = len(taken), 0
             if len(taken) < room:
                 self._fresh_end[deck] = len(fresh)
@@ -373,18 +431,24 @@ class StudyQueue:
                 self._learning_today += due < self._end
         heapq.heapify(self._due)
 
+    def _new_limit(self, deck: str) -> int:
+        """The deck's new cards a day: its own setting, else the session's."""
+        return self.new_limits.get(deck, self.new_per_day)
+
     def _eligible(self, card: Card) -> bool:
         """A new card that build_queue would take today, room allowing (not buried by a sibling)."""
         state = self.states.get(card.key)
-        return (state is None or state.state == "new") and (
-            not self._busy.get((card.deck, card.note)) or card.key in self.answered
+        return (
+            (state is None or state.state == "new")
+            and (not self._busy.get((card.deck, card.note)) or card.key in self.answered)
+            and (not self._aside or card.key not in self._aside)
         )
 
     def _refill(self, deck: str) -> None:
         """Move the deck's cursor so that exactly its first `new_per_day − new_done` eligible new cards
         (or all there are) are before it: what build_queue would take, without a rescan."""
         fresh = self._fresh[deck]
-        room = max(0, self.new_per_day - self.new_done.get(deck, 0))
+        room = max(0, self._new_limit(deck) - self.new_done.get(deck, 0))
         end = self._fresh_end[deck]
         taken = before = self._fresh_taken[deck]
         cards = self.cards
@@ -586,7 +650,7 @@ class StudyQueue:
         return new, len(learning), len(base) - new
 
     def preview(self, card: Card, now: datetime) -> dict[int, timedelta] | None:
-        return preview(self.state(card), now, self.scheduler)
+        return preview(self.state(card), now, deck_scheduler(self.scheduler, card.deck))
 
     # -- answers and undo -----------------------------------------------------------------------
 
@@ -611,12 +675,15 @@ class StudyQueue:
             key in self.answered,
             key in self.seen,
             before.state == "new",
+            before.state == "review",
             (),
             None,
         )
         self._first = None
         if entry.counted_new:
             self.new_done[deck] = self.new_done.get(deck, 0) + 1
+        if entry.counted_review:
+            self.reviews_done[deck] = self.reviews_done.get(deck, 0) + 1
         if after is not None:
             self._set_state(card, after)
         if not entry.was_answered:
@@ -660,6 +727,8 @@ class StudyQueue:
                 self._busy[note] -= 1
             if entry.counted_new:
                 self.new_done[card.deck] -= 1
+            if entry.counted_review:
+                self.reviews_done[card.deck] -= 1
         if same_day and entry.order_day is not None and entry.order_day == self._day:
             for at in entry.reviews_out:
                 self._review_out[at] = 0
@@ -676,12 +745,16 @@ class StudyQueue:
 
     def waiting_new(self, now: datetime) -> tuple[int, int]:
         """New cards not among today's: (held back by the daily limit, buried by a sibling answered
-        today). What "Nothing to study now" explains; O(new cards), so asked only then."""
+        today). What "Nothing to study now" explains; O(new cards), so asked only then. Cards set
+        aside in this session are in neither."""
         self._refresh(now)
         limited = buried = 0
+        keys, aside = self._keys, self._aside
         for deck, fresh in self._fresh.items():
-            room = max(0, self.new_per_day - self.new_done.get(deck, 0))
+            room = max(0, self._new_limit(deck) - self.new_done.get(deck, 0))
             for index, position in enumerate(fresh):  # index: the card's place among its deck's new cards
+                if aside and keys[position] in aside:
+                    continue
                 card = self.cards[position]
                 state = self.states.get(card.key)
                 if state is not None and state.state != "new":  # answered in this session
@@ -691,6 +764,99 @@ class StudyQueue:
                 elif not room or index >= self._fresh_end[deck]:
                     limited += 1
         return limited, buried
+
+    def waiting_reviews(self, now: datetime) -> int:
+        """Review cards due today and not asked: when nothing is left to study, what the daily review
+        cap (`reviews_per_day`) holds back. O(stored states), so asked only then."""
+        self._refresh(now)
+        position, aside, end = self._position, self._aside, self._end
+        return sum(
+            1
+            for key, state in self.states.items()
+            if state.state == "review"
+            and state.due is not None
+            and end is not None
+            and state.due < end
+            and key in position
+            and key not in aside
+            and key not in self.answered
+        )
+
+    # -- cards set aside, cards edited -----------------------------------------------------------
+
+    def set_aside(self, card: Card) -> None:
+        """The card leaves this session unanswered (suspended or buried): it is not asked again, and a new
+        card takes its place among the day's new cards if it was one. `restore` takes it back."""
+        key = card.key
+        learning_due = None
+        if key in self._learning:
+            learning_due = self.states[key].due
+            self._learning_today -= learning_due is not None and self._end is not None and learning_due < self._end
+            self._learning.discard(key)
+        review_at = self._review_at.get(key) if self._day is not None else None
+        if review_at is not None and self._review_out[review_at]:
+            review_at = None
+        if review_at is not None:
+            self._review_out[review_at] = 1
+            self._reviews_left -= 1
+        fresh_before = None
+        was_in = False
+        fresh_at = self._fresh_index(key) if self._day is not None else None
+        if fresh_at is not None and card.deck in self._fresh_end:
+            deck = card.deck
+            fresh_before = (deck, self._fresh_end[deck], self._fresh_taken[deck], self._fresh_head[deck])
+            was_in = fresh_at < self._fresh_end[deck] and self._eligible(card)
+        self._aside.add(key)
+        if was_in:
+            self._fresh_taken[card.deck] -= 1
+            self._new_total -= 1
+            self._refill(card.deck)
+        if self._first is not None and self._first.key == key:
+            self._first = None
+        self._asides.append(_Aside(card, self._day, learning_due, review_at, fresh_before))
+
+    def restore(self) -> Card | None:
+        """Take back the latest `set_aside` (undo): the card comes next. None if there is none."""
+        if not self._asides:
+            return None
+        entry = self._asides.pop()
+        card = entry.card
+        key = card.key
+        self._aside.discard(key)
+        if entry.learning_due is not None:
+            self._learning.add(key)
+            heapq.heappush(self._due, (entry.learning_due, self._position[key]))
+            self._learning_today += self._end is not None and entry.learning_due < self._end
+        if entry.order_day is not None and entry.order_day == self._day:
+            if entry.review_at is not None:
+                self._review_out[entry.review_at] = 0
+                self._review_head = min(self._review_head, entry.review_at)
+                self._reviews_left += 1
+            if entry.fresh_before is not None:
+                deck, end, taken, head = entry.fresh_before
+                self._new_total += taken - self._fresh_taken[deck]
+                self._fresh_end[deck], self._fresh_taken[deck], self._fresh_head[deck] = end, taken, head
+        else:
+            self._day = None  # set aside in an order since rebuilt: build it afresh
+        self._first = card
+        return card
+
+    def replace_card(self, old: Card, new: Card) -> None:
+        """`new` (the same key: the card edited) stands for `old` from now on, and is asked next."""
+        key = old.key
+        position = self._position[key]
+        # The day's new cards, the learning heap and the notes index hold positions: only `cards` and
+        # the day's reviews hold the card itself.
+        if isinstance(self.cards, list):
+            self.cards[position] = new
+        else:  # a CardList cannot set a card: the cards as a list (every card built, once per session)
+            cards = list(self.cards)
+            cards[position] = new
+            self.cards = cards
+        at = self._review_at.get(key)
+        if at is not None:
+            self._reviews[at] = new
+        self._first = new
 
     def next_due(self) -> datetime | None:
         """The earliest due time among the session's cards that have been reviewed."""
@@ -733,6 +899,19 @@ class CramQueue:
             return None
         self._left = self._history.pop()
         return self._left[0]
+
+    def set_aside(self, card: Card) -> None:
+        self._history.append(list(self._left))
+        self._left = [c for c in self._left if c.key != card.key]
+
+    def restore(self) -> Card | None:
+        return self.undo()
+
+    def replace_card(self, old: Card, new: Card) -> None:
+        self._left = [new if c.key == old.key else c for c in self._left]
+        if new in self._left:
+            self._left.remove(new)
+        self._left.insert(0, new)
 
     def next_due(self) -> datetime | None:
         return None
@@ -778,16 +957,27 @@ def study_queue(
     *,
     new_per_day: int | None = None,
     limit: int | None = None,
+    settings: Settings | None = None,
 ) -> StudyQueue:
-    """A StudyQueue over `cards` with the states and today's answers read from `store`; the new-card
-    limit and the hour days start come from the store's settings unless given. Suspended cards, and
-    cards buried until after `now`, are left out (`Store.set_aside`): not asked in this session."""
-    hour = int(store.get_setting("day_start_hour", DEFAULT_DAY_START_HOUR))
+    """A StudyQueue over `cards` with the states and today's answers read from `store`; the hour days
+    start, each deck's new cards a day and its reviews a day come from the store's settings (`settings`
+    when given), a deck's own value before the global one. `new_per_day` (`quiz study --new`) replaces
+    every deck's new cards a day for this session. Suspended cards, and cards buried until after `now`,
+    are left out (`Store.set_aside`): not asked in this session."""
+    settings = settings or store.settings()
+    hour = int(settings.value("day_start_hour"))
     aside = store.set_aside(now)
-    if aside:
-        cards = [card for card in cards if card.key not in aside]
+    if aside:  # by keys, so a lazy deck builds no card for it
+        kept = [i for i, key in enumerate(keys_of(cards)) if key not in aside]
+        cards = cards.take(kept) if isinstance(cards, CardList) else [cards[i] for i in kept]
+    decks = list(dict.fromkeys(field_of(cards, "deck")))
     if new_per_day is None:
-        new_per_day = int(store.get_setting("new_per_day", DEFAULT_NEW_PER_DAY))
+        new_per_day = int(settings.value("new_per_day"))
+        new_limits = {deck: int(settings.value("new_per_day", deck)) for deck in decks}
+    else:
+        new_limits = {}
+    review_limits = {deck: settings.value("reviews_per_day", deck) for deck in decks}
+    review_limits = {deck: int(n) for deck, n in review_limits.items() if n is not None}
     today = day_start(now, hour)
     return StudyQueue(
         cards,
@@ -798,6 +988,9 @@ def study_queue(
         answered_today=store.answered_since(today),
         limit=limit,
         day_start_hour=hour,
+        new_limits=new_limits,
+        review_limits=review_limits,
+        reviews_done_today=store.reviews_done_since(today) if review_limits else {},
     )
 
 

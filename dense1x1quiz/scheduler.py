@@ -104,9 +104,15 @@ class Scheduler(Protocol):
 
 
 def make_scheduler(
-    retention: float = DEFAULT_RETENTION, fuzz: bool = True, parameters: Sequence[float] | None = None
+    retention: float = DEFAULT_RETENTION,
+    fuzz: bool = True,
+    *,
+    learning_steps: Sequence[timedelta] = LEARNING_STEPS,
+    relearning_steps: Sequence[timedelta] = RELEARNING_STEPS,
+    parameters: Sequence[float] | None = None,
 ) -> fsrs.Scheduler:
-    """An FSRS-6 scheduler with learning steps 1 m / 10 m, relearning step 10 m.
+    """An FSRS-6 scheduler: default weights unless `parameters` are given, learning steps 1 m / 10 m and
+    relearning step 10 m unless given (the settings of the same names).
 
     `retention` is the desired probability of recall when a card falls due (0.7–0.99); `parameters`
     the 21 FSRS-6 weights (`quiz optimize`'s), None for fsrs's defaults.
@@ -117,10 +123,74 @@ def make_scheduler(
     return fsrs.Scheduler(
         parameters=DEFAULT_PARAMETERS if parameters is None else tuple(parameters),
         desired_retention=retention,
-        learning_steps=LEARNING_STEPS,
-        relearning_steps=RELEARNING_STEPS,
+        learning_steps=tuple(learning_steps),
+        relearning_steps=tuple(relearning_steps),
         enable_fuzzing=fuzz,
     )
+
+
+def scheduler_config(scheduler: Scheduler) -> str | None:
+    """What a replay needs of `scheduler` besides its retention, fuzz and weights, as the review log keeps
+    it: JSON of its learning and relearning steps (seconds) where they differ from the defaults, None when
+    neither does. The weights are not logged: a replay uses the parameters in force (the settings), so
+    the stored states follow `quiz optimize`'s parameters and a replay with them equals the state."""
+    config: dict[str, Any] = {}
+    learning = tuple(getattr(scheduler, "learning_steps", LEARNING_STEPS))
+    relearning = tuple(getattr(scheduler, "relearning_steps", RELEARNING_STEPS))
+    if learning != LEARNING_STEPS:
+        config["learning_steps"] = [step.total_seconds() for step in learning]
+    if relearning != RELEARNING_STEPS:
+        config["relearning_steps"] = [step.total_seconds() for step in relearning]
+    if not config:
+        return None
+    import json
+
+    return json.dumps(config, sort_keys=True)
+
+
+def scheduler_from_config(
+    retention: float, fuzz: bool, config: str | None, parameters: Sequence[float] | None = None
+) -> fsrs.Scheduler:
+    """The scheduler an answer logged with `retention`, `fuzz` and `config` (`scheduler_config`: its
+    steps) is replayed with, under the FSRS `parameters` in force (None: the defaults)."""
+    if config is None:
+        return make_scheduler(retention, fuzz, parameters=parameters)
+    import json
+
+    values = json.loads(config)
+    return make_scheduler(
+        retention,
+        fuzz,
+        learning_steps=[timedelta(seconds=s) for s in values.get("learning_steps", [60, 600])],
+        relearning_steps=[timedelta(seconds=s) for s in values.get("relearning_steps", [600])],
+        parameters=parameters,
+    )
+
+
+class DeckSchedulers:
+    """A scheduler per deck, each built by `build(deck)` at its first use (and `build(None)`, the global
+    settings' one, for what is not about one deck): `deck_scheduler(self, deck)` picks one. It stands in
+    for the global one itself, so code that knows one scheduler only keeps working."""
+
+    def __init__(self, build: Callable[[str | None], fsrs.Scheduler]):
+        self._build = build
+        self._made: dict[str | None, fsrs.Scheduler] = {}
+
+    def for_deck(self, deck: str | None) -> fsrs.Scheduler:
+        scheduler = self._made.get(deck)
+        if scheduler is None:
+            scheduler = self._made[deck] = self._build(deck)
+        return scheduler
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.for_deck(None), name)
+
+
+def deck_scheduler(scheduler: Scheduler, deck: str) -> Scheduler:
+    """The scheduler of `deck`: `scheduler` itself unless it is a `DeckSchedulers`."""
+    return scheduler.for_deck(deck) if isinstance(scheduler, DeckSchedulers) else scheduler
 
 
 class LazyScheduler:
@@ -607,6 +677,7 @@ def _default_scheduler() -> fsrs.Scheduler:
 
 __all__ = [
     "AGAIN",
+    "DeckSchedulers",
     "LazyScheduler",
     "DEFAULT_DAY_START_HOUR",
     "DEFAULT_NEW_PER_DAY",
@@ -622,6 +693,7 @@ __all__ = [
     "CardState",
     "Key",
     "day_start",
+    "deck_scheduler",
     "fuzz_seed",
     "make_scheduler",
     "next_day_start",
@@ -631,6 +703,8 @@ __all__ = [
     "replay_log_us",
     "retrievability",
     "review",
+    "scheduler_config",
+    "scheduler_from_config",
     "to_fsrs",
     "utc",
 ]

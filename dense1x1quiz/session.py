@@ -18,7 +18,7 @@ import errno
 import random
 import signal
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -29,12 +29,19 @@ from dense1x1quiz.answers import MAX_ANSWER_CHARS, grade, parse_number, parse_sh
 from dense1x1quiz.errors import QuizError, StoreFilesMovedError
 from dense1x1quiz.model import Card, cloze_prompt, cloze_reveal
 from dense1x1quiz.queue import CramQueue, StudyQueue
-from dense1x1quiz.scheduler import AGAIN, GOOD, HARD, RATING_NAMES, CardState, Key
+from dense1x1quiz.scheduler import AGAIN, GOOD, HARD, RATING_NAMES, CardState, Key, deck_scheduler
 from dense1x1quiz.views import Action, CardView
 
 if TYPE_CHECKING:
     from dense1x1quiz.answers import Grade
+    from dense1x1quiz.edit import Edited
     from dense1x1quiz.scheduler import Scheduler
+    from dense1x1quiz.settings import Settings
+    from dense1x1quiz.store import MarkEvent, Marks
+
+# The study keys that act on the card shown, as in Anki (each undone by `u`): what the screen's Action says.
+CARD_ACTIONS = ("suspend", "bury", "flag", "edit")
+FLAG = 1  # the flag `*` sets (Anki's red); `*` on a flagged card clears it
 
 
 class SessionSignal(Exception):
@@ -67,6 +74,24 @@ class ReviewStore(Protocol):
     def undo_last(self, session_id: str) -> Key | None: ...
 
     def files_moved(self) -> str | None: ...
+
+    def suspend(self, keys: Iterable[Key], now: datetime, *, session_id: str | None = None) -> list[MarkEvent]: ...
+
+    def bury(
+        self, keys: Iterable[Key], until: datetime, now: datetime, *, session_id: str | None = None
+    ) -> list[MarkEvent]: ...
+
+    def set_flag(
+        self, keys: Iterable[Key], flag: int, now: datetime, *, session_id: str | None = None
+    ) -> list[MarkEvent]: ...
+
+    def mark_leech(
+        self, key: Key, now: datetime, *, leech: bool = True, session_id: str | None = None
+    ) -> MarkEvent | None: ...
+
+    def marks(self, keys: Iterable[Key] | None = None, *, decks: Iterable[str] | None = None) -> dict[Key, Marks]: ...
+
+    def undo_mark(self, event_id: int) -> Key | None: ...
 
 
 class Screen(Protocol):
@@ -261,6 +286,7 @@ class Summary:
     new_limited: int = 0
     new_buried: int = 0
     new_per_day: int | None = None
+    reviews_capped: int = 0  # review cards due today that the daily review cap holds back (reviews_per_day)
 
     @property
     def answered(self) -> int:
@@ -293,15 +319,22 @@ def run_study(
     pool: Sequence[Card] = (),
     timer: Callable[[], float] = time.monotonic,
     after_first_card: Callable[[], None] | None = None,
+    settings: Settings | None = None,
+    editor: Callable[[Card], Edited] | None = None,
+    undo_edit: Callable[[Edited], str | None] | None = None,
 ) -> Summary:
     """Study `queue` until it is empty, the learner quits, input ends, or a signal arrives.
 
     Every answer is committed by `store.record_review` before the screen acknowledges it (not in
     cram, where there is no `store` nor `scheduler`: None). `after_first_card` runs once, when the
     first card is on the screen and before its answer is timed (the deck cache's deferred writes).
-    Returns the summary; the caller renders it."""
+    `settings` gives each deck's leech rule and the hour days start (None: the defaults). The card
+    keys: `@` suspends the card shown, `-` buries it until the next study day, `*` flags it, `e` runs
+    `editor` on it (edit.edit_card: the edited card is asked next); `u` takes back the latest answer or
+    key (`undo_edit` puts an edit's file back, or says why not). Returns the summary; the caller renders it."""
     session = _Session(queue, scheduler, store, ui, clock, mode, rng or random.Random(0), session_id, pool, timer)
     session.after_first_card = after_first_card
+    session.settings, session.editor, session.undo_edit = settings, editor, undo_edit
     started = timer()
     with _Signals() as signals:
         session.signals = signals
@@ -328,6 +361,7 @@ def run_study(
     if isinstance(queue, StudyQueue) and not session.summary.left and not session.summary.answered:
         session.summary.new_limited, session.summary.new_buried = queue.waiting_new(clock())
         session.summary.new_per_day = queue.new_per_day
+        session.summary.reviews_capped = queue.waiting_reviews(clock())
     return session.summary
 
 
@@ -361,6 +395,12 @@ class _Session:
         self.after_first_card: Callable[[], None] | None = None  # run once, after the first card is shown
         self._options: dict[Key, list[str]] = {}  # a card keeps its shuffled options when it comes back
         self._borrowable: choices.OptionPool | None = None
+        self.settings: Settings | None = None
+        self.editor: Callable[[Card], Edited] | None = None
+        self.undo_edit: Callable[[Edited], str | None] | None = None
+        # What `u` takes back, latest last: ("answer", card, leech events, set aside) or ("mark", card, events,
+        # set aside) or ("edit", old card, new card, Edited)
+        self._done: list[tuple] = []
 
     def _option_pool(self) -> choices.OptionPool:
         """The session's answers indexed for borrowing, built when a card first needs options."""
@@ -503,6 +543,11 @@ class _Session:
                 if self._undo():
                     return action
                 continue
+            if action.kind in CARD_ACTIONS:
+                if self._card_action(card, action.kind):
+                    return action  # the card left the session, or its edited text is asked next
+                self.ui.hint(*hint)
+                continue
             return action
 
     def _waiting(self):
@@ -510,19 +555,143 @@ class _Session:
         return self.signals.deliverable() if self.signals else nullcontext()
 
     def _undo(self) -> bool:
-        """Undo the latest answer of this session (in the store first). False if there was none."""
-        if self.summary.answered == 0:
+        """Undo the latest answer or card key of this session (in the store first). False if there was none."""
+        if not self._done:
             self.ui.message("Nothing to undo in this session.", "yellow")
             return False
         assert self.signals is not None
+        kind = self._done[-1][0]
         with self.signals.held_back():
+            if kind == "edit":
+                return self._undo_edit()
+            if kind == "mark":
+                _, card, events, aside = self._done.pop()
+                self._undo_marks(events, aside)
+                what = {"suspend": "suspended", "bury": "buried", "flag": "flag"}[events[0].kind] if events else "a key"
+                again = "; it is asked again" if aside else ""
+                self.ui.note(f"Undone: {what} on {card.id}{again}.")
+                return aside
             if not self.cram and self._store().undo_last(self.session_id) is None:
                 self.ui.message("Nothing to undo in this session.", "yellow")
                 return False
+            _, card, events, aside = self._done.pop()
+            self._undo_marks(events, aside)
             self.queue.undo()
             key, rating = self.summary.results.pop()
             self.ui.note(f"Undone: {RATING_NAMES[rating].capitalize()} on {key[1]}; it is asked again.")
         return True
+
+    def _undo_marks(self, events: list[MarkEvent], aside: bool) -> None:
+        """Take back card events (latest first) and, when they set the card aside, put it back in the queue."""
+        for event in reversed(events):
+            self._store().undo_mark(event.id)
+        if aside:
+            self.queue.restore()
+
+    # -- the card keys: suspend, bury, flag, edit --
+
+    def _card_action(self, card: Card, kind: str) -> bool:
+        """`@`, `-`, `*` or `e` on `card`. True when the card left the session (suspended, buried) or was
+        edited (its new text is asked next); False when it stays as it is (flagged, nothing done)."""
+        if kind == "edit":
+            return self._edit(card)
+        if self.cram:
+            self.ui.message("A cram changes nothing: suspend, bury and flag are for study sessions.", "yellow")
+            return False
+        now = self.clock()
+        store = self._store()
+        assert self.signals is not None
+        with self.signals.held_back():
+            if kind == "flag":
+                flagged = store.marks([card.key]).get(card.key)
+                flag = 0 if flagged is not None and flagged.flag else FLAG
+                events = store.set_flag([card.key], flag, now, session_id=self.session_id)
+                self._done.append(("mark", card, events, False))
+                self.ui.message(f"Flagged {card.id}." if flag else f"Flag taken off {card.id}.", "yellow")
+                return False
+            if kind == "suspend":
+                events = store.suspend([card.key], now, session_id=self.session_id)
+                said = f"Suspended {card.id}: it is not asked until quiz unsuspend {card.deck}:{card.id}."
+            else:
+                from dense1x1quiz.scheduler import next_day_start
+
+                hour = int(self._setting("day_start_hour", card.deck))
+                until = next_day_start(now, hour)
+                events = store.bury([card.key], until, now, session_id=self.session_id)
+                said = f"Buried {card.id} until the next study day."
+            self.queue.set_aside(card)
+            self._done.append(("mark", card, events, True))
+            self.ui.note(said)
+        return True
+
+    def _setting(self, name: str, deck: str) -> Any:
+        """A setting in force for `deck`: the session's settings, else the default."""
+        if self.settings is not None:
+            return self.settings.value(name, deck)
+        from dense1x1quiz.settings import SETTINGS
+
+        return SETTINGS[name].default
+
+    def _edit(self, card: Card) -> bool:
+        """Run the editor on the card; True when it saved a change (the edited card is asked next, or,
+        when its id is gone, the card leaves the session)."""
+        if self.editor is None:
+            self.ui.message("No editor in this session.", "yellow")
+            return False
+        try:
+            edited = self.editor(card)
+        except QuizError as exc:
+            if isinstance(exc, StoreFilesMovedError):
+                raise
+            self.ui.message(str(exc), "red")
+            self.ui.show_again()
+            return False
+        for line in edited.messages:
+            self.ui.message(line, "yellow")
+        if not edited.saved:
+            self.ui.show_again()
+            return False
+        new = edited.card if edited.card is not None and edited.card.key == card.key else None
+        if new is None:
+            self.queue.set_aside(card)
+        else:
+            self._options.pop(card.key, None)  # its options are drawn again from its new text
+            self.queue.replace_card(card, new)
+        self._done.append(("edit", card, new, edited))
+        return True
+
+    def _undo_edit(self) -> bool:
+        """Put back the deck file as it was before the latest edit (when no one changed it since)."""
+        _, old, new, edited = self._done[-1]
+        problem = self.undo_edit(edited) if self.undo_edit is not None else "no editor in this session"
+        if problem:
+            self.ui.message(f"The edit is not undone: {problem}.", "yellow")
+            return False
+        self._done.pop()
+        if new is None:
+            self.queue.restore()
+        else:
+            self._options.pop(old.key, None)
+            self.queue.replace_card(new, old)
+        self.ui.note(f"Undone: the edit of {old.id}; it is asked again as it was.")
+        return True
+
+    def _leech(self, card: Card, after: CardState, now: datetime) -> tuple[list[MarkEvent], bool, str]:
+        """Anki's leech rule after a lapse: at `leech_lapses` lapses and every half as many after, the card is
+        marked a leech (and suspended when `leech_action` is suspend). Returns the events, whether the card
+        was set aside, and what the screen says ("" when it is no leech)."""
+        threshold = int(self._setting("leech_lapses", card.deck))
+        if after.lapses < threshold or (after.lapses - threshold) % max(threshold // 2, 1):
+            return [], False, ""
+        store = self._store()
+        event = store.mark_leech(card.key, now, session_id=self.session_id)
+        events = [event] if event is not None else []
+        suspend = self._setting("leech_action", card.deck) == "suspend"
+        if suspend:
+            events += store.suspend([card.key], now, session_id=self.session_id)
+            self.queue.set_aside(card)
+        what = "marked a leech and suspended" if suspend else "marked a leech (quiz cards --leech lists them)"
+        return events, suspend, f"Leech: {card.id} has lapsed {after.lapses} times; it is {what}."
 
     def _store(self) -> ReviewStore:
         """The store, which every session but a cram has."""
@@ -549,14 +718,20 @@ class _Session:
                     duration_ms=duration_ms,
                     typed=typed,
                     session_id=self.session_id,
-                    scheduler=self.scheduler,
+                    scheduler=deck_scheduler(self.scheduler, card.deck),
                 )
                 self.queue.answered_with(card, before, after, rating)
+            leech: tuple[list[MarkEvent], bool, str] = ([], False, "")
+            if after is not None and after.lapses > before.lapses:
+                leech = self._leech(card, after, now)
+            self._done.append(("answer", card, leech[0], leech[1]))
             self.summary.results.append((card.key, rating))
             # The review's own time, so the interval shown is the one stored.
             self.ui.ack(
                 rating, after.due if after else None, (after.last_review or now) if after else now, cram=self.cram
             )
+            if leech[2]:  # said after the ack: atop the next card on a terminal
+                self.ui.note(leech[2])
 
 
 __all__ = [

@@ -65,15 +65,17 @@ from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 from dense1x1quiz.errors import StoreError, StoreFilesMovedError
 from dense1x1quiz.scheduler import (
-    DEFAULT_RETENTION,
     RATINGS,
     CardState,
     Key,
     make_scheduler,
     replay_log_us,
     review,
+    scheduler_config,
+    scheduler_from_config,
     utc,
 )
+from dense1x1quiz.settings import SETTINGS, Settings, setting_problem, split_stored_name, steps_of, stored_name
 from dense1x1quiz.vocabulary import State
 
 if TYPE_CHECKING:
@@ -211,8 +213,20 @@ CREATE TABLE card_marks (              -- derived from card_events; one row per 
 ) WITHOUT ROWID;
 """
 
+# v6: the learning and relearning steps an answer was scheduled with, as JSON (`scheduler_config`), NULL for the
+# defaults: with retention and fuzz, what a replay needs to give the same state. The FSRS weights are not logged:
+# every replay uses the parameters in force (the settings), so states follow `quiz optimize` (issue 18).
+_V6_SCHEDULER_CONFIG = "ALTER TABLE reviews ADD COLUMN scheduler TEXT;"
+
 # Ordered migrations: MIGRATIONS[i] takes the schema from version i to i + 1.
-MIGRATIONS: list[str] = [_SCHEMA_V1, _V2_DECK_TIME_INDEX, _V3_PREVIOUS_ANSWER, _V4_IMPORTED_ID, _V5_CARD_EVENTS]
+MIGRATIONS: list[str] = [
+    _SCHEMA_V1,
+    _V2_DECK_TIME_INDEX,
+    _V3_PREVIOUS_ANSWER,
+    _V4_IMPORTED_ID,
+    _V5_CARD_EVENTS,
+    _V6_SCHEDULER_CONFIG,
+]
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -870,7 +884,7 @@ class Store:
             after = review(before, rating, now, scheduler)
             db.execute(
                 "INSERT INTO reviews (deck, card, at_ms, rating, state_before, mode, duration_ms, typed, session, "
-                "retention, fuzz, prev_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "retention, fuzz, prev_ms, scheduler) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     key[0],
                     key[1],
@@ -884,6 +898,7 @@ class Store:
                     scheduler.desired_retention,
                     int(scheduler.enable_fuzzing),
                     _ms_or_none(before.last_review),
+                    scheduler_config(scheduler),
                 ),
             )
             self._put_state(db, after)
@@ -897,6 +912,7 @@ class Store:
         after its stored history). For importing history and for benchmarks; returns the count."""
         rows: list[tuple] = []
         states: dict[Key, CardState] = {}
+        config = scheduler_config(scheduler)
         with self.transaction() as db:
             for key, rating, moment, mode, duration_ms in answers:
                 key = (key[0], key[1])
@@ -915,11 +931,12 @@ class Store:
                         scheduler.desired_retention,
                         int(scheduler.enable_fuzzing),
                         _ms_or_none(before.last_review),
+                        config,
                     )
                 )
             db.executemany(
                 "INSERT INTO reviews (deck, card, at_ms, rating, state_before, mode, duration_ms, "
-                "retention, fuzz, prev_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "retention, fuzz, prev_ms, scheduler) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
             for state in states.values():
@@ -940,8 +957,8 @@ class Store:
         later answers are removed and appended again after it, merged by time (same content, new ids;
         their `state_before` and `prev_ms` say what they are in the merged log)."""
         scheduler_key = (self.retention(retention), 1)
-        schedulers: dict[tuple[float, int], fsrs.Scheduler] = {}
-        parameters = self.parameters()
+        schedulers: _SchedulerCache = {}
+        parameters_of = self._parameters_by_deck()
         with self.transaction() as db:
             known = {
                 i
@@ -972,7 +989,7 @@ class Store:
                 new.sort(key=in_order)
                 old = self._log_in(db, key) if key in with_history else []
                 card_rows, state = self._merged_rows(
-                    key, old, new, source, scheduler_key, schedulers, moved, parameters
+                    key, old, new, source, scheduler_key, schedulers, moved, parameters_of(key[0])
                 )
                 rows += card_rows
                 states.append(state)
@@ -982,7 +999,8 @@ class Store:
             with self._indexes_rebuilt_if(db, len(rows) >= max(BULK_ROWS, self._log_size(db))):
                 db.executemany(
                     "INSERT INTO reviews (deck, card, at_ms, rating, state_before, mode, duration_ms, typed, "
-                    "session, retention, fuzz, prev_ms, imported_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "session, retention, fuzz, prev_ms, imported_id, scheduler) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     rows,
                 )
             db.executemany(
@@ -1044,7 +1062,7 @@ class Store:
         back (id first): imported answers go after the reset, as answers given after it do."""
         return db.execute(
             "SELECT id, deck, card, at_ms, rating, state_before, mode, duration_ms, typed, session, retention, "
-            "fuzz, prev_ms, imported_id FROM reviews WHERE deck = ? AND card = ? AND id > ? ORDER BY id",
+            "fuzz, prev_ms, imported_id, scheduler FROM reviews WHERE deck = ? AND card = ? AND id > ? ORDER BY id",
             (key[0], key[1], _reset_after(db, key)),
         ).fetchall()
 
@@ -1055,7 +1073,7 @@ class Store:
         new: list[ImportedAnswer],
         mode: str,
         scheduler_key: tuple[float, int],
-        schedulers: dict[tuple[float, int], fsrs.Scheduler],
+        schedulers: _SchedulerCache,
         moved: list[int],
         parameters: tuple[float, ...] | None = None,
     ) -> tuple[list[tuple], CardState]:
@@ -1065,7 +1083,7 @@ class Store:
         deck, card = key
         if not old:  # a card's first answers (what a first import is): no merge, one scheduler
             retention, fuzz = scheduler_key
-            scheduler = _scheduler(schedulers, retention, fuzz, parameters)
+            scheduler = _scheduler(schedulers, retention, fuzz, parameters=parameters)
             before: list[str] = []
             state = replay_log_us(
                 key, [(a.rating, min(max(a.at_ms, _EARLIEST_MS), _LATEST_MS) * 1000, scheduler) for a in new], before
@@ -1088,6 +1106,7 @@ class Store:
                         fuzz,
                         previous,
                         imported_id,
+                        None,  # scheduler: the default steps
                     )
                 )
                 previous = at_ms
@@ -1096,8 +1115,8 @@ class Store:
         keep = next((i for i, row in enumerate(old) if row[3] > first), len(old))
         tail = old[keep:]
         moved += [row[0] for row in tail]
-        merged: list[tuple] = []  # (deck, card, at_ms, rating, state_before, mode, duration, typed, session,
-        i = j = 0  # retention, fuzz, prev_ms, imported_id): the tail keeps its own order, new ones go in by time
+        merged: list[tuple] = []  # (deck, card, at_ms, rating, state_before, mode, duration, typed, session, retention,
+        i = j = 0  # fuzz, prev_ms, imported_id, scheduler): the tail keeps its own order, new ones go in by time
         while i < len(tail) or j < len(new):
             if j == len(new) or (i < len(tail) and tail[i][3] <= new[j].at_ms):
                 merged.append(tail[i][1:])
@@ -1118,13 +1137,15 @@ class Store:
                         *scheduler_key,
                         None,
                         a.imported_id,
+                        None,
                     )
                 )
                 j += 1
         before = []
         state = _replay(
             key,
-            [(r[4], r[3], r[10], r[11]) for r in old[:keep]] + [(r[3], r[2], r[9], r[10]) for r in merged],
+            [(r[4], r[3], r[10], r[11], r[14]) for r in old[:keep]]
+            + [(r[3], r[2], r[9], r[10], r[13]) for r in merged],
             schedulers,
             before,
             parameters,
@@ -1132,7 +1153,7 @@ class Store:
         previous = old[keep - 1][3] if keep else None
         rows = []
         for row, state_before in zip(merged, before[keep:]):  # noqa: B905 - one state per replayed answer
-            rows.append((*row[:4], state_before, *row[5:11], previous, row[12]))
+            rows.append((*row[:4], state_before, *row[5:11], previous, row[12], row[13]))
             previous = row[2]
         return rows, state
 
@@ -1146,11 +1167,11 @@ class Store:
     def _replay_in(self, db: sqlite3.Connection, key: Key) -> CardState:
         """The card's state replayed from its answers since its last reset (all of them if never reset)."""
         rows = db.execute(
-            "SELECT rating, at_ms, retention, fuzz FROM reviews INDEXED BY reviews_by_card "
+            "SELECT rating, at_ms, retention, fuzz, scheduler FROM reviews INDEXED BY reviews_by_card "
             "WHERE deck = ? AND card = ? AND id > ? ORDER BY id",
             (key[0], key[1], _reset_after(db, key)),
         ).fetchall()
-        return _replay(key, rows, parameters=self._parameters_in(db))
+        return _replay(key, rows, parameters=self._parameters_in(db, key[0]))
 
     def _put_replayed(self, db: sqlite3.Connection, key: Key) -> None:
         """Store the card's replayed state; a card with no answer since its last reset has no row (new)."""
@@ -1190,26 +1211,30 @@ class Store:
         answer since is new, so absent. It equals `states()` unless the derived table was damaged by hand;
         with `write=True` the `card_states` table is replaced by the replayed states (in one transaction)."""
         with self.transaction() as db:
-            return self._rebuild_in(db, write=write, parameters=self._parameters_in(db))
+            return self._rebuild_in(db, write=write, parameters_of=self._parameters_by_deck())
 
     def _rebuild_in(
-        self, db: sqlite3.Connection, *, write: bool, parameters: tuple[float, ...] | None
+        self,
+        db: sqlite3.Connection,
+        *,
+        write: bool,
+        parameters_of: Callable[[str], tuple[float, ...] | None],
     ) -> dict[Key, CardState]:
         # Where each card's replay starts comes from the event log itself, not from the derived marks.
         after = {key: folded[4] for key, folded in _fold_events(db).items() if folded[4]}
         rows = db.execute(
-            "SELECT deck, card, rating, at_ms, retention, fuzz, id FROM reviews ORDER BY deck, card, id"
+            "SELECT deck, card, rating, at_ms, retention, fuzz, scheduler, id FROM reviews ORDER BY deck, card, id"
         ).fetchall()
         result: dict[Key, CardState] = {}
-        schedulers: dict[tuple[float, int], fsrs.Scheduler] = {}
+        schedulers: _SchedulerCache = {}
         start = 0
         for i in range(1, len(rows) + 1):
             if i == len(rows) or rows[i][:2] != rows[start][:2]:
                 key = (rows[start][0], rows[start][1])
                 boundary = after.get(key, 0)
-                kept = [r[2:6] for r in rows[start:i] if r[6] > boundary]
+                kept = [r[2:7] for r in rows[start:i] if r[7] > boundary]
                 if kept:
-                    result[key] = _replay(key, kept, schedulers, parameters=parameters)
+                    result[key] = _replay(key, kept, schedulers, parameters=parameters_of(key[0]))
                 start = i
         if write:
             db.execute("DELETE FROM card_states")
@@ -1572,6 +1597,16 @@ class Store:
         )
         return {deck: n for deck, n in rows}
 
+    def reviews_done_since(self, since: datetime) -> dict[str, int]:
+        """Per deck, how many answers at or after `since` were to cards in review (for the daily review
+        limit, `reviews_per_day`, counted as Anki does: a review card failed and relearned counts once)."""
+        rows = self._read(
+            "SELECT deck, COUNT(*) FROM reviews INDEXED BY reviews_by_time "
+            "WHERE at_ms >= ? AND state_before = 'review' GROUP BY deck",
+            (epoch_ms(since),),
+        )
+        return {deck: n for deck, n in rows}
+
     def answered_since(self, since: datetime) -> set[Key]:
         """Keys of the cards answered at or after `since` (for burying siblings in `build_queue`)."""
         return {
@@ -1584,66 +1619,124 @@ class Store:
 
     # -- settings ----------------------------------------------------------------------------
 
-    def get_setting(self, name: str, default: Any = None) -> Any:
-        """A saved setting, or `default` when unset. The known ones come back checked (see
-        SETTINGS: "retention" a float 0.7–0.99, "day_start_hour" an int 0–23, "new_per_day" an
-        int ≥ 0); a value edited by hand into something else raises StoreError naming it."""
-        rows = self._read("SELECT value FROM settings WHERE name = ?", (name,))
-        if not rows:
-            return default
+    def get_setting(self, name: str, default: Any = None, *, deck: str | None = None) -> Any:
+        """A saved setting (global, or `deck`'s own), or `default` when unset. The known ones
+        (settings.SETTINGS) come back checked; a value edited by hand into something else raises
+        StoreError naming it."""
+        stored = stored_name(name, deck)
+        rows = self._read("SELECT value FROM settings WHERE name = ?", (stored,))
+        return self._setting_value(stored, rows[0][0]) if rows else default
+
+    def _setting_value(self, stored: str, text: str) -> Any:
+        """The JSON value of the settings row `stored`, checked if it is a known setting."""
         try:
-            value = _from_json(rows[0][0])
+            value = _from_json(text)
         except ValueError:
-            raise StoreError(f"the setting {name!r} in {self.path} is not a JSON value: {rows[0][0]!r}") from None
-        problem = _setting_problem(name, value)
+            raise StoreError(f"the setting {stored!r} in {self.path} is not a JSON value: {text!r}") from None
+        deck, name = split_stored_name(stored)
+        problem = setting_problem(name, value)
         if problem:
-            raise StoreError(f"the setting {name!r} in {self.path} {problem}, not {value!r}")
+            where = f" --deck {deck}" if deck is not None else ""
+            raise StoreError(
+                f"the setting {stored!r} in {self.path} {problem}, not {value!r} "
+                f"(to forget it: quiz config {name} --unset{where})"
+            )
         return value
 
-    def set_setting(self, name: str, value: Any) -> None:
-        """Save a setting (any JSON value; known names are checked: ValueError); committed at once."""
-        problem = _setting_problem(name, value)
+    def set_setting(self, name: str, value: Any, *, deck: str | None = None) -> None:
+        """Save a setting, global or for `deck` (any JSON value; known names are checked: ValueError);
+        committed at once. The FSRS `parameters` go through `save_parameters` (the states are replayed)."""
+        if name == "parameters":
+            self.save_parameters(value, deck=deck)
+            return
+        problem = setting_problem(name, value)
         if problem:
             raise ValueError(f"setting {name!r} {problem}, not {value!r}")
         with self.transaction() as db:
-            db.execute("INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)", (name, _to_json(value)))
+            db.execute(
+                "INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)",
+                (stored_name(name, deck), _to_json(value)),
+            )
 
-    def retention(self, retention: float | None = None) -> float:
-        """The desired retention: `retention` if given, else the saved setting (checked: StoreError), else 0.9.
-        A study session reads it before showing a card, like every setting it uses."""
-        return float(retention if retention is not None else self.get_setting("retention", DEFAULT_RETENTION))
+    def unset_setting(self, name: str, *, deck: str | None = None) -> bool:
+        """Remove a saved setting (global, or `deck`'s own); whether there was one. Committed at once
+        (the FSRS `parameters` through `save_parameters`: the states are replayed)."""
+        if name == "parameters":
+            existed = self.get_setting(name, deck=deck) is not None
+            self.save_parameters(None, deck=deck)
+            return existed
+        with self.transaction() as db:
+            return db.execute("DELETE FROM settings WHERE name = ?", (stored_name(name, deck),)).rowcount > 0
 
-    def scheduler(self, retention: float | None = None, fuzz: bool = True) -> fsrs.Scheduler:
-        """A scheduler with `retention`, else the saved "retention" setting, else 0.9, and the saved
-        FSRS parameters (`quiz optimize`), else FSRS-6's defaults."""
-        return make_scheduler(retention=self.retention(retention), fuzz=fuzz, parameters=self.parameters())
+    def settings(self) -> Settings:
+        """Every saved setting of settings.SETTINGS, global and per deck, each checked (StoreError)."""
+        saved: dict[str, Any] = {}
+        decks: dict[str, dict[str, Any]] = {}
+        for stored, text in self._read("SELECT name, value FROM settings ORDER BY name"):
+            deck, name = split_stored_name(stored)
+            if name not in SETTINGS:
+                continue
+            value = self._setting_value(stored, text)
+            (saved if deck is None else decks.setdefault(deck, {}))[name] = value
+        return Settings(saved, decks)
 
-    def parameters(self) -> tuple[float, ...] | None:
-        """The FSRS-6 parameters saved by `quiz optimize` (the "parameters" setting, checked), None for
-        the defaults. Every answer is scheduled, and every replay of the log made, with them."""
-        saved = self.get_setting("parameters")
+    def retention(self, retention: float | None = None, *, deck: str | None = None) -> float:
+        """The desired retention: `retention` if given, else the saved setting of `deck` or the global one
+        (checked: StoreError), else 0.9. A study session reads it before showing a card, like every
+        setting it uses."""
+        return float(retention if retention is not None else self.settings().value("retention", deck))
+
+    def scheduler(
+        self, retention: float | None = None, fuzz: bool = True, *, deck: str | None = None
+    ) -> fsrs.Scheduler:
+        """A scheduler with the settings in force for `deck` (None: the global ones): retention (`retention`
+        when given), learning and relearning steps, and FSRS weights."""
+        return scheduler_for_settings(self.settings(), deck, retention, fuzz)
+
+    def parameters(self, deck: str | None = None) -> tuple[float, ...] | None:
+        """The FSRS-6 parameters in force for `deck` (its own, else the global ones: `quiz optimize`'s or
+        `quiz config parameters`), None for fsrs's defaults. Every answer is scheduled, and every replay
+        of the log made, with them."""
+        saved = self.settings().value("parameters", deck)
         return None if saved is None else tuple(float(w) for w in saved)
 
-    def _parameters_in(self, db: sqlite3.Connection) -> tuple[float, ...] | None:
-        """`parameters()` read inside the transaction on `db` (the replay of an undo or rebuild uses them)."""
+    def _parameters_in(self, db: sqlite3.Connection, deck: str) -> tuple[float, ...] | None:
+        """`parameters(deck)` read inside the transaction on `db` (the replay of an undo uses them)."""
         assert db is self._db
-        return self.parameters()
+        return self.parameters(deck)
 
-    def save_parameters(self, parameters: Iterable[float] | None) -> int:
-        """Save FSRS parameters (None: back to the defaults) and recompute every card's state with them
-        by replaying the whole log, in ONE transaction: the log stays the truth, the states follow the
-        parameters. ValueError for parameters `fsrs` refuses. Returns the number of cards replayed."""
+    def _parameters_by_deck(self) -> Callable[[str], tuple[float, ...] | None]:
+        """`parameters(deck)` for any deck, the settings read once (a rebuild or import touches many decks)."""
+        settings = self.settings()
+        made: dict[str, tuple[float, ...] | None] = {}
+
+        def of(deck: str) -> tuple[float, ...] | None:
+            if deck not in made:
+                saved = settings.value("parameters", deck)
+                made[deck] = None if saved is None else tuple(float(w) for w in saved)
+            return made[deck]
+
+        return of
+
+    def save_parameters(self, parameters: Iterable[float] | None, *, deck: str | None = None) -> int:
+        """Save FSRS parameters, global or `deck`'s own (None: unset them), and recompute every card's
+        state with the parameters now in force by replaying the whole log, in ONE transaction: the log
+        stays the truth, the states follow the parameters. ValueError for parameters `fsrs` refuses.
+        Returns the number of cards replayed."""
         value = None if parameters is None else [float(w) for w in parameters]
         if value is not None:
-            problem = _setting_problem("parameters", value)
+            problem = setting_problem("parameters", value)
             if problem:
                 raise ValueError(f"setting 'parameters' {problem}")
         with self.transaction() as db:
             if value is None:
-                db.execute("DELETE FROM settings WHERE name = 'parameters'")
+                db.execute("DELETE FROM settings WHERE name = ?", (stored_name("parameters", deck),))
             else:
-                db.execute("INSERT OR REPLACE INTO settings (name, value) VALUES ('parameters', ?)", (_to_json(value),))
-            return len(self._rebuild_in(db, write=True, parameters=None if value is None else tuple(value)))
+                db.execute(
+                    "INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)",
+                    (stored_name("parameters", deck), _to_json(value)),
+                )
+            return len(self._rebuild_in(db, write=True, parameters_of=self._parameters_by_deck()))
 
     def optimizer_log(self, decks: Iterable[str] | None = None) -> list[tuple[str, str, int, int, str, str]]:
         """(deck, card, at_ms, rating, state_before, mode) of every answer (of `decks`), each card's together
@@ -1792,21 +1885,25 @@ def _file_ids(path: Path) -> tuple[_FileId, _FileId]:
     return ids[0], ids[1]
 
 
+_SchedulerCache = dict[tuple[float, int, "str | None", "tuple[float, ...] | None"], "fsrs.Scheduler"]
+
+
 def _replay(
     key: Key,
     rows: Iterable[tuple],
-    schedulers: dict[tuple[float, int], fsrs.Scheduler] | None = None,
+    schedulers: _SchedulerCache | None = None,
     states_before: list[str] | None = None,
     parameters: tuple[float, ...] | None = None,
 ) -> CardState:
-    """Replay (rating, at_ms, retention, fuzz) rows with the scheduler each answer was made with and the
-    FSRS `parameters` in force (None: the defaults) (`scheduler.replay_log`: what chaining `review`
-    gives). `schedulers` caches them across calls (one cache per set of parameters)."""
-    cache: dict[tuple[float, int], fsrs.Scheduler] = {} if schedulers is None else schedulers
+    """Replay (rating, at_ms, retention, fuzz[, scheduler config]) rows with the learning steps each
+    answer was made with (its logged config) and the FSRS `parameters` in force now (None: the defaults):
+    the states follow the saved parameters (issue 18), the steps stay as answered (`scheduler.replay_log`:
+    what chaining `review` gives). `schedulers` caches them across calls."""
+    cache: _SchedulerCache = {} if schedulers is None else schedulers
     steps = []
-    for rating, at_ms, retention, fuzz in rows:
+    for rating, at_ms, retention, fuzz, *config in rows:
         # the time `time_of_ms` reads, in microseconds
-        scheduler = _scheduler(cache, retention, fuzz, parameters)
+        scheduler = _scheduler(cache, retention, fuzz, config[0] if config else None, parameters)
         steps.append((rating, min(max(at_ms, _EARLIEST_MS), _LATEST_MS) * 1000, scheduler))
     return replay_log_us(key, steps, states_before)
 
@@ -1842,16 +1939,18 @@ def _reset_after(db: sqlite3.Connection, key: Key) -> int:
 
 
 def _scheduler(
-    cache: dict[tuple[float, int], fsrs.Scheduler],
+    cache: _SchedulerCache,
     retention: float,
     fuzz: int,
+    config: str | None = None,
     parameters: tuple[float, ...] | None = None,
 ) -> fsrs.Scheduler:
-    """The scheduler answers with `retention` and `fuzz` were made with, from `cache` (made once; a
-    cache holds the schedulers of one set of parameters)."""
-    scheduler = cache.get((retention, fuzz))
+    """The scheduler with the `retention`, `fuzz` and steps (`config`: `scheduler_config`) an answer was
+    made with and the FSRS `parameters` in force (None: the defaults), from `cache` (made once)."""
+    index = (retention, fuzz, config, parameters)
+    scheduler = cache.get(index)
     if scheduler is None:
-        scheduler = cache[(retention, fuzz)] = make_scheduler(retention, bool(fuzz), parameters)
+        scheduler = cache[index] = scheduler_from_config(retention, bool(fuzz), config, parameters)
     return scheduler
 
 
@@ -1898,40 +1997,18 @@ def _statements(script: str) -> list[str]:
     return [s for s in statements if s.strip(" \n;")]
 
 
-# The settings the program reads: name → (type, lowest, highest).
-SETTINGS: dict[str, tuple[type, float, float]] = {
-    "retention": (float, 0.7, 0.99),
-    "day_start_hour": (int, 0, 23),
-    "new_per_day": (int, 0, 100_000),
-}
-
-
-def _setting_problem(name: str, value: Any) -> str | None:
-    """What is wrong with `value` for a known setting, or None."""
-    if name == "parameters":
-        return _parameters_problem(value)
-    if name not in SETTINGS:
-        return None
-    kind, low, high = SETTINGS[name]
-    ok_type = isinstance(value, (int, float)) if kind is float else isinstance(value, int)
-    if isinstance(value, bool) or not ok_type or not low <= value <= high:
-        noun = "a number" if kind is float else "a whole number"
-        return f"must be {noun} from {low:g} to {high:g}"
-    return None
-
-
-def _parameters_problem(value: Any) -> str | None:
-    """What is wrong with saved FSRS-6 parameters: 21 numbers, each within `fsrs`'s bounds."""
-    from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
-
-    if (
-        not isinstance(value, list)
-        or len(value) != len(LOWER_BOUNDS_PARAMETERS)
-        or not all(isinstance(w, (int, float)) and not isinstance(w, bool) for w in value)
-        or not all(low <= w <= high for w, low, high in zip(value, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS))  # noqa: B905
-    ):
-        return f"must be {len(LOWER_BOUNDS_PARAMETERS)} FSRS-6 parameters within fsrs's bounds"
-    return None
+def scheduler_for_settings(
+    settings: Settings, deck: str | None, retention: float | None = None, fuzz: bool = True
+) -> fsrs.Scheduler:
+    """The scheduler of `deck` under `settings` (retention overridden by `retention` when given)."""
+    parameters = settings.value("parameters", deck)
+    return make_scheduler(
+        retention=float(retention if retention is not None else settings.value("retention", deck)),
+        fuzz=fuzz,
+        learning_steps=steps_of(settings.value("learning_steps", deck)),
+        relearning_steps=steps_of(settings.value("relearning_steps", deck)),
+        parameters=None if parameters is None else tuple(parameters),
+    )
 
 
 # SQLite's primary result codes that have a message of their own (extended codes carry them in the low byte).
@@ -2053,6 +2130,7 @@ __all__ = [
     "SETTINGS",
     "FLAGS",
     "MARK_KINDS",
+    "scheduler_for_settings",
     "ExamRow",
     "MarkEvent",
     "Marks",

@@ -155,18 +155,37 @@ def test_three_user_folder_decks_with_one_id_each_name_the_two_others(isolated_h
         resolve(["same"])
 
 
-def test_a_user_folder_deck_with_a_built_in_decks_id_is_broken_and_the_built_in_deck_keeps_it(cli, isolated_home):
+def test_a_user_folder_deck_with_a_built_in_decks_id_replaces_it_in_its_place(cli, isolated_home):
+    """What `quiz edit` saves for a built-in deck: a copy in the user folder, which takes the built-in deck's
+    place (and history); the installed file is left alone."""
     folder = isolated_home / "decks"
     folder.mkdir(parents=True)
     impostor = folder / "impostor.yaml"
     impostor.write_text(IMPOSTOR)
-    (entry,) = [e for e in find_decks() if e.origin == "user"]
-    assert (entry.deck, str(entry.error)) == (
-        None,
-        f"{impostor}:1:1: deck id `dense-vs-1x1` is already used by {builtin_deck_dir() / 'dense-vs-1x1.yaml'}",
-    )
+    entries = find_decks()
+    assert [(e.name, e.origin, e.path) for e in entries] == [
+        ("dense-vs-1x1", "user", impostor),
+        ("1x1-in-practice", "built-in", builtin_deck_dir() / "1x1-in-practice.yaml"),
+    ]
     (deck,) = resolve(["dense-vs-1x1"])
-    assert deck.path == str(builtin_deck_dir() / "dense-vs-1x1.yaml")
+    assert (deck.path, deck.title) == (str(impostor), "Impostor")
+    assert [d.id for d in resolve([])] == ["dense-vs-1x1", "1x1-in-practice"]  # study order kept
+
+
+def test_two_user_folder_decks_with_a_built_in_decks_id_are_both_broken(cli, isolated_home):
+    folder = isolated_home / "decks"
+    folder.mkdir(parents=True)
+    one, two = folder / "one.yaml", folder / "two.yaml"
+    one.write_text(IMPOSTOR)
+    two.write_text(IMPOSTOR)
+    users = [e for e in find_decks() if e.origin == "user"]
+    assert [(e.deck, str(e.error)) for e in users] == [
+        (None, f"{one}:1:1: deck id `dense-vs-1x1` is also used by {two}; give one of them another `deck:` id"),
+        (None, f"{two}:1:1: deck id `dense-vs-1x1` is also used by {one}; give one of them another `deck:` id"),
+    ]
+    with pytest.raises(QuizError, match=f"^deck id `dense-vs-1x1` is used by {one} and {two}; give one of them"):
+        resolve(["dense-vs-1x1"])
+    assert [d.id for d in resolve([])] == ["dense-vs-1x1", "1x1-in-practice"]  # the built-in one, still usable
 
 
 def test_every_deck_commands_skip_broken_user_decks_with_one_warning(tmp_path, cli, isolated_home):

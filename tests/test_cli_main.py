@@ -7,6 +7,7 @@ from dense1x1quiz.cli import command_group
 
 NAMES = ["decks", "validate", "study", "exam", "stats", "tags", "optimize", "demo", "new", "import", "export"]
 NAMES += ["cards", "suspend", "unsuspend", "bury", "reset", "forget-orphans"]  # card management (issue 15)
+NAMES += ["config", "edit"]  # settings, edit (issue 15)
 
 
 def run(group, args, capsys):

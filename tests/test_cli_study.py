@@ -422,11 +422,15 @@ def test_limit_stops_after_that_many_cards(deck, isolated_home):
     assert [r[1] for r in reviews(isolated_home)] == ["what"]
 
 
-def test_retention_is_used_and_saved(deck, isolated_home):
-    quiz([deck, "--retention", "0.95", "--mode", "flip"], "\n4\n")
+def test_retention_and_new_are_for_the_session_only(deck, isolated_home):
+    """--retention and --new change this session and save nothing (quiz config saves settings)."""
+    quiz([deck, "--retention", "0.95", "--new", "1", "--mode", "flip"], "\n4\n\n4\n")
     with closing(sqlite3.connect(isolated_home / "quiz.sqlite3")) as db:
-        assert db.execute("SELECT retention FROM reviews").fetchall() == [(0.95,)]
-        assert db.execute("SELECT value FROM settings WHERE name = 'retention'").fetchall() == [("0.95",)]
+        assert db.execute("SELECT card, retention FROM reviews").fetchall() == [("what", 0.95)]
+        assert db.execute("SELECT * FROM settings").fetchall() == []
+    quiz([deck, "--mode", "flip"], "\n4\n", now="2026-11-26T10:00:00Z")
+    with closing(sqlite3.connect(isolated_home / "quiz.sqlite3")) as db:
+        assert db.execute("SELECT card, retention FROM reviews").fetchall() == [("what", 0.95), ("shape", 0.9)]
     result = quiz([deck, "--retention", "1.5"], "")
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == "Error: --retention is the desired retention, from 0.7 to 0.99, not 1.5\n"

@@ -221,10 +221,15 @@ def test_a_bad_retention_setting_is_refused_before_any_card_is_shown(isolated_ho
     assert (result.returncode, result.stdout, result.stderr) == (
         1,
         "",
-        f"Error: the setting 'retention' in {isolated_home / DB_NAME} must be a number from 0.7 to 0.99, not nan\n",
+        f"Error: the setting 'retention' in {isolated_home / DB_NAME} must be a number from 0.7 to 0.99, not nan "
+        "(to forget it: quiz config retention --unset)\n",
     )
     assert _reviews(isolated_home) == []
-    # --retention replaces it, as it always did
+    # --retention is for one session and saves nothing: the saved value is still refused until unset
+    result = cli("study", str(deck), "--mode", "flip", "--retention", "0.85", input="show\n3\nq\n", **LIMITS)
+    assert (result.returncode, _reviews(isolated_home)) == (1, [])
+    result = cli("config", "retention", "--unset", **LIMITS)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "retention unset; now 0.9 (default)\n", "")
     result = cli("study", str(deck), "--mode", "flip", "--retention", "0.85", input="show\n3\nq\n", **LIMITS)
     assert (result.returncode, result.stderr) == (0, "")
     assert _reviews(isolated_home) == [("tiny", "a", 3)]

@@ -59,6 +59,7 @@ def _set_statistics(home, kind: str) -> None:
 CALLS: dict[str, tuple[Callable[[Store, object], object], set[str]]] = {
     "answered_since": (lambda s, _: s.answered_since(NOW - timedelta(days=1)), {"reviews_by_time"}),
     "new_introduced_since": (lambda s, _: s.new_introduced_since(NOW - timedelta(days=1)), {"reviews_by_time"}),
+    "reviews_done_since": (lambda s, _: s.reviews_done_since(NOW - timedelta(days=1)), {"reviews_by_time"}),
     "state": (lambda s, _: s.state(("d0", "c2")), {"PRIMARY KEY"}),
     "record_review": (
         lambda s, sch: s.record_review(("d0", "c2"), 3, NOW, mode="flip", scheduler=sch),

@@ -259,7 +259,7 @@ def test_a_bad_day_start_setting_is_a_clear_error(store, isolated_home, cli):
     assert result.returncode == 1
     assert result.stderr.replace("\n", "") == (
         f"Error: the setting 'day_start_hour' in {isolated_home / 'quiz.sqlite3'} must be a whole number "
-        "from 0 to 23, not 25"
+        "from 0 to 23, not 25 (to forget it: quiz config day_start_hour --unset)"
     )
 
 

@@ -171,15 +171,15 @@ def test_saved_parameters_reschedule_every_card_and_replay_equals_state(store, h
 
 
 def test_saved_parameters_are_checked(store, home):
-    with pytest.raises(ValueError, match="21 FSRS-6 parameters within fsrs's bounds"):
+    with pytest.raises(ValueError, match=r"must be 21 numbers \(FSRS-6 weights, each within fsrs's bounds\)"):
         store.save_parameters(FITTED[:20])
-    with pytest.raises(ValueError, match="21 FSRS-6 parameters"):
+    with pytest.raises(ValueError, match=r"must be within fsrs's bounds: w20 = 5 \(from 0.1 to 0.8\)"):
         store.save_parameters((*FITTED[:20], 5.0))  # w20 above fsrs's 0.8
     db = sqlite3.connect(home / DB_NAME)
     db.execute("INSERT INTO settings VALUES ('parameters', '[1, 2]')")
     db.commit()
     db.close()
-    with pytest.raises(StoreError, match=r"the setting 'parameters' in .* must be 21 FSRS-6 parameters"):
+    with pytest.raises(StoreError, match=r"the setting 'parameters' in .* must be 21 numbers \(FSRS-6 weights"):
         store.scheduler()
 
 
@@ -286,7 +286,8 @@ def test_known_settings_are_checked_both_ways(store, home, name, value):
     db.execute("INSERT INTO settings VALUES (?, ?)", (name, json.dumps(value)))
     db.commit()
     db.close()
-    with pytest.raises(StoreError, match=f"^the setting '{name}' in .* must be a .*, not {re.escape(repr(value))}$"):
+    tail = f", not {re.escape(repr(value))} \\(to forget it: quiz config {name} --unset\\)$"
+    with pytest.raises(StoreError, match=f"^the setting '{name}' in .* must be a .*{tail}"):
         store.get_setting(name)
 
 
@@ -328,9 +329,10 @@ def test_exam_results_are_stored_as_they_come(store, home):
 
 def test_a_version_1_database_is_backed_up_then_migrated(home, monkeypatch):
     """The real migrations from version 1 on (an index; each answer's previous answer time, filled
-    in for the old answers; the imported id, empty for them): a backup of the old file first, the answers kept."""
+    in for the old answers; the imported id, empty for them; the scheduler's steps and weights, NULL: the
+    defaults): a backup of the old file first, the answers kept."""
     latest = len(store_module.MIGRATIONS)
-    assert latest == 5
+    assert latest == 6
     monkeypatch.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:1])
     Store.open(home).close()
     monkeypatch.undo()
@@ -349,11 +351,11 @@ def test_a_version_1_database_is_backed_up_then_migrated(home, monkeypatch):
         states = s.rebuild_states(write=True)
         assert states[("d", "c")] == replay(("d", "c"), [(3, T0), (3, T0 + timedelta(minutes=9))], scheduler)
         s.record_review(("d", "x"), 3, T0 + timedelta(minutes=20), mode="flip", scheduler=scheduler)
-    assert _rows(home, "SELECT card, prev_ms, imported_id FROM reviews ORDER BY id") == [
-        ("c", None, None),
-        ("x", None, None),
-        ("c", t0, None),
-        ("x", t0 + 60_000, None),
+    assert _rows(home, "SELECT card, prev_ms, imported_id, scheduler FROM reviews ORDER BY id") == [
+        ("c", None, None, None),
+        ("x", None, None, None),
+        ("c", t0, None, None),
+        ("x", t0 + 60_000, None, None),
     ]
     [backup] = list_backups(home)
     assert backup.name.endswith("-v1.sqlite3")

@@ -28,6 +28,7 @@ from dense1x1quiz.ui.console import deck_text
 from dense1x1quiz.ui.keys import CUT_NOTICE, KeyInput, LineInput
 from dense1x1quiz.ui.plain import Line
 from dense1x1quiz.ui.study_parts import (
+    CARD_KEYS,
     COMMANDS,
     RATINGS,
     StudyScreen,
@@ -315,6 +316,8 @@ class StudyUI(StudyScreen):
         key = key.lower()
         if key in COMMANDS:
             return Action(COMMANDS[key])
+        if key in CARD_KEYS:
+            return Action(CARD_KEYS[key])
         if step in ("reveal", "next"):
             return Action(step) if step == "next" or key in (" ", "\n", "\r") else None
         if step == "rate":

@@ -33,6 +33,8 @@ RATING_WORDS = {name.lower(): number for number, name in RATINGS.items()}
 RATING_STYLES = {1: "red", 2: "yellow", 3: "green", 4: "blue"}
 COMMANDS = {"q": "quit", "u": "undo", "s": "show"}
 CRAM_NOTE = "practice only; nothing saved"  # what --cram does, said where an answer would say Saved
+# The keys that act on the card shown, as in Anki (a terminal: any step but a typed line; a script: a rating line).
+CARD_KEYS = {"@": "suspend", "-": "bury", "*": "flag", "e": "edit"}
 
 
 # -- pure formatting ------------------------------------------------------------------------------
@@ -346,6 +348,18 @@ def nothing_to_study(summary: Summary, command: str) -> list[Line]:
     When the next card is due follows in the summary."""
     limited, buried, per_day = summary.new_limited, summary.new_buried, summary.new_per_day
     cram = f"`{command} --cram` ({CRAM_NOTE})"
+    capped = summary.reviews_capped
+    if capped:
+        return [
+            [
+                (
+                    f"Nothing to study now: the daily review limit is reached ({capped} due review card"
+                    f"{_s(capped)} wait{'s' * (capped == 1)}).",
+                    "",
+                )
+            ],
+            [(f"To study more: `quiz config reviews_per_day N` with a higher N, or {cram}.", "")],
+        ]
     if limited and per_day is not None:
         more = per_day + min(limited, max(per_day, 10))
         return [
@@ -427,6 +441,8 @@ class StudyScreen:
                 self.message(CUT_NOTICE, "yellow")
             return Action("answer", text)
         if step == "rate":
+            if word in CARD_KEYS:
+                return Action(CARD_KEYS[word])
             rating = parse_rating(word) if word else suggested
             if rating is not None:
                 return Action("rate", rating)
