@@ -70,7 +70,30 @@ def test_a_fresh_install_is_told_how_many_reviews_are_needed(cli):
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == (
         "Error: quiz optimize needs at least 400 reviews made a day or more after the card's previous answer; "
-        "the log has 0 (of 0 answers). Keep studying and run it again.\n"
+        "you have answered no card yet. With fewer, the fit would follow chance more than your memory, and a "
+        "fifth of them are held out to judge it. Until then your cards are scheduled with FSRS's default "
+        "parameters (fitted to many learners' reviews); keep studying and run it again.\n"
+    )
+
+
+def test_a_little_history_is_told_how_many_more_reviews_are_needed(cli):
+    """Two study days of five new cards: five answers a day or more after the previous one, 395 to go."""
+    for day in ("2025-08-01", "2025-08-03"):
+        studied = cli(
+            "study",
+            "--mode",
+            "flip",
+            "--limit",
+            "5",
+            input="\ngood\n" * 5,
+            env={"DENSE1X1QUIZ_NOW": f"{day}T10:00:00Z"},
+        )
+        assert studied.exit_code == 0, studied.stderr
+    result = cli("optimize", "--json", env=NOW)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.startswith(
+        "Error: quiz optimize needs at least 400 reviews made a day or more after the card's previous answer; "
+        "the log has 5 (of 10 answers), 395 to go. With fewer, "
     )
 
 
