@@ -499,14 +499,14 @@ def optimize(
         log = store.optimizer_log([d.id for d in chosen] if deck_names else None)
         report = opt.optimize(map(opt.LogRow._make, log), hour, local_zone(), current)
         note = ""
-        if dry_run:
-            note = "--dry-run."
-        elif deck_names:
-            note = "parameters of some decks only are not kept yet; run quiz optimize without DECK to save."
-        elif not report.better:
+        if not report.better:
             saved_best = report.current is not None and report.current.log_loss < report.default.log_loss
             than = "the saved ones" if saved_best else "the defaults"
             note = f"the fitted parameters predict the held-out reviews no better (log loss) than {than}."
+        if dry_run:  # and what a run without it would do
+            note = "--dry-run; without it they would " + (f"not be saved either: {note}" if note else "be saved.")
+        elif deck_names:
+            note = "parameters of some decks only are not kept yet; run quiz optimize without DECK to save."
         saved = not note
         cards = store.save_parameters(report.parameters) if saved else None
     if as_json:

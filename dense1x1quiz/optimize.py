@@ -282,11 +282,22 @@ def fit(train: Sequence[Item]) -> Parameters:
     )
 
 
-def too_few(reviews: int, answers: int) -> QuizError:
-    """The refusal when the log is too short for a fit worth having."""
+def too_few(reviews: int, answers: int, saved: bool = False) -> QuizError:
+    """The refusal when the log is too short for a fit worth having: how many more reviews, why, and what
+    schedules the cards meanwhile (`saved`: parameters saved before)."""
+    have = (
+        "you have answered no card yet"
+        if not answers
+        else f"the log has {reviews:,} (of {answers:,} answers), {MIN_REVIEWS - reviews:,} to go"
+    )
+    meanwhile = (
+        "the parameters saved before" if saved else "FSRS's default parameters (fitted to many learners' reviews)"
+    )
     return QuizError(
         f"quiz optimize needs at least {MIN_REVIEWS} reviews made a day or more after the card's previous "
-        f"answer; the log has {reviews} (of {answers} answers). Keep studying and run it again."
+        f"answer; {have}. With fewer, the fit would follow chance more than your memory, and a fifth of them "
+        f"are held out to judge it. Until then your cards are scheduled with {meanwhile}; keep studying and run "
+        "it again."
     )
 
 
@@ -300,7 +311,7 @@ def optimize(
     answers = len(rows)
     found = items(sequences(rows, day_start_hour, tz))
     if len(found) < MIN_REVIEWS:
-        raise too_few(len(found), answers)
+        raise too_few(len(found), answers, saved=current is not None)
     train, test = time_split(found)
     fitted = fit(train)
     default = evaluate(default_parameters(), test)

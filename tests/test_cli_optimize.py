@@ -3,6 +3,7 @@ the database), --json, --dry-run, DECKs, --retention, and the next study answer 
 
 import importlib.util
 import json
+import os
 import re
 import shutil
 import sqlite3
@@ -70,7 +71,30 @@ def test_a_fresh_install_is_told_how_many_reviews_are_needed(cli):
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == (
         "Error: quiz optimize needs at least 400 reviews made a day or more after the card's previous answer; "
-        "the log has 0 (of 0 answers). Keep studying and run it again.\n"
+        "you have answered no card yet. With fewer, the fit would follow chance more than your memory, and a "
+        "fifth of them are held out to judge it. Until then your cards are scheduled with FSRS's default "
+        "parameters (fitted to many learners' reviews); keep studying and run it again.\n"
+    )
+
+
+def test_a_little_history_is_told_how_many_more_reviews_are_needed(cli):
+    """Two study days of five new cards: five answers a day or more after the previous one, 395 to go."""
+    for day in ("2025-08-01", "2025-08-03"):
+        studied = cli(
+            "study",
+            "--mode",
+            "flip",
+            "--limit",
+            "5",
+            input="\ngood\n" * 5,
+            env={"DENSE1X1QUIZ_NOW": f"{day}T10:00:00Z"},
+        )
+        assert studied.exit_code == 0, studied.stderr
+    result = cli("optimize", "--json", env=NOW)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.startswith(
+        "Error: quiz optimize needs at least 400 reviews made a day or more after the card's previous answer; "
+        "the log has 5 (of 10 answers), 395 to go. With fewer, "
     )
 
 
@@ -87,10 +111,16 @@ def test_optimize_reports_the_held_out_gain_and_saves(cli, home):
     default = re.fullmatch(r"  default       (0\.\d{4})  +(\d+\.\d\d)%", lines[4])
     optimized = re.fullmatch(r"  optimized     (0\.\d{4})  +(\d+\.\d\d)%", lines[5])
     assert default and optimized and float(optimized[1]) < float(default[1])
-    assert lines[7].startswith("Parameters: ") and len(lines[7].split(", ")) == 21
-    assert lines[8] == "Saved: 600 cards rescheduled with them; every answer from now on uses them."
+    assert lines[6:9] == [
+        "",
+        "Log loss grades each predicted chance of recall against the answer given; RMSE (bins) is the gap between "
+        "predicted and actual recall rates, over groups of similar reviews.",
+        "",
+    ]
+    assert lines[9].startswith("Parameters: ") and len(lines[9].split(", ")) == 21
+    assert lines[10] == "Saved: 600 cards rescheduled with them; every answer from now on uses them."
     saved = json.loads(rows(home, "SELECT value FROM settings WHERE name = 'parameters'")[0][0])
-    assert ", ".join(f"{w:g}" for w in saved) == lines[7].removeprefix("Parameters: ")
+    assert ", ".join(f"{w:g}" for w in saved) == lines[9].removeprefix("Parameters: ")
     # the log is untouched; every card's state is the log's replay with the saved parameters
     assert rows(home, "SELECT COUNT(*) FROM reviews") == [(answers,)]
     states_after = rows(home, "SELECT * FROM card_states ORDER BY deck, card")
@@ -130,6 +160,53 @@ def test_json_has_the_promised_keys_and_dry_run_saves_nothing(cli, home):
     assert json.loads(cli("optimize", "--json", env=NOW).stdout)["current"] == document["optimized"]
 
 
+def test_dry_run_says_what_a_run_without_it_would_do(cli, home):
+    first = cli("optimize", "--dry-run", env=NOW)
+    assert (first.exit_code, first.stderr) == (0, "")
+    assert first.stdout.endswith("\nNot saved: --dry-run; without it they would be saved.\n")
+    assert cli("optimize", env=NOW).exit_code == 0
+    again = cli("optimize", "--dry-run", env=NOW)
+    assert again.stdout.endswith(
+        "\nNot saved: --dry-run; without it they would not be saved either: the fitted parameters predict the "
+        "held-out reviews no better (log loss) than the saved ones.\n"
+    )
+
+
+def report_and_table():
+    """A report with parameters saved before and a workload table, as `quiz optimize` prints them."""
+    from dense1x1quiz import optimize as opt
+    from dense1x1quiz.ui.optimize_report import report_lines, workload_lines
+
+    metrics = opt.Metrics(0.2872, 0.0823, 717)
+    report = opt.Report(4999, 3585, 2868, 717, opt.default_parameters(), metrics, metrics, metrics, False)
+    note = "the fitted parameters predict the held-out reviews no better (log loss) than the saved ones."
+    workload = [opt.Workload(r, 7.1 + i, 2.9, 494 + i, 130 + i) for i, r in enumerate(opt.RETENTIONS)]
+    return [
+        *report_lines(report, saved=False, note=note, cards=None),
+        *workload_lines(workload, cards=593, new_per_day=20, days=365, source="your saved parameters"),
+    ]
+
+
+@pytest.mark.parametrize("width", [60, 100])
+def test_on_a_terminal_lines_wrap_between_words_and_tables_fit_60_columns(monkeypatch, capsys, width):
+    """A terminal gets every line within its width, broken between words (a number is never cut), the
+    parameters' further lines under the first; a pipe gets each line whole."""
+    from dense1x1quiz.ui import optimize_report
+
+    lines = report_and_table()
+    assert max(len(line) for line in lines if line.startswith("  ")) <= 60  # the tables are never wrapped
+    optimize_report.print_lines(lines)
+    assert capsys.readouterr().out.splitlines() == lines
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.setattr(optimize_report.shutil, "get_terminal_size", lambda: os.terminal_size((width, 20)))
+    optimize_report.print_lines(lines)
+    shown = capsys.readouterr().out.splitlines()
+    assert max(len(line) for line in shown) <= width and len(shown) > len(lines)
+    assert " ".join(" ".join(shown).split()) == " ".join(" ".join(lines).split())  # the same words, none cut
+    start = next(i for i, line in enumerate(shown) if line.startswith("Parameters: "))
+    assert re.match(r" {12}\d", shown[start + 1]) and shown[start].endswith(",")
+
+
 def test_the_next_answer_is_scheduled_with_the_saved_parameters(cli, home):
     """After `quiz optimize`, a new card answered Good gets the fitted initial stability w[2]."""
     assert cli("optimize", env=NOW).exit_code == 0
@@ -139,6 +216,46 @@ def test_the_next_answer_is_scheduled_with_the_saved_parameters(cli, home):
     answered = rows(home, "SELECT deck, card FROM reviews WHERE deck != 'synthetic'")
     stability = rows(home, f"SELECT stability FROM card_states WHERE deck = '{answered[0][0]}'")
     assert len(answered) == 1 and stability == [(saved[2],)] and saved[2] != 2.3065
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a session keeps the scheduler it started with: needs the store to schedule each answer with the "
+    "parameters saved when it is recorded (store.py/session.py, not optimize's to fix)",
+)
+def test_a_session_open_across_optimize_schedules_its_next_answer_with_the_saved_parameters(home):
+    """`quiz study` open in one terminal, `quiz optimize` saving in another: the session's next answer is
+    kept, and its card's state is the log's replay with the saved parameters (a new card rated Good: w[2])."""
+    import os
+    import subprocess
+
+    env = {**os.environ, **NOW}
+    study = subprocess.Popen(
+        [sys.executable, "-m", "dense1x1quiz", "study", "--mode", "flip", "--limit", "2"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert study.stdin is not None and study.stdout is not None
+    study.stdin.write("\ngood\n\n")  # the first card answered, the second revealed
+    study.stdin.flush()
+    line = "…"
+    while line and "Saved Good" not in line:  # "" : the session ended
+        line = study.stdout.readline()
+    assert line, study.communicate(timeout=60)[1]
+    optimized = subprocess.run(
+        [sys.executable, "-m", "dense1x1quiz", "optimize"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert optimized.returncode == 0, optimized.stderr
+    _, errors = study.communicate("good\nq\n", timeout=60)
+    assert study.returncode == 0, errors
+    saved = json.loads(rows(home, "SELECT value FROM settings WHERE name = 'parameters'")[0][0])
+    answered = rows(home, "SELECT deck, card FROM reviews WHERE deck != 'synthetic' ORDER BY id")
+    assert len(answered) == 2  # both answers kept
+    second = rows(home, f"SELECT stability FROM card_states WHERE card = '{answered[1][1]}'")
+    assert second == [(saved[2],)]
 
 
 def test_named_decks_are_fitted_but_not_saved(cli, home):
@@ -161,13 +278,20 @@ def test_retention_table_marks_the_least_time_per_card_remembered(cli):
         r"Simulated 365 days of [\d,]+ cards, 20 new a day, with the default parameters \(fsrs-rs's simulator\):",
         lines[0],
     )
-    assert lines[2] == "  retention  answers/day  minutes/day  remembered  s per card remembered"
-    table = lines[3:]
+    assert lines[2] == "  retention  answers/day  minutes/day  remembered  cost"
+    table = lines[3:13]
     assert [line.split()[0] for line in table] == ["0.70", "0.73", "0.76", "0.79", "0.82", "0.85", "0.88", "0.91"] + [
         "0.94",
         "0.97",
     ]
-    assert sum("← least time per card remembered" in line for line in table) == 1
+    costs = [int(line.split()[4]) for line in table]
+    marked = [i for i, line in enumerate(table) if line.endswith("  ←")]
+    assert len(marked) == 1 and costs[marked[0]] == min(costs)
+    assert lines[13:] == [
+        "",
+        "retention: the chance of recall asked for when a card falls due; remembered: the cards known at the end "
+        "(the sum of their chances of recall); cost: seconds of study per card remembered, ← the least.",
+    ]
     document = json.loads(cli("optimize", "--retention", "--json", env=NOW).stdout)
     assert list(document) == ["cards", "new_per_day", "workload"] and len(document["workload"]) == 10
     assert list(document["workload"][0]) == [

@@ -172,6 +172,13 @@ def test_fit_not_better_than_the_saved_parameters_is_not_better(learner_rows):
     assert not report.better
 
 
+WHY = (
+    "With fewer, the fit would follow chance more than your memory, and a fifth of them are held out to judge "
+    "it. Until then your cards are scheduled with FSRS's default parameters (fitted to many learners' "
+    "reviews); keep studying and run it again."
+)
+
+
 def test_too_few_reviews_is_refused():
     """399 items (answers a day or more after the card's previous one) are refused; 400 are fitted."""
     rows = [row(f"2025-01-{d:02}T10:00", 3, card=f"c{c}") for c in range(40) for d in range(1, 12)]
@@ -180,7 +187,12 @@ def test_too_few_reviews_is_refused():
         opt.optimize(rows[:-1], 4, UTC)
     assert str(caught.value) == (
         "quiz optimize needs at least 400 reviews made a day or more after the card's previous answer; "
-        "the log has 399 (of 439 answers). Keep studying and run it again."
+        "the log has 399 (of 439 answers), 1 to go. " + WHY
+    )
+    with pytest.raises(opt.QuizError) as caught:
+        opt.optimize(rows[:-1], 4, UTC, current=TRUE_PARAMETERS)
+    assert str(caught.value).endswith(
+        "Until then your cards are scheduled with the parameters saved before; keep studying and run it again."
     )
     assert opt.optimize(rows, 4, UTC).reviews == 400
 
