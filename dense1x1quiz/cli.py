@@ -604,7 +604,7 @@ def config(
 def _settings_deck(name: str, store: "typing.Any") -> str:
     """The deck id `--deck NAME` means: a deck found (by id, file name or path), or a deck that has
     settings saved already (so a deck's settings can be changed or unset after its file is gone)."""
-    if name in store.settings().decks:
+    if name in store.decks_with_settings():
         return name
     from dense1x1quiz.catalog import resolve
 

@@ -880,6 +880,7 @@ class Store:
             raise ValueError(f"rating must be 1–4, not {rating!r}")
         now = to_ms_precision(now)
         with self.transaction() as db:
+            scheduler = self._with_saved_parameters(scheduler, key[0])
             before = self._state_in(db, key)
             after = review(before, rating, now, scheduler)
             db.execute(
@@ -903,6 +904,20 @@ class Store:
             )
             self._put_state(db, after)
         return after
+
+    def _with_saved_parameters(self, scheduler: Scheduler, deck: str) -> Scheduler:
+        """`scheduler`, or one with its retention and steps and the FSRS parameters now in force for
+        `deck` when they differ (saved by `quiz optimize` or `quiz config` in another process while a
+        session was open): an answer is always scheduled with the parameters a replay of the log uses."""
+        import fsrs
+
+        saved = self.parameters(deck)
+        wanted = tuple(fsrs.scheduler.DEFAULT_PARAMETERS) if saved is None else saved
+        if tuple(getattr(scheduler, "parameters", wanted)) == wanted:
+            return scheduler
+        return scheduler_from_config(
+            scheduler.desired_retention, scheduler.enable_fuzzing, scheduler_config(scheduler), saved
+        )
 
     def import_reviews(
         self, answers: Iterable[tuple[Key, int, datetime, str, int | None]], scheduler: fsrs.Scheduler
@@ -1658,11 +1673,16 @@ class Store:
                 (stored_name(name, deck), _to_json(value)),
             )
 
+    def decks_with_settings(self) -> set[str]:
+        """The decks that have a setting of their own saved, values unchecked (a damaged one can be unset)."""
+        rows = self._read("SELECT name FROM settings WHERE name LIKE 'deck:%'")
+        return {deck for (stored,) in rows for deck, _ in [split_stored_name(stored)] if deck is not None}
+
     def unset_setting(self, name: str, *, deck: str | None = None) -> bool:
         """Remove a saved setting (global, or `deck`'s own); whether there was one. Committed at once
         (the FSRS `parameters` through `save_parameters`: the states are replayed)."""
-        if name == "parameters":
-            existed = self.get_setting(name, deck=deck) is not None
+        if name == "parameters":  # unchecked: the way out of a damaged value
+            existed = bool(self._read("SELECT 1 FROM settings WHERE name = ?", (stored_name(name, deck),)))
             self.save_parameters(None, deck=deck)
             return existed
         with self.transaction() as db:

@@ -218,11 +218,6 @@ def test_the_next_answer_is_scheduled_with_the_saved_parameters(cli, home):
     assert len(answered) == 1 and stability == [(saved[2],)] and saved[2] != 2.3065
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a session keeps the scheduler it started with: needs the store to schedule each answer with the "
-    "parameters saved when it is recorded (store.py/session.py, not optimize's to fix)",
-)
 def test_a_session_open_across_optimize_schedules_its_next_answer_with_the_saved_parameters(home):
     """`quiz study` open in one terminal, `quiz optimize` saving in another: the session's next answer is
     kept, and its card's state is the log's replay with the saved parameters (a new card rated Good: w[2])."""

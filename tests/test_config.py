@@ -317,3 +317,24 @@ def test_parameters_set_or_unset_by_config_replay_every_card_with_them(cli, tmp_
     assert cli("config", "parameters", "--unset", "--deck", "alpha").exit_code == 0
     with Store.open(isolated_home) as store:
         assert store.states() == before == store.rebuild_states()
+
+
+@pytest.mark.parametrize("deck", [None, "alpha"])
+def test_a_damaged_parameters_value_is_named_and_its_unset_is_the_way_out(cli, tmp_path, isolated_home, deck):
+    alpha = _deck(isolated_home, "alpha", 1)
+    _study(cli, alpha, script="\n3\n")
+    stored = "parameters" if deck is None else f"deck:{deck}:parameters"
+    with closing(sqlite3.connect(isolated_home / DB_NAME)) as db, db:
+        db.execute("INSERT OR REPLACE INTO settings VALUES (?, '[1, 2]')", (stored,))
+    option = [] if deck is None else ["--deck", deck]
+    result = _study(cli, alpha, script="\n3\n")
+    assert result.exit_code == 1
+    assert result.stderr.endswith(
+        "must be 21 numbers (FSRS-6 weights, each within fsrs's bounds), or unset for the defaults, not [1, 2] "
+        f"(to forget it: quiz config parameters --unset{' --deck alpha' if deck else ''})\n"
+    )
+    result = cli("config", "parameters", "--unset", *option)
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout.startswith("parameters ") and "unset; now none (default)" in result.stdout
+    assert _rows(isolated_home, "SELECT * FROM settings") == []
+    assert _study(cli, alpha, script="q\n").exit_code == 0
