@@ -484,7 +484,9 @@ def optimize(
 
     chosen = resolve(deck_names or [], outline=True) if deck_names or retention else []
     with Store.open(home_dir()) as store:
-        current = store.parameters()
+        # The parameters these decks are scheduled with now (several different ones: none to compare with).
+        in_force = {store.parameters(d.id) for d in chosen} if deck_names else {store.parameters()}
+        current = in_force.pop() if len(in_force) == 1 else None
         if retention:
             deck_size = sum(len(d.card_ids) for d in chosen)
             new_per_day = int(store.get_setting("new_per_day", DEFAULT_NEW_PER_DAY))
@@ -505,10 +507,9 @@ def optimize(
             note = f"the fitted parameters predict the held-out reviews no better (log loss) than {than}."
         if dry_run:  # and what a run without it would do
             note = "--dry-run; without it they would " + (f"not be saved either: {note}" if note else "be saved.")
-        elif deck_names:
-            note = "parameters of some decks only are not kept yet; run quiz optimize without DECK to save."
         saved = not note
-        cards = store.save_parameters(report.parameters) if saved else None
+        decks = [d.id for d in chosen] if deck_names else []  # named decks: saved as theirs (quiz config --deck)
+        cards = store.save_parameters(report.parameters, decks=decks) if saved else None
     if as_json:
         _print_json(
             {

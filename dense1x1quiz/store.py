@@ -1738,24 +1738,28 @@ class Store:
 
         return of
 
-    def save_parameters(self, parameters: Iterable[float] | None, *, deck: str | None = None) -> int:
-        """Save FSRS parameters, global or `deck`'s own (None: unset them), and recompute every card's
-        state with the parameters now in force by replaying the whole log, in ONE transaction: the log
-        stays the truth, the states follow the parameters. ValueError for parameters `fsrs` refuses.
-        Returns the number of cards replayed."""
+    def save_parameters(
+        self, parameters: Iterable[float] | None, *, deck: str | None = None, decks: Iterable[str] = ()
+    ) -> int:
+        """Save FSRS parameters, global or `deck`'s own, or each of `decks`' own (None: unset them), and
+        recompute every card's state with the parameters now in force by replaying the whole log, in ONE
+        transaction: the log stays the truth, the states follow the parameters. ValueError for parameters
+        `fsrs` refuses. Returns the number of cards replayed."""
+        targets = list(decks) or [deck]
         value = None if parameters is None else [float(w) for w in parameters]
         if value is not None:
             problem = setting_problem("parameters", value)
             if problem:
                 raise ValueError(f"setting 'parameters' {problem}")
         with self.transaction() as db:
-            if value is None:
-                db.execute("DELETE FROM settings WHERE name = ?", (stored_name("parameters", deck),))
-            else:
-                db.execute(
-                    "INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)",
-                    (stored_name("parameters", deck), _to_json(value)),
-                )
+            for target in targets:
+                if value is None:
+                    db.execute("DELETE FROM settings WHERE name = ?", (stored_name("parameters", target),))
+                else:
+                    db.execute(
+                        "INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)",
+                        (stored_name("parameters", target), _to_json(value)),
+                    )
             return len(self._rebuild_in(db, write=True, parameters_of=self._parameters_by_deck()))
 
     def optimizer_log(self, decks: Iterable[str] | None = None) -> list[tuple[str, str, int, int, str, str]]:

@@ -253,16 +253,26 @@ def test_a_session_open_across_optimize_schedules_its_next_answer_with_the_saved
     assert second == [(saved[2],)]
 
 
-def test_named_decks_are_fitted_but_not_saved(cli, home):
+def test_named_decks_are_fitted_and_saved_as_their_own(cli, home):
+    """`quiz optimize DECK` fits that deck's answers and saves the fit as the deck's own parameters (a
+    deck's setting, as quiz config --deck writes it): the other decks keep the defaults, and the states
+    are the log's replay with the parameters each deck has."""
     deck = home / "decks" / "synthetic.yaml"
     deck.parent.mkdir()
     deck.write_text("deck: synthetic\ntitle: S\ncards:\n  - {id: c0, front: a, back: b}\n")
-    result = cli("optimize", "synthetic", env=NOW)
+    learner_deck = "synthetic"
+    with Store.open(home) as store:
+        assert {row[0] for row in store.optimizer_log()} == {learner_deck}
+        before = store.states()
+    result = cli("optimize", learner_deck, env=NOW)
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.endswith(
-        "Not saved: parameters of some decks only are not kept yet; run quiz optimize without DECK to save.\n"
-    )
-    assert rows(home, "SELECT * FROM settings WHERE name = 'parameters'") == []
+    saved = rows(home, "SELECT name FROM settings WHERE name LIKE '%parameters'")
+    assert saved == [(f"deck:{learner_deck}:parameters",)]
+    with Store.open(home) as store:
+        assert store.parameters() is None and store.parameters(learner_deck) is not None
+        after = store.states()
+        assert store.rebuild_states() == after
+        assert any(after[key].stability != before[key].stability for key in before if key[0] == learner_deck)
 
 
 def test_retention_table_marks_the_least_time_per_card_remembered(cli):
