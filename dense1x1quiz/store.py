@@ -1745,7 +1745,7 @@ class Store:
         recompute every card's state with the parameters now in force by replaying the whole log, in ONE
         transaction: the log stays the truth, the states follow the parameters. ValueError for parameters
         `fsrs` refuses. Returns the number of cards replayed."""
-        targets = list(decks) or [deck]
+        targets: list[str | None] = [*decks] or [deck]
         value = None if parameters is None else [float(w) for w in parameters]
         if value is not None:
             problem = setting_problem("parameters", value)
