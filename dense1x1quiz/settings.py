@@ -48,16 +48,7 @@ def _whole(low: int, high: int) -> tuple[Callable[[str], Any], Callable[[Any], s
         ok = isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
         return None if ok else f"must be {allowed}"
 
-    def parse(text: str) -> int:
-        try:
-            value = int(text.strip().replace("_", ""))
-        except ValueError:
-            raise ValueError(allowed) from None
-        if problem(value):
-            raise ValueError(allowed)
-        return value
-
-    return parse, problem, allowed
+    return _checked(lambda text: int(text.strip().replace("_", "")), problem, allowed), problem, allowed
 
 
 def _fraction(low: float, high: float) -> tuple[Callable[[str], Any], Callable[[Any], str | None], str]:
@@ -67,16 +58,22 @@ def _fraction(low: float, high: float) -> tuple[Callable[[str], Any], Callable[[
         ok = isinstance(value, (int, float)) and not isinstance(value, bool) and low <= value <= high
         return None if ok else f"must be {allowed}"  # nan fails the comparison
 
-    def parse(text: str) -> float:
+    return _checked(float, problem, allowed), problem, allowed
+
+
+def _checked(convert: Callable[[str], Any], problem: Callable[[Any], str | None], allowed: str) -> Callable[[str], Any]:
+    """A parser: `convert` the text, then ValueError(`allowed`) if it failed or `problem` finds one."""
+
+    def parse(text: str) -> Any:
         try:
-            value = float(text)
+            value = convert(text)
         except ValueError:
             raise ValueError(allowed) from None
         if problem(value):
             raise ValueError(allowed)
         return value
 
-    return parse, problem, allowed
+    return parse
 
 
 def step_seconds(text: str) -> int:
