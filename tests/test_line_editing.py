@@ -331,6 +331,22 @@ def test_a_resize_while_typing_redraws_the_card_and_keeps_the_line(deck, isolate
     assert screen.end() == 0
 
 
+def test_a_resize_while_typing_an_exam_answer_redraws_the_question_and_keeps_the_line(deck, isolated_home):
+    child = spawn(quiz("exam", deck, "-n", "1", "--seed", "1", "--no-computed", "--time-limit", "9"), isolated_home)
+    screen = Screen(child)
+    screen.expect("Question 1 of 1  typing  ")
+    screen.expect("filters on 32×32×64?")
+    screen.expect("Answer: ")
+    send_slowly(child, "32x32", LEFT)
+    child.setwinsize(12, 40)
+    screen.expect("Question 1 of 1  typing  ")  # the question again, its time left counted down
+    screen.expect(r"\d:\d\d left\r\nOutput shape of a 1×1 conv with \d+\s+filters on 32×32×64\?", literal=False)
+    screen.expect("Answer: 32x32")  # then the line as it was
+    send_slowly(child, END, "x1\r")
+    screen.expect("✗ Wrong")
+    assert screen.end() == 0
+
+
 def test_a_paste_never_submits_and_a_long_one_is_cut_and_said(deck, isolated_home):
     child = spawn(quiz("exam", deck, "-n", "1", "--no-computed"), isolated_home)
     child.expect("Answer: ")

@@ -2,7 +2,8 @@
 
 Reading is line based in both modes. With a terminal, an answer is edited as any terminal line
 (ui/line_editor.py: arrows, Home/End, Up/Down for earlier answers), a blank line or a choice that
-names no option is asked again, and a time limit interrupts typing when it runs out. Without one, every line is an
+names no option is asked again, a time limit interrupts typing when it runs out, and a resize while
+typing draws the question again above the line. Without one, every line is an
 answer (so a script stays in step with the questions) and is echoed after its prompt.
 """
 
@@ -13,7 +14,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 from typing import TextIO
 
@@ -50,6 +51,7 @@ class ExamScreen:
         self.stdin = stdin if stdin is not None else sys.stdin
         self._keys: KeyInput | None = None  # answers edited as a terminal line (inside `with`)
         self._signals: dict[int, object] = {}
+        self._redraw: Callable[[], None] | None = None  # the question being answered, drawn again
 
     def __enter__(self) -> ExamScreen:
         """The exam is on: with a terminal, answers are typed with line editing (ui/line_editor.py);
@@ -141,6 +143,13 @@ class ExamScreen:
             self._say_if_cut(cut)
             return line
         deadline = None if seconds_left is None else time.monotonic() + seconds_left
+
+        def redraw() -> None:  # after a resize: the question for the new width, its time left counted down
+            self.console.clear()
+            left = None if deadline is None else deadline - time.monotonic()
+            self.show_question(position, total, question, left)
+
+        self._redraw = redraw
         while True:  # a blank or unknown answer is asked again, against the same deadline
             left = None if deadline is None else deadline - time.monotonic()
             if left is not None and left <= 0:
@@ -167,7 +176,7 @@ class ExamScreen:
             return self._input_before(prompt, seconds_left)
         deadline = None if seconds_left is None else time.monotonic() + seconds_left
         try:
-            line = self._keys.line(prompt, deadline=deadline)
+            line = self._keys.line(prompt, deadline=deadline, on_resize=self._redraw)
         except LineTimeout:
             raise TimeUp from None
         if line is None:
