@@ -376,6 +376,12 @@ class StudyScreen:
 
     lines: LineInput | None
     option_texts: list[str]
+    demo_paged = False  # the last demo went through the pager: nothing is left on the screen to read
+
+    @property
+    def interactive(self) -> bool:
+        """On a terminal, reading keys."""
+        raise NotImplementedError
 
     def message(self, text: str, style: str = "") -> None:
         raise NotImplementedError
@@ -401,7 +407,9 @@ class StudyScreen:
         self.end_line()
         self.blank_line()
         try:
-            show_demo(card.demo.name, dict(card.demo.params), pager=False)
+            # On a terminal a demo taller than it is paged, as `quiz demo` does: printed, its top
+            # would scroll away (at 40×12 most of it).
+            self.demo_paged = show_demo(card.demo.name, dict(card.demo.params), pager=self.interactive)
         except QuizError as exc:
             self.message(f"The demo `{card.demo.name}` could not run: {exc}", "yellow")
         return True
