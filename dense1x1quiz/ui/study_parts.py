@@ -321,6 +321,19 @@ def summary_lines(
         if cram:
             line.append((f" ({CRAM_NOTE})", "dim"))
         lines.append(line)
+        if not summary.left and summary.new_limited and summary.new_per_day is not None:
+            # Done for today only because of the limit: the next due date alone would hide the new cards.
+            per_day, limited = summary.new_per_day, summary.new_limited
+            more = _more_new(per_day, limited)
+            lines.append(
+                [
+                    (
+                        f"The daily limit of {per_day} new card{_s(per_day)} is reached ({limited} new card"
+                        f"{_s(limited)} left): `{command} --new {more}` studies more now.",
+                        "",
+                    )
+                ]
+            )
     if summary.left:
         lines.append([(f"{summary.left} card{_s(summary.left)} left for today.", "")])
     if summary.next_due is not None and summary.next_due > now:
@@ -340,6 +353,11 @@ def _no_cards(tags: Sequence[str]) -> str:
     return f"No cards to study: no card has the tag {which}; study without --tag, or with a tag the cards carry."
 
 
+def _more_new(per_day: int, limited: int) -> int:
+    """A `--new` for more new cards today: up to the ones held back, at most 10 (or the limit) more."""
+    return per_day + min(limited, max(per_day, 10))
+
+
 def nothing_to_study(summary: Summary, command: str) -> list[Line]:
     """"Nothing to study now", why (no card due; the daily new-card limit reached; new cards buried
     by a sibling studied today) and what to do: more new cards (`--new N`) or practice (`--cram`).
@@ -347,7 +365,7 @@ def nothing_to_study(summary: Summary, command: str) -> list[Line]:
     limited, buried, per_day = summary.new_limited, summary.new_buried, summary.new_per_day
     cram = f"`{command} --cram` ({CRAM_NOTE})"
     if limited and per_day is not None:
-        more = per_day + min(limited, max(per_day, 10))
+        more = _more_new(per_day, limited)
         return [
             [
                 (
