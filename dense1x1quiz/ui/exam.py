@@ -52,6 +52,7 @@ class ExamScreen:
         self._keys: KeyInput | None = None  # answers edited as a terminal line (inside `with`)
         self._signals: dict[int, object] = {}
         self._redraw: Callable[[], None] | None = None  # the question being answered, drawn again
+        self._feedback_rows = 0  # terminal rows the last answer's feedback took
 
     def __enter__(self) -> ExamScreen:
         """The exam is on: with a terminal, answers are typed with line editing (ui/line_editor.py);
@@ -84,20 +85,28 @@ class ExamScreen:
         if isinstance(error, _Signalled):  # die of the signal, as a program that did not catch it
             os.kill(os.getpid(), error.signum)
 
-    def _print(self, *renderables: Text | str) -> None:
+    def _print(self, *renderables: Text | Table | str) -> None:
         # A terminal wraps at word boundaries; a pipe or file gets each line whole (stable transcripts).
         self.console.print(*renderables, soft_wrap=not self.console.is_terminal)
 
     def _hanging(self, head: Text, body: Text) -> None:
         """`head` then `body`, wrapped lines of `body` indented under its start (in a terminal)."""
+        self._print(self._hanging_part(head, body))
+
+    def _hanging_part(self, head: Text, body: Text) -> Text | Table:
+        """What `_hanging` prints: a grid on a terminal, else one line."""
         if not self.console.is_terminal:
-            self._print(head + body)
-            return
+            return head + body
         grid = Table.grid()
         grid.add_column(no_wrap=True)
         grid.add_column()
         grid.add_row(head, body)
-        self.console.print(grid)
+        return grid
+
+    def _rows(self, *renderables: Text | Table) -> int:
+        """Terminal rows `renderables` take when printed."""
+        options = self.console.options
+        return sum(len(self.console.render_lines(r, options, pad=False)) for r in renderables)
 
     # -- before ----------------------------------------------------------------------------
 
@@ -118,22 +127,42 @@ class ExamScreen:
     # -- each question ---------------------------------------------------------------------
 
     def show_question(self, position: int, total: int, question: Question, seconds_left: float | None) -> None:
+        for part in self._question_parts(position, total, question, seconds_left):
+            self._print(part)
+
+    def _question_parts(
+        self, position: int, total: int, question: Question, seconds_left: float | None
+    ) -> list[Text | Table]:
         header = Text(f"Question {position} of {total}", style="bold")
         where = "computed" if question.kind == "computed" else question.deck
         if where:
             header.append(f"  {where}", style="dim")
         if seconds_left is not None:
             header.append(f"  {clock_text(seconds_left)} left", style="yellow")
-        self._print(header)
-        self._print(deck_text(question.prompt))
-        for number, option in enumerate(question.options, 1):
-            self._print(Text(f"  {number}. ") + deck_text(option))
+        options = [self._hanging_part(Text(f"  {n}. "), deck_text(o)) for n, o in enumerate(question.options, 1)]
+        return [header, deck_text(question.prompt), *options]  # an option's wrapped lines under its text
+
+    def _wait_if_feedback_would_scroll_away(
+        self, position: int, total: int, question: Question, seconds_left: float | None
+    ) -> None:
+        """On a small terminal, where the next question would push the last answer's feedback off the
+        screen before it is read, a key first (the clock runs on)."""
+        if self._keys is None or not self._feedback_rows:
+            return
+        rows = self._feedback_rows + self._rows(*self._question_parts(position, total, question, seconds_left)) + 1
+        self._feedback_rows = 0
+        if rows <= self.console.height:
+            return
+        self.console.print(Text("Press any key for the next question.", style="dim"))
+        while self._keys.key() == "resize":
+            pass
 
     def _prompt(self, question: Question) -> str:
         return f"Answer (1–{len(question.options)}): " if question.options else "Answer: "
 
     def ask(self, position: int, total: int, question: Question, seconds_left: float | None) -> str | None:
         """Show the question and read the learner's line; None at end of input."""
+        self._wait_if_feedback_would_scroll_away(position, total, question, seconds_left)
         self.show_question(position, total, question, seconds_left)
         if not self.interactive:
             line, cut = read_line(self.stdin)  # at most MAX_ANSWER_CHARS: a huge line is not held
@@ -228,12 +257,15 @@ class ExamScreen:
             line = Text(f"{WRONG} Wrong. ", style="bold red") + Text("Right answer: ") + self._expected(question)
             if outcome.near:
                 line.append(" (close: check the spelling)", style="yellow")
-        self._print(line)
+        parts: list[Text | Table] = [line]
         if question.explain:
-            self._hanging(Text("  "), deck_text(question.explain, style="dim"))
+            parts.append(self._hanging_part(Text("  "), deck_text(question.explain, style="dim")))
         if question.source:
-            self._hanging(Text("  source: ", style="dim"), deck_text(question.source, style="dim"))
+            parts.append(self._hanging_part(Text("  source: ", style="dim"), deck_text(question.source, style="dim")))
+        for part in parts:
+            self._print(part)
         self._print()
+        self._feedback_rows = self._rows(*parts) + 1 if self._keys is not None else 0
 
     def time_up(self, unanswered: int) -> None:
         self._print()
