@@ -316,8 +316,7 @@ class ExamScreen:
             for hint in hints:
                 line = deck_text(hint.label.ljust(label_width + 2))
                 line.append(f"{hint.right}/{hint.asked}".rjust(count_width) + " right  ")
-                line.append_text(deck_text(hint.command, style="dim"))
-                self._print(line)
+                self._hanging(line, deck_text(hint.command, style="dim"))  # a wrapped command stays in its column
         elif result.total and result.score == result.total:
             self._print(Text("No misses. Try a longer exam or a time limit.", style="green"))
 
