@@ -204,11 +204,12 @@ def question_from_problem(problem: ComputedProblem, rng: random.Random | None = 
 
 
 def deck_pool(decks: Sequence[Deck], tags: Sequence[str] | None = None) -> list[Card]:
-    """Cards that can be asked and graded, one per distinct prompt, filtered by any of `tags`."""
+    """Cards that can be asked and graded, one per distinct prompt, filtered by any of `tags` (case ignored)."""
     pool, prompts = [], set()
+    wanted = {tag.casefold() for tag in tags or ()}  # case ignored, as `quiz study --tag` does
     for deck in decks:
         for card in deck.cards:
-            if card.kind not in ASKED_KINDS or (tags and not set(tags) & set(card.tags)):
+            if card.kind not in ASKED_KINDS or (wanted and not wanted & {t.casefold() for t in card.tags}):
                 continue
             # As written, not as rendered: rendering math takes ~10 ms a prompt and the same card in
             # two decks is written the same.

@@ -346,9 +346,10 @@ def template_tags(name: str) -> tuple[str, ...]:
 def computed_problems(rng: random.Random, count: int, tags: list[str] | None = None) -> list[ComputedProblem]:
     """`count` problems with distinct templates where possible (then distinct sizes), in random order.
 
-    With `tags`, only templates carrying one of them; fewer (possibly none) when no template has one.
+    With `tags`, only templates carrying one of them (case ignored); fewer (possibly none) when no template has one.
     """
-    names = [name for name in PICKERS if not tags or set(tags) & set(template_tags(name))]
+    wanted = {tag.casefold() for tag in tags or ()}  # case ignored, as deck cards' tags are
+    names = [name for name in PICKERS if not wanted or wanted & {t.casefold() for t in template_tags(name)}]
     if not names:
         return []
     chosen: list[ComputedProblem] = []

@@ -281,7 +281,7 @@ class Summary:
     exit_code: int = 0
     left: int = 0  # cards still to study today (learning steps later today included)
     results: list[tuple[Key, int]] = field(default_factory=list)  # every answer kept, in order: (card, rating)
-    # Why there was nothing to study (asked only then): new cards held back by the daily limit, new
+    # Why nothing is left to study (asked only then): new cards held back by the daily limit, new
     # cards buried by a sibling answered today, and that limit (None in cram).
     new_limited: int = 0
     new_buried: int = 0
@@ -358,7 +358,7 @@ def run_study(
     session.summary.seconds = timer() - started
     session.summary.next_due = queue.next_due()
     session.summary.left = sum(queue.counts(clock()))
-    if isinstance(queue, StudyQueue) and not session.summary.left and not session.summary.answered:
+    if isinstance(queue, StudyQueue) and not session.summary.left:  # why nothing is left: said in the summary
         session.summary.new_limited, session.summary.new_buried = queue.waiting_new(clock())
         session.summary.new_per_day = queue.new_per_day
         session.summary.reviews_capped = queue.waiting_reviews(clock())

@@ -449,3 +449,25 @@ def test_each_study_next_command_studies_the_cards_it_names(cli, deck):
         assert (result.returncode, result.stderr) == (0, "")
         last = f"Studied {cards} card{'s' * (cards > 1)} in 0s: {cards} right, 0 wrong (practice only; nothing saved)"
         assert last in result.stdout.splitlines(), command
+
+
+def test_on_a_narrow_terminal_a_study_next_command_wraps_in_its_own_column():
+    """At 40 columns `quiz study --cram --tag comparison` does not fit after its label: its second line
+    starts under the command, not at the left edge."""
+    import io
+
+    from rich.console import Console
+
+    from dense1x1quiz.exam import ExamResult, Outcome, Question
+    from dense1x1quiz.ui.exam import ExamScreen
+
+    console = Console(file=io.StringIO(), width=40, force_terminal=True, color_system=None)
+    asked = [Question(f"d/{n}", "typed", "?", "x", tags=("comparison",) * (n < 2), deck="d") for n in range(3)]
+    result = ExamResult(1, 5, [Outcome(asked[0], "y", False), *(Outcome(q, "x", True) for q in asked[1:])])
+    ExamScreen(console, interactive=False).report(result, [])
+    report = console.file.getvalue()
+    assert [line.rstrip() for line in report.splitlines()[-3:]] == [
+        "Study next",
+        "comparison  1/2 right  quiz study --cram",
+        "                       --tag comparison",
+    ]

@@ -384,8 +384,14 @@ Next card due in 8d (Fri 04 Dec 09:00).
 
 
 def test_new_cards_per_day(deck, isolated_home):
-    quiz([deck, "--new", "1", "--mode", "flip"], "\n4\n\n4\n")
+    done = quiz([deck, "--new", "1", "--mode", "flip"], "\n4\n\n4\n")
     assert [r[1] for r in reviews(isolated_home)] == ["what"]
+    # done for today only because of the limit: the summary says so, not just when the next card is due
+    assert done.stdout.splitlines()[-3:] == [
+        "Studied 1 card in 0s: 1 right, 0 wrong",
+        f"The daily limit of 1 new card is reached (3 new cards left): `quiz study {deck} --new 4` studies more now.",
+        "Next card due in 8d (Fri 04 Dec 09:00).",
+    ]
     result = quiz([deck, "--new", "1", "--mode", "flip"], "\n4\n")
     # the day's one new card is used up: why, what to do (commands that work: run below), when the next is due
     assert result.stdout == (

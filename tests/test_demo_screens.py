@@ -181,3 +181,27 @@ def test_stats_svg_is_the_stats_screen(tmp_path, isolated_home, cli):
     ]
     lines = svg_lines(out.read_text(encoding="utf-8"))
     assert [line for line in lines if line] == ["quiz stats", *(line for line in piped if line)]
+
+
+def test_show_me_in_study_pages_a_demo_taller_than_the_terminal_and_the_card_comes_back(tmp_path, isolated_home):
+    """`s` on a 40×12 terminal: the demo (about 30 rows there) goes through the pager, as `quiz demo`
+    does, instead of scrolling its top away; when the pager ends, the card is back with no key to press."""
+    deck = tmp_path / "term.yaml"
+    deck.write_text(
+        "deck: term\ntitle: Terminal deck\ncards:\n"
+        "  - id: what\n    front: What does a 1×1 convolution compute at each pixel?\n"
+        "    back: A dense layer over the channels\n    demo: {name: equivalence, height: 2, width: 2}\n",
+        encoding="utf-8",
+    )
+    child = spawn(["study", str(deck)], isolated_home, rows=12, cols=40, PAGER=recording_pager(tmp_path))
+    child.expect("q quit")
+    child.send("s")
+    child.expect("at each pixel")  # the card again, drawn after the pager ended
+    child.expect("q quit")
+    assert "Press any key" not in ANSI.sub("", child.before)
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    paged = ANSI.sub("", (tmp_path / "paged.txt").read_text(encoding="utf-8"))
+    assert paged.startswith("quiz demo equivalence") and paged.count("\n") > 12

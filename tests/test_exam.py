@@ -144,6 +144,16 @@ def test_tags_filter_deck_and_computed_questions(deck):
     assert len(questions) == 10  # computed shape problems fill the rest
 
 
+def test_tags_are_matched_ignoring_case_as_study_matches_them(deck):
+    """`quiz study --tag Shapes` finds the cards tagged `shapes` (queue.select_cards folds case): so does
+    the exam, for deck cards and computed problems."""
+    questions = build_exam([deck], 10, random.Random(2), tags=["SHAPES"])
+    assert {q.id for q in questions if q.kind != "computed"} == {"fx/c2", "fx/t3"}
+    assert all("shapes" in q.tags for q in questions)
+    assert len(questions) == 10
+    assert {c.id for c in deck_pool([deck], ["Shapes"])} == {c.id for c in deck_pool([deck], ["shapes"])}
+
+
 def test_without_computed_problems_an_exam_can_be_shorter_than_asked(deck):
     questions = build_exam([deck], 100, random.Random(3), computed=False)
     assert len(questions) == len(deck_pool([deck]))

@@ -7,6 +7,7 @@ editing keys and history in `quiz study --mode type` and in the exam's typed que
 
 import io
 import os
+import re
 import select
 import signal
 import sqlite3
@@ -328,6 +329,73 @@ def test_a_resize_while_typing_redraws_the_card_and_keeps_the_line(deck, isolate
     send_slowly(child, END, "x16\r")
     screen.expect("✓ Correct  you typed: 32x32x16")
     child.sendline("q")
+    assert screen.end() == 0
+
+
+def test_a_resize_while_typing_an_exam_answer_redraws_the_question_and_keeps_the_line(deck, isolated_home):
+    child = spawn(quiz("exam", deck, "-n", "1", "--seed", "1", "--no-computed", "--time-limit", "9"), isolated_home)
+    screen = Screen(child)
+    screen.expect("Question 1 of 1  typing  ")
+    screen.expect("filters on 32×32×64?")
+    screen.expect("Answer: ")
+    send_slowly(child, "32x32", LEFT)
+    child.setwinsize(12, 40)
+    screen.expect("Question 1 of 1  typing  ")  # the question again, its time left counted down
+    screen.expect(r"\d:\d\d left\r\nOutput shape of a 1×1 conv with \d+\s+filters on 32×32×64\?", literal=False)
+    screen.expect("Answer: 32x32")  # then the line as it was
+    send_slowly(child, END, "x1\r")
+    screen.expect("✗ Wrong")
+    assert screen.end() == 0
+
+
+EXPLAINED = textwrap.dedent("""\
+    deck: explained
+    title: Explained deck
+    cards:
+      - id: sixteen
+        front: 1×1 conv, 16 filters, on 32×32×64?
+        answer: 32x32x16
+        explain: A 1×1 convolution looks at one pixel at a time, so the height and width stay as they
+          are; the channels become the number of filters. Each output pixel is a dense layer over
+          the 64 channels of its input pixel.
+        source: Lin et al. 2013, Network in Network
+      - id: eight
+        front: 1×1 conv, 8 filters, on 32×32×64?
+        answer: 32x32x8
+        explain: A 1×1 convolution looks at one pixel at a time, so the height and width stay as they
+          are; the channels become the number of filters. Each output pixel is a dense layer over
+          the 64 channels of its input pixel.
+        source: Lin et al. 2013, Network in Network
+    """)
+
+
+@pytest.mark.parametrize(("rows", "cols", "waits"), [(12, 40, True), (24, 80, False)])
+def test_on_a_small_terminal_the_exam_waits_for_a_key_before_the_next_question_hides_the_feedback(
+    tmp_path, isolated_home, rows, cols, waits
+):
+    """At 40×12 the feedback (verdict, explanation, source, blank: 11 rows) and the next question (3
+    rows with the prompt) do not fit together: a key first, so the feedback is read. At 80×24 they do."""
+    path = tmp_path / "explained.yaml"
+    path.write_text(EXPLAINED, encoding="utf-8")
+    child = spawn(quiz("exam", str(path), "-n", "2", "--seed", "1", "--no-computed"), isolated_home)
+    child.setwinsize(rows, cols)
+    screen = Screen(child)
+    screen.expect("Question 1 of 2")
+    screen.expect(r"1×1 conv, (16|8) filters", literal=False)
+    first = re.findall(r"conv, (\d+) filters", screen.text)[-1]
+    screen.expect("Answer: ")
+    send_slowly(child, f"32x32x{first}\r")
+    screen.expect("✓ Right")
+    screen.expect("source: Lin et al. 2013")
+    if waits:
+        after = screen.expect("Press any key for the next question.")
+        assert "Question 2" not in after
+        child.send(" ")
+    screen.expect("Question 2 of 2")
+    screen.expect("Answer: ")
+    send_slowly(child, "32x32x16\r" if first == "8" else "32x32x8\r")
+    screen.expect("Score 2/2")
+    assert screen.text.count("Press any key") == waits  # not after the last question
     assert screen.end() == 0
 
 

@@ -81,7 +81,11 @@ def test_before_4_am_the_day_is_the_same_and_its_one_new_card_is_all(tmp_path):
         summary, transcript = session(store, lambda: local(3, 50), "\n4\n\n4\nq\n")
     assert questions(transcript) == [BASIC.prompt]
     due = (local(3, 50) + timedelta(days=8)).strftime("%a %d %b %H:%M")  # Easy on a new card: 8 days
-    assert transcript[-2:] == ["Studied 1 card in 0s: 1 right, 0 wrong", f"Next card due in 8d ({due})."]
+    assert transcript[-3:] == [
+        "Studied 1 card in 0s: 1 right, 0 wrong",
+        "The daily limit of 1 new card is reached (1 new card left): `quiz study --new 2` studies more now.",
+        f"Next card due in 8d ({due}).",
+    ]
 
 
 def test_a_database_locked_past_the_busy_timeout_stops_the_session_with_the_answer_unsaved(

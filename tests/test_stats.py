@@ -196,7 +196,7 @@ def test_screen_shows_the_figures(store, capsys, monkeypatch):
     assert lines[3].split()[:2] == ["total", "8"]
     assert "True retention, last 30 days: 66.7% (2 of 3 first answers of the day)" in out
     assert "Orphans (history kept, card no longer in its deck): 2: a/gone, zzz/x" in out
-    assert "Weakest exam tags\n  costs  0/2 right (0%)\n  shapes  1/2 right (50%)" in out
+    assert "Weakest exam tags\n  costs   0/2 right   (0%)\n  shapes  1/2 right  (50%)\n" in out  # aligned
     assert "\x1b[" not in out
     heat = out[out.index("Answers per day") :].splitlines()
     assert heat[1].split()[:2] == ["Dec", "Jan"]  # month labels over the 16 weeks
@@ -380,7 +380,7 @@ def test_hostile_text_from_decks_is_shown_literally(store, capsys, piped):
     stats = compute_stats([DECK_A], store, NOW, day_start_hour=4, tz=UTC)
     print_stats(stats, None if piped else Console(width=100, no_color=True, highlight=False, force_terminal=False))
     out = capsys.readouterr().out
-    assert "\n  [bold red]tag[/]␛[2J  0/1 right (0%)\n" in out
+    assert "\n  [bold red]tag[/]␛[2J  0/1 right   (0%)\n" in out
     assert "\x1b" not in out
 
 

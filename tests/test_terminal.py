@@ -110,7 +110,7 @@ def rows(home):
 
 
 def test_reveal_rate_undo_show_me_resize_and_ctrl_c(deck, isolated_home):
-    child = spawn(deck, isolated_home)
+    child = spawn(deck, isolated_home, 30)  # the demo's 25 rows fit: printed, not paged
     screen = Screen(child)
     screen.expect("What does a 1×1 convolution compute at each pixel")
     screen.expect("space: show answer · s show me · u undo · q quit")
@@ -135,7 +135,7 @@ def test_reveal_rate_undo_show_me_resize_and_ctrl_c(deck, isolated_home):
 
     child.setwinsize(5, 20)  # a resize mid-card redraws it for the new size
     screen.expect("3 0 0 spc s u q")  # the compact layout: counts in the key hint
-    child.setwinsize(24, 80)
+    child.setwinsize(30, 80)
     screen.expect("new 3  learning 0  review 0")
     child.send(" ")
     screen.expect("A dense layer over the channels")

@@ -41,11 +41,10 @@ def print_demo_list() -> None:
 SVG_WIDTH = 80  # columns of a demo's picture: every demo fits one 80-column screen (README)
 
 
-def show_demo(name: str, params: dict[str, int | str], *, pager: bool = True) -> None:
+def show_demo(name: str, params: dict[str, int | str], *, pager: bool = True) -> bool:
     """Run demo `name` with `params` and draw it on stdout. UsageError for bad names or sizes.
-    `pager`: a screen taller than the terminal goes through the pager (not inside a study session,
-    whose card comes back after the demo)."""
-    render(_run(name, params), make_console(), pager=pager)
+    `pager`: a screen taller than the terminal goes through the pager. True when it did."""
+    return render(_run(name, params), make_console(), pager=pager)
 
 
 def save_demo_svg(name: str, params: dict[str, int | str], path: Path) -> None:
@@ -87,9 +86,9 @@ def _run(name: str, params: dict[str, int | str]) -> DemoResult:
         return run_demo(name, params)
 
 
-def render(result: DemoResult, console: Console, *, pager: bool = False) -> None:
+def render(result: DemoResult, console: Console, *, pager: bool = False) -> bool:
     """Draw one demo's result; lines carry no trailing blanks (rich pads tables and wrapped text).
-    `pager`: through the pager when it is taller than the terminal `console` writes to."""
+    `pager`: through the pager when it is taller than the terminal `console` writes to (True then)."""
     with console.capture() as capture:
         _render(result, console)
     text = "".join(_TRAILING_BLANKS.sub(r"\1", line) + "\n" for line in capture.get().splitlines())
@@ -97,9 +96,10 @@ def render(result: DemoResult, console: Console, *, pager: bool = False) -> None
         from dense1x1quiz.ui.pager import page
 
         page(text)
-        return
+        return True
     console.file.write(text)
     console.file.flush()
+    return False
 
 
 def _write_stripped(console: Console, text: str) -> None:

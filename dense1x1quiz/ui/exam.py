@@ -2,7 +2,8 @@
 
 Reading is line based in both modes. With a terminal, an answer is edited as any terminal line
 (ui/line_editor.py: arrows, Home/End, Up/Down for earlier answers), a blank line or a choice that
-names no option is asked again, and a time limit interrupts typing when it runs out. Without one, every line is an
+names no option is asked again, a time limit interrupts typing when it runs out, and a resize while
+typing draws the question again above the line. Without one, every line is an
 answer (so a script stays in step with the questions) and is echoed after its prompt.
 """
 
@@ -13,7 +14,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 from typing import TextIO
 
@@ -50,6 +51,8 @@ class ExamScreen:
         self.stdin = stdin if stdin is not None else sys.stdin
         self._keys: KeyInput | None = None  # answers edited as a terminal line (inside `with`)
         self._signals: dict[int, object] = {}
+        self._redraw: Callable[[], None] | None = None  # the question being answered, drawn again
+        self._feedback_rows = 0  # terminal rows the last answer's feedback took
 
     def __enter__(self) -> ExamScreen:
         """The exam is on: with a terminal, answers are typed with line editing (ui/line_editor.py);
@@ -82,20 +85,28 @@ class ExamScreen:
         if isinstance(error, _Signalled):  # die of the signal, as a program that did not catch it
             os.kill(os.getpid(), error.signum)
 
-    def _print(self, *renderables: Text | str) -> None:
+    def _print(self, *renderables: Text | Table | str) -> None:
         # A terminal wraps at word boundaries; a pipe or file gets each line whole (stable transcripts).
         self.console.print(*renderables, soft_wrap=not self.console.is_terminal)
 
     def _hanging(self, head: Text, body: Text) -> None:
         """`head` then `body`, wrapped lines of `body` indented under its start (in a terminal)."""
+        self._print(self._hanging_part(head, body))
+
+    def _hanging_part(self, head: Text, body: Text) -> Text | Table:
+        """What `_hanging` prints: a grid on a terminal, else one line."""
         if not self.console.is_terminal:
-            self._print(head + body)
-            return
+            return head + body
         grid = Table.grid()
         grid.add_column(no_wrap=True)
         grid.add_column()
         grid.add_row(head, body)
-        self.console.print(grid)
+        return grid
+
+    def _rows(self, *renderables: Text | Table) -> int:
+        """Terminal rows `renderables` take when printed."""
+        options = self.console.options
+        return sum(len(self.console.render_lines(r, options, pad=False)) for r in renderables)
 
     # -- before ----------------------------------------------------------------------------
 
@@ -116,22 +127,42 @@ class ExamScreen:
     # -- each question ---------------------------------------------------------------------
 
     def show_question(self, position: int, total: int, question: Question, seconds_left: float | None) -> None:
+        for part in self._question_parts(position, total, question, seconds_left):
+            self._print(part)
+
+    def _question_parts(
+        self, position: int, total: int, question: Question, seconds_left: float | None
+    ) -> list[Text | Table]:
         header = Text(f"Question {position} of {total}", style="bold")
         where = "computed" if question.kind == "computed" else question.deck
         if where:
             header.append(f"  {where}", style="dim")
         if seconds_left is not None:
             header.append(f"  {clock_text(seconds_left)} left", style="yellow")
-        self._print(header)
-        self._print(deck_text(question.prompt))
-        for number, option in enumerate(question.options, 1):
-            self._print(Text(f"  {number}. ") + deck_text(option))
+        options = [self._hanging_part(Text(f"  {n}. "), deck_text(o)) for n, o in enumerate(question.options, 1)]
+        return [header, deck_text(question.prompt), *options]  # an option's wrapped lines under its text
+
+    def _wait_if_feedback_would_scroll_away(
+        self, position: int, total: int, question: Question, seconds_left: float | None
+    ) -> None:
+        """On a small terminal, where the next question would push the last answer's feedback off the
+        screen before it is read, a key first (the clock runs on)."""
+        if self._keys is None or not self._feedback_rows:
+            return
+        rows = self._feedback_rows + self._rows(*self._question_parts(position, total, question, seconds_left)) + 1
+        self._feedback_rows = 0
+        if rows <= self.console.height:
+            return
+        self.console.print(Text("Press any key for the next question.", style="dim"))
+        while self._keys.key() == "resize":
+            pass
 
     def _prompt(self, question: Question) -> str:
         return f"Answer (1–{len(question.options)}): " if question.options else "Answer: "
 
     def ask(self, position: int, total: int, question: Question, seconds_left: float | None) -> str | None:
         """Show the question and read the learner's line; None at end of input."""
+        self._wait_if_feedback_would_scroll_away(position, total, question, seconds_left)
         self.show_question(position, total, question, seconds_left)
         if not self.interactive:
             line, cut = read_line(self.stdin)  # at most MAX_ANSWER_CHARS: a huge line is not held
@@ -141,6 +172,13 @@ class ExamScreen:
             self._say_if_cut(cut)
             return line
         deadline = None if seconds_left is None else time.monotonic() + seconds_left
+
+        def redraw() -> None:  # after a resize: the question for the new width, its time left counted down
+            self.console.clear()
+            left = None if deadline is None else deadline - time.monotonic()
+            self.show_question(position, total, question, left)
+
+        self._redraw = redraw
         while True:  # a blank or unknown answer is asked again, against the same deadline
             left = None if deadline is None else deadline - time.monotonic()
             if left is not None and left <= 0:
@@ -167,7 +205,7 @@ class ExamScreen:
             return self._input_before(prompt, seconds_left)
         deadline = None if seconds_left is None else time.monotonic() + seconds_left
         try:
-            line = self._keys.line(prompt, deadline=deadline)
+            line = self._keys.line(prompt, deadline=deadline, on_resize=self._redraw)
         except LineTimeout:
             raise TimeUp from None
         if line is None:
@@ -219,12 +257,15 @@ class ExamScreen:
             line = Text(f"{WRONG} Wrong. ", style="bold red") + Text("Right answer: ") + self._expected(question)
             if outcome.near:
                 line.append(" (close: check the spelling)", style="yellow")
-        self._print(line)
+        parts: list[Text | Table] = [line]
         if question.explain:
-            self._hanging(Text("  "), deck_text(question.explain, style="dim"))
+            parts.append(self._hanging_part(Text("  "), deck_text(question.explain, style="dim")))
         if question.source:
-            self._hanging(Text("  source: ", style="dim"), deck_text(question.source, style="dim"))
+            parts.append(self._hanging_part(Text("  source: ", style="dim"), deck_text(question.source, style="dim")))
+        for part in parts:
+            self._print(part)
         self._print()
+        self._feedback_rows = self._rows(*parts) + 1 if self._keys is not None else 0
 
     def time_up(self, unanswered: int) -> None:
         self._print()
@@ -275,8 +316,7 @@ class ExamScreen:
             for hint in hints:
                 line = deck_text(hint.label.ljust(label_width + 2))
                 line.append(f"{hint.right}/{hint.asked}".rjust(count_width) + " right  ")
-                line.append_text(deck_text(hint.command, style="dim"))
-                self._print(line)
+                self._hanging(line, deck_text(hint.command, style="dim"))  # a wrapped command stays in its column
         elif result.total and result.score == result.total:
             self._print(Text("No misses. Try a longer exam or a time limit.", style="green"))
 

@@ -205,10 +205,10 @@ def exam_lines(stats: Stats) -> list[Line]:
     lines += [[(f"  {line}", "dim" if i == 0 else "")] for i, line in enumerate(table_lines(rows, right={1, 2, 3}))]
     if stats.weakest_tags:
         lines.append([("Weakest exam tags", "bold")])
-        lines += [
-            [(f"  {display(tag.tag)}  {tag.correct}/{tag.total} right ({tag.rate:.0%})", "")]
-            for tag in stats.weakest_tags
+        tag_rows = [
+            [display(tag.tag), f"{tag.correct}/{tag.total} right", f"({tag.rate:.0%})"] for tag in stats.weakest_tags
         ]
+        lines += [[(f"  {line}", "")] for line in table_lines(tag_rows, right={1, 2})]  # aligned, as the exams
     return lines
 
 

@@ -336,8 +336,8 @@ class StudyUI(StudyScreen):
         self.end_line()
 
     def pause(self) -> None:
-        """After a demo: wait for a key on a terminal before the card comes back."""
-        if self.interactive:
+        """After a demo: wait for a key on a terminal before the card comes back (not after a pager)."""
+        if self.interactive and not self.demo_paged:
             self._print(Text("Press any key to return to the card.", style="dim"))
             assert self.keys is not None
             while self.keys.key() == "resize":

@@ -323,6 +323,19 @@ def summary_lines(
         if cram:
             line.append((f" ({CRAM_NOTE})", "dim"))
         lines.append(line)
+        if not summary.left and summary.new_limited and summary.new_per_day is not None:
+            # Done for today only because of the limit: the next due date alone would hide the new cards.
+            per_day, limited = summary.new_per_day, summary.new_limited
+            more = _more_new(per_day, limited)
+            lines.append(
+                [
+                    (
+                        f"The daily limit of {per_day} new card{_s(per_day)} is reached ({limited} new card"
+                        f"{_s(limited)} left): `{command} --new {more}` studies more now.",
+                        "",
+                    )
+                ]
+            )
     if summary.left:
         lines.append([(f"{summary.left} card{_s(summary.left)} left for today.", "")])
     if summary.next_due is not None and summary.next_due > now:
@@ -340,6 +353,11 @@ def _no_cards(tags: Sequence[str]) -> str:
         return "No cards to study: the decks have no cards."
     which = " or ".join(quoted(tag) for tag in tags)
     return f"No cards to study: no card has the tag {which}; study without --tag, or with a tag the cards carry."
+
+
+def _more_new(per_day: int, limited: int) -> int:
+    """A `--new` for more new cards today: up to the ones held back, at most 10 (or the limit) more."""
+    return per_day + min(limited, max(per_day, 10))
 
 
 def nothing_to_study(summary: Summary, command: str) -> list[Line]:
@@ -361,7 +379,7 @@ def nothing_to_study(summary: Summary, command: str) -> list[Line]:
             [(f"To study more: `quiz config reviews_per_day N` with a higher N, or {cram}.", "")],
         ]
     if limited and per_day is not None:
-        more = per_day + min(limited, max(per_day, 10))
+        more = _more_new(per_day, limited)
         return [
             [
                 (
@@ -390,6 +408,12 @@ class StudyScreen:
 
     lines: LineInput | None
     option_texts: list[str]
+    demo_paged = False  # the last demo went through the pager: nothing is left on the screen to read
+
+    @property
+    def interactive(self) -> bool:
+        """On a terminal, reading keys."""
+        raise NotImplementedError
 
     def message(self, text: str, style: str = "") -> None:
         raise NotImplementedError
@@ -415,7 +439,9 @@ class StudyScreen:
         self.end_line()
         self.blank_line()
         try:
-            show_demo(card.demo.name, dict(card.demo.params), pager=False)
+            # On a terminal a demo taller than it is paged, as `quiz demo` does: printed, its top
+            # would scroll away (at 40×12 most of it).
+            self.demo_paged = show_demo(card.demo.name, dict(card.demo.params), pager=self.interactive)
         except QuizError as exc:
             self.message(f"The demo `{card.demo.name}` could not run: {exc}", "yellow")
         return True
