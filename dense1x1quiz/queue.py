@@ -431,6 +431,11 @@ class StudyQueue:
                 self._learning_today += due < self._end
         heapq.heapify(self._due)
 
+    def daily_new_limits(self) -> set[int]:
+        """The new-card limits a day of the session's decks that have new cards (each deck's own, else
+        the session's): what "the daily limit … is reached" names."""
+        return {self._new_limit(deck) for deck in self._fresh} or {self.new_per_day}
+
     def _new_limit(self, deck: str) -> int:
         """The deck's new cards a day: its own setting, else the session's."""
         return self.new_limits.get(deck, self.new_per_day)

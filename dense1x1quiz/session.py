@@ -285,7 +285,8 @@ class Summary:
     # cards buried by a sibling answered today, and that limit (None in cram).
     new_limited: int = 0
     new_buried: int = 0
-    new_per_day: int | None = None
+    new_per_day: int | None = None  # the daily new-card limit (the highest, when the decks' differ)
+    new_limits_differ: bool = False
     reviews_capped: int = 0  # review cards due today that the daily review cap holds back (reviews_per_day)
 
     @property
@@ -360,7 +361,8 @@ def run_study(
     session.summary.left = sum(queue.counts(clock()))
     if isinstance(queue, StudyQueue) and not session.summary.left:  # why nothing is left: said in the summary
         session.summary.new_limited, session.summary.new_buried = queue.waiting_new(clock())
-        session.summary.new_per_day = queue.new_per_day
+        limits = queue.daily_new_limits()  # decks may have limits of their own (quiz config --deck)
+        session.summary.new_per_day, session.summary.new_limits_differ = max(limits), len(limits) > 1
         session.summary.reviews_capped = queue.waiting_reviews(clock())
     return session.summary
 

@@ -338,3 +338,21 @@ def test_a_damaged_parameters_value_is_named_and_its_unset_is_the_way_out(cli, t
     assert result.stdout.startswith("parameters ") and "unset; now none (default)" in result.stdout
     assert _rows(isolated_home, "SELECT * FROM settings") == []
     assert _study(cli, alpha, script="q\n").exit_code == 0
+
+
+def test_decks_with_limits_of_their_own_are_said_to_have_reached_their_limits(cli, tmp_path, isolated_home):
+    alpha, beta = _deck(isolated_home, "alpha", 3), _deck(isolated_home, "beta", 3)
+    assert cli("config", "new_per_day", "1", "--deck", "alpha").exit_code == 0
+    assert cli("config", "new_per_day", "2").exit_code == 0
+    result = _study(cli, alpha, beta, script="\n4\n" * 10)
+    assert result.exit_code == 0
+    assert len(_rows(isolated_home, "SELECT * FROM reviews")) == 3  # one of alpha's, two of beta's
+    more = f"`quiz study {alpha} {beta} --new 5`"
+    assert f"The decks' daily new-card limits are reached (3 new cards left): {more} studies more now.\n" in (
+        result.stdout
+    )
+    result = _study(cli, alpha, beta, script="q\n")
+    assert result.stdout.startswith(
+        "Nothing to study now: no card is due, and the decks' daily new-card limits are reached (3 new cards left).\n"
+        f"To study more: {more} (5 new cards a day) or `quiz study {alpha} {beta} --cram` "
+    )

@@ -330,7 +330,7 @@ def summary_lines(
             lines.append(
                 [
                     (
-                        f"The daily limit of {per_day} new card{_s(per_day)} is reached ({limited} new card"
+                        f"{_new_limit_words(summary).capitalize()} ({limited} new card"
                         f"{_s(limited)} left): `{command} --new {more}` studies more now.",
                         "",
                     )
@@ -353,6 +353,14 @@ def _no_cards(tags: Sequence[str]) -> str:
         return "No cards to study: the decks have no cards."
     which = " or ".join(quoted(tag) for tag in tags)
     return f"No cards to study: no card has the tag {which}; study without --tag, or with a tag the cards carry."
+
+
+def _new_limit_words(summary: Summary) -> str:
+    """The words for a reached daily new-card limit: the limit's number, or the decks' when they differ."""
+    if summary.new_limits_differ:
+        return "the decks' daily new-card limits are reached"
+    per_day = summary.new_per_day or 0
+    return f"the daily limit of {per_day} new card{_s(per_day)} is reached"
 
 
 def _more_new(per_day: int, limited: int) -> int:
@@ -383,8 +391,8 @@ def nothing_to_study(summary: Summary, command: str) -> list[Line]:
         return [
             [
                 (
-                    f"Nothing to study now: no card is due, and the daily limit of {per_day} new card{_s(per_day)} "
-                    f"is reached ({limited} new card{_s(limited)} left).",
+                    f"Nothing to study now: no card is due, and {_new_limit_words(summary)} "
+                    f"({limited} new card{_s(limited)} left).",
                     "",
                 )
             ],
