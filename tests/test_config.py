@@ -356,3 +356,18 @@ def test_decks_with_limits_of_their_own_are_said_to_have_reached_their_limits(cl
         "Nothing to study now: no card is due, and the decks' daily new-card limits are reached (3 new cards left).\n"
         f"To study more: {more} (5 new cards a day) or `quiz study {alpha} {beta} --cram` "
     )
+
+
+def test_decks_counts_follow_each_decks_limits_and_leave_out_suspended_cards(cli, tmp_path, isolated_home):
+    _deck(isolated_home, "alpha", 5), _deck(isolated_home, "beta", 3)
+    _graduate(isolated_home, "alpha", 5)
+    assert cli("suspend", "alpha:c4", env={"DENSE1X1QUIZ_NOW": NOW_TEXT}).exit_code == 0
+
+    def counts() -> dict[str, tuple[int, int, int]]:
+        result = cli("decks", "--json", env={"DENSE1X1QUIZ_NOW": NOW_TEXT})
+        return {d["deck"]: (d["new"], d["learning"], d["due"]) for d in json.loads(result.stdout)}
+
+    assert {k: v for k, v in counts().items() if k in ("alpha", "beta")} == {"alpha": (0, 0, 4), "beta": (3, 0, 0)}
+    assert cli("config", "reviews_per_day", "2", "--deck", "alpha").exit_code == 0
+    assert cli("config", "new_per_day", "1", "--deck", "beta").exit_code == 0
+    assert {k: v for k, v in counts().items() if k in ("alpha", "beta")} == {"alpha": (0, 0, 2), "beta": (1, 0, 0)}
