@@ -194,6 +194,29 @@ def test_answers_given_here_are_merged_by_time_with_older_imported_ones(home):
     assert stored_state(home, ("d", "a")) == as_row(card, 4)
 
 
+def test_new_cards_and_a_merged_card_in_one_import_keep_their_order_and_columns(home):
+    """First answers of cards (written without `typed` and `session`) before and after a card whose log is
+    merged (written in full): one log in the order the cards came, the merged answer's `typed` and `session` kept."""
+    scheduler = make_scheduler()
+    with Store.open(home) as store:
+        store.record_review(
+            ("d", "a"), 4, T0 + timedelta(days=4), mode="type", typed="x", session_id="s1", scheduler=scheduler
+        )
+        answers = [answer("b", 1, 0, 3), answer("a", 2, DAY, 3, None), answer("c", 3, 0, 4, 700)]
+        assert store.import_answers("anki", answers) == ImportCounts(added=3, already=0, cards=3, moved=1)
+        assert store.states() == store.rebuild_states()
+    assert rows(
+        home,
+        "SELECT card, at_ms, rating, state_before, mode, duration_ms, typed, session, retention, fuzz, prev_ms, "
+        "imported_id FROM reviews ORDER BY id",
+    ) == [
+        ("b", at(0), 3, "new", "anki", 1000, None, None, 0.9, 1, None, 1),
+        ("a", at(DAY), 3, "new", "anki", None, None, None, 0.9, 1, None, 2),
+        ("a", at(4 * DAY), 4, "learning", "type", None, "x", "s1", 0.9, 1, at(DAY), None),
+        ("c", at(0), 4, "new", "anki", 700, None, None, 0.9, 1, None, 3),
+    ]
+
+
 def test_a_failed_import_writes_nothing(home, monkeypatch):
     """One transaction: an error while the states are written leaves the log and states as they were."""
     import dense1x1quiz.store as store_module
