@@ -605,3 +605,40 @@ def test_quiz_import_refuses_a_damaged_database_before_writing_a_deck(home, tmp_
     )
     assert not (home / "decks").exists()
     assert (home / "quiz.sqlite3").read_bytes() == b"not a database at all" * 10
+
+
+@needs_anki
+def test_a_package_import_runs_without_the_cyclic_collector_and_turns_it_back_on(home, tmp_path, monkeypatch):
+    """A big package makes a million acyclic objects: the collector is off while they are made (the package
+    read, the decks written, the answers imported) and on again after, also when the import fails."""
+    import gc
+
+    import dense1x1quiz.authoring.anki_history as anki_history
+    from dense1x1quiz.authoring import anki_package
+
+    path, _ = make_package(tmp_path)
+    seen = []
+    real_read, real_import = anki_package.read_package, Store.import_answers
+
+    def read_package(*args):
+        seen.append(("read", gc.isenabled()))
+        return real_read(*args)
+
+    def import_answers(self, *args, **kwargs):
+        seen.append(("answers", gc.isenabled()))
+        return real_import(self, *args, **kwargs)
+
+    monkeypatch.setattr(anki_package, "read_package", read_package)
+    monkeypatch.setattr(Store, "import_answers", import_answers)
+    assert gc.isenabled()
+    anki_history.import_package(path, tmp_path / "decks")
+    assert seen == [("read", False), ("answers", False)]
+    assert gc.isenabled()
+
+    def fail(self, *args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(Store, "import_answers", fail)
+    with pytest.raises(RuntimeError):
+        anki_history.import_package(path, tmp_path / "decks")
+    assert gc.isenabled()
