@@ -1077,16 +1077,14 @@ class Store:
         retention, fuzz = scheduler_key
         scheduler = _scheduler(schedulers, retention, fuzz, parameters)
         _, imported_ids, at_ms, ratings, durations = zip(*new)  # noqa: B905 - ImportedAnswer's fields
-        before: list[str] = []
-        state = replay_log_us(
-            key,
-            [
-                (r, min(max(at, _EARLIEST_MS), _LATEST_MS) * 1000, scheduler)
-                for r, at in zip(ratings, at_ms, strict=True)
-            ],
-            before,
-        )
         n = len(new)
+        if _EARLIEST_MS <= min(at_ms) and max(at_ms) <= _LATEST_MS:  # the usual case: no time to clamp, zipped in C
+            log = list(zip(ratings, map((1000).__mul__, at_ms), repeat(scheduler, n)))  # noqa: B905 - n each
+        else:
+            clamped = [min(max(at, _EARLIEST_MS), _LATEST_MS) * 1000 for at in at_ms]
+            log = list(zip(ratings, clamped, repeat(scheduler, n)))  # noqa: B905 - n each
+        before: list[str] = []
+        state = replay_log_us(key, log, before)
         rows = list(
             zip(  # noqa: B905 - every column has n values
                 repeat(key[0], n),

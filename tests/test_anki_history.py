@@ -217,6 +217,28 @@ def test_new_cards_and_a_merged_card_in_one_import_keep_their_order_and_columns(
     ]
 
 
+def test_answers_at_times_past_the_calendar_replay_at_the_nearest_date(home):
+    """An answer dated before year 1 or after year 9999 (no Anki log has one, but the store takes any
+    integer) is replayed at the nearest time a date can hold (0001-01-02, 9999-12-30)."""
+    from dense1x1quiz.scheduler import replay_log_us
+
+    earliest, latest = -62_135_510_400_000, 253_402_128_000_000
+    answers = [
+        ImportedAnswer(("d", "a"), 1, -70_000_000_000_000, 3, None),
+        ImportedAnswer(("d", "a"), 2, 0, 3, None),
+        ImportedAnswer(("d", "b"), 3, 0, 3, None),
+        ImportedAnswer(("d", "b"), 4, 260_000_000_000_000, 1, None),
+    ]
+    with Store.open(home) as store:
+        assert store.import_answers("anki", answers) == ImportCounts(added=4, already=0, cards=2, moved=0)
+        states = store.states()
+    scheduler = make_scheduler()
+    assert states[("d", "a")] == replay_log_us(("d", "a"), [(3, earliest * 1000, scheduler), (3, 0, scheduler)])
+    b = replay_log_us(("d", "b"), [(3, 0, scheduler), (1, latest * 1000, scheduler)])
+    assert b.last_review == datetime(9999, 12, 30, tzinfo=timezone.utc)
+    assert states[("d", "b")] == b._replace(due=b.last_review)  # a due date past 9999-12-30 is stored as it
+
+
 def test_a_failed_import_writes_nothing(home, monkeypatch):
     """One transaction: an error while the states are written leaves the log and states as they were."""
     import dense1x1quiz.store as store_module
