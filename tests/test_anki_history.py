@@ -194,6 +194,51 @@ def test_answers_given_here_are_merged_by_time_with_older_imported_ones(home):
     assert stored_state(home, ("d", "a")) == as_row(card, 4)
 
 
+def test_new_cards_and_a_merged_card_in_one_import_keep_their_order_and_columns(home):
+    """First answers of cards (written without `typed` and `session`) before and after a card whose log is
+    merged (written in full): one log in the order the cards came, the merged answer's `typed` and `session` kept."""
+    scheduler = make_scheduler()
+    with Store.open(home) as store:
+        store.record_review(
+            ("d", "a"), 4, T0 + timedelta(days=4), mode="type", typed="x", session_id="s1", scheduler=scheduler
+        )
+        answers = [answer("b", 1, 0, 3), answer("a", 2, DAY, 3, None), answer("c", 3, 0, 4, 700)]
+        assert store.import_answers("anki", answers) == ImportCounts(added=3, already=0, cards=3, moved=1)
+        assert store.states() == store.rebuild_states()
+    assert rows(
+        home,
+        "SELECT card, at_ms, rating, state_before, mode, duration_ms, typed, session, retention, fuzz, prev_ms, "
+        "imported_id FROM reviews ORDER BY id",
+    ) == [
+        ("b", at(0), 3, "new", "anki", 1000, None, None, 0.9, 1, None, 1),
+        ("a", at(DAY), 3, "new", "anki", None, None, None, 0.9, 1, None, 2),
+        ("a", at(4 * DAY), 4, "learning", "type", None, "x", "s1", 0.9, 1, at(DAY), None),
+        ("c", at(0), 4, "new", "anki", 700, None, None, 0.9, 1, None, 3),
+    ]
+
+
+def test_answers_at_times_past_the_calendar_replay_at_the_nearest_date(home):
+    """An answer dated before year 1 or after year 9999 (no Anki log has one, but the store takes any
+    integer) is replayed at the nearest time a date can hold (0001-01-02, 9999-12-30)."""
+    from dense1x1quiz.scheduler import replay_log_us
+
+    earliest, latest = -62_135_510_400_000, 253_402_128_000_000
+    answers = [
+        ImportedAnswer(("d", "a"), 1, -70_000_000_000_000, 3, None),
+        ImportedAnswer(("d", "a"), 2, 0, 3, None),
+        ImportedAnswer(("d", "b"), 3, 0, 3, None),
+        ImportedAnswer(("d", "b"), 4, 260_000_000_000_000, 1, None),
+    ]
+    with Store.open(home) as store:
+        assert store.import_answers("anki", answers) == ImportCounts(added=4, already=0, cards=2, moved=0)
+        states = store.states()
+    scheduler = make_scheduler()
+    assert states[("d", "a")] == replay_log_us(("d", "a"), [(3, earliest * 1000, scheduler), (3, 0, scheduler)])
+    b = replay_log_us(("d", "b"), [(3, 0, scheduler), (1, latest * 1000, scheduler)])
+    assert b.last_review == datetime(9999, 12, 30, tzinfo=timezone.utc)
+    assert states[("d", "b")] == b._replace(due=b.last_review)  # a due date past 9999-12-30 is stored as it
+
+
 def test_a_failed_import_writes_nothing(home, monkeypatch):
     """One transaction: an error while the states are written leaves the log and states as they were."""
     import dense1x1quiz.store as store_module
@@ -582,3 +627,40 @@ def test_quiz_import_refuses_a_damaged_database_before_writing_a_deck(home, tmp_
     )
     assert not (home / "decks").exists()
     assert (home / "quiz.sqlite3").read_bytes() == b"not a database at all" * 10
+
+
+@needs_anki
+def test_a_package_import_runs_without_the_cyclic_collector_and_turns_it_back_on(home, tmp_path, monkeypatch):
+    """A big package makes a million acyclic objects: the collector is off while they are made (the package
+    read, the decks written, the answers imported) and on again after, also when the import fails."""
+    import gc
+
+    import dense1x1quiz.authoring.anki_history as anki_history
+    from dense1x1quiz.authoring import anki_package
+
+    path, _ = make_package(tmp_path)
+    seen = []
+    real_read, real_import = anki_package.read_package, Store.import_answers
+
+    def read_package(*args):
+        seen.append(("read", gc.isenabled()))
+        return real_read(*args)
+
+    def import_answers(self, *args, **kwargs):
+        seen.append(("answers", gc.isenabled()))
+        return real_import(self, *args, **kwargs)
+
+    monkeypatch.setattr(anki_package, "read_package", read_package)
+    monkeypatch.setattr(Store, "import_answers", import_answers)
+    assert gc.isenabled()
+    anki_history.import_package(path, tmp_path / "decks")
+    assert seen == [("read", False), ("answers", False)]
+    assert gc.isenabled()
+
+    def fail(self, *args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(Store, "import_answers", fail)
+    with pytest.raises(RuntimeError):
+        anki_history.import_package(path, tmp_path / "decks")
+    assert gc.isenabled()
