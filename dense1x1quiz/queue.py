@@ -715,6 +715,11 @@ class StudyQueue:
             entry = entry._replace(reviews_out=tuple(out), fresh_before=fresh_before if changed else None)
         self._history.append(entry)
 
+    def keep_last(self) -> None:
+        """The last answer stays (the store could not take it back): its undo entry is dropped unapplied."""
+        if self._history:
+            self._history.pop()
+
     def undo(self) -> Card | None:
         """Forget the last answer of this session; its card comes next. None if there is none."""
         if not self._history:

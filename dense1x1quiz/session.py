@@ -71,7 +71,21 @@ class ReviewStore(Protocol):
         scheduler: Scheduler,
     ) -> CardState: ...
 
-    def undo_last(self, session_id: str) -> Key | None: ...
+    def record_answer(
+        self,
+        card: Card,
+        rating: int,
+        now: datetime,
+        *,
+        mode: str,
+        duration_ms: int | None,
+        typed: str | None,
+        session_id: str,
+        scheduler: Scheduler,
+        leech: tuple[int, bool] | None = None,
+    ) -> tuple[CardState, list[MarkEvent]]: ...
+
+    def undo_last(self, session_id: str, events: Iterable[int] = ()) -> Key | None: ...
 
     def files_moved(self) -> str | None: ...
 
@@ -573,11 +587,15 @@ class _Session:
                 again = "; it is asked again" if aside else ""
                 self.ui.note(f"Undone: {what} on {card.id}{again}.")
                 return aside
-            if not self.cram and self._store().undo_last(self.session_id) is None:
-                self.ui.message("Nothing to undo in this session.", "yellow")
+            _, card, events, aside = self._done[-1]
+            if not self.cram and self._store().undo_last(self.session_id, [e.id for e in events]) is None:
+                self._done.pop()  # an answer no undo can take back: it stays, and so does its place in the queue
+                self.queue.keep_last()  # type: ignore[union-attr]  # a study queue: a cram has no store
+                self.ui.message(f"The answer on {card.id} cannot be undone: the card was reset since.", "yellow")
                 return False
-            _, card, events, aside = self._done.pop()
-            self._undo_marks(events, aside)
+            self._done.pop()
+            if aside:  # the answer's leech rule suspended it (its events went with the answer)
+                self.queue.restore()
             self.queue.undo()
             key, rating = self.summary.results.pop()
             self.ui.note(f"Undone: {RATING_NAMES[rating].capitalize()} on {key[1]}; it is asked again.")
@@ -678,19 +696,18 @@ class _Session:
         self.ui.note(f"Undone: the edit of {old.id}; it is asked again as it was.")
         return True
 
-    def _leech(self, card: Card, after: CardState, now: datetime) -> tuple[list[MarkEvent], bool, str]:
-        """Anki's leech rule after a lapse: at `leech_lapses` lapses and every half as many after, the card is
-        marked a leech (and suspended when `leech_action` is suspend). Returns the events, whether the card
-        was set aside, and what the screen says ("" when it is no leech)."""
-        threshold = int(self._setting("leech_lapses", card.deck))
-        if after.lapses < threshold or (after.lapses - threshold) % max(threshold // 2, 1):
-            return [], False, ""
-        store = self._store()
-        event = store.mark_leech(card.key, now, session_id=self.session_id)
-        events = [event] if event is not None else []
-        suspend = self._setting("leech_action", card.deck) == "suspend"
+    def _leech_rule(self, deck: str) -> tuple[int, bool]:
+        """(leech_lapses, suspend?) of `deck`: the rule the store applies with the answer (record_answer)."""
+        return int(self._setting("leech_lapses", deck)), self._setting("leech_action", deck) == "suspend"
+
+    def _leech(self, card: Card, after: CardState, events: list[MarkEvent]) -> tuple[list[MarkEvent], bool, str]:
+        """What the leech rule did with the answer (`events`, appended in its transaction): the events,
+        whether the card was set aside (suspended), and what the screen says ("" when it is no leech)."""
+        kinds = {event.kind for event in events}
+        if "leech" not in kinds and "suspend" not in kinds:
+            return events, False, ""
+        suspend = "suspend" in kinds
         if suspend:
-            events += store.suspend([card.key], now, session_id=self.session_id)
             self.queue.set_aside(card)
         what = "marked a leech and suspended" if suspend else "marked a leech (quiz cards --leech lists them)"
         return events, suspend, f"Leech: {card.id} has lapsed {after.lapses} times; it is {what}."
@@ -712,7 +729,7 @@ class _Session:
             else:
                 assert self.scheduler is not None  # given whenever there is a store
                 before = self.queue.state(card)  # type: ignore[union-attr]
-                after = self._store().record_review(
+                after, events = self._store().record_answer(
                     card,
                     rating,
                     now,
@@ -721,11 +738,12 @@ class _Session:
                     typed=typed,
                     session_id=self.session_id,
                     scheduler=deck_scheduler(self.scheduler, card.deck),
+                    leech=self._leech_rule(card.deck),
                 )
                 self.queue.answered_with(card, before, after, rating)
             leech: tuple[list[MarkEvent], bool, str] = ([], False, "")
-            if after is not None and after.lapses > before.lapses:
-                leech = self._leech(card, after, now)
+            if after is not None and events:
+                leech = self._leech(card, after, events)
             self._done.append(("answer", card, leech[0], leech[1]))
             self.summary.results.append((card.key, rating))
             # The review's own time, so the interval shown is the one stored.

@@ -867,6 +867,31 @@ class Store:
         session_id: str | None = None,
         scheduler: Scheduler,
     ) -> CardState:
+        """`record_answer` without a leech rule: the card's new state."""
+        return self.record_answer(
+            card,
+            rating,
+            now,
+            mode=mode,
+            duration_ms=duration_ms,
+            typed=typed,
+            session_id=session_id,
+            scheduler=scheduler,
+        )[0]
+
+    def record_answer(
+        self,
+        card: Any,
+        rating: int,
+        now: datetime,
+        *,
+        mode: str,
+        duration_ms: int | None = None,
+        typed: str | None = None,
+        session_id: str | None = None,
+        scheduler: Scheduler,
+        leech: tuple[int, bool] | None = None,
+    ) -> tuple[CardState, list[MarkEvent]]:
         """Answer `card` (a model.Card, or a (deck, id) key) with `rating` 1–4 at `now`; return its new state.
 
         In ONE `BEGIN IMMEDIATE` transaction: read the card's latest stored state (another session
@@ -875,7 +900,11 @@ class Store:
         disk. `now` is rounded down to the millisecond first. `mode` says how it was asked
         (flip/type/choice/cloze), `duration_ms` how long the answer took, `typed` what was typed,
         `session_id` groups a session's answers for `undo_last`. Raises StoreError if the database
-        cannot be written; ValueError for a rating outside 1–4."""
+        cannot be written; ValueError for a rating outside 1–4.
+
+        `leech` = (leech_lapses, suspend): Anki's rule, in the same transaction as the answer: a lapse
+        that brings the card's lapses to leech_lapses, and every half as many after, marks it a leech
+        (and suspends it when `suspend`). Returns the new state and the card events appended."""
         key: Key = tuple(card.key if hasattr(card, "key") else card)
         if rating not in RATINGS:
             raise ValueError(f"rating must be 1–4, not {rating!r}")
@@ -904,7 +933,34 @@ class Store:
                 ),
             )
             self._put_state(db, after)
-        return after
+            events = self._leech_in(db, key, before, after, now, leech, session_id) if leech else []
+        return after, events
+
+    def _leech_in(
+        self,
+        db: sqlite3.Connection,
+        key: Key,
+        before: CardState,
+        after: CardState,
+        now: datetime,
+        rule: tuple[int, bool],
+        session_id: str | None,
+    ) -> list[MarkEvent]:
+        """The leech and suspend events Anki's leech rule appends after this answer (see record_answer)."""
+        threshold, suspend = rule
+        lapses = after.lapses
+        if lapses <= before.lapses or lapses < threshold or (lapses - threshold) % max(threshold // 2, 1):
+            return []
+        now_ms = epoch_ms(now)
+        current = _fold_events(db, key).get(key, _NO_MARKS)
+        events = []
+        if not current[3]:
+            events.append(self._append_event(db, key, now_ms, "leech", 1, current[3], session_id))
+        if suspend and not current[0]:
+            events.append(self._append_event(db, key, now_ms, "suspend", 1, current[0], session_id))
+        if events:
+            self._refresh_marks(db, key)
+        return events
 
     def _with_saved_parameters(self, scheduler: Scheduler, deck: str) -> Scheduler:
         """`scheduler`, or one with its retention and steps and the FSRS parameters now in force for
@@ -1221,9 +1277,10 @@ class Store:
         else:
             db.execute("DELETE FROM card_states WHERE deck = ? AND card = ?", tuple(key))
 
-    def undo_last(self, session_id: str) -> Key | None:
+    def undo_last(self, session_id: str, events: Iterable[int] = ()) -> Key | None:
         """Remove the latest answer of `session_id` from the log and restore that card's state by
-        replaying what is left of its log since its last reset (a card with no review left becomes new again).
+        replaying what is left of its log since its last reset (a card with no review left becomes new again);
+        the card events `events` (ids: what the answer's leech rule appended) go in the same transaction.
         Durable like `record_review`. Returns the card's key, or None if the session has no answer, or
         if its latest answer came before a reset of its card (by another quiz meanwhile): a reset's place
         in the log is its card's last answer id, which must stay in the log."""
@@ -1241,6 +1298,9 @@ class Store:
                 return None
             db.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
             self._put_replayed(db, key)
+            for event_id in events:
+                db.execute("DELETE FROM card_events WHERE id = ? AND deck = ? AND card = ?", (event_id, deck, card))
+            self._refresh_marks(db, key)
         return key
 
     def rebuild_states(self, *, write: bool = False) -> dict[Key, CardState]:

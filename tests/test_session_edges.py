@@ -68,8 +68,8 @@ def test_a_session_that_runs_past_4_am_starts_a_new_study_day(tmp_path):
             now[0] = local(4, 10)
             return after
 
-        record = store.record_review
-        store.record_review = answer_then_wait  # the learner comes back 20 minutes later
+        record = store.record_answer
+        store.record_answer = answer_then_wait  # the learner comes back 20 minutes later
         summary, transcript = session(store, lambda: now[0], "\n4\n\n4\nq\n")
     assert questions(transcript) == [BASIC.prompt, REVERSE.prompt]
     assert summary.answered == 2 and transcript[0] == "new 1  learning 0  review 0"

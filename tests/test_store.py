@@ -829,3 +829,29 @@ def test_forget_removes_every_trace_after_a_backup(home):
     assert db.execute("SELECT COUNT(*) FROM reviews").fetchone() == (2,)
     assert db.execute("SELECT COUNT(*) FROM card_events").fetchone() == (2,)
     db.close()
+
+
+def test_the_leech_rule_writes_with_the_answer_and_its_undo_takes_both_back(store, home):
+    """A lapse that makes a leech commits the answer, the leech mark and (leech_action suspend) the
+    suspension in ONE transaction, so no crash can keep the answer without them; `undo_last` with the
+    events' ids takes all of them back in one transaction too."""
+    scheduler = make_scheduler(fuzz=False)
+    key = ("d", "c")
+    at = T0
+    ratings = [4] + [1, 4] * 7  # Easy to review, then seven lapses, each relearned
+    for rating in ratings:
+        state, events = store.record_answer(key, rating, at, mode="flip", scheduler=scheduler, leech=(8, True))
+        assert events == []
+        at = state.due + timedelta(minutes=1)
+    assert state.lapses == 7
+    before = store.states()[key]
+    answers = store.review_counts_by_deck()
+    state, events = store.record_answer(
+        key, 1, at, mode="flip", session_id="s", scheduler=scheduler, leech=(8, True)
+    )
+    assert state.lapses == 8 and [e.kind for e in events] == ["leech", "suspend"]
+    assert store.marks([key]) == {key: Marks(suspended=True, leech=True)}
+    assert store.rebuild_marks() == store.marks()
+    assert store.undo_last("s", [e.id for e in events]) == key
+    assert store.marks([key]) == {} and store.mark_events() == []
+    assert store.states()[key] == before and store.review_counts_by_deck() == answers
