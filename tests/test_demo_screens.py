@@ -205,3 +205,29 @@ def test_show_me_in_study_pages_a_demo_taller_than_the_terminal_and_the_card_com
     assert child.exitstatus == 0
     paged = ANSI.sub("", (tmp_path / "paged.txt").read_text(encoding="utf-8"))
     assert paged.startswith("quiz demo equivalence") and paged.count("\n") > 12
+
+
+def test_ctrl_c_in_the_pager_of_show_me_is_the_pagers_and_the_session_goes_on(tmp_path, isolated_home):
+    """Ctrl-C while the pager shows a study card's demo (less: stop a search) reaches the pager, not the
+    session: the card comes back and the session ends only with `q`, exit 0 (it used to stop, 130)."""
+    deck = tmp_path / "term.yaml"
+    deck.write_text(
+        "deck: term\ntitle: Terminal deck\ncards:\n"
+        "  - id: what\n    front: What does a 1×1 convolution compute at each pixel?\n"
+        "    back: A dense layer over the channels\n    demo: {name: equivalence, height: 2, width: 2}\n",
+        encoding="utf-8",
+    )
+    pager = tmp_path / "pager.sh"  # reads the demo, says it waits, and waits for the Ctrl-C that ends it
+    pager.write_text(f"#!/bin/sh\ncat > {tmp_path}/paged.txt\necho PAGER-WAITING\nexec sleep 30\n")
+    pager.chmod(pager.stat().st_mode | stat.S_IXUSR)
+    child = spawn(["study", str(deck)], isolated_home, rows=12, cols=40, PAGER=str(pager))
+    child.expect("q quit")
+    child.send("s")
+    child.expect("PAGER-WAITING")
+    child.sendintr()
+    child.expect("at each pixel")  # the card again
+    child.expect("q quit")
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0

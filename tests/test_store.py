@@ -846,9 +846,7 @@ def test_the_leech_rule_writes_with_the_answer_and_its_undo_takes_both_back(stor
     assert state.lapses == 7
     before = store.states()[key]
     answers = store.review_counts_by_deck()
-    state, events = store.record_answer(
-        key, 1, at, mode="flip", session_id="s", scheduler=scheduler, leech=(8, True)
-    )
+    state, events = store.record_answer(key, 1, at, mode="flip", session_id="s", scheduler=scheduler, leech=(8, True))
     assert state.lapses == 8 and [e.kind for e in events] == ["leech", "suspend"]
     assert store.marks([key]) == {key: Marks(suspended=True, leech=True)}
     assert store.rebuild_marks() == store.marks()

@@ -12,11 +12,13 @@ terminal only (stdout and stderr both): never in a pipe, a file or under --json.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 DELAY = 0.5  # seconds of work before the spinner shows: quicker work shows none
 
@@ -33,19 +35,33 @@ def page(text: str) -> None:
         _write(text)
         return
     assert pager.stdin is not None
+    # Ctrl-C while the pager runs is the pager's (less stops a search with it): this process ignores it,
+    # so a study session does not take it as "quit" afterwards. Set after the pager started, which keeps its own.
+    previous = _ignore_sigint()
     try:
-        with pager.stdin as pipe:
-            pipe.write(text.encode("utf-8", "replace"))
-    except (BrokenPipeError, KeyboardInterrupt):  # the pager quit early, or Ctrl-C while writing to it
-        pass
-    while True:
         try:
-            status = pager.wait()
-            break
-        except KeyboardInterrupt:  # the pager has the terminal: leaving it running would break it
-            continue
+            with pager.stdin as pipe:
+                pipe.write(text.encode("utf-8", "replace"))
+        except (BrokenPipeError, KeyboardInterrupt):  # the pager quit early, or Ctrl-C while writing to it
+            pass
+        while True:
+            try:
+                status = pager.wait()
+                break
+            except KeyboardInterrupt:  # the pager has the terminal: leaving it running would break it
+                continue
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
     if status == 127:  # the shell found no such command
         _write(text)
+
+
+def _ignore_sigint() -> Any:
+    """Ignore SIGINT (in the main thread only, where signals can be set); the handler it had, else None."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _write(text: str) -> None:
