@@ -542,6 +542,7 @@ class _Session:
             if action.kind == "undo":
                 if self._undo():
                     return action
+                self.ui.hint(*hint)  # its line (a flag taken back, nothing to undo) took the hint's place
                 continue
             if action.kind in CARD_ACTIONS:
                 if self._card_action(card, action.kind):

@@ -238,3 +238,18 @@ def test_e_on_a_terminal_keeps_what_became_of_the_history_atop_the_edited_card(
     last = ANSI.sub("", screen.raw.split("\x1b[2J")[-1])
     assert "term:what kept its id, and so its history." in last
     assert "compute at every pixel" in last
+
+
+@pytest.mark.parametrize(("keys", "said"), [("*u", "Undone: flag on what."), ("u", "Nothing to undo in this session.")])
+def test_u_that_leaves_the_card_shown_keeps_the_keys_hint_below_it(deck, isolated_home, keys, said):
+    child = spawn(deck, isolated_home)
+    screen = Screen(child)
+    screen.expect("space: show answer")
+    for key in keys:
+        child.send(key)
+    screen.expect(said)
+    child.send("q")
+    screen.end()
+    last = ANSI.sub("", screen.raw.split("\x1b[2J")[-1])  # the last screen drawn, then the summary
+    assert said in last
+    assert "space: show answer · s show me · u undo · q quit" in last.split(said, 1)[1]
