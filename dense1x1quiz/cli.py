@@ -803,6 +803,14 @@ class CardStateChoice(str, Enum):
 def cards_command(
     deck_names: DeckArgs = None,
     due: Annotated[bool, typer.Option("--due", help="Only cards due before the current study day ends.")] = False,
+    due_by: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--due-by",
+            metavar="DAY",
+            help="Only cards due before that study day ends: today, tomorrow, a number of days ahead or YYYY-MM-DD.",
+        ),
+    ] = None,
     state: Annotated[Optional[CardStateChoice], typer.Option(help="Only cards in this state.")] = None,  # noqa: UP045
     tag: TagOpt = None,
     search: SearchOpt = None,
@@ -818,7 +826,7 @@ def cards_command(
 ) -> None:
     """Browse and search cards: state, due time, interval, answers, lapses, flags and prompt, one line each."""
     from dense1x1quiz import env
-    from dense1x1quiz.cards import card_rows, matches, orphans_json, row_json
+    from dense1x1quiz.cards import card_rows, end_of_day, matches, orphans_json, row_json
     from dense1x1quiz.cards import orphans as find_orphans
     from dense1x1quiz.catalog import resolve
     from dense1x1quiz.scheduler import DEFAULT_DAY_START_HOUR, next_day_start
@@ -831,9 +839,10 @@ def cards_command(
             found = find_orphans(chosen, store, all_decks=not deck_names)
         else:
             hour = int(store.get_setting("day_start_hour", DEFAULT_DAY_START_HOUR))
+            end = end_of_day(due_by, moment, hour) if due_by is not None else None
             rows = matches(
                 card_rows(chosen, store),
-                due_by=next_day_start(moment, hour) if due else None,
+                due_by=next_day_start(moment, hour) if due else end,
                 state=state.value if state else None,
                 tags=tag or (),
                 search=search,
