@@ -535,7 +535,18 @@ def optimize(
 # -- settings (issue 15) ----------------------------------------------------------------------
 
 
-@app.command()
+def _is_number(word: str) -> bool:
+    """Whether a command-line word reads as a number (`-1`, `-0.5`): a value, not an option."""
+    try:
+        float(word)
+    except ValueError:
+        return False
+    return True
+
+
+# A negative VALUE (`reviews_per_day -1`) reaches the setting's own check, which says what is allowed,
+# instead of click's "No such option: -1"; a word that is no number and starts with - is still no option.
+@app.command(context_settings={"ignore_unknown_options": True})
 def config(
     key: Annotated[Optional[str], typer.Argument(metavar="[KEY]", help="A setting.", show_default=False)] = None,  # noqa: UP045
     value: Annotated[
@@ -559,6 +570,9 @@ def config(
     from dense1x1quiz.settings import SETTINGS, parse_value, unknown_key_message
     from dense1x1quiz.store import Store
 
+    for word in [key or "", *(value or [])]:
+        if word.startswith("-") and not _is_number(word):
+            raise UsageError(f"no such option: {word} (quiz config --help lists them)")
     if key is not None and key not in SETTINGS:
         raise UsageError(unknown_key_message(key))
     if unset and (key is None or value):
