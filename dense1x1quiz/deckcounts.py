@@ -1,9 +1,10 @@
 """What each deck has to study today, as Anki's deck list shows it: new, learning, due.
 
 - new: the new cards a session would introduce today: the deck's cards never answered, at most the
-  daily limit (`new_per_day`, default 20) less the new cards already introduced today.
+  daily limit (`new_per_day`, default 20; the deck's own first) less the new cards already introduced today.
 - learning: learning and relearning cards due before the next day start.
-- due: review cards due before the next day start.
+- due: review cards due before the next day start, at most the deck's `reviews_per_day` less the reviews
+  answered today.
 Siblings buried by today's answers are not taken out (a session would show a few fewer new cards).
 Read-only; without a review database (nothing ever answered) nothing is opened or created.
 """
@@ -35,13 +36,14 @@ def today_counts(decks: Sequence[Deck | DeckOutline], home: Path, now: datetime)
     """Per deck id: its `TodayCounts` at `now`, from the review database in `home` (if there is one)."""
     if not (home / DB_NAME).exists():  # never studied: every card new, nothing due
         return {d.id: TodayCounts(min(len(d.card_ids), DEFAULT_NEW_PER_DAY), 0, 0) for d in decks}
-    from dense1x1quiz.scheduler import DEFAULT_DAY_START_HOUR, day_start, next_day_start
+    from dense1x1quiz.scheduler import day_start, next_day_start
     from dense1x1quiz.store import Store, epoch_ms
 
     with Store.open(home) as store, store.snapshot():
-        per_day = int(store.get_setting("new_per_day", DEFAULT_NEW_PER_DAY))
-        hour = int(store.get_setting("day_start_hour", DEFAULT_DAY_START_HOUR))
+        settings = store.settings()  # a deck's own new_per_day and reviews_per_day first, as a session reads them
+        hour = int(settings.value("day_start_hour"))
         introduced = store.new_introduced_since(day_start(now, hour))
+        reviewed = store.reviews_done_since(day_start(now, hour))
         end_ms = epoch_ms(next_day_start(now, hour))
         rows = store.state_rows([d.id for d in decks])
     stored: dict[str, dict[str, tuple[str, int]]] = {}
@@ -60,7 +62,10 @@ def today_counts(decks: Sequence[Deck | DeckOutline], home: Path, now: datetime)
                     due += 1
                 else:
                     learning += 1
-        room = max(0, per_day - introduced.get(deck.id, 0))
+        room = max(0, int(settings.value("new_per_day", deck.id)) - introduced.get(deck.id, 0))
+        cap = settings.value("reviews_per_day", deck.id)
+        if cap is not None:  # the daily review cap holds the rest back, as in a session
+            due = min(due, max(0, int(cap) - reviewed.get(deck.id, 0)))
         counts[deck.id] = TodayCounts(min(new, room), learning, due)
     return counts
 
