@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from dense1x1quiz.errors import QuizError, UsageError
@@ -86,6 +86,40 @@ def card_rows(decks: Sequence[Deck], store: Store) -> list[CardRow]:
         for deck in decks
         for card in deck.cards
     ]
+
+
+MAX_DAYS_AHEAD = 36_525  # a hundred years: the furthest a due date can be (DENSE1X1QUIZ_NOW's bound too)
+
+
+def end_of_day(text: str, now: datetime, day_start_hour: int) -> datetime:
+    """`--due-by DAY`: the end (UTC) of the study day DAY names, seen from `now`: `today`, `tomorrow`, a
+    number of days ahead (`0` is today) or a date `YYYY-MM-DD`. Cards due before it are the ones that
+    study would ask that day if none were studied before. Anything else is bad usage (exit 2)."""
+    from dense1x1quiz.env import local_zone
+    from dense1x1quiz.errors import UsageError
+    from dense1x1quiz.scheduler import day_start, next_day_start
+    from dense1x1quiz.text import clipped, one_line
+
+    word = text.strip().lower()
+    today = day_start(now, day_start_hour).astimezone(local_zone()).date()
+    ahead: int | None = {"today": 0, "tomorrow": 1}.get(word)
+    if ahead is None and word.isascii() and word.isdigit():
+        ahead = int(word)
+    elif ahead is None:
+        try:
+            ahead = (date.fromisoformat(word) - today).days
+        except ValueError:
+            ahead = None
+    if ahead is None or not 0 <= ahead <= MAX_DAYS_AHEAD:
+        shown = one_line(clipped(text, 40))
+        raise UsageError(
+            f"--due-by takes today, tomorrow, a number of days ahead or a date from {today.isoformat()} on "
+            f"(YYYY-MM-DD), not `{shown}`"
+        )
+    end = next_day_start(now, day_start_hour)
+    for _ in range(ahead):  # day by day: a study day is not always 24 hours (DST)
+        end = next_day_start(end, day_start_hour)
+    return end
 
 
 def matches(

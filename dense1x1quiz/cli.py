@@ -535,7 +535,18 @@ def optimize(
 # -- settings (issue 15) ----------------------------------------------------------------------
 
 
-@app.command()
+def _is_number(word: str) -> bool:
+    """Whether a command-line word reads as a number (`-1`, `-0.5`): a value, not an option."""
+    try:
+        float(word)
+    except ValueError:
+        return False
+    return True
+
+
+# A negative VALUE (`reviews_per_day -1`) reaches the setting's own check, which says what is allowed,
+# instead of click's "No such option: -1"; a word that is no number and starts with - is still no option.
+@app.command(context_settings={"ignore_unknown_options": True})
 def config(
     key: Annotated[Optional[str], typer.Argument(metavar="[KEY]", help="A setting.", show_default=False)] = None,  # noqa: UP045
     value: Annotated[
@@ -559,6 +570,9 @@ def config(
     from dense1x1quiz.settings import SETTINGS, parse_value, unknown_key_message
     from dense1x1quiz.store import Store
 
+    for word in [key or "", *(value or [])]:
+        if word.startswith("-") and not _is_number(word):
+            raise UsageError(f"no such option: {word} (quiz config --help lists them)")
     if key is not None and key not in SETTINGS:
         raise UsageError(unknown_key_message(key))
     if unset and (key is None or value):
@@ -803,6 +817,14 @@ class CardStateChoice(str, Enum):
 def cards_command(
     deck_names: DeckArgs = None,
     due: Annotated[bool, typer.Option("--due", help="Only cards due before the current study day ends.")] = False,
+    due_by: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--due-by",
+            metavar="DAY",
+            help="Only cards due before that study day ends: today, tomorrow, a number of days ahead or YYYY-MM-DD.",
+        ),
+    ] = None,
     state: Annotated[Optional[CardStateChoice], typer.Option(help="Only cards in this state.")] = None,  # noqa: UP045
     tag: TagOpt = None,
     search: SearchOpt = None,
@@ -818,7 +840,7 @@ def cards_command(
 ) -> None:
     """Browse and search cards: state, due time, interval, answers, lapses, flags and prompt, one line each."""
     from dense1x1quiz import env
-    from dense1x1quiz.cards import card_rows, matches, orphans_json, row_json
+    from dense1x1quiz.cards import card_rows, end_of_day, matches, orphans_json, row_json
     from dense1x1quiz.cards import orphans as find_orphans
     from dense1x1quiz.catalog import resolve
     from dense1x1quiz.scheduler import DEFAULT_DAY_START_HOUR, next_day_start
@@ -831,9 +853,10 @@ def cards_command(
             found = find_orphans(chosen, store, all_decks=not deck_names)
         else:
             hour = int(store.get_setting("day_start_hour", DEFAULT_DAY_START_HOUR))
+            end = end_of_day(due_by, moment, hour) if due_by is not None else None
             rows = matches(
                 card_rows(chosen, store),
-                due_by=next_day_start(moment, hour) if due else None,
+                due_by=next_day_start(moment, hour) if due else end,
                 state=state.value if state else None,
                 tags=tag or (),
                 search=search,

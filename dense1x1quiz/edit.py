@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dense1x1quiz.errors import QuizError, UsageError
+from dense1x1quiz.errors import QuizError
 from dense1x1quiz.text import one_line, quoted
 
 if TYPE_CHECKING:
@@ -118,17 +118,21 @@ def run_editor(command: list[str]) -> int:
 
 
 def find_card(name: str) -> tuple[Deck, Card]:
-    """(deck, card) that CARD (`DECK:ID`) names; UsageError when there is no such deck or card."""
+    """(deck, card) that CARD names, read as `quiz suspend` reads it (`DECK:ID`, where ID may hold colons, as
+    a cloze's `cz:c1` does; DECK may be a deck file's path): a QuizError with the closest ids when it names
+    no card, a UsageError for a bare deck."""
+    from dense1x1quiz.cards import pick
     from dense1x1quiz.catalog import resolve
 
-    deck_name, sep, card_id = name.rpartition(":")
-    if not sep or not deck_name or not card_id:
-        raise UsageError(f"a card is named DECK:ID (as `quiz cards` lists them), not {quoted(one_line(name))}")
-    deck = resolve([deck_name])[0]
-    for card in deck.cards:
-        if card.id == card_id:
-            return deck, card
-    raise UsageError(f"no card {quoted(one_line(card_id))} in deck {deck.id} (quiz cards {deck.id} lists them)")
+    decks = list(resolve([]))
+
+    def load(path: str) -> Deck:
+        deck = resolve([path])[0]
+        decks.append(deck)
+        return deck
+
+    [card] = pick([name], list(decks), allow_deck=False, load=load)
+    return next(deck for deck in decks if deck.id == card.deck), card
 
 
 def edit_card(

@@ -558,6 +558,7 @@ class _Session:
             if action.kind == "undo":
                 if self._undo():
                     return action
+                self.ui.hint(*hint)  # its line (a flag taken back, nothing to undo) took the hint's place
                 continue
             if action.kind in CARD_ACTIONS:
                 if self._card_action(card, action.kind):
@@ -666,11 +667,17 @@ class _Session:
             self.ui.message(str(exc), "red")
             self.ui.show_again()
             return False
-        for line in edited.messages:
-            self.ui.message(line, "yellow")
         if not edited.saved:
+            for line in edited.messages:
+                self.ui.message(line, "yellow")
             self.ui.show_again()
             return False
+        # The card is drawn again next: its last line (what became of the card's history) is a note,
+        # kept atop that screen on a terminal, where a message would be cleared with the old card.
+        *before, last = edited.messages
+        for line in before:
+            self.ui.message(line, "yellow")
+        self.ui.note(last)
         new = edited.card if edited.card is not None and edited.card.key == card.key else None
         if new is None:
             self.queue.set_aside(card)

@@ -165,6 +165,34 @@ def test_cards_filters(studied, cli, args, ids):
         assert cli("cards", "mini", *args, env=ENV).stdout == "No cards match.\n"
 
 
+@pytest.mark.parametrize(
+    ("day", "ids"),
+    [
+        ("today", ["shape"]),  # as --due: before 2026-12-04 04:00
+        ("tomorrow", ["what", "shape"]),  # `what` is due 2026-12-04 09:00, before 2026-12-05 04:00
+        ("TOMORROW", ["what", "shape"]),
+        ("0", ["shape"]),
+        ("1", ["what", "shape"]),
+        ("2026-12-03", ["shape"]),
+        ("2026-12-04", ["what", "shape"]),
+    ],
+)
+def test_cards_due_by_a_day(studied, cli, day, ids):
+    result = cli("cards", "mini", "--due-by", day, "--json", env={"DENSE1X1QUIZ_NOW": "2026-12-03T09:00:00Z"})
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert [card["id"] for card in json.loads(result.stdout)] == ids
+
+
+@pytest.mark.parametrize("day", ["yesterday", "2026-12-02", "-1", "soon", "", "36526"])
+def test_cards_due_by_a_day_that_is_not_one_ahead_is_bad_usage(studied, cli, day):
+    result = cli("cards", "mini", "--due-by", day, env={"DENSE1X1QUIZ_NOW": "2026-12-03T09:00:00Z"})
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "Error: --due-by takes today, tomorrow, a number of days ahead or a date from 2026-12-03 on "
+        f"(YYYY-MM-DD), not `{day}`\n"
+    )
+
+
 def test_a_bad_flag_or_state_is_bad_usage(home, cli):
     result = cli("cards", "--flag", "8")
     assert (result.exit_code, result.stdout) == (2, "")

@@ -298,3 +298,27 @@ def test_decks_counts_what_there_is_to_study_today_as_anki_does(isolated_home, c
         "zbroken.yaml: broken: missing `title`",
     ]
     assert max(len(line.rstrip()) for line in screen.splitlines()) <= 40
+
+
+def test_decks_counts_use_each_decks_own_daily_limits_as_a_session_does(isolated_home, cli):
+    """A deck's new_per_day and reviews_per_day (quiz config --deck) bound its counts, as they bound the
+    session's header; reviews answered today count against the cap."""
+    user_decks = isolated_home / "decks"
+    user_decks.mkdir(parents=True)
+    many = "".join(f"  - {{id: c{i}, front: q{i}, back: a{i}}}\n" for i in range(25))
+    (user_decks / "many.yaml").write_text(f"deck: many\ntitle: Many\ncards:\n{many}")
+    cli("study", "many", "--mode", "flip", input="\n4\n" * 4 + "q\n", env={"DENSE1X1QUIZ_NOW": "2026-11-26T09:00:00Z"})
+    assert cli("config", "new_per_day", "5", "--deck", "many").exit_code == 0
+    assert cli("config", "reviews_per_day", "3", "--deck", "many").exit_code == 0
+    later = {"DENSE1X1QUIZ_NOW": "2026-12-20T09:00:00Z"}  # the 4 Easy cards are all due
+
+    def counts():
+        [entry] = [e for e in json.loads(cli("decks", "--json", env=later).stdout) if e["deck"] == "many"]
+        return entry["new"], entry["learning"], entry["due"]
+
+    assert counts() == (5, 0, 3)
+    assert cli("study", "many", "--mode", "flip", input="q\n", env=later).stdout.startswith(
+        "new 5  learning 0  review 3\n"
+    )
+    cli("study", "many", "--mode", "flip", input="\n3\nq\n", env=later)  # one review answered
+    assert counts() == (5, 0, 2)

@@ -131,6 +131,14 @@ def test_set_show_override_and_unset(cli, tmp_path, isolated_home):
         (["reviews_per_day", "lots"], "reviews_per_day must be a whole number from 0 to 1,000,000, not `lots`"),
         (["leech_action", "delete"], "leech_action must be tag or suspend, not `delete`"),
         (["leech_lapses", "0"], "leech_lapses must be a whole number from 1 to 1,000, not `0`"),
+        (["reviews_per_day", "-1"], "reviews_per_day must be a whole number from 0 to 1,000,000, not `-1`"),
+        (
+            ["reviews_per_day", "-1", "--deck", "x"],
+            "reviews_per_day must be a whole number from 0 to 1,000,000, not `-1`",
+        ),
+        (["retention", "-0.5"], "retention must be a number from 0.7 to 0.99, not `-0.5`"),
+        (["new_per_day", "--bogus"], "no such option: --bogus (quiz config --help lists them)"),
+        (["--jsno"], "no such option: --jsno (quiz config --help lists them)"),
         (
             ["learning_steps", "1m", "10x"],
             "learning_steps must be durations like 1m 10m 1h 1d (at most 20, each from 1s to 365d), or none, "

@@ -173,15 +173,27 @@ def test_a_built_in_deck_is_saved_to_the_user_folder_and_replaces_it(cli, tmp_pa
 
 
 @pytest.mark.parametrize(
-    ("card", "message"),
-    [
-        ("mini", "a card is named DECK:ID (as `quiz cards` lists them), not `mini`"),
-        ("mini:nope", "no card `nope` in deck mini (quiz cards mini lists them)"),
+    ("card", "code", "message"),
+    [  # as quiz suspend names cards: a bare deck is bad usage, a card that is not there an error with a hint
+        ("mini", 2, "`mini` is a deck; name a card as DECK:ID"),
+        ("mini:nope", 1, "no card `nope` in deck `mini` (`quiz cards mini` lists them)"),
+        ("mini:secnd", 1, "no card `secnd` in deck `mini`; did you mean `mini:second`? (`quiz cards mini` lists them)"),
     ],
 )
-def test_an_unknown_card_is_bad_usage(cli, deck, card, message):
+def test_an_unknown_card_is_named_as_quiz_suspend_names_it(cli, deck, card, code, message):
     result = cli("edit", card, env={"EDITOR": "true"})
-    assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"Error: {message}\n")
+    assert (result.exit_code, result.stdout, result.stderr) == (code, "", f"Error: {message}\n")
+
+
+def test_a_card_whose_id_holds_a_colon_is_edited(cli, deck, tmp_path):
+    """A cloze card's id is `ID:cN` (a table card's has colons too): the deck is the part before the first
+    colon that names one, as for quiz suspend."""
+    deck.write_text(DECK + "  - id: cz\n    cloze: A 1x1 conv keeps {{c1::H x W}}.\n", encoding="utf-8")
+    editor, _ = fake_editor(tmp_path, "ed", [("keeps", "preserves")])
+    result = cli("edit", "mini:cz:c1", env={"VISUAL": None, "EDITOR": str(editor)})
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == f"Saved {deck}.\nmini:cz:c1 kept its id, and so its history.\n"
+    assert "A 1x1 conv preserves {{c1::H x W}}." in deck.read_text()
 
 
 def test_an_editor_that_cannot_run_is_a_clear_error(cli, deck, tmp_path):

@@ -209,3 +209,47 @@ def test_no_color_leaves_no_colour_codes_and_sighup_saves_and_exits(deck, isolat
     # NO_COLOR: bold and dim are allowed, colours (SGR 30–38, 40–48, 90–107) are not
     sgr = [code for params in re.findall(r"\x1b\[([0-9;]*)m", screen.raw) for code in params.split(";") if code]
     assert sgr and not [code for code in sgr if 30 <= int(code) <= 49 or 90 <= int(code) <= 107]
+
+
+def test_e_on_a_terminal_keeps_what_became_of_the_history_atop_the_edited_card(
+    deck, isolated_home, tmp_path, monkeypatch
+):
+    editor = tmp_path / "fix-typo"
+    editor.write_text(
+        f"#!{sys.executable}\n"
+        "import sys\n"
+        "path = sys.argv[-1]\n"
+        "text = open(path, encoding='utf-8').read()\n"
+        "open(path, 'w', encoding='utf-8').write(text.replace('compute at each', 'compute at every'))\n"
+    )
+    editor.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(editor))
+    monkeypatch.delenv("VISUAL", raising=False)
+    child = spawn(deck, isolated_home)
+    child.setecho(False)
+    screen = Screen(child)
+    screen.expect("space: show answer")
+    child.send("e")
+    screen.expect("compute at every pixel")
+    screen.expect("space: show answer")
+    child.send("q")
+    screen.end()
+    # the last screen drawn (after the last clear) is the edited card, with the note above it
+    last = ANSI.sub("", screen.raw.split("\x1b[2J")[-1])
+    assert "term:what kept its id, and so its history." in last
+    assert "compute at every pixel" in last
+
+
+@pytest.mark.parametrize(("keys", "said"), [("*u", "Undone: flag on what."), ("u", "Nothing to undo in this session.")])
+def test_u_that_leaves_the_card_shown_keeps_the_keys_hint_below_it(deck, isolated_home, keys, said):
+    child = spawn(deck, isolated_home)
+    screen = Screen(child)
+    screen.expect("space: show answer")
+    for key in keys:
+        child.send(key)
+    screen.expect(said)
+    child.send("q")
+    screen.end()
+    last = ANSI.sub("", screen.raw.split("\x1b[2J")[-1])  # the last screen drawn, then the summary
+    assert said in last
+    assert "space: show answer · s show me · u undo · q quit" in last.split(said, 1)[1]
