@@ -601,10 +601,14 @@ def config(
         if key is not None:
             _print_json(settings.value(key, deck_id))
             return
-        document: dict[str, object] = {name: settings.value(name, deck_id) for name in SETTINGS}
+        # DESIGN.md's shape: the global values at the top, the saved overrides under "decks"; with --deck,
+        # that deck's overrides only, and the values in force for it under "in_force" (a key added).
+        document: dict[str, object] = {name: settings.value(name, None) for name in SETTINGS}
         document["decks"] = {
             name: dict(values) for name, values in settings.decks.items() if deck_id is None or name == deck_id
         }
+        if deck_id is not None:
+            document["in_force"] = {name: settings.value(name, deck_id) for name in SETTINGS}
         _print_json(document)
     elif key is None:
         shown.print_settings(settings, deck_id)

@@ -76,10 +76,17 @@ def revert(edited: Edited) -> str | None:
             return f"{edited.path} changed since"
     except QuizError:
         return f"{edited.path} cannot be read"
-    if edited.previous is None:
-        edited.path.unlink()
-    else:
-        _write_atomically(edited.path, edited.previous)
+    try:
+        if edited.previous is None:
+            edited.path.unlink()
+        else:
+            _write_atomically(edited.path, edited.previous)
+    except QuizError as exc:
+        return str(exc)
+    except OSError as exc:
+        from dense1x1quiz.userfiles import why
+
+        return f"{edited.path} cannot be removed: {why(exc)}"
     return None
 
 
@@ -166,9 +173,14 @@ def edit_card(
             f"{deck.id} is a built-in deck: your edit will be saved to {target}, which then replaces it "
             "(the installed package is never edited)."
         )
-    folder = Path(tempfile.mkdtemp(prefix="quiz-edit-"))
-    copy = folder / source.name
-    copy.write_bytes(original)
+    from dense1x1quiz.userfiles import why
+
+    try:  # the editor works on a copy in a private temporary folder
+        folder = Path(tempfile.mkdtemp(prefix="quiz-edit-"))
+        copy = folder / source.name
+        copy.write_bytes(original)
+    except OSError as exc:
+        raise QuizError(f"cannot make a copy of {source} to edit (in {tempfile.gettempdir()}): {why(exc)}") from None
     line = card.line or 1
     while True:
         status = editor(editor_command(str(copy), line, environ))

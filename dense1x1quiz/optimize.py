@@ -99,7 +99,11 @@ def default_parameters() -> Parameters:
 def study_day(at_ms: int, day_start_hour: int, tz: tzinfo | None) -> int:
     """The study day of an answer at `at_ms` as a day number (fsrs-rs's `convert_to_date`: the local
     date of the moment `day_start_hour` hours earlier; `tz` None: the machine's zone, as `env.local_zone`)."""
-    seconds = at_ms / 1000 - day_start_hour * 3600
+    # An imported time past the calendar (a damaged Anki revlog id) is read as its nearest day, as the
+    # store's replay reads it (years 1 and 9999 are a day inside the edges, so no zone leaves them).
+    from dense1x1quiz.store import _EARLIEST_MS, _LATEST_MS
+
+    seconds = min(max(at_ms, _EARLIEST_MS), _LATEST_MS) / 1000 - day_start_hour * 3600
     if tz is None:
         return datetime.fromtimestamp(seconds).toordinal()  # naive local time: the machine's zone
     return datetime.fromtimestamp(seconds, tz).toordinal()

@@ -104,6 +104,9 @@ def test_set_show_override_and_unset(cli, tmp_path, isolated_home):
         "parameters": None,
         "decks": {"alpha": {"retention": 0.8, "reviews_per_day": 50}},
     }
+    for_alpha = json.loads(cli("config", "--json", "--deck", "alpha").stdout)
+    assert for_alpha["retention"] == 0.85 and for_alpha["decks"] == {"alpha": {"retention": 0.8, "reviews_per_day": 50}}
+    assert for_alpha["in_force"]["retention"] == 0.8 and for_alpha["in_force"]["reviews_per_day"] == 50
     assert json.loads(cli("config", "learning_steps", "--json").stdout) == ["1m", "5m", "90s"]
     result = cli("config", "retention", "--unset", "--deck", "alpha")
     assert result.stdout == "retention for deck alpha unset; now 0.85 (global)\n"

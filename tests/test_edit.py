@@ -211,3 +211,15 @@ def test_an_editor_that_fails_saves_nothing(cli, deck):
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr.startswith("Error: the editor exited with status 1: nothing was saved (your edit is kept in ")
     assert deck.read_text() == DECK
+
+
+def test_a_copy_that_cannot_be_made_is_a_clear_error(cli, deck, tmp_path, monkeypatch):
+    import tempfile
+
+    missing = tmp_path / "no-such-folder"
+    monkeypatch.setattr(tempfile, "tempdir", str(missing))
+    editor, log = fake_editor(tmp_path, "vi", [("nothing to find", "x")])
+    result = cli("edit", "mini:first", env={"EDITOR": str(editor)})
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.startswith(f"Error: cannot make a copy of {deck} to edit (in {missing}): ")
+    assert runs(log) == []  # no editor was started

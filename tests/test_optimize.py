@@ -224,3 +224,10 @@ def test_a_failed_or_unusable_fit_is_a_quiz_error(monkeypatch):
     monkeypatch.setattr(rs.FSRS, "compute_parameters", lambda self, items, **_: [math.nan] * 21, raising=False)
     with pytest.raises(opt.QuizError, match=r"^fsrs-rs fitted parameters quiz cannot use \(\[nan,"):
         opt.fit(found)
+
+
+def test_a_time_past_the_calendar_is_read_as_its_nearest_day():
+    """A damaged imported time (an Anki revlog id of 1e17 ms) must not stop quiz optimize: it is read as
+    the nearest day the store's replay reads it as."""
+    assert opt.study_day(10**17, 4, timezone.utc) == datetime(9999, 12, 29, 20, tzinfo=timezone.utc).toordinal()
+    assert opt.study_day(-(10**17), 4, timezone.utc) == datetime(1, 1, 1, 20, tzinfo=timezone.utc).toordinal()
