@@ -369,3 +369,48 @@ def test_reset_on_a_terminal_asks_and_does_what_the_answer_says(studied, reply, 
     assert child.exitstatus == code
     assert said in child.before
     assert _rows(studied, "SELECT COUNT(*) FROM card_events") == [(int(reply == "y"),)]
+
+
+def test_on_a_terminal_too_narrow_for_one_line_a_card_each_cards_are_stacked(studied):
+    """At 80 columns the nine columns and a prompt do not fit (built-in ids run to 60 characters): each
+    card is `DECK:ID`, its figures aligned across cards, its prompt; no line wider than the terminal."""
+    import os
+    import sys
+
+    pexpect = pytest.importorskip("pexpect")
+    env = {**os.environ, "DENSE1X1QUIZ_HOME": str(studied), "DENSE1X1QUIZ_NOW": NOW, "NO_COLOR": "1"}
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "dense1x1quiz", "cards", "dense-vs-1x1", "--state", "new"],
+        env=env,
+        encoding="utf-8",
+        timeout=60,
+        dimensions=(24, 80),
+    )
+    shown = child.read().replace("\r\n", "\n")
+    child.close()
+    assert child.exitstatus == 0
+    lines = shown.splitlines()
+    assert lines[:3] == [
+        "dense-vs-1x1:dense-definition",
+        "  basic   new  -  -  0  0  -",  # kinds aligned: `choice` is the widest in the deck
+        "  Dense layer (fully connected layer)",
+    ]
+    assert len(lines) % 3 == 0 and max(map(len, lines)) <= 79
+
+
+def test_stacked_lines_align_the_figures_and_cut_to_the_width():
+    from dense1x1quiz.ui.cards import stacked_lines
+
+    cells = [
+        ["d", "a", "basic", "review", "2026-12-04 09:00", "12d", "3", "0", "-", "What is a 1×1 convolution?"],
+        ["d", "long-id", "typed", "new", "-", "-", "0", "10", "leech flag1", "x" * 50],
+    ]
+    assert stacked_lines(cells, 40) == [
+        "d:a",
+        "  basic  review  2026-12-04 09:00  12d …",
+        "  What is a 1×1 convolution?",
+        "d:long-id",
+        "  typed  new     -                   - …",
+        "  xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…",
+    ]

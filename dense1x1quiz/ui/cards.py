@@ -68,10 +68,16 @@ def print_cards(rows: Sequence[CardRow], now: datetime, zone: tzinfo | None) -> 
         sys.stdout.write("No cards match.\n")
         return
     cells = [_cells(row, now, zone) for row in rows]
-    if not sys.stdout.isatty():
-        from dense1x1quiz.ui.plain import table_lines
+    from dense1x1quiz.ui.plain import table_lines
 
+    if not sys.stdout.isatty():
         sys.stdout.write("".join(line + "\n" for line in table_lines([HEADER, *cells], right=_RIGHT)))
+        return
+    import shutil
+
+    width = shutil.get_terminal_size().columns
+    if max(map(len, table_lines([HEADER[:-1], *(c[:-1] for c in cells)], right=_RIGHT))) + 22 > width:
+        sys.stdout.write("".join(line + "\n" for line in stacked_lines(cells, width)))
         return
     from rich.table import Table
     from rich.text import Text
@@ -84,6 +90,21 @@ def print_cards(rows: Sequence[CardRow], now: datetime, zone: tzinfo | None) -> 
     for line in cells:
         table.add_row(*(Text(cell) for cell in line))
     make_console().print(table)
+
+
+def stacked_lines(cells: Sequence[list[str]], width: int) -> list[str]:
+    """The cards for a terminal too narrow for one line each (`quiz cards` at 80 columns): per card,
+    `DECK:ID`, then its figures in columns aligned across cards, then its prompt, both indented; every
+    line cut to `width` with `…`."""
+    from dense1x1quiz.ui.plain import table_lines
+
+    figures = table_lines([c[2:9] for c in cells], right={3, 4, 5})
+    lines = []
+    for line, figure_line in zip(cells, figures):  # noqa: B905 - one figure line per card
+        lines.append(clipped(f"{line[0]}:{line[1]}", width - 1))
+        lines.append(clipped("  " + figure_line, width - 1))
+        lines.append(clipped("  " + line[9], width - 1))
+    return lines
 
 
 def print_orphans(found: Sequence[Orphan]) -> None:
@@ -119,4 +140,4 @@ def marked_line(done: str, changed: int, total: int, unchanged: str, tail: str =
     return line + ".\n"
 
 
-__all__ = ["HEADER", "flags_of", "interval_text", "marked_line", "print_cards", "print_orphans"]
+__all__ = ["HEADER", "flags_of", "interval_text", "marked_line", "print_cards", "print_orphans", "stacked_lines"]
