@@ -91,7 +91,7 @@ class CardState(NamedTuple):
 
 class Scheduler(Protocol):
     """What this adapter (and the store, which logs the settings of each review) asks of a
-    scheduler: an `fsrs.Scheduler`, or a `LazyScheduler` that builds one."""
+    scheduler: an `fsrs.Scheduler`, or a `DeckSchedulers` that builds one per deck at its first use."""
 
     desired_retention: float
     enable_fuzzing: bool
@@ -191,22 +191,6 @@ class DeckSchedulers:
 def deck_scheduler(scheduler: Scheduler, deck: str) -> Scheduler:
     """The scheduler of `deck`: `scheduler` itself unless it is a `DeckSchedulers`."""
     return scheduler.for_deck(deck) if isinstance(scheduler, DeckSchedulers) else scheduler
-
-
-class LazyScheduler:
-    """Stands in for the fsrs.Scheduler that `build()` makes, building it at its first use.
-
-    Importing fsrs is a tenth of the time to the first card, which needs no scheduler when no card
-    is due for review; the first answer or interval preview builds it."""
-
-    def __init__(self, build: Callable[[], fsrs.Scheduler]):
-        self._build = build
-        self._scheduler: fsrs.Scheduler | None = None
-
-    def __getattr__(self, name: str) -> Any:
-        if self._scheduler is None:
-            self._scheduler = self._build()
-        return getattr(self._scheduler, name)
 
 
 def utc(moment: datetime) -> datetime:
@@ -678,7 +662,6 @@ def _default_scheduler() -> fsrs.Scheduler:
 __all__ = [
     "AGAIN",
     "DeckSchedulers",
-    "LazyScheduler",
     "DEFAULT_DAY_START_HOUR",
     "DEFAULT_NEW_PER_DAY",
     "DEFAULT_RETENTION",
