@@ -58,19 +58,6 @@ class SessionSignal(Exception):
 class ReviewStore(Protocol):
     """Where answers are kept (store.Store): each one committed before it is acknowledged."""
 
-    def record_review(
-        self,
-        card: Card,
-        rating: int,
-        now: datetime,
-        *,
-        mode: str,
-        duration_ms: int | None,
-        typed: str | None,
-        session_id: str,
-        scheduler: Scheduler,
-    ) -> CardState: ...
-
     def record_answer(
         self,
         card: Card,
