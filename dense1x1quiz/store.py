@@ -1801,8 +1801,13 @@ class Store:
     def parameters(self, deck: str | None = None) -> tuple[float, ...] | None:
         """The FSRS-6 parameters in force for `deck` (its own, else the global ones: `quiz optimize`'s or
         `quiz config parameters`), None for fsrs's defaults. Every answer is scheduled, and every replay
-        of the log made, with them."""
-        saved = self.settings().value("parameters", deck)
+        of the log made, with them. Reads (and checks) those two rows only: every answer asks (record_answer)."""
+        names = [stored_name("parameters", deck), "parameters"] if deck is not None else ["parameters"]
+        rows = dict(
+            self._read(f"SELECT name, value FROM settings WHERE name IN ({', '.join('?' * len(names))})", names)
+        )
+        name = next((n for n in names if n in rows), None)
+        saved = None if name is None else self._setting_value(name, rows[name])
         return None if saved is None else tuple(float(w) for w in saved)
 
     def _parameters_in(self, db: sqlite3.Connection, deck: str) -> tuple[float, ...] | None:
