@@ -292,7 +292,7 @@ def too_few(reviews: int, answers: int, saved: bool = False) -> QuizError:
     have = (
         "you have answered no card yet"
         if not answers
-        else f"the log has {reviews:,} (of {answers:,} answers), {MIN_REVIEWS - reviews:,} to go"
+        else f"the log has {reviews:,} (of {answers:,} answer{'s' * (answers != 1)}), {MIN_REVIEWS - reviews:,} to go"
     )
     meanwhile = (
         "the parameters saved before" if saved else "FSRS's default parameters (fitted to many learners' reviews)"

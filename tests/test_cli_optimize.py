@@ -9,10 +9,12 @@ import shutil
 import sqlite3
 import sys
 from contextlib import closing
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
+from dense1x1quiz.scheduler import make_scheduler
 from dense1x1quiz.store import DB_NAME, Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
@@ -376,3 +378,14 @@ def test_a_new_user_with_an_imported_anki_history_gets_parameters_of_their_own(
     assert len(after) == 600 and after != before
     with Store.open(isolated_home) as store:
         assert store.parameters() == tuple(document["parameters"]) and store.rebuild_states() == store.states()
+
+
+def test_one_answer_is_counted_in_the_singular(cli, isolated_home):
+    isolated_home.mkdir(exist_ok=True)
+    with Store.open(isolated_home) as store:
+        store.record_review(
+            ("d", "c"), 3, datetime(2026, 11, 1, tzinfo=timezone.utc), mode="flip", scheduler=make_scheduler()
+        )
+    result = cli("optimize", env=NOW)
+    assert result.exit_code == 1
+    assert "the log has 0 (of 1 answer), 400 to go." in result.stderr
